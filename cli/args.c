@@ -1,0 +1,214 @@
+/*
+ * args.c — GNU-style option parsing and value parsers with one-line
+ * errors that name the flag and the offending text.
+ */
+#include "args.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void cli_args_init(cli_args *a, const char *cmd, int argc, char **argv)
+{
+    a->cmd = cmd;
+    a->argc = argc;
+    a->argv = argv;
+    a->i = 1; /* argv[0] is the subcommand */
+}
+
+void cli_error(const char *cmd, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    /* One line, whatever a library message or a quoted input holds. */
+    for (char *c = msg; *c; c++)
+        if (*c == '\n' || *c == '\r' || *c == '\t')
+            *c = ' ';
+    if (cmd)
+        fprintf(stderr, "hpo %s: %s\n", cmd, msg);
+    else
+        fprintf(stderr, "hpo: %s\n", msg);
+}
+
+static const cli_option *find_long(const cli_option *opts, const char *name,
+                                   size_t len)
+{
+    for (; opts->name; opts++)
+        if (strlen(opts->name) == len && strncmp(opts->name, name, len) == 0)
+            return opts;
+    return NULL;
+}
+
+static const cli_option *find_short(const cli_option *opts, char c)
+{
+    for (; opts->name; opts++)
+        if (opts->short_name && opts->short_name == c)
+            return opts;
+    return NULL;
+}
+
+/* The value of an option that takes one: after '=' or the next argument. */
+static int take_value(cli_args *a, const cli_option *o, const char *inline_v,
+                      const char *spelled, const char **value)
+{
+    if (!o->takes_value) {
+        if (inline_v) {
+            cli_error(a->cmd, "%s takes no value", spelled);
+            return -1;
+        }
+        *value = NULL;
+        return o->id;
+    }
+    if (inline_v) {
+        *value = inline_v;
+        return o->id;
+    }
+    if (a->i >= a->argc) {
+        cli_error(a->cmd, "%s needs a value", spelled);
+        return -1;
+    }
+    *value = a->argv[a->i++];
+    return o->id;
+}
+
+int cli_next_option(cli_args *a, const cli_option *opts, const char **value)
+{
+    *value = NULL;
+    if (a->i >= a->argc)
+        return 0;
+    const char *arg = a->argv[a->i];
+    if (strcmp(arg, "--") == 0) {
+        a->i++;
+        return 0;
+    }
+    if (arg[0] != '-' || arg[1] == '\0')
+        return 0; /* the first operand */
+    a->i++;
+    if (arg[1] == '-') {
+        const char *name = arg + 2;
+        const char *eq = strchr(name, '=');
+        size_t len = eq ? (size_t)(eq - name) : strlen(name);
+        const cli_option *o = find_long(opts, name, len);
+        if (!o) {
+            cli_error(a->cmd, "unknown option '--%.*s' (see hpo %s --help)",
+                      (int)len, name, a->cmd);
+            return -1;
+        }
+        char spelled[80];
+        snprintf(spelled, sizeof spelled, "--%s", o->name);
+        return take_value(a, o, eq ? eq + 1 : NULL, spelled, value);
+    }
+    /* A short option: -q, or -n VALUE / -nVALUE. */
+    const cli_option *o = find_short(opts, arg[1]);
+    if (!o) {
+        cli_error(a->cmd, "unknown option '%s' (see hpo %s --help)", arg,
+                  a->cmd);
+        return -1;
+    }
+    char spelled[8];
+    snprintf(spelled, sizeof spelled, "-%c", arg[1]);
+    if (arg[2] != '\0' && !o->takes_value) {
+        cli_error(a->cmd, "unknown option '%s' (see hpo %s --help)", arg,
+                  a->cmd);
+        return -1;
+    }
+    return take_value(a, o, arg[2] ? arg + 2 : NULL, spelled, value);
+}
+
+int cli_text_to_i64(const char *text, int64_t *out)
+{
+    char *end;
+    if (!text || !*text)
+        return 0;
+    errno = 0;
+    long long v = strtoll(text, &end, 10);
+    if (*end != '\0' || errno == ERANGE)
+        return 0;
+    *out = (int64_t)v;
+    return 1;
+}
+
+int cli_text_to_double(const char *text, double *out)
+{
+    char *end;
+    if (!text || !*text)
+        return 0;
+    double v = strtod(text, &end);
+    if (*end != '\0' || end == text)
+        return 0;
+    *out = v;
+    return 1;
+}
+
+int cli_parse_int(const char *cmd, const char *flag, const char *text,
+                  int64_t min, int64_t max, int64_t *out)
+{
+    int64_t v;
+    if (!cli_text_to_i64(text, &v)) {
+        cli_error(cmd, "%s: '%s' is not a whole number", flag, text);
+        return -1;
+    }
+    if (v < min || v > max) {
+        if (max == INT64_MAX)
+            cli_error(cmd, "%s: '%s' is too small (at least %" PRId64 ")",
+                      flag, text, min);
+        else
+            cli_error(cmd, "%s: '%s' is out of range (%" PRId64 " to %" PRId64
+                      ")", flag, text, min, max);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+int cli_parse_u64(const char *cmd, const char *flag, const char *text,
+                  uint64_t *out)
+{
+    char *end;
+    if (!text || !*text || text[0] == '-') {
+        cli_error(cmd, "%s: '%s' is not a whole number >= 0", flag, text);
+        return -1;
+    }
+    errno = 0;
+    unsigned long long v = strtoull(text, &end, 10);
+    if (*end != '\0' || errno == ERANGE) {
+        cli_error(cmd, "%s: '%s' is not a whole number >= 0", flag, text);
+        return -1;
+    }
+    *out = (uint64_t)v;
+    return 0;
+}
+
+int cli_parse_duration(const char *cmd, const char *flag, const char *text,
+                       double *seconds)
+{
+    char *end;
+    double v = strtod(text, &end);
+    double unit = 1;
+    if (end != text) {
+        if (strcmp(end, "s") == 0)
+            end++;
+        else if (strcmp(end, "m") == 0)
+            unit = 60, end++;
+        else if (strcmp(end, "h") == 0)
+            unit = 3600, end++;
+    }
+    if (end == text || *end != '\0' || !isfinite(v)) {
+        cli_error(cmd, "%s: '%s' is not a duration (seconds, or a number "
+                  "followed by s, m or h)", flag, text);
+        return -1;
+    }
+    if (v <= 0) {
+        cli_error(cmd, "%s: '%s' must be more than 0", flag, text);
+        return -1;
+    }
+    *seconds = v * unit;
+    return 0;
+}

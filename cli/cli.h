@@ -1,0 +1,50 @@
+/*
+ * cli.h — what the files of the hpo tool share: exit codes, defaults and
+ * the subcommands' entry points.
+ *
+ * The tool is a thin client of include/hpo.h: everything about studies
+ * goes through the public API.  Only this folder writes to the terminal.
+ */
+#ifndef HPO_CLI_H
+#define HPO_CLI_H
+
+#include <stdio.h>
+
+#include "hpo.h"
+
+/* Exit codes, documented in `hpo --help` and docs/cli.md. */
+enum {
+    CLI_EXIT_OK = 0,          /* success */
+    CLI_EXIT_FAILED = 1,      /* every trial failed, or a runtime error */
+    CLI_EXIT_USAGE = 2,       /* bad flag, space, command or study name */
+    CLI_EXIT_INTERRUPTED = 130 /* stopped by SIGINT (SIGTERM gives 143) */
+};
+
+/* The storage used when --storage is not given.  Change it here only. */
+#define CLI_DEFAULT_STORAGE "sqlite:///hpo.db"
+
+/* Seconds a child gets between SIGTERM and SIGKILL when it is stopped
+ * (timeout, pruned, interrupted).  A second Ctrl-C skips the wait. */
+#define CLI_KILL_GRACE_S 2.0
+
+/* Lines of a failed child's stderr kept in the trial's "stderr_tail". */
+#define CLI_STDERR_TAIL_LINES 20
+
+/* Subcommands: argv[0] is the subcommand's name; they return an exit code. */
+int cli_tune(int argc, char **argv);
+int cli_best(int argc, char **argv);
+int cli_trials(int argc, char **argv);
+
+/* Print the best trial of a study (for several objectives: the Pareto
+ * front) to `out`, as text or, when json is set, as a JSON document.
+ * Returns HPO_OK, HPO_ENOTFOUND when no trial is complete, or the
+ * library's error (message on the study). */
+int cli_print_best(FILE *out, hpo_study *study, int json);
+
+/* Open `url` and load study `name` for reading; on failure print one
+ * line prefixed with "hpo CMD: " and return CLI_EXIT_USAGE or
+ * CLI_EXIT_FAILED; on success return CLI_EXIT_OK with both handles set. */
+int cli_open_study(const char *cmd, const char *url, const char *name,
+                   hpo_storage **storage, hpo_study **study);
+
+#endif

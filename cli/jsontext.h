@@ -1,0 +1,16 @@
+/*
+ * jsontext.h — the two JSON conversions the tool needs for attributes,
+ * which the library stores as JSON text.
+ */
+#ifndef HPO_CLI_JSONTEXT_H
+#define HPO_CLI_JSONTEXT_H
+
+/* `text` as a JSON string literal ("\"a\\nb\""); malloc'd, NULL if out
+ * of memory.  Bytes that are not valid UTF-8 are replaced by '?', so the
+ * result always parses. */
+char *json_quote(const char *text);
+/* The string a JSON string literal holds, or for any other JSON value its
+ * text as given; malloc'd; NULL for NULL or out of memory. */
+char *json_unquote(const char *json);
+
+#endif

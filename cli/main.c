@@ -1,0 +1,92 @@
+/*
+ * main.c — the hpo tool: dispatch to a subcommand.
+ *
+ * Like Lua's lua.c, the tool is just another client of the library's
+ * public API (include/hpo.h).  Exit codes are one documented list
+ * (cli.h, `hpo --help`, docs/cli.md).
+ */
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "args.h"
+#include "cli.h"
+
+typedef struct subcommand {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} subcommand;
+
+static const subcommand subcommands[] = {
+    {"tune", cli_tune, "run a command once per trial and optimize its output"},
+    {"best", cli_best, "print the best trial (or the Pareto front) of a study"},
+    {"trials", cli_trials, "list the trials of a study (table, csv, json)"},
+    {NULL, NULL, NULL},
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+"usage: hpo COMMAND [options]\n"
+"       hpo tune [options] -- PROGRAM ARGS...   e.g.\n"
+"       hpo tune -p lr=float:1e-5:1e-1:log -n 50 -- ./train --lr {lr}\n"
+"\n"
+"Commands:\n");
+    for (const subcommand *c = subcommands; c->name; c++)
+        fprintf(out, "  %-8s %s\n", c->name, c->summary);
+    fprintf(out,
+"\n"
+"'hpo COMMAND --help' tells more.  hpo --version prints the version.\n"
+"\n"
+"Exit status:\n"
+"  0    success\n"
+"  1    every trial failed, or a runtime error (storage, memory)\n"
+"  2    bad usage: an unknown or malformed option, a bad search space,\n"
+"       a command that cannot be executed, no such study\n"
+"  130  interrupted by Ctrl-C (SIGINT); 143 for SIGTERM\n");
+}
+
+/* The child runner dups pipes onto 0, 1 and 2; make sure a pipe can never
+ * be given one of those numbers because hpo was started with one closed. */
+static void ensure_standard_fds(void)
+{
+    for (int fd = 0; fd < 3; fd++)
+        if (fcntl(fd, F_GETFD) < 0)
+            open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
+}
+
+int main(int argc, char **argv)
+{
+    ensure_standard_fds();
+    /* hpo writes to pipes (its stdout may be one); a reader that went away
+     * is an error to report, not a reason to die silently. */
+    signal(SIGPIPE, SIG_IGN);
+    if (argc < 2) {
+        usage(stderr);
+        return CLI_EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 ||
+        strcmp(cmd, "help") == 0) {
+        if (strcmp(cmd, "help") == 0 && argc > 2) {
+            char *help_argv[] = {argv[2], "--help", NULL};
+            for (const subcommand *c = subcommands; c->name; c++)
+                if (strcmp(c->name, argv[2]) == 0)
+                    return c->run(2, help_argv);
+        }
+        usage(stdout);
+        return CLI_EXIT_OK;
+    }
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
+        printf("hpo %s (libhpo %s)\n", HPO_VERSION_STRING, hpo_version());
+        return CLI_EXIT_OK;
+    }
+    for (const subcommand *c = subcommands; c->name; c++)
+        if (strcmp(c->name, cmd) == 0)
+            return c->run(argc - 1, argv + 1);
+    cli_error(NULL, "unknown command '%s' (see hpo --help)", cmd);
+    return CLI_EXIT_USAGE;
+}

@@ -1,0 +1,26 @@
+/*
+ * placeholder.h — `{name}` in the command's arguments.
+ *
+ *   {NAME}   the trial's value of parameter NAME, as text ("0.001", "12",
+ *            "rbf"); empty when the parameter is inactive (a condition)
+ *   {trial}  the trial number (unless a parameter is named "trial")
+ *   {{  }}   a literal brace
+ *
+ * A lone '}' is kept as it is; a '{' without its '}' is an error.
+ */
+#ifndef HPO_CLI_PLACEHOLDER_H
+#define HPO_CLI_PLACEHOLDER_H
+
+#include <stddef.h>
+
+#include "hpo.h"
+
+/* 0 if every placeholder of `text` names a parameter of `space` or
+ * "trial"; else -1 with the reason in `err`. */
+int placeholder_check(const char *text, const hpo_space *space, char *err,
+                      size_t size);
+/* `text` with its placeholders replaced; malloc'd, NULL if out of memory.
+ * Call only on text that passed placeholder_check(). */
+char *placeholder_expand(const char *text, const hpo_trial *trial);
+
+#endif

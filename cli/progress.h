@@ -1,0 +1,42 @@
+/*
+ * progress.h — what `hpo tune` says on stderr while it runs.
+ *
+ * A live line, redrawn at most four times a second when stderr is a
+ * terminal:
+ *     [ 37/100] done 35 failed 2 best 0.0123 (trial 17) elapsed 12s remaining ~20s
+ * one line per failed trial with its reason, and a summary at the end.
+ * Quiet (-q) prints none of it; a stderr that is not a terminal gets the
+ * failure lines and the summary but no live line.
+ */
+#ifndef HPO_CLI_PROGRESS_H
+#define HPO_CLI_PROGRESS_H
+
+#include "hpo.h"
+
+typedef struct progress progress;
+
+/* n_trials and timeout_s bound the run (0 = no bound) for the estimate of
+ * the time remaining.  direction is the study's only direction, or 0 for
+ * several objectives (then no "best" is shown). */
+progress *progress_new(int quiet, int n_trials, double timeout_s,
+                       hpo_direction direction);
+/* Start the clock and, on a terminal, the redrawing thread. */
+void progress_start(progress *p);
+/* Count a finished trial; print its failure reason if it failed.
+ * Thread-safe. */
+void progress_trial_done(progress *p, const hpo_trial *trial);
+/* A line of its own (not erased by the live line), unless quiet. */
+void progress_say(progress *p, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Stop redrawing and erase the live line. */
+void progress_stop(progress *p);
+/* "hpo: 20 trials in 3.2 s: 17 complete, 1 pruned, 2 failed; best ..."
+ * unless quiet; `why` ("interrupted") is put first when not NULL. */
+void progress_summary(progress *p, const char *why);
+/* Counts so far. */
+int progress_n_complete(const progress *p);
+int progress_n_failed(const progress *p);
+int progress_n_finished(const progress *p);
+void progress_free(progress *p);
+
+#endif

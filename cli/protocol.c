@@ -1,0 +1,173 @@
+/*
+ * protocol.c — the line protocol between `hpo tune` and its children
+ * (see protocol.h for the grammar).
+ */
+#include "protocol.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "args.h"
+
+#define SPACES " \t\r\v\f"
+/* Words read from a protocol line: "@hpo value" plus the values, and one
+ * more so that an extra value is noticed. */
+#define MAX_WORDS (HPO_MAX_OBJECTIVES + 3)
+
+void protocol_init(protocol *p, int n_objectives)
+{
+    memset(p, 0, sizeof *p);
+    p->n_objectives = n_objectives;
+}
+
+/* Split `line` in place into at most max words; returns how many. */
+static int split_words(char *line, char **words, int max)
+{
+    int n = 0;
+    char *save = NULL;
+    for (char *w = strtok_r(line, SPACES, &save); w && n < max;
+         w = strtok_r(NULL, SPACES, &save))
+        words[n++] = w;
+    return n;
+}
+
+static int is_protocol_line(const char *line)
+{
+    line += strspn(line, SPACES);
+    return strncmp(line, "@hpo", 4) == 0 &&
+           (line[4] == '\0' || strchr(SPACES, line[4]));
+}
+
+/* Record the first malformed line; the later ones add nothing. */
+static protocol_event malformed(protocol *p, const char *text,
+                                const char *why)
+{
+    if (p->error[0])
+        return PROTOCOL_ERROR;
+    snprintf(p->error, sizeof p->error, "stdout line %d: bad protocol line "
+             "'%.100s%s': %s", p->line_no, text,
+             strlen(text) > 100 ? "..." : "", why);
+    return PROTOCOL_ERROR;
+}
+
+static protocol_event read_report(protocol *p, const char *text,
+                                  char **words, int n, int64_t *step,
+                                  double *value)
+{
+    char why[128];
+    if (n != 4)
+        return malformed(p, text, "expected '@hpo report STEP VALUE'");
+    if (!cli_text_to_i64(words[2], step)) {
+        snprintf(why, sizeof why, "step '%.40s' is not a whole number",
+                 words[2]);
+        return malformed(p, text, why);
+    }
+    if (!cli_text_to_double(words[3], value)) {
+        snprintf(why, sizeof why, "'%.40s' is not a number", words[3]);
+        return malformed(p, text, why);
+    }
+    return PROTOCOL_REPORT;
+}
+
+static protocol_event read_value(protocol *p, const char *text, char **words,
+                                 int n)
+{
+    char why[128];
+    int got = n - 2;
+    if (got != p->n_objectives) {
+        const char *more = n == MAX_WORDS ? " or more" : "";
+        if (p->n_objectives == 1)
+            snprintf(why, sizeof why, "expected one value, got %d%s", got,
+                     more);
+        else
+            snprintf(why, sizeof why, "expected %d values (one per "
+                     "objective), got %d%s", p->n_objectives, got, more);
+        return malformed(p, text, why);
+    }
+    double v[HPO_MAX_OBJECTIVES];
+    for (int i = 0; i < got; i++)
+        if (!cli_text_to_double(words[2 + i], &v[i])) {
+            snprintf(why, sizeof why, "'%.40s' is not a number",
+                     words[2 + i]);
+            return malformed(p, text, why);
+        }
+    memcpy(p->value, v, sizeof(double) * (size_t)got);
+    p->have_value = 1;
+    return PROTOCOL_VALUE;
+}
+
+static protocol_event read_protocol_line(protocol *p, char *line,
+                                         int64_t *step, double *value)
+{
+    char text[128];
+    const char *start = line + strspn(line, SPACES);
+    snprintf(text, sizeof text, "%s", start);
+    /* Trim trailing blanks from the quoted text. */
+    for (size_t k = strlen(text); k > 0 && strchr(SPACES, text[k - 1]); k--)
+        text[k - 1] = '\0';
+
+    char *words[MAX_WORDS];
+    int n = split_words(line, words, MAX_WORDS);
+    if (n >= 2 && strcmp(words[1], "report") == 0)
+        return read_report(p, text, words, n, step, value);
+    if (n >= 2 && strcmp(words[1], "value") == 0)
+        return read_value(p, text, words, n);
+    return malformed(p, text,
+                     "expected '@hpo value V' or '@hpo report STEP V'");
+}
+
+/* Does the line end with n_objectives numbers?  Then remember them. */
+static void read_trailing_numbers(protocol *p, const char *line)
+{
+    double v[HPO_MAX_OBJECTIVES];
+    const char *end = line + strlen(line);
+    for (int k = p->n_objectives - 1; k >= 0; k--) {
+        while (end > line && strchr(SPACES, end[-1]))
+            end--;
+        const char *begin = end;
+        while (begin > line && !strchr(SPACES, begin[-1]))
+            begin--;
+        size_t len = (size_t)(end - begin);
+        char word[64];
+        if (len == 0 || len >= sizeof word)
+            return;
+        memcpy(word, begin, len);
+        word[len] = '\0';
+        if (!cli_text_to_double(word, &v[k]))
+            return;
+        end = begin;
+    }
+    memcpy(p->number, v, sizeof(double) * (size_t)p->n_objectives);
+    p->have_number = 1;
+}
+
+protocol_event protocol_feed_line(protocol *p, char *line, int64_t *step,
+                                  double *value)
+{
+    p->line_no++;
+    if (is_protocol_line(line))
+        return read_protocol_line(p, line, step, value);
+    read_trailing_numbers(p, line);
+    return PROTOCOL_NONE;
+}
+
+int protocol_result(const protocol *p, double *values, char *reason,
+                    size_t size)
+{
+    if (p->error[0]) {
+        snprintf(reason, size, "%s", p->error);
+        return -1;
+    }
+    const double *v = p->have_value ? p->value
+                      : p->have_number ? p->number : NULL;
+    if (!v) {
+        if (p->n_objectives == 1)
+            snprintf(reason, size, "printed no objective value");
+        else
+            snprintf(reason, size, "printed no objective values (expected "
+                     "'@hpo value' with %d numbers)", p->n_objectives);
+        return -1;
+    }
+    memcpy(values, v, sizeof(double) * (size_t)p->n_objectives);
+    return 0;
+}

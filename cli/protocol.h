@@ -1,0 +1,50 @@
+/*
+ * protocol.h — reading a trial's result from its child's standard output.
+ *
+ * The child speaks in lines.  A line whose first word is `@hpo` is a
+ * protocol line:
+ *
+ *     @hpo value V [V2 ...]   the final value(s), one per objective
+ *     @hpo report STEP V      an intermediate value at a whole-number step
+ *
+ * Without an `@hpo value` line, the result is the last line whose last
+ * words are numbers (one per objective): "loss 0.25" gives 0.25.  The last
+ * `@hpo value` line wins over everything else.  Numbers are C numbers:
+ * "1e-3", "-2", "inf", "nan" (a NaN value makes the trial FAIL).
+ */
+#ifndef HPO_CLI_PROTOCOL_H
+#define HPO_CLI_PROTOCOL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hpo.h"
+
+typedef enum protocol_event {
+    PROTOCOL_NONE,   /* an ordinary line (maybe holding a number) */
+    PROTOCOL_REPORT, /* an `@hpo report` line: *step and *value are set */
+    PROTOCOL_VALUE,  /* an `@hpo value` line */
+    PROTOCOL_ERROR   /* a malformed protocol line: see protocol.error */
+} protocol_event;
+
+typedef struct protocol {
+    int n_objectives;
+    int line_no; /* lines seen so far */
+    int have_value, have_number;
+    double value[HPO_MAX_OBJECTIVES];  /* from `@hpo value` */
+    double number[HPO_MAX_OBJECTIVES]; /* from the last numeric line */
+    char error[400];                   /* the first malformed line */
+} protocol;
+
+void protocol_init(protocol *p, int n_objectives);
+
+/* Read one line of output (without its newline; it may be modified). */
+protocol_event protocol_feed_line(protocol *p, char *line, int64_t *step,
+                                  double *value);
+
+/* The trial's values: 0 and values[0..n_objectives-1] set, or -1 with a
+ * reason ("printed no objective value", or the malformed line). */
+int protocol_result(const protocol *p, double *values, char *reason,
+                    size_t size);
+
+#endif

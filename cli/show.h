@@ -1,0 +1,31 @@
+/*
+ * show.h — how `hpo best`, `hpo trials` and `hpo tune` write trials.
+ */
+#ifndef HPO_CLI_SHOW_H
+#define HPO_CLI_SHOW_H
+
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+#include "hpo.h"
+
+/* A value for a table: "%.6g", "inf", or "-" for NaN (no value). */
+void show_number(char *buf, size_t size, double v);
+/* A double as JSON: a number; null for NaN; "inf" / "-inf" as strings,
+ * since JSON has no infinities. */
+cJSON *show_number_json(double v);
+/* A parameter's text as JSON: a number when it reads as one, else a
+ * string. */
+cJSON *show_param_json(const char *text);
+/* A trial as a JSON object: number, state, value (null if none; only for
+ * one objective), values, params and, when full is set, intermediate
+ * values, user attributes, times and duration. */
+cJSON *show_trial_json(const hpo_trial *t, int n_objectives, int full);
+/* Seconds from start to end, NaN when not finished. */
+double show_duration(const hpo_trial *t);
+/* Print a cJSON document (indented) and free it.  0, or -1 if out of
+ * memory. */
+int show_print_json(FILE *out, cJSON *doc);
+
+#endif

@@ -1,0 +1,33 @@
+/*
+ * tune.h — what `hpo tune` hands to each trial it runs (tune.c sets the
+ * study up; tune_trial.c runs one trial as a child process).
+ */
+#ifndef HPO_CLI_TUNE_H
+#define HPO_CLI_TUNE_H
+
+#include <pthread.h>
+
+#include "hpo.h"
+#include "progress.h"
+
+typedef struct tune_ctx {
+    hpo_study *study;
+    const char *study_name;
+    int n_objectives;
+    char **command;        /* the argument templates, NULL-terminated */
+    const char *exec_path; /* command[0] resolved, or NULL when it holds a
+                              placeholder (then resolved per trial) */
+    double trial_timeout_s;
+    progress *progress;
+
+    /* Set by the first trial whose command could not be executed: the
+     * study is then stopped, since every other trial would fail alike. */
+    pthread_mutex_t mu;
+    int exec_failed;
+    char exec_message[512];
+} tune_ctx;
+
+/* The objective given to hpo_study_optimize(); data is a tune_ctx. */
+int tune_run_trial(hpo_trial *trial, void *data, double *values);
+
+#endif

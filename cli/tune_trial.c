@@ -1,0 +1,307 @@
+/*
+ * tune_trial.c — one trial of `hpo tune`: sample the parameters, expand
+ * the command, run it, read its output, and decide what the trial became.
+ *
+ *   suggest_all -> expand {name} -> run child -----> COMPLETE (values)
+ *                                     |  @hpo report -> report, should_prune
+ *                                     |        prune -> kill group -> PRUNED
+ *                                     +-> exit != 0, signal, timeout,
+ *                                         no value, bad protocol line,
+ *                                         interrupted ---------> FAIL
+ *
+ * A FAIL keeps why in the trial's user attributes: "fail_reason" (one
+ * line) and "stderr_tail" (the child's last lines of stderr); every trial
+ * that ran keeps "exit_status" or "signal".
+ */
+#define _GNU_SOURCE 1 /* pipe2, strchrnul, asprintf, sigabbrev_np */
+#include "tune.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "interrupt.h"
+#include "jsontext.h"
+#include "placeholder.h"
+#include "protocol.h"
+#include "runner.h"
+
+extern char **environ;
+
+/* What the stdout reader shares with the outcome. */
+typedef struct trial_state {
+    hpo_trial *trial;
+    protocol proto;
+    int pruned;
+    char error[512]; /* a report the library refused */
+} trial_state;
+
+static void set_attr_text(hpo_trial *t, const char *key, const char *text)
+{
+    char *json = json_quote(text);
+    if (json)
+        hpo_trial_set_user_attr(t, key, json);
+    free(json);
+}
+
+static int fail(hpo_trial *t, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static int fail(hpo_trial *t, const char *fmt, ...)
+{
+    char reason[768];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(reason, sizeof reason, fmt, ap);
+    va_end(ap);
+    set_attr_text(t, "fail_reason", reason);
+    return HPO_EFAIL;
+}
+
+/* ------------------------------------------------------------------------- */
+/* Reading the child's stdout as it comes                                     */
+/* ------------------------------------------------------------------------- */
+
+static int on_stdout_line(char *line, void *data)
+{
+    trial_state *ts = data;
+    int64_t step;
+    double value;
+    switch (protocol_feed_line(&ts->proto, line, &step, &value)) {
+    case PROTOCOL_REPORT:
+        if (hpo_trial_report(ts->trial, step, value) != HPO_OK) {
+            snprintf(ts->error, sizeof ts->error, "stdout line %d: report "
+                     "refused: %s", ts->proto.line_no,
+                     hpo_trial_errmsg(ts->trial));
+            return 1;
+        }
+        if (hpo_trial_should_prune(ts->trial) == 1) {
+            ts->pruned = 1;
+            return 1;
+        }
+        return 0;
+    case PROTOCOL_ERROR:
+        return 1; /* the trial fails whatever else it prints */
+    default:
+        return 0;
+    }
+}
+
+/* ------------------------------------------------------------------------- */
+/* The child's arguments and environment                                      */
+/* ------------------------------------------------------------------------- */
+
+static void free_strings(char **v)
+{
+    if (!v)
+        return;
+    for (char **p = v; *p; p++)
+        free(*p);
+    free(v);
+}
+
+static char **expand_command(const tune_ctx *ctx, const hpo_trial *t)
+{
+    int n = 0;
+    while (ctx->command[n])
+        n++;
+    char **argv = calloc((size_t)n + 1, sizeof *argv);
+    if (!argv)
+        return NULL;
+    for (int i = 0; i < n; i++) {
+        if (!(argv[i] = placeholder_expand(ctx->command[i], t))) {
+            free_strings(argv);
+            return NULL;
+        }
+    }
+    return argv;
+}
+
+/* hpo's own variables replace any inherited ones of the same family, so a
+ * nested hpo or a stale shell variable cannot leak a parameter. */
+static int is_ours(const char *entry)
+{
+    return strncmp(entry, "HPO_PARAM_", 10) == 0 ||
+           strncmp(entry, "HPO_TRIAL_NUMBER=", 17) == 0 ||
+           strncmp(entry, "HPO_STUDY=", 10) == 0;
+}
+
+static char **make_environment(const tune_ctx *ctx, const hpo_trial *t)
+{
+    int n_env = 0, k = 0;
+    while (environ[n_env])
+        n_env++;
+    int n_params = hpo_trial_n_params(t);
+    char **envp = calloc((size_t)(n_env + n_params + 3), sizeof *envp);
+    if (!envp)
+        return NULL;
+    for (int i = 0; i < n_env; i++)
+        if (!is_ours(environ[i]) && !(envp[k++] = strdup(environ[i])))
+            goto oom;
+    for (int i = 0; i < n_params; i++)
+        if (asprintf(&envp[k++], "HPO_PARAM_%s=%s",
+                     hpo_trial_param_name(t, i),
+                     hpo_trial_param_text(t, i)) < 0)
+            goto oom_last;
+    if (asprintf(&envp[k++], "HPO_TRIAL_NUMBER=%d", hpo_trial_number(t)) < 0)
+        goto oom_last;
+    if (asprintf(&envp[k++], "HPO_STUDY=%s", ctx->study_name) < 0)
+        goto oom_last;
+    return envp;
+oom_last:
+    envp[k - 1] = NULL; /* asprintf left it undefined */
+oom:
+    free_strings(envp);
+    return NULL;
+}
+
+/* ------------------------------------------------------------------------- */
+/* The outcome                                                                */
+/* ------------------------------------------------------------------------- */
+
+static void signal_name(int sig, char *buf, size_t size)
+{
+    const char *abbrev = sigabbrev_np(sig);
+    if (abbrev)
+        snprintf(buf, size, "SIG%s", abbrev);
+    else
+        snprintf(buf, size, "signal %d", sig);
+}
+
+/* exit_status / signal on every trial that ran; stderr_tail on failures. */
+static void record_exit(hpo_trial *t, runner_result *res)
+{
+    char text[32];
+    if (res->exited) {
+        snprintf(text, sizeof text, "%d", res->exit_status);
+        hpo_trial_set_user_attr(t, "exit_status", text);
+    } else if (res->signaled) {
+        signal_name(res->term_signal, text, sizeof text);
+        set_attr_text(t, "signal", text);
+    }
+}
+
+static void record_stderr(hpo_trial *t, runner_result *res)
+{
+    const char *tail = runner_tail_lines(res->stderr_tail,
+                                         CLI_STDERR_TAIL_LINES);
+    if (*tail)
+        set_attr_text(t, "stderr_tail", tail);
+}
+
+/* A command that cannot be executed: stop the study, remember why. */
+static int exec_failure(tune_ctx *ctx, hpo_trial *t, const char *command,
+                        int err)
+{
+    pthread_mutex_lock(&ctx->mu);
+    if (!ctx->exec_failed) {
+        ctx->exec_failed = 1;
+        snprintf(ctx->exec_message, sizeof ctx->exec_message,
+                 "cannot run '%.300s': %s", command, strerror(err));
+    }
+    pthread_mutex_unlock(&ctx->mu);
+    hpo_study_stop(ctx->study);
+    return fail(t, "cannot run '%.300s': %s", command, strerror(err));
+}
+
+static int decide(tune_ctx *ctx, trial_state *ts, runner_result *res,
+                  double *values)
+{
+    hpo_trial *t = ts->trial;
+    char reason[512];
+    switch (res->stop) {
+    case RUNNER_CANCELLED:
+        return fail(t, "interrupted");
+    case RUNNER_TIMED_OUT:
+        return fail(t, "timed out after %g s", ctx->trial_timeout_s);
+    case RUNNER_ASKED:
+        if (ts->pruned)
+            return HPO_PRUNED;
+        if (ts->error[0])
+            return fail(t, "%s", ts->error);
+        protocol_result(&ts->proto, values, reason, sizeof reason);
+        return fail(t, "%s", reason);
+    case RUNNER_RAN:
+        break;
+    }
+    if (res->signaled) {
+        char name[32];
+        signal_name(res->term_signal, name, sizeof name);
+        return fail(t, "killed by signal %d (%s)", res->term_signal, name);
+    }
+    if (res->exited && res->exit_status != 0)
+        return fail(t, "exited with status %d", res->exit_status);
+    if (protocol_result(&ts->proto, values, reason, sizeof reason) != 0)
+        return fail(t, "%s", reason);
+    for (int i = 0; i < ctx->n_objectives; i++)
+        if (isnan(values[i]))
+            return fail(t, "objective value is nan");
+    return HPO_OK;
+}
+
+static int run_child(tune_ctx *ctx, trial_state *ts, char **argv,
+                     char **envp, double *values)
+{
+    hpo_trial *t = ts->trial;
+    char resolved[PATH_MAX];
+    const char *path = ctx->exec_path;
+    if (!path) { /* command[0] holds a placeholder */
+        int err = runner_resolve(argv[0], resolved, sizeof resolved);
+        if (err)
+            return exec_failure(ctx, t, argv[0], err);
+        path = resolved;
+    }
+    runner_job job = {
+        .path = path, .argv = argv, .envp = envp,
+        .timeout_s = ctx->trial_timeout_s,
+        .kill_grace_s = CLI_KILL_GRACE_S,
+        .cancel_fd = interrupt_fd(), .hurry = interrupt_hurry(),
+        .on_line = on_stdout_line, .data = ts,
+    };
+    runner_result *res = malloc(sizeof *res);
+    if (!res)
+        return fail(t, "out of memory");
+    int rc;
+    if (runner_run(&job, res) != 0)
+        rc = fail(t, "could not start '%.300s': %s", argv[0],
+                  strerror(errno));
+    else if (res->exec_errno)
+        rc = exec_failure(ctx, t, argv[0], res->exec_errno);
+    else {
+        record_exit(t, res);
+        rc = decide(ctx, ts, res, values);
+        if (rc != HPO_OK && rc != HPO_PRUNED)
+            record_stderr(t, res);
+    }
+    free(res);
+    return rc;
+}
+
+int tune_run_trial(hpo_trial *trial, void *data, double *values)
+{
+    tune_ctx *ctx = data;
+    if (hpo_trial_suggest_all(trial) != HPO_OK)
+        return fail(trial, "could not sample the parameters: %s",
+                    hpo_trial_errmsg(trial));
+    trial_state *ts = calloc(1, sizeof *ts);
+    char **argv = expand_command(ctx, trial);
+    char **envp = argv ? make_environment(ctx, trial) : NULL;
+    int rc;
+    if (!ts || !envp) {
+        rc = fail(trial, "out of memory");
+    } else {
+        ts->trial = trial;
+        protocol_init(&ts->proto, ctx->n_objectives);
+        rc = run_child(ctx, ts, argv, envp, values);
+    }
+    free_strings(argv);
+    free_strings(envp);
+    free(ts);
+    return rc;
+}

@@ -1,0 +1,458 @@
+/*
+ * hpo.h — the public API of libhpo, a hyperparameter-optimization engine.
+ *
+ * This header is the manual.  Everything a program can do with libhpo is
+ * declared here, with what it does, who owns what, what it returns and
+ * whether it may be called from several threads.
+ *
+ * ---------------------------------------------------------------------------
+ * Ownership (one rule for the whole library)
+ * ---------------------------------------------------------------------------
+ *   1. A function named *_new or *_open returns an object the caller owns;
+ *      the matching *_free or *_close releases it and accepts NULL.
+ *   2. hpo copies every string and array it is given.  The caller may free
+ *      or reuse its buffers as soon as the call returns.
+ *   3. A returned `const char *` (or other const pointer) is borrowed: it
+ *      stays valid until the next call on the same handle, or until the
+ *      handle is freed, whichever comes first.
+ *
+ * ---------------------------------------------------------------------------
+ * Status codes
+ * ---------------------------------------------------------------------------
+ *   HPO_OK (0) is success.  Errors are negative.  Positive codes are not
+ *   errors: they report why something stopped (HPO_DONE, HPO_PRUNED, ...).
+ *   hpo_errstr(code) names a code; the message of the failed call (with the
+ *   details: which parameter, which line, the database's own text) is kept
+ *   on the handle the call was made on: hpo_study_errmsg(), hpo_trial_errmsg(),
+ *   hpo_space_errmsg(), hpo_storage_errmsg().
+ *
+ * ---------------------------------------------------------------------------
+ * The library never prints, exits or aborts on bad input.  Progress and
+ * diagnostics reach the application through hpo_study_set_log().
+ * ---------------------------------------------------------------------------
+ *
+ * A minimal program:
+ *
+ *     static int objective(hpo_trial *t, void *data, double *value) {
+ *         double x;
+ *         int rc = hpo_trial_suggest_float(t, "x", -10, 10, 0, 0, &x);
+ *         if (rc != HPO_OK) return rc;
+ *         value[0] = (x - 2) * (x - 2);
+ *         return HPO_OK;
+ *     }
+ *
+ *     hpo_study *s = hpo_study_new();
+ *     hpo_study_set_sampler(s, "random");
+ *     hpo_study_set_seed(s, 42);
+ *     if (hpo_study_open(s, "quadratic", HPO_OPEN_CREATE) != HPO_OK) ... hpo_study_errmsg(s)
+ *     hpo_optimize_options o = {.n_trials = 100};
+ *     hpo_study_optimize(s, objective, NULL, &o);
+ *     hpo_trial *best; hpo_study_best_trial(s, &best);
+ *     printf("%g\n", hpo_trial_value(best, 0));
+ *     hpo_trial_free(best);
+ *     hpo_study_free(s);
+ */
+#ifndef HPO_H
+#define HPO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define HPO_VERSION_MAJOR 0
+#define HPO_VERSION_MINOR 1
+#define HPO_VERSION_PATCH 0
+#define HPO_VERSION_STRING "0.1.0"
+
+/* The version of the library actually linked, as "MAJOR.MINOR.PATCH". */
+const char *hpo_version(void);
+
+/* ------------------------------------------------------------------------- */
+/* Status codes                                                               */
+/* ------------------------------------------------------------------------- */
+
+/* XX(name, value, description): one table, used for the enum, hpo_errstr()
+ * and hpo_errname(). */
+#define HPO_STATUS_MAP(XX)                                                   \
+    XX(OK, 0, "success")                                                     \
+    XX(DONE, 1, "nothing left to do (search space exhausted)")               \
+    XX(PRUNED, 2, "trial pruned")                                            \
+    XX(STOPPED, 3, "stopped on request")                                     \
+    XX(TIMEOUT, 4, "time limit reached")                                     \
+    XX(EINVAL, -1, "invalid argument")                                       \
+    XX(ENOMEM, -2, "out of memory")                                          \
+    XX(EMISUSE, -3, "call out of order")                                     \
+    XX(ENOTFOUND, -4, "not found")                                           \
+    XX(EEXIST, -5, "already exists")                                         \
+    XX(ESTORAGE, -6, "storage error")                                        \
+    XX(EFINISHED, -7, "trial already finished")                              \
+    XX(EINCOMPAT, -8, "incompatible with what the study already holds")      \
+    XX(EIO, -9, "input/output error")                                        \
+    XX(EFAIL, -10, "objective failed")                                       \
+    XX(EUNSUPPORTED, -11, "not supported by this build or this component")
+
+typedef enum hpo_status {
+#define HPO__STATUS_ENUM(name, value, text) HPO_##name = value,
+    HPO_STATUS_MAP(HPO__STATUS_ENUM)
+#undef HPO__STATUS_ENUM
+} hpo_status;
+
+/* A short English description of a status code ("invalid argument"). */
+const char *hpo_errstr(int code);
+/* The code's symbolic name without the prefix ("EINVAL"). */
+const char *hpo_errname(int code);
+
+/* ------------------------------------------------------------------------- */
+/* Enumerations                                                               */
+/* ------------------------------------------------------------------------- */
+
+/* Numbers match Optuna's StudyDirection. */
+typedef enum hpo_direction {
+    HPO_MINIMIZE = 1,
+    HPO_MAXIMIZE = 2
+} hpo_direction;
+
+/* Numbers match Optuna's TrialState.
+ *
+ *   enqueue --> WAITING --claim--+
+ *                                v
+ *   ask -------------------> RUNNING --tell--> COMPLETE | PRUNED | FAIL
+ *
+ * A finished trial (COMPLETE, PRUNED, FAIL) is never changed again. */
+typedef enum hpo_trial_state {
+    HPO_RUNNING = 0,
+    HPO_COMPLETE = 1,
+    HPO_PRUNED_STATE = 2,
+    HPO_FAIL = 3,
+    HPO_WAITING = 4
+} hpo_trial_state;
+
+/* Upper name of a state ("COMPLETE") or direction ("MINIMIZE"), as Optuna
+ * stores them. */
+const char *hpo_state_name(hpo_trial_state state);
+const char *hpo_direction_name(hpo_direction direction);
+
+/* Flags for the suggest and space functions. */
+#define HPO_LOG 1 /* sample uniformly in log space; needs low > 0 */
+
+/* The most objectives a study may have. */
+#define HPO_MAX_OBJECTIVES 16
+
+/* ------------------------------------------------------------------------- */
+/* Search spaces                                                              */
+/* ------------------------------------------------------------------------- */
+
+/*
+ * A declared search space: an ordered list of named distributions.  The CLI
+ * reads one from --param flags or a JSON file; samplers that need the whole
+ * space up front (grid, qmc) take it from the study.  Define-by-run code
+ * does not need one.
+ *
+ * Distributions (the internal value in brackets is what samplers see):
+ *   float        low..high                [the value]
+ *   float log    low..high, low > 0       [the value]
+ *   float step   low, low+step, ..., high [the value]; step divides high-low
+ *   int          low..high                [the value as a double]
+ *   int log      low..high, low >= 1      [the value]
+ *   int step     low, low+step, ..., high [the value]; step divides high-low
+ *   categorical  choices                  [the index of the choice]
+ *
+ * A parameter may carry a condition: it is active only when an earlier
+ * categorical parameter takes one of listed choices.
+ *
+ * Not thread-safe: build a space in one thread, then hand it on.
+ */
+typedef struct hpo_space hpo_space;
+
+hpo_space *hpo_space_new(void);
+void hpo_space_free(hpo_space *space);
+
+/* Add a float parameter.  step = 0 for a continuous one; flags HPO_LOG.
+ * Returns HPO_EINVAL (message on the space) when low > high, a bound is not
+ * finite, log has low <= 0, log is combined with a step, the step does not
+ * divide the range, or the name is empty or already used. */
+int hpo_space_add_float(hpo_space *space, const char *name, double low,
+                        double high, double step, int flags);
+/* Add an int parameter; step >= 1 (0 means 1); flags HPO_LOG (needs low >= 1
+ * and step 1). */
+int hpo_space_add_int(hpo_space *space, const char *name, int64_t low,
+                      int64_t high, int64_t step, int flags);
+/* Add a categorical parameter with n >= 1 distinct string choices. */
+int hpo_space_add_categorical(hpo_space *space, const char *name,
+                              const char *const *choices, int n);
+/* Make `name` active only when `parent` (an earlier categorical parameter)
+ * takes one of the n choices listed. */
+int hpo_space_set_condition(hpo_space *space, const char *name,
+                            const char *parent, const char *const *choices,
+                            int n);
+
+/* Add one parameter from the CLI's compact form:
+ *     lr=float:1e-5:1e-1:log      depth=int:1:12
+ *     units=int:16:256:step=16    x=float:0:1:step=0.1
+ *     kernel=cat:rbf,linear,poly  (also categorical:...)
+ * An optional trailing ":if=PARENT=c1|c2" adds a condition. */
+int hpo_space_parse_param(hpo_space *space, const char *spec);
+
+/* Add every parameter of a JSON space document.  The document is an object
+ * whose keys are parameter names, in order, and whose values are either a
+ * compact spec string ("float:1e-5:1e-1:log") or an object:
+ *     {"type": "float"|"int"|"categorical", "low": L, "high": H,
+ *      "log": bool, "step": S, "choices": [...], "if": {"parent": [c, ...]}}
+ * `source` names the document in error messages (a file name); errors give
+ * the line and column where they can. */
+int hpo_space_parse_json(hpo_space *space, const char *text,
+                         const char *source);
+/* Read and parse a JSON space file. */
+int hpo_space_load_file(hpo_space *space, const char *path);
+
+/* The message of the last failed call on this space. */
+const char *hpo_space_errmsg(const hpo_space *space);
+/* Number of parameters, and the name of the i-th (0-based; borrowed). */
+int hpo_space_size(const hpo_space *space);
+const char *hpo_space_name(const hpo_space *space, int i);
+/* The space as a JSON document in the form hpo_space_parse_json() reads.
+ * The returned string is owned by the caller: free() it. */
+char *hpo_space_to_json(const hpo_space *space);
+
+/* ------------------------------------------------------------------------- */
+/* Storage                                                                   */
+/* ------------------------------------------------------------------------- */
+
+/*
+ * Where studies live.  A URL chooses the backend:
+ *     memory:                        private to the process (the default)
+ *     sqlite:///path/to/file.db      an SQLite file (when built with SQLite)
+ *     postgresql://user:pw@host:port/db
+ * Several studies may share one storage.  Thread-safe.
+ */
+typedef struct hpo_storage hpo_storage;
+
+/* Open a storage.  *out is always set (unless memory runs out), so that
+ * hpo_storage_errmsg() can tell why an open failed; close it even then.
+ * Returns HPO_EINVAL for an unknown scheme, HPO_EUNSUPPORTED for a backend
+ * not compiled in, HPO_ESTORAGE with the database's text otherwise. */
+int hpo_storage_open(hpo_storage **out, const char *url);
+void hpo_storage_close(hpo_storage *storage);
+const char *hpo_storage_errmsg(const hpo_storage *storage);
+
+/* ------------------------------------------------------------------------- */
+/* Studies                                                                   */
+/* ------------------------------------------------------------------------- */
+
+typedef struct hpo_study hpo_study;
+typedef struct hpo_trial hpo_trial;
+
+/*
+ * A study is made in three steps, like an NLopt optimizer:
+ *   1. hpo_study_new()
+ *   2. set options: storage, directions, sampler, pruner, seed, space
+ *   3. hpo_study_open() to create or load it by name
+ * Options set after opening return HPO_EMISUSE, except the log callback.
+ */
+hpo_study *hpo_study_new(void);
+void hpo_study_free(hpo_study *study);
+
+/* The message of the last failed call on this study (thread-local use only:
+ * with n_jobs > 1, trial errors are on the trial handles). */
+const char *hpo_study_errmsg(const hpo_study *study);
+
+/* Use `storage` (borrowed: it must outlive the study).  Without this call
+ * the study gets its own in-memory storage. */
+int hpo_study_set_storage(hpo_study *study, hpo_storage *storage);
+/* Add one objective's direction; call once per objective, in order.
+ * Without this call the study has one objective, minimized. */
+int hpo_study_add_direction(hpo_study *study, hpo_direction direction);
+/* Choose a sampler by registry name with options: "random",
+ * "grid:points=5", "qmc:scramble=true".  hpo_sampler_list() lists them.
+ * Returns HPO_EINVAL with a message for unknown names or options. */
+int hpo_study_set_sampler(hpo_study *study, const char *spec);
+/* Choose a pruner the same way: "none", "median:n_startup_trials=5". */
+int hpo_study_set_pruner(hpo_study *study, const char *spec);
+/* Seed every random choice of the study.  A seeded single-worker run is
+ * reproducible bit for bit.  Without a seed one is drawn from the OS. */
+int hpo_study_set_seed(hpo_study *study, uint64_t seed);
+/* Declare the search space (copied).  Needed by grid and qmc; used by
+ * hpo_trial_suggest_all(). */
+int hpo_study_set_space(hpo_study *study, const hpo_space *space);
+
+/* Receive progress and diagnostics.  level: 0 debug, 1 info, 2 warning. */
+typedef void (*hpo_log_fn)(int level, const char *message, void *data);
+int hpo_study_set_log(hpo_study *study, hpo_log_fn fn, void *data);
+
+#define HPO_OPEN_CREATE 1 /* create the study; HPO_EEXIST if it exists */
+#define HPO_OPEN_LOAD 2   /* load it; HPO_ENOTFOUND if it does not exist */
+/* Create or load the study `name` (both flags: load if present, else
+ * create).  A loaded study keeps its stored directions; directions given
+ * with hpo_study_add_direction() must then match (HPO_EINCOMPAT). */
+int hpo_study_open(hpo_study *study, const char *name, int flags);
+
+/* The study's name, number of objectives and the i-th direction. */
+const char *hpo_study_name(const hpo_study *study);
+int hpo_study_n_objectives(const hpo_study *study);
+hpo_direction hpo_study_direction(const hpo_study *study, int i);
+
+/* Attributes hold JSON text ("3", "\"adam\"", "{\"a\": 1}"); the text must
+ * parse as JSON (HPO_EINVAL otherwise). */
+int hpo_study_set_user_attr(hpo_study *study, const char *key,
+                            const char *json);
+/* Borrowed JSON text of an attribute, or NULL if absent. */
+const char *hpo_study_user_attr(hpo_study *study, const char *key);
+
+/* ------------------------------------------------------------------------- */
+/* Ask and tell                                                               */
+/* ------------------------------------------------------------------------- */
+
+/*
+ * Ask for a new trial: a WAITING (enqueued) trial if there is one, else a
+ * new RUNNING one.  *out is owned by the caller, to be passed to
+ * hpo_study_tell() and then released with hpo_trial_free().
+ * Returns HPO_DONE when the sampler has nothing left to propose (an
+ * exhausted grid); *out is then NULL.
+ * Thread-safe: several threads may ask and tell on one study.
+ */
+int hpo_study_ask(hpo_study *study, hpo_trial **out);
+
+/*
+ * Finish a trial.  state COMPLETE needs n == the number of objectives
+ * values; a NaN value turns the trial into FAIL (as Optuna does); ±inf are
+ * stored as such.  PRUNED takes no values (its last intermediate value is
+ * recorded as its value); FAIL takes none.  Returns HPO_EFINISHED if the
+ * trial was already finished.  The handle stays valid (free it after).
+ */
+int hpo_study_tell(hpo_study *study, hpo_trial *trial, hpo_trial_state state,
+                   const double *values, int n);
+
+/* Enqueue a trial whose parameters are fixed: workers take enqueued trials
+ * first.  `params` is a JSON object {"name": value, ...}; categorical
+ * values are given as their choice. */
+int hpo_study_enqueue(hpo_study *study, const char *params_json);
+
+/* ------------------------------------------------------------------------- */
+/* Optimize: a loop over ask and tell                                        */
+/* ------------------------------------------------------------------------- */
+
+/*
+ * The objective fills values[0 .. n_objectives-1] and returns:
+ *   HPO_OK      the trial is COMPLETE with those values;
+ *   HPO_PRUNED  it is PRUNED (typically after hpo_trial_should_prune());
+ *   an error    it is FAIL; the study goes on.
+ */
+typedef int (*hpo_objective_fn)(hpo_trial *trial, void *data, double *values);
+
+/* Called after each finished trial (from the worker thread that ran it,
+ * one call at a time).  Return nonzero to stop the study. */
+typedef int (*hpo_callback_fn)(hpo_study *study, const hpo_trial *trial,
+                               void *data);
+
+typedef struct hpo_optimize_options {
+    int n_trials;     /* trials to run in this call; 0 = no limit */
+    double timeout_s; /* stop starting trials after this; 0 = no limit */
+    int n_jobs;       /* worker threads; 0 or 1 = the calling thread */
+    hpo_callback_fn callback;
+    void *callback_data;
+} hpo_optimize_options;
+
+/*
+ * Run trials until n_trials are done, the timeout passes, the sampler is
+ * exhausted, a callback asks to stop or hpo_study_stop() is called.
+ * A zeroed options struct (or NULL) means: one thread, until stopped.
+ * Returns HPO_OK when n_trials were run, else the stop reason (HPO_DONE,
+ * HPO_TIMEOUT, HPO_STOPPED), or a negative code if the storage failed.
+ */
+int hpo_study_optimize(hpo_study *study, hpo_objective_fn objective,
+                       void *data, const hpo_optimize_options *options);
+
+/* Ask a running hpo_study_optimize() to stop after the trials in flight.
+ * Async-signal-safe: may be called from a signal handler. */
+void hpo_study_stop(hpo_study *study);
+
+/* ------------------------------------------------------------------------- */
+/* Trials: the define-by-run interface                                        */
+/* ------------------------------------------------------------------------- */
+
+/* Suggest a float in [low, high] (step 0 = continuous; flags HPO_LOG).
+ * Returns the same value when asked again for the same name; HPO_EINCOMPAT
+ * if the name was used with another kind of distribution in this study. */
+int hpo_trial_suggest_float(hpo_trial *trial, const char *name, double low,
+                            double high, double step, int flags, double *out);
+int hpo_trial_suggest_int(hpo_trial *trial, const char *name, int64_t low,
+                          int64_t high, int64_t step, int flags, int64_t *out);
+/* Suggest one of n string choices; *index receives its position. */
+int hpo_trial_suggest_categorical(hpo_trial *trial, const char *name,
+                                  const char *const *choices, int n,
+                                  int *index);
+/* Suggest every active parameter of the study's declared space, in order. */
+int hpo_trial_suggest_all(hpo_trial *trial);
+
+/* Report an intermediate value at a step (e.g. an epoch).  Reporting the
+ * same step twice keeps the first value (Optuna's rule). */
+int hpo_trial_report(hpo_trial *trial, int64_t step, double value);
+/* 1 if the study's pruner says stop this trial, 0 to go on; a negative code
+ * on error. */
+int hpo_trial_should_prune(hpo_trial *trial);
+
+int hpo_trial_set_user_attr(hpo_trial *trial, const char *key,
+                            const char *json);
+const char *hpo_trial_errmsg(const hpo_trial *trial);
+
+/* ------------------------------------------------------------------------- */
+/* Reading trials                                                             */
+/* ------------------------------------------------------------------------- */
+
+/* These accessors work on a trial being run and on the copies returned by
+ * hpo_study_trials() and friends.  Strings are borrowed from the trial. */
+int hpo_trial_number(const hpo_trial *trial);
+hpo_trial_state hpo_trial_state_of(const hpo_trial *trial);
+int hpo_trial_n_values(const hpo_trial *trial);
+double hpo_trial_value(const hpo_trial *trial, int i); /* NaN if none */
+int hpo_trial_n_params(const hpo_trial *trial);
+const char *hpo_trial_param_name(const hpo_trial *trial, int i);
+/* The value as the user sees it: a float, an int as a double, or for a
+ * categorical the index of its choice. */
+double hpo_trial_param_value(const hpo_trial *trial, int i);
+/* The value as text: "0.001", "12", "rbf".  Borrowed. */
+const char *hpo_trial_param_text(const hpo_trial *trial, int i);
+/* Look a parameter up by name: 1 and *value if present, else 0. */
+int hpo_trial_param(const hpo_trial *trial, const char *name, double *value);
+int hpo_trial_n_intermediate(const hpo_trial *trial);
+void hpo_trial_intermediate(const hpo_trial *trial, int i, int64_t *step,
+                            double *value);
+/* Borrowed JSON text, or NULL. */
+const char *hpo_trial_user_attr(const hpo_trial *trial, const char *key);
+const char *hpo_trial_system_attr(const hpo_trial *trial, const char *key);
+/* Seconds since the epoch; NaN if not started / not finished. */
+double hpo_trial_start_time(const hpo_trial *trial);
+double hpo_trial_end_time(const hpo_trial *trial);
+
+/* Release a trial handle (NULL is fine).  Freeing a trial that was never
+ * told leaves it RUNNING in storage (a heartbeat monitor may fail it). */
+void hpo_trial_free(hpo_trial *trial);
+
+/* All trials of the study, ordered by number.  *out is an owned array of
+ * owned trials: release with hpo_trials_free(). */
+int hpo_study_trials(hpo_study *study, hpo_trial ***out, int *n);
+void hpo_trials_free(hpo_trial **trials, int n);
+/* The best COMPLETE trial of a single-objective study (owned copy).
+ * HPO_ENOTFOUND when no trial is complete; HPO_EMISUSE for several
+ * objectives (use hpo_study_pareto_front). */
+int hpo_study_best_trial(hpo_study *study, hpo_trial **out);
+/* The COMPLETE trials no other COMPLETE trial dominates (any number of
+ * objectives), ordered by number. */
+int hpo_study_pareto_front(hpo_study *study, hpo_trial ***out, int *n);
+
+/* ------------------------------------------------------------------------- */
+/* Registry                                                                   */
+/* ------------------------------------------------------------------------- */
+
+/* Names and one-line summaries of the compiled-in samplers and pruners, for
+ * --help and docs: i from 0 until NULL is returned. */
+const char *hpo_sampler_name(int i, const char **summary);
+const char *hpo_pruner_name(int i, const char **summary);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* HPO_H */

@@ -1,0 +1,229 @@
+/*
+ * ask_tell.c — the primitive every run is built on (hpo_study_optimize is a
+ * loop over it): ask for a trial, tell its result, enqueue fixed trials.
+ *
+ *   ask:  is_exhausted? -> claim a WAITING trial, or create a RUNNING one
+ *         -> joint (relative) sampling for the trial
+ *   tell: NaN -> FAIL; PRUNED takes its last intermediate value
+ *         -> storage finish (one transaction) -> sampler after_trial
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cJSON.h>
+
+#include "study.h"
+
+static hpo_trial *trial_new(hpo_study *s)
+{
+    hpo_trial *t = calloc(1, sizeof *t);
+    if (!t)
+        return NULL;
+    t->study = s;
+    hpo__rec_init(&t->rec);
+    return t;
+}
+
+/* A WAITING (enqueued) trial if one is there; HPO_DONE if none. */
+static int claim(hpo_study *s, hpo_trial *t)
+{
+    int64_t id;
+    int rc = hpo__st_claim_waiting(s->storage, s->id, &id);
+    if (rc != HPO_OK)
+        return rc;
+    return hpo__st_get_trial(s->storage, id, &t->rec);
+}
+
+static int create(hpo_study *s, hpo_trial *t)
+{
+    hpo__trial_rec tmpl;
+    hpo__rec_init(&tmpl);
+    tmpl.state = HPO_RUNNING;
+    tmpl.start_s = hpo__now();
+    int rc = hpo__st_create_trial(s->storage, s->id, &tmpl, &t->rec.id,
+                                  &t->rec.number);
+    t->rec.state = HPO_RUNNING;
+    t->rec.start_s = tmpl.start_s;
+    return rc;
+}
+
+/* Ask the sampler for the parameters it chooses jointly. */
+static int sample_relative(hpo_study *s, hpo_trial *t, hpo__sampler_ctx *ctx)
+{
+    const hpo__sampler_type *st = s->sampler;
+    if (!st->infer_relative_space || !st->sample_relative)
+        return HPO_OK;
+    const hpo_space *space = NULL;
+    int rc = st->infer_relative_space(s->sampler_state, ctx, &space);
+    if (rc || !space || space->n == 0)
+        return rc;
+    t->rel_space = calloc(1, sizeof *t->rel_space);
+    t->rel_values = malloc((size_t)space->n * sizeof(double));
+    if (!t->rel_space || !t->rel_values || hpo__space_copy(t->rel_space, space))
+        return HPO_ENOMEM;
+    for (int i = 0; i < space->n; i++)
+        t->rel_values[i] = NAN;
+    return st->sample_relative(s->sampler_state, ctx, t->rel_space,
+                               t->rel_values);
+}
+
+static int ask_locked(hpo_study *s, hpo_trial *t)
+{
+    hpo__sampler_ctx ctx = {.study = s, .msg = &s->msg, .rng = &t->rng};
+    int exhausted = s->sampler->is_exhausted
+                        ? s->sampler->is_exhausted(s->sampler_state, &ctx)
+                        : 0;
+    if (exhausted) {
+        hpo__scratch_release(&ctx.scratch);
+        if (exhausted < 0) /* an error (the grid sampler without a space) */
+            return exhausted;
+        atomic_store(&s->sampler_done, 1);
+        return HPO_DONE;
+    }
+    int rc = claim(s, t);
+    if (rc == HPO_DONE)
+        rc = create(s, t);
+    if (rc != HPO_OK)
+        return hpo__study_storage_fail(s, rc);
+    hpo__rng_derive(&t->rng, s->seed, (uint64_t)t->rec.number);
+    ctx.trial = &t->rec;
+    rc = sample_relative(s, t, &ctx);
+    hpo__scratch_release(&ctx.scratch);
+    return rc;
+}
+
+int hpo_study_ask(hpo_study *s, hpo_trial **out)
+{
+    *out = NULL;
+    if (!s->opened)
+        return hpo__fail(&s->msg, HPO_EMISUSE, "open the study before asking");
+    hpo_trial *t = trial_new(s);
+    if (!t)
+        return HPO_ENOMEM;
+    pthread_mutex_lock(&s->lock);
+    int rc = ask_locked(s, t);
+    pthread_mutex_unlock(&s->lock);
+    if (rc != HPO_OK) {
+        /* A trial created before a sampler error stays RUNNING; fail it so
+         * the study does not carry a ghost. */
+        if (t->rec.id)
+            hpo__st_finish_trial(s->storage, t->rec.id, HPO_FAIL, 0, NULL);
+        hpo_trial_free(t);
+        return rc;
+    }
+    *out = t;
+    return HPO_OK;
+}
+
+/* ---- tell ---------------------------------------------------------------- */
+
+/* Optuna records a pruned single-objective trial's last finite
+ * intermediate value as its value. */
+static int pruned_value(const hpo_trial *t, double *v)
+{
+    for (int i = t->rec.n_inter - 1; i >= 0; i--)
+        if (isfinite(t->rec.inter[i].value)) {
+            *v = t->rec.inter[i].value;
+            return 1;
+        }
+    return 0;
+}
+
+static int check_values(hpo_study *s, hpo_trial *t, hpo_trial_state *state,
+                        const double *values, int n)
+{
+    if (*state != HPO_COMPLETE)
+        return HPO_OK;
+    if (n != s->n_dirs || !values)
+        return hpo__fail(&t->msg, HPO_EINVAL,
+                         "trial %d: %d value(s) given, the study has %d "
+                         "objective(s)",
+                         t->rec.number, n, s->n_dirs);
+    for (int i = 0; i < n; i++)
+        if (isnan(values[i])) {
+            *state = HPO_FAIL;
+            hpo__study_log(s, 2, "trial %d failed: objective %d is NaN",
+                           t->rec.number, i);
+            hpo__st_set_trial_attr(s->storage, t->rec.id, 1, "fail_reason",
+                                   "\"the objective value is NaN\"");
+        }
+    return HPO_OK;
+}
+
+static void after_trial(hpo_study *s, hpo_trial *t, hpo_trial_state state,
+                        const double *values, int n)
+{
+    if (!s->sampler->after_trial)
+        return;
+    pthread_mutex_lock(&s->lock);
+    hpo__sampler_ctx ctx = {.study = s, .trial = &t->rec, .rng = &t->rng,
+                            .msg = &t->msg};
+    if (s->sampler->after_trial(s->sampler_state, &ctx, state, values, n) ==
+        HPO_DONE)
+        atomic_store(&s->sampler_done, 1);
+    hpo__scratch_release(&ctx.scratch);
+    pthread_mutex_unlock(&s->lock);
+}
+
+int hpo_study_tell(hpo_study *s, hpo_trial *t, hpo_trial_state state,
+                   const double *values, int n)
+{
+    if (!t || t->study != s)
+        return hpo__fail(&s->msg, HPO_EMISUSE,
+                         "tell needs a trial asked from this study");
+    if (t->told || hpo__state_finished(t->rec.state))
+        return hpo__fail(&t->msg, HPO_EFINISHED, "trial %d is already finished",
+                         t->rec.number);
+    if (!hpo__state_finished(state))
+        return hpo__fail(&t->msg, HPO_EINVAL,
+                         "a trial is told COMPLETE, PRUNED or FAIL");
+    int rc = check_values(s, t, &state, values, n);
+    if (rc)
+        return rc;
+    double last;
+    if (state == HPO_PRUNED_STATE && s->n_dirs == 1 && pruned_value(t, &last)) {
+        values = &last;
+        n = 1;
+    } else if (state != HPO_COMPLETE) {
+        values = NULL;
+        n = 0;
+    }
+    rc = hpo__st_finish_trial(s->storage, t->rec.id, state, n, values);
+    if (rc) {
+        hpo__msg_set(&t->msg, hpo_storage_errmsg(s->storage));
+        return rc;
+    }
+    t->told = 1;
+    t->rec.state = state;
+    t->rec.complete_s = hpo__now();
+    if (hpo__rec_set_values(&t->rec, n, values))
+        return HPO_ENOMEM;
+    after_trial(s, t, state, values, n);
+    return HPO_OK;
+}
+
+/* ---- enqueue ------------------------------------------------------------- */
+
+int hpo_study_enqueue(hpo_study *s, const char *params_json)
+{
+    if (!s->opened)
+        return hpo__fail(&s->msg, HPO_EMISUSE, "open the study first");
+    cJSON *root = params_json ? cJSON_Parse(params_json) : NULL;
+    int is_obj = cJSON_IsObject(root);
+    cJSON_Delete(root);
+    if (!is_obj)
+        return hpo__fail(&s->msg, HPO_EINVAL,
+                         "enqueue takes a JSON object of parameters, as "
+                         "{\"lr\": 0.01}");
+    hpo__trial_rec tmpl;
+    hpo__rec_init(&tmpl);
+    tmpl.state = HPO_WAITING;
+    int rc = hpo__attrs_set(&tmpl.system_attrs, "fixed_params", params_json);
+    int64_t id;
+    int number;
+    if (rc == HPO_OK)
+        rc = hpo__st_create_trial(s->storage, s->id, &tmpl, &id, &number);
+    hpo__rec_free(&tmpl);
+    return rc ? hpo__study_storage_fail(s, rc) : HPO_OK;
+}

@@ -1,0 +1,19 @@
+/*
+ * hpoconf.h — every limit and default of libhpo in one place (as Lua's
+ * luaconf.h).  Change a number here, not in the code that uses it.
+ */
+#ifndef HPO_CONF_H
+#define HPO_CONF_H
+
+/* Longest parameter, attribute or study name (Optuna's columns: 512). */
+#define HPO_MAX_NAME 512
+/* Most parameters in a declared space. */
+#define HPO_MAX_PARAMS 4096
+/* Most points a grid may enumerate. */
+#define HPO_MAX_GRID_POINTS 100000000.0
+/* Points per continuous float axis of a grid when none are given. */
+#define HPO_GRID_DEFAULT_POINTS 5
+/* Dimensions the Sobol table covers. */
+#define HPO_SOBOL_MAX_DIM 1111
+
+#endif

@@ -1,0 +1,150 @@
+/*
+ * optimize.c — hpo_study_optimize: n_jobs threads, each a loop of
+ * ask -> objective -> tell, until the trial budget, the timeout, the
+ * sampler, a callback or hpo_study_stop() ends the run.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "study.h"
+
+typedef struct run {
+    hpo_study *study;
+    hpo_objective_fn objective;
+    void *data;
+    hpo_optimize_options opt;
+    double deadline;          /* monotonic seconds; 0 = none */
+    atomic_int started;       /* trials handed out */
+    atomic_int stop_reason;   /* first reason to stop, 0 while running */
+    pthread_mutex_t callback_lock;
+} run;
+
+static void stop_with(run *r, int reason)
+{
+    int none = 0;
+    atomic_compare_exchange_strong(&r->stop_reason, &none, reason);
+}
+
+/* Claim a slot in the trial budget, or say why not. */
+static int may_start(run *r)
+{
+    if (atomic_load(&r->stop_reason))
+        return 0;
+    if (atomic_load(&r->study->stop_requested)) {
+        stop_with(r, HPO_STOPPED);
+        return 0;
+    }
+    if (atomic_load(&r->study->sampler_done)) {
+        stop_with(r, HPO_DONE);
+        return 0;
+    }
+    if (r->deadline > 0 && hpo__monotonic() >= r->deadline) {
+        stop_with(r, HPO_TIMEOUT);
+        return 0;
+    }
+    if (r->opt.n_trials > 0 &&
+        atomic_fetch_add(&r->started, 1) >= r->opt.n_trials) {
+        stop_with(r, HPO_OK);
+        return 0;
+    }
+    return 1;
+}
+
+static hpo_trial_state state_of_result(int rc)
+{
+    if (rc == HPO_OK)
+        return HPO_COMPLETE;
+    return rc == HPO_PRUNED ? HPO_PRUNED_STATE : HPO_FAIL;
+}
+
+/* Keep why a trial failed where hpo trials and Optuna can show it. */
+static void record_failure(hpo_study *s, hpo_trial *t, int rc)
+{
+    const char *why = hpo_trial_errmsg(t);
+    char *json = hpo__asprintf("\"%s: %s\"", hpo_errname(rc), "objective failed");
+    if (*why) {
+        free(json);
+        json = hpo__asprintf("\"%s\"", why);
+        for (char *p = json ? json + 1 : NULL; p && p[1]; p++)
+            if (*p == '"' || *p == '\\' || (unsigned char)*p < 0x20)
+                *p = '\'';
+    }
+    if (json)
+        hpo__st_set_trial_attr(s->storage, t->rec.id, 1, "fail_reason", json);
+    free(json);
+}
+
+static int run_one(run *r)
+{
+    hpo_study *s = r->study;
+    hpo_trial *t;
+    int rc = hpo_study_ask(s, &t);
+    if (rc != HPO_OK)
+        return rc;
+    double values[HPO_MAX_OBJECTIVES];
+    for (int i = 0; i < HPO_MAX_OBJECTIVES; i++)
+        values[i] = NAN;
+    int result = r->objective(t, r->data, values);
+    hpo_trial_state state = state_of_result(result);
+    if (state == HPO_FAIL)
+        record_failure(s, t, result);
+    rc = hpo_study_tell(s, t, state, values, s->n_dirs);
+    if (rc == HPO_EINVAL) /* the objective broke tell's rules: a failure */
+        rc = hpo_study_tell(s, t, HPO_FAIL, NULL, 0);
+    if (rc == HPO_OK && r->opt.callback) {
+        pthread_mutex_lock(&r->callback_lock);
+        if (r->opt.callback(s, t, r->opt.callback_data))
+            stop_with(r, HPO_STOPPED);
+        pthread_mutex_unlock(&r->callback_lock);
+    }
+    hpo_trial_free(t);
+    return rc;
+}
+
+static void *worker(void *arg)
+{
+    run *r = arg;
+    while (may_start(r)) {
+        int rc = run_one(r);
+        if (rc == HPO_DONE)
+            stop_with(r, HPO_DONE);
+        else if (rc < 0)
+            stop_with(r, rc);
+    }
+    return NULL;
+}
+
+int hpo_study_optimize(hpo_study *s, hpo_objective_fn objective, void *data,
+                       const hpo_optimize_options *options)
+{
+    if (!s->opened)
+        return hpo__fail(&s->msg, HPO_EMISUSE, "open the study before optimize");
+    if (!objective)
+        return hpo__fail(&s->msg, HPO_EINVAL, "optimize needs an objective");
+    run r = {.study = s, .objective = objective, .data = data};
+    if (options)
+        r.opt = *options;
+    if (r.opt.n_trials < 0 || r.opt.timeout_s < 0 || r.opt.n_jobs < 0)
+        return hpo__fail(&s->msg, HPO_EINVAL,
+                         "n_trials, timeout_s and n_jobs must not be negative");
+    if (r.opt.timeout_s > 0)
+        r.deadline = hpo__monotonic() + r.opt.timeout_s;
+    atomic_store(&s->stop_requested, 0);
+    pthread_mutex_init(&r.callback_lock, NULL);
+    int n_jobs = r.opt.n_jobs > 1 ? r.opt.n_jobs : 1;
+    pthread_t *threads = calloc((size_t)n_jobs, sizeof *threads);
+    int started = 0;
+    for (int i = 1; threads && i < n_jobs; i++, started++)
+        if (pthread_create(&threads[i], NULL, worker, &r))
+            break;
+    worker(&r); /* the calling thread is worker 0 */
+    for (int i = 1; i <= started; i++)
+        pthread_join(threads[i], NULL);
+    free(threads);
+    pthread_mutex_destroy(&r.callback_lock);
+    int reason = atomic_load(&r.stop_reason);
+    if (reason < 0 && !*hpo__msg_get(&s->msg))
+        hpo__fail(&s->msg, reason, "optimize stopped: %s", hpo_errstr(reason));
+    return reason;
+}

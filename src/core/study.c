@@ -1,0 +1,531 @@
+/*
+ * study.c — a study's life: options, open (create or load), attributes,
+ * and the read side (all trials, best trial, Pareto front).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cJSON.h>
+
+#include "study.h"
+
+#define SEED_ATTR "hpo:seed"
+
+hpo_study *hpo_study_new(void)
+{
+    hpo_study *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    pthread_mutex_init(&s->lock, NULL);
+    hpo__rec_init(&s->known);
+    s->sampler = &hpo__sampler_random;
+    s->pruner = &hpo__pruner_none;
+    return s;
+}
+
+static void free_plugins(hpo_study *s)
+{
+    if (s->sampler_state && s->sampler->destroy)
+        s->sampler->destroy(s->sampler_state);
+    free(s->sampler_state);
+    s->sampler_state = NULL;
+    if (s->pruner_state && s->pruner->destroy)
+        s->pruner->destroy(s->pruner_state);
+    free(s->pruner_state);
+    s->pruner_state = NULL;
+}
+
+void hpo_study_free(hpo_study *s)
+{
+    if (!s)
+        return;
+    free_plugins(s);
+    if (s->own_storage)
+        hpo_storage_close(s->storage);
+    hpo_space_free(s->space);
+    hpo__list_free(&s->history);
+    hpo__rec_free(&s->known);
+    hpo__attrs_free(&s->attr_cache);
+    free(s->name);
+    hpo__msg_free(&s->msg);
+    pthread_mutex_destroy(&s->lock);
+    free(s);
+}
+
+const char *hpo_study_errmsg(const hpo_study *s)
+{
+    return s ? hpo__msg_get(&s->msg) : "out of memory";
+}
+
+void hpo__study_log(hpo_study *s, int level, const char *fmt, ...)
+{
+    if (!s->log)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    char *text = hpo__vasprintf(fmt, ap);
+    va_end(ap);
+    if (text)
+        s->log(level, text, s->log_data);
+    free(text);
+}
+
+int hpo__study_storage_fail(hpo_study *s, int rc)
+{
+    hpo__msg_set(&s->msg, hpo_storage_errmsg(s->storage));
+    return rc;
+}
+
+#define NOT_OPEN_YET(s)                                                      \
+    do {                                                                     \
+        if ((s)->opened)                                                     \
+            return hpo__fail(&(s)->msg, HPO_EMISUSE,                         \
+                             "options are set before hpo_study_open");        \
+    } while (0)
+
+int hpo_study_set_storage(hpo_study *s, hpo_storage *storage)
+{
+    NOT_OPEN_YET(s);
+    if (s->own_storage)
+        hpo_storage_close(s->storage);
+    s->storage = storage;
+    s->own_storage = 0;
+    return HPO_OK;
+}
+
+int hpo_study_add_direction(hpo_study *s, hpo_direction d)
+{
+    NOT_OPEN_YET(s);
+    if (d != HPO_MINIMIZE && d != HPO_MAXIMIZE)
+        return hpo__fail(&s->msg, HPO_EINVAL, "a direction is HPO_MINIMIZE or "
+                                              "HPO_MAXIMIZE");
+    if (s->n_dirs == HPO_MAX_OBJECTIVES)
+        return hpo__fail(&s->msg, HPO_EINVAL, "at most %d objectives",
+                         HPO_MAX_OBJECTIVES);
+    s->dirs[s->n_dirs++] = d;
+    return HPO_OK;
+}
+
+/* Make a plug-in from "name:key=value,...": find its type, allocate its
+ * state, let it read its options, refuse options it did not read. */
+static int make_plugin(hpo_study *s, const char *spec, const char *what,
+                       const void *(*find)(const char *), void **state_out,
+                       const void **type_out)
+{
+    hpo__opts o;
+    int rc = hpo__opts_parse(&o, spec, &s->msg);
+    if (rc)
+        return rc;
+    const void *type = find(o.name);
+    if (!type) {
+        rc = hpo__fail(&s->msg, HPO_EINVAL, "unknown %s '%s' (see hpo --help)",
+                       what, o.name);
+        hpo__opts_free(&o);
+        return rc;
+    }
+    /* Both plug-in types start with version, name, summary, options_help,
+     * state_size, init, destroy: read them through the sampler layout. */
+    const hpo__sampler_type *t = type;
+    void *state = calloc(1, t->state_size ? t->state_size : 1);
+    rc = state ? t->init(state, &o, &s->msg) : HPO_ENOMEM;
+    if (rc == HPO_OK)
+        rc = hpo__opts_check_used(&o, what, &s->msg);
+    hpo__opts_free(&o);
+    if (rc != HPO_OK) {
+        if (state && t->destroy)
+            t->destroy(state);
+        free(state);
+        return rc;
+    }
+    *state_out = state;
+    *type_out = type;
+    return HPO_OK;
+}
+
+static const void *find_sampler(const char *name)
+{
+    return hpo__sampler_find(name);
+}
+
+static const void *find_pruner(const char *name)
+{
+    return hpo__pruner_find(name);
+}
+
+int hpo_study_set_sampler(hpo_study *s, const char *spec)
+{
+    NOT_OPEN_YET(s);
+    void *state;
+    const void *type;
+    int rc = make_plugin(s, spec, "sampler", find_sampler, &state, &type);
+    if (rc)
+        return rc;
+    if (s->sampler_state && s->sampler->destroy)
+        s->sampler->destroy(s->sampler_state);
+    free(s->sampler_state);
+    s->sampler = type;
+    s->sampler_state = state;
+    return HPO_OK;
+}
+
+int hpo_study_set_pruner(hpo_study *s, const char *spec)
+{
+    NOT_OPEN_YET(s);
+    void *state;
+    const void *type;
+    int rc = make_plugin(s, spec, "pruner", find_pruner, &state, &type);
+    if (rc)
+        return rc;
+    if (s->pruner_state && s->pruner->destroy)
+        s->pruner->destroy(s->pruner_state);
+    free(s->pruner_state);
+    s->pruner = type;
+    s->pruner_state = state;
+    return HPO_OK;
+}
+
+int hpo_study_set_seed(hpo_study *s, uint64_t seed)
+{
+    NOT_OPEN_YET(s);
+    s->seed = seed;
+    s->seeded = 1;
+    return HPO_OK;
+}
+
+int hpo_study_set_space(hpo_study *s, const hpo_space *space)
+{
+    NOT_OPEN_YET(s);
+    hpo_space *copy = calloc(1, sizeof *copy);
+    if (!copy || hpo__space_copy(copy, space)) {
+        hpo_space_free(copy);
+        return HPO_ENOMEM;
+    }
+    hpo_space_free(s->space);
+    s->space = copy;
+    return HPO_OK;
+}
+
+int hpo_study_set_log(hpo_study *s, hpo_log_fn fn, void *data)
+{
+    s->log = fn;
+    s->log_data = data;
+    return HPO_OK;
+}
+
+/* Plug-ins made with defaults when the user chose none. */
+static int default_plugins(hpo_study *s)
+{
+    if (!s->sampler_state && hpo_study_set_sampler(s, s->sampler->name))
+        return HPO_EINVAL;
+    if (!s->pruner_state && hpo_study_set_pruner(s, s->pruner->name))
+        return HPO_EINVAL;
+    return HPO_OK;
+}
+
+static int check_directions(hpo_study *s, const hpo__study_info *info)
+{
+    if (s->n_dirs == 0) {
+        s->n_dirs = info->n_directions;
+        memcpy(s->dirs, info->directions, sizeof s->dirs);
+        return HPO_OK;
+    }
+    int same = s->n_dirs == info->n_directions &&
+               !memcmp(s->dirs, info->directions,
+                       (size_t)s->n_dirs * sizeof s->dirs[0]);
+    if (!same)
+        return hpo__fail(&s->msg, HPO_EINCOMPAT,
+                         "study '%s' is stored with %d objective(s) (%s...), "
+                         "not the directions given",
+                         info->name, info->n_directions,
+                         hpo_direction_name(info->directions[0]));
+    return HPO_OK;
+}
+
+/* The study's seed: the user's, else the one stored with the study, else a
+ * fresh one that is stored so every later worker shares it (per-trial
+ * streams differ by trial number, so sharing a seed costs nothing). */
+static int settle_seed(hpo_study *s, int created)
+{
+    const char *stored = created ? NULL : hpo__study_sys_attr(s, SEED_ATTR);
+    if (!s->seeded && stored) {
+        s->seed = strtoull(stored, NULL, 10);
+        return HPO_OK;
+    }
+    if (!s->seeded)
+        s->seed = hpo__seed_from_os();
+    if (stored)
+        return HPO_OK;
+    char text[32];
+    snprintf(text, sizeof text, "%llu", (unsigned long long)s->seed);
+    return hpo__study_set_sys_attr(s, SEED_ATTR, text);
+}
+
+static int open_storage(hpo_study *s)
+{
+    if (s->storage)
+        return HPO_OK;
+    int rc = hpo_storage_open(&s->storage, "memory:");
+    s->own_storage = 1;
+    return rc;
+}
+
+int hpo_study_open(hpo_study *s, const char *name, int flags)
+{
+    if (s->opened)
+        return hpo__fail(&s->msg, HPO_EMISUSE, "the study is already open");
+    if (!(flags & (HPO_OPEN_CREATE | HPO_OPEN_LOAD)))
+        return hpo__fail(&s->msg, HPO_EINVAL,
+                         "hpo_study_open needs HPO_OPEN_CREATE and/or "
+                         "HPO_OPEN_LOAD");
+    int rc = default_plugins(s);
+    if (!rc && (rc = open_storage(s)))
+        return hpo__study_storage_fail(s, rc);
+    hpo__study_info info;
+    int created = 0;
+    rc = hpo__st_find_study(s->storage, name, &info);
+    if (rc == HPO_ENOTFOUND && (flags & HPO_OPEN_CREATE)) {
+        if (s->n_dirs == 0)
+            s->dirs[s->n_dirs++] = HPO_MINIMIZE;
+        rc = hpo__st_create_study(s->storage, name, s->n_dirs, s->dirs, &s->id);
+        created = 1;
+    } else if (rc == HPO_OK && !(flags & HPO_OPEN_LOAD)) {
+        hpo__study_info_free(&info, 1);
+        return hpo__fail(&s->msg, HPO_EEXIST, "study '%s' already exists", name);
+    } else if (rc == HPO_OK) {
+        s->id = info.id;
+        rc = check_directions(s, &info);
+        hpo__study_info_free(&info, 1);
+        if (rc)
+            return rc;
+    }
+    if (rc)
+        return hpo__study_storage_fail(s, rc);
+    if (!(s->name = hpo__strdup(name)))
+        return HPO_ENOMEM;
+    s->opened = 1;
+    return settle_seed(s, created);
+}
+
+const char *hpo_study_name(const hpo_study *s)
+{
+    return s->name;
+}
+
+int hpo_study_n_objectives(const hpo_study *s)
+{
+    return s->n_dirs;
+}
+
+hpo_direction hpo_study_direction(const hpo_study *s, int i)
+{
+    return i >= 0 && i < s->n_dirs ? s->dirs[i] : HPO_MINIMIZE;
+}
+
+void hpo_study_stop(hpo_study *s)
+{
+    atomic_store(&s->stop_requested, 1);
+}
+
+/* ---- attributes ---------------------------------------------------------- */
+
+static int check_json(hpo__msg *m, const char *key, const char *json)
+{
+    if (!key || !*key || strlen(key) > HPO_MAX_NAME)
+        return hpo__fail(m, HPO_EINVAL, "an attribute key has 1 to %d characters",
+                         HPO_MAX_NAME);
+    cJSON *v = json ? cJSON_Parse(json) : NULL;
+    if (!v)
+        return hpo__fail(m, HPO_EINVAL,
+                         "attribute '%s': value is not JSON text (quote "
+                         "strings: \"\\\"adam\\\"\")",
+                         key);
+    cJSON_Delete(v);
+    return HPO_OK;
+}
+
+static int set_study_attr(hpo_study *s, int system, const char *key,
+                          const char *json)
+{
+    if (!s->opened)
+        return hpo__fail(&s->msg, HPO_EMISUSE, "open the study first");
+    int rc = check_json(&s->msg, key, json);
+    if (rc)
+        return rc;
+    rc = hpo__st_set_study_attr(s->storage, s->id, system, key, json);
+    return rc ? hpo__study_storage_fail(s, rc) : HPO_OK;
+}
+
+/* Read one attribute into the study's cache; the result is borrowed. */
+static const char *study_attr(hpo_study *s, int system, const char *key)
+{
+    if (!s->opened)
+        return NULL;
+    pthread_mutex_lock(&s->lock);
+    hpo__attrs_free(&s->attr_cache);
+    int rc = hpo__st_get_study_attrs(s->storage, s->id, system, &s->attr_cache);
+    const char *v = rc ? NULL : hpo__attrs_get(&s->attr_cache, key);
+    pthread_mutex_unlock(&s->lock);
+    return v;
+}
+
+int hpo_study_set_user_attr(hpo_study *s, const char *key, const char *json)
+{
+    return set_study_attr(s, 0, key, json);
+}
+
+const char *hpo_study_user_attr(hpo_study *s, const char *key)
+{
+    return study_attr(s, 0, key);
+}
+
+int hpo__study_set_sys_attr(hpo_study *s, const char *key, const char *json)
+{
+    return set_study_attr(s, 1, key, json);
+}
+
+/* Called by samplers under the lock, so it must not take it again. */
+const char *hpo__study_sys_attr(hpo_study *s, const char *key)
+{
+    hpo__attrs_free(&s->attr_cache);
+    if (hpo__st_get_study_attrs(s->storage, s->id, 1, &s->attr_cache))
+        return NULL;
+    return hpo__attrs_get(&s->attr_cache, key);
+}
+
+const hpo_space *hpo__study_space(const hpo_study *s)
+{
+    return s->space;
+}
+
+uint64_t hpo__study_seed(const hpo_study *s)
+{
+    return s->seed;
+}
+
+/* ---- reading trials ------------------------------------------------------ */
+
+int hpo__better(hpo_direction d, double a, double b)
+{
+    return d == HPO_MAXIMIZE ? a > b : a < b;
+}
+
+/* Run fn over a fresh copy of the history, under the lock. */
+static int with_history(hpo_study *s, int (*fn)(hpo_study *, void *), void *arg)
+{
+    if (!s->opened)
+        return hpo__fail(&s->msg, HPO_EMISUSE, "open the study first");
+    pthread_mutex_lock(&s->lock);
+    int rc = hpo__history_refresh(s);
+    if (rc == HPO_OK)
+        rc = fn(s, arg);
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+typedef struct trial_array {
+    hpo_trial **v;
+    int n;
+    int pareto; /* only the non-dominated COMPLETE trials */
+} trial_array;
+
+/* Does a dominate b (no worse in every objective, better in one)? */
+static int dominates(const hpo_study *s, const hpo__trial_rec *a,
+                     const hpo__trial_rec *b)
+{
+    int better = 0;
+    for (int i = 0; i < s->n_dirs; i++) {
+        if (hpo__better(s->dirs[i], b->values[i], a->values[i]))
+            return 0;
+        better |= hpo__better(s->dirs[i], a->values[i], b->values[i]);
+    }
+    return better;
+}
+
+static int on_front(const hpo_study *s, int k)
+{
+    const hpo__trial_rec *t = &s->history.v[k];
+    if (t->state != HPO_COMPLETE || t->n_values != s->n_dirs)
+        return 0;
+    for (int j = 0; j < s->history.n; j++) {
+        const hpo__trial_rec *o = &s->history.v[j];
+        if (j != k && o->state == HPO_COMPLETE && o->n_values == s->n_dirs &&
+            dominates(s, o, t))
+            return 0;
+    }
+    return 1;
+}
+
+static int collect(hpo_study *s, void *arg)
+{
+    trial_array *a = arg;
+    a->v = calloc((size_t)s->history.n + 1, sizeof *a->v);
+    if (!a->v)
+        return HPO_ENOMEM;
+    for (int k = 0; k < s->history.n; k++) {
+        if (a->pareto && !on_front(s, k))
+            continue;
+        if (!(a->v[a->n] = hpo__trial_from_rec(&s->history.v[k])))
+            return HPO_ENOMEM;
+        a->n++;
+    }
+    return HPO_OK;
+}
+
+static int trial_array_get(hpo_study *s, int pareto, hpo_trial ***out, int *n)
+{
+    trial_array a = {.pareto = pareto};
+    int rc = with_history(s, collect, &a);
+    if (rc) {
+        hpo_trials_free(a.v, a.n);
+        a.v = NULL;
+        a.n = 0;
+    }
+    *out = a.v;
+    *n = a.n;
+    return rc;
+}
+
+int hpo_study_trials(hpo_study *s, hpo_trial ***out, int *n)
+{
+    return trial_array_get(s, 0, out, n);
+}
+
+int hpo_study_pareto_front(hpo_study *s, hpo_trial ***out, int *n)
+{
+    return trial_array_get(s, 1, out, n);
+}
+
+void hpo_trials_free(hpo_trial **trials, int n)
+{
+    for (int i = 0; trials && i < n; i++)
+        hpo_trial_free(trials[i]);
+    free(trials);
+}
+
+static int find_best(hpo_study *s, void *arg)
+{
+    const hpo__trial_rec *best = NULL;
+    for (int k = 0; k < s->history.n; k++) {
+        const hpo__trial_rec *t = &s->history.v[k];
+        if (t->state == HPO_COMPLETE && t->n_values == 1 &&
+            (!best || hpo__better(s->dirs[0], t->values[0], best->values[0])))
+            best = t;
+    }
+    if (!best)
+        return hpo__fail(&s->msg, HPO_ENOTFOUND,
+                         "study '%s' has no COMPLETE trial yet", s->name);
+    hpo_trial **out = arg;
+    return (*out = hpo__trial_from_rec(best)) ? HPO_OK : HPO_ENOMEM;
+}
+
+int hpo_study_best_trial(hpo_study *s, hpo_trial **out)
+{
+    *out = NULL;
+    if (s->opened && s->n_dirs != 1)
+        return hpo__fail(&s->msg, HPO_EMISUSE,
+                         "study '%s' has %d objectives: use the Pareto front",
+                         s->name, s->n_dirs);
+    return with_history(s, find_best, out);
+}

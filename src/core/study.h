@@ -1,0 +1,80 @@
+/*
+ * study.h — the insides of hpo_study and hpo_trial, shared by the core's
+ * files (study.c, ask_tell.c, trial.c, optimize.c, history.c).
+ *
+ * Locking: study->lock guards the sampler and pruner states, the history
+ * cache, the known-distributions map and the attribute caches.  Storage
+ * calls are made under it only where two steps must be atomic for this
+ * process (is_exhausted + create_trial).  The storage has its own locks.
+ */
+#ifndef HPO_STUDY_H
+#define HPO_STUDY_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "../pruners/pruner.h"
+#include "../samplers/sampler.h"
+#include "../storage/storage.h"
+
+struct hpo_study {
+    hpo__msg msg;
+    pthread_mutex_t lock;
+
+    /* options, fixed once the study is open */
+    hpo_storage *storage;
+    int own_storage;
+    int n_dirs;
+    hpo_direction dirs[HPO_MAX_OBJECTIVES];
+    const hpo__sampler_type *sampler;
+    void *sampler_state;
+    const hpo__pruner_type *pruner;
+    void *pruner_state;
+    uint64_t seed;
+    int seeded;
+    hpo_space *space; /* NULL if none declared */
+    hpo_log_fn log;
+    void *log_data;
+
+    /* identity, once open */
+    char *name;
+    int64_t id;
+    int opened;
+
+    /* run state */
+    atomic_int stop_requested;
+    atomic_int sampler_done; /* the sampler said the space is exhausted */
+
+    /* caches (under lock) */
+    hpo__trial_list history; /* by number */
+    int first_unfinished;    /* index in history of the first unfinished */
+    hpo__trial_rec known;    /* params seen in this study: name -> dist */
+    hpo__attrs attr_cache;   /* last attributes read for a borrowed result */
+};
+
+struct hpo_trial {
+    hpo_study *study;   /* NULL for a read-only copy */
+    hpo__trial_rec rec;
+    hpo__msg msg;
+    int told;
+    hpo__rng rng;
+    /* parameters chosen jointly at ask time */
+    hpo_space *rel_space;
+    double *rel_values;
+    /* texts returned by hpo_trial_param_text, one per param */
+    char **texts;
+    int n_texts;
+};
+
+void hpo__study_log(hpo_study *s, int level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Refresh the history cache from storage; caller holds the lock. */
+int hpo__history_refresh(hpo_study *s);
+/* A read-only trial handle wrapping a copy of rec. */
+hpo_trial *hpo__trial_from_rec(const hpo__trial_rec *rec);
+/* Is a better than b in the (single) direction? */
+int hpo__better(hpo_direction d, double a, double b);
+/* Copy the storage's message onto the study's handle and return rc. */
+int hpo__study_storage_fail(hpo_study *s, int rc);
+
+#endif

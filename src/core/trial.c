@@ -1,0 +1,396 @@
+/*
+ * trial.c — define-by-run: suggest, report, should_prune, attributes, and
+ * the accessors shared by live trials and read-only copies.
+ *
+ * A suggested value comes, in this order, from: the trial itself (asked
+ * twice), an enqueued trial's fixed_params, the sampler's joint (relative)
+ * choice at ask time, or the sampler's sample_independent.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cJSON.h>
+
+#include "study.h"
+
+hpo_trial *hpo__trial_from_rec(const hpo__trial_rec *rec)
+{
+    hpo_trial *t = calloc(1, sizeof *t);
+    if (!t || hpo__rec_copy(&t->rec, rec)) {
+        free(t);
+        return NULL;
+    }
+    t->told = 1;
+    return t;
+}
+
+void hpo_trial_free(hpo_trial *t)
+{
+    if (!t)
+        return;
+    hpo__rec_free(&t->rec);
+    hpo__msg_free(&t->msg);
+    hpo_space_free(t->rel_space);
+    free(t->rel_values);
+    for (int i = 0; i < t->n_texts; i++)
+        free(t->texts[i]);
+    free(t->texts);
+    free(t);
+}
+
+const char *hpo_trial_errmsg(const hpo_trial *t)
+{
+    return t ? hpo__msg_get(&t->msg) : "no trial";
+}
+
+/* ---- where a value comes from ------------------------------------------- */
+
+/* An enqueued trial's fixed value for name, as an internal value. */
+static int fixed_value(hpo_trial *t, const char *name, const hpo__dist *d,
+                       double *out)
+{
+    const char *json = hpo__attrs_get(&t->rec.system_attrs, "fixed_params");
+    if (!json)
+        return 0;
+    cJSON *root = cJSON_Parse(json);
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, name);
+    int found = 0;
+    if (v && d->kind == HPO__CATEGORICAL) {
+        char *text = cJSON_IsString(v) ? hpo__strdup(v->valuestring)
+                                       : cJSON_PrintUnformatted(v);
+        int k = text ? hpo__dist_find_choice(d, text) : -1;
+        free(text);
+        if (k >= 0) {
+            *out = k;
+            found = 1;
+        }
+    } else if (cJSON_IsNumber(v)) {
+        *out = v->valuedouble;
+        found = 1;
+    }
+    cJSON_Delete(root);
+    if (found && !hpo__dist_contains(d, *out))
+        hpo__study_log(t->study, 2,
+                       "trial %d: fixed value of '%s' lies outside its "
+                       "distribution; used as given",
+                       t->rec.number, name);
+    return found;
+}
+
+static int relative_value(hpo_trial *t, const char *name, const hpo__dist *d,
+                          double *out)
+{
+    int i = hpo__space_find(t->rel_space, name);
+    if (i < 0 || isnan(t->rel_values[i]) ||
+        !hpo__dist_compatible(&t->rel_space->p[i].dist, d))
+        return 0;
+    double v = t->rel_values[i];
+    if (!hpo__dist_contains(d, v))
+        v = hpo__dist_snap(d, v); /* bounds may differ from the declared ones */
+    *out = v;
+    return 1;
+}
+
+/* Refuse a distribution that conflicts with the one the study knows for
+ * this name (caller holds the lock); remember it otherwise. */
+static int check_known(hpo_study *s, hpo_trial *t, const char *name,
+                       const hpo__dist *d)
+{
+    const hpo__param *k = hpo__rec_param(&s->known, name);
+    if (!k)
+        return hpo__rec_add_param(&s->known, name, d, 0);
+    if (!hpo__dist_compatible(&k->dist, d))
+        return hpo__fail(&t->msg, HPO_EINCOMPAT,
+                         "parameter '%s' is used with another kind of "
+                         "distribution in this study (kind, log scale, step "
+                         "and choices must stay the same)",
+                         name);
+    return HPO_OK;
+}
+
+static int sample_locked(hpo_study *s, hpo_trial *t, const char *name,
+                         const hpo__dist *d, double *out)
+{
+    int rc = check_known(s, t, name, d);
+    if (rc)
+        return rc;
+    if (fixed_value(t, name, d, out) || relative_value(t, name, d, out))
+        return HPO_OK;
+    hpo__sampler_ctx ctx = {.study = s, .trial = &t->rec, .rng = &t->rng,
+                            .msg = &t->msg};
+    rc = s->sampler->sample_independent(s->sampler_state, &ctx, name, d, out);
+    hpo__scratch_release(&ctx.scratch);
+    if (rc == HPO_OK && !hpo__dist_contains(d, *out))
+        *out = hpo__dist_snap(d, *out);
+    return rc;
+}
+
+/* The common path of every suggest_*: validate, reuse, sample, store. */
+static int suggest(hpo_trial *t, const char *name, const hpo__dist *d,
+                   double *out)
+{
+    if (!t || !t->study)
+        return HPO_EMISUSE;
+    if (t->told)
+        return hpo__fail(&t->msg, HPO_EFINISHED,
+                         "trial %d is finished: suggest before telling",
+                         t->rec.number);
+    if (!name || !*name)
+        return hpo__fail(&t->msg, HPO_EINVAL, "a parameter needs a name");
+    int rc = hpo__dist_check(d, name, &t->msg);
+    if (rc)
+        return rc;
+    const hpo__param *have = hpo__rec_param(&t->rec, name);
+    if (have) {
+        if (!hpo__dist_compatible(&have->dist, d))
+            return hpo__fail(&t->msg, HPO_EINCOMPAT,
+                             "parameter '%s' was suggested with another "
+                             "distribution in this trial",
+                             name);
+        *out = have->internal;
+        return HPO_OK;
+    }
+    hpo_study *s = t->study;
+    pthread_mutex_lock(&s->lock);
+    rc = sample_locked(s, t, name, d, out);
+    pthread_mutex_unlock(&s->lock);
+    if (rc)
+        return rc;
+    hpo__param p = {.name = (char *)name, .dist = *d, .internal = *out};
+    rc = hpo__st_set_param(s->storage, t->rec.id, &p);
+    if (rc) {
+        hpo__msg_set(&t->msg, hpo_storage_errmsg(s->storage));
+        return rc;
+    }
+    return hpo__rec_add_param(&t->rec, name, d, *out);
+}
+
+int hpo_trial_suggest_float(hpo_trial *t, const char *name, double low,
+                            double high, double step, int flags, double *out)
+{
+    hpo__dist d = {.kind = HPO__FLOAT, .low = low, .high = high, .step = step,
+                   .log = !!(flags & HPO_LOG)};
+    return suggest(t, name, &d, out);
+}
+
+int hpo_trial_suggest_int(hpo_trial *t, const char *name, int64_t low,
+                          int64_t high, int64_t step, int flags, int64_t *out)
+{
+    hpo__dist d = {.kind = HPO__INT, .low = (double)low, .high = (double)high,
+                   .step = step ? (double)step : 1, .log = !!(flags & HPO_LOG)};
+    double v;
+    int rc = suggest(t, name, &d, &v);
+    if (rc == HPO_OK)
+        *out = (int64_t)v;
+    return rc;
+}
+
+int hpo_trial_suggest_categorical(hpo_trial *t, const char *name,
+                                  const char *const *choices, int n, int *index)
+{
+    if (!t)
+        return HPO_EMISUSE;
+    hpo_space *tmp = hpo_space_new();
+    if (!tmp)
+        return HPO_ENOMEM;
+    /* The space builder quotes the choices and checks them. */
+    int rc = hpo_space_add_categorical(tmp, name ? name : "", choices, n);
+    double v;
+    if (rc)
+        rc = hpo__fail(&t->msg, rc, "%s", hpo_space_errmsg(tmp));
+    else
+        rc = suggest(t, name, &tmp->p[0].dist, &v);
+    hpo_space_free(tmp);
+    if (rc == HPO_OK)
+        *index = (int)v;
+    return rc;
+}
+
+int hpo_trial_suggest_all(hpo_trial *t)
+{
+    if (!t || !t->study)
+        return HPO_EMISUSE;
+    const hpo_space *sp = t->study->space;
+    if (!sp)
+        return hpo__fail(&t->msg, HPO_EMISUSE,
+                         "the study has no declared space (hpo_study_set_space)");
+    double *chosen = malloc(((size_t)sp->n + 1) * sizeof *chosen);
+    if (!chosen)
+        return HPO_ENOMEM;
+    int rc = HPO_OK;
+    for (int i = 0; i < sp->n && rc == HPO_OK; i++) {
+        chosen[i] = NAN;
+        if (hpo__space_active(sp, i, chosen))
+            rc = suggest(t, sp->p[i].name, &sp->p[i].dist, &chosen[i]);
+    }
+    free(chosen);
+    return rc;
+}
+
+/* ---- intermediate values, pruning, attributes ---------------------------- */
+
+int hpo_trial_report(hpo_trial *t, int64_t step, double value)
+{
+    if (!t || !t->study)
+        return HPO_EMISUSE;
+    if (t->told)
+        return hpo__fail(&t->msg, HPO_EFINISHED, "trial %d is finished",
+                         t->rec.number);
+    if (step < 0)
+        return hpo__fail(&t->msg, HPO_EINVAL, "a step is >= 0 (got %lld)",
+                         (long long)step);
+    if (t->study->n_dirs != 1)
+        return hpo__fail(&t->msg, HPO_EMISUSE,
+                         "intermediate values need a single objective");
+    int added = hpo__rec_add_inter(&t->rec, step, value);
+    if (added <= 0)
+        return added; /* 0: the step was reported before, first value kept */
+    int rc = hpo__st_set_intermediate(t->study->storage, t->rec.id, step, value);
+    if (rc)
+        hpo__msg_set(&t->msg, hpo_storage_errmsg(t->study->storage));
+    return rc;
+}
+
+int hpo_trial_should_prune(hpo_trial *t)
+{
+    if (!t || !t->study)
+        return HPO_EMISUSE;
+    hpo_study *s = t->study;
+    pthread_mutex_lock(&s->lock);
+    hpo__pruner_ctx ctx = {.study = s, .trial = &t->rec, .msg = &t->msg};
+    int rc = s->pruner->prune(s->pruner_state, &ctx);
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+int hpo_trial_set_user_attr(hpo_trial *t, const char *key, const char *json)
+{
+    if (!t || !t->study)
+        return HPO_EMISUSE;
+    cJSON *v = json ? cJSON_Parse(json) : NULL;
+    int ok = v != NULL;
+    cJSON_Delete(v);
+    if (!ok || !key || !*key)
+        return hpo__fail(&t->msg, HPO_EINVAL,
+                         "attribute '%s': needs a key and JSON text",
+                         key ? key : "");
+    int rc = hpo__st_set_trial_attr(t->study->storage, t->rec.id, 0, key, json);
+    if (rc)
+        return hpo__fail(&t->msg, rc, "%s", hpo_storage_errmsg(t->study->storage));
+    return hpo__attrs_set(&t->rec.user_attrs, key, json);
+}
+
+int hpo__ctx_set_trial_sys_attr(hpo__sampler_ctx *ctx, const char *key,
+                                const char *json)
+{
+    hpo_study *s = ctx->study;
+    int rc = hpo__st_set_trial_attr(s->storage, ctx->trial->id, 1, key, json);
+    if (rc)
+        return hpo__fail(ctx->msg, rc, "%s", hpo_storage_errmsg(s->storage));
+    return hpo__attrs_set(&ctx->trial->system_attrs, key, json);
+}
+
+/* ---- accessors ------------------------------------------------------------- */
+
+int hpo_trial_number(const hpo_trial *t)
+{
+    return t->rec.number;
+}
+
+hpo_trial_state hpo_trial_state_of(const hpo_trial *t)
+{
+    return t->rec.state;
+}
+
+int hpo_trial_n_values(const hpo_trial *t)
+{
+    return t->rec.n_values;
+}
+
+double hpo_trial_value(const hpo_trial *t, int i)
+{
+    return i >= 0 && i < t->rec.n_values ? t->rec.values[i] : NAN;
+}
+
+int hpo_trial_n_params(const hpo_trial *t)
+{
+    return t->rec.n_params;
+}
+
+const char *hpo_trial_param_name(const hpo_trial *t, int i)
+{
+    return i >= 0 && i < t->rec.n_params ? t->rec.params[i].name : NULL;
+}
+
+double hpo_trial_param_value(const hpo_trial *t, int i)
+{
+    return i >= 0 && i < t->rec.n_params ? t->rec.params[i].internal : NAN;
+}
+
+const char *hpo_trial_param_text(const hpo_trial *t, int i)
+{
+    if (i < 0 || i >= t->rec.n_params)
+        return NULL;
+    hpo_trial *w = (hpo_trial *)t; /* the text cache is not the trial's value */
+    if (w->n_texts < t->rec.n_params) {
+        char **texts = realloc(w->texts, (size_t)t->rec.n_params * sizeof *texts);
+        if (!texts)
+            return NULL;
+        memset(texts + w->n_texts, 0,
+               (size_t)(t->rec.n_params - w->n_texts) * sizeof *texts);
+        w->texts = texts;
+        w->n_texts = t->rec.n_params;
+    }
+    if (!w->texts[i]) {
+        char buf[HPO_MAX_NAME + 64];
+        hpo__dist_format(&t->rec.params[i].dist, t->rec.params[i].internal, buf,
+                         sizeof buf);
+        w->texts[i] = hpo__strdup(buf);
+    }
+    return w->texts[i];
+}
+
+int hpo_trial_param(const hpo_trial *t, const char *name, double *value)
+{
+    const hpo__param *p = hpo__rec_param(&t->rec, name);
+    if (p && value)
+        *value = p->internal;
+    return p != NULL;
+}
+
+int hpo_trial_n_intermediate(const hpo_trial *t)
+{
+    return t->rec.n_inter;
+}
+
+void hpo_trial_intermediate(const hpo_trial *t, int i, int64_t *step,
+                            double *value)
+{
+    if (i < 0 || i >= t->rec.n_inter)
+        return;
+    if (step)
+        *step = t->rec.inter[i].step;
+    if (value)
+        *value = t->rec.inter[i].value;
+}
+
+const char *hpo_trial_user_attr(const hpo_trial *t, const char *key)
+{
+    return hpo__attrs_get(&t->rec.user_attrs, key);
+}
+
+const char *hpo_trial_system_attr(const hpo_trial *t, const char *key)
+{
+    return hpo__attrs_get(&t->rec.system_attrs, key);
+}
+
+double hpo_trial_start_time(const hpo_trial *t)
+{
+    return t->rec.start_s;
+}
+
+double hpo_trial_end_time(const hpo_trial *t)
+{
+    return t->rec.complete_s;
+}

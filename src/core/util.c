@@ -1,0 +1,108 @@
+/* util.c — strings, growth, clocks and the per-handle message buffer. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "internal.h"
+
+char *hpo__strdup(const char *s)
+{
+    return s ? strdup(s) : NULL;
+}
+
+char *hpo__strndup(const char *s, size_t n)
+{
+    return s ? strndup(s, n) : NULL;
+}
+
+char *hpo__vasprintf(const char *fmt, va_list ap)
+{
+    char *out = NULL;
+    if (vasprintf(&out, fmt, ap) < 0)
+        return NULL;
+    return out;
+}
+
+char *hpo__asprintf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *out = hpo__vasprintf(fmt, ap);
+    va_end(ap);
+    return out;
+}
+
+int hpo__grow(void **arr, int *cap, int need, size_t elem)
+{
+    if (need <= *cap)
+        return HPO_OK;
+    int ncap = *cap ? *cap : 4;
+    while (ncap < need)
+        ncap *= 2;
+    void *p = realloc(*arr, (size_t)ncap * elem);
+    if (!p)
+        return HPO_ENOMEM;
+    memset((char *)p + (size_t)*cap * elem, 0, (size_t)(ncap - *cap) * elem);
+    *arr = p;
+    *cap = ncap;
+    return HPO_OK;
+}
+
+double hpo__now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+double hpo__monotonic(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* The shortest %g precision that reads back exactly: users see "0.1", not
+ * "0.10000000000000001", and nothing is lost. */
+void hpo__format_double(char *buf, size_t size, double x)
+{
+    for (int prec = 6; prec <= 17; prec++) {
+        snprintf(buf, size, "%.*g", prec, x);
+        if (strtod(buf, NULL) == x)
+            return;
+    }
+}
+
+/* ---- message buffers ---------------------------------------------------- */
+
+void hpo__msg_set(hpo__msg *m, const char *text)
+{
+    char *copy = hpo__strdup(text);
+    free(m->text);
+    m->text = copy;
+}
+
+int hpo__fail(hpo__msg *m, int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *text = hpo__vasprintf(fmt, ap);
+    va_end(ap);
+    free(m->text);
+    m->text = text;
+    return code;
+}
+
+const char *hpo__msg_get(const hpo__msg *m)
+{
+    return m && m->text ? m->text : "";
+}
+
+void hpo__msg_free(hpo__msg *m)
+{
+    free(m->text);
+    m->text = NULL;
+}

@@ -1,0 +1,253 @@
+/*
+ * storage.c — opening storages by URL, and the wrappers through which the
+ * core calls a backend: they check arguments, so backends can trust them,
+ * and keep each call's error on the storage handle.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "storage.h"
+
+int hpo__storage_error(hpo_storage *st, int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *text = hpo__vasprintf(fmt, ap);
+    va_end(ap);
+    free(st->msg.text);
+    st->msg.text = text;
+    return code;
+}
+
+void hpo__study_info_free(hpo__study_info *infos, int n)
+{
+    if (!infos)
+        return;
+    for (int i = 0; i < n; i++)
+        free(infos[i].name);
+}
+
+static const hpo__storage_type *find_type(const char *url, size_t scheme_len)
+{
+    for (int i = 0; hpo__storage_types[i]; i++) {
+        const char *s = hpo__storage_types[i]->scheme;
+        if (strlen(s) == scheme_len && strncmp(s, url, scheme_len) == 0)
+            return hpo__storage_types[i];
+    }
+    return NULL;
+}
+
+/* Schemes known to hpo, compiled in or not, for a precise message. */
+static int known_scheme(const char *url, size_t len)
+{
+    static const char *const all[] = {"memory", "sqlite", "postgresql",
+                                      "postgres", NULL};
+    for (int i = 0; all[i]; i++)
+        if (strlen(all[i]) == len && strncmp(all[i], url, len) == 0)
+            return 1;
+    return 0;
+}
+
+int hpo_storage_open(hpo_storage **out, const char *url)
+{
+    hpo_storage *st = calloc(1, sizeof *st);
+    *out = st;
+    if (!st)
+        return HPO_ENOMEM;
+    if (!url || !*url)
+        url = "memory:";
+    st->url = hpo__strdup(url);
+    const char *colon = strchr(url, ':');
+    size_t len = colon ? (size_t)(colon - url) : strlen(url);
+    st->type = find_type(url, len);
+    if (!st->type && known_scheme(url, len))
+        return hpo__storage_error(st, HPO_EUNSUPPORTED,
+                                  "storage '%.*s' is not compiled into this "
+                                  "build",
+                                  (int)len, url);
+    if (!st->type)
+        return hpo__storage_error(st, HPO_EINVAL,
+                                  "unknown storage URL '%s' (expected "
+                                  "memory:, sqlite:///FILE or "
+                                  "postgresql://USER@HOST/DB)",
+                                  url);
+    if (!(st->state = calloc(1, st->type->state_size ? st->type->state_size : 1)))
+        return HPO_ENOMEM;
+    int rc = st->type->open(st, st->state, url);
+    if (rc != HPO_OK) {
+        free(st->state);
+        st->state = NULL;
+    }
+    return rc;
+}
+
+void hpo_storage_close(hpo_storage *st)
+{
+    if (!st)
+        return;
+    if (st->state && st->type->close)
+        st->type->close(st->state);
+    free(st->state);
+    free(st->url);
+    hpo__msg_free(&st->msg);
+    free(st);
+}
+
+const char *hpo_storage_errmsg(const hpo_storage *st)
+{
+    return st ? hpo__msg_get(&st->msg) : "out of memory";
+}
+
+/* Every wrapper refuses a storage that failed to open. */
+#define HPO__ST_READY(st)                                                   \
+    do {                                                                    \
+        if (!(st) || !(st)->state)                                          \
+            return (st) ? hpo__storage_error(st, HPO_EMISUSE,               \
+                                             "storage is not open")         \
+                        : HPO_EINVAL;                                       \
+    } while (0)
+
+int hpo__st_create_study(hpo_storage *st, const char *name, int n_dirs,
+                         const hpo_direction *dirs, int64_t *study_id)
+{
+    HPO__ST_READY(st);
+    if (!name || !*name || strlen(name) > HPO_MAX_NAME)
+        return hpo__storage_error(st, HPO_EINVAL,
+                                  "a study name must have 1 to %d characters",
+                                  HPO_MAX_NAME);
+    if (n_dirs < 1 || n_dirs > HPO_MAX_OBJECTIVES)
+        return hpo__storage_error(st, HPO_EINVAL,
+                                  "a study has 1 to %d objectives",
+                                  HPO_MAX_OBJECTIVES);
+    return st->type->create_study(st, st->state, name, n_dirs, dirs, study_id);
+}
+
+int hpo__st_find_study(hpo_storage *st, const char *name, hpo__study_info *info)
+{
+    HPO__ST_READY(st);
+    memset(info, 0, sizeof *info);
+    return st->type->find_study(st, st->state, name, info);
+}
+
+int hpo__st_list_studies(hpo_storage *st, hpo__study_info **out, int *n)
+{
+    HPO__ST_READY(st);
+    *out = NULL;
+    *n = 0;
+    return st->type->list_studies(st, st->state, out, n);
+}
+
+int hpo__st_delete_study(hpo_storage *st, int64_t study_id)
+{
+    HPO__ST_READY(st);
+    return st->type->delete_study(st, st->state, study_id);
+}
+
+int hpo__st_set_study_attr(hpo_storage *st, int64_t study_id, int system,
+                           const char *key, const char *json)
+{
+    HPO__ST_READY(st);
+    return st->type->set_study_attr(st, st->state, study_id, system, key, json);
+}
+
+int hpo__st_get_study_attrs(hpo_storage *st, int64_t study_id, int system,
+                            hpo__attrs *out)
+{
+    HPO__ST_READY(st);
+    return st->type->get_study_attrs(st, st->state, study_id, system, out);
+}
+
+int hpo__st_create_trial(hpo_storage *st, int64_t study_id,
+                         const hpo__trial_rec *tmpl, int64_t *trial_id,
+                         int *number)
+{
+    HPO__ST_READY(st);
+    if (tmpl->state != HPO_RUNNING && tmpl->state != HPO_WAITING)
+        return hpo__storage_error(st, HPO_EINVAL,
+                                  "a new trial is RUNNING or WAITING");
+    return st->type->create_trial(st, st->state, study_id, tmpl, trial_id,
+                                  number);
+}
+
+int hpo__st_claim_waiting(hpo_storage *st, int64_t study_id, int64_t *trial_id)
+{
+    HPO__ST_READY(st);
+    return st->type->claim_waiting(st, st->state, study_id, trial_id);
+}
+
+int hpo__st_set_param(hpo_storage *st, int64_t trial_id, const hpo__param *p)
+{
+    HPO__ST_READY(st);
+    return st->type->set_param(st, st->state, trial_id, p);
+}
+
+int hpo__st_set_intermediate(hpo_storage *st, int64_t trial_id, int64_t step,
+                             double value)
+{
+    HPO__ST_READY(st);
+    return st->type->set_intermediate(st, st->state, trial_id, step, value);
+}
+
+int hpo__st_set_trial_attr(hpo_storage *st, int64_t trial_id, int system,
+                           const char *key, const char *json)
+{
+    HPO__ST_READY(st);
+    return st->type->set_trial_attr(st, st->state, trial_id, system, key, json);
+}
+
+int hpo__st_finish_trial(hpo_storage *st, int64_t trial_id,
+                         hpo_trial_state final_state, int n,
+                         const double *values)
+{
+    HPO__ST_READY(st);
+    if (!hpo__state_finished(final_state))
+        return hpo__storage_error(st, HPO_EINVAL,
+                                  "a trial finishes COMPLETE, PRUNED or FAIL");
+    for (int i = 0; i < n; i++)
+        if (isnan(values[i]))
+            return hpo__storage_error(st, HPO_EINVAL,
+                                      "NaN is never stored as a value");
+    return st->type->finish_trial(st, st->state, trial_id, final_state, n,
+                                  values);
+}
+
+int hpo__st_get_trial(hpo_storage *st, int64_t trial_id, hpo__trial_rec *out)
+{
+    HPO__ST_READY(st);
+    hpo__rec_init(out);
+    return st->type->get_trial(st, st->state, trial_id, out);
+}
+
+int hpo__st_get_trials(hpo_storage *st, int64_t study_id, int64_t min_trial_id,
+                       hpo__trial_list *out)
+{
+    HPO__ST_READY(st);
+    return st->type->get_trials(st, st->state, study_id, min_trial_id, out);
+}
+
+int hpo__st_count_trials(hpo_storage *st, int64_t study_id, int *n)
+{
+    HPO__ST_READY(st);
+    return st->type->count_trials(st, st->state, study_id, n);
+}
+
+int hpo__st_heartbeat(hpo_storage *st, int64_t trial_id)
+{
+    HPO__ST_READY(st);
+    if (!st->type->heartbeat)
+        return HPO_OK; /* nothing to record: in-process workers cannot die alone */
+    return st->type->heartbeat(st, st->state, trial_id);
+}
+
+int hpo__st_stale_trials(hpo_storage *st, int64_t study_id, double grace_s,
+                         int64_t **ids, int *n)
+{
+    HPO__ST_READY(st);
+    *ids = NULL;
+    *n = 0;
+    if (!st->type->stale_trials)
+        return HPO_OK;
+    return st->type->stale_trials(st, st->state, study_id, grace_s, ids, n);
+}

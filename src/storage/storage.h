@@ -1,0 +1,152 @@
+/*
+ * storage.h — the storage plug-in interface.
+ *
+ * A backend (memory, SQLite, PostgreSQL) is one const hpo__storage_type.
+ * The core allocates `state_size` zeroed bytes for it and calls its methods
+ * only through the wrappers in storage.c, which check arguments and keep
+ * the error message.  Backends differ only in how, never in what:
+ *
+ *   1. Every method is one transaction: it happens whole or not at all.
+ *   2. Trial numbers are 0-based per study, unique and without gaps, even
+ *      with many processes creating trials at once.
+ *   3. A finished trial (COMPLETE, PRUNED, FAIL) is never changed again:
+ *      finish_trial on it returns HPO_EFINISHED and changes nothing.  Params,
+ *      intermediate values and attributes of a finished trial are refused
+ *      the same way.
+ *   4. claim_waiting turns exactly one WAITING trial RUNNING, even when
+ *      several workers race for it.
+ *   5. Methods are thread-safe: one storage serves many threads.
+ *   6. On error a method returns a negative code and writes the reason
+ *      (with the database's own text) with hpo__storage_error().
+ *
+ * Methods are only ever appended; `version` tells which a backend has.
+ */
+#ifndef HPO_STORAGE_H
+#define HPO_STORAGE_H
+
+#include "../core/internal.h"
+
+#define HPO__STORAGE_VERSION 1
+
+typedef struct hpo__study_info {
+    int64_t id;
+    char *name;
+    int n_directions;
+    hpo_direction directions[HPO_MAX_OBJECTIVES];
+    int n_trials;
+} hpo__study_info;
+
+void hpo__study_info_free(hpo__study_info *infos, int n);
+
+typedef struct hpo__storage_type {
+    int version;
+    const char *scheme; /* URL scheme: "memory", "sqlite", "postgresql" */
+    size_t state_size;
+
+    /* Open the URL (the whole string, scheme included). */
+    int (*open)(hpo_storage *st, void *state, const char *url);
+    void (*close)(void *state);
+
+    /* Studies. create_study returns HPO_EEXIST if the name is taken. */
+    int (*create_study)(hpo_storage *st, void *state, const char *name,
+                        int n_dirs, const hpo_direction *dirs,
+                        int64_t *study_id);
+    /* HPO_ENOTFOUND if absent; info->name is allocated (free with
+     * hpo__study_info_free(info, 1)). */
+    int (*find_study)(hpo_storage *st, void *state, const char *name,
+                      hpo__study_info *info);
+    int (*list_studies)(hpo_storage *st, void *state, hpo__study_info **out,
+                        int *n);
+    int (*delete_study)(hpo_storage *st, void *state, int64_t study_id);
+    int (*set_study_attr)(hpo_storage *st, void *state, int64_t study_id,
+                          int system, const char *key, const char *json);
+    int (*get_study_attrs)(hpo_storage *st, void *state, int64_t study_id,
+                           int system, hpo__attrs *out);
+
+    /* Trials.  create_trial stores `tmpl`'s state (RUNNING or WAITING),
+     * params, attributes and start time, assigns the number, and returns
+     * the new id and number. */
+    int (*create_trial)(hpo_storage *st, void *state, int64_t study_id,
+                        const hpo__trial_rec *tmpl, int64_t *trial_id,
+                        int *number);
+    /* Turn the oldest WAITING trial RUNNING (start time now) and return its
+     * id; HPO_DONE when none waits. */
+    int (*claim_waiting)(hpo_storage *st, void *state, int64_t study_id,
+                         int64_t *trial_id);
+    int (*set_param)(hpo_storage *st, void *state, int64_t trial_id,
+                     const hpo__param *p);
+    /* A step already reported keeps its first value (returns HPO_OK). */
+    int (*set_intermediate)(hpo_storage *st, void *state, int64_t trial_id,
+                            int64_t step, double value);
+    int (*set_trial_attr)(hpo_storage *st, void *state, int64_t trial_id,
+                          int system, const char *key, const char *json);
+    /* Set the final state and values (values may be NULL with n == 0). */
+    int (*finish_trial)(hpo_storage *st, void *state, int64_t trial_id,
+                        hpo_trial_state final_state, int n,
+                        const double *values);
+    int (*get_trial)(hpo_storage *st, void *state, int64_t trial_id,
+                     hpo__trial_rec *out);
+    /* Append to *out every trial of the study whose id >= min_trial_id,
+     * ordered by number.  With min_trial_id 0, all of them. */
+    int (*get_trials)(hpo_storage *st, void *state, int64_t study_id,
+                      int64_t min_trial_id, hpo__trial_list *out);
+    int (*count_trials)(hpo_storage *st, void *state, int64_t study_id,
+                        int *n);
+
+    /* Liveness (optional: NULL when a backend has no heartbeats). */
+    int (*heartbeat)(hpo_storage *st, void *state, int64_t trial_id);
+    /* Ids of RUNNING trials whose last heartbeat is older than grace_s. */
+    int (*stale_trials)(hpo_storage *st, void *state, int64_t study_id,
+                        double grace_s, int64_t **ids, int *n);
+} hpo__storage_type;
+
+struct hpo_storage {
+    const hpo__storage_type *type;
+    void *state;
+    char *url;
+    hpo__msg msg;
+};
+
+/* Record a backend's error on the storage handle; returns code. */
+int hpo__storage_error(hpo_storage *st, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* The wrappers the core calls (storage.c).  Each returns the backend's
+ * code; the message is on the storage handle. */
+int hpo__st_create_study(hpo_storage *st, const char *name, int n_dirs,
+                         const hpo_direction *dirs, int64_t *study_id);
+int hpo__st_find_study(hpo_storage *st, const char *name,
+                       hpo__study_info *info);
+int hpo__st_list_studies(hpo_storage *st, hpo__study_info **out, int *n);
+int hpo__st_delete_study(hpo_storage *st, int64_t study_id);
+int hpo__st_set_study_attr(hpo_storage *st, int64_t study_id, int system,
+                           const char *key, const char *json);
+int hpo__st_get_study_attrs(hpo_storage *st, int64_t study_id, int system,
+                            hpo__attrs *out);
+int hpo__st_create_trial(hpo_storage *st, int64_t study_id,
+                         const hpo__trial_rec *tmpl, int64_t *trial_id,
+                         int *number);
+int hpo__st_claim_waiting(hpo_storage *st, int64_t study_id,
+                          int64_t *trial_id);
+int hpo__st_set_param(hpo_storage *st, int64_t trial_id, const hpo__param *p);
+int hpo__st_set_intermediate(hpo_storage *st, int64_t trial_id, int64_t step,
+                             double value);
+int hpo__st_set_trial_attr(hpo_storage *st, int64_t trial_id, int system,
+                           const char *key, const char *json);
+int hpo__st_finish_trial(hpo_storage *st, int64_t trial_id,
+                         hpo_trial_state final_state, int n,
+                         const double *values);
+int hpo__st_get_trial(hpo_storage *st, int64_t trial_id, hpo__trial_rec *out);
+int hpo__st_get_trials(hpo_storage *st, int64_t study_id, int64_t min_trial_id,
+                       hpo__trial_list *out);
+int hpo__st_count_trials(hpo_storage *st, int64_t study_id, int *n);
+int hpo__st_heartbeat(hpo_storage *st, int64_t trial_id);
+int hpo__st_stale_trials(hpo_storage *st, int64_t study_id, double grace_s,
+                         int64_t **ids, int *n);
+
+/* The backends compiled in (registry.c): NULL-terminated. */
+extern const hpo__storage_type *const hpo__storage_types[];
+extern const hpo__storage_type hpo__storage_memory;
+extern const hpo__storage_type hpo__storage_sqlite; /* if HPO_HAVE_SQLITE */
+
+#endif

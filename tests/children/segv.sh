@@ -1,0 +1,3 @@
+# segv.sh: dies by SIGSEGV after printing a number (which must not count).
+echo 0.5
+kill -SEGV $$
