@@ -251,7 +251,7 @@ typedef struct compact {
 /* Numbers: LOW:HIGH[:log][:step=S] */
 static int compact_numeric(hpo_space *s, compact *c, int is_int)
 {
-    double low, high, step = is_int ? 1 : 0;
+    double low = 0, high = 0, step = is_int ? 1 : 0;
     int log = 0;
     if (c->n_fields < 2)
         return hpo__fail(&s->msg, HPO_EINVAL,

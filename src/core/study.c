@@ -157,8 +157,8 @@ static const void *find_pruner(const char *name)
 int hpo_study_set_sampler(hpo_study *s, const char *spec)
 {
     NOT_OPEN_YET(s);
-    void *state;
-    const void *type;
+    void *state = NULL;
+    const void *type = NULL;
     int rc = make_plugin(s, spec, "sampler", find_sampler, &state, &type);
     if (rc)
         return rc;
@@ -173,8 +173,8 @@ int hpo_study_set_sampler(hpo_study *s, const char *spec)
 int hpo_study_set_pruner(hpo_study *s, const char *spec)
 {
     NOT_OPEN_YET(s);
-    void *state;
-    const void *type;
+    void *state = NULL;
+    const void *type = NULL;
     int rc = make_plugin(s, spec, "pruner", find_pruner, &state, &type);
     if (rc)
         return rc;

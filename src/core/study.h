@@ -64,6 +64,7 @@ struct hpo_trial {
     /* texts returned by hpo_trial_param_text, one per param */
     char **texts;
     int n_texts;
+    hpo__msg dist_text; /* the last hpo_trial_param_distribution() result */
 };
 
 void hpo__study_log(hpo_study *s, int level, const char *fmt, ...)

@@ -31,6 +31,7 @@ void hpo_trial_free(hpo_trial *t)
         return;
     hpo__rec_free(&t->rec);
     hpo__msg_free(&t->msg);
+    hpo__msg_free(&t->dist_text);
     hpo_space_free(t->rel_space);
     free(t->rel_values);
     for (int i = 0; i < t->n_texts; i++)
@@ -393,4 +394,46 @@ double hpo_trial_start_time(const hpo_trial *t)
 double hpo_trial_end_time(const hpo_trial *t)
 {
     return t->rec.complete_s;
+}
+
+hpo_param_kind hpo_trial_param_kind(const hpo_trial *t, int i)
+{
+    if (i < 0 || i >= t->rec.n_params)
+        return HPO_PARAM_FLOAT;
+    switch (t->rec.params[i].dist.kind) {
+    case HPO__INT: return HPO_PARAM_INT;
+    case HPO__CATEGORICAL: return HPO_PARAM_CATEGORICAL;
+    default: return HPO_PARAM_FLOAT;
+    }
+}
+
+const char *hpo_trial_param_distribution(const hpo_trial *t, int i)
+{
+    if (i < 0 || i >= t->rec.n_params)
+        return NULL;
+    hpo_trial *w = (hpo_trial *)t;
+    char *json = hpo__dist_to_json(&t->rec.params[i].dist);
+    hpo__msg_set(&w->dist_text, json);
+    free(json);
+    return hpo__msg_get(&w->dist_text);
+}
+
+static const char *attr_at(const hpo__attrs *a, int i, const char **json)
+{
+    if (i < 0 || i >= a->n)
+        return NULL;
+    if (json)
+        *json = a->v[i].json;
+    return a->v[i].key;
+}
+
+const char *hpo_trial_user_attr_at(const hpo_trial *t, int i, const char **json)
+{
+    return attr_at(&t->rec.user_attrs, i, json);
+}
+
+const char *hpo_trial_system_attr_at(const hpo_trial *t, int i,
+                                     const char **json)
+{
+    return attr_at(&t->rec.system_attrs, i, json);
 }

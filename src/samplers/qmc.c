@@ -20,8 +20,14 @@
  *      using it (their value is NaN), so a parameter keeps one coordinate
  *      whatever the conditions choose.
  *   3. The scramble is drawn from a stream derived from the study's seed
- *      alone, never from the per-trial rng.  Workers in several processes
- *      agree only if the study is given the same seed in each.
+ *      alone, never from the per-trial rng.  The seed is stored with the
+ *      study when it is created, so workers in other processes that give
+ *      no seed of their own use the same one and agree on the sequence.
+ *   4. Categorical parameters are drawn uniformly at random (as Optuna's
+ *      QMCSampler does): consecutive Sobol points come in complementary
+ *      pairs, which on many two-choice parameters makes trial 2k+1 the
+ *      exact complement of trial 2k.  Their coordinates are still reserved,
+ *      so the numeric parameters keep their low-discrepancy points.
  *
  * Options: scramble=true|false (default true).
  */
@@ -97,9 +103,14 @@ static int qmc_sample_relative(void *state, hpo__sampler_ctx *ctx,
     for (int i = 0; i < space->n; i++)
         values[i] = NAN;
     /* In order, so a condition's parent is chosen before its children. */
-    for (int i = 0; i < space->n; i++)
-        if (hpo__space_active(space, i, values))
-            values[i] = hpo__dist_from_unit(&space->p[i].dist, point[i]);
+    for (int i = 0; i < space->n; i++) {
+        const hpo__dist *d = &space->p[i].dist;
+        if (!hpo__space_active(space, i, values))
+            continue;
+        values[i] = d->kind == HPO__CATEGORICAL
+                        ? hpo__sample_uniform(d, ctx->rng)
+                        : hpo__dist_from_unit(d, point[i]);
+    }
     return HPO_OK;
 }
 

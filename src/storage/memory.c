@@ -317,7 +317,7 @@ static int open_trial(hpo_storage *st, mem_state *m, int64_t id,
 static int set_param_locked(hpo_storage *st, mem_state *m, int64_t id,
                             const hpo__param *p)
 {
-    hpo__trial_rec *r;
+    hpo__trial_rec *r = NULL;
     int rc = open_trial(st, m, id, &r);
     return rc ? rc : hpo__rec_add_param(r, p->name, &p->dist, p->internal);
 }
@@ -332,7 +332,7 @@ static int mem_set_param(hpo_storage *st, void *state, int64_t id,
 static int set_inter_locked(hpo_storage *st, mem_state *m, int64_t id,
                             int64_t step, double value)
 {
-    hpo__trial_rec *r;
+    hpo__trial_rec *r = NULL;
     int rc = open_trial(st, m, id, &r);
     if (rc)
         return rc;
@@ -350,7 +350,7 @@ static int mem_set_intermediate(hpo_storage *st, void *state, int64_t id,
 static int set_trial_attr_locked(hpo_storage *st, mem_state *m, int64_t id,
                                  int system, const char *key, const char *json)
 {
-    hpo__trial_rec *r;
+    hpo__trial_rec *r = NULL;
     int rc = open_trial(st, m, id, &r);
     return rc ? rc
               : hpo__attrs_set(system ? &r->system_attrs : &r->user_attrs, key,
@@ -368,7 +368,7 @@ static int finish_locked(hpo_storage *st, mem_state *m, int64_t id,
                          hpo_trial_state final_state, int n,
                          const double *values)
 {
-    hpo__trial_rec *r;
+    hpo__trial_rec *r = NULL;
     int rc = open_trial(st, m, id, &r);
     if (rc || (rc = hpo__rec_set_values(r, n, values)))
         return rc;

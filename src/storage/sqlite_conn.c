@@ -314,7 +314,7 @@ static int has_table(hpo_storage *st, hpo__sqlite *s, const char *name,
 static int read_marker(hpo_storage *st, hpo__sqlite *s,
                        const hpo__optuna_marker **found, int *empty)
 {
-    int exists;
+    int exists = 0;
     int rc = has_table(st, s, "alembic_version", &exists);
     *found = NULL;
     *empty = 1;

@@ -251,3 +251,51 @@ int hpo__st_stale_trials(hpo_storage *st, int64_t study_id, double grace_s,
         return HPO_OK;
     return st->type->stale_trials(st, st->state, study_id, grace_s, ids, n);
 }
+
+/* ---- the public listing and deletion of studies -------------------------- */
+
+int hpo_storage_studies(hpo_storage *st, hpo_study_summary **out, int *n)
+{
+    *out = NULL;
+    *n = 0;
+    hpo__study_info *infos;
+    int count;
+    int rc = hpo__st_list_studies(st, &infos, &count);
+    if (rc)
+        return rc;
+    hpo_study_summary *list = calloc((size_t)count + 1, sizeof *list);
+    if (!list) {
+        hpo__study_info_free(infos, count);
+        free(infos);
+        return HPO_ENOMEM;
+    }
+    for (int i = 0; i < count; i++) {
+        list[i].name = infos[i].name; /* moved */
+        list[i].n_objectives = infos[i].n_directions;
+        memcpy(list[i].directions, infos[i].directions,
+               sizeof list[i].directions);
+        list[i].n_trials = infos[i].n_trials;
+    }
+    free(infos);
+    *out = list;
+    *n = count;
+    return HPO_OK;
+}
+
+void hpo_study_summaries_free(hpo_study_summary *list, int n)
+{
+    for (int i = 0; list && i < n; i++)
+        free(list[i].name);
+    free(list);
+}
+
+int hpo_storage_delete_study(hpo_storage *st, const char *name)
+{
+    hpo__study_info info;
+    int rc = hpo__st_find_study(st, name ? name : "", &info);
+    if (rc)
+        return rc;
+    rc = hpo__st_delete_study(st, info.id);
+    hpo__study_info_free(&info, 1);
+    return rc;
+}

@@ -1,0 +1,154 @@
+/*
+ * bench.h — what the files of hpo-bench share.
+ *
+ *   bench_main.c   the command line: dispatches to a subcommand
+ *   methods.c      the table of methods (hpo sampler ↔ Optuna sampler)
+ *   quality.c      `hpo-bench quality`: regret per problem × method × budget
+ *   throughput.c   `hpo-bench throughput`: ask+tell trials per second
+ *   optuna.c       runs optuna_ref.py and reads its JSON
+ *   output.c       tables, JSON and CSV
+ *   util.c         clock, quantiles, list parsing
+ *
+ * The rules of measurement are /work/shared/BENCHMARKS.md's: hpo and the
+ * reference run in the same invocation, on the same problems, budgets and
+ * seeds; quality is the median and quartiles over seeds; overhead is the
+ * time inside the library per trial, objective excluded.
+ */
+#ifndef HPO_BENCH_H
+#define HPO_BENCH_H
+
+#include <stdio.h>
+
+#include "hpo.h"
+#include "problems.h"
+
+/* ------------------------------------------------------------------------- */
+/* Methods                                                                    */
+/* ------------------------------------------------------------------------- */
+
+/*
+ * One way of searching, as hpo runs it and as Optuna runs it.  Both `spec`
+ * and `optuna` are printf formats whose only conversion, if any, is one %d:
+ * the grid's points per axis (bench_grid_points).  `optuna` is a Python
+ * expression evaluated by optuna_ref.py with `optuna`, `seed` (int) and
+ * `problem` (its problem object) in scope.
+ */
+typedef struct bench_method {
+    const char *label;
+    const char *spec;
+    const char *optuna;
+    /* NULL: every problem.  Otherwise 1 if the method runs on p when the
+     * largest budget is max_budget. */
+    int (*applies)(const bench_problem *p, int max_budget);
+} bench_method;
+
+extern const bench_method bench_methods[]; /* ended by a NULL label */
+const bench_method *bench_method_find(const char *label);
+/* Points per axis for a grid of about max_budget points on p. */
+int bench_grid_points(const bench_problem *p, int max_budget);
+/* The hpo spec and the Optuna expression for p (formats filled in). */
+void bench_method_spec(const bench_method *m, const bench_problem *p,
+                       int max_budget, char *buf, size_t size);
+void bench_method_optuna(const bench_method *m, const bench_problem *p,
+                         int max_budget, char *buf, size_t size);
+
+/* ------------------------------------------------------------------------- */
+/* Results                                                                    */
+/* ------------------------------------------------------------------------- */
+
+#define BENCH_MAX_BUDGETS 16
+#define BENCH_MAX_SEEDS 1000
+
+/* One run (problem × method × seed), read at each budget. */
+typedef struct bench_run {
+    int ok;       /* 0: the run failed (error printed) */
+    int n_trials; /* trials actually run (a grid may stop early) */
+    /* Best objective value (one objective) or hypervolume, per budget. */
+    double metric[BENCH_MAX_BUDGETS];
+    /* Mean overhead (ms/trial) over trials [0, budget) and over the last
+     * 100 of them. */
+    double overhead_mean_ms[BENCH_MAX_BUDGETS];
+    double overhead_last100_ms[BENCH_MAX_BUDGETS];
+} bench_run;
+
+/* Summary over seeds of one budget. */
+typedef struct bench_summary {
+    int n;                /* seeds summarized */
+    double median, q25, q75;
+    double overhead_mean_ms, overhead_last100_ms; /* means over seeds */
+} bench_summary;
+
+/* One problem × method, over every seed, for hpo and for the reference. */
+typedef struct bench_job {
+    const bench_problem *problem;
+    const bench_method *method;
+    int n_budgets;
+    int budgets[BENCH_MAX_BUDGETS]; /* ascending */
+    char spec[128];                 /* the hpo sampler spec */
+    char optuna[256];               /* the Optuna sampler expression */
+    int n_seeds;
+    const int *seeds;
+    bench_run *hpo; /* n_seeds runs */
+    bench_run *ref; /* n_seeds runs of Optuna, or NULL */
+} bench_job;
+
+/* The quantity reported for a problem: regret for one objective (best -
+ * f*), hypervolume for several. */
+double bench_reported(const bench_problem *p, double metric);
+void bench_summarize(const bench_problem *p, const bench_run *runs, int n,
+                     int budget_index, bench_summary *out);
+
+/* Output of `quality`: the table (to f), JSON and CSV files.  The
+ * writers return 0 or -1 with a message on stderr. */
+void bench_print_quality(FILE *f, const bench_job *jobs, int n,
+                         const char *ref_version);
+int bench_write_quality_json(const char *path, const bench_job *jobs, int n,
+                             const char *ref_version);
+int bench_write_quality_csv(const char *path, const bench_job *jobs, int n);
+
+/* ------------------------------------------------------------------------- */
+/* Optuna                                                                     */
+/* ------------------------------------------------------------------------- */
+
+/* The command line that optuna_ref.py gets, and where its JSON goes.
+ * bench_optuna_run sets OMP/OPENBLAS threads to 1 for the child, runs
+ * `python optuna_ref.py ARGS... --out TMPFILE` and parses the file.
+ * Returns a cJSON tree (owned; cJSON_Delete) or NULL with a message on
+ * stderr. */
+struct cJSON;
+struct cJSON *bench_optuna_run(const char *const *args);
+/* The interpreter and the script: $HPO_BENCH_PYTHON or /usr/bin/python3,
+ * $HPO_BENCH_OPTUNA_REF or the source tree's bench/optuna_ref.py. */
+const char *bench_python(void);
+const char *bench_optuna_script(void);
+
+/* ------------------------------------------------------------------------- */
+/* Utilities                                                                  */
+/* ------------------------------------------------------------------------- */
+
+double bench_now_s(void); /* monotonic clock */
+/* Linear-interpolation quantile of v[0..n-1] (sorted in place), q in [0,1];
+ * NumPy's default, so hpo and Optuna numbers are summarized alike. */
+double bench_quantile(double *v, int n, double q);
+/* "20,50,100" -> ints; returns the count or -1 with a message. */
+int bench_parse_ints(const char *text, int *out, int max);
+/* "0-9" or "0,3,5" or "0-4,7" -> seeds; returns the count or -1. */
+int bench_parse_seeds(const char *text, int *out, int max);
+/* Split a comma list into at most max pointers into a copy (owned by the
+ * caller: free(*storage)). */
+int bench_split(const char *text, char **storage, char **items, int max);
+/* Pin numerical libraries to one thread, for us and every child. */
+void bench_pin_threads(void);
+
+/* Option parsing: if argv[*i] is `name VALUE` or `name=VALUE`, set *value,
+ * advance *i past it and return 1; a missing VALUE prints an error and
+ * returns -1; otherwise 0. */
+int bench_option(int argc, char **argv, int *i, const char *name,
+                 const char **value);
+
+/* Subcommands. */
+int bench_quality(int argc, char **argv);
+int bench_throughput(int argc, char **argv);
+int bench_check(int argc, char **argv);
+
+#endif

@@ -1,0 +1,52 @@
+/*
+ * bench_main.c — hpo-bench, the benchmark runner: a thin dispatcher to one
+ * file per subcommand (as the hpo tool is).
+ *
+ * Exit codes: 0 success, 1 a run or the reference failed, 2 usage error.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "bench.h"
+
+typedef struct subcommand {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} subcommand;
+
+static const subcommand subcommands[] = {
+    {"quality", bench_quality,
+     "regret (hypervolume) per problem x method x budget, over seeds"},
+    {"throughput", bench_throughput,
+     "ask+tell trials per second, random sampler, in memory"},
+    {"check", bench_check,
+     "compare problems.c with optuna_ref.py's problems at random points"},
+    {NULL, NULL, NULL},
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: hpo-bench COMMAND [OPTIONS]   (COMMAND --help for its options)\n\n");
+    for (const subcommand *c = subcommands; c->name; c++)
+        fprintf(f, "  %-11s %s\n", c->name, c->summary);
+    fprintf(f, "\n--vs-optuna runs Optuna beside hpo with $HPO_BENCH_PYTHON "
+               "(default %s)\nand $HPO_BENCH_OPTUNA_REF (default %s).\n",
+            bench_python(), bench_optuna_script());
+}
+
+int main(int argc, char **argv)
+{
+    /* Before anything starts a thread or a child. */
+    bench_pin_threads();
+    if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+        usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    for (const subcommand *c = subcommands; c->name; c++)
+        if (strcmp(argv[1], c->name) == 0)
+            return c->run(argc - 2, argv + 2);
+    fprintf(stderr, "hpo-bench: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return 2;
+}

@@ -1,0 +1,71 @@
+/*
+ * methods.c — the methods the benchmark compares, each as hpo runs it and
+ * as Optuna 3.1 runs it.  Adding a method is one row.
+ *
+ * The Optuna column is a Python expression that optuna_ref.py evaluates
+ * with `optuna`, `seed` and `problem` in scope, so the pairing lives here
+ * and nowhere else.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "bench.h"
+
+/* A grid is a fair method only when it can be laid out at a few points per
+ * axis within the budget; with 2 points per axis it only sees corners, and
+ * with 1 only the centre (which is ackley's optimum: says nothing). */
+#define GRID_MIN_POINTS 3
+
+int bench_grid_points(const bench_problem *p, int max_budget)
+{
+    /* The largest n with n^dim <= max_budget (the small epsilon keeps
+     * 100^(1/2) from rounding down to 9). */
+    int n = (int)floor(pow((double)max_budget, 1.0 / p->dim) + 1e-9);
+    return n < 1 ? 1 : n;
+}
+
+static int grid_fits(const bench_problem *p, int max_budget)
+{
+    return bench_grid_points(p, max_budget) >= GRID_MIN_POINTS;
+}
+
+const bench_method bench_methods[] = {
+    /* label, hpo sampler spec, Optuna sampler, runs on */
+    {"random", "random", "optuna.samplers.RandomSampler(seed=seed)", NULL},
+    {"qmc", "qmc:scramble=true",
+     "optuna.samplers.QMCSampler(scramble=True, seed=seed)", NULL},
+    {"grid", "grid:points=%d", "grid_sampler(problem, %d, seed)", grid_fits},
+    {NULL, NULL, NULL, NULL},
+};
+
+const bench_method *bench_method_find(const char *label)
+{
+    for (const bench_method *m = bench_methods; m->label; m++)
+        if (strcmp(m->label, label) == 0)
+            return m;
+    return NULL;
+}
+
+/* Both columns are formats taking the grid's points per axis (or nothing). */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+#pragma GCC diagnostic ignored "-Wformat-extra-args"
+static void fill(const char *format, const bench_problem *p, int max_budget,
+                 char *buf, size_t size)
+{
+    snprintf(buf, size, format, bench_grid_points(p, max_budget));
+}
+#pragma GCC diagnostic pop
+
+void bench_method_spec(const bench_method *m, const bench_problem *p,
+                       int max_budget, char *buf, size_t size)
+{
+    fill(m->spec, p, max_budget, buf, size);
+}
+
+void bench_method_optuna(const bench_method *m, const bench_problem *p,
+                         int max_budget, char *buf, size_t size)
+{
+    fill(m->optuna, p, max_budget, buf, size);
+}

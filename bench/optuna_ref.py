@@ -1,0 +1,325 @@
+#!/usr/bin/python3
+"""optuna_ref.py -- the Optuna side of hpo-bench's side-by-side runs.
+
+hpo-bench (bench/*.c) starts this script with Debian's /usr/bin/python3
+(python3-optuna 3.1) and reads the JSON it writes.  It is not meant to be
+run by hand, but can be:
+
+    optuna_ref.py quality --plan PLAN.json --out OUT.json
+    optuna_ref.py throughput --trials 5000 --out OUT.json
+    optuna_ref.py eval --points POINTS.json --out OUT.json
+
+PLAN.json: {"jobs": [{"problem": "branin", "method": "random",
+                      "sampler": "optuna.samplers.RandomSampler(seed=seed)",
+                      "budgets": [20, 50, 100], "seeds": [0, 1, ...]}]}
+The sampler is a Python expression from hpo-bench's method table
+(bench/methods.c), evaluated with `optuna`, `seed`, `problem` and
+`grid_sampler` in scope: the pairing of methods lives there only.
+
+The problems repeat bench/problems.c in Python; `hpo-bench check` compares
+the two at random points.  Measurement is the same on both sides: one
+ask/suggest/tell loop per seed to the largest budget, read at each budget;
+overhead = time of ask + suggests + tell minus the objective's own time.
+"""
+
+import argparse
+import json
+import math
+import sys
+import time
+import warnings
+
+import optuna
+
+
+# ---------------------------------------------------------------------------
+# Problems (bench/problems.c)
+# ---------------------------------------------------------------------------
+
+class Param:
+    def __init__(self, name, kind, low=0.0, high=0.0, log=False, choices=()):
+        self.name, self.kind = name, kind
+        self.low, self.high, self.log = low, high, log
+        self.choices = list(choices)
+
+    def suggest(self, trial):
+        """The value as bench/problems.c sees it (categorical: its index)."""
+        if self.kind == "float":
+            return trial.suggest_float(self.name, self.low, self.high, log=self.log)
+        if self.kind == "int":
+            return trial.suggest_int(self.name, int(self.low), int(self.high), log=self.log)
+        return self.choices.index(trial.suggest_categorical(self.name, self.choices))
+
+
+class Problem:
+    def __init__(self, name, params, f, n_objectives=1, ref=None):
+        self.name, self.params, self.f = name, params, f
+        self.n_objectives, self.ref = n_objectives, ref
+
+
+def box(prefix, dim, low, high):
+    return [Param("%s%d" % (prefix, i), "float", low, high) for i in range(dim)]
+
+
+def branin(x):
+    a, b, c = 1.0, 5.1 / (4 * math.pi ** 2), 5 / math.pi
+    r, s, t = 6.0, 10.0, 1 / (8 * math.pi)
+    q = x[1] - b * x[0] ** 2 + c * x[0] - r
+    return [a * q * q + s * (1 - t) * math.cos(x[0]) + s]
+
+
+HARTMANN_ALPHA = [1.0, 1.2, 3.0, 3.2]
+HARTMANN_A = [[10, 3, 17, 3.5, 1.7, 8], [0.05, 10, 17, 0.1, 8, 14],
+              [3, 3.5, 1.7, 10, 17, 8], [17, 8, 0.05, 10, 0.1, 14]]
+HARTMANN_P = [[1312, 1696, 5569, 124, 8283, 5886], [2329, 4135, 8307, 3736, 1004, 9991],
+              [2348, 1451, 3522, 2883, 3047, 6650], [4047, 8828, 8732, 5743, 1091, 381]]
+
+
+def hartmann6(x):
+    total = 0.0
+    for i in range(4):
+        inner = sum(HARTMANN_A[i][j] * (x[j] - 1e-4 * HARTMANN_P[i][j]) ** 2 for j in range(6))
+        total += HARTMANN_ALPHA[i] * math.exp(-inner)
+    return [-total]
+
+
+def rosenbrock4(x):
+    return [sum(100 * (x[i + 1] - x[i] ** 2) ** 2 + (1 - x[i]) ** 2 for i in range(3))]
+
+
+def ackley10(x):
+    d = 10
+    squares = sum(v * v for v in x)
+    cosines = sum(math.cos(2 * math.pi * v) for v in x)
+    return [-20 * math.exp(-0.2 * math.sqrt(squares / d)) - math.exp(cosines / d) + 20 + math.e]
+
+
+def levy8(x):
+    w = [1 + (v - 1) / 4 for v in x]
+    total = math.sin(math.pi * w[0]) ** 2
+    for i in range(len(w) - 1):
+        total += (w[i] - 1) ** 2 * (1 + 10 * math.sin(math.pi * w[i] + 1) ** 2)
+    total += (w[-1] - 1) ** 2 * (1 + math.sin(2 * math.pi * w[-1]) ** 2)
+    return [total]
+
+
+def styblinski_tang8(x):
+    return [sum(v ** 4 - 16 * v * v + 5 * v for v in x) / 2]
+
+
+def mixed4(x):
+    penalty = [0.5, 0.0, 1.0]
+    return [(x[0] - 1.2) ** 2 + (math.log10(x[1]) + 2) ** 2 + ((x[2] - 7) / 3) ** 2
+            + penalty[int(x[3])]]
+
+
+def sparse_bool60(x):
+    b = [1.0 if v >= 0.5 else -1.0 for v in x]  # choice 0 is "-1", 1 is "+1"
+    return [-5 * b[3] * b[17] - 4 * b[8] * b[22] * b[41] - 3 * b[11]
+            - 3 * b[29] * b[50] - 2 * b[5] * b[36] * b[58] - 1.5 * b[0] * b[44]
+            - 1 * b[13] * b[27] * b[52]]
+
+
+def zdt_g(x):
+    return 1 + 9 * sum(x[1:]) / (len(x) - 1)
+
+
+def zdt1(x):
+    g = zdt_g(x)
+    return [x[0], g * (1 - math.sqrt(x[0] / g))]
+
+
+def zdt2(x):
+    g = zdt_g(x)
+    return [x[0], g * (1 - (x[0] / g) ** 2)]
+
+
+def zdt3(x):
+    g = zdt_g(x)
+    r = x[0] / g
+    return [x[0], g * (1 - math.sqrt(r) - r * math.sin(10 * math.pi * x[0]))]
+
+
+PROBLEMS = {p.name: p for p in [
+    Problem("branin", [Param("x1", "float", -5, 10), Param("x2", "float", 0, 15)], branin),
+    Problem("hartmann6", box("x", 6, 0, 1), hartmann6),
+    Problem("rosenbrock4", box("x", 4, -5, 10), rosenbrock4),
+    Problem("ackley10", box("x", 10, -32.768, 32.768), ackley10),
+    Problem("levy8", box("x", 8, -10, 10), levy8),
+    Problem("styblinski_tang8", box("x", 8, -5, 5), styblinski_tang8),
+    Problem("mixed4", [Param("x", "float", -5, 5), Param("y", "float", 1e-4, 1, log=True),
+                       Param("n", "int", 1, 20), Param("c", "cat", choices=["a", "b", "c"])],
+            mixed4),
+    Problem("zdt1", box("x", 30, 0, 1), zdt1, 2, (11.0, 11.0)),
+    Problem("zdt2", box("x", 30, 0, 1), zdt2, 2, (11.0, 11.0)),
+    Problem("zdt3", box("x", 30, 0, 1), zdt3, 2, (11.0, 11.0)),
+    Problem("sparse_bool60", [Param("b%d" % i, "cat", choices=["-1", "+1"]) for i in range(60)],
+            sparse_bool60),
+]}
+
+
+def hypervolume2d(points, ref):
+    """Area dominated by minimized 2-D points within ref (bench/hypervolume.c)."""
+    inside = sorted((a, b) for a, b in points if a < ref[0] and b < ref[1])
+    area, level = 0.0, ref[1]
+    for a, b in inside:
+        if b < level:
+            area += (ref[0] - a) * (level - b)
+            level = b
+    return area
+
+
+# ---------------------------------------------------------------------------
+# The grid, laid out as hpo's grid sampler lays it out (src/samplers/grid.c)
+# ---------------------------------------------------------------------------
+
+def spaced(low, high, log, i, n):
+    if n <= 1:
+        return math.sqrt(low * high) if log else 0.5 * (low + high)
+    if i == 0:
+        return low
+    if i == n - 1:
+        return high
+    t = i / (n - 1)
+    return math.exp(math.log(low) + t * (math.log(high) - math.log(low))) if log \
+        else low + t * (high - low)
+
+
+def grid_sampler(problem, points, seed):
+    space = {}
+    for p in problem.params:
+        if p.kind == "cat":
+            values = list(p.choices)
+        elif p.kind == "int":
+            card = int(p.high - p.low) + 1
+            if card <= points:
+                values = list(range(int(p.low), int(p.high) + 1))
+            else:  # round() and C's nearbyint() both round half to even
+                values = sorted({int(p.low) + round(i * (card - 1) / (points - 1))
+                                 for i in range(points)})
+        else:
+            values = [spaced(p.low, p.high, p.log, i, points) for i in range(points)]
+        space[p.name] = values
+    return optuna.samplers.GridSampler(space, seed=seed)
+
+
+def make_sampler(expression, problem, seed):
+    scope = {"optuna": optuna, "seed": seed, "problem": problem, "grid_sampler": grid_sampler}
+    return eval(expression, scope)  # the expression comes from bench/methods.c
+
+
+# ---------------------------------------------------------------------------
+# quality
+# ---------------------------------------------------------------------------
+
+def run_one(problem, expression, seed, budgets):
+    sampler = make_sampler(expression, problem, seed)
+    directions = ["minimize"] * problem.n_objectives
+    study = optuna.create_study(directions=directions, sampler=sampler)
+    values, overhead = [], []
+    for _ in range(max(budgets)):
+        start = time.perf_counter()
+        trial = study.ask()
+        x = [p.suggest(trial) for p in problem.params]
+        f_start = time.perf_counter()
+        v = problem.f(x)
+        f_time = time.perf_counter() - f_start
+        stop = False
+        try:
+            study.tell(trial, v if problem.n_objectives > 1 else v[0])
+        except RuntimeError as e:
+            # GridSampler calls study.stop() when its grid is used up, which
+            # Optuna 3.1 refuses outside optimize(); the trial is stored.
+            if "Study.stop" not in str(e):
+                raise
+            stop = True
+        overhead.append(time.perf_counter() - start - f_time)
+        values.append(v)
+        if stop:
+            break
+
+    result = {"problem": problem.name, "seed": seed, "ok": True, "n_trials": len(values),
+              "metric": [], "overhead_mean_ms": [], "overhead_last100_ms": []}
+    for b in budgets:
+        seen = values[:b]
+        if problem.n_objectives == 1:
+            metric = min(v[0] for v in seen)
+        else:
+            metric = hypervolume2d(seen, problem.ref)
+        window = overhead[:b]
+        result["metric"].append(metric)
+        result["overhead_mean_ms"].append(1e3 * sum(window) / len(window))
+        last = window[-100:]
+        result["overhead_last100_ms"].append(1e3 * sum(last) / len(last))
+    return result
+
+
+def quality(args):
+    with open(args.plan) as f:
+        plan = json.load(f)
+    results = []
+    for job in plan["jobs"]:
+        problem = PROBLEMS[job["problem"]]
+        start = time.perf_counter()
+        for seed in job["seeds"]:
+            r = run_one(problem, job["sampler"], seed, job["budgets"])
+            r["method"] = job["method"]
+            results.append(r)
+        print("optuna: %-16s %-8s %d seeds, %.1f s" % (job["problem"], job["method"],
+              len(job["seeds"]), time.perf_counter() - start), file=sys.stderr)
+    return {"results": results}
+
+
+# ---------------------------------------------------------------------------
+# throughput
+# ---------------------------------------------------------------------------
+
+def throughput(args):
+    """study.ask()/suggest/tell on an in-memory study, one float, x^2."""
+    study = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=0))
+    per_trial_ms = []
+    start = time.perf_counter()
+    for _ in range(args.trials):
+        t0 = time.perf_counter()
+        trial = study.ask()
+        x = trial.suggest_float("x", -10, 10)
+        study.tell(trial, x * x)
+        per_trial_ms.append(1e3 * (time.perf_counter() - t0))
+    total = time.perf_counter() - start
+    return {"n_trials": args.trials, "total_s": total, "per_trial_ms": per_trial_ms}
+
+
+# ---------------------------------------------------------------------------
+# eval: the problems at given points, to check them against problems.c
+# ---------------------------------------------------------------------------
+
+def evaluate(args):
+    with open(args.points) as f:
+        points = json.load(f)
+    return {name: [PROBLEMS[name].f(x) for x in xs] for name, xs in points.items()}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    q = sub.add_parser("quality")
+    q.add_argument("--plan", required=True)
+    t = sub.add_parser("throughput")
+    t.add_argument("--trials", type=int, default=5000)
+    e = sub.add_parser("eval")
+    e.add_argument("--points", required=True)
+    for p in (q, t, e):
+        p.add_argument("--out", required=True)
+    args = parser.parse_args()
+
+    optuna.logging.set_verbosity(optuna.logging.ERROR)
+    warnings.simplefilter("ignore")  # ExperimentalWarning of QMCSampler
+    run = {"quality": quality, "throughput": throughput, "eval": evaluate}[args.command]
+    result = run(args)
+    result = {"optuna_version": optuna.__version__, "python": sys.version.split()[0], **result}
+    with open(args.out, "w") as f:
+        json.dump(result, f)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,177 @@
+/*
+ * test_problems.c — the benchmark problems (bench/problems.c) take their
+ * known optimum at their known optimizer, their tables are well formed, and
+ * the 2-D hypervolume is right on hand-made fronts.
+ */
+#include "check.h"
+#include "problems.h"
+
+static double f_at(const char *name, const double *x)
+{
+    const bench_problem *p = bench_problem_find(name);
+    double v[BENCH_MAX_OBJECTIVES] = {NAN, NAN};
+    if (!p)
+        return NAN;
+    p->f(x, v);
+    return v[0];
+}
+
+static void fill(double *x, int n, double v)
+{
+    for (int i = 0; i < n; i++)
+        x[i] = v;
+}
+
+static void test_branin_three_minimizers(void)
+{
+    const double fstar = bench_problem_find("branin")->f_star;
+    CHECK_NEAR(f_at("branin", (double[]){-M_PI, 12.275}), fstar, 1e-9);
+    CHECK_NEAR(f_at("branin", (double[]){M_PI, 2.275}), fstar, 1e-9);
+    CHECK_NEAR(f_at("branin", (double[]){9.42478, 2.475}), fstar, 1e-9);
+    /* Away from them it is worse. */
+    CHECK(f_at("branin", (double[]){0, 0}) > fstar + 1);
+}
+
+static void test_hartmann6_optimum(void)
+{
+    const double x[6] = {0.20169, 0.150011, 0.476874,
+                         0.275332, 0.311652, 0.6573};
+    CHECK_NEAR(f_at("hartmann6", x), bench_problem_find("hartmann6")->f_star,
+               1e-5);
+    CHECK(f_at("hartmann6", (double[]){0.5, 0.5, 0.5, 0.5, 0.5, 0.5}) > -3);
+}
+
+static void test_box_optima(void)
+{
+    double x[BENCH_MAX_DIM];
+    fill(x, 4, 1);
+    CHECK_NEAR(f_at("rosenbrock4", x), 0, 1e-12);
+    fill(x, 10, 0);
+    CHECK_NEAR(f_at("ackley10", x), 0, 1e-12);
+    fill(x, 8, 1);
+    CHECK_NEAR(f_at("levy8", x), 0, 1e-12);
+    fill(x, 8, -2.903534);
+    CHECK_NEAR(f_at("styblinski_tang8", x),
+               bench_problem_find("styblinski_tang8")->f_star, 1e-6);
+    /* One step off the optimum costs something. */
+    fill(x, 4, 1);
+    x[2] = 1.1;
+    CHECK(f_at("rosenbrock4", x) > 0.1);
+    fill(x, 10, 0);
+    x[0] = 1;
+    CHECK(f_at("ackley10", x) > 1);
+}
+
+static void test_mixed4_optimum(void)
+{
+    /* x = 1.2, y = 1e-2, n = 7, c = "b" (index 1). */
+    CHECK_NEAR(f_at("mixed4", (double[]){1.2, 1e-2, 7, 1}), 0, 1e-12);
+    CHECK_NEAR(f_at("mixed4", (double[]){1.2, 1e-2, 7, 0}), 0.5, 1e-12);
+    CHECK_NEAR(f_at("mixed4", (double[]){1.2, 1e-2, 7, 2}), 1, 1e-12);
+    CHECK_NEAR(f_at("mixed4", (double[]){1.2, 1e-3, 10, 1}), 2, 1e-12);
+}
+
+static void test_sparse_bool60(void)
+{
+    double x[60];
+    fill(x, 60, 1); /* every b = +1 (choice index 1) */
+    CHECK_NEAR(f_at("sparse_bool60", x), -19.5, 1e-12);
+    fill(x, 60, 0); /* every b = -1 */
+    CHECK_NEAR(f_at("sparse_bool60", x), 0.5, 1e-12);
+    fill(x, 60, 1);
+    x[3] = 0; /* breaks only -5 b3 b17 */
+    CHECK_NEAR(f_at("sparse_bool60", x), -19.5 + 10, 1e-12);
+    fill(x, 60, 1);
+    x[1] = 0; /* b1 is in no monomial */
+    CHECK_NEAR(f_at("sparse_bool60", x), -19.5, 1e-12);
+}
+
+static void test_zdt_fronts(void)
+{
+    double x[30], v[2];
+    /* On the Pareto set (x2..x30 = 0) f2 is the front's curve. */
+    fill(x, 30, 0);
+    x[0] = 0.25;
+    bench_problem_find("zdt1")->f(x, v);
+    CHECK_NEAR(v[0], 0.25, 0);
+    CHECK_NEAR(v[1], 0.5, 1e-15);
+    bench_problem_find("zdt2")->f(x, v);
+    CHECK_NEAR(v[1], 1 - 0.0625, 1e-15);
+    bench_problem_find("zdt3")->f(x, v);
+    CHECK_NEAR(v[1], 0.5 - 0.25 * sin(2.5 * M_PI), 1e-15);
+    fill(x, 30, 1);
+    x[0] = 0;
+    bench_problem_find("zdt1")->f(x, v);
+    CHECK_NEAR(v[1], 10, 1e-12);
+}
+
+static double front_hv(const char *name, int n)
+{
+    /* n points of the Pareto front, f1 evenly spaced in [0, 1]. */
+    const bench_problem *p = bench_problem_find(name);
+    double *pts = malloc(sizeof(double) * 2 * (size_t)n), x[30] = {0};
+    for (int i = 0; i < n; i++) {
+        x[0] = (double)i / (n - 1);
+        p->f(x, &pts[2 * i]);
+    }
+    double hv = bench_hypervolume2d(pts, n, p->ref);
+    free(pts);
+    return hv;
+}
+
+static void test_hypervolume(void)
+{
+    const double ref[2] = {11, 11};
+    CHECK_NEAR(bench_hypervolume2d(NULL, 0, ref), 0, 0);
+    CHECK_NEAR(bench_hypervolume2d((double[]){1, 1}, 1, ref), 100, 1e-12);
+    /* Two points in a staircase, a dominated one, one outside the box. */
+    double pts[] = {1, 5, 5, 1, 6, 6, 12, 0, NAN, 0};
+    CHECK_NEAR(bench_hypervolume2d(pts, 5, ref), 10 * 6 + 6 * 4, 1e-12);
+    /* Order does not matter. */
+    double rev[] = {5, 1, 1, 5};
+    CHECK_NEAR(bench_hypervolume2d(rev, 2, ref), 84, 1e-12);
+    /* Dense fronts approach the stored best hypervolumes from below. */
+    const char *zdt[] = {"zdt1", "zdt2", "zdt3"};
+    for (int i = 0; i < 3; i++) {
+        double star = bench_problem_find(zdt[i])->f_star;
+        double hv = front_hv(zdt[i], 200001);
+        CHECK(hv <= star);
+        CHECK_NEAR(hv, star, 1e-4);
+    }
+}
+
+static void test_table_is_well_formed(void)
+{
+    CHECK(bench_problem_count() == 11);
+    for (const bench_problem *p = bench_problems; p->name; p++) {
+        CHECK(p->dim >= 1 && p->dim <= BENCH_MAX_DIM);
+        CHECK(p->n_params == p->dim || p->n_params == 1);
+        CHECK(p->n_objectives >= 1 && p->n_objectives <= BENCH_MAX_OBJECTIVES);
+        CHECK(p->budgets && p->budgets[0]);
+        CHECK(bench_problem_find(p->name) == p);
+        hpo_space *space = hpo_space_new();
+        CHECK_RC(bench_problem_define(p, space), HPO_OK);
+        CHECK(hpo_space_size(space) == p->dim);
+        for (int i = 0; i < p->dim; i++) {
+            bench_param q;
+            char name[64];
+            bench_problem_param(p, i, &q, name, sizeof name);
+            CHECK(strcmp(hpo_space_name(space, i), name) == 0);
+        }
+        hpo_space_free(space);
+    }
+    CHECK(bench_problem_find("nope") == NULL);
+}
+
+int main(void)
+{
+    RUN(test_branin_three_minimizers);
+    RUN(test_hartmann6_optimum);
+    RUN(test_box_optima);
+    RUN(test_mixed4_optimum);
+    RUN(test_sparse_bool60);
+    RUN(test_zdt_fronts);
+    RUN(test_hypervolume);
+    RUN(test_table_is_well_formed);
+    return CHECK_DONE();
+}
