@@ -238,6 +238,21 @@ int hpo_storage_open(hpo_storage **out, const char *url);
 void hpo_storage_close(hpo_storage *storage);
 const char *hpo_storage_errmsg(const hpo_storage *storage);
 
+/* One stored study, as listed by hpo_storage_studies(). */
+typedef struct hpo_study_summary {
+    char *name;
+    int n_objectives;
+    hpo_direction directions[HPO_MAX_OBJECTIVES];
+    int n_trials;
+} hpo_study_summary;
+
+/* Every study in the storage, ordered by creation.  *out is owned by the
+ * caller: release it with hpo_study_summaries_free(*out, *n). */
+int hpo_storage_studies(hpo_storage *storage, hpo_study_summary **out, int *n);
+void hpo_study_summaries_free(hpo_study_summary *list, int n);
+/* Delete a study and all its trials.  HPO_ENOTFOUND if there is none. */
+int hpo_storage_delete_study(hpo_storage *storage, const char *name);
+
 /* ------------------------------------------------------------------------- */
 /* Studies                                                                   */
 /* ------------------------------------------------------------------------- */
@@ -415,6 +430,15 @@ const char *hpo_trial_param_name(const hpo_trial *trial, int i);
 double hpo_trial_param_value(const hpo_trial *trial, int i);
 /* The value as text: "0.001", "12", "rbf".  Borrowed. */
 const char *hpo_trial_param_text(const hpo_trial *trial, int i);
+/* The kind of the i-th parameter's distribution. */
+typedef enum hpo_param_kind {
+    HPO_PARAM_FLOAT = 0,
+    HPO_PARAM_INT = 1,
+    HPO_PARAM_CATEGORICAL = 2
+} hpo_param_kind;
+hpo_param_kind hpo_trial_param_kind(const hpo_trial *trial, int i);
+/* Optuna's distribution_json of the i-th parameter (borrowed). */
+const char *hpo_trial_param_distribution(const hpo_trial *trial, int i);
 /* Look a parameter up by name: 1 and *value if present, else 0. */
 int hpo_trial_param(const hpo_trial *trial, const char *name, double *value);
 int hpo_trial_n_intermediate(const hpo_trial *trial);
@@ -422,6 +446,12 @@ void hpo_trial_intermediate(const hpo_trial *trial, int i, int64_t *step,
                             double *value);
 /* Borrowed JSON text, or NULL. */
 const char *hpo_trial_user_attr(const hpo_trial *trial, const char *key);
+/* Attributes by position, for listing them all: i from 0 while the key is
+ * not NULL; *json receives the borrowed value. */
+const char *hpo_trial_user_attr_at(const hpo_trial *trial, int i,
+                                   const char **json);
+const char *hpo_trial_system_attr_at(const hpo_trial *trial, int i,
+                                     const char **json);
 const char *hpo_trial_system_attr(const hpo_trial *trial, const char *key);
 /* Seconds since the epoch; NaN if not started / not finished. */
 double hpo_trial_start_time(const hpo_trial *trial);
