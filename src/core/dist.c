@@ -291,6 +291,17 @@ int hpo__dist_find_choice(const hpo__dist *d, const char *text)
 
 /* ---- Optuna's distribution_json -------------------------------------- */
 
+/* cJSON prints 15 digits when they read back within rounding, which can
+ * change a bound's last bit (0.1 + 0.2 becomes 0.3); print exactly. */
+static void add_exact(cJSON *obj, const char *key, double x)
+{
+    char buf[40];
+    hpo__format_double(buf, sizeof buf, x);
+    if (!strpbrk(buf, ".eEn") && strlen(buf) < sizeof buf - 2)
+        strcat(buf, ".0"); /* keep floats floats, as Python writes them */
+    cJSON_AddRawToObject(obj, key, buf);
+}
+
 static cJSON *attributes_json(const hpo__dist *d)
 {
     cJSON *a = cJSON_CreateObject();
@@ -302,15 +313,19 @@ static cJSON *attributes_json(const hpo__dist *d)
             cJSON_AddItemToArray(list, cJSON_Parse(d->choices[i]));
         return a;
     }
-    cJSON_AddNumberToObject(a, "low", d->low);
-    cJSON_AddNumberToObject(a, "high", d->high);
+    if (d->kind == HPO__INT) {
+        cJSON_AddNumberToObject(a, "low", d->low);
+        cJSON_AddNumberToObject(a, "high", d->high);
+        cJSON_AddNumberToObject(a, "step", d->step);
+    } else {
+        add_exact(a, "low", d->low);
+        add_exact(a, "high", d->high);
+        if (d->step > 0)
+            add_exact(a, "step", d->step);
+        else
+            cJSON_AddNullToObject(a, "step");
+    }
     cJSON_AddBoolToObject(a, "log", d->log);
-    if (d->kind == HPO__INT)
-        cJSON_AddNumberToObject(a, "step", d->step);
-    else if (d->step > 0)
-        cJSON_AddNumberToObject(a, "step", d->step);
-    else
-        cJSON_AddNullToObject(a, "step");
     return a;
 }
 

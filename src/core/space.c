@@ -557,9 +557,14 @@ int hpo_space_parse_json(hpo_space *s, const char *text, const char *source)
     if (!root) {
         int line, col;
         line_col(text, end ? end : text, &line, &col);
+        char near[24] = "";
+        /* A one-line message: control characters of the snippet become
+         * spaces. */
+        for (int i = 0; end && end[i] && i < 20; i++)
+            near[i] = (unsigned char)end[i] < 0x20 ? ' ' : end[i];
         return hpo__fail(&s->msg, HPO_EINVAL,
-                         "%s:%d:%d: not valid JSON near '%.20s'", src, line,
-                         col, end ? end : "");
+                         "%s:%d:%d: not valid JSON near '%s'", src, line, col,
+                         near);
     }
     int rc = HPO_OK;
     if (!cJSON_IsObject(root) || !root->child)

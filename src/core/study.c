@@ -271,6 +271,36 @@ static int open_storage(hpo_study *s)
     return rc;
 }
 
+/* Find the study or create it; *created tells which happened. */
+static int find_or_create(hpo_study *s, const char *name, int flags,
+                          int *created)
+{
+    hpo__study_info info;
+    int rc = hpo__st_find_study(s->storage, name, &info);
+    if (rc == HPO_ENOTFOUND && (flags & HPO_OPEN_CREATE)) {
+        if (s->n_dirs == 0)
+            s->dirs[s->n_dirs++] = HPO_MINIMIZE;
+        rc = hpo__st_create_study(s->storage, name, s->n_dirs, s->dirs, &s->id);
+        *created = rc == HPO_OK;
+        if (rc == HPO_OK || rc != HPO_EEXIST || !(flags & HPO_OPEN_LOAD))
+            return rc ? hpo__study_storage_fail(s, rc) : HPO_OK;
+        /* Another worker created it between our look and our create. */
+        rc = hpo__st_find_study(s->storage, name, &info);
+    }
+    if (rc == HPO_ENOTFOUND)
+        return hpo__fail(&s->msg, rc, "no study named '%s'", name);
+    if (rc)
+        return hpo__study_storage_fail(s, rc);
+    if (!(flags & HPO_OPEN_LOAD)) {
+        hpo__study_info_free(&info, 1);
+        return hpo__fail(&s->msg, HPO_EEXIST, "study '%s' already exists", name);
+    }
+    s->id = info.id;
+    rc = check_directions(s, &info);
+    hpo__study_info_free(&info, 1);
+    return rc;
+}
+
 int hpo_study_open(hpo_study *s, const char *name, int flags)
 {
     if (s->opened)
@@ -282,26 +312,9 @@ int hpo_study_open(hpo_study *s, const char *name, int flags)
     int rc = default_plugins(s);
     if (!rc && (rc = open_storage(s)))
         return hpo__study_storage_fail(s, rc);
-    hpo__study_info info;
     int created = 0;
-    rc = hpo__st_find_study(s->storage, name, &info);
-    if (rc == HPO_ENOTFOUND && (flags & HPO_OPEN_CREATE)) {
-        if (s->n_dirs == 0)
-            s->dirs[s->n_dirs++] = HPO_MINIMIZE;
-        rc = hpo__st_create_study(s->storage, name, s->n_dirs, s->dirs, &s->id);
-        created = 1;
-    } else if (rc == HPO_OK && !(flags & HPO_OPEN_LOAD)) {
-        hpo__study_info_free(&info, 1);
-        return hpo__fail(&s->msg, HPO_EEXIST, "study '%s' already exists", name);
-    } else if (rc == HPO_OK) {
-        s->id = info.id;
-        rc = check_directions(s, &info);
-        hpo__study_info_free(&info, 1);
-        if (rc)
-            return rc;
-    }
-    if (rc)
-        return hpo__study_storage_fail(s, rc);
+    if ((rc = find_or_create(s, name, flags, &created)))
+        return rc;
     if (!(s->name = hpo__strdup(name)))
         return HPO_ENOMEM;
     s->opened = 1;

@@ -91,17 +91,6 @@ static hpo__trial_rec *trial_by_id(mem_state *m, int64_t id)
         return locked_rc_;                \
     } while (0)
 
-static int no_study(hpo_storage *st, int64_t id)
-{
-    return hpo__storage_error(st, HPO_ENOTFOUND, "no study with id %lld",
-                              (long long)id);
-}
-
-static int no_trial(hpo_storage *st, int64_t id)
-{
-    return hpo__storage_error(st, HPO_ENOTFOUND, "no trial with id %lld",
-                              (long long)id);
-}
 
 static int create_study_locked(hpo_storage *st, mem_state *m, const char *name,
                                int n_dirs, const hpo_direction *dirs,
@@ -179,7 +168,7 @@ static int delete_locked(hpo_storage *st, mem_state *m, int64_t id)
 {
     mem_study *s = study_by_id(m, id);
     if (!s)
-        return no_study(st, id);
+        return hpo__storage_no_study(st, id);
     s->deleted = 1;
     return HPO_OK;
 }
@@ -195,7 +184,7 @@ static int set_study_attr_locked(hpo_storage *st, mem_state *m, int64_t id,
 {
     mem_study *s = study_by_id(m, id);
     if (!s)
-        return no_study(st, id);
+        return hpo__storage_no_study(st, id);
     return hpo__attrs_set(system ? &s->system_attrs : &s->user_attrs, key, json);
 }
 
@@ -211,7 +200,7 @@ static int get_study_attrs_locked(hpo_storage *st, mem_state *m, int64_t id,
 {
     mem_study *s = study_by_id(m, id);
     if (!s)
-        return no_study(st, id);
+        return hpo__storage_no_study(st, id);
     return hpo__attrs_copy(out, system ? &s->system_attrs : &s->user_attrs);
 }
 
@@ -228,7 +217,7 @@ static int create_trial_locked(hpo_storage *st, mem_state *m, int64_t study_id,
 {
     mem_study *s = study_by_id(m, study_id);
     if (!s)
-        return no_study(st, study_id);
+        return hpo__storage_no_study(st, study_id);
     if (hpo__grow((void **)&s->trials, &s->cap_trials, s->n_trials + 1,
                   sizeof *s->trials))
         return HPO_ENOMEM;
@@ -275,7 +264,7 @@ static int claim_locked(hpo_storage *st, mem_state *m, int64_t study_id,
 {
     mem_study *s = study_by_id(m, study_id);
     if (!s)
-        return no_study(st, study_id);
+        return hpo__storage_no_study(st, study_id);
     if (s->n_waiting == 0)
         return HPO_DONE;
     for (int i = s->first_waiting; i < s->n_trials; i++) {
@@ -305,7 +294,7 @@ static int open_trial(hpo_storage *st, mem_state *m, int64_t id,
 {
     hpo__trial_rec *r = trial_by_id(m, id);
     if (!r)
-        return no_trial(st, id);
+        return hpo__storage_no_trial(st, id);
     if (hpo__state_finished(r->state))
         return hpo__storage_error(st, HPO_EFINISHED,
                                   "trial %d is already finished (%s)", r->number,
@@ -389,7 +378,7 @@ static int get_trial_locked(hpo_storage *st, mem_state *m, int64_t id,
                             hpo__trial_rec *out)
 {
     hpo__trial_rec *r = trial_by_id(m, id);
-    return r ? hpo__rec_copy(out, r) : no_trial(st, id);
+    return r ? hpo__rec_copy(out, r) : hpo__storage_no_trial(st, id);
 }
 
 static int mem_get_trial(hpo_storage *st, void *state, int64_t id,
@@ -404,7 +393,7 @@ static int get_trials_locked(hpo_storage *st, mem_state *m, int64_t study_id,
 {
     mem_study *s = study_by_id(m, study_id);
     if (!s)
-        return no_study(st, study_id);
+        return hpo__storage_no_study(st, study_id);
     for (int i = 0; i < s->n_trials; i++) {
         if (s->trials[i] < min_id)
             continue;
@@ -429,7 +418,7 @@ static int count_locked(hpo_storage *st, mem_state *m, int64_t study_id, int *n)
 {
     mem_study *s = study_by_id(m, study_id);
     if (!s)
-        return no_study(st, study_id);
+        return hpo__storage_no_study(st, study_id);
     *n = s->n_trials;
     return HPO_OK;
 }

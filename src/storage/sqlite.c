@@ -38,17 +38,6 @@
 /* Small helpers used inside a transaction                                    */
 /* ------------------------------------------------------------------------- */
 
-static int no_study(hpo_storage *st, int64_t id)
-{
-    return hpo__storage_error(st, HPO_ENOTFOUND, "no study with id %lld",
-                              (long long)id);
-}
-
-static int no_trial(hpo_storage *st, int64_t id)
-{
-    return hpo__storage_error(st, HPO_ENOTFOUND, "no trial with id %lld",
-                              (long long)id);
-}
 
 static int no_memory(hpo_storage *st)
 {
@@ -67,7 +56,7 @@ static int study_exists(hpo_storage *st, hpo__sqlite *s, int64_t study_id)
     if (rc == SQLITE_ROW)
         return HPO_OK;
     if (rc == SQLITE_DONE)
-        return no_study(st, study_id);
+        return hpo__storage_no_study(st, study_id);
     return hpo__sqlite_error(st, s);
 }
 
@@ -82,7 +71,7 @@ static int trial_state(hpo_storage *st, hpo__sqlite *s, int64_t trial_id,
     int rc = sqlite3_step(q);
     if (rc != SQLITE_ROW) {
         sqlite3_reset(q);
-        return rc == SQLITE_DONE ? no_trial(st, trial_id)
+        return rc == SQLITE_DONE ? hpo__storage_no_trial(st, trial_id)
                                  : hpo__sqlite_error(st, s);
     }
     const char *name = (const char *)sqlite3_column_text(q, 0);
@@ -673,7 +662,7 @@ static int get_trial_tx(hpo_storage *st, hpo__sqlite *s, int64_t trial_id,
         rc = hpo__sqlite_read_trials(st, s, study_id, trial_id, trial_id,
                                      &one);
     if (rc == HPO_OK && one.n != 1)
-        rc = no_trial(st, trial_id);
+        rc = hpo__storage_no_trial(st, trial_id);
     if (rc == HPO_OK) { /* move the record: no copy */
         hpo__rec_free(out);
         *out = one.v[0];

@@ -21,6 +21,18 @@ int hpo__storage_error(hpo_storage *st, int code, const char *fmt, ...)
     return code;
 }
 
+int hpo__storage_no_study(hpo_storage *st, int64_t id)
+{
+    return hpo__storage_error(st, HPO_ENOTFOUND, "no study with id %lld",
+                              (long long)id);
+}
+
+int hpo__storage_no_trial(hpo_storage *st, int64_t id)
+{
+    return hpo__storage_error(st, HPO_ENOTFOUND, "no trial with id %lld",
+                              (long long)id);
+}
+
 void hpo__study_info_free(hpo__study_info *infos, int n)
 {
     if (!infos)

@@ -111,6 +111,10 @@ struct hpo_storage {
 int hpo__storage_error(hpo_storage *st, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* The usual "no such id" errors, worded alike in every backend. */
+int hpo__storage_no_study(hpo_storage *st, int64_t id);
+int hpo__storage_no_trial(hpo_storage *st, int64_t id);
+
 /* The wrappers the core calls (storage.c).  Each returns the backend's
  * code; the message is on the storage handle. */
 int hpo__st_create_study(hpo_storage *st, const char *name, int n_dirs,

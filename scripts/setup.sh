@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# setup.sh — install every Debian package hpo needs to build, test and
+# benchmark.  Idempotent: installs only what is missing.  Run as root (or
+# through sudo); later issues add their packages to the list below.
+set -euo pipefail
+
+packages=(
+    # build
+    gcc make cmake pkg-config
+    # libraries linked into libhpo
+    libcjson-dev libsqlite3-dev
+    # tests: process tools, and Python Optuna for the interop tests and the
+    # side-by-side benchmarks (Debian's interpreter, /usr/bin/python3)
+    procps python3 python3-optuna
+)
+
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+        missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+    echo "setup: all ${#packages[@]} packages present"
+    exit 0
+fi
+
+as_root=()
+[ "$(id -u)" -eq 0 ] || as_root=(sudo)
+echo "setup: installing ${missing[*]}"
+"${as_root[@]}" apt-get update -qq
+DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq \
+    --no-install-recommends "${missing[@]}"
