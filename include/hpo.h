@@ -293,6 +293,27 @@ int hpo_study_set_seed(hpo_study *study, uint64_t seed);
  * hpo_trial_suggest_all(). */
 int hpo_study_set_space(hpo_study *study, const hpo_space *space);
 
+/*
+ * Worker liveness, for studies shared by several processes or machines.
+ * While this study handle runs trials it records a heartbeat for each of
+ * them every interval_s seconds; before each new trial it fails the study's
+ * RUNNING trials whose heartbeat is older than grace_s (0 means twice the
+ * interval, Optuna's default), so a trial whose worker died is not left
+ * RUNNING forever.  Storages without heartbeats (memory:) ignore this.
+ * interval_s 0 turns heartbeats off (the default).
+ */
+int hpo_study_set_heartbeat(hpo_study *study, double interval_s,
+                            double grace_s);
+/* Re-enqueue a FAIL trial's parameters as a new WAITING trial, up to
+ * max_retries times per original trial (0, the default, never).  The retry
+ * carries system attributes "failed_trial" (the number of the trial it
+ * repeats) and "retry_history" (every number before it), as Optuna's
+ * RetryFailedTrialCallback writes them. */
+int hpo_study_set_retry_failed(hpo_study *study, int max_retries);
+/* Fail (and, if asked, retry) the stale trials now; *n_failed (may be
+ * NULL) receives how many.  hpo_study_ask does this before each trial. */
+int hpo_study_fail_stale_trials(hpo_study *study, int *n_failed);
+
 /* Receive progress and diagnostics.  level: 0 debug, 1 info, 2 warning. */
 typedef void (*hpo_log_fn)(int level, const char *message, void *data);
 int hpo_study_set_log(hpo_study *study, hpo_log_fn fn, void *data);

@@ -10,14 +10,29 @@ scripts/setup.sh
 
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
 
+passed=0
+failed=0
 run_suite() { # NAME CMAKE_ARGS...
-    local dir=$1
+    local dir=$1 log
     shift
     echo "== $dir: configure and build"
     cmake -S . -B "$dir" "$@" >/dev/null
     cmake --build "$dir" -j "$jobs"
     echo "== $dir: ctest"
-    (cd "$dir" && ctest -j "$jobs" --output-on-failure)
+    log=$(mktemp)
+    (cd "$dir" && ctest -j "$jobs" --output-on-failure) | tee "$log" || true
+    # ctest's summary: "100% tests passed, 0 tests failed out of 18"
+    local total bad
+    total=$(sed -n 's/.*tests failed out of \([0-9]*\).*/\1/p' "$log")
+    bad=$(sed -n 's/.*tests passed, \([0-9]*\) tests failed.*/\1/p' "$log")
+    rm -f "$log"
+    if [ -z "$total" ]; then
+        echo "== $dir: ctest gave no summary"
+        failed=$((failed + 1))
+        return
+    fi
+    passed=$((passed + total - bad))
+    failed=$((failed + bad))
 }
 
 run_suite build -DCMAKE_BUILD_TYPE=RelWithDebInfo
@@ -25,4 +40,6 @@ run_suite build -DCMAKE_BUILD_TYPE=RelWithDebInfo
 # enough in the normal build.
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
     run_suite build-asan -DCMAKE_BUILD_TYPE=Debug -DHPO_SANITIZE=ON
-echo "== all tests passed (normal and sanitizer builds)"
+echo "== normal and sanitizer builds"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -98,12 +98,17 @@ int hpo_study_ask(hpo_study *s, hpo_trial **out)
     *out = NULL;
     if (!s->opened)
         return hpo__fail(&s->msg, HPO_EMISUSE, "open the study before asking");
+    int rc = hpo_study_fail_stale_trials(s, NULL);
+    if (rc)
+        return rc;
     hpo_trial *t = trial_new(s);
     if (!t)
         return HPO_ENOMEM;
     pthread_mutex_lock(&s->lock);
-    int rc = ask_locked(s, t);
+    rc = ask_locked(s, t);
     pthread_mutex_unlock(&s->lock);
+    if (rc == HPO_OK)
+        rc = hpo__liveness_start(s, t->rec.id);
     if (rc != HPO_OK) {
         /* A trial created before a sampler error stays RUNNING; fail it so
          * the study does not carry a ghost. */
@@ -195,6 +200,9 @@ int hpo_study_tell(hpo_study *s, hpo_trial *t, hpo_trial_state state,
         return rc;
     }
     t->told = 1;
+    hpo__liveness_stop(s, t->rec.id);
+    if (state == HPO_FAIL && (rc = hpo__retry_if_asked(s, t->rec.id)))
+        hpo__msg_set(&t->msg, hpo_study_errmsg(s));
     t->rec.state = state;
     t->rec.complete_s = hpo__now();
     if (hpo__rec_set_values(&t->rec, n, values))

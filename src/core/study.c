@@ -41,6 +41,7 @@ void hpo_study_free(hpo_study *s)
 {
     if (!s)
         return;
+    hpo__liveness_shutdown(s);
     free_plugins(s);
     if (s->own_storage)
         hpo_storage_close(s->storage);

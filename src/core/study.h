@@ -36,6 +36,11 @@ struct hpo_study {
     hpo_log_fn log;
     void *log_data;
 
+    double heartbeat_s; /* 0 = no heartbeats */
+    double grace_s;
+    int max_retries;
+    struct hpo__beat *beat; /* the heartbeat thread, while trials run */
+
     /* identity, once open */
     char *name;
     int64_t id;
@@ -75,6 +80,12 @@ int hpo__history_refresh(hpo_study *s);
 hpo_trial *hpo__trial_from_rec(const hpo__trial_rec *rec);
 /* Is a better than b in the (single) direction? */
 int hpo__better(hpo_direction d, double a, double b);
+/* Liveness (liveness.c): a trial this handle runs is registered for
+ * heartbeats from ask until tell or free; failed trials may be retried. */
+int hpo__liveness_start(hpo_study *s, int64_t trial_id);
+void hpo__liveness_stop(hpo_study *s, int64_t trial_id);
+void hpo__liveness_shutdown(hpo_study *s);
+int hpo__retry_if_asked(hpo_study *s, int64_t trial_id);
 /* Copy the storage's message onto the study's handle and return rc. */
 int hpo__study_storage_fail(hpo_study *s, int rc);
 

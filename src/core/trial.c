@@ -29,6 +29,8 @@ void hpo_trial_free(hpo_trial *t)
 {
     if (!t)
         return;
+    if (t->study && !t->told)
+        hpo__liveness_stop(t->study, t->rec.id);
     hpo__rec_free(&t->rec);
     hpo__msg_free(&t->msg);
     hpo__msg_free(&t->dist_text);
