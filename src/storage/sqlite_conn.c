@@ -14,6 +14,7 @@
  *                      the index trials_study_id_key, for Optuna >= 3.2 and
  *                      optuna-dashboard >= 0.20
  *         timeout=S    wait up to S seconds for other writers (default 30)
+ *         sync=LEVEL   PRAGMA synchronous: off, normal (default) or full
  *       The option only chooses the marker of a database hpo creates: an
  *       existing database keeps its own marker, and one whose marker hpo
  *       does not know is refused untouched.
@@ -29,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -221,9 +223,21 @@ static int parse_option(hpo_storage *st, hpo__sqlite *s, const char *opt,
         s->timeout_s = t;
         return HPO_OK;
     }
+    if (klen == 4 && strncmp(opt, "sync", 4) == 0) {
+        static const char *const levels[] = {"OFF", "NORMAL", "FULL", NULL};
+        for (int i = 0; levels[i]; i++)
+            if (strcasecmp(value, levels[i]) == 0) {
+                s->sync = levels[i];
+                return HPO_OK;
+            }
+        return hpo__storage_error(st, HPO_EINVAL,
+                                  "sqlite: sync=%s: expected off, normal or "
+                                  "full",
+                                  value);
+    }
     return hpo__storage_error(st, HPO_EINVAL,
                               "sqlite: unknown URL option '%.*s' (known: "
-                              "optuna, timeout)",
+                              "optuna, timeout, sync)",
                               (int)klen, opt);
 }
 
@@ -449,6 +463,14 @@ static int set_pragmas(hpo_storage *st, hpo__sqlite *s, int in_memory)
     int rc = exec_sql(st, s, "PRAGMA foreign_keys = ON");
     if (rc == HPO_OK && !in_memory)
         rc = exec_sql(st, s, "PRAGMA journal_mode = WAL");
+    /* In WAL mode NORMAL syncs at checkpoints, not at every commit: a crash
+     * of the process or the machine never corrupts the file, and a power
+     * cut may lose only the last commits.  sync=full pays an fsync per
+     * commit (Python Optuna's default, and most of its cost). */
+    char pragma[48];
+    snprintf(pragma, sizeof pragma, "PRAGMA synchronous = %s", s->sync);
+    if (rc == HPO_OK && !in_memory)
+        rc = exec_sql(st, s, pragma);
     return rc;
 }
 
@@ -456,6 +478,7 @@ int hpo__sqlite_open(hpo_storage *st, hpo__sqlite *s, const char *url)
 {
     const hpo__optuna_marker *wanted = &hpo__optuna_marker_3_0;
     s->timeout_s = DEFAULT_TIMEOUT_S;
+    s->sync = "NORMAL";
     if (pthread_mutex_init(&s->lock, NULL) != 0)
         return hpo__storage_error(st, HPO_ENOMEM, "sqlite: no mutex");
     s->lock_ready = 1;

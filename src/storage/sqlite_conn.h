@@ -164,6 +164,7 @@ typedef struct hpo__sqlite {
     sqlite3 *db;
     char *path;             /* as given in the URL, for messages */
     double timeout_s;       /* busy timeout */
+    const char *sync;       /* PRAGMA synchronous: "NORMAL" unless asked */
     const hpo__optuna_marker *marker; /* the database's */
     int lock_ready;
     pthread_mutex_t lock;
