@@ -137,8 +137,31 @@ static void sleep_ms(int ms)
     nanosleep(&ts, NULL);
 }
 
+/* SQLite goes on writing to a file that was deleted or replaced under it,
+ * into an inode nobody can open again: refuse, so no finished trial is
+ * reported stored where it will never be found. */
+static int check_still_there(hpo_storage *st, hpo__sqlite *s)
+{
+    struct stat sb;
+    if (!s->watch_file)
+        return HPO_OK;
+    if (stat(s->path, &sb) != 0)
+        return hpo__storage_error(st, HPO_ESTORAGE,
+                                  "sqlite: %s: the database file was deleted "
+                                  "while open (%s); nothing more is written",
+                                  s->path, strerror(errno));
+    if (sb.st_dev != s->dev || sb.st_ino != s->ino)
+        return hpo__storage_error(st, HPO_ESTORAGE,
+                                  "sqlite: %s: the database file was replaced "
+                                  "while open; nothing more is written",
+                                  s->path);
+    return HPO_OK;
+}
+
 int hpo__sqlite_begin(hpo_storage *st, hpo__sqlite *s, int write)
 {
+    if (write && check_still_there(st, s) != HPO_OK)
+        return HPO_ESTORAGE;
     pthread_mutex_lock(&s->lock);
     sqlite3_stmt *q =
         hpo__sqlite_stmt(st, s, write ? HPO__Q_BEGIN_WRITE : HPO__Q_BEGIN_READ);
@@ -498,6 +521,12 @@ int hpo__sqlite_open(hpo_storage *st, hpo__sqlite *s, const char *url)
     }
     if ((rc = set_pragmas(st, s, in_memory)) != HPO_OK)
         return rc;
+    struct stat sb;
+    if (!in_memory && stat(s->path, &sb) == 0) {
+        s->watch_file = 1;
+        s->dev = sb.st_dev;
+        s->ino = sb.st_ino;
+    }
     if ((rc = hpo__sqlite_begin(st, s, 1)) != HPO_OK)
         return rc;
     return hpo__sqlite_end(st, s, init_schema(st, s, wanted));

@@ -16,6 +16,7 @@
 #define HPO_SQLITE_CONN_H
 
 #include <pthread.h>
+#include <sys/types.h>
 #include <sqlite3.h>
 
 #include "optuna_schema.h"
@@ -166,6 +167,9 @@ typedef struct hpo__sqlite {
     double timeout_s;       /* busy timeout */
     const char *sync;       /* PRAGMA synchronous: "NORMAL" unless asked */
     const hpo__optuna_marker *marker; /* the database's */
+    int watch_file;         /* a real file: check it is still there */
+    dev_t dev;              /* ... the file opened, to notice it deleted */
+    ino_t ino;
     int lock_ready;
     pthread_mutex_t lock;
     sqlite3_stmt *stmt[HPO__Q_COUNT];
