@@ -336,6 +336,11 @@ int hpo_study_set_user_attr(hpo_study *study, const char *key,
                             const char *json);
 /* Borrowed JSON text of an attribute, or NULL if absent. */
 const char *hpo_study_user_attr(hpo_study *study, const char *key);
+/* System attributes: state that tools keep with the study (the CLI keeps
+ * its command and space there, under keys starting "hpo:").  Same rules. */
+int hpo_study_set_system_attr(hpo_study *study, const char *key,
+                              const char *json);
+const char *hpo_study_system_attr(hpo_study *study, const char *key);
 
 /* ------------------------------------------------------------------------- */
 /* Ask and tell                                                               */

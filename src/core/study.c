@@ -394,6 +394,16 @@ const char *hpo_study_user_attr(hpo_study *s, const char *key)
     return study_attr(s, 0, key);
 }
 
+int hpo_study_set_system_attr(hpo_study *s, const char *key, const char *json)
+{
+    return set_study_attr(s, 1, key, json);
+}
+
+const char *hpo_study_system_attr(hpo_study *s, const char *key)
+{
+    return study_attr(s, 1, key);
+}
+
 int hpo__study_set_sys_attr(hpo_study *s, const char *key, const char *json)
 {
     return set_study_attr(s, 1, key, json);
