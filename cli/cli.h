@@ -34,6 +34,8 @@ enum {
 int cli_tune(int argc, char **argv);
 int cli_best(int argc, char **argv);
 int cli_trials(int argc, char **argv);
+int cli_studies(int argc, char **argv);
+int cli_delete_study(int argc, char **argv);
 
 /* Print the best trial of a study (for several objectives: the Pareto
  * front) to `out`, as text or, when json is set, as a JSON document.
@@ -41,9 +43,17 @@ int cli_trials(int argc, char **argv);
  * library's error (message on the study). */
 int cli_print_best(FILE *out, hpo_study *study, int json);
 
-/* Open `url` and load study `name` for reading; on failure print one
- * line prefixed with "hpo CMD: " and return CLI_EXIT_USAGE or
- * CLI_EXIT_FAILED; on success return CLI_EXIT_OK with both handles set. */
+/* Open the storage `url`; on failure print one line prefixed with
+ * "hpo CMD: " and return CLI_EXIT_USAGE (a bad URL, or with must_exist a
+ * sqlite:/// file that is not there) or CLI_EXIT_FAILED (the database
+ * failed).  *storage is to be closed in every case. */
+int cli_open_storage(const char *cmd, const char *url, int must_exist,
+                     hpo_storage **storage);
+
+/* Open `url` (which must exist) and load study `name` for reading; on
+ * failure print one line prefixed with "hpo CMD: " and return
+ * CLI_EXIT_USAGE or CLI_EXIT_FAILED; on success return CLI_EXIT_OK with
+ * both handles set. */
 int cli_open_study(const char *cmd, const char *url, const char *name,
                    hpo_storage **storage, hpo_study **study);
 

@@ -24,6 +24,8 @@ static const subcommand subcommands[] = {
     {"tune", cli_tune, "run a command once per trial and optimize its output"},
     {"best", cli_best, "print the best trial (or the Pareto front) of a study"},
     {"trials", cli_trials, "list the trials of a study (table, csv, json)"},
+    {"studies", cli_studies, "list the studies of a storage (table, csv, json)"},
+    {"delete-study", cli_delete_study, "delete a study and all its trials"},
     {NULL, NULL, NULL},
 };
 
@@ -31,22 +33,32 @@ static void usage(FILE *out)
 {
     fprintf(out,
 "usage: hpo COMMAND [options]\n"
-"       hpo tune [options] -- PROGRAM ARGS...   e.g.\n"
-"       hpo tune -p lr=float:1e-5:1e-1:log -n 50 -- ./train --lr {lr}\n"
 "\n"
 "Commands:\n");
     for (const subcommand *c = subcommands; c->name; c++)
-        fprintf(out, "  %-8s %s\n", c->name, c->summary);
+        fprintf(out, "  %-13s %s\n", c->name, c->summary);
     fprintf(out,
 "\n"
-"'hpo COMMAND --help' tells more.  hpo --version prints the version.\n"
+"Examples:\n"
+"  hpo tune --study demo -n 50 -p lr=float:1e-5:1e-1:log -p depth=int:1:12 \\\n"
+"      -- ./train --lr {lr} --depth {depth}\n"
+"  hpo best --study demo\n"
+"  hpo trials --study demo --format csv > trials.csv\n"
+"  hpo studies\n"
+"  hpo delete-study --study demo --yes\n"
+"\n"
+"Studies live in --storage URL: sqlite:///FILE.db (default %s),\n"
+"memory: or postgresql://USER@HOST/DB.  'hpo COMMAND --help' tells more;\n"
+"hpo --version prints the version.\n"
 "\n"
 "Exit status:\n"
 "  0    success\n"
-"  1    every trial failed, or a runtime error (storage, memory)\n"
+"  1    every trial failed, no trial completed (best), a deletion not\n"
+"       confirmed, or a runtime error (storage, memory, the sampler)\n"
 "  2    bad usage: an unknown or malformed option, a bad search space,\n"
-"       a command that cannot be executed, no such study\n"
-"  130  interrupted by Ctrl-C (SIGINT); 143 for SIGTERM\n");
+"       a command that cannot be executed, no such study or storage file\n"
+"  130  interrupted by Ctrl-C (SIGINT); 143 for SIGTERM\n",
+            CLI_DEFAULT_STORAGE);
 }
 
 /* The child runner dups pipes onto 0, 1 and 2; make sure a pipe can never

@@ -4,8 +4,8 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
-#include "args.h"
 #include "show.h"
 
 void show_number(char *buf, size_t size, double v)
@@ -22,15 +22,48 @@ cJSON *show_number_json(double v)
         return cJSON_CreateNull();
     if (isinf(v))
         return cJSON_CreateString(v > 0 ? "inf" : "-inf");
-    return cJSON_CreateNumber(v);
+    /* The shortest of two precisions that reads back exactly, and always
+     * with a point or an exponent: 1.0 stays a float for a reader that
+     * tells 1 from 1.0 (Python's json), as Optuna's floats are. */
+    char buf[40];
+    snprintf(buf, sizeof buf, "%.15g", v);
+    if (strtod(buf, NULL) != v)
+        snprintf(buf, sizeof buf, "%.17g", v);
+    if (!strpbrk(buf, ".eE"))
+        strcat(buf, ".0");
+    return cJSON_CreateRaw(buf);
 }
 
-cJSON *show_param_json(const char *text)
+/* A categorical value is its choice as the distribution holds it, so a
+ * choice "1" stays a string and a choice 1 (from Optuna) a number. */
+static cJSON *choice_json(const hpo_trial *t, int i)
 {
-    double v;
-    if (cli_text_to_double(text, &v) && isfinite(v))
-        return cJSON_CreateNumber(v);
-    return cJSON_CreateString(text);
+    const char *dist = hpo_trial_param_distribution(t, i);
+    cJSON *d = dist ? cJSON_Parse(dist) : NULL;
+    cJSON *choices = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(d, "attributes"), "choices");
+    double index = hpo_trial_param_value(t, i);
+    cJSON *choice = NULL;
+    if (cJSON_IsArray(choices) && index >= 0 &&
+        index < cJSON_GetArraySize(choices))
+        choice = cJSON_Duplicate(cJSON_GetArrayItem(choices, (int)index), 1);
+    cJSON_Delete(d);
+    if (choice)
+        return choice;
+    const char *text = hpo_trial_param_text(t, i);
+    return cJSON_CreateString(text ? text : "");
+}
+
+cJSON *show_param_json(const hpo_trial *t, int i)
+{
+    switch (hpo_trial_param_kind(t, i)) {
+    case HPO_PARAM_CATEGORICAL:
+        return choice_json(t, i);
+    case HPO_PARAM_INT:
+        return cJSON_CreateNumber(hpo_trial_param_value(t, i));
+    default:
+        return show_number_json(hpo_trial_param_value(t, i));
+    }
 }
 
 double show_duration(const hpo_trial *t)
@@ -51,7 +84,7 @@ static cJSON *params_json(const hpo_trial *t)
     cJSON *o = cJSON_CreateObject();
     for (int i = 0; i < hpo_trial_n_params(t); i++)
         cJSON_AddItemToObject(o, hpo_trial_param_name(t, i),
-                              show_param_json(hpo_trial_param_text(t, i)));
+                              show_param_json(t, i));
     return o;
 }
 
@@ -69,17 +102,19 @@ static cJSON *intermediate_json(const hpo_trial *t)
     return o;
 }
 
-/* The user attributes we know of (the API has no way to list them). */
-static cJSON *user_attrs_json(const hpo_trial *t)
+typedef const char *(*attr_at_fn)(const hpo_trial *, int, const char **);
+
+/* Every attribute, its JSON text parsed; text that does not parse (a
+ * storage written by another tool) is kept as a string. */
+static cJSON *attrs_json(const hpo_trial *t, attr_at_fn attr_at)
 {
-    static const char *const keys[] = {"fail_reason", "exit_status",
-                                       "signal", "stderr_tail"};
     cJSON *o = cJSON_CreateObject();
-    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
-        const char *json = hpo_trial_user_attr(t, keys[i]);
+    const char *key, *json = NULL;
+    for (int i = 0; (key = attr_at(t, i, &json)) != NULL; i++) {
         cJSON *v = json ? cJSON_Parse(json) : NULL;
-        if (v)
-            cJSON_AddItemToObject(o, keys[i], v);
+        if (!v)
+            v = json ? cJSON_CreateString(json) : cJSON_CreateNull();
+        cJSON_AddItemToObject(o, key, v);
     }
     return o;
 }
@@ -97,7 +132,10 @@ cJSON *show_trial_json(const hpo_trial *t, int n_objectives, int full)
     cJSON_AddItemToObject(o, "params", params_json(t));
     if (full) {
         cJSON_AddItemToObject(o, "intermediate_values", intermediate_json(t));
-        cJSON_AddItemToObject(o, "user_attrs", user_attrs_json(t));
+        cJSON_AddItemToObject(o, "user_attrs",
+                              attrs_json(t, hpo_trial_user_attr_at));
+        cJSON_AddItemToObject(o, "system_attrs",
+                              attrs_json(t, hpo_trial_system_attr_at));
         cJSON_AddItemToObject(o, "start_time",
                               show_number_json(hpo_trial_start_time(t)));
         cJSON_AddItemToObject(o, "end_time",

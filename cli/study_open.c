@@ -1,6 +1,6 @@
 /*
  * study_open.c — open a storage and load a study for the read-only
- * subcommands (best, trials).
+ * subcommands (best, trials).  The storage must already exist.
  */
 #include "args.h"
 #include "cli.h"
@@ -8,15 +8,10 @@
 int cli_open_study(const char *cmd, const char *url, const char *name,
                    hpo_storage **storage, hpo_study **study)
 {
-    *storage = NULL;
     *study = NULL;
-    int rc = hpo_storage_open(storage, url);
-    if (rc != HPO_OK) {
-        cli_error(cmd, "--storage '%s': %s", url,
-                  *storage ? hpo_storage_errmsg(*storage) : hpo_errstr(rc));
-        return rc == HPO_ESTORAGE || rc == HPO_EIO ? CLI_EXIT_FAILED
-                                                   : CLI_EXIT_USAGE;
-    }
+    int rc = cli_open_storage(cmd, url, 1, storage);
+    if (rc != CLI_EXIT_OK)
+        return rc;
     *study = hpo_study_new();
     if (!*study) {
         cli_error(cmd, "out of memory");

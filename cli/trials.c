@@ -13,9 +13,9 @@
 #include "cli.h"
 #include "jsontext.h"
 #include "show.h"
+#include "table.h"
 
 enum { OPT_STORAGE = 1, OPT_STUDY, OPT_FORMAT, OPT_HELP };
-enum { FORMAT_TABLE, FORMAT_CSV, FORMAT_JSON };
 
 static const cli_option trials_options[] = {
     {"storage", 0, 1, OPT_STORAGE},
@@ -36,25 +36,15 @@ static void trials_help(FILE *out)
 "      --storage URL   where the study is (default %s)\n"
 "      --study NAME    the study\n"
 "  -f, --format F      table (default), csv or json (json adds intermediate\n"
-"                      values, the stderr tail and times)\n"
+"                      values, every user and system attribute and times)\n"
 "\n"
 "Exit status: 0 done, 1 a storage error, 2 bad usage or no such study.\n",
             CLI_DEFAULT_STORAGE);
 }
 
 /* ------------------------------------------------------------------------- */
-/* A table of strings                                                         */
+/* The table                                                                  */
 /* ------------------------------------------------------------------------- */
-
-typedef struct table {
-    int rows, cols;
-    char **cell; /* rows x cols, owned */
-} table;
-
-static char **cell(table *t, int r, int c)
-{
-    return &t->cell[r * t->cols + c];
-}
 
 /* Parameter names in the order they first appear. */
 static int collect_params(hpo_trial **trials, int n, const char ***names)
@@ -80,132 +70,74 @@ static int collect_params(hpo_trial **trials, int n, const char ***names)
     return count;
 }
 
-static char *number_text(double v)
+static void set_number(table *tb, int row, int col, double v)
 {
     char buf[32];
     show_number(buf, sizeof buf, v);
-    return strdup(buf);
+    table_set(tb, row, col, buf);
 }
 
-static char *param_text(const hpo_trial *t, const char *name)
+static const char *param_text(const hpo_trial *t, const char *name)
 {
     for (int p = 0; p < hpo_trial_n_params(t); p++)
         if (strcmp(hpo_trial_param_name(t, p), name) == 0)
-            return strdup(hpo_trial_param_text(t, p));
-    return strdup("");
+            return hpo_trial_param_text(t, p);
+    return "";
 }
 
-/* Row 0 is the header. */
+static void fill_header(table *tb, int n_obj, const char **params,
+                        int n_params)
+{
+    int c = 0;
+    table_set(tb, 0, c++, "number");
+    table_set(tb, 0, c++, "state");
+    for (int k = 0; k < n_obj; k++) {
+        char name[24];
+        snprintf(name, sizeof name, n_obj == 1 ? "value" : "value%d", k);
+        table_set(tb, 0, c++, name);
+    }
+    table_set(tb, 0, c++, "duration_s");
+    for (int p = 0; p < n_params; p++)
+        table_set(tb, 0, c++, params[p]);
+    table_set(tb, 0, c++, "fail_reason");
+}
+
+static void fill_row(table *tb, int row, const hpo_trial *t, int n_obj,
+                     const char **params, int n_params)
+{
+    char num[24];
+    int c = 0;
+    snprintf(num, sizeof num, "%d", hpo_trial_number(t));
+    table_set(tb, row, c++, num);
+    table_set(tb, row, c++, hpo_state_name(hpo_trial_state_of(t)));
+    for (int k = 0; k < n_obj; k++)
+        set_number(tb, row, c++,
+                   k < hpo_trial_n_values(t) ? hpo_trial_value(t, k) : NAN);
+    set_number(tb, row, c++, show_duration(t));
+    for (int p = 0; p < n_params; p++)
+        table_set(tb, row, c++, param_text(t, params[p]));
+    char *reason = json_unquote(hpo_trial_user_attr(t, "fail_reason"));
+    if (reason)
+        table_take(tb, row, c++, reason);
+    else
+        table_set(tb, row, c++, "");
+}
+
+/* Row 0 is the header; columns: number, state, values, duration,
+ * parameters, reason. */
 static int build_table(table *tb, hpo_trial **trials, int n, int n_obj)
 {
     const char **params;
     int n_params = collect_params(trials, n, &params);
-    tb->rows = n + 1;
-    /* number, state, values, duration, parameters, reason */
-    tb->cols = 4 + n_obj + n_params;
-    tb->cell = calloc((size_t)(tb->rows * tb->cols), sizeof(char *));
-    if (!tb->cell) {
+    if (table_init(tb, n + 1, 4 + n_obj + n_params) != 0) {
         free(params);
         return -1;
     }
-    int c = 0;
-    *cell(tb, 0, c++) = strdup("number");
-    *cell(tb, 0, c++) = strdup("state");
-    for (int k = 0; k < n_obj; k++) {
-        char name[24];
-        snprintf(name, sizeof name, n_obj == 1 ? "value" : "value%d", k);
-        *cell(tb, 0, c++) = strdup(name);
-    }
-    *cell(tb, 0, c++) = strdup("duration_s");
-    for (int p = 0; p < n_params; p++)
-        *cell(tb, 0, c++) = strdup(params[p]);
-    *cell(tb, 0, c++) = strdup("fail_reason");
-    for (int i = 0; i < n; i++) {
-        const hpo_trial *t = trials[i];
-        char num[24];
-        c = 0;
-        snprintf(num, sizeof num, "%d", hpo_trial_number(t));
-        *cell(tb, i + 1, c++) = strdup(num);
-        *cell(tb, i + 1, c++) = strdup(hpo_state_name(hpo_trial_state_of(t)));
-        for (int k = 0; k < n_obj; k++)
-            *cell(tb, i + 1, c++) = number_text(
-                k < hpo_trial_n_values(t) ? hpo_trial_value(t, k) : NAN);
-        *cell(tb, i + 1, c++) = number_text(show_duration(t));
-        for (int p = 0; p < n_params; p++)
-            *cell(tb, i + 1, c++) = param_text(t, params[p]);
-        char *reason = json_unquote(hpo_trial_user_attr(t, "fail_reason"));
-        *cell(tb, i + 1, c++) = reason ? reason : strdup("");
-    }
+    fill_header(tb, n_obj, params, n_params);
+    for (int i = 0; i < n; i++)
+        fill_row(tb, i + 1, trials[i], n_obj, params, n_params);
     free(params);
-    for (int k = 0; k < tb->rows * tb->cols; k++)
-        if (!tb->cell[k])
-            return -1;
-    return 0;
-}
-
-static void free_table(table *tb)
-{
-    if (tb->cell)
-        for (int k = 0; k < tb->rows * tb->cols; k++)
-            free(tb->cell[k]);
-    free(tb->cell);
-}
-
-/* ------------------------------------------------------------------------- */
-/* Writers                                                                    */
-/* ------------------------------------------------------------------------- */
-
-static void print_aligned(FILE *out, table *tb)
-{
-    int *width = calloc((size_t)tb->cols, sizeof(int));
-    if (!width)
-        return;
-    for (int r = 0; r < tb->rows; r++)
-        for (int c = 0; c < tb->cols; c++) {
-            int len = (int)strlen(*cell(tb, r, c));
-            if (len > width[c])
-                width[c] = len;
-        }
-    for (int r = 0; r < tb->rows; r++) {
-        int pad = 0; /* written before the next cell: no trailing blanks */
-        for (int c = 0; c < tb->cols; c++) {
-            const char *s = *cell(tb, r, c);
-            if (*s) {
-                fprintf(out, "%*s%s", pad, "", s);
-                pad = 0;
-            }
-            pad += width[c] - (int)strlen(s) + 2;
-        }
-        fputc('\n', out);
-    }
-    free(width);
-}
-
-static void print_csv_field(FILE *out, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, out);
-        return;
-    }
-    fputc('"', out);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', out);
-        fputc(*s, out);
-    }
-    fputc('"', out);
-}
-
-static void print_csv(FILE *out, table *tb)
-{
-    for (int r = 0; r < tb->rows; r++) {
-        for (int c = 0; c < tb->cols; c++) {
-            if (c)
-                fputc(',', out);
-            print_csv_field(out, *cell(tb, r, c));
-        }
-        fputc('\n', out);
-    }
+    return table_complete(tb);
 }
 
 static int print_trials(FILE *out, hpo_study *study, int format)
@@ -229,30 +161,15 @@ static int print_trials(FILE *out, hpo_study *study, int format)
         if (build_table(&tb, trials, n, hpo_study_n_objectives(study)) != 0)
             rc = CLI_EXIT_FAILED;
         else if (format == FORMAT_CSV)
-            print_csv(out, &tb);
+            table_print_csv(out, &tb);
         else
-            print_aligned(out, &tb);
-        free_table(&tb);
+            table_print_aligned(out, &tb);
+        table_free(&tb);
     }
     if (rc != CLI_EXIT_OK)
         cli_error("trials", "out of memory");
     hpo_trials_free(trials, n);
     return rc;
-}
-
-static int parse_format(const char *v, int *format)
-{
-    if (strcmp(v, "table") == 0)
-        *format = FORMAT_TABLE;
-    else if (strcmp(v, "csv") == 0)
-        *format = FORMAT_CSV;
-    else if (strcmp(v, "json") == 0)
-        *format = FORMAT_JSON;
-    else {
-        cli_error("trials", "--format: '%s' is not table, csv or json", v);
-        return -1;
-    }
-    return 0;
 }
 
 int cli_trials(int argc, char **argv)
@@ -269,7 +186,7 @@ int cli_trials(int argc, char **argv)
             url = v;
         } else if (id == OPT_STUDY) {
             name = v;
-        } else if (parse_format(v, &format) != 0) {
+        } else if (table_parse_format("trials", v, &format) != 0) {
             return CLI_EXIT_USAGE;
         }
     }

@@ -292,17 +292,6 @@ static int configure_study(hpo_study *s, const tune_opts *o)
     return 0;
 }
 
-static int open_storage(const char *url, hpo_storage **st)
-{
-    int rc = hpo_storage_open(st, url);
-    if (rc == HPO_OK)
-        return 0;
-    cli_error("tune", "--storage '%s': %s", url,
-              *st ? hpo_storage_errmsg(*st) : hpo_errstr(rc));
-    return rc == HPO_ESTORAGE || rc == HPO_EIO ? CLI_EXIT_FAILED
-                                               : CLI_EXIT_USAGE;
-}
-
 /* Open --study (load or create), or create a new dated study. */
 static int open_study(hpo_study *s, const tune_opts *o)
 {
@@ -339,7 +328,9 @@ static int on_trial_done(hpo_study *study, const hpo_trial *trial, void *data)
     return 0;
 }
 
-static int exit_code(tune_ctx *ctx, int rc, int sig)
+/* why_stopped: the study's message when optimize failed, copied before
+ * the summary and the best trial (later calls on the study) replace it. */
+static int exit_code(tune_ctx *ctx, int rc, int sig, const char *why_stopped)
 {
     if (sig)
         return 128 + sig;
@@ -348,7 +339,7 @@ static int exit_code(tune_ctx *ctx, int rc, int sig)
         return CLI_EXIT_USAGE;
     }
     if (rc < 0) {
-        cli_error("tune", "%s", hpo_study_errmsg(ctx->study));
+        cli_error("tune", "%s", why_stopped ? why_stopped : hpo_errstr(rc));
         return CLI_EXIT_FAILED;
     }
     int finished = progress_n_finished(ctx->progress);
@@ -372,7 +363,29 @@ static void print_result(hpo_study *study)
     fflush(stdout);
 }
 
-static int run_trials(tune_ctx *ctx, const tune_opts *o,
+/* Why hpo_study_optimize() failed (rc < 0), malloc'd: the study's message,
+ * taken before later calls on the study replace it.  A storage failure in
+ * a worker's tell reaches the study only as "optimize stopped: storage
+ * error" (the details stay on the trial handle, which the library frees),
+ * so the storage's own text is added when the study's lacks it. */
+static char *stop_reason(hpo_study *study, hpo_storage *storage, int rc)
+{
+    const char *why = hpo_study_errmsg(study);
+    const char *db = hpo_storage_errmsg(storage);
+    if (!*why)
+        why = hpo_errstr(rc);
+    int storage_failed = rc == HPO_ESTORAGE || rc == HPO_EIO;
+    if (storage_failed && db && *db && !strstr(why, db)) {
+        size_t size = strlen(why) + strlen(db) + 3;
+        char *both = malloc(size);
+        if (both)
+            snprintf(both, size, "%s: %s", why, db);
+        return both;
+    }
+    return strdup(why);
+}
+
+static int run_trials(tune_ctx *ctx, const tune_opts *o, hpo_storage *storage,
                       const char *storage_url)
 {
     hpo_study *study = ctx->study;
@@ -390,12 +403,15 @@ static int run_trials(tune_ctx *ctx, const tune_opts *o,
     };
     progress_start(ctx->progress);
     int rc = hpo_study_optimize(study, tune_run_trial, ctx, &opt);
+    char *why_stopped = rc < 0 ? stop_reason(study, storage, rc) : NULL;
     progress_stop(ctx->progress);
     interrupt_set_study(NULL);
     int sig = interrupt_signal();
     progress_summary(ctx->progress, sig ? "interrupted" : NULL);
     print_result(study);
-    return exit_code(ctx, rc, sig);
+    int code = exit_code(ctx, rc, sig, why_stopped);
+    free(why_stopped);
+    return code;
 }
 
 static int tune(tune_opts *o)
@@ -413,7 +429,7 @@ static int tune(tune_opts *o)
     const char *url = o->storage_url ? o->storage_url : CLI_DEFAULT_STORAGE;
     if ((rc = check_placeholders(o)) || (rc = configure_study(study, o)) ||
         (rc = check_command(o, path, sizeof path, &resolved)) ||
-        (rc = open_storage(url, &storage)))
+        (rc = cli_open_storage("tune", url, 0, &storage)))
         goto done;
     hpo_study_set_storage(study, storage);
     if ((rc = open_study(study, o)))
@@ -434,7 +450,7 @@ static int tune(tune_opts *o)
         rc = CLI_EXIT_FAILED;
         goto done;
     }
-    rc = run_trials(&ctx, o, url);
+    rc = run_trials(&ctx, o, storage, url);
 done:
     progress_free(ctx.progress);
     free((char *)ctx.study_name);

@@ -8,10 +8,13 @@ packages=(
     # build
     gcc make cmake pkg-config
     # libraries linked into libhpo
-    libcjson-dev libsqlite3-dev
+    libcjson-dev libsqlite3-dev libpq-dev
     # tests: process tools, and Python Optuna for the interop tests and the
     # side-by-side benchmarks (Debian's interpreter, /usr/bin/python3)
     procps python3 python3-optuna
+    # the PostgreSQL storage tests: a throw-away server (tests/pg/), and
+    # psycopg2 so Python Optuna reaches it
+    postgresql python3-psycopg2
 )
 
 missing=()

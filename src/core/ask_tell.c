@@ -70,6 +70,9 @@ static int sample_relative(hpo_study *s, hpo_trial *t, hpo__sampler_ctx *ctx)
 
 static int ask_locked(hpo_study *s, hpo_trial *t)
 {
+    int rc = hpo__study_store_seed(s);
+    if (rc)
+        return rc;
     hpo__sampler_ctx ctx = {.study = s, .msg = &s->msg, .rng = &t->rng};
     int exhausted = s->sampler->is_exhausted
                         ? s->sampler->is_exhausted(s->sampler_state, &ctx)
@@ -81,7 +84,7 @@ static int ask_locked(hpo_study *s, hpo_trial *t)
         atomic_store(&s->sampler_done, 1);
         return HPO_DONE;
     }
-    int rc = claim(s, t);
+    rc = claim(s, t);
     if (rc == HPO_DONE)
         rc = create(s, t);
     if (rc != HPO_OK)

@@ -13,6 +13,7 @@
 #include <cJSON.h>
 
 #include "internal.h"
+#include "json.h"
 
 /* Steps are compared with a relative tolerance: 0.1 does not divide 1.0
  * exactly in binary, but a user writing step=0.1 means it does. */
@@ -291,15 +292,9 @@ int hpo__dist_find_choice(const hpo__dist *d, const char *text)
 
 /* ---- Optuna's distribution_json -------------------------------------- */
 
-/* cJSON prints 15 digits when they read back within rounding, which can
- * change a bound's last bit (0.1 + 0.2 becomes 0.3); print exactly. */
 static void add_exact(cJSON *obj, const char *key, double x)
 {
-    char buf[40];
-    hpo__format_double(buf, sizeof buf, x);
-    if (!strpbrk(buf, ".eEn") && strlen(buf) < sizeof buf - 2)
-        strcat(buf, ".0"); /* keep floats floats, as Python writes them */
-    cJSON_AddRawToObject(obj, key, buf);
+    cJSON_AddItemToObject(obj, key, hpo__json_number(x, 1));
 }
 
 static cJSON *attributes_json(const hpo__dist *d)

@@ -22,6 +22,7 @@
 
 #include <cJSON.h>
 
+#include "json.h"
 #include "study.h"
 
 typedef struct hpo__beat {
@@ -159,7 +160,7 @@ static char *params_json(const hpo__trial_rec *r)
         const hpo__param *p = &r->params[i];
         cJSON *v = p->dist.kind == HPO__CATEGORICAL
                        ? cJSON_Parse(p->dist.choices[(int)p->internal])
-                       : cJSON_CreateNumber(p->internal);
+                       : hpo__json_number(p->internal, p->dist.kind == HPO__FLOAT);
         cJSON_AddItemToObject(o, p->name, v);
     }
     char *out = o ? cJSON_PrintUnformatted(o) : NULL;

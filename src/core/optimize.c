@@ -58,14 +58,20 @@ static hpo_trial_state state_of_result(int rc)
     return rc == HPO_PRUNED ? HPO_PRUNED_STATE : HPO_FAIL;
 }
 
-/* Keep why a trial failed where hpo trials and Optuna can show it. */
+/* Keep why a trial failed where hpo trials and Optuna can show it: the
+ * reason the objective gave as its user attribute fail_reason, else the
+ * trial's error message, else the code's name. */
 static void record_failure(hpo_study *s, hpo_trial *t, int rc)
 {
-    const char *why = hpo_trial_errmsg(t);
-    char *json = hpo__asprintf("\"%s: %s\"", hpo_errname(rc), "objective failed");
-    if (*why) {
-        free(json);
-        json = hpo__asprintf("\"%s\"", why);
+    const char *given = hpo_trial_user_attr(t, "fail_reason");
+    char *json = NULL;
+    if (given) {
+        json = hpo__strdup(given);
+    } else {
+        const char *why = hpo_trial_errmsg(t);
+        json = *why ? hpo__asprintf("\"%s\"", why)
+                    : hpo__asprintf("\"%s: objective failed\"", hpo_errname(rc));
+        /* A message is plain text: keep the JSON string well formed. */
         for (char *p = json ? json + 1 : NULL; p && p[1]; p++)
             if (*p == '"' || *p == '\\' || (unsigned char)*p < 0x20)
                 *p = '\'';
@@ -92,6 +98,8 @@ static int run_one(run *r)
     rc = hpo_study_tell(s, t, state, values, s->n_dirs);
     if (rc == HPO_EINVAL) /* the objective broke tell's rules: a failure */
         rc = hpo_study_tell(s, t, HPO_FAIL, NULL, 0);
+    if (rc < 0) /* the trial's handle goes away: keep why on the study */
+        hpo__msg_set(&s->msg, hpo_trial_errmsg(t));
     if (rc == HPO_OK && r->opt.callback) {
         pthread_mutex_lock(&r->callback_lock);
         if (r->opt.callback(s, t, r->opt.callback_data))
@@ -131,6 +139,7 @@ int hpo_study_optimize(hpo_study *s, hpo_objective_fn objective, void *data,
     if (r.opt.timeout_s > 0)
         r.deadline = hpo__monotonic() + r.opt.timeout_s;
     atomic_store(&s->stop_requested, 0);
+    hpo__msg_set(&s->msg, NULL);
     pthread_mutex_init(&r.callback_lock, NULL);
     int n_jobs = r.opt.n_jobs > 1 ? r.opt.n_jobs : 1;
     pthread_t *threads = calloc((size_t)n_jobs, sizeof *threads);

@@ -27,6 +27,10 @@ const hpo__storage_type *const hpo__storage_types[] = {
 #if HPO_HAVE_SQLITE
     &hpo__storage_sqlite,
 #endif
+#if HPO_HAVE_POSTGRES
+    &hpo__storage_postgres,
+    &hpo__storage_postgres_short,
+#endif
     NULL,
 };
 

@@ -12,6 +12,7 @@
 #include <cJSON.h>
 
 #include "internal.h"
+#include "json.h"
 
 hpo_space *hpo_space_new(void)
 {
@@ -624,12 +625,12 @@ static cJSON *param_json(const hpo_space *s, const hpo__space_param *p)
             cJSON_AddItemToArray(list, cJSON_Parse(d->choices[i]));
     } else {
         cJSON_AddStringToObject(o, "type", d->kind == HPO__INT ? "int" : "float");
-        cJSON_AddNumberToObject(o, "low", d->low);
-        cJSON_AddNumberToObject(o, "high", d->high);
+        cJSON_AddItemToObject(o, "low", hpo__json_number(d->low, 0));
+        cJSON_AddItemToObject(o, "high", hpo__json_number(d->high, 0));
         if (d->log)
             cJSON_AddTrueToObject(o, "log");
         if (d->step > 0 && !(d->kind == HPO__INT && d->step == 1))
-            cJSON_AddNumberToObject(o, "step", d->step);
+            cJSON_AddItemToObject(o, "step", hpo__json_number(d->step, 0));
     }
     if (p->parent >= 0) {
         const hpo__space_param *par = &s->p[p->parent];

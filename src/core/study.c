@@ -245,22 +245,28 @@ static int check_directions(hpo_study *s, const hpo__study_info *info)
 }
 
 /* The study's seed: the user's, else the one stored with the study, else a
- * fresh one that is stored so every later worker shares it (per-trial
- * streams differ by trial number, so sharing a seed costs nothing). */
-static int settle_seed(hpo_study *s, int created)
+ * fresh one, stored at the first ask so every later worker shares it
+ * (per-trial streams differ by trial number, so sharing a seed costs
+ * nothing).  Reading a study never writes to it. */
+static void read_seed(hpo_study *s)
 {
-    const char *stored = created ? NULL : hpo__study_sys_attr(s, SEED_ATTR);
-    if (!s->seeded && stored) {
+    const char *stored = hpo__study_sys_attr(s, SEED_ATTR);
+    s->seed_stored = stored != NULL;
+    if (!s->seeded && stored)
         s->seed = strtoull(stored, NULL, 10);
-        return HPO_OK;
-    }
-    if (!s->seeded)
+    else if (!s->seeded)
         s->seed = hpo__seed_from_os();
-    if (stored)
+}
+
+int hpo__study_store_seed(hpo_study *s)
+{
+    if (s->seed_stored)
         return HPO_OK;
     char text[32];
     snprintf(text, sizeof text, "%llu", (unsigned long long)s->seed);
-    return hpo__study_set_sys_attr(s, SEED_ATTR, text);
+    int rc = hpo__study_set_sys_attr(s, SEED_ATTR, text);
+    s->seed_stored = rc == HPO_OK;
+    return rc;
 }
 
 static int open_storage(hpo_study *s)
@@ -272,9 +278,8 @@ static int open_storage(hpo_study *s)
     return rc;
 }
 
-/* Find the study or create it; *created tells which happened. */
-static int find_or_create(hpo_study *s, const char *name, int flags,
-                          int *created)
+/* Find the study or create it. */
+static int find_or_create(hpo_study *s, const char *name, int flags)
 {
     hpo__study_info info;
     int rc = hpo__st_find_study(s->storage, name, &info);
@@ -282,7 +287,6 @@ static int find_or_create(hpo_study *s, const char *name, int flags,
         if (s->n_dirs == 0)
             s->dirs[s->n_dirs++] = HPO_MINIMIZE;
         rc = hpo__st_create_study(s->storage, name, s->n_dirs, s->dirs, &s->id);
-        *created = rc == HPO_OK;
         if (rc == HPO_OK || rc != HPO_EEXIST || !(flags & HPO_OPEN_LOAD))
             return rc ? hpo__study_storage_fail(s, rc) : HPO_OK;
         /* Another worker created it between our look and our create. */
@@ -313,13 +317,13 @@ int hpo_study_open(hpo_study *s, const char *name, int flags)
     int rc = default_plugins(s);
     if (!rc && (rc = open_storage(s)))
         return hpo__study_storage_fail(s, rc);
-    int created = 0;
-    if ((rc = find_or_create(s, name, flags, &created)))
+    if ((rc = find_or_create(s, name, flags)))
         return rc;
     if (!(s->name = hpo__strdup(name)))
         return HPO_ENOMEM;
     s->opened = 1;
-    return settle_seed(s, created);
+    read_seed(s);
+    return HPO_OK;
 }
 
 const char *hpo_study_name(const hpo_study *s)

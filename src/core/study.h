@@ -32,6 +32,7 @@ struct hpo_study {
     void *pruner_state;
     uint64_t seed;
     int seeded;
+    int seed_stored; /* the study's system attributes hold a seed */
     hpo_space *space; /* NULL if none declared */
     hpo_log_fn log;
     void *log_data;
@@ -86,6 +87,8 @@ int hpo__liveness_start(hpo_study *s, int64_t trial_id);
 void hpo__liveness_stop(hpo_study *s, int64_t trial_id);
 void hpo__liveness_shutdown(hpo_study *s);
 int hpo__retry_if_asked(hpo_study *s, int64_t trial_id);
+/* Store the study's seed with it if it is not there yet (first ask). */
+int hpo__study_store_seed(hpo_study *s);
 /* Copy the storage's message onto the study's handle and return rc. */
 int hpo__study_storage_fail(hpo_study *s, int rc);
 

@@ -152,5 +152,7 @@ int hpo__st_stale_trials(hpo_storage *st, int64_t study_id, double grace_s,
 extern const hpo__storage_type *const hpo__storage_types[];
 extern const hpo__storage_type hpo__storage_memory;
 extern const hpo__storage_type hpo__storage_sqlite; /* if HPO_HAVE_SQLITE */
+extern const hpo__storage_type hpo__storage_postgres, /* if HPO_HAVE_POSTGRES */
+    hpo__storage_postgres_short; /* the same, for postgres:// URLs */
 
 #endif

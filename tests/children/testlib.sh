@@ -2,7 +2,7 @@
 #
 # Usage in a test:   source "$(dirname "$0")/../children/testlib.sh" "$1"
 # It checks the hpo binary, makes a scratch directory (removed at exit),
-# cds into it and gives small assertion helpers.  A failed check is
+# cds into it and gives small assertion helpers.  Tests write only there.  A failed check is
 # counted and printed; `finish` exits 1 if any failed.
 
 HPO=${1:?usage: bash TEST.sh /path/to/hpo}
@@ -61,10 +61,12 @@ expect_true() {
     if "$@"; then ok "$what"; else fail "$what"; fi
 }
 
-# Is SQLite storage compiled in?
+# Is SQLite storage compiled in?  (The read-only commands want an existing
+# file; an empty file is an empty SQLite database.)
 have_sqlite() {
     local err
-    err=$("$HPO" trials --storage "sqlite:///$TMP/.probe.db" --study none 2>&1 || true)
+    : >"$TMP/.probe.db"
+    err=$("$HPO" studies --storage "sqlite:///$TMP/.probe.db" 2>&1 || true)
     [[ $err != *"not supported"* && $err != *"not compiled"* ]]
 }
 
@@ -96,6 +98,12 @@ wait_for_files() {
 }
 
 finish() {
+    # Every command of a test names its --storage: the default would write
+    # hpo.db into the working directory, which outside a test is the
+    # user's.
+    if [[ -e $TMP/hpo.db ]]; then
+        fail "a command used the default storage (pass --storage)"
+    fi
     if ((N_FAILED > 0)); then
         echo "$N_FAILED check(s) failed" >&2
         exit 1

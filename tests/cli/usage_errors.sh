@@ -69,9 +69,11 @@ expect_error "hpo: cannot run '.': Is a directory" "${T[@]}" -- .
 if have_sqlite; then
     expect_error "hpo: cannot run 'trian.sh': No such file or directory" \
         tune --storage "sqlite:///$TMP/u.db" --study typo -p x=float:0:1 -- trian.sh
+    expect_true "mistyped command: no database created" test ! -e u.db
     run "$HPO" trials --storage "sqlite:///$TMP/u.db" --study typo
-    expect_eq "mistyped command: no study created" "$ERR" \
-        "hpo trials: --study: no study named 'typo' in sqlite:///$TMP/u.db"
+    expect_eq "read-only commands create no database" "$ERR" \
+        "hpo trials: --storage 'sqlite:///$TMP/u.db': No such file or directory"
+    expect_true "trials created no database" test ! -e u.db
 fi
 
 # A script without #! runs with sh, as execvp would.

@@ -26,7 +26,8 @@ optuna.logging.set_verbosity(optuna.logging.WARNING)
 
 
 def url(db):
-    return "sqlite:///" + db
+    """A SQLite file's path, or already a URL (postgresql://...)."""
+    return db if "://" in db else "sqlite:///" + db
 
 
 def number(text_or_value):

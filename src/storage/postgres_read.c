@@ -1,0 +1,291 @@
+/*
+ * postgres_read.c — read many trials at once.
+ *
+ * As sqlite_read.c: one query per table (trials, values, params,
+ * intermediate values, user and system attributes), each filtered by study
+ * and trial-id range and ordered by trial id, so reading 10,000 trials is
+ * six round trips, not 60,000.  Rows are routed to their record through an
+ * id -> slot table sorted by id; distinct distribution_json texts are
+ * parsed once, in a small per-connection cache.  The caller runs this in a
+ * REPEATABLE READ transaction, so the six queries see one snapshot.
+ */
+#include "postgres_conn.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct id_slot {
+    int64_t id;
+    int index; /* in out->v */
+} id_slot;
+
+typedef struct reader {
+    hpo_storage *st;
+    hpo__pg *p;
+    int64_t study_id, min_id, max_id;
+    hpo__trial_list *out;
+    id_slot *slots;
+    int n_slots, cap_slots;
+} reader;
+
+static int by_id(const void *a, const void *b)
+{
+    int64_t x = ((const id_slot *)a)->id, y = ((const id_slot *)b)->id;
+    return (x > y) - (x < y);
+}
+
+/* The record of a trial id read by read_trial_rows, or NULL. */
+static hpo__trial_rec *find_rec(reader *r, int64_t id)
+{
+    id_slot key = {id, 0};
+    if (r->n_slots == 0)
+        return NULL;
+    id_slot *hit = bsearch(&key, r->slots, (size_t)r->n_slots,
+                           sizeof *r->slots, by_id);
+    return hit ? &r->out->v[hit->index] : NULL;
+}
+
+static PGresult *range_query(reader *r, hpo__pg_stmt_id id)
+{
+    hpo__pg_args a = {0};
+    hpo__pg_arg_id(&a, r->study_id);
+    hpo__pg_arg_id(&a, r->min_id);
+    hpo__pg_arg_id(&a, r->max_id);
+    return hpo__pg_exec(r->st, r->p, id, &a);
+}
+
+static int no_memory(reader *r)
+{
+    return hpo__pg_no_memory(r->st);
+}
+
+static int read_trial_rows(reader *r)
+{
+    PGresult *q = range_query(r, HPO__PGQ_READ_TRIALS);
+    if (!q)
+        return HPO_ESTORAGE;
+    int rc = HPO_OK, rows = PQntuples(q);
+    if (hpo__grow((void **)&r->slots, &r->cap_slots, rows ? rows : 1,
+                  sizeof *r->slots) != HPO_OK)
+        rc = no_memory(r);
+    for (int i = 0; rc == HPO_OK && i < rows; i++) {
+        hpo__trial_rec *rec = hpo__list_push(r->out);
+        if (!rec) {
+            rc = no_memory(r);
+            break;
+        }
+        rec->id = hpo__pg_int(q, i, 0);
+        rec->number = (int)hpo__pg_int(q, i, 1);
+        const char *state = hpo__pg_text(q, i, 2);
+        if (hpo__optuna_state_parse(state, &rec->state) != 0)
+            rc = hpo__storage_error(r->st, HPO_ESTORAGE,
+                                    "postgresql: %s: trial %lld has unknown "
+                                    "state '%s'",
+                                    r->p->where, (long long)rec->id,
+                                    state ? state : "NULL");
+        rec->start_s = hpo__pg_time(q, i, 3);
+        rec->complete_s = hpo__pg_time(q, i, 4);
+        r->slots[r->n_slots++] = (id_slot){rec->id, r->out->n - 1};
+    }
+    PQclear(q);
+    if (r->n_slots > 1)
+        qsort(r->slots, (size_t)r->n_slots, sizeof *r->slots, by_id);
+    return rc;
+}
+
+/* Values arrive ordered by (trial, objective); gather a trial's values
+ * and hand them over when the trial changes. */
+static int flush_values(reader *r, int64_t id, int n, const double *values)
+{
+    hpo__trial_rec *rec = n ? find_rec(r, id) : NULL;
+    if (rec && hpo__rec_set_values(rec, n, values) != HPO_OK)
+        return no_memory(r);
+    return HPO_OK;
+}
+
+static int read_values(reader *r)
+{
+    PGresult *q = range_query(r, HPO__PGQ_READ_VALUES);
+    if (!q)
+        return HPO_ESTORAGE;
+    double values[HPO_MAX_OBJECTIVES];
+    int64_t current = -1;
+    int n = 0, rc = HPO_OK, rows = PQntuples(q);
+    for (int i = 0; rc == HPO_OK && i < rows; i++) {
+        int64_t id = hpo__pg_int(q, i, 0);
+        int64_t objective = hpo__pg_int(q, i, 1);
+        if (id != current) {
+            rc = flush_values(r, current, n, values);
+            current = id;
+            n = 0;
+        }
+        if (objective < 0 || objective >= HPO_MAX_OBJECTIVES) {
+            rc = hpo__storage_error(r->st, HPO_ESTORAGE,
+                                    "postgresql: %s: trial %lld has a value "
+                                    "for objective %lld (hpo handles %d)",
+                                    r->p->where, (long long)id,
+                                    (long long)objective, HPO_MAX_OBJECTIVES);
+            break;
+        }
+        while (n <= objective)
+            values[n++] = NAN; /* an objective with no row has no value */
+        values[objective] = hpo__optuna_value_decode(
+            hpo__pg_text(q, i, 3), PQgetisnull(q, i, 2),
+            hpo__pg_double(q, i, 2));
+    }
+    PQclear(q);
+    if (rc == HPO_OK)
+        rc = flush_values(r, current, n, values);
+    return rc;
+}
+
+/* ------------------------------------------------------------------------- */
+/* Distributions                                                              */
+/* ------------------------------------------------------------------------- */
+
+static void free_entry(hpo__pg_dist_entry *e)
+{
+    free(e->json);
+    e->json = NULL;
+    hpo__dist_free(&e->dist);
+}
+
+void hpo__pg_dist_cache_free(hpo__pg *p)
+{
+    for (int i = 0; i < p->n_dists; i++)
+        free_entry(&p->dists[i]);
+    p->n_dists = p->next_dist = 0;
+}
+
+/* The parsed distribution of a distribution_json text; NULL after
+ * recording the error. */
+static const hpo__dist *parse_dist(reader *r, const char *json,
+                                   int64_t trial_id, const char *name)
+{
+    hpo__pg *p = r->p;
+    for (int i = 0; i < p->n_dists; i++)
+        if (strcmp(p->dists[i].json, json) == 0)
+            return &p->dists[i].dist;
+    hpo__dist d;
+    hpo__msg m = {0};
+    memset(&d, 0, sizeof d);
+    if (hpo__dist_from_json(&d, json, &m) != HPO_OK) {
+        hpo__storage_error(r->st, HPO_ESTORAGE,
+                           "postgresql: %s: trial %lld, parameter '%s': %s",
+                           p->where, (long long)trial_id, name,
+                           hpo__msg_get(&m));
+        hpo__msg_free(&m);
+        hpo__dist_free(&d);
+        return NULL;
+    }
+    char *copy = hpo__strdup(json);
+    if (!copy) {
+        hpo__dist_free(&d);
+        no_memory(r);
+        return NULL;
+    }
+    /* Round-robin eviction once full: a study rarely has 64 distinct
+     * distributions. */
+    int slot;
+    if (p->n_dists < HPO__PG_DIST_CACHE) {
+        slot = p->n_dists++;
+    } else {
+        slot = p->next_dist;
+        p->next_dist = (slot + 1) % HPO__PG_DIST_CACHE;
+        free_entry(&p->dists[slot]);
+    }
+    p->dists[slot].json = copy;
+    p->dists[slot].dist = d;
+    return &p->dists[slot].dist;
+}
+
+static int read_params(reader *r)
+{
+    PGresult *q = range_query(r, HPO__PGQ_READ_PARAMS);
+    if (!q)
+        return HPO_ESTORAGE;
+    int rc = HPO_OK, rows = PQntuples(q);
+    for (int i = 0; rc == HPO_OK && i < rows; i++) {
+        int64_t id = hpo__pg_int(q, i, 0);
+        const char *name = hpo__pg_text(q, i, 1);
+        const char *json = hpo__pg_text(q, i, 3);
+        hpo__trial_rec *rec = find_rec(r, id);
+        if (!rec || !name)
+            continue;
+        const hpo__dist *d = parse_dist(r, json ? json : "", id, name);
+        if (!d)
+            rc = HPO_ESTORAGE; /* the message is set */
+        else if (hpo__rec_add_param(rec, name, d, hpo__pg_double(q, i, 2)) !=
+                 HPO_OK)
+            rc = no_memory(r);
+    }
+    PQclear(q);
+    return rc;
+}
+
+static int read_intermediate(reader *r)
+{
+    PGresult *q = range_query(r, HPO__PGQ_READ_INTER);
+    if (!q)
+        return HPO_ESTORAGE;
+    int rc = HPO_OK, rows = PQntuples(q);
+    for (int i = 0; rc == HPO_OK && i < rows; i++) {
+        hpo__trial_rec *rec = find_rec(r, hpo__pg_int(q, i, 0));
+        if (!rec)
+            continue;
+        double v = hpo__optuna_value_decode(hpo__pg_text(q, i, 3),
+                                            PQgetisnull(q, i, 2),
+                                            hpo__pg_double(q, i, 2));
+        if (hpo__rec_add_inter(rec, hpo__pg_int(q, i, 1), v) < 0)
+            rc = no_memory(r);
+    }
+    PQclear(q);
+    return rc;
+}
+
+static int read_attrs(reader *r, int system)
+{
+    PGresult *q = range_query(
+        r, system ? HPO__PGQ_READ_SYSTEM_ATTRS : HPO__PGQ_READ_USER_ATTRS);
+    if (!q)
+        return HPO_ESTORAGE;
+    int rc = HPO_OK, rows = PQntuples(q);
+    for (int i = 0; rc == HPO_OK && i < rows; i++) {
+        hpo__trial_rec *rec = find_rec(r, hpo__pg_int(q, i, 0));
+        const char *key = hpo__pg_text(q, i, 1);
+        const char *json = hpo__pg_text(q, i, 2);
+        if (!rec || !key)
+            continue;
+        hpo__attrs *a = system ? &rec->system_attrs : &rec->user_attrs;
+        if (hpo__attrs_set(a, key, json ? json : "null") != HPO_OK)
+            rc = no_memory(r);
+    }
+    PQclear(q);
+    return rc;
+}
+
+int hpo__pg_read_trials(hpo_storage *st, hpo__pg *p, int64_t study_id,
+                        int64_t min_id, int64_t max_id, hpo__trial_list *out)
+{
+    reader r = {st, p, study_id, min_id, max_id, out, NULL, 0, 0};
+    int first = out->n;
+    int rc = read_trial_rows(&r);
+    if (rc == HPO_OK && r.n_slots > 0) {
+        rc = read_values(&r);
+        if (rc == HPO_OK)
+            rc = read_params(&r);
+        if (rc == HPO_OK)
+            rc = read_intermediate(&r);
+        if (rc == HPO_OK)
+            rc = read_attrs(&r, 0);
+        if (rc == HPO_OK)
+            rc = read_attrs(&r, 1);
+    }
+    free(r.slots);
+    if (rc != HPO_OK) { /* leave *out as it was */
+        while (out->n > first)
+            hpo__rec_free(&out->v[--out->n]);
+    }
+    return rc;
+}
