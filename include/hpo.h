@@ -224,8 +224,14 @@ char *hpo_space_to_json(const hpo_space *space);
 /*
  * Where studies live.  A URL chooses the backend:
  *     memory:                        private to the process (the default)
- *     sqlite:///path/to/file.db      an SQLite file (when built with SQLite)
- *     postgresql://user:pw@host:port/db
+ *     sqlite:///path/to/file.db      an SQLite file in Optuna's schema;
+ *                                    options ?optuna=3.1|3.2 (the schema
+ *                                    marker, default 3.1), &timeout=S (busy
+ *                                    wait, default 30), &sync=off|normal|full
+ *     postgresql://user:pw@host:port/db   (also postgres://) PostgreSQL in
+ *                                    Optuna's schema; ?optuna=3.1|3.2 and
+ *                                    libpq's own options; a lost connection
+ *                                    is retried with backoff for 30 s
  * Several studies may share one storage.  Thread-safe.
  */
 typedef struct hpo_storage hpo_storage;
