@@ -368,7 +368,7 @@ int hpo__pg_open(hpo_storage *st, hpo__pg *p, const char *url)
 
 void hpo__pg_close(hpo__pg *p)
 {
-    hpo__pg_dist_cache_free(p);
+    hpo__dist_cache_free(&p->dists);
     if (p->conn)
         PQfinish(p->conn);
     p->conn = NULL;

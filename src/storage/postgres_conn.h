@@ -23,6 +23,7 @@
 #include <pthread.h>
 
 #include "optuna_schema.h"
+#include "dist_cache.h"
 #include "storage.h"
 
 /* Every statement the backend runs, prepared once per connection (and
@@ -163,11 +164,6 @@ typedef enum hpo__pg_stmt_id {
 
 /* Parsed distribution_json texts, so reading 10,000 trials parses each
  * distinct distribution once. */
-#define HPO__PG_DIST_CACHE 64
-typedef struct hpo__pg_dist_entry {
-    char *json;
-    hpo__dist dist;
-} hpo__pg_dist_entry;
 
 typedef struct hpo__pg {
     PGconn *conn;
@@ -181,8 +177,7 @@ typedef struct hpo__pg {
     int lost;          /* the connection is gone (class 08, 57P0x, EOF) */
     int conflict;      /* serialization failure or deadlock: run again */
     char sqlstate[6];
-    int n_dists, next_dist;
-    hpo__pg_dist_entry dists[HPO__PG_DIST_CACHE];
+    hpo__dist_cache dists;
 } hpo__pg;
 
 /* Text parameters of one statement; values NULL are SQL NULL. */
@@ -269,6 +264,5 @@ int hpo__pg_init_schema(hpo_storage *st, hpo__pg *p,
  * On error out is left as it was. */
 int hpo__pg_read_trials(hpo_storage *st, hpo__pg *p, int64_t study_id,
                         int64_t min_id, int64_t max_id, hpo__trial_list *out);
-void hpo__pg_dist_cache_free(hpo__pg *p);
 
 #endif

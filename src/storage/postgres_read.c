@@ -144,60 +144,22 @@ static int read_values(reader *r)
 /* Distributions                                                              */
 /* ------------------------------------------------------------------------- */
 
-static void free_entry(hpo__pg_dist_entry *e)
-{
-    free(e->json);
-    e->json = NULL;
-    hpo__dist_free(&e->dist);
-}
-
-void hpo__pg_dist_cache_free(hpo__pg *p)
-{
-    for (int i = 0; i < p->n_dists; i++)
-        free_entry(&p->dists[i]);
-    p->n_dists = p->next_dist = 0;
-}
-
 /* The parsed distribution of a distribution_json text; NULL after
  * recording the error. */
 static const hpo__dist *parse_dist(reader *r, const char *json,
                                    int64_t trial_id, const char *name)
 {
-    hpo__pg *p = r->p;
-    for (int i = 0; i < p->n_dists; i++)
-        if (strcmp(p->dists[i].json, json) == 0)
-            return &p->dists[i].dist;
-    hpo__dist d;
     hpo__msg m = {0};
-    memset(&d, 0, sizeof d);
-    if (hpo__dist_from_json(&d, json, &m) != HPO_OK) {
+    const hpo__dist *d = hpo__dist_cache_get(&r->p->dists, json, &m);
+    if (!d && !m.text)
+        no_memory(r);
+    else if (!d)
         hpo__storage_error(r->st, HPO_ESTORAGE,
                            "postgresql: %s: trial %lld, parameter '%s': %s",
-                           p->where, (long long)trial_id, name,
+                           r->p->where, (long long)trial_id, name,
                            hpo__msg_get(&m));
-        hpo__msg_free(&m);
-        hpo__dist_free(&d);
-        return NULL;
-    }
-    char *copy = hpo__strdup(json);
-    if (!copy) {
-        hpo__dist_free(&d);
-        no_memory(r);
-        return NULL;
-    }
-    /* Round-robin eviction once full: a study rarely has 64 distinct
-     * distributions. */
-    int slot;
-    if (p->n_dists < HPO__PG_DIST_CACHE) {
-        slot = p->n_dists++;
-    } else {
-        slot = p->next_dist;
-        p->next_dist = (slot + 1) % HPO__PG_DIST_CACHE;
-        free_entry(&p->dists[slot]);
-    }
-    p->dists[slot].json = copy;
-    p->dists[slot].dist = d;
-    return &p->dists[slot].dist;
+    hpo__msg_free(&m);
+    return d;
 }
 
 static int read_params(reader *r)

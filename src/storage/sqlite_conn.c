@@ -537,7 +537,7 @@ void hpo__sqlite_close(hpo__sqlite *s)
     for (int i = 0; i < HPO__Q_COUNT; i++)
         sqlite3_finalize(s->stmt[i]); /* NULL is a no-op */
     memset(s->stmt, 0, sizeof s->stmt);
-    hpo__sqlite_dist_cache_free(s);
+    hpo__dist_cache_free(&s->dists);
     if (s->db)
         sqlite3_close_v2(s->db);
     s->db = NULL;

@@ -20,6 +20,7 @@
 #include <sqlite3.h>
 
 #include "optuna_schema.h"
+#include "dist_cache.h"
 #include "storage.h"
 
 /* Every statement the backend runs, prepared once per connection.
@@ -155,11 +156,6 @@ typedef enum hpo__sqlite_stmt_id {
 
 /* Parsed distribution_json texts, so reading 10,000 trials parses each
  * distinct distribution once. */
-#define HPO__SQLITE_DIST_CACHE 64
-typedef struct hpo__sqlite_dist_entry {
-    char *json;
-    hpo__dist dist;
-} hpo__sqlite_dist_entry;
 
 typedef struct hpo__sqlite {
     sqlite3 *db;
@@ -173,8 +169,7 @@ typedef struct hpo__sqlite {
     int lock_ready;
     pthread_mutex_t lock;
     sqlite3_stmt *stmt[HPO__Q_COUNT];
-    int n_dists, next_dist;
-    hpo__sqlite_dist_entry dists[HPO__SQLITE_DIST_CACHE];
+    hpo__dist_cache dists;
 } hpo__sqlite;
 
 /* sqlite_conn.c */
@@ -210,6 +205,5 @@ double hpo__sqlite_column_time(sqlite3_stmt *q, int i);
 int hpo__sqlite_read_trials(hpo_storage *st, hpo__sqlite *s, int64_t study_id,
                             int64_t min_id, int64_t max_id,
                             hpo__trial_list *out);
-void hpo__sqlite_dist_cache_free(hpo__sqlite *s);
 
 #endif

@@ -159,60 +159,22 @@ static int read_values(reader *r)
 /* Distributions                                                              */
 /* ------------------------------------------------------------------------- */
 
-static void free_entry(hpo__sqlite_dist_entry *e)
-{
-    free(e->json);
-    e->json = NULL;
-    hpo__dist_free(&e->dist);
-}
-
-void hpo__sqlite_dist_cache_free(hpo__sqlite *s)
-{
-    for (int i = 0; i < s->n_dists; i++)
-        free_entry(&s->dists[i]);
-    s->n_dists = s->next_dist = 0;
-}
-
 /* The parsed distribution of a distribution_json text; NULL after
  * recording the error. */
 static const hpo__dist *parse_dist(reader *r, const char *json,
                                    int64_t trial_id, const char *name)
 {
-    hpo__sqlite *s = r->s;
-    for (int i = 0; i < s->n_dists; i++)
-        if (strcmp(s->dists[i].json, json) == 0)
-            return &s->dists[i].dist;
-    hpo__dist d;
     hpo__msg m = {0};
-    memset(&d, 0, sizeof d);
-    if (hpo__dist_from_json(&d, json, &m) != HPO_OK) {
+    const hpo__dist *d = hpo__dist_cache_get(&r->s->dists, json, &m);
+    if (!d && !m.text)
+        no_memory(r);
+    else if (!d)
         hpo__storage_error(r->st, HPO_ESTORAGE,
                            "sqlite: %s: trial %lld, parameter '%s': %s",
-                           s->path, (long long)trial_id, name,
+                           r->s->path, (long long)trial_id, name,
                            hpo__msg_get(&m));
-        hpo__msg_free(&m);
-        hpo__dist_free(&d);
-        return NULL;
-    }
-    char *copy = hpo__strdup(json);
-    if (!copy) {
-        hpo__dist_free(&d);
-        no_memory(r);
-        return NULL;
-    }
-    /* Round-robin eviction once full: a study rarely has 64 distinct
-     * distributions, so this is almost never reached. */
-    int slot;
-    if (s->n_dists < HPO__SQLITE_DIST_CACHE) {
-        slot = s->n_dists++;
-    } else {
-        slot = s->next_dist;
-        s->next_dist = (slot + 1) % HPO__SQLITE_DIST_CACHE;
-        free_entry(&s->dists[slot]);
-    }
-    s->dists[slot].json = copy;
-    s->dists[slot].dist = d;
-    return &s->dists[slot].dist;
+    hpo__msg_free(&m);
+    return d;
 }
 
 static int read_params(reader *r)
