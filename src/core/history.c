@@ -43,6 +43,7 @@ int hpo__history_refresh(hpo_study *s)
         from = s->history.v[s->history.n - 1].id + 1;
     hpo__trial_list fresh = {0};
     int rc = hpo__st_get_trials(s->storage, s->id, from, &fresh);
+    s->history_fetched += fresh.n;
     if (rc == HPO_OK)
         rc = merge(s, &fresh);
     hpo__list_free(&fresh);

@@ -54,6 +54,7 @@ struct hpo_study {
     /* caches (under lock) */
     hpo__trial_list history; /* by number */
     int first_unfinished;    /* index in history of the first unfinished */
+    int64_t history_fetched; /* records read by refreshes (for tests) */
     hpo__trial_rec known;    /* params seen in this study: name -> dist */
     hpo__attrs attr_cache;   /* last attributes read for a borrowed result */
 };
