@@ -1,0 +1,113 @@
+/*
+ * ml.h — tuning real models: data sets, splits, metrics and learners
+ * (issue 4).  Private to libhpo for now; the CLI (`hpo learn`,
+ * `hpo tune-model`, `hpo nested-cv`) and the benchmarks use it.
+ *
+ *   data.c      CSV and libsvm loaders -> hpo__dataset (dense, row-major)
+ *   scale.c     standardization fit on training rows only (no leakage)
+ *   cv.c        hold-out, k-fold, stratified k-fold, repeated k-fold:
+ *               folds as row-index lists, fixed by a seed
+ *   metrics.c   error/accuracy, log-loss, AUC, RMSE, MAE
+ *   learner.c   the learner registry; one file per learner:
+ *               svm.c (libsvm), linear.c (liblinear), xgboost.c
+ *   evaluate.c  one configuration -> its CV score (and per-step scores for
+ *               learners with a fidelity, e.g. boosting rounds)
+ *   nested.c    nested cross-validation
+ */
+#ifndef HPO_ML_H
+#define HPO_ML_H
+
+#include <stdint.h>
+
+#include "../core/internal.h"
+
+/* ---- data ----------------------------------------------------------------- */
+
+typedef enum hpo__task {
+    HPO__CLASSIFICATION = 0, /* targets are class labels (whole numbers) */
+    HPO__REGRESSION = 1
+} hpo__task;
+
+typedef struct hpo__dataset {
+    int n_rows, n_features;
+    double *x;            /* n_rows * n_features, row-major */
+    double *y;            /* n_rows targets */
+    char **feature_names; /* n_features (CSV header; "f1".. for libsvm) */
+    char *target_name;
+    char *source;         /* the file it came from, for messages */
+    /* Classification: the distinct labels, sorted; y holds the labels
+     * themselves (as in the file), class_of maps a row to 0..n_classes-1. */
+    int n_classes;
+    double *classes;
+    int *class_of;
+} hpo__dataset;
+
+/* Load a CSV file (header row; target column by name, NULL = the last)
+ * or a libsvm sparse file (format chosen by hpo__data_load from the
+ * extension .libsvm/.svm or the first line).  Errors name the file, line
+ * and column: "data.csv:12:3: 'abc' is not a number". */
+int hpo__data_load_csv(hpo__dataset *d, const char *path, const char *target,
+                       hpo__msg *m);
+int hpo__data_load_libsvm(hpo__dataset *d, const char *path, hpo__msg *m);
+int hpo__data_load(hpo__dataset *d, const char *path, const char *target,
+                   hpo__msg *m);
+/* Treat the target as class labels or as a regression target (loaders
+ * guess: whole numbers with few distinct values = classification). */
+int hpo__data_set_task(hpo__dataset *d, hpo__task task, hpo__msg *m);
+hpo__task hpo__data_task(const hpo__dataset *d);
+void hpo__data_free(hpo__dataset *d);
+
+/* ---- splits ---------------------------------------------------------------- */
+
+/* One split: training and test rows (indices into the dataset). */
+typedef struct hpo__split {
+    int n_train, n_test;
+    int *train, *test;
+} hpo__split;
+
+typedef struct hpo__folds {
+    int n;          /* number of splits */
+    hpo__split *v;
+} hpo__folds;
+
+typedef enum hpo__cv_kind {
+    HPO__CV_HOLDOUT,    /* one split; test_fraction of the rows */
+    HPO__CV_KFOLD,
+    HPO__CV_STRATIFIED, /* k-fold keeping class ratios within one row */
+    HPO__CV_REPEATED    /* repeats x stratified (classification) or k-fold */
+} hpo__cv_kind;
+
+typedef struct hpo__cv_spec {
+    hpo__cv_kind kind;
+    int k;                /* folds (k-fold kinds) */
+    int repeats;          /* HPO__CV_REPEATED */
+    double test_fraction; /* HPO__CV_HOLDOUT */
+    uint64_t seed;        /* same seed, same folds, for every trial */
+} hpo__cv_spec;
+
+/* Splits of the given rows (all rows when rows == NULL) of d. */
+int hpo__cv_split(const hpo__dataset *d, const int *rows, int n_rows,
+                  const hpo__cv_spec *spec, hpo__folds *out, hpo__msg *m);
+void hpo__folds_free(hpo__folds *f);
+
+/* ---- metrics --------------------------------------------------------------- */
+
+typedef enum hpo__metric {
+    HPO__METRIC_ERROR,    /* misclassification rate (minimize) */
+    HPO__METRIC_ACCURACY, /* maximize */
+    HPO__METRIC_LOGLOSS,  /* needs probabilities */
+    HPO__METRIC_AUC,      /* binary; needs scores (maximize) */
+    HPO__METRIC_RMSE,
+    HPO__METRIC_MAE
+} hpo__metric;
+
+/* y: true targets; pred: predicted labels (error, accuracy), values (rmse,
+ * mae), or for logloss/AUC the probability/score of each class
+ * (n x n_classes, row-major; binary AUC uses column 1). */
+double hpo__metric_compute(hpo__metric metric, const hpo__dataset *d,
+                           const int *rows, int n, const double *pred);
+int hpo__metric_parse(const char *name, hpo__metric *out, hpo__msg *m);
+const char *hpo__metric_name(hpo__metric metric);
+int hpo__metric_maximize(hpo__metric metric);
+
+#endif
