@@ -57,6 +57,23 @@ int hpo__data_set_task(hpo__dataset *d, hpo__task task, hpo__msg *m);
 hpo__task hpo__data_task(const hpo__dataset *d);
 void hpo__data_free(hpo__dataset *d);
 
+/* Standardization (scale.c): z = (x - mean) / std per feature, the mean
+ * and the (population) std taken from the training rows only, so nothing
+ * of a test fold leaks into the model; a constant feature gets std 1. */
+typedef struct hpo__scaler {
+    int n_features;
+    double *mean, *std; /* n_features each */
+} hpo__scaler;
+
+/* Fit on the given rows of d (all rows when rows == NULL; n_rows >= 1). */
+int hpo__scaler_fit(hpo__scaler *s, const hpo__dataset *d, const int *rows,
+                    int n_rows, hpo__msg *m);
+/* The given rows of d, standardized, into *out: a new malloc'd
+ * n_rows x n_features row-major buffer the caller frees. */
+int hpo__scaler_apply(const hpo__scaler *s, const hpo__dataset *d,
+                      const int *rows, int n_rows, double **out, hpo__msg *m);
+void hpo__scaler_free(hpo__scaler *s);
+
 /* ---- splits ---------------------------------------------------------------- */
 
 /* One split: training and test rows (indices into the dataset). */
@@ -85,7 +102,10 @@ typedef struct hpo__cv_spec {
     uint64_t seed;        /* same seed, same folds, for every trial */
 } hpo__cv_spec;
 
-/* Splits of the given rows (all rows when rows == NULL) of d. */
+/* Splits of the given rows (all rows when rows == NULL; n_rows is then
+ * ignored) of d.  HOLDOUT and REPEATED stratify when d has classes.
+ * Train and test lists come out ascending; the folds depend on the set of
+ * rows and the seed only (cv.c states the guarantees). */
 int hpo__cv_split(const hpo__dataset *d, const int *rows, int n_rows,
                   const hpo__cv_spec *spec, hpo__folds *out, hpo__msg *m);
 void hpo__folds_free(hpo__folds *f);
@@ -103,7 +123,9 @@ typedef enum hpo__metric {
 
 /* y: true targets; pred: predicted labels (error, accuracy), values (rmse,
  * mae), or for logloss/AUC the probability/score of each class
- * (n x n_classes, row-major; binary AUC uses column 1). */
+ * (n x n_classes, row-major; binary AUC uses column 1).  rows == NULL
+ * means rows 0..n-1.  NaN when the metric does not apply (n == 0, logloss
+ * or AUC without class labels, AUC with one class among the rows). */
 double hpo__metric_compute(hpo__metric metric, const hpo__dataset *d,
                            const int *rows, int n, const double *pred);
 int hpo__metric_parse(const char *name, hpo__metric *out, hpo__msg *m);
