@@ -36,6 +36,8 @@ int cli_best(int argc, char **argv);
 int cli_trials(int argc, char **argv);
 int cli_studies(int argc, char **argv);
 int cli_delete_study(int argc, char **argv);
+int cli_worker(int argc, char **argv);
+int cli_enqueue(int argc, char **argv);
 
 /* Print the best trial of a study (for several objectives: the Pareto
  * front) to `out`, as text or, when json is set, as a JSON document.
@@ -56,5 +58,11 @@ int cli_open_storage(const char *cmd, const char *url, int must_exist,
  * both handles set. */
 int cli_open_study(const char *cmd, const char *url, const char *name,
                    hpo_storage **storage, hpo_study **study);
+
+/* `url` as it may be printed: a password in it (user:PASSWORD@host, or
+ * ?password=...) becomes "***".  Every message that shows a --storage URL
+ * shows this form.  `out` gets at most size-1 bytes and a NUL. */
+#define CLI_URL_SHOWN_MAX 1024
+void cli_redact_url(const char *url, char *out, size_t size);
 
 #endif

@@ -61,12 +61,20 @@ static int count_trials(hpo_storage *storage, const char *name)
     return count;
 }
 
+/* The URL for messages and the question: without its password. */
+static const char *shown_url(const char *url)
+{
+    static char shown[CLI_URL_SHOWN_MAX];
+    cli_redact_url(url, shown, sizeof shown);
+    return shown;
+}
+
 /* Ask on the terminal; 1 for an answer of y or yes. */
 static int confirmed(const char *name, int n_trials, const char *url)
 {
     char answer[64];
     fprintf(stderr, "delete study '%s' and its %d trial%s from %s? [y/N] ",
-            name, n_trials, n_trials == 1 ? "" : "s", url);
+            name, n_trials, n_trials == 1 ? "" : "s", shown_url(url));
     fflush(stderr);
     if (!fgets(answer, sizeof answer, stdin))
         return 0;
@@ -80,7 +88,8 @@ static int delete_counted(hpo_storage *storage, const char *url,
 {
     int rc = hpo_storage_delete_study(storage, name);
     if (rc == HPO_ENOTFOUND) { /* another process deleted it meanwhile */
-        cli_error(CMD, "--study: no study named '%s' in %s", name, url);
+        cli_error(CMD, "--study: no study named '%s' in %s", name,
+                  shown_url(url));
         return CLI_EXIT_USAGE;
     }
     if (rc != HPO_OK) {
@@ -104,7 +113,8 @@ static int delete_study(const char *url, const char *name, int yes)
     if (n_trials == -2) {
         rc = CLI_EXIT_FAILED;
     } else if (n_trials == -1) {
-        cli_error(CMD, "--study: no study named '%s' in %s", name, url);
+        cli_error(CMD, "--study: no study named '%s' in %s", name,
+                  shown_url(url));
         rc = CLI_EXIT_USAGE;
     } else if (!yes && !isatty(STDIN_FILENO)) {
         cli_error(CMD, "not deleting '%s' without --yes (standard input is "

@@ -22,6 +22,8 @@ typedef struct subcommand {
 
 static const subcommand subcommands[] = {
     {"tune", cli_tune, "run a command once per trial and optimize its output"},
+    {"worker", cli_worker, "join a study hpo tune started and run its trials"},
+    {"enqueue", cli_enqueue, "add a trial with fixed parameters to a study"},
     {"best", cli_best, "print the best trial (or the Pareto front) of a study"},
     {"trials", cli_trials, "list the trials of a study (table, csv, json)"},
     {"studies", cli_studies, "list the studies of a storage (table, csv, json)"},
@@ -42,6 +44,8 @@ static void usage(FILE *out)
 "Examples:\n"
 "  hpo tune --study demo -n 50 -p lr=float:1e-5:1e-1:log -p depth=int:1:12 \\\n"
 "      -- ./train --lr {lr} --depth {depth}\n"
+"  hpo worker --storage postgresql://USER@HOST/DB --study demo\n"
+"  hpo enqueue --study demo --param lr=0.01 --param depth=4\n"
 "  hpo best --study demo\n"
 "  hpo trials --study demo --format csv > trials.csv\n"
 "  hpo studies\n"

@@ -40,15 +40,17 @@ int cli_open_storage(const char *cmd, const char *url, int must_exist,
                      hpo_storage **storage)
 {
     *storage = NULL;
+    char shown[CLI_URL_SHOWN_MAX];
+    cli_redact_url(url, shown, sizeof shown);
     int err = must_exist ? sqlite_file_missing(url) : 0;
     if (err) {
-        cli_error(cmd, "--storage '%s': %s", url, strerror(err));
+        cli_error(cmd, "--storage '%s': %s", shown, strerror(err));
         return CLI_EXIT_USAGE;
     }
     int rc = hpo_storage_open(storage, url);
     if (rc == HPO_OK)
         return CLI_EXIT_OK;
-    cli_error(cmd, "--storage '%s': %s", url,
+    cli_error(cmd, "--storage '%s': %s", shown,
               *storage ? hpo_storage_errmsg(*storage) : hpo_errstr(rc));
     return rc == HPO_ESTORAGE || rc == HPO_EIO ? CLI_EXIT_FAILED
                                                : CLI_EXIT_USAGE;

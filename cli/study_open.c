@@ -20,7 +20,9 @@ int cli_open_study(const char *cmd, const char *url, const char *name,
     hpo_study_set_storage(*study, *storage);
     rc = hpo_study_open(*study, name, HPO_OPEN_LOAD);
     if (rc == HPO_ENOTFOUND) {
-        cli_error(cmd, "--study: no study named '%s' in %s", name, url);
+        char shown[CLI_URL_SHOWN_MAX];
+        cli_redact_url(url, shown, sizeof shown);
+        cli_error(cmd, "--study: no study named '%s' in %s", name, shown);
         return CLI_EXIT_USAGE;
     }
     if (rc != HPO_OK) {

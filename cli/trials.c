@@ -116,7 +116,10 @@ static void fill_row(table *tb, int row, const hpo_trial *t, int n_obj,
     set_number(tb, row, c++, show_duration(t));
     for (int p = 0; p < n_params; p++)
         table_set(tb, row, c++, param_text(t, params[p]));
-    char *reason = json_unquote(hpo_trial_user_attr(t, "fail_reason"));
+    /* The child's reason is a user attribute; the library keeps its own
+     * (a worker that stopped beating, a NaN value) as a system one. */
+    const char *why = hpo_trial_user_attr(t, "fail_reason");
+    char *reason = json_unquote(why ? why : hpo_trial_system_attr(t, "fail_reason"));
     if (reason)
         table_take(tb, row, c++, reason);
     else

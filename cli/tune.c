@@ -5,9 +5,10 @@
  * Everything that can be wrong with the input is found before the first
  * trial, in this order, each as one line and exit code 2: the flags, the
  * space, the placeholders, the sampler and pruner, the command (can it be
- * executed at all?), the storage and the study.  Only then do trials run
- * (tune_trial.c), through hpo_study_optimize with --jobs threads, each
- * thread waiting on one child.
+ * executed at all?), the storage and the study, and — for a study that
+ * exists — whether its stored command and space are the ones given.
+ * Then tune stores its settings with the study (study_config.h, for
+ * `hpo worker`), and trials run (run.c, tune_trial.c).
  */
 #include <limits.h>
 #include <stdio.h>
@@ -16,11 +17,12 @@
 #include <time.h>
 
 #include "args.h"
+#include "budget.h"
 #include "cli.h"
-#include "interrupt.h"
-#include "placeholder.h"
 #include "progress.h"
-#include "runner.h"
+#include "run.h"
+#include "setup.h"
+#include "study_config.h"
 #include "tune.h"
 
 #define DEFAULT_TRIALS 100
@@ -29,7 +31,8 @@
 enum {
     OPT_PARAM = 1, OPT_SPACE, OPT_TRIALS, OPT_TIMEOUT, OPT_JOBS,
     OPT_DIRECTION, OPT_SAMPLER, OPT_PRUNER, OPT_SEED, OPT_TRIAL_TIMEOUT,
-    OPT_STORAGE, OPT_STUDY, OPT_QUIET, OPT_HELP
+    OPT_STORAGE, OPT_STUDY, OPT_QUIET, OPT_HEARTBEAT, OPT_GRACE,
+    OPT_RETRY_FAILED, OPT_FORCE, OPT_HELP
 };
 
 static const cli_option tune_options[] = {
@@ -46,6 +49,10 @@ static const cli_option tune_options[] = {
     {"storage", 0, 1, OPT_STORAGE},
     {"study", 0, 1, OPT_STUDY},
     {"quiet", 'q', 0, OPT_QUIET},
+    {"heartbeat", 0, 1, OPT_HEARTBEAT},
+    {"grace", 0, 1, OPT_GRACE},
+    {"retry-failed", 0, 1, OPT_RETRY_FAILED},
+    {"force", 0, 0, OPT_FORCE},
     {"help", 'h', 0, OPT_HELP},
     {0},
 };
@@ -60,7 +67,8 @@ typedef struct tune_opts {
     int64_t n_trials, jobs;
     int trials_given;
     double timeout_s, trial_timeout_s;
-    int quiet;
+    int quiet, force;
+    setup_liveness liveness;
     char **command; /* NULL-terminated, borrowed from argv */
 } tune_opts;
 
@@ -88,7 +96,9 @@ static void tune_help(FILE *out)
 "                          units=int:16:256:step=16, kernel=cat:rbf,linear,poly\n"
 "      --space FILE        parameters from a JSON file\n"
 "The run:\n"
-"  -n, --trials N          number of trials (default %d unless --timeout)\n"
+"  -n, --trials N          run N trials (default %d unless --timeout); the\n"
+"                          study stops at N more complete trials, also for\n"
+"                          hpo worker processes that join it\n"
 "      --timeout T         start no trial after T (seconds, or 30s, 10m, 2h)\n"
 "  -j, --jobs N            run N children at once (default 1)\n"
 "      --trial-timeout T   kill a child after T; its trial fails\n"
@@ -100,8 +110,16 @@ static void tune_help(FILE *out)
 "      --storage URL       memory:, sqlite:///FILE.db, postgresql://...\n"
 "                          (default %s)\n"
 "      --study NAME        load or create this study (default: a new\n"
-"                          tune-YYYYMMDD-HHMMSS)\n"
+"                          tune-YYYYMMDD-HHMMSS); an existing study goes on\n"
+"                          when its stored command and space are these\n"
+"      --force             go on even when they differ (and store these)\n"
 "  -q, --quiet             no progress, no summary\n"
+"Several workers (hpo worker):\n"
+"      --heartbeat S       beat for each running trial every S seconds, and\n"
+"                          fail trials whose worker stopped beating\n"
+"      --grace S           ... for S seconds (default 2 x --heartbeat)\n"
+"      --retry-failed N    run a failed trial's parameters again, up to N\n"
+"                          times\n"
 "\n"
 "Samplers:\n", DEFAULT_TRIALS, CLI_DEFAULT_STORAGE);
     list_registry(out, hpo_sampler_name);
@@ -199,6 +217,18 @@ static int take_option(tune_opts *o, int id, const char *v)
     case OPT_QUIET:
         o->quiet = 1;
         return 0;
+    case OPT_FORCE:
+        o->force = 1;
+        return 0;
+    case OPT_HEARTBEAT:
+        return setup_take_liveness(cmd, "--heartbeat", v, &o->liveness)
+                   ? CLI_EXIT_USAGE : 0;
+    case OPT_GRACE:
+        return setup_take_liveness(cmd, "--grace", v, &o->liveness)
+                   ? CLI_EXIT_USAGE : 0;
+    case OPT_RETRY_FAILED:
+        return setup_take_liveness(cmd, "--retry-failed", v, &o->liveness)
+                   ? CLI_EXIT_USAGE : 0;
     }
     return CLI_EXIT_USAGE;
 }
@@ -232,66 +262,6 @@ static int parse_options(tune_opts *o, int argc, char **argv)
     return -1;
 }
 
-/* ------------------------------------------------------------------------- */
-/* Checks before the first trial                                              */
-/* ------------------------------------------------------------------------- */
-
-static int check_placeholders(const tune_opts *o)
-{
-    char err[256];
-    for (int i = 0; o->command[i]; i++) {
-        if (placeholder_check(o->command[i], o->space, err, sizeof err)) {
-            cli_error("tune", "argument '%.200s': %s", o->command[i], err);
-            return CLI_EXIT_USAGE;
-        }
-    }
-    return 0;
-}
-
-/* The command must be executable before any trial is made; when its name
- * is itself a placeholder it can only be checked per trial. */
-static int check_command(const tune_opts *o, char *path, size_t size,
-                         int *resolved)
-{
-    *resolved = 0;
-    if (strchr(o->command[0], '{'))
-        return 0;
-    int err = runner_resolve(o->command[0], path, size);
-    if (err) {
-        cli_error(NULL, "cannot run '%s': %s", o->command[0], strerror(err));
-        return CLI_EXIT_USAGE;
-    }
-    *resolved = 1;
-    return 0;
-}
-
-/* Directions, sampler, pruner, seed and space: all before opening. */
-static int configure_study(hpo_study *s, const tune_opts *o)
-{
-    for (int i = 0; i < o->n_directions; i++)
-        if (hpo_study_add_direction(s, o->directions[i]) != HPO_OK) {
-            cli_error("tune", "--direction: %s", hpo_study_errmsg(s));
-            return CLI_EXIT_USAGE;
-        }
-    if (o->sampler && hpo_study_set_sampler(s, o->sampler) != HPO_OK) {
-        cli_error("tune", "--sampler: %s", hpo_study_errmsg(s));
-        return CLI_EXIT_USAGE;
-    }
-    if (o->pruner && hpo_study_set_pruner(s, o->pruner) != HPO_OK) {
-        cli_error("tune", "--pruner: %s", hpo_study_errmsg(s));
-        return CLI_EXIT_USAGE;
-    }
-    if (o->have_seed && hpo_study_set_seed(s, o->seed) != HPO_OK) {
-        cli_error("tune", "--seed: %s", hpo_study_errmsg(s));
-        return CLI_EXIT_USAGE;
-    }
-    if (hpo_study_set_space(s, o->space) != HPO_OK) {
-        cli_error("tune", "the search space: %s", hpo_study_errmsg(s));
-        return CLI_EXIT_USAGE;
-    }
-    return 0;
-}
-
 /* Open --study (load or create), or create a new dated study. */
 static int open_study(hpo_study *s, const tune_opts *o)
 {
@@ -317,109 +287,118 @@ static int open_study(hpo_study *s, const tune_opts *o)
                                                    : CLI_EXIT_FAILED;
 }
 
+
+/* ------------------------------------------------------------------------- */
+/* What is stored with the study                                              */
+/* ------------------------------------------------------------------------- */
+
+/* The settings this run stores (and checks against a stored study). */
+static int given_config(const tune_opts *o, study_config *c)
+{
+    memset(c, 0, sizeof *c);
+    int n = 0;
+    while (o->command[n])
+        n++;
+    c->command = calloc((size_t)n + 1, sizeof *c->command);
+    for (int i = 0; c->command && i < n; i++)
+        if (!(c->command[i] = strdup(o->command[i])))
+            return -1;
+    c->space_json = hpo_space_to_json(o->space);
+    c->sampler = o->sampler ? strdup(o->sampler) : NULL;
+    c->pruner = o->pruner ? strdup(o->pruner) : NULL;
+    c->n_directions = o->n_directions;
+    memcpy(c->directions, o->directions, sizeof c->directions);
+    c->trial_timeout_s = o->trial_timeout_s;
+    if (!c->command || !c->space_json || (o->sampler && !c->sampler) ||
+        (o->pruner && !c->pruner))
+        return -1;
+    return 0;
+}
+
+/* A study that already holds settings goes on only with the same command
+ * and space (else its trials would mean different things), unless
+ * --force.  A study without them (new, or made by Python or an older hpo)
+ * simply gets them. */
+static int check_stored(hpo_study *s, const study_config *given, int force)
+{
+    const char *json = hpo_study_system_attr(s, STUDY_CONFIG_ATTR);
+    if (!json || force)
+        return 0;
+    study_config stored;
+    char what[1024];
+    if (study_config_parse(json, &stored, what, sizeof what) == 0) {
+        int same = study_config_compare(&stored, given, what, sizeof what) == 0;
+        study_config_free(&stored);
+        if (same)
+            return 0;
+    }
+    cli_error("tune", "study '%s': %s (run it as it was started, or add "
+              "--force to go on with these and store them)",
+              hpo_study_name(s), what);
+    return CLI_EXIT_USAGE;
+}
+
+/* Store this run's settings, with the study-wide target: N more COMPLETE
+ * trials than the study has now (none without --trials' limit). */
+static int store_config(hpo_study *s, study_config *c, int64_t n_trials)
+{
+    budget_counts counts = {0};
+    int rc = n_trials > 0 ? budget_count(s, &counts) : HPO_OK;
+    c->target_complete = n_trials > 0 ? counts.complete + n_trials : 0;
+    c->n_directions = hpo_study_n_objectives(s);
+    for (int i = 0; i < c->n_directions; i++)
+        c->directions[i] = hpo_study_direction(s, i);
+    char *json = rc == HPO_OK ? study_config_to_json(c) : NULL;
+    if (rc == HPO_OK)
+        rc = json ? hpo_study_set_system_attr(s, STUDY_CONFIG_ATTR, json)
+                  : HPO_ENOMEM;
+    free(json);
+    if (rc == HPO_OK)
+        return 0;
+    cli_error("tune", "storing the study's settings: %s", hpo_study_errmsg(s));
+    return CLI_EXIT_FAILED;
+}
+
 /* ------------------------------------------------------------------------- */
 /* The run                                                                    */
 /* ------------------------------------------------------------------------- */
 
-static int on_trial_done(hpo_study *study, const hpo_trial *trial, void *data)
+/* Everything before the first trial; 0 or an exit code. */
+static int prepare(tune_opts *o, study_config *cfg, hpo_study *study,
+                   hpo_storage **storage, const char *url, char *path,
+                   size_t size, int *resolved)
 {
-    (void)study;
-    progress_trial_done(data, trial);
-    return 0;
-}
-
-/* why_stopped: the study's message when optimize failed, copied before
- * the summary and the best trial (later calls on the study) replace it. */
-static int exit_code(tune_ctx *ctx, int rc, int sig, const char *why_stopped)
-{
-    if (sig)
-        return 128 + sig;
-    if (ctx->exec_failed) {
-        cli_error(NULL, "%s", ctx->exec_message);
+    int rc;
+    if (given_config(o, cfg) != 0) {
+        cli_error("tune", "out of memory");
+        return CLI_EXIT_FAILED;
+    }
+    if ((rc = setup_apply_liveness("tune", &o->liveness, cfg)) ||
+        (rc = setup_check_placeholders("tune", o->command, o->space)) ||
+        (rc = setup_configure_study("tune", study, cfg, o->space, 0)))
+        return rc;
+    if (o->have_seed && hpo_study_set_seed(study, o->seed) != HPO_OK) {
+        cli_error("tune", "--seed: %s", hpo_study_errmsg(study));
         return CLI_EXIT_USAGE;
     }
-    if (rc < 0) {
-        cli_error("tune", "%s", why_stopped ? why_stopped : hpo_errstr(rc));
-        return CLI_EXIT_FAILED;
-    }
-    int finished = progress_n_finished(ctx->progress);
-    if (finished > 0 && progress_n_failed(ctx->progress) == finished) {
-        cli_error(NULL, "all %d trial%s failed", finished,
-                  finished == 1 ? "" : "s");
-        return CLI_EXIT_FAILED;
-    }
-    return CLI_EXIT_OK;
-}
-
-static void print_result(hpo_study *study)
-{
-    printf("study %s\n", hpo_study_name(study));
-    int rc = cli_print_best(stdout, study, 0);
-    if (rc == HPO_ENOTFOUND)
-        printf("no trial completed\n");
-    else if (rc != HPO_OK)
-        cli_error("tune", "reading the best trial: %s",
-                  hpo_study_errmsg(study));
-    fflush(stdout);
-}
-
-/* Why hpo_study_optimize() failed (rc < 0), malloc'd: the study's message,
- * taken before later calls on the study replace it.  A storage failure in
- * a worker's tell reaches the study only as "optimize stopped: storage
- * error" (the details stay on the trial handle, which the library frees),
- * so the storage's own text is added when the study's lacks it. */
-static char *stop_reason(hpo_study *study, hpo_storage *storage, int rc)
-{
-    const char *why = hpo_study_errmsg(study);
-    const char *db = hpo_storage_errmsg(storage);
-    if (!*why)
-        why = hpo_errstr(rc);
-    int storage_failed = rc == HPO_ESTORAGE || rc == HPO_EIO;
-    if (storage_failed && db && *db && !strstr(why, db)) {
-        size_t size = strlen(why) + strlen(db) + 3;
-        char *both = malloc(size);
-        if (both)
-            snprintf(both, size, "%s: %s", why, db);
-        return both;
-    }
-    return strdup(why);
-}
-
-static int run_trials(tune_ctx *ctx, const tune_opts *o, hpo_storage *storage,
-                      const char *storage_url)
-{
-    hpo_study *study = ctx->study;
-    progress_say(ctx->progress, "hpo: study %s in %s", ctx->study_name,
-                 storage_url);
-    interrupt_set_study(study);
-    if (interrupt_install() != 0) {
-        cli_error("tune", "cannot install the signal handlers");
-        return CLI_EXIT_FAILED;
-    }
-    hpo_optimize_options opt = {
-        .n_trials = (int)o->n_trials, .timeout_s = o->timeout_s,
-        .n_jobs = (int)o->jobs, .callback = on_trial_done,
-        .callback_data = ctx->progress,
-    };
-    progress_start(ctx->progress);
-    int rc = hpo_study_optimize(study, tune_run_trial, ctx, &opt);
-    char *why_stopped = rc < 0 ? stop_reason(study, storage, rc) : NULL;
-    progress_stop(ctx->progress);
-    interrupt_set_study(NULL);
-    int sig = interrupt_signal();
-    progress_summary(ctx->progress, sig ? "interrupted" : NULL);
-    print_result(study);
-    int code = exit_code(ctx, rc, sig, why_stopped);
-    free(why_stopped);
-    return code;
+    if ((rc = setup_check_command(o->command, path, size, resolved)) ||
+        (rc = cli_open_storage("tune", url, 0, storage)))
+        return rc;
+    hpo_study_set_storage(study, *storage);
+    if ((rc = open_study(study, o)) ||
+        (rc = check_stored(study, cfg, o->force)) ||
+        (rc = store_config(study, cfg, o->n_trials)))
+        return rc;
+    return 0;
 }
 
 static int tune(tune_opts *o)
 {
-    char path[PATH_MAX];
-    int resolved, rc;
+    char path[PATH_MAX], shown[CLI_URL_SHOWN_MAX];
+    int resolved = 0, rc;
     hpo_storage *storage = NULL;
     hpo_study *study = hpo_study_new();
+    study_config cfg = {0};
     tune_ctx ctx = {0};
     pthread_mutex_init(&ctx.mu, NULL);
     if (!study) {
@@ -427,12 +406,9 @@ static int tune(tune_opts *o)
         return CLI_EXIT_FAILED;
     }
     const char *url = o->storage_url ? o->storage_url : CLI_DEFAULT_STORAGE;
-    if ((rc = check_placeholders(o)) || (rc = configure_study(study, o)) ||
-        (rc = check_command(o, path, sizeof path, &resolved)) ||
-        (rc = cli_open_storage("tune", url, 0, &storage)))
-        goto done;
-    hpo_study_set_storage(study, storage);
-    if ((rc = open_study(study, o)))
+    cli_redact_url(url, shown, sizeof shown);
+    if ((rc = prepare(o, &cfg, study, &storage, url, path, sizeof path,
+                      &resolved)))
         goto done;
     ctx.study = study;
     /* Copied: a name borrowed from the handle lasts until its next call. */
@@ -441,6 +417,7 @@ static int tune(tune_opts *o)
     ctx.command = o->command;
     ctx.exec_path = resolved ? path : NULL;
     ctx.trial_timeout_s = o->trial_timeout_s;
+    ctx.target_complete = cfg.target_complete;
     ctx.progress = progress_new(o->quiet, (int)o->n_trials, o->timeout_s,
                                 ctx.n_objectives == 1
                                     ? hpo_study_direction(study, 0)
@@ -450,10 +427,13 @@ static int tune(tune_opts *o)
         rc = CLI_EXIT_FAILED;
         goto done;
     }
-    rc = run_trials(&ctx, o, storage, url);
+    run_limits lim = {.n_trials = o->n_trials, .timeout_s = o->timeout_s,
+                      .jobs = o->jobs, .heartbeat_s = cfg.heartbeat_s};
+    rc = run_study("tune", &ctx, &lim, storage, shown);
 done:
     progress_free(ctx.progress);
     free((char *)ctx.study_name);
+    study_config_free(&cfg);
     hpo_study_free(study);
     hpo_storage_close(storage);
     pthread_mutex_destroy(&ctx.mu);

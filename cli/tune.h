@@ -1,6 +1,7 @@
 /*
- * tune.h — what `hpo tune` hands to each trial it runs (tune.c sets the
- * study up; tune_trial.c runs one trial as a child process).
+ * tune.h — what `hpo tune` and `hpo worker` hand to each trial they run
+ * (tune.c and worker.c set the study up; run.c runs trials until done;
+ * tune_trial.c runs one trial as a child process).
  */
 #ifndef HPO_CLI_TUNE_H
 #define HPO_CLI_TUNE_H
@@ -19,6 +20,13 @@ typedef struct tune_ctx {
                               placeholder (then resolved per trial) */
     double trial_timeout_s;
     progress *progress;
+    /* The study-wide number of COMPLETE trials to stop at (budget.h);
+     * 0 for none. */
+    int64_t target_complete;
+
+    /* Counted by run.c's callback, one call at a time. */
+    int n_run;        /* trials this process finished */
+    int budget_stop;  /* the callback stopped optimize for the budget */
 
     /* Set by the first trial whose command could not be executed: the
      * study is then stopped, since every other trial would fail alike. */

@@ -11,7 +11,9 @@
  *
  * A FAIL keeps why in the trial's user attributes: "fail_reason" (one
  * line) and "stderr_tail" (the child's last lines of stderr); every trial
- * that ran keeps "exit_status" or "signal".
+ * that ran keeps "exit_status" or "signal".  A trial started for a slot
+ * of the study's target that another process took at the same moment is
+ * not run at all: PRUNED with "skipped_reason" (budget.h).
  */
 #define _GNU_SOURCE 1 /* pipe2, strchrnul, asprintf, sigabbrev_np */
 #include "tune.h"
@@ -25,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "budget.h"
 #include "cli.h"
 #include "interrupt.h"
 #include "jsontext.h"
@@ -283,9 +286,29 @@ static int run_child(tune_ctx *ctx, trial_state *ts, char **argv,
     return rc;
 }
 
+/* A trial started for the last slot of the study's target at the same
+ * moment as one in another process (budget.h): the later one is not run.
+ * PRUNED, since a FAIL would be retried. */
+static int skip_if_surplus(tune_ctx *ctx, hpo_trial *trial)
+{
+    if (ctx->target_complete <= 0)
+        return 0;
+    int surplus = budget_is_surplus(ctx->study, trial, ctx->target_complete);
+    if (surplus <= 0) /* a read error: run it, the study stays correct */
+        return 0;
+    char reason[160];
+    snprintf(reason, sizeof reason, "not run: the study's %lld complete "
+             "trials were all under way when it started",
+             (long long)ctx->target_complete);
+    set_attr_text(trial, "skipped_reason", reason);
+    return 1;
+}
+
 int tune_run_trial(hpo_trial *trial, void *data, double *values)
 {
     tune_ctx *ctx = data;
+    if (skip_if_surplus(ctx, trial))
+        return HPO_PRUNED;
     if (hpo_trial_suggest_all(trial) != HPO_OK)
         return fail(trial, "could not sample the parameters: %s",
                     hpo_trial_errmsg(trial));

@@ -13,13 +13,13 @@ PY=/usr/bin/python3
 
 # Trial 0 works (value 0.5), 1 reports then fails with a comma in its
 # reason, 2 works with x as its value.
+CHILD='case {trial} in
+         0) echo "@hpo report 1 0.9"; echo "@hpo value 0.5";;
+         1) echo "@hpo value 1,5";;
+         *) echo {x};;
+       esac'
 run "$HPO" tune --storage "$DB" --study f -q --seed 3 -n 3 \
-    -p x=float:0:1 -p kernel=cat:rbf,linear \
-    -- sh -c 'case {trial} in
-                0) echo "@hpo report 1 0.9"; echo "@hpo value 0.5";;
-                1) echo "@hpo value 1,5";;
-                *) echo {x};;
-              esac'
+    -p x=float:0:1 -p kernel=cat:rbf,linear -- sh -c "$CHILD"
 expect_eq "tune: exit 0" "$RC" 0
 
 run "$HPO" trials --storage "$DB" --study f
@@ -58,8 +58,10 @@ run "$HPO" best --storage "$DB" --study f --format json
 expect_eq "best: json" "$($PY -c 'import json,sys; b=json.load(sys.stdin); print(sorted(b), b["number"] in (0, 2))' <<<"$OUT")" \
     "['number', 'params', 'state', 'value', 'values'] True"
 
-# A study can be continued: the same --study adds trials after the others.
-run "$HPO" tune --storage "$DB" --study f -q -n 2 -p x=float:0:1 -p kernel=cat:rbf,linear -- echo 7
+# A study can be continued: the same tune with the same --study adds
+# trials after the others.
+run "$HPO" tune --storage "$DB" --study f -q -n 2 -p x=float:0:1 \
+    -p kernel=cat:rbf,linear -- sh -c "$CHILD"
 expect_eq "continue: exit 0" "$RC" 0
 run "$HPO" trials --storage "$DB" --study f --format csv
 expect_eq "continue: 5 trials" "$(tail -n +2 <<<"$OUT" | cut -d, -f1 | tr '\n' ' ')" "0 1 2 3 4 "

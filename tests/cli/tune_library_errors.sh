@@ -28,7 +28,8 @@ fi
 # Trial 0 completes.  Trial 1's command starts a process that takes the
 # database's write lock (and keeps it 10 s, or until killed), waits until
 # it has it, and prints its value: hpo cannot record the result within
-# ?timeout=0.3 and stops with the database's own text.
+# ?timeout=0.3 and stops with the database's own text.  (--force: the
+# second command is not the first.)
 DB="sqlite:///$TMP/l.db"
 run "$HPO" tune --storage "$DB" --study l -q -n 1 -p x=float:0:1 -- echo 1
 expect_eq "first trial: exit 0" "$RC" 0
@@ -42,7 +43,7 @@ os.rename(sys.argv[2] + ".tmp", sys.argv[2])
 time.sleep(10)
 PYEOF
 run "$HPO" tune --storage "$DB?timeout=0.3" --study l -q -n 3 -p x=float:0:1 \
-    -- sh -c "setsid $PY locker.py l.db locked </dev/null >/dev/null 2>&1 &
+    --force -- sh -c "setsid $PY locker.py l.db locked </dev/null >/dev/null 2>&1 &
               while [ ! -e locked ]; do sleep 0.02; done; echo 2"
 [[ -e locked ]] && kill "$(<locked)" 2>/dev/null || true
 expect_eq "locked database: exit 1" "$RC" 1

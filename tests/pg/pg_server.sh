@@ -27,6 +27,14 @@
 # other user it runs as that user.  The socket lives in DIR, so the system's
 # cluster (if any) is untouched.
 set -uo pipefail
+# The server runs as user postgres, which may not be able to enter the
+# caller's working directory (root's mktemp -d): work from / instead,
+# with this script's path and a DIR argument made absolute first.
+SELF=$(readlink -f "$0")
+if [ $# -ge 2 ] && [ -n "$2" ] && [ "${2#/}" = "$2" ]; then
+    set -- "$1" "$(readlink -f "$2")" "${@:3}"
+fi
+cd / || exit 1
 
 die() {
     echo "pg_server.sh: $*" >&2
@@ -112,7 +120,7 @@ watch_owner() {
     setsid bash -c '
         while kill -0 "$1" 2>/dev/null; do sleep 1; done
         [ -d "$2/data" ] && bash "$0" stop "$2"
-    ' "$0" "$pid" "$dir" </dev/null >/dev/null 2>&1 &
+    ' "$SELF" "$pid" "$dir" </dev/null >/dev/null 2>&1 &
 }
 
 check_dir() {

@@ -1,0 +1,287 @@
+/*
+ * study_config.c — the "hpo:cli" study attribute (see study_config.h):
+ * to JSON, from JSON, and the comparison `hpo tune` makes before it
+ * continues a study.
+ */
+#define _GNU_SOURCE 1 /* asprintf */
+#include "study_config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+void study_config_free(study_config *c)
+{
+    if (c->command)
+        for (char **p = c->command; *p; p++)
+            free(*p);
+    free(c->command);
+    free(c->space_json);
+    free(c->sampler);
+    free(c->pruner);
+    memset(c, 0, sizeof *c);
+}
+
+/* ---- to JSON --------------------------------------------------------------- */
+
+static cJSON *seconds_or_null(double s)
+{
+    return s > 0 ? cJSON_CreateNumber(s) : cJSON_CreateNull();
+}
+
+static cJSON *string_or_null(const char *s)
+{
+    return s ? cJSON_CreateString(s) : cJSON_CreateNull();
+}
+
+char *study_config_to_json(const study_config *c)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON *cmd = cJSON_AddArrayToObject(o, "command");
+    for (int i = 0; c->command && c->command[i]; i++)
+        cJSON_AddItemToArray(cmd, cJSON_CreateString(c->command[i]));
+    cJSON *space = cJSON_Parse(c->space_json ? c->space_json : "{}");
+    cJSON_AddItemToObject(o, "space", space ? space : cJSON_CreateObject());
+    cJSON *dirs = cJSON_AddArrayToObject(o, "directions");
+    for (int i = 0; i < c->n_directions; i++)
+        cJSON_AddItemToArray(dirs, cJSON_CreateString(
+            c->directions[i] == HPO_MAXIMIZE ? "maximize" : "minimize"));
+    cJSON_AddItemToObject(o, "sampler", string_or_null(c->sampler));
+    cJSON_AddItemToObject(o, "pruner", string_or_null(c->pruner));
+    cJSON_AddItemToObject(o, "trial_timeout", seconds_or_null(c->trial_timeout_s));
+    cJSON_AddItemToObject(o, "heartbeat", seconds_or_null(c->heartbeat_s));
+    cJSON_AddItemToObject(o, "grace", seconds_or_null(c->grace_s));
+    cJSON_AddNumberToObject(o, "retry_failed", c->retry_failed);
+    cJSON_AddItemToObject(o, "target_complete",
+                          c->target_complete > 0
+                              ? cJSON_CreateNumber((double)c->target_complete)
+                              : cJSON_CreateNull());
+    char *text = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    return text;
+}
+
+/* ---- from JSON ------------------------------------------------------------- */
+
+/* A field that is a number >= 0 or null (0); -1 if it is something else. */
+static int number_field(const cJSON *o, const char *key, double *out)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    *out = 0;
+    if (!v || cJSON_IsNull(v))
+        return 0;
+    if (!cJSON_IsNumber(v) || !(v->valuedouble >= 0) || !isfinite(v->valuedouble))
+        return -1;
+    *out = v->valuedouble;
+    return 0;
+}
+
+/* A field that is a string (copied) or null (NULL); -1 otherwise. */
+static int string_field(const cJSON *o, const char *key, char **out)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    *out = NULL;
+    if (!v || cJSON_IsNull(v))
+        return 0;
+    if (!cJSON_IsString(v))
+        return -1;
+    return (*out = strdup(v->valuestring)) ? 0 : -1;
+}
+
+static int parse_command(const cJSON *o, study_config *c)
+{
+    const cJSON *cmd = cJSON_GetObjectItemCaseSensitive(o, "command");
+    int n = cJSON_GetArraySize(cmd);
+    if (!cJSON_IsArray(cmd) || n == 0)
+        return -1;
+    if (!(c->command = calloc((size_t)n + 1, sizeof *c->command)))
+        return -1;
+    for (int i = 0; i < n; i++) {
+        const cJSON *arg = cJSON_GetArrayItem(cmd, i);
+        if (!cJSON_IsString(arg) || !(c->command[i] = strdup(arg->valuestring)))
+            return -1;
+    }
+    return 0;
+}
+
+static int parse_directions(const cJSON *o, study_config *c)
+{
+    const cJSON *dirs = cJSON_GetObjectItemCaseSensitive(o, "directions");
+    const cJSON *d;
+    if (!dirs)
+        return 0;
+    if (!cJSON_IsArray(dirs) || cJSON_GetArraySize(dirs) > HPO_MAX_OBJECTIVES)
+        return -1;
+    cJSON_ArrayForEach(d, dirs) {
+        const char *s = cJSON_GetStringValue(d);
+        if (!s || (strcmp(s, "minimize") != 0 && strcmp(s, "maximize") != 0))
+            return -1;
+        c->directions[c->n_directions++] =
+            strcmp(s, "maximize") == 0 ? HPO_MAXIMIZE : HPO_MINIMIZE;
+    }
+    return 0;
+}
+
+static int parse_fields(const cJSON *o, study_config *c, const char **bad)
+{
+    double retry, target;
+    const cJSON *space = cJSON_GetObjectItemCaseSensitive(o, "space");
+    if ((*bad = "command", parse_command(o, c)) ||
+        (*bad = "space", !cJSON_IsObject(space)) ||
+        !(c->space_json = cJSON_PrintUnformatted(space)) ||
+        (*bad = "directions", parse_directions(o, c)) ||
+        (*bad = "sampler", string_field(o, "sampler", &c->sampler)) ||
+        (*bad = "pruner", string_field(o, "pruner", &c->pruner)) ||
+        (*bad = "trial_timeout", number_field(o, "trial_timeout", &c->trial_timeout_s)) ||
+        (*bad = "heartbeat", number_field(o, "heartbeat", &c->heartbeat_s)) ||
+        (*bad = "grace", number_field(o, "grace", &c->grace_s)) ||
+        (*bad = "retry_failed", number_field(o, "retry_failed", &retry)) ||
+        retry > 1e9 || retry != floor(retry) ||
+        (*bad = "target_complete", number_field(o, "target_complete", &target)) ||
+        target > 1e15 || target != floor(target))
+        return -1;
+    c->retry_failed = (int)retry;
+    c->target_complete = (int64_t)target;
+    return 0;
+}
+
+int study_config_parse(const char *json, study_config *c, char *err,
+                       size_t size)
+{
+    memset(c, 0, sizeof *c);
+    cJSON *o = json ? cJSON_Parse(json) : NULL;
+    const char *bad = NULL;
+    int rc = 0;
+    if (!cJSON_IsObject(o)) {
+        snprintf(err, size, "the stored %s attribute is not a JSON object",
+                 STUDY_CONFIG_ATTR);
+        rc = -1;
+    } else if (parse_fields(o, c, &bad) != 0) {
+        snprintf(err, size, "the stored %s attribute has a bad \"%s\"",
+                 STUDY_CONFIG_ATTR, bad);
+        rc = -1;
+    }
+    cJSON_Delete(o);
+    if (rc)
+        study_config_free(c);
+    return rc;
+}
+
+/* ---- comparing ------------------------------------------------------------- */
+
+char *study_config_command_text(char *const *command)
+{
+    size_t size = 1;
+    for (int i = 0; command && command[i]; i++)
+        size += strlen(command[i]) * 4 + 3;
+    char *text = malloc(size), *p = text;
+    if (!text)
+        return NULL;
+    *p = '\0';
+    for (int i = 0; command && command[i]; i++) {
+        const char *a = command[i];
+        int plain = *a && strspn(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNO"
+                                    "PQRSTUVWXYZ0123456789_-+=/.,:@%{}") ==
+                              strlen(a);
+        if (i)
+            *p++ = ' ';
+        if (plain) {
+            p = stpcpy(p, a);
+            continue;
+        }
+        *p++ = '\'';
+        for (; *a; a++) {
+            if (*a == '\'')
+                p = stpcpy(p, "'\\''"); /* a quote inside quotes */
+            else
+                *p++ = *a;
+        }
+        *p++ = '\'';
+        *p = '\0';
+    }
+    return text;
+}
+
+static int compare_commands(char *const *stored, char *const *given,
+                            char *what, size_t size)
+{
+    int i = 0;
+    while (stored[i] && given[i] && strcmp(stored[i], given[i]) == 0)
+        i++;
+    if (!stored[i] && !given[i])
+        return 0;
+    char *s = study_config_command_text(stored);
+    char *g = study_config_command_text(given);
+    snprintf(what, size, "the command differs: stored '%.300s', given '%.300s'",
+             s ? s : "?", g ? g : "?");
+    free(s);
+    free(g);
+    return -1;
+}
+
+/* One parameter's definition as compact JSON, for a message. */
+static void param_text(const cJSON *p, char *buf, size_t size)
+{
+    char *text = cJSON_PrintUnformatted(p);
+    snprintf(buf, size, "%s", text ? text : "?");
+    free(text);
+}
+
+static int compare_spaces(const cJSON *stored, const cJSON *given, char *what,
+                          size_t size)
+{
+    const cJSON *p;
+    char a[256], b[256];
+    cJSON_ArrayForEach(p, stored) {
+        const cJSON *q = cJSON_GetObjectItemCaseSensitive(given, p->string);
+        if (!q) {
+            snprintf(what, size, "the search space differs: parameter '%s' "
+                     "is stored but not given", p->string);
+            return -1;
+        }
+        if (!cJSON_Compare(p, q, 1)) {
+            param_text(p, a, sizeof a);
+            param_text(q, b, sizeof b);
+            snprintf(what, size, "the search space differs: parameter '%s' "
+                     "is stored as %s, given as %s", p->string, a, b);
+            return -1;
+        }
+    }
+    cJSON_ArrayForEach(p, given)
+        if (!cJSON_GetObjectItemCaseSensitive(stored, p->string)) {
+            snprintf(what, size, "the search space differs: parameter '%s' "
+                     "is given but not stored", p->string);
+            return -1;
+        }
+    const cJSON *q = given->child;
+    for (p = stored->child; p && q; p = p->next, q = q->next)
+        if (strcmp(p->string, q->string) != 0) {
+            snprintf(what, size, "the search space differs: the parameters "
+                     "are in another order ('%s' where '%s' is stored)",
+                     q->string, p->string);
+            return -1;
+        }
+    return 0;
+}
+
+int study_config_compare(const study_config *stored,
+                         const study_config *given, char *what, size_t size)
+{
+    if (compare_commands(stored->command, given->command, what, size))
+        return -1;
+    cJSON *s = cJSON_Parse(stored->space_json ? stored->space_json : "{}");
+    cJSON *g = cJSON_Parse(given->space_json ? given->space_json : "{}");
+    int rc = 0;
+    if (!s || !g) {
+        snprintf(what, size, "the search space differs (unreadable)");
+        rc = -1;
+    } else {
+        rc = compare_spaces(s, g, what, size);
+    }
+    cJSON_Delete(s);
+    cJSON_Delete(g);
+    return rc;
+}
