@@ -14,19 +14,13 @@ static int is_enqueued(const hpo_trial *t)
 
 int budget_count(hpo_study *study, budget_counts *c)
 {
-    hpo_trial **trials;
-    int n;
-    c->complete = c->running = c->waiting = 0;
-    int rc = hpo_study_trials(study, &trials, &n);
+    int counts[5];
+    int rc = hpo_study_count_trials(study, counts);
     if (rc != HPO_OK)
         return rc;
-    for (int i = 0; i < n; i++) {
-        hpo_trial_state s = hpo_trial_state_of(trials[i]);
-        c->complete += s == HPO_COMPLETE;
-        c->running += s == HPO_RUNNING;
-        c->waiting += s == HPO_WAITING;
-    }
-    hpo_trials_free(trials, n);
+    c->complete = counts[HPO_COMPLETE];
+    c->running = counts[HPO_RUNNING];
+    c->waiting = counts[HPO_WAITING];
     return HPO_OK;
 }
 

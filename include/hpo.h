@@ -497,6 +497,10 @@ void hpo_trial_free(hpo_trial *trial);
  * owned trials: release with hpo_trials_free(). */
 int hpo_study_trials(hpo_study *study, hpo_trial ***out, int *n);
 void hpo_trials_free(hpo_trial **trials, int n);
+/* How many trials the study has in each state: counts[HPO_RUNNING] ...
+ * counts[HPO_WAITING] (an array of 5).  Reads only what changed since the
+ * last read, so it is cheap to call before every trial. */
+int hpo_study_count_trials(hpo_study *study, int counts[5]);
 /* The best COMPLETE trial of a single-objective study (owned copy).
  * HPO_ENOTFOUND when no trial is complete; HPO_EMISUSE for several
  * objectives (use hpo_study_pareto_front). */

@@ -515,6 +515,23 @@ static int trial_array_get(hpo_study *s, int pareto, hpo_trial ***out, int *n)
     return rc;
 }
 
+static int count_states(hpo_study *s, void *arg)
+{
+    int *counts = arg;
+    memset(counts, 0, 5 * sizeof *counts);
+    for (int k = 0; k < s->history.n; k++) {
+        unsigned state = (unsigned)s->history.v[k].state;
+        if (state < 5)
+            counts[state]++;
+    }
+    return HPO_OK;
+}
+
+int hpo_study_count_trials(hpo_study *s, int counts[5])
+{
+    return with_history(s, count_states, counts);
+}
+
 int hpo_study_trials(hpo_study *s, hpo_trial ***out, int *n)
 {
     return trial_array_get(s, 0, out, n);
