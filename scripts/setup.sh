@@ -9,12 +9,16 @@ packages=(
     gcc make cmake pkg-config
     # libraries linked into libhpo
     libcjson-dev libsqlite3-dev libpq-dev
+    # the learners of src/ml (issue 4)
+    libsvm-dev liblinear-dev libxgboost-dev
     # tests: process tools, and Python Optuna for the interop tests and the
     # side-by-side benchmarks (Debian's interpreter, /usr/bin/python3)
     procps python3 python3-optuna
     # the PostgreSQL storage tests: a throw-away server (tests/pg/), and
     # psycopg2 so Python Optuna reaches it
     postgresql python3-psycopg2
+    # the cross-host test: network namespaces joined by veth pairs (tests/hosts/)
+    iproute2
 )
 
 missing=()
