@@ -208,7 +208,7 @@ int hpo__cv_split(const hpo__dataset *d, const int *rows, int n_rows,
                   const hpo__cv_spec *spec, hpo__folds *out, hpo__msg *m)
 {
     memset(out, 0, sizeof *out);
-    int *sorted, n;
+    int *sorted = NULL, n = 0;
     int rc = subset_rows(d, rows, n_rows, &sorted, &n, m);
     if (rc != HPO_OK)
         return rc;

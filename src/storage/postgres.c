@@ -838,7 +838,7 @@ static int get_trial_body(hpo_storage *st, hpo__pg *p, void *arg)
 {
     read_arg *g = arg;
     hpo_trial_state state;
-    int64_t study_id;
+    int64_t study_id = 0;
     hpo__list_free(g->out);
     int rc = trial_row(st, p, g->id, 0, &state, &study_id, NULL);
     if (rc == HPO_OK)

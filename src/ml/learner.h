@@ -1,0 +1,270 @@
+/*
+ * learner.h — the learner plug-in interface (issue 4), and the evaluation
+ * of one configuration by cross-validation.
+ *
+ * A learner is one const hpo__learner_type (svm.c, linear.c, xgboost.c),
+ * listed in the registry of learner.c.  It wraps a library's C API:
+ *
+ *     fit(training rows, hyperparameters)  -> model
+ *     predict(model, rows, output kind)     -> labels | values |
+ *                                              probabilities | scores
+ *     free(model)
+ *
+ * Learners with a fidelity (XGBoost's boosting rounds) also offer
+ * fit_start + fit_step, so that hpo__evaluate can train every fold one step
+ * at a time and report the mean validation score after each step; a pruner
+ * then stops a poor configuration early.
+ *
+ * Learners may also offer prepare: the work on a split that does not depend
+ * on the hyperparameters (scaling the rows, converting them to the
+ * library's format).  The folds are the same for every trial, so an
+ * hpo__eval_cache does it once per split for a whole study.
+ *
+ * Rules:
+ *   1. The library never prints: each learner silences its library.
+ *   2. Numerical libraries run on one thread (XGBoost nthread=1).
+ *   3. A learner uses the training rows in the order given: the same rows
+ *      in the same order give the same model, bit for bit.
+ *   4. Features are standardized inside fit, from the training rows only,
+ *      unless hpo__fit_input.no_standardize is set (learners that do not
+ *      need it, such as trees, ignore the flag).
+ *   5. Errors are status codes with a message (hpo__fail), never a print.
+ */
+#ifndef HPO_LEARNER_H
+#define HPO_LEARNER_H
+
+#include "ml.h"
+
+#define HPO__LEARNER_VERSION 1
+
+/* ---- hyperparameter values -------------------------------------------- */
+
+/* One value given to a learner: always as text (what the user typed or the
+ * trial's formatted value), and as a number when the text is one. */
+typedef struct hpo__hparam {
+    char *name;
+    char *text;   /* "1.5", "rbf" */
+    double value; /* NaN when text is not a number */
+} hpo__hparam;
+
+typedef struct hpo__hparams {
+    int n, cap;
+    hpo__hparam *v;
+} hpo__hparams;
+
+/* Set (or replace) a value.  _set_text parses numbers ("1e-3" -> 0.001);
+ * _set formats the number in its shortest exact form. */
+int hpo__hparams_set(hpo__hparams *p, const char *name, double value);
+int hpo__hparams_set_text(hpo__hparams *p, const char *name,
+                          const char *text);
+const hpo__hparam *hpo__hparams_find(const hpo__hparams *p,
+                                     const char *name);
+void hpo__hparams_free(hpo__hparams *p);
+
+/* ---- the plug-in ------------------------------------------------------- */
+
+/* Bits of hpo__learner_type.tasks and hpo__learner_param.tasks. */
+#define HPO__TASK_BIT(task) (1u << (task))
+#define HPO__TASKS_ALL                                                     \
+    (HPO__TASK_BIT(HPO__CLASSIFICATION) | HPO__TASK_BIT(HPO__REGRESSION))
+
+/* A hyperparameter a learner takes. */
+typedef struct hpo__learner_param {
+    const char *name;
+    /* Its search space in hpo_space_parse_param's compact form, without
+     * the "name=" ("float:0.03125:32768:log", "cat:rbf,linear"). */
+    const char *space;
+    int tuned;          /* 1: part of the default search space */
+    const char *value;  /* the value used when none is given ("1", "rbf");
+                           text that is not a number ("1/n_features") means
+                           the learner computes it from the data */
+    unsigned tasks;     /* HPO__TASK_BIT()s where it applies */
+    const char *help;   /* one line */
+} hpo__learner_param;
+
+/* What predict is asked for; hpo__metric_output() tells which a metric
+ * needs.  Widths per row: LABEL and VALUE 1, PROBA and SCORE n_classes
+ * (column k = class d->classes[k]). */
+typedef enum hpo__output {
+    HPO__OUTPUT_LABEL, /* the predicted label, as in d->y */
+    HPO__OUTPUT_VALUE, /* the predicted value (regression) */
+    HPO__OUTPUT_PROBA, /* class probabilities (log-loss) */
+    HPO__OUTPUT_SCORE  /* class scores, larger = more likely (AUC ranks) */
+} hpo__output;
+
+typedef struct hpo__fit_input {
+    const hpo__dataset *d;
+    const int *rows;  /* training rows, used in this order */
+    int n_rows;
+    const hpo__hparams *params; /* may be NULL: every default */
+    hpo__output output;         /* what predict will be asked for */
+    int no_standardize;         /* 1: use the features as they are */
+    /* Optional: the rows predict will be asked for after each step (a
+     * fold's test rows).  A learner may prepare them once (XGBoost caches
+     * its matrix and predictions); predict must then be given this same
+     * pointer and count to profit, so the array must outlive the model. */
+    const int *eval_rows;
+    int n_eval;
+    /* Optional: what prepare() made of these same rows (and the same
+     * no_standardize); the caller keeps it alive as long as the model. */
+    const void *prepared;
+} hpo__fit_input;
+
+typedef struct hpo__learner_type {
+    int version;            /* HPO__LEARNER_VERSION */
+    const char *name;       /* "svm" */
+    const char *summary;    /* one line for --help and the docs */
+    unsigned tasks;         /* HPO__TASK_BIT()s it can learn */
+    int n_params;
+    const hpo__learner_param *params;
+    /* The hyperparameter that counts fit_step calls ("num_round"), or NULL
+     * for learners without a fidelity. */
+    const char *fidelity;
+
+    /* Train on in->rows.  *model is owned by the caller (free it with
+     * free_model).  in is read during the call, except in->eval_rows and
+     * in->prepared, which the model may keep pointing to. */
+    int (*fit)(const hpo__fit_input *in, void **model, hpo__msg *m);
+    /* Fidelity learners (may be NULL): fit_start prepares a model with no
+     * step done; each fit_step adds one (a boosting round). */
+    int (*fit_start)(const hpo__fit_input *in, void **model, hpo__msg *m);
+    int (*fit_step)(void *model, hpo__msg *m);
+    /* Predict rows of d (the data set given to fit): out holds
+     * n * hpo__output_width() doubles, row-major. */
+    int (*predict)(void *model, const hpo__dataset *d, const int *rows,
+                   int n, hpo__output output, double *out, hpo__msg *m);
+    void (*free_model)(void *model);
+    /* Optional (may be NULL): the hyperparameter-free part of fit for
+     * in->rows and in->no_standardize, handed to later fits as
+     * in->prepared.  Read-only once made: several threads may fit on it. */
+    int (*prepare)(const hpo__fit_input *in, void **prepared, hpo__msg *m);
+    void (*free_prepared)(void *prepared);
+} hpo__learner_type;
+
+/* The registry (learner.c): NULL-terminated, in --help order. */
+extern const hpo__learner_type *const hpo__learner_types[];
+const hpo__learner_type *hpo__learner_find(const char *name);
+
+extern const hpo__learner_type hpo__learner_svm;
+extern const hpo__learner_type hpo__learner_linear;
+extern const hpo__learner_type hpo__learner_xgboost;
+
+/* ---- checked calls (learner.c) ------------------------------------------- */
+
+/* What callers use instead of the methods: they check the learner's
+ * version, the task, the hyperparameter names (hpo__learner_check_params)
+ * and the row indices, then call the method.  A model is used by one
+ * thread at a time; different models may be fit on different threads. */
+int hpo__learner_fit(const hpo__learner_type *t, const hpo__fit_input *in,
+                     void **model, hpo__msg *m);
+int hpo__learner_fit_start(const hpo__learner_type *t,
+                           const hpo__fit_input *in, void **model,
+                           hpo__msg *m);
+int hpo__learner_prepare(const hpo__learner_type *t,
+                         const hpo__fit_input *in, void **prepared,
+                         hpo__msg *m);
+int hpo__learner_predict(const hpo__learner_type *t, void *model,
+                         const hpo__dataset *d, const int *rows, int n,
+                         hpo__output output, double *out, hpo__msg *m);
+
+/* ---- helpers shared by the learners and their callers (learner.c) ------- */
+
+const hpo__learner_param *hpo__learner_param_find(const hpo__learner_type *t,
+                                                  const char *name);
+/* HPO_EINVAL naming the first given hyperparameter the learner does not
+ * take (a typo: "--gama"), or one that does not apply to the task. */
+int hpo__learner_check_params(const hpo__learner_type *t,
+                              const hpo__hparams *p, hpo__task task,
+                              hpo__msg *m);
+/* A numeric hyperparameter: the value given, else the learner's default.
+ * A default that is not a number gives NaN (the learner computes it).
+ * HPO_EINVAL when the given text is not a number. */
+int hpo__learner_number(const hpo__learner_type *t, const hpo__hparams *p,
+                        const char *name, double *out, hpo__msg *m);
+/* The same for a whole number. */
+int hpo__learner_int(const hpo__learner_type *t, const hpo__hparams *p,
+                     const char *name, int *out, hpo__msg *m);
+/* A categorical hyperparameter: *index into choices (NULL-terminated). */
+int hpo__learner_choice(const hpo__learner_type *t, const hpo__hparams *p,
+                        const char *name, const char *const *choices,
+                        int *index, hpo__msg *m);
+/* Add the learner's default search space for a task (its tuned
+ * parameters) to space. */
+int hpo__learner_default_space(const hpo__learner_type *t, hpo__task task,
+                               hpo_space *space, hpo__msg *m);
+
+/* Which output a metric needs, and how many doubles per row it takes. */
+hpo__output hpo__metric_output(hpo__metric metric);
+int hpo__output_width(hpo__output output, const hpo__dataset *d);
+/* The column of a class label in d->classes, or -1. */
+int hpo__class_index(const hpo__dataset *d, double label);
+
+/* Feature j of a row of d, standardized by s (fit on training rows only,
+ * scale.c), or as it is when s is NULL.  Inline: the kernel and linear
+ * learners write scaled rows straight into their libraries' node arrays,
+ * without a scaled copy of the data in between. */
+static inline double hpo__scaled_feature(const hpo__scaler *s,
+                                         const double *row, int j)
+{
+    return s ? (row[j] - s->mean[j]) / s->std[j] : row[j];
+}
+
+/* libsvm and liblinear draw from the C library's rand() (libsvm's
+ * probability model and liblinear's dual coordinate descent shuffle their
+ * data); reseeding it before each fit makes a configuration's score
+ * reproducible.  This resets the process's rand() stream (hpo itself never
+ * uses rand()); with several threads fitting at once the draws interleave,
+ * so such scores are reproducible only on one thread. */
+void hpo__learner_seed_rand(void);
+
+/* ---- evaluation of one configuration (evaluate.c) ---------------------- */
+
+/* Called after each step of a fidelity learner with the mean validation
+ * score over the folds at that step (step = 1, 2, ...).  Return nonzero to
+ * stop: hpo__evaluate then returns HPO_PRUNED. */
+typedef int (*hpo__report_fn)(int step, double value, void *data);
+
+/* Per-split preparations (hpo__learner_type.prepare) kept for many
+ * evaluations of one learner on one data set, one set of folds and one
+ * no_standardize setting: a study's trials.  Splits are prepared when
+ * first needed; thread-safe.  d and folds are borrowed: they must outlive
+ * the cache.  NULL when out of memory. */
+typedef struct hpo__eval_cache hpo__eval_cache;
+hpo__eval_cache *hpo__eval_cache_new(const hpo__learner_type *t,
+                                     const hpo__dataset *d,
+                                     const hpo__folds *folds,
+                                     int no_standardize);
+void hpo__eval_cache_free(hpo__eval_cache *c);
+
+typedef struct hpo__eval_options {
+    hpo__report_fn report; /* NULL: no per-step reports */
+    void *report_data;
+    int no_standardize;    /* 1: features as they are (already scaled) */
+    hpo__eval_cache *cache; /* NULL: prepare every fit afresh */
+} hpo__eval_options;
+
+typedef struct hpo__eval_result {
+    double mean;          /* mean of the fold scores */
+    int n_folds;
+    double *fold_scores;  /* n_folds, owned: hpo__eval_result_free */
+    int steps;            /* steps trained (fidelity learners), else 0 */
+} hpo__eval_result;
+
+/*
+ * Cross-validate one configuration: for each split, fit on its training
+ * rows and score its test rows with the metric; out gets the mean and the
+ * score of each fold.  A fidelity learner with options->report trains all
+ * folds together, step by step, and reports the mean after each step.
+ * Returns HPO_OK, HPO_PRUNED when the report callback stopped it (out then
+ * holds the scores at the last step), or an error with a message in *m
+ * (an unknown hyperparameter, a task the learner cannot learn, a library
+ * failure).  options may be NULL.  out is valid (and must be freed) after
+ * HPO_OK and HPO_PRUNED.
+ */
+int hpo__evaluate(const hpo__learner_type *t, const hpo__hparams *params,
+                  const hpo__dataset *d, const hpo__folds *folds,
+                  hpo__metric metric, const hpo__eval_options *options,
+                  hpo__eval_result *out, hpo__msg *m);
+void hpo__eval_result_free(hpo__eval_result *r);
+
+#endif
