@@ -5,6 +5,8 @@
  *   methods.c      the table of methods (hpo sampler ↔ Optuna sampler)
  *   quality.c      `hpo-bench quality`: regret per problem × method × budget
  *   throughput.c   `hpo-bench throughput`: ask+tell trials per second
+ *   storage.c      `hpo-bench storage`: trials/s and ask latency on SQLite
+ *                  and PostgreSQL, several processes (storage_hpo.c, pg.c)
  *   optuna.c       runs optuna_ref.py and reads its JSON
  *   output.c       tables, JSON and CSV
  *   util.c         clock, quantiles, list parsing
@@ -146,9 +148,71 @@ void bench_pin_threads(void);
 int bench_option(int argc, char **argv, int *i, const char *name,
                  const char **value);
 
+/* ------------------------------------------------------------------------- */
+/* Storage benchmark (storage.c drives, storage_hpo.c runs hpo's side)        */
+/* ------------------------------------------------------------------------- */
+
+/* The most worker processes of one row. */
+#define BENCH_STORAGE_MAX_WORKERS 64
+
+/* One storage × process-count row of one side (hpo or Optuna). */
+typedef struct bench_storage_run {
+    int ok;          /* 0: the row could not run (why: note) */
+    long completed;  /* trials told COMPLETE by all workers */
+    long failed;     /* ask/suggest/tell cycles that failed */
+    long locked;     /* of them, "database is locked" (Optuna on SQLite) */
+    long open_failed; /* failed attempts to open the study (retried) */
+    double wall_s;   /* first worker's start to last worker's end */
+    double trials_per_s;
+    int check_ok;    /* the study holds exactly `completed` trials, all
+                        COMPLETE, numbered 0..completed-1 */
+    char note[320];  /* the first error, or what the check found */
+} bench_storage_run;
+
+/* Ask latency: medians of `asks` cycles at each of two study sizes. */
+typedef struct bench_latency {
+    int ok;
+    int target[2];      /* the sizes asked for */
+    int stored[2];      /* COMPLETE trials stored when the timing began */
+    double cycle_ms[2]; /* median ask + suggest + tell */
+    double ask_ms[2];   /* median ask alone */
+    double fill_s;      /* time spent filling the study */
+    char note[320];
+} bench_latency;
+
+/* P forked workers open `url`'s study "storage-bench" (create or load) and
+ * run ask/suggest_float/tell with the random sampler on x² until `trials`
+ * are done in all (0: no limit) or `seconds` pass (0: no limit); then the
+ * study is checked.  Returns 0, or -1 when the row could not run. */
+int bench_storage_hpo_run(const char *url, int procs, long trials,
+                          double seconds, bench_storage_run *out);
+/* Fill `url`'s study "latency" to sizes[0] then sizes[1] COMPLETE trials by
+ * ask/tell and time `asks` cycles at each size. */
+int bench_storage_hpo_latency(const char *url, const int sizes[2], int asks,
+                              bench_latency *out);
+/* 1 if this build has the storage of `scheme` ("postgresql"). */
+int bench_storage_compiled_in(const char *scheme);
+
+/* A PostgreSQL server for benchmarks (pg.c): $HPO_BENCH_PG_URL if set
+ * (an account that may create databases), else a throw-away cluster from
+ * tests/pg/pg_server.sh, stopped by bench_pg_stop. */
+typedef struct bench_pg {
+    char url[512];  /* the admin URL: postgresql://USER@HOST:PORT/DB */
+    char dir[512];  /* the throw-away cluster's directory, "" if not ours */
+} bench_pg;
+
+int bench_pg_start(bench_pg *pg); /* 0, or -1 with a message on stderr */
+void bench_pg_stop(bench_pg *pg);
+/* Create database `name` and write its URL for hpo (postgresql://...) and
+ * for SQLAlchemy (postgresql+psycopg2://...) into the buffers. */
+int bench_pg_create_db(const bench_pg *pg, const char *name, char *hpo_url,
+                       char *optuna_url, size_t size);
+void bench_pg_drop_db(const bench_pg *pg, const char *name);
+
 /* Subcommands. */
 int bench_quality(int argc, char **argv);
 int bench_throughput(int argc, char **argv);
 int bench_check(int argc, char **argv);
+int bench_storage(int argc, char **argv);
 
 #endif

@@ -20,6 +20,8 @@ static const subcommand subcommands[] = {
      "regret (hypervolume) per problem x method x budget, over seeds"},
     {"throughput", bench_throughput,
      "ask+tell trials per second, random sampler, in memory"},
+    {"storage", bench_storage,
+     "trials/s of P processes and ask latency on SQLite / PostgreSQL"},
     {"check", bench_check,
      "compare problems.c with optuna_ref.py's problems at random points"},
     {NULL, NULL, NULL},

@@ -8,6 +8,8 @@ run by hand, but can be:
     optuna_ref.py quality --plan PLAN.json --out OUT.json
     optuna_ref.py throughput --trials 5000 --out OUT.json
     optuna_ref.py eval --points POINTS.json --out OUT.json
+    optuna_ref.py storage --url URL --procs P [--trials N] [--seconds S] --out OUT.json
+    optuna_ref.py latency --url URL --sizes 100,10000 --asks 200 --fill-seconds 120 --out OUT.json
 
 PLAN.json: {"jobs": [{"problem": "branin", "method": "random",
                       "sampler": "optuna.samplers.RandomSampler(seed=seed)",
@@ -23,9 +25,15 @@ overhead = time of ask + suggests + tell minus the objective's own time.
 """
 
 import argparse
+import collections
 import json
 import math
+import multiprocessing
+import queue
+import random
+import statistics
 import sys
+import threading
 import time
 import warnings
 
@@ -290,6 +298,168 @@ def throughput(args):
 
 
 # ---------------------------------------------------------------------------
+# storage: P processes on one study in a database, and ask latency there
+# ---------------------------------------------------------------------------
+
+STORAGE_STUDY = "storage-bench"
+OPEN_ATTEMPTS = 20           # a worker retries create_study this often
+FAILURES_IN_A_ROW = 100      # then the storage is taken as gone
+LOCKED = "database is locked"
+
+
+def failure_kind(error):
+    """A short name for a failure, so that equal ones are counted together."""
+    text = str(error).strip()
+    if LOCKED in text:
+        return LOCKED
+    first = text.splitlines()[0] if text else ""
+    return "%s: %s" % (type(error).__name__, first[:160])
+
+
+def storage_worker(url, index, n_trials, seconds, barrier, results):
+    """One process of the storage row: open (create or load) the study, wait
+    for the others, then ask/suggest/tell until the time or count is up."""
+    optuna.logging.set_verbosity(optuna.logging.ERROR)
+    warnings.simplefilter("ignore")
+    failures = collections.Counter()
+    study = None
+    for _ in range(OPEN_ATTEMPTS):
+        try:
+            study = optuna.create_study(
+                storage=url, study_name=STORAGE_STUDY, load_if_exists=True,
+                sampler=optuna.samplers.RandomSampler(seed=index + 1))
+            break
+        except Exception as e:  # the concurrent creation of the schema
+            failures["open: " + failure_kind(e)] += 1
+            time.sleep(0.1)
+    try:
+        barrier.wait(timeout=600)
+    except threading.BrokenBarrierError:
+        pass
+    start = time.monotonic()
+    deadline = start + seconds if seconds > 0 else math.inf
+    done = in_a_row = 0
+    while study is not None and (n_trials == 0 or done < n_trials) \
+            and time.monotonic() < deadline:
+        try:
+            trial = study.ask()
+            x = trial.suggest_float("x", -10, 10)
+            study.tell(trial, x * x)
+            done += 1
+            in_a_row = 0
+        except Exception as e:  # counted and reported, as the issue asks
+            failures[failure_kind(e)] += 1
+            in_a_row += 1
+            if in_a_row == FAILURES_IN_A_ROW:
+                break
+    results.put({"opened": study is not None, "completed": done,
+                 "failures": dict(failures), "t_start": start, "t_end": time.monotonic()})
+
+
+def gather(processes, results):
+    reports = []
+    while len(reports) < len(processes):
+        try:
+            reports.append(results.get(timeout=1))
+        except queue.Empty:
+            if not any(p.is_alive() for p in processes):
+                try:
+                    reports.append(results.get(timeout=1))
+                except queue.Empty:
+                    break
+    for p in processes:
+        p.join()
+    return reports
+
+
+def check_storage_study(url, completed):
+    """The study should hold exactly the completed trials, numbered 0..N-1."""
+    study = optuna.load_study(storage=url, study_name=STORAGE_STUDY)
+    trials = study.get_trials(deepcopy=False)
+    numbers = sorted(t.number for t in trials)
+    states = collections.Counter(t.state.name for t in trials)
+    if numbers != list(range(len(trials))):
+        return False, "check: trial numbers are not 0..%d" % (len(trials) - 1)
+    if len(trials) != completed or states["COMPLETE"] != completed:
+        held = ", ".join("%d %s" % (n, s) for s, n in sorted(states.items()))
+        return False, "check: the study holds %d trials (%s), the workers completed %d" % (
+            len(trials), held, completed)
+    return True, ""
+
+
+def storage(args):
+    """Trials/s of args.procs processes on one study at args.url."""
+    context = multiprocessing.get_context("spawn")  # no inherited connections
+    barrier = context.Barrier(args.procs)
+    results = context.Queue()
+    processes = []
+    for k in range(args.procs):
+        share = args.trials // args.procs + (k < args.trials % args.procs) if args.trials else 0
+        p = context.Process(target=storage_worker,
+                            args=(args.url, k, share, args.seconds, barrier, results))
+        p.start()
+        processes.append(p)
+    reports = gather(processes, results)
+    opened = [r for r in reports if r["opened"]]
+    failures = collections.Counter()
+    for r in reports:
+        failures.update(r["failures"])
+    completed = sum(r["completed"] for r in reports)
+    wall = max(r["t_end"] for r in opened) - min(r["t_start"] for r in opened) if opened else 0
+    notes = ["%s (%d times)" % (kind, n) for kind, n in failures.most_common()]
+    if len(reports) < args.procs:
+        notes.append("%d of %d workers did not report" % (args.procs - len(reports), args.procs))
+    check_ok = False
+    if completed:
+        check_ok, complaint = check_storage_study(args.url, completed)
+        if complaint:
+            notes.append(complaint)
+    trial_failures = sum(n for kind, n in failures.items() if not kind.startswith("open: "))
+    return {"completed": completed, "wall_s": wall, "failed": trial_failures,
+            "locked": failures[LOCKED], "open_failed": sum(failures.values()) - trial_failures,
+            "check_ok": check_ok, "note": "; ".join(notes)}
+
+
+def latency(args):
+    """Median ask (+ suggest + tell) latency in a study filled to each size.
+
+    The study is filled with study.add_trial (one transaction per trial,
+    Optuna's fastest way), for at most args.fill_seconds in all; a size not
+    reached in time is timed at the size reached (its "stored")."""
+    sizes = [int(v) for v in args.sizes.split(",")]
+    study = optuna.create_study(storage=args.url, study_name="latency",
+                                sampler=optuna.samplers.RandomSampler(seed=0))
+    distributions = {"x": optuna.distributions.FloatDistribution(-10, 10)}
+    rng = random.Random(0)
+    stored, fill_s, rows = 0, 0.0, []
+    for size in sizes:
+        start = time.perf_counter()
+        while stored < size and fill_s + time.perf_counter() - start < args.fill_seconds:
+            x = rng.uniform(-10, 10)
+            study.add_trial(optuna.trial.create_trial(
+                params={"x": x}, distributions=distributions, value=x * x))
+            stored += 1
+        fill_s += time.perf_counter() - start
+        row = {"target": size, "stored": stored}
+        cycle_ms, ask_ms = [], []
+        for _ in range(args.asks):
+            t0 = time.perf_counter()
+            trial = study.ask()
+            t1 = time.perf_counter()
+            x = trial.suggest_float("x", -10, 10)
+            study.tell(trial, x * x)
+            cycle_ms.append(1e3 * (time.perf_counter() - t0))
+            ask_ms.append(1e3 * (t1 - t0))
+            stored += 1
+        row["cycle_ms"] = statistics.median(cycle_ms)
+        row["ask_ms"] = statistics.median(ask_ms)
+        rows.append(row)
+        print("optuna: latency at %d stored: %.3f ms (filled in %.1f s)" % (
+            row["stored"], row["cycle_ms"], fill_s), file=sys.stderr)
+    return {"sizes": rows, "fill_s": fill_s}
+
+
+# ---------------------------------------------------------------------------
 # eval: the problems at given points, to check them against problems.c
 # ---------------------------------------------------------------------------
 
@@ -308,13 +478,24 @@ def main():
     t.add_argument("--trials", type=int, default=5000)
     e = sub.add_parser("eval")
     e.add_argument("--points", required=True)
-    for p in (q, t, e):
+    st = sub.add_parser("storage")
+    st.add_argument("--url", required=True)
+    st.add_argument("--procs", type=int, default=1)
+    st.add_argument("--trials", type=int, default=0)      # in all; 0 = no limit
+    st.add_argument("--seconds", type=float, default=10)  # 0 = no limit
+    lt = sub.add_parser("latency")
+    lt.add_argument("--url", required=True)
+    lt.add_argument("--sizes", default="100,10000")
+    lt.add_argument("--asks", type=int, default=200)
+    lt.add_argument("--fill-seconds", type=float, default=120)
+    for p in (q, t, e, st, lt):
         p.add_argument("--out", required=True)
     args = parser.parse_args()
 
     optuna.logging.set_verbosity(optuna.logging.ERROR)
     warnings.simplefilter("ignore")  # ExperimentalWarning of QMCSampler
-    run = {"quality": quality, "throughput": throughput, "eval": evaluate}[args.command]
+    run = {"quality": quality, "throughput": throughput, "eval": evaluate,
+           "storage": storage, "latency": latency}[args.command]
     result = run(args)
     result = {"optuna_version": optuna.__version__, "python": sys.version.split()[0], **result}
     with open(args.out, "w") as f:

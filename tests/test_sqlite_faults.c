@@ -1,6 +1,7 @@
 /* test_sqlite_faults.c — a database that goes away or stays locked in the
  * middle of a study: a clear error, and no COMPLETE trial lost. */
 #include <sqlite3.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -90,6 +91,46 @@ static void test_garbage_file(void)
     hpo_storage_close(st);
 }
 
+/* Eight processes open one new file at the same moment: switching the
+ * journal to WAL may answer BUSY without waiting, and must be retried. */
+static void test_concurrent_open_of_a_new_file(void)
+{
+    char url[300];
+    snprintf(url, sizeof url, "sqlite:///%s/race.db", dir);
+    int go[2];
+    CHECK(pipe(go) == 0);
+    pid_t pids[8];
+    for (int i = 0; i < 8; i++) {
+        if ((pids[i] = fork()) == 0) {
+            char c;
+            close(go[1]);
+            if (read(go[0], &c, 1) < 0) /* wait for the start signal */
+                _exit(3);
+            hpo_storage *st;
+            int rc = hpo_storage_open(&st, url);
+            hpo_study *s = hpo_study_new();
+            hpo_study_set_storage(s, st);
+            if (rc == HPO_OK)
+                rc = hpo_study_open(s, "race", HPO_OPEN_CREATE | HPO_OPEN_LOAD);
+            if (rc != HPO_OK)
+                fprintf(stderr, "open: %s %s\n", hpo_storage_errmsg(st),
+                        hpo_study_errmsg(s));
+            hpo_study_free(s);
+            hpo_storage_close(st);
+            _exit(rc == HPO_OK ? 0 : 1);
+        }
+    }
+    close(go[0]);
+    close(go[1]); /* every child's read returns now */
+    int ok = 0;
+    for (int i = 0; i < 8; i++) {
+        int status;
+        waitpid(pids[i], &status, 0);
+        ok += WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    }
+    CHECK(ok == 8);
+}
+
 int main(void)
 {
     if (!mkdtemp(dir))
@@ -97,6 +138,7 @@ int main(void)
     RUN(test_deleted_file);
     RUN(test_locked_then_released);
     RUN(test_garbage_file);
+    RUN(test_concurrent_open_of_a_new_file);
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd) != 0)

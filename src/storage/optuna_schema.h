@@ -51,6 +51,8 @@ extern const char hpo__optuna_study_index_ddl[];
  * trials index lookups instead of table scans.  Optuna ignores indexes it
  * did not make, and the name cannot collide with its migrations. */
 extern const char hpo__optuna_hpo_index_ddl[];
+/* hpo's index for the next trial number (max + 1, not a count). */
+extern const char hpo__optuna_number_index_ddl[];
 
 /* Enum columns hold names.  _parse returns 0 and sets *out, or -1 for a
  * name hpo does not know. */

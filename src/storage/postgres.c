@@ -360,6 +360,18 @@ static int count_trials_of(hpo_storage *st, hpo__pg *p, int64_t study_id,
     return HPO_OK;
 }
 
+/* The next trial number of the study: 0 for the first. */
+static int next_number_of(hpo_storage *st, hpo__pg *p, int64_t study_id,
+                          int *n)
+{
+    PGresult *r = by_id(st, p, HPO__PGQ_TRIAL_NEXT, study_id);
+    if (!r)
+        return HPO_ESTORAGE;
+    *n = PQntuples(r) ? (int)hpo__pg_int(r, 0, 0) : 0;
+    PQclear(r);
+    return HPO_OK;
+}
+
 typedef struct find_arg {
     const char *name;
     hpo__study_info *info;
@@ -627,7 +639,7 @@ static int create_trial_body(hpo_storage *st, hpo__pg *p, void *arg)
      * what the previous holder committed. */
     int rc = study_row(st, p, HPO__PGQ_STUDY_LOCK, c->study_id);
     if (rc == HPO_OK)
-        rc = count_trials_of(st, p, c->study_id, &c->number);
+        rc = next_number_of(st, p, c->study_id, &c->number);
     if (rc == HPO_OK)
         rc = insert_trial_row(st, p, c);
     if (rc == HPO_OK)

@@ -200,6 +200,8 @@ static int schema_body(hpo_storage *st, hpo__pg *p, void *arg)
         rc = create_absent(st, p, hpo__optuna_study_index_ddl);
     if (rc == HPO_OK)
         rc = create_absent(st, p, hpo__optuna_hpo_index_ddl);
+    if (rc == HPO_OK)
+        rc = create_absent(st, p, hpo__optuna_number_index_ddl);
     return rc;
 }
 

@@ -297,6 +297,21 @@ static int count_tx(hpo_storage *st, hpo__sqlite *s, int64_t study_id, int *n)
     return rc == SQLITE_ROW ? HPO_OK : hpo__sqlite_error(st, s);
 }
 
+/* The next trial number of the study: 0 for the first. */
+static int next_number_tx(hpo_storage *st, hpo__sqlite *s, int64_t study_id,
+                          int *n)
+{
+    sqlite3_stmt *q = hpo__sqlite_stmt(st, s, HPO__Q_TRIAL_NEXT);
+    if (!q)
+        return HPO_ESTORAGE;
+    sqlite3_bind_int64(q, 1, study_id);
+    int rc = sqlite3_step(q);
+    *n = rc == SQLITE_ROW ? sqlite3_column_int(q, 0) : 0;
+    sqlite3_reset(q);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? HPO_OK
+                                                 : hpo__sqlite_error(st, s);
+}
+
 static int find_study_tx(hpo_storage *st, hpo__sqlite *s, const char *name,
                          hpo__study_info *info)
 {
@@ -512,7 +527,7 @@ static int create_trial_tx(hpo_storage *st, hpo__sqlite *s, int64_t study_id,
 {
     int rc = study_exists(st, s, study_id);
     if (rc == HPO_OK)
-        rc = count_tx(st, s, study_id, number);
+        rc = next_number_tx(st, s, study_id, number);
     if (rc == HPO_OK)
         rc = insert_trial_row(st, s, study_id, t, *number, id);
     for (int i = 0; rc == HPO_OK && i < t->n_params; i++)

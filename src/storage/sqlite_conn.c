@@ -320,10 +320,18 @@ static int check_directory(hpo_storage *st, const char *path)
 /* Schema and version marker                                                  */
 /* ------------------------------------------------------------------------- */
 
+/* Run SQL outside a transaction.  Some statements (switching the journal
+ * to WAL while another process opens the same new file) return BUSY at
+ * once without calling the busy handler: retry those until the timeout. */
 static int exec_sql(hpo_storage *st, hpo__sqlite *s, const char *sql)
 {
-    if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-        return hpo__sqlite_error(st, s);
+    double deadline = hpo__monotonic() + s->timeout_s;
+    int rc;
+    while ((rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL)) != SQLITE_OK) {
+        if ((rc & 0xff) != SQLITE_BUSY || hpo__monotonic() >= deadline)
+            return hpo__sqlite_error(st, s);
+        sleep_ms(5);
+    }
     return HPO_OK;
 }
 
@@ -466,6 +474,8 @@ static int init_schema(hpo_storage *st, hpo__sqlite *s,
         rc = exec_sql(st, s, hpo__optuna_study_index_ddl);
     if (rc == HPO_OK)
         rc = exec_sql(st, s, hpo__optuna_hpo_index_ddl);
+    if (rc == HPO_OK)
+        rc = exec_sql(st, s, hpo__optuna_number_index_ddl);
     return rc;
 }
 

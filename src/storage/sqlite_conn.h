@@ -74,6 +74,10 @@
       " FROM study_system_attributes WHERE study_id = ?1"                    \
       " ORDER BY study_system_attribute_id")                                 \
     X(TRIAL_COUNT, "SELECT count(*) FROM trials WHERE study_id = ?1")        \
+    /* max + 1 through hpo_trials_study_number: the same as the count    \
+     * while numbers are gapless, without reading every trial */         \
+    X(TRIAL_NEXT, "SELECT number + 1 FROM trials WHERE study_id = ?1"      \
+      " ORDER BY number DESC LIMIT 1")                                     \
     X(TRIAL_INSERT, "INSERT INTO trials (number, study_id, state,"           \
       " datetime_start, datetime_complete) VALUES (?1, ?2, ?3, ?4, ?5)")     \
     X(TRIAL_STATE, "SELECT state, study_id FROM trials WHERE trial_id = ?1") \
