@@ -214,5 +214,6 @@ int bench_quality(int argc, char **argv);
 int bench_throughput(int argc, char **argv);
 int bench_check(int argc, char **argv);
 int bench_storage(int argc, char **argv);
+int bench_svm(int argc, char **argv); /* svm_breast_cancer.c */
 
 #endif

@@ -22,6 +22,8 @@ static const subcommand subcommands[] = {
      "ask+tell trials per second, random sampler, in memory"},
     {"storage", bench_storage,
      "trials/s of P processes and ask latency on SQLite / PostgreSQL"},
+    {"svm", bench_svm,
+     "svm_breast_cancer: hpo vs the guide grid (and Optuna + sklearn SVC)"},
     {"check", bench_check,
      "compare problems.c with optuna_ref.py's problems at random points"},
     {NULL, NULL, NULL},

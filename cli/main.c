@@ -28,6 +28,9 @@ static const subcommand subcommands[] = {
     {"trials", cli_trials, "list the trials of a study (table, csv, json)"},
     {"studies", cli_studies, "list the studies of a storage (table, csv, json)"},
     {"delete-study", cli_delete_study, "delete a study and all its trials"},
+    {"learn", cli_learn, "cross-validate one configuration of a learner"},
+    {"tune-model", cli_tune_model, "tune a learner (svm, linear, xgboost) in-process"},
+    {"nested-cv", cli_nested_cv, "estimate a tuned learner's error by nested CV"},
     {NULL, NULL, NULL},
 };
 

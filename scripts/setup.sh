@@ -9,11 +9,15 @@ packages=(
     gcc make cmake pkg-config
     # libraries linked into libhpo
     libcjson-dev libsqlite3-dev libpq-dev
+    # the GP sampler: LAPACKE over OpenBLAS, NLopt's L-BFGS
+    liblapacke-dev libopenblas-dev libnlopt-dev
     # the learners of src/ml (issue 4)
     libsvm-dev liblinear-dev libxgboost-dev
     # tests: process tools, and Python Optuna for the interop tests and the
     # side-by-side benchmarks (Debian's interpreter, /usr/bin/python3)
     procps python3 python3-optuna
+    # the svm_breast_cancer benchmark's reference: scikit-learn's SVC
+    python3-sklearn
     # the PostgreSQL storage tests: a throw-away server (tests/pg/), and
     # psycopg2 so Python Optuna reaches it
     postgresql python3-psycopg2

@@ -267,4 +267,106 @@ int hpo__evaluate(const hpo__learner_type *t, const hpo__hparams *params,
                   hpo__eval_result *out, hpo__msg *m);
 void hpo__eval_result_free(hpo__eval_result *r);
 
+/* ---- tuning a learner with a study; nested cross-validation (nested.c) -- */
+
+/* What an ML study's objective needs.  Everything is borrowed and must
+ * outlive the optimization: the folds are fixed for the whole study, and
+ * one cache (hpo__eval_cache_new for t, d, folds) serves all its trials. */
+typedef struct hpo__ml_objective {
+    const hpo__learner_type *t;
+    const hpo__dataset *d;
+    const hpo__folds *folds;
+    hpo__metric metric;
+    const hpo__hparams *fixed; /* the same for every trial; may be NULL */
+    hpo__eval_cache *cache;    /* may be NULL */
+} hpo__ml_objective;
+
+/* An hpo_objective_fn (data = hpo__ml_objective): suggest every parameter
+ * of the study's declared space, add the fixed ones, cross-validate.  A
+ * fidelity learner reports the mean score after each step to the trial
+ * and stops (HPO_PRUNED) when the study's pruner says so.  A failure's
+ * message is kept in the trial's user attribute "fail_reason". */
+int hpo__ml_objective_run(hpo_trial *trial, void *data, double *values);
+
+/* A trial's parameters (as text) followed by the fixed ones (given
+ * hyperparameters win over fixed ones of the same name) into *p, which
+ * must be zeroed or hold earlier values (they are replaced). */
+int hpo__hparams_from_trial(hpo__hparams *p, const hpo_trial *trial,
+                            const hpo__hparams *fixed);
+
+/* Where nested.c is in an outer fold, for an observer: the inner study
+ * (which must see only outer->train rows) or the refit on outer->train
+ * and the scoring of outer->test. */
+typedef enum hpo__nested_phase {
+    HPO__NESTED_INNER,
+    HPO__NESTED_REFIT
+} hpo__nested_phase;
+
+typedef struct hpo__nested_fold {
+    int n_train, n_test;
+    double inner_best;   /* the inner study's best mean CV score */
+    int best_trial;      /* its number in the inner study */
+    int n_complete;      /* complete inner trials */
+    hpo__hparams chosen; /* its hyperparameters, fixed ones included */
+    double outer_score;  /* the refit model's score on the outer test fold */
+    double seconds;      /* the fold's wall time */
+} hpo__nested_fold;
+
+typedef struct hpo__nested_options {
+    hpo__metric metric;
+    int outer_k, inner_k;  /* >= 2; stratified when the data has classes */
+    uint64_t folds_seed;   /* seeds the outer and the inner splits */
+    int n_trials;          /* per inner study, >= 1 */
+    int n_jobs;            /* inner study threads (0 or 1: this thread) */
+    const hpo_space *space;     /* NULL: the learner's default space */
+    const hpo__hparams *fixed;  /* NULL: none */
+    const char *sampler, *pruner; /* specs; NULL: the library's default */
+    int have_seed;
+    uint64_t seed;         /* study seed; fold i's study gets seed + i */
+    hpo_storage *storage;  /* NULL: each inner study in memory */
+    const char *study_name; /* with storage: studies NAME-fold-1, ... */
+    /* Observers (may be NULL), called on the calling thread: at the start
+     * of each phase of outer fold `fold` (0-based), after a fold is done,
+     * and after each inner trial (return nonzero to stop that study). */
+    void (*on_phase)(int fold, hpo__nested_phase phase,
+                     const hpo__split *outer, void *data);
+    void (*on_fold)(int fold, const hpo__nested_fold *result, void *data);
+    hpo_callback_fn on_trial;
+    void *data;
+} hpo__nested_options;
+
+typedef struct hpo__nested_result {
+    int n_folds;
+    hpo__nested_fold *folds;
+    int maximize;          /* the metric is maximized */
+    double mean_outer;     /* the nearly unbiased estimate */
+    double sd_outer;       /* sample standard deviation of the outer scores */
+    double mean_inner;     /* the mean inner best: optimistic */
+    /* How much better the inner best looks than the outer estimate:
+     * mean_outer - mean_inner for a minimized metric, mean_inner -
+     * mean_outer for a maximized one (positive = the optimism the
+     * field warns about). */
+    double gap;
+} hpo__nested_result;
+
+/*
+ * Nested cross-validation (Varma & Simon 2006; Cawley & Talbot 2010):
+ *
+ *   outer split of all rows (outer_k folds)
+ *   for each outer fold i:
+ *       inner splits of its training rows only (inner_k folds)
+ *       a whole study, n_trials trials, each scored by inner CV
+ *       refit the best configuration on all outer training rows
+ *       score it on the outer test rows
+ *
+ * No row of an outer test fold is ever used, for fitting, scaling or
+ * scoring, by that fold's study (tests/test_nested.c tracks row ids).
+ * out is valid (free it) after HPO_OK only.  An inner study where no trial
+ * completes fails the run with the reason.
+ */
+int hpo__nested_cv(const hpo__learner_type *t, const hpo__dataset *d,
+                   const hpo__nested_options *o, hpo__nested_result *out,
+                   hpo__msg *m);
+void hpo__nested_result_free(hpo__nested_result *r);
+
 #endif

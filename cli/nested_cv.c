@@ -1,0 +1,248 @@
+/*
+ * nested_cv.c — `hpo nested-cv MODEL --data FILE [options]`: the honest
+ * estimate of a tuned model's score (src/ml/nested.c).  Per outer fold it
+ * prints the inner study's best CV score, the hyperparameters it chose and
+ * the refit model's score on the outer test fold; then the mean outer
+ * score (the estimate to report) next to the mean inner best (what tuning
+ * alone would claim) and their gap.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "args.h"
+#include "cli.h"
+
+#if HPO_HAVE_ML
+
+#include "ml_args.h"
+
+#define CMD "nested-cv"
+#define DEFAULT_OUTER 5
+#define DEFAULT_INNER 5
+#define DEFAULT_TRIALS 30
+
+enum { OPT_OUTER = 1, OPT_INNER, OPT_HELP };
+
+static const cli_option ncv_options[] = {
+    ML_DATA_OPTIONS,
+    ML_STUDY_OPTIONS,
+    {"outer", 0, 1, OPT_OUTER},
+    {"inner", 0, 1, OPT_INNER},
+    {"help", 'h', 0, OPT_HELP},
+    {0},
+};
+
+static void ncv_help(FILE *out, const char *model)
+{
+    fprintf(out,
+"usage: hpo nested-cv MODEL --data FILE [options]\n"
+"\n"
+"Nested cross-validation: split the rows into --outer folds; for each, tune\n"
+"MODEL with a whole study whose trials are scored by --inner-fold CV on the\n"
+"outer training rows only, refit the best configuration on those rows and\n"
+"score it on the outer test fold.  The mean outer score estimates how the\n"
+"tuned model does on new data; the mean inner best is what the tuning\n"
+"itself claims, and their gap is the optimism of a tuned CV score.\n"
+"\n"
+"      --outer K           outer folds (default %d)\n"
+"      --inner K           inner folds (default %d)\n"
+"  -n, --trials N          trials per inner study (default %d)\n"
+"  -j, --jobs N            threads per inner study\n"
+"      --sampler NAME[:k=v,...], --pruner NAME[:k=v,...], --seed N\n"
+"                          as hpo tune; fold i's study gets seed N + i - 1\n"
+"      --storage URL       keep the inner studies (default: in memory) ...\n"
+"      --study NAME        ... as NAME-fold-1, NAME-fold-2, ...\n"
+"  -q, --quiet             only the table\n"
+"The data and the score (--cv and --holdout do not apply):\n"
+ML_DATA_HELP
+"The search space:\n"
+ML_SPACE_HELP
+"\n"
+"Models:\n", DEFAULT_OUTER, DEFAULT_INNER, DEFAULT_TRIALS);
+    ml_print_learners(out);
+    if (!model || ml_print_learner_params(out, model) != 0)
+        fprintf(out, "'hpo nested-cv MODEL --help' lists a model's "
+                "hyperparameters.\n");
+    fprintf(out,
+"\n"
+"Example:\n"
+"  hpo nested-cv svm --data ../shared/data/breast_cancer.csv -n 30 --seed 0\n"
+"\n"
+"Exit status: 0 done, 1 an inner study where no trial completed or a\n"
+"runtime error, 2 bad usage.\n");
+}
+
+typedef struct ncv_opts {
+    ml_data_opts data;
+    ml_study_opts study;
+    int64_t outer, inner;
+} ncv_opts;
+
+static int take_option(ncv_opts *o, int id, const char *v)
+{
+    switch (id) {
+    case OPT_OUTER:
+        return cli_parse_int(CMD, "--outer", v, 2, 1000, &o->outer)
+                   ? CLI_EXIT_USAGE : 0;
+    case OPT_INNER:
+        return cli_parse_int(CMD, "--inner", v, 2, 1000, &o->inner)
+                   ? CLI_EXIT_USAGE : 0;
+    case ML_OPT_CV:
+    case ML_OPT_HOLDOUT:
+        cli_error(CMD, "use --outer and --inner to choose the folds");
+        return CLI_EXIT_USAGE;
+    }
+    if (id >= ML_OPT_PARAM)
+        return ml_take_study_option(CMD, id, v, &o->study);
+    return ml_take_data_option(CMD, id, v, &o->data);
+}
+
+static int parse(ncv_opts *o, int argc, char **argv)
+{
+    cli_args a;
+    const char *v;
+    int id, rc;
+    cli_args_init(&a, CMD, argc, argv);
+    while ((id = cli_next_option(&a, ncv_options, &v)) > 0) {
+        if (id == OPT_HELP) {
+            ncv_help(stdout, argv[0]);
+            return CLI_EXIT_OK;
+        }
+        if ((rc = take_option(o, id, v)))
+            return rc;
+    }
+    if (id < 0)
+        return CLI_EXIT_USAGE;
+    if (a.i < argc) {
+        cli_error(CMD, "unexpected argument '%s'", argv[a.i]);
+        return CLI_EXIT_USAGE;
+    }
+    if (o->study.study_name && !o->study.storage_url) {
+        cli_error(CMD, "--study names the studies kept in --storage; give "
+                  "both, or neither");
+        return CLI_EXIT_USAGE;
+    }
+    return -1;
+}
+
+/* ---- output ------------------------------------------------------------------- */
+
+typedef struct ncv_show {
+    int quiet;
+    int n_trials, outer;
+    int trials_done;
+} ncv_show;
+
+static void on_phase(int fold, hpo__nested_phase phase,
+                     const hpo__split *outer, void *data)
+{
+    ncv_show *s = data;
+    if (s->quiet || phase != HPO__NESTED_INNER)
+        return;
+    s->trials_done = 0;
+    fprintf(stderr, "hpo: outer fold %d/%d: tuning on %d rows, %d held out\n",
+            fold + 1, s->outer, outer->n_train, outer->n_test);
+}
+
+static void on_fold(int fold, const hpo__nested_fold *f, void *data)
+{
+    (void)data;
+    printf("%4d  %5d  %4d  %10.6g  %10.6g  ", fold + 1, f->n_train, f->n_test,
+           f->inner_best, f->outer_score);
+    ml_print_hparams(stdout, &f->chosen);
+    printf("\n");
+    fflush(stdout);
+}
+
+static void print_summary(const ml_problem *p, const hpo__nested_result *r)
+{
+    const char *metric = hpo__metric_name(p->metric);
+    printf("\nnested CV estimate (mean outer %s): %.6g (sd %.3g over %d "
+           "folds)\n", metric, r->mean_outer, r->sd_outer, r->n_folds);
+    printf("mean inner best %s (optimistic):  %.6g\n", metric,
+           r->mean_inner);
+    printf("gap (optimism of the tuned score): %+.6g\n", r->gap);
+}
+
+static int nested(const ncv_opts *o, const char *model)
+{
+    ml_problem p;
+    hpo_space *space = NULL;
+    hpo_storage *storage = NULL;
+    hpo__nested_result r = {0};
+    int rc = ml_problem_load(CMD, model, &o->data, &p);
+    if (!rc)
+        rc = ml_build_space(CMD, &p, &o->study.space, &space);
+    if (!rc && o->study.storage_url)
+        rc = cli_open_storage(CMD, o->study.storage_url, 0, &storage);
+    if (rc)
+        goto done;
+    ncv_show show = {.quiet = o->study.quiet, .outer = (int)o->outer,
+                     .n_trials = (int)o->study.n_trials};
+    hpo__nested_options no = {
+        .metric = p.metric, .outer_k = (int)o->outer,
+        .inner_k = (int)o->inner, .folds_seed = o->data.folds_seed,
+        .n_trials = (int)o->study.n_trials, .n_jobs = (int)o->study.jobs,
+        .space = space, .fixed = &o->study.space.fixed,
+        .sampler = o->study.sampler, .pruner = o->study.pruner,
+        .have_seed = o->study.have_seed, .seed = o->study.seed,
+        .storage = storage, .study_name = o->study.study_name,
+        .on_phase = on_phase, .on_fold = on_fold, .data = &show};
+    char data[256];
+    ml_data_text(&p.d, data, sizeof data);
+    printf("nested CV of %s on %s\n%d outer x %d inner%s folds "
+           "(seed %llu), %d trials per inner study, metric %s\n\n",
+           p.t->name, data, no.outer_k, no.inner_k,
+           p.d.n_classes > 0 ? " stratified" : "",
+           (unsigned long long)no.folds_seed, no.n_trials,
+           hpo__metric_name(p.metric));
+    printf("fold  train  test  inner best       outer  chosen\n");
+    fflush(stdout);
+    hpo__msg m = {0};
+    if (hpo__nested_cv(p.t, &p.d, &no, &r, &m) != HPO_OK) {
+        cli_error(CMD, "%s", hpo__msg_get(&m));
+        rc = CLI_EXIT_FAILED;
+    } else {
+        print_summary(&p, &r);
+    }
+    hpo__msg_free(&m);
+    hpo__nested_result_free(&r);
+done:
+    hpo_storage_close(storage);
+    hpo_space_free(space);
+    ml_problem_free(&p);
+    return rc;
+}
+
+int cli_nested_cv(int argc, char **argv)
+{
+    if (argc < 2 || argv[1][0] == '-') {
+        int help = argc >= 2 && (strcmp(argv[1], "--help") == 0 ||
+                                 strcmp(argv[1], "-h") == 0);
+        if (!help)
+            cli_error(CMD, "which model? (hpo nested-cv MODEL --data FILE)");
+        ncv_help(help ? stdout : stderr, NULL);
+        return help ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+    }
+    ncv_opts o = {.study = {.jobs = 1, .n_trials = DEFAULT_TRIALS},
+                  .outer = DEFAULT_OUTER, .inner = DEFAULT_INNER};
+    int rc = parse(&o, argc - 1, argv + 1);
+    if (rc < 0)
+        rc = nested(&o, argv[1]);
+    ml_space_opts_free(&o.study.space);
+    return rc;
+}
+
+#else
+
+int cli_nested_cv(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    cli_error("nested-cv", "built without the learners (configure with "
+              "-DHPO_WITH_ML=ON and libsvm, liblinear, XGBoost)");
+    return CLI_EXIT_USAGE;
+}
+
+#endif

@@ -1,0 +1,438 @@
+/*
+ * tune_model.c — `hpo tune-model MODEL --data FILE [options]`: tune a
+ * learner in-process.  Each trial suggests the search space (the
+ * learner's default, or --space/--param/--set) and cross-validates the
+ * configuration on folds fixed once for the whole study, with one
+ * evaluation cache (each fold's scaling and data conversion made once);
+ * XGBoost reports every boosting round to the trial, so --pruner median
+ * stops poor trials early.
+ *
+ * The study is an ordinary one (--storage, --study, samplers, pruners,
+ * seeds, heartbeats, --jobs threads): `hpo best` and `hpo trials` read it.
+ * What it tunes — model, data, task, metric, folds, fixed values, space —
+ * is stored with the study (system attribute "hpo:model"); going on with
+ * the study needs the same, unless --force.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "args.h"
+#include "cli.h"
+
+#if HPO_HAVE_ML
+
+#include <cJSON.h>
+
+#include "interrupt.h"
+#include "ml_args.h"
+#include "progress.h"
+#include "setup.h"
+#include "study_config.h"
+
+#define CMD "tune-model"
+#define DEFAULT_TRIALS 100
+#define MODEL_ATTR "hpo:model"
+
+enum { OPT_HEARTBEAT = 1, OPT_GRACE, OPT_RETRY_FAILED, OPT_FORCE, OPT_HELP };
+
+static const cli_option tm_options[] = {
+    ML_DATA_OPTIONS,
+    ML_STUDY_OPTIONS,
+    {"timeout", 0, 1, ML_OPT_TIMEOUT},
+    {"heartbeat", 0, 1, OPT_HEARTBEAT},
+    {"grace", 0, 1, OPT_GRACE},
+    {"retry-failed", 0, 1, OPT_RETRY_FAILED},
+    {"force", 0, 0, OPT_FORCE},
+    {"help", 'h', 0, OPT_HELP},
+    {0},
+};
+
+static void list_registry(FILE *out, const char *(*name_of)(int, const char **))
+{
+    const char *summary, *name;
+    for (int i = 0; (name = name_of(i, &summary)) != NULL; i++)
+        fprintf(out, "    %-14s %s\n", name, summary ? summary : "");
+}
+
+static void tm_help(FILE *out, const char *model)
+{
+    fprintf(out,
+"usage: hpo tune-model MODEL --data FILE [options]\n"
+"\n"
+"Tune MODEL's hyperparameters on FILE in-process: every trial is scored by\n"
+"cross-validation on the same folds.  The default search space is the\n"
+"model's (svm: C = 2^a, a in [-5, 15], gamma = 2^b, b in [-15, 3]).\n"
+"\n"
+"The data and the score:\n"
+ML_DATA_HELP
+"The search space:\n"
+ML_SPACE_HELP
+"The run (as hpo tune):\n"
+"  -n, --trials N          run N trials (default %d unless --timeout)\n"
+"      --timeout T         start no trial after T (seconds, or 30s, 10m, 2h)\n"
+"  -j, --jobs N            run N trials at once, on threads\n"
+"      --sampler NAME[:k=v,...]   the sampler (default: the library's)\n"
+"      --pruner NAME[:k=v,...]    the pruner (xgboost reports every round)\n"
+"      --seed N            seed the sampler\n"
+"      --storage URL       memory:, sqlite:///FILE.db, postgresql://...\n"
+"                          (default %s)\n"
+"      --study NAME        load or create this study (default: a new\n"
+"                          MODEL-YYYYMMDD-HHMMSS)\n"
+"      --force             go on with a study that tuned something else\n"
+"      --heartbeat S, --grace S, --retry-failed N   as hpo tune\n"
+"  -q, --quiet             no progress\n"
+"\n"
+"Models:\n", DEFAULT_TRIALS, CLI_DEFAULT_STORAGE);
+    ml_print_learners(out);
+    if (!model || ml_print_learner_params(out, model) != 0)
+        fprintf(out, "'hpo tune-model MODEL --help' lists a model's "
+                "hyperparameters.\n");
+    fprintf(out, "Samplers:\n");
+    list_registry(out, hpo_sampler_name);
+    fprintf(out, "Pruners:\n");
+    list_registry(out, hpo_pruner_name);
+    fprintf(out,
+"\n"
+"Example:\n"
+"  hpo tune-model svm --data ../shared/data/breast_cancer.csv -n 50 \\\n"
+"      --storage sqlite:///svm.db --study svm\n"
+"\n"
+"Exit status: 0 done, 1 every trial failed or a runtime error, 2 bad usage\n"
+"(an unknown model, option, hyperparameter, metric or space, a data file\n"
+"that cannot be read), 130 interrupted (143 on SIGTERM).\n");
+}
+
+typedef struct tm_opts {
+    ml_data_opts data;
+    ml_study_opts study;
+    setup_liveness liveness;
+    int force;
+} tm_opts;
+
+static void tm_opts_free(tm_opts *o)
+{
+    ml_space_opts_free(&o->study.space);
+}
+
+static int take_option(tm_opts *o, int id, const char *v)
+{
+    switch (id) {
+    case OPT_HEARTBEAT:
+        return setup_take_liveness(CMD, "--heartbeat", v, &o->liveness)
+                   ? CLI_EXIT_USAGE : 0;
+    case OPT_GRACE:
+        return setup_take_liveness(CMD, "--grace", v, &o->liveness)
+                   ? CLI_EXIT_USAGE : 0;
+    case OPT_RETRY_FAILED:
+        return setup_take_liveness(CMD, "--retry-failed", v, &o->liveness)
+                   ? CLI_EXIT_USAGE : 0;
+    case OPT_FORCE:
+        o->force = 1;
+        return 0;
+    }
+    if (id >= ML_OPT_PARAM)
+        return ml_take_study_option(CMD, id, v, &o->study);
+    return ml_take_data_option(CMD, id, v, &o->data);
+}
+
+/* -1 to go on, else an exit code.  argv[0] is MODEL. */
+static int parse(tm_opts *o, int argc, char **argv)
+{
+    cli_args a;
+    const char *v;
+    int id, rc;
+    cli_args_init(&a, CMD, argc, argv);
+    while ((id = cli_next_option(&a, tm_options, &v)) > 0) {
+        if (id == OPT_HELP) {
+            tm_help(stdout, argv[0]);
+            return CLI_EXIT_OK;
+        }
+        if ((rc = take_option(o, id, v)))
+            return rc;
+    }
+    if (id < 0)
+        return CLI_EXIT_USAGE;
+    if (a.i < argc) {
+        cli_error(CMD, "unexpected argument '%s'", argv[a.i]);
+        return CLI_EXIT_USAGE;
+    }
+    if (!o->study.trials_given && o->study.timeout_s == 0)
+        o->study.n_trials = DEFAULT_TRIALS;
+    return -1;
+}
+
+/* ---- the study ---------------------------------------------------------------- */
+
+/* Directions, sampler, pruner, space and liveness through the helpers
+ * hpo tune uses; then the seed. */
+static int configure(const tm_opts *o, const ml_problem *p,
+                     const hpo_space *space, hpo_study *s)
+{
+    study_config c = {.n_directions = 1,
+                      .directions = {hpo__metric_maximize(p->metric)
+                                         ? HPO_MAXIMIZE : HPO_MINIMIZE},
+                      .sampler = (char *)o->study.sampler,
+                      .pruner = (char *)o->study.pruner};
+    int rc = setup_apply_liveness(CMD, &o->liveness, &c);
+    if (!rc)
+        rc = setup_configure_study(CMD, s, &c, space, 0);
+    if (!rc && o->study.have_seed &&
+        hpo_study_set_seed(s, o->study.seed) != HPO_OK) {
+        cli_error(CMD, "--seed: %s", hpo_study_errmsg(s));
+        rc = CLI_EXIT_USAGE;
+    }
+    return rc;
+}
+
+static int open_study(const tm_opts *o, const ml_problem *p, hpo_study *s)
+{
+    int rc;
+    char name[128];
+    if (o->study.study_name) {
+        snprintf(name, sizeof name, "%s", o->study.study_name);
+        rc = hpo_study_open(s, name, HPO_OPEN_CREATE | HPO_OPEN_LOAD);
+    } else {
+        char base[96];
+        time_t now = time(NULL);
+        char stamp[32];
+        strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", localtime(&now));
+        snprintf(base, sizeof base, "%s-%s", p->t->name, stamp);
+        snprintf(name, sizeof name, "%s", base);
+        rc = hpo_study_open(s, name, HPO_OPEN_CREATE);
+        for (int k = 2; rc == HPO_EEXIST && k < 1000; k++) {
+            snprintf(name, sizeof name, "%s-%d", base, k);
+            rc = hpo_study_open(s, name, HPO_OPEN_CREATE);
+        }
+    }
+    if (rc == HPO_OK)
+        return 0;
+    cli_error(CMD, "--study '%s': %s", name, hpo_study_errmsg(s));
+    return rc == HPO_EINCOMPAT || rc == HPO_EINVAL ? CLI_EXIT_USAGE
+                                                   : CLI_EXIT_FAILED;
+}
+
+/* What this run tunes, as the JSON text kept in MODEL_ATTR. */
+static char *what_is_tuned(const tm_opts *o, const ml_problem *p,
+                           const hpo_space *space)
+{
+    char folds[64], real[PATH_MAX];
+    ml_folds_text(&p->spec, folds, sizeof folds);
+    cJSON *j = cJSON_CreateObject();
+    cJSON *fixed = cJSON_CreateObject();
+    char *space_json = hpo_space_to_json(space);
+    cJSON_AddStringToObject(j, "model", p->t->name);
+    cJSON_AddStringToObject(j, "data", realpath(o->data.data, real)
+                                           ? real : o->data.data);
+    cJSON_AddStringToObject(j, "target", p->d.target_name);
+    cJSON_AddStringToObject(j, "task", hpo__data_task(&p->d) ==
+                                           HPO__REGRESSION
+                                           ? "regression" : "classification");
+    cJSON_AddStringToObject(j, "metric", hpo__metric_name(p->metric));
+    cJSON_AddStringToObject(j, "folds", folds);
+    cJSON_AddNumberToObject(j, "folds_seed", (double)p->spec.seed);
+    for (int i = 0; i < o->study.space.fixed.n; i++)
+        cJSON_AddStringToObject(fixed, o->study.space.fixed.v[i].name,
+                                o->study.space.fixed.v[i].text);
+    cJSON_AddItemToObject(j, "fixed", fixed);
+    cJSON_AddItemToObject(j, "space", cJSON_Parse(space_json ? space_json
+                                                             : "null"));
+    char *text = cJSON_PrintUnformatted(j);
+    cJSON_Delete(j);
+    free(space_json);
+    return text;
+}
+
+/* A study that tuned something else goes on only with --force. */
+static int check_and_store(const tm_opts *o, const ml_problem *p,
+                           const hpo_space *space, hpo_study *s)
+{
+    char *given = what_is_tuned(o, p, space);
+    if (!given) {
+        cli_error(CMD, "out of memory");
+        return CLI_EXIT_FAILED;
+    }
+    const char *stored = hpo_study_system_attr(s, MODEL_ATTR);
+    int rc = 0;
+    if (stored && strcmp(stored, given) != 0 && !o->force) {
+        cli_error(CMD, "study '%s' tuned something else: %s (add --force to "
+                  "go on with this)", hpo_study_name(s), stored);
+        rc = CLI_EXIT_USAGE;
+    } else if (hpo_study_set_system_attr(s, MODEL_ATTR, given) != HPO_OK) {
+        cli_error(CMD, "storing what is tuned: %s", hpo_study_errmsg(s));
+        rc = CLI_EXIT_FAILED;
+    }
+    free(given);
+    return rc;
+}
+
+/* ---- the run ------------------------------------------------------------------ */
+
+typedef struct tm_run {
+    progress *progress;
+} tm_run;
+
+static int on_trial_done(hpo_study *study, const hpo_trial *trial, void *data)
+{
+    (void)study;
+    tm_run *r = data;
+    progress_trial_done(r->progress, trial);
+    return interrupt_signal() != 0;
+}
+
+/* The best trial's configuration and score, and the time per trial. */
+static void print_outcome(const ml_problem *p, const hpo__hparams *fixed,
+                          hpo_study *s, int n_run, double seconds)
+{
+    hpo_trial *best;
+    char folds[64];
+    ml_folds_text(&p->spec, folds, sizeof folds);
+    if (hpo_study_best_trial(s, &best) == HPO_OK) {
+        hpo__hparams chosen = {0};
+        hpo__hparams_from_trial(&chosen, best, fixed);
+        printf("best %s %s %.6g (trial %d): ", folds,
+               hpo__metric_name(p->metric), hpo_trial_value(best, 0),
+               hpo_trial_number(best));
+        ml_print_hparams(stdout, &chosen);
+        printf("\n");
+        hpo__hparams_free(&chosen);
+        hpo_trial_free(best);
+    }
+    printf("%d trials in %.2f s (%.1f ms per trial)\n", n_run, seconds,
+           n_run ? seconds * 1000 / n_run : 0.0);
+    fflush(stdout);
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static int run(const tm_opts *o, const ml_problem *p, hpo_study *s,
+               const char *url_shown)
+{
+    char data[256], folds[64];
+    hpo__eval_cache *cache = hpo__eval_cache_new(p->t, &p->d, &p->folds, 0);
+    tm_run r = {.progress = progress_new(
+                    o->study.quiet, (int)o->study.n_trials,
+                    o->study.timeout_s, hpo_study_direction(s, 0))};
+    if (!cache || !r.progress) {
+        cli_error(CMD, "out of memory");
+        hpo__eval_cache_free(cache);
+        progress_free(r.progress);
+        return CLI_EXIT_FAILED;
+    }
+    ml_data_text(&p->d, data, sizeof data);
+    ml_folds_text(&p->spec, folds, sizeof folds);
+    progress_say(r.progress, "hpo: tuning %s on %s; %s %s", p->t->name, data,
+                 folds, hpo__metric_name(p->metric));
+    progress_say(r.progress, "hpo: study %s in %s", hpo_study_name(s),
+                 url_shown);
+    interrupt_set_study(s);
+    if (interrupt_install() != 0) {
+        cli_error(CMD, "cannot install the signal handlers");
+        interrupt_set_study(NULL);
+        progress_free(r.progress);
+        hpo__eval_cache_free(cache);
+        return CLI_EXIT_FAILED;
+    }
+    hpo__ml_objective ob = {.t = p->t, .d = &p->d, .folds = &p->folds,
+                            .metric = p->metric,
+                            .fixed = &o->study.space.fixed, .cache = cache};
+    hpo_optimize_options oo = {.n_trials = (int)o->study.n_trials,
+                               .timeout_s = o->study.timeout_s,
+                               .n_jobs = (int)o->study.jobs,
+                               .callback = on_trial_done,
+                               .callback_data = &r};
+    progress_start(r.progress);
+    double start = now_s();
+    int rc = hpo_study_optimize(s, hpo__ml_objective_run, &ob, &oo);
+    double seconds = now_s() - start;
+    char *why = rc < 0 ? strdup(hpo_study_errmsg(s)) : NULL;
+    progress_stop(r.progress);
+    interrupt_set_study(NULL);
+    int sig = interrupt_signal();
+    progress_summary(r.progress, sig ? "interrupted" : NULL);
+    printf("study %s\n", hpo_study_name(s));
+    print_outcome(p, &o->study.space.fixed, s,
+                  progress_n_finished(r.progress), seconds);
+    int code = CLI_EXIT_OK;
+    if (sig)
+        code = 128 + sig;
+    else if (rc < 0)
+        cli_error(CMD, "%s", why && *why ? why : hpo_errstr(rc)),
+            code = CLI_EXIT_FAILED;
+    else if (progress_n_finished(r.progress) > 0 &&
+             progress_n_failed(r.progress) == progress_n_finished(r.progress))
+        cli_error(NULL, "all %d trials failed", progress_n_failed(r.progress)),
+            code = CLI_EXIT_FAILED;
+    free(why);
+    progress_free(r.progress);
+    hpo__eval_cache_free(cache);
+    return code;
+}
+
+static int tune_model(const tm_opts *o, const char *model)
+{
+    ml_problem p;
+    hpo_space *space = NULL;
+    hpo_storage *storage = NULL;
+    hpo_study *study = NULL;
+    char shown[CLI_URL_SHOWN_MAX];
+    const char *url = o->study.storage_url ? o->study.storage_url
+                                           : CLI_DEFAULT_STORAGE;
+    cli_redact_url(url, shown, sizeof shown);
+    int rc = ml_problem_load(CMD, model, &o->data, &p);
+    if (!rc)
+        rc = ml_build_space(CMD, &p, &o->study.space, &space);
+    if (!rc && !(study = hpo_study_new())) {
+        cli_error(CMD, "out of memory");
+        rc = CLI_EXIT_FAILED;
+    }
+    if (!rc)
+        rc = configure(o, &p, space, study);
+    if (!rc && !(rc = cli_open_storage(CMD, url, 0, &storage)))
+        hpo_study_set_storage(study, storage);
+    if (!rc && !(rc = open_study(o, &p, study)) &&
+        !(rc = check_and_store(o, &p, space, study)))
+        rc = run(o, &p, study, shown);
+    hpo_study_free(study);
+    hpo_storage_close(storage);
+    hpo_space_free(space);
+    ml_problem_free(&p);
+    return rc;
+}
+
+int cli_tune_model(int argc, char **argv)
+{
+    if (argc < 2 || argv[1][0] == '-') {
+        int help = argc >= 2 && (strcmp(argv[1], "--help") == 0 ||
+                                 strcmp(argv[1], "-h") == 0);
+        if (!help)
+            cli_error(CMD, "which model? (hpo tune-model MODEL --data FILE)");
+        tm_help(help ? stdout : stderr, NULL);
+        return help ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+    }
+    tm_opts o = {.study = {.jobs = 1}};
+    int rc = parse(&o, argc - 1, argv + 1);
+    if (rc < 0)
+        rc = tune_model(&o, argv[1]);
+    tm_opts_free(&o);
+    return rc;
+}
+
+#else
+
+int cli_tune_model(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    cli_error("tune-model", "built without the learners (configure with "
+              "-DHPO_WITH_ML=ON and libsvm, liblinear, XGBoost)");
+    return CLI_EXIT_USAGE;
+}
+
+#endif
