@@ -105,6 +105,7 @@ const hpo__sampler_type *hpo__sampler_find(const char *name);
 extern const hpo__sampler_type hpo__sampler_random;
 extern const hpo__sampler_type hpo__sampler_grid;
 extern const hpo__sampler_type hpo__sampler_qmc;
+extern const hpo__sampler_type hpo__sampler_gp;
 
 /* Draw uniformly from a distribution (random.c); other samplers use it for
  * start-up trials and parameters outside their model. */
