@@ -39,6 +39,9 @@ const bench_method bench_methods[] = {
     /* Optuna 3.1 has no GP sampler: its best model-based one instead. */
     {"gp", "gp", "optuna.samplers.TPESampler(seed=seed, multivariate=True)",
      NULL},
+    {"tpe", "tpe", "optuna.samplers.TPESampler(seed=seed)", NULL},
+    {"tpe:multivariate=true", "tpe:multivariate=true",
+     "optuna.samplers.TPESampler(seed=seed, multivariate=True)", NULL},
     {NULL, NULL, NULL, NULL},
 };
 

@@ -50,7 +50,7 @@ static void ncv_help(FILE *out, const char *model)
 "      --inner K           inner folds (default %d)\n"
 "  -n, --trials N          trials per inner study (default %d)\n"
 "  -j, --jobs N            threads per inner study\n"
-"      --sampler NAME[:k=v,...], --pruner NAME[:k=v,...], --seed N\n"
+"      --sampler NAME[:k=v,...] (default auto), --pruner ..., --seed N\n"
 "                          as hpo tune; fold i's study gets seed N + i - 1\n"
 "      --storage URL       keep the inner studies (default: in memory) ...\n"
 "      --study NAME        ... as NAME-fold-1, NAME-fold-2, ...\n"
@@ -186,7 +186,8 @@ static int nested(const ncv_opts *o, const char *model)
         .inner_k = (int)o->inner, .folds_seed = o->data.folds_seed,
         .n_trials = (int)o->study.n_trials, .n_jobs = (int)o->study.jobs,
         .space = space, .fixed = &o->study.space.fixed,
-        .sampler = o->study.sampler, .pruner = o->study.pruner,
+        .sampler = o->study.sampler ? o->study.sampler : "auto",
+        .pruner = o->study.pruner,
         .have_seed = o->study.have_seed, .seed = o->study.seed,
         .storage = storage, .study_name = o->study.study_name,
         .on_phase = on_phase, .on_fold = on_fold, .data = &show};

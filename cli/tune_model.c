@@ -74,7 +74,7 @@ ML_SPACE_HELP
 "  -n, --trials N          run N trials (default %d unless --timeout)\n"
 "      --timeout T         start no trial after T (seconds, or 30s, 10m, 2h)\n"
 "  -j, --jobs N            run N trials at once, on threads\n"
-"      --sampler NAME[:k=v,...]   the sampler (default: the library's)\n"
+"      --sampler NAME[:k=v,...]   the sampler (default: auto)\n"
 "      --pruner NAME[:k=v,...]    the pruner (xgboost reports every round)\n"
 "      --seed N            seed the sampler\n"
 "      --storage URL       memory:, sqlite:///FILE.db, postgresql://...\n"
@@ -174,7 +174,9 @@ static int configure(const tm_opts *o, const ml_problem *p,
     study_config c = {.n_directions = 1,
                       .directions = {hpo__metric_maximize(p->metric)
                                          ? HPO_MAXIMIZE : HPO_MINIMIZE},
-                      .sampler = (char *)o->study.sampler,
+                      /* auto picks GP for the learners' small spaces */
+                      .sampler = (char *)(o->study.sampler ? o->study.sampler
+                                                           : "auto"),
                       .pruner = (char *)o->study.pruner};
     int rc = setup_apply_liveness(CMD, &o->liveness, &c);
     if (!rc)

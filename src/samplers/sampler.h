@@ -102,10 +102,12 @@ extern const hpo__sampler_type *const hpo__sampler_types[];
 const hpo__sampler_type *hpo__sampler_find(const char *name);
 
 /* Built-in samplers, one per file. */
+extern const hpo__sampler_type hpo__sampler_auto;
 extern const hpo__sampler_type hpo__sampler_random;
 extern const hpo__sampler_type hpo__sampler_grid;
 extern const hpo__sampler_type hpo__sampler_qmc;
 extern const hpo__sampler_type hpo__sampler_gp;
+extern const hpo__sampler_type hpo__sampler_tpe;
 
 /* Draw uniformly from a distribution (random.c); other samplers use it for
  * start-up trials and parameters outside their model. */
