@@ -213,6 +213,7 @@ static int mixed_objective(hpo_trial *t, void *data, double *values)
 {
     mixed_log *log = data;
     mixed_point p;
+    memset(&p, 0, sizeof p); /* the tests memcmp points: no stray padding */
     if (suggest_mixed(t, &p))
         return HPO_EINVAL;
     log->n_outside += !mixed_in_domain(&p);
