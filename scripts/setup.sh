@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages=(
     # build
-    gcc make cmake pkg-config
+    gcc g++ make cmake pkg-config
     # libraries linked into libhpo
     libcjson-dev libsqlite3-dev libpq-dev
     # the GP sampler: LAPACKE over OpenBLAS, NLopt's L-BFGS
