@@ -5,9 +5,26 @@
  */
 #include <cblas.h>
 #include <lapacke.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "linalg.h"
+
+/* hpo's matrices are small (one row per trial) and its callers are often
+ * several threads or processes already.  OpenBLAS's own thread pool then
+ * only costs: its workers spin-wait, and a call from an hpo worker thread
+ * was seen waiting forever for them (exec_blas_async_wait) when run from
+ * the CLI without OPENBLAS_NUM_THREADS=1.  So pin it to one thread, once. */
+static void single_thread(void)
+{
+    openblas_set_num_threads(1);
+}
+
+void hpo__linalg_init(void)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, single_thread);
+}
 
 int hpo__chol(double *a, int n, int ld)
 {

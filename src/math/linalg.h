@@ -42,4 +42,7 @@ int hpo__chol_append(double *a, int n, int m, int ld);
 /* Dot product of two n-vectors. */
 double hpo__dot(const double *x, const double *y, int n);
 
+/* Call before the first use: pins the BLAS to one thread (linalg.c). */
+void hpo__linalg_init(void);
+
 #endif

@@ -45,6 +45,7 @@
 #include "gp_acq.h"
 #include "gp_encode.h"
 #include "gp_model.h"
+#include "math/linalg.h"
 #include "math/sobol.h"
 #include "sampler.h"
 
@@ -80,6 +81,7 @@ typedef struct gp_state {
 static int gp_init(void *state, hpo__opts *opts, hpo__msg *msg)
 {
     gp_state *st = state;
+    hpo__linalg_init();
     st->n_startup = 10;
     st->kappa = 2.0;
     st->n_candidates = 512;
