@@ -103,7 +103,7 @@ static void tune_help(FILE *out)
 "  -j, --jobs N            run N children at once (default 1)\n"
 "      --trial-timeout T   kill a child after T; its trial fails\n"
 "  -d, --direction D       minimize or maximize; repeat for several objectives\n"
-"      --sampler NAME[:k=v,...]   the sampler (default random)\n"
+"      --sampler NAME[:k=v,...]   the sampler (default auto)\n"
 "      --pruner NAME[:k=v,...]    the pruner (default none)\n"
 "      --seed N            seed every random choice\n"
 "The study:\n"

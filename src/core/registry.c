@@ -10,8 +10,8 @@
 #include "../storage/storage.h"
 
 const hpo__sampler_type *const hpo__sampler_types[] = {
-    &hpo__sampler_random,
     &hpo__sampler_auto,
+    &hpo__sampler_random,
     &hpo__sampler_grid,
     &hpo__sampler_qmc,
     &hpo__sampler_gp,

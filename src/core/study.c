@@ -20,7 +20,7 @@ hpo_study *hpo_study_new(void)
         return NULL;
     pthread_mutex_init(&s->lock, NULL);
     hpo__rec_init(&s->known);
-    s->sampler = &hpo__sampler_random;
+    s->sampler = &hpo__sampler_auto;
     s->pruner = &hpo__pruner_none;
     return s;
 }

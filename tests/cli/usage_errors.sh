@@ -97,7 +97,7 @@ run "$HPO" --help
 expect_eq "--help: exit 0" "$RC" 0
 expect_match "--help: exit codes" "$OUT" '130  interrupted by Ctrl-C'
 run "$HPO" tune --help
-expect_match "tune --help lists samplers" "$OUT" $'Samplers:\n    random '
+expect_match "tune --help lists samplers, the default first" "$OUT" $'Samplers:\n    auto +the default'
 expect_match "tune --help lists pruners" "$OUT" $'Pruners:\n    none +never prune'
 run "$HPO" --version
 expect_match "--version" "$OUT" '^hpo [0-9]+\.[0-9]+\.[0-9]+'
