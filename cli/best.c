@@ -42,6 +42,8 @@ static void print_params(FILE *out, const hpo_trial *t)
                 hpo_trial_param_text(t, i));
 }
 
+/* The values, and the constraints when the trial has any (the best trial
+ * and the front hold only feasible trials: every constraint <= 0). */
 static void print_values(FILE *out, const hpo_trial *t)
 {
     char num[32];
@@ -49,6 +51,14 @@ static void print_values(FILE *out, const hpo_trial *t)
         show_number(num, sizeof num, hpo_trial_value(t, i));
         fprintf(out, "%s%s", i ? " " : "", num);
     }
+    double c[HPO_MAX_CONSTRAINTS];
+    int n = hpo_trial_constraints(t, c, HPO_MAX_CONSTRAINTS);
+    for (int i = 0; i < n && i < HPO_MAX_CONSTRAINTS; i++) {
+        show_number(num, sizeof num, c[i]);
+        fprintf(out, "%s%s", i ? " " : " (constraints ", num);
+    }
+    if (n > 0)
+        fputc(')', out);
 }
 
 static int print_single(FILE *out, hpo_study *study, int json)
@@ -142,8 +152,8 @@ int cli_best(int argc, char **argv)
     int rc = cli_open_study("best", url, name, &storage, &study);
     if (rc == CLI_EXIT_OK) {
         int r = cli_print_best(stdout, study, json);
-        if (r == HPO_ENOTFOUND) {
-            cli_error("best", "no trial of '%s' completed", name);
+        if (r == HPO_ENOTFOUND && hpo_study_n_objectives(study) > 1) {
+            cli_error("best", "no feasible trial of '%s' completed", name);
             rc = CLI_EXIT_FAILED;
         } else if (r != HPO_OK) {
             cli_error("best", "%s", hpo_study_errmsg(study));

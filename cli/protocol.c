@@ -10,9 +10,11 @@
 #include "args.h"
 
 #define SPACES " \t\r\v\f"
-/* Words read from a protocol line: "@hpo value" plus the values, and one
- * more so that an extra value is noticed. */
-#define MAX_WORDS (HPO_MAX_OBJECTIVES + 3)
+/* Words read from a protocol line: "@hpo value" (or "@hpo constraints")
+ * plus the numbers, and one more so that an extra number is noticed. */
+#define MAX_NUMBERS (HPO_MAX_OBJECTIVES > HPO_MAX_CONSTRAINTS \
+                         ? HPO_MAX_OBJECTIVES : HPO_MAX_CONSTRAINTS)
+#define MAX_WORDS (MAX_NUMBERS + 3)
 
 void protocol_init(protocol *p, int n_objectives)
 {
@@ -69,6 +71,41 @@ static protocol_event read_report(protocol *p, const char *text,
     return PROTOCOL_REPORT;
 }
 
+/* words[2..n-1] as numbers into v; 0, or -1 with the line recorded. */
+static int read_numbers(protocol *p, const char *text, char **words, int n,
+                        double *v)
+{
+    char why[128];
+    for (int i = 2; i < n; i++)
+        if (!cli_text_to_double(words[i], &v[i - 2])) {
+            snprintf(why, sizeof why, "'%.40s' is not a number", words[i]);
+            malformed(p, text, why);
+            return -1;
+        }
+    return 0;
+}
+
+static protocol_event read_constraints(protocol *p, const char *text,
+                                       char **words, int n)
+{
+    char why[128];
+    int got = n - 2;
+    if (got < 1 || got > HPO_MAX_CONSTRAINTS) {
+        snprintf(why, sizeof why, "expected 1 to %d constraint values, got "
+                 "%d%s", HPO_MAX_CONSTRAINTS, got, got < 1 ? "" : " or more");
+        return malformed(p, text, why);
+    }
+    double c[HPO_MAX_CONSTRAINTS];
+    if (read_numbers(p, text, words, n, c) != 0)
+        return PROTOCOL_ERROR;
+    for (int i = 0; i < got; i++)
+        if (c[i] != c[i])
+            return malformed(p, text, "a constraint value is nan");
+    memcpy(p->constraints, c, sizeof(double) * (size_t)got);
+    p->n_constraints = got;
+    return PROTOCOL_CONSTRAINTS;
+}
+
 static protocol_event read_value(protocol *p, const char *text, char **words,
                                  int n)
 {
@@ -85,12 +122,8 @@ static protocol_event read_value(protocol *p, const char *text, char **words,
         return malformed(p, text, why);
     }
     double v[HPO_MAX_OBJECTIVES];
-    for (int i = 0; i < got; i++)
-        if (!cli_text_to_double(words[2 + i], &v[i])) {
-            snprintf(why, sizeof why, "'%.40s' is not a number",
-                     words[2 + i]);
-            return malformed(p, text, why);
-        }
+    if (read_numbers(p, text, words, n, v) != 0)
+        return PROTOCOL_ERROR;
     memcpy(p->value, v, sizeof(double) * (size_t)got);
     p->have_value = 1;
     return PROTOCOL_VALUE;
@@ -112,8 +145,10 @@ static protocol_event read_protocol_line(protocol *p, char *line,
         return read_report(p, text, words, n, step, value);
     if (n >= 2 && strcmp(words[1], "value") == 0)
         return read_value(p, text, words, n);
-    return malformed(p, text,
-                     "expected '@hpo value V' or '@hpo report STEP V'");
+    if (n >= 2 && strcmp(words[1], "constraints") == 0)
+        return read_constraints(p, text, words, n);
+    return malformed(p, text, "expected '@hpo value V', '@hpo report STEP V' "
+                     "or '@hpo constraints C...'");
 }
 
 /* Does the line end with n_objectives numbers?  Then remember them. */

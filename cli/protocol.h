@@ -6,6 +6,9 @@
  *
  *     @hpo value V [V2 ...]   the final value(s), one per objective
  *     @hpo report STEP V      an intermediate value at a whole-number step
+ *     @hpo constraints C [C2 ...]
+ *                             constraint values, each <= 0 when satisfied
+ *                             (Optuna's constraints_func); the last wins
  *
  * Without an `@hpo value` line, the result is the last line whose last
  * words are numbers (one per objective): "loss 0.25" gives 0.25.  The last
@@ -24,6 +27,7 @@ typedef enum protocol_event {
     PROTOCOL_NONE,   /* an ordinary line (maybe holding a number) */
     PROTOCOL_REPORT, /* an `@hpo report` line: *step and *value are set */
     PROTOCOL_VALUE,  /* an `@hpo value` line */
+    PROTOCOL_CONSTRAINTS, /* an `@hpo constraints` line */
     PROTOCOL_ERROR   /* a malformed protocol line: see protocol.error */
 } protocol_event;
 
@@ -33,6 +37,8 @@ typedef struct protocol {
     int have_value, have_number;
     double value[HPO_MAX_OBJECTIVES];  /* from `@hpo value` */
     double number[HPO_MAX_OBJECTIVES]; /* from the last numeric line */
+    int n_constraints;                 /* 0: none reported */
+    double constraints[HPO_MAX_CONSTRAINTS];
     char error[400];                   /* the first malformed line */
 } protocol;
 

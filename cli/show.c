@@ -129,6 +129,15 @@ cJSON *show_trial_json(const hpo_trial *t, int n_objectives, int full)
         cJSON_AddItemToObject(o, "value",
                               show_number_json(hpo_trial_value(t, 0)));
     cJSON_AddItemToObject(o, "values", values_json(t));
+    double c[HPO_MAX_CONSTRAINTS];
+    int n_c = hpo_trial_constraints(t, c, HPO_MAX_CONSTRAINTS);
+    if (n_c > 0) {
+        cJSON *list = cJSON_CreateArray();
+        for (int i = 0; i < n_c && i < HPO_MAX_CONSTRAINTS; i++)
+            cJSON_AddItemToArray(list, show_number_json(c[i]));
+        cJSON_AddItemToObject(o, "constraints", list);
+        cJSON_AddBoolToObject(o, "feasible", hpo_trial_is_feasible(t));
+    }
     cJSON_AddItemToObject(o, "params", params_json(t));
     if (full) {
         cJSON_AddItemToObject(o, "intermediate_values", intermediate_json(t));

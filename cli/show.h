@@ -21,7 +21,8 @@ cJSON *show_number_json(double v);
  * (a string choice "1" stays the string "1"). */
 cJSON *show_param_json(const hpo_trial *t, int i);
 /* A trial as a JSON object: number, state, value (null if none; only for
- * one objective), values, params and, when full is set, intermediate
+ * one objective), values, constraints and feasible (when the trial has
+ * constraints), params and, when full is set, intermediate
  * values, user and system attributes, times and duration. */
 cJSON *show_trial_json(const hpo_trial *t, int n_objectives, int full);
 /* Seconds from start to end, NaN when not finished. */

@@ -245,6 +245,10 @@ static int decide(tune_ctx *ctx, trial_state *ts, runner_result *res,
     for (int i = 0; i < ctx->n_objectives; i++)
         if (isnan(values[i]))
             return fail(t, "objective value is nan");
+    if (ts->proto.n_constraints > 0 &&
+        hpo_trial_set_constraints(t, ts->proto.constraints,
+                                  ts->proto.n_constraints) != HPO_OK)
+        return fail(t, "storing its constraints: %s", hpo_trial_errmsg(t));
     return HPO_OK;
 }
 

@@ -140,6 +140,8 @@ const char *hpo_direction_name(hpo_direction direction);
 
 /* The most objectives a study may have. */
 #define HPO_MAX_OBJECTIVES 16
+/* The most constraint values a trial may report. */
+#define HPO_MAX_CONSTRAINTS 64
 
 /* ------------------------------------------------------------------------- */
 /* Search spaces                                                              */
@@ -446,6 +448,20 @@ int hpo_trial_should_prune(hpo_trial *trial);
 
 int hpo_trial_set_user_attr(hpo_trial *trial, const char *key,
                             const char *json);
+
+/* Constraints (Optuna's constraints_func): report n values, each <= 0 when
+ * its constraint is satisfied, before telling the trial.  Stored as the
+ * trial system attribute "constraints" (where Python Optuna reads them).
+ * Samplers prefer regions where every value is <= 0; the best trial and
+ * the Pareto front hold only feasible trials (trials without constraints
+ * count as feasible).  NaN is refused. */
+int hpo_trial_set_constraints(hpo_trial *trial, const double *c, int n);
+/* The trial's constraint values into out[0..max-1]: returns how many are
+ * stored (0: none; may exceed max), or HPO_EINVAL if the stored text is
+ * not a list of numbers. */
+int hpo_trial_constraints(const hpo_trial *trial, double *out, int max);
+/* 1 when every constraint value is <= 0 (or there are none), else 0. */
+int hpo_trial_is_feasible(const hpo_trial *trial);
 const char *hpo_trial_errmsg(const hpo_trial *trial);
 
 /* ------------------------------------------------------------------------- */
@@ -504,12 +520,12 @@ void hpo_trials_free(hpo_trial **trials, int n);
  * counts[HPO_WAITING] (an array of 5).  Reads only what changed since the
  * last read, so it is cheap to call before every trial. */
 int hpo_study_count_trials(hpo_study *study, int counts[5]);
-/* The best COMPLETE trial of a single-objective study (owned copy).
- * HPO_ENOTFOUND when no trial is complete; HPO_EMISUSE for several
- * objectives (use hpo_study_pareto_front). */
+/* The best feasible COMPLETE trial of a single-objective study (owned
+ * copy).  HPO_ENOTFOUND when no trial is complete (or none is feasible);
+ * HPO_EMISUSE for several objectives (use hpo_study_pareto_front). */
 int hpo_study_best_trial(hpo_study *study, hpo_trial **out);
-/* The COMPLETE trials no other COMPLETE trial dominates (any number of
- * objectives), ordered by number. */
+/* The feasible COMPLETE trials no other feasible COMPLETE trial dominates
+ * (any number of objectives), ordered by number. */
 int hpo_study_pareto_front(hpo_study *study, hpo_trial ***out, int *n);
 
 /* ------------------------------------------------------------------------- */

@@ -1,6 +1,6 @@
 /* test_study.c — the study through the public API: ask/tell, optimize with
  * threads, enqueue, NaN and infinite values, best trial and Pareto front,
- * reproducibility, and misuse. */
+ * constraints, reproducibility, and misuse. */
 #include <pthread.h>
 
 #include "check.h"
@@ -220,6 +220,70 @@ static void test_pareto(void)
     hpo_study_free(s);
 }
 
+/* Constraints: stored, read back, refused when malformed, and the best
+ * trial and the Pareto front hold only feasible trials. */
+static void tell_constrained(hpo_study *s, const double *v, int n_values,
+                             double c)
+{
+    hpo_trial *t;
+    hpo_study_ask(s, &t);
+    CHECK_RC(hpo_trial_set_constraints(t, &c, 1), HPO_OK);
+    CHECK_RC(hpo_study_tell(s, t, HPO_COMPLETE, v, n_values), HPO_OK);
+    hpo_trial_free(t);
+}
+
+static void test_constraints_api(void)
+{
+    hpo_study *s = open_study("random", 1, 1);
+    hpo_trial *t;
+    hpo_study_ask(s, &t);
+    double nan_c = NAN, two[2] = {-1, 0.25}, back[4];
+    CHECK_RC(hpo_trial_set_constraints(t, &nan_c, 1), HPO_EINVAL);
+    CHECK_RC(hpo_trial_set_constraints(t, two, 0), HPO_EINVAL);
+    CHECK_RC(hpo_trial_constraints(t, back, 4), 0);
+    CHECK(hpo_trial_is_feasible(t) == 1);
+    CHECK_RC(hpo_trial_set_constraints(t, two, 2), HPO_OK);
+    CHECK_RC(hpo_trial_constraints(t, back, 4), 2);
+    CHECK(back[0] == -1 && back[1] == 0.25);
+    CHECK(hpo_trial_is_feasible(t) == 0);
+    double v = 0; /* the lowest value, but infeasible */
+    CHECK_RC(hpo_study_tell(s, t, HPO_COMPLETE, &v, 1), HPO_OK);
+    CHECK_RC(hpo_trial_set_constraints(t, two, 2), HPO_EFINISHED);
+    hpo_trial_free(t);
+
+    hpo_trial *best;
+    CHECK_RC(hpo_study_best_trial(s, &best), HPO_ENOTFOUND);
+    CHECK(strstr(hpo_study_errmsg(s), "no feasible trial") != NULL);
+    v = 5;
+    tell_constrained(s, &v, 1, 0); /* 0 is feasible */
+    v = 3;
+    tell_constrained(s, &v, 1, -2);
+    v = 1;
+    tell_constrained(s, &v, 1, 1e-9);
+    CHECK_RC(hpo_study_best_trial(s, &best), HPO_OK);
+    CHECK(hpo_trial_number(best) == 2 && hpo_trial_value(best, 0) == 3);
+    double c;
+    CHECK_RC(hpo_trial_constraints(best, &c, 1), 1);
+    CHECK(c == -2);
+    hpo_trial_free(best);
+    hpo_study_free(s);
+
+    /* Pareto: {0,9} dominates everything but is infeasible. */
+    s = open_study("random", 2, 1); /* minimize f0, maximize f1 */
+    double pts[][2] = {{0, 9}, {1, 1}, {2, 3}, {2, 2}};
+    double cs[] = {1, -1, -1, -1};
+    for (int i = 0; i < 4; i++)
+        tell_constrained(s, pts[i], 2, cs[i]);
+    hpo_trial **front;
+    int n;
+    CHECK_RC(hpo_study_pareto_front(s, &front, &n), HPO_OK);
+    CHECK(n == 2);
+    if (n == 2)
+        CHECK(hpo_trial_number(front[0]) == 1 && hpo_trial_number(front[1]) == 2);
+    hpo_trials_free(front, n);
+    hpo_study_free(s);
+}
+
 static void test_enqueue(void)
 {
     hpo_study *s = open_study("random", 1, 1);
@@ -373,6 +437,7 @@ int main(void)
     RUN(test_reproducible);
     RUN(test_special_values);
     RUN(test_pareto);
+    RUN(test_constraints_api);
     RUN(test_enqueue);
     RUN(test_misuse);
     RUN(test_shared_storage);

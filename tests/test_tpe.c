@@ -423,8 +423,8 @@ static void test_multi_objective(void)
 
 /* ---- constraints ---------------------------------------------------------- */
 
-/* min x^2 subject to x >= 3 (constraint 3 - x <= 0), stored as the trial's
- * system attribute "constraints" (how Optuna's constraints_func does). */
+/* min x^2 subject to x >= 3 (constraint 3 - x <= 0), reported through
+ * hpo_trial_set_constraints (Optuna's constraints_func). */
 typedef struct constrained_run {
     int with_constraints;
     int feasible; /* among trials 30..59 */
@@ -437,10 +437,8 @@ static int constrained_objective(hpo_trial *t, void *data, double *values)
     if (hpo_trial_suggest_float(t, "x", -10, 10, 0, 0, &x))
         return HPO_EINVAL;
     if (run->with_constraints) {
-        char json[64];
-        snprintf(json, sizeof json, "[%.17g]", 3 - x);
-        int rc = hpo__st_set_trial_attr(t->study->storage, t->rec.id, 1,
-                                        "constraints", json);
+        double c = 3 - x;
+        int rc = hpo_trial_set_constraints(t, &c, 1);
         if (rc)
             return rc;
     }

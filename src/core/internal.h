@@ -180,6 +180,10 @@ int hpo__rec_add_param(hpo__trial_rec *r, const char *name,
 int hpo__rec_add_inter(hpo__trial_rec *r, int64_t step, double value);
 int hpo__rec_set_values(hpo__trial_rec *r, int n, const double *values);
 int hpo__state_finished(hpo_trial_state s);
+/* How far a trial is from feasible (constraints.c): the sum of its
+ * positive constraint values; 0 when feasible or without constraints,
+ * infinity when the stored constraints cannot be read. */
+double hpo__trial_violation(const hpo__trial_rec *t);
 
 /* A growable list of records, owned. */
 typedef struct hpo__trial_list {

@@ -471,15 +471,22 @@ static int dominates(const hpo_study *s, const hpo__trial_rec *a,
     return better;
 }
 
+/* A COMPLETE trial with every objective and its constraints satisfied:
+ * what the best trial and the Pareto front are chosen from. */
+static int rankable(const hpo_study *s, const hpo__trial_rec *t)
+{
+    return t->state == HPO_COMPLETE && t->n_values == s->n_dirs &&
+           hpo__trial_violation(t) == 0;
+}
+
 static int on_front(const hpo_study *s, int k)
 {
     const hpo__trial_rec *t = &s->history.v[k];
-    if (t->state != HPO_COMPLETE || t->n_values != s->n_dirs)
+    if (!rankable(s, t))
         return 0;
     for (int j = 0; j < s->history.n; j++) {
         const hpo__trial_rec *o = &s->history.v[j];
-        if (j != k && o->state == HPO_COMPLETE && o->n_values == s->n_dirs &&
-            dominates(s, o, t))
+        if (j != k && rankable(s, o) && dominates(s, o, t))
             return 0;
     }
     return 1;
@@ -552,12 +559,18 @@ void hpo_trials_free(hpo_trial **trials, int n)
 static int find_best(hpo_study *s, void *arg)
 {
     const hpo__trial_rec *best = NULL;
+    int complete = 0;
     for (int k = 0; k < s->history.n; k++) {
         const hpo__trial_rec *t = &s->history.v[k];
-        if (t->state == HPO_COMPLETE && t->n_values == 1 &&
+        complete += t->state == HPO_COMPLETE;
+        if (rankable(s, t) && t->n_values == 1 &&
             (!best || hpo__better(s->dirs[0], t->values[0], best->values[0])))
             best = t;
     }
+    if (!best && complete)
+        return hpo__fail(&s->msg, HPO_ENOTFOUND,
+                         "study '%s' has no feasible trial yet (%d COMPLETE, "
+                         "each violating a constraint)", s->name, complete);
     if (!best)
         return hpo__fail(&s->msg, HPO_ENOTFOUND,
                          "study '%s' has no COMPLETE trial yet", s->name);

@@ -53,30 +53,6 @@ int tpe_trial_usable(const tpe_opts *o, const hpo__sampler_ctx *ctx,
     return t->state == HPO_RUNNING && o->constant_liar;
 }
 
-/* Sum of the positive entries of the "constraints" list; 0 if none. */
-static double violation(const hpo__trial_rec *t)
-{
-    const char *s = hpo__attrs_get(&t->system_attrs, "constraints");
-    if (!s)
-        return 0;
-    double total = 0;
-    while (*s) {
-        if (*s == '[' || *s == ',' || *s == ' ' || *s == ']' ||
-            *s == '\n' || *s == '\t') {
-            s++;
-            continue;
-        }
-        char *end;
-        double c = strtod(s, &end);
-        if (end == s)
-            return INFINITY; /* not a list of numbers: not feasible */
-        if (c > 0 || isnan(c))
-            total += isnan(c) ? INFINITY : c;
-        s = end;
-    }
-    return total;
-}
-
 typedef struct rank_key {
     double k[3];
     int index;
@@ -323,7 +299,7 @@ int tpe_split(hpo__sampler_ctx *ctx, const hpo__trial_rec *const *trials,
         const hpo__trial_rec *t = trials[i];
         rank_key *key = &keys[i];
         key->index = i;
-        double v = violation(t);
+        double v = hpo__trial_violation(t);
         if (v > 0) {
             *key = (rank_key){{3, v, 0}, i};
         } else if (t->state == HPO_COMPLETE) {
