@@ -17,14 +17,64 @@ static volatile sig_atomic_t n_signals;
 static volatile int hurry;
 static hpo_study *volatile stop_study;
 static int self_pipe[2] = {-1, -1};
+/* Process groups of running children (0: a free slot); more children than
+ * slots are simply not killed by a forced exit. */
+#define MAX_TRACKED 1024
+static int child_groups[MAX_TRACKED];
+
+void interrupt_track_child(int pgid)
+{
+    for (int i = 0; i < MAX_TRACKED; i++) {
+        int free_slot = 0;
+        if (__atomic_compare_exchange_n(&child_groups[i], &free_slot, pgid, 0,
+                                        __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+            return;
+    }
+}
+
+void interrupt_untrack_child(int pgid)
+{
+    for (int i = 0; i < MAX_TRACKED; i++) {
+        int expected = pgid;
+        if (__atomic_compare_exchange_n(&child_groups[i], &expected, 0, 0,
+                                        __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+            return;
+    }
+}
+
+/* Async-signal-safe: kill, write and _exit only.  With a study running
+ * (a third signal, or SIGALRM after the second) its trials in flight stay
+ * RUNNING; without one there is nothing to leave behind. */
+static void force_exit(int sig)
+{
+    (void)sig;
+    for (int i = 0; i < MAX_TRACKED; i++) {
+        int pgid = __atomic_load_n(&child_groups[i], __ATOMIC_SEQ_CST);
+        if (pgid > 0)
+            kill(-pgid, SIGKILL);
+    }
+    static const char forced[] = "hpo: forced exit; trials in flight are "
+                                 "left RUNNING\n";
+    static const char plain[] = "hpo: interrupted\n";
+    ssize_t ignored = stop_study
+                          ? write(STDERR_FILENO, forced, sizeof forced - 1)
+                          : write(STDERR_FILENO, plain, sizeof plain - 1);
+    (void)ignored;
+    _exit(128 + (first_signal ? first_signal : SIGINT));
+}
 
 static void on_signal(int sig)
 {
     int saved = errno;
     if (!first_signal)
         first_signal = sig;
-    if (++n_signals >= 2)
+    int count = ++n_signals;
+    if (count >= 3 || !stop_study)
+        force_exit(sig); /* no study running: nothing to finish cleanly */
+    if (count == 2) {
         hurry = 1;
+        alarm(INTERRUPT_FORCE_AFTER_S); /* SIGALRM: force_exit */
+    }
     hpo_study *s = stop_study;
     if (s)
         hpo_study_stop(s);
@@ -46,6 +96,9 @@ int interrupt_install(void)
     sa.sa_flags = SA_RESTART;
     if (sigaction(SIGINT, &sa, NULL) != 0 ||
         sigaction(SIGTERM, &sa, NULL) != 0)
+        return -1;
+    sa.sa_handler = force_exit;
+    if (sigaction(SIGALRM, &sa, NULL) != 0)
         return -1;
     return 0;
 }

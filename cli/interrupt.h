@@ -6,7 +6,11 @@
  * readable; every runner polls that pipe and stops its child's process
  * group.  Nothing ever reads the pipe, so once written it stays readable
  * for all of them.  A second signal sets the "hurry" flag: children are
- * killed at once instead of after the grace period.
+ * killed at once instead of after the grace period, and hpo exits within
+ * INTERRUPT_FORCE_AFTER_S seconds even if it is stuck (a locked database,
+ * a storage that does not answer).  A third signal exits at once.  A
+ * forced exit kills every child process group still tracked and leaves
+ * trials in flight RUNNING (heartbeats, if enabled, fail them later).
  */
 #ifndef HPO_CLI_INTERRUPT_H
 #define HPO_CLI_INTERRUPT_H
@@ -24,5 +28,11 @@ int interrupt_signal(void);
 int interrupt_fd(void);
 /* Nonzero after a second signal. */
 volatile const int *interrupt_hurry(void);
+/* Remember a child's process group so that a forced exit can kill it;
+ * forget it once the child is reaped. */
+void interrupt_track_child(int pgid);
+void interrupt_untrack_child(int pgid);
+
+#define INTERRUPT_FORCE_AFTER_S 10
 
 #endif

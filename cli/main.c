@@ -13,6 +13,7 @@
 
 #include "args.h"
 #include "cli.h"
+#include "interrupt.h"
 
 typedef struct subcommand {
     const char *name;
@@ -83,6 +84,12 @@ int main(int argc, char **argv)
     /* hpo writes to pipes (its stdout may be one); a reader that went away
      * is an error to report, not a reason to die silently. */
     signal(SIGPIPE, SIG_IGN);
+    /* Ctrl-C and SIGTERM: a running study stops cleanly; before or after
+     * one, hpo exits at once (interrupt.h). */
+    if (interrupt_install() != 0) {
+        cli_error(NULL, "cannot install the signal handlers");
+        return CLI_EXIT_FAILED;
+    }
     if (argc < 2) {
         usage(stderr);
         return CLI_EXIT_USAGE;

@@ -203,10 +203,6 @@ int run_study(const char *cmd, tune_ctx *ctx, const run_limits *lim,
     progress_say(ctx->progress, "hpo: study %s in %s", ctx->study_name,
                  url_shown);
     interrupt_set_study(study);
-    if (interrupt_install() != 0) {
-        cli_error(cmd, "cannot install the signal handlers");
-        return CLI_EXIT_FAILED;
-    }
     progress_start(ctx->progress);
     int rc = run_loop(ctx, lim);
     char *why_stopped = rc < 0 ? stop_reason(study, storage, rc) : NULL;

@@ -21,6 +21,7 @@
  */
 #define _GNU_SOURCE 1 /* pipe2, strchrnul, asprintf, sigabbrev_np */
 #include "runner.h"
+#include "interrupt.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -434,12 +435,14 @@ int runner_run(const runner_job *job, runner_result *res)
         return -1;
     }
     setpgid(pid, pid); /* also done by the child; whichever runs first */
+    interrupt_track_child(pid);
 
     int exec_errno = 0;
     if (read_fully(fds[4], &exec_errno, sizeof exec_errno) ==
         sizeof exec_errno) {
         int status;
         reap(pid, &status);
+        interrupt_untrack_child(pid);
         close(fds[0]);
         close(fds[2]);
         close(fds[4]);
@@ -455,6 +458,7 @@ int runner_run(const runner_job *job, runner_result *res)
                .err_fd = fds[2], .line = line, .want_lines = 1};
     res->stop = RUNNER_RAN;
     watch_child(&w);
+    interrupt_untrack_child(pid);
     free(line);
     fill_status(res, w.status);
     trim_tail_start(res, w.tail_len);

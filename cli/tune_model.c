@@ -335,13 +335,6 @@ static int run(const tm_opts *o, const ml_problem *p, hpo_study *s,
     progress_say(r.progress, "hpo: study %s in %s", hpo_study_name(s),
                  url_shown);
     interrupt_set_study(s);
-    if (interrupt_install() != 0) {
-        cli_error(CMD, "cannot install the signal handlers");
-        interrupt_set_study(NULL);
-        progress_free(r.progress);
-        hpo__eval_cache_free(cache);
-        return CLI_EXIT_FAILED;
-    }
     hpo__ml_objective ob = {.t = p->t, .d = &p->d, .folds = &p->folds,
                             .metric = p->metric,
                             .fixed = &o->study.space.fixed, .cache = cache};
