@@ -4,6 +4,7 @@
  *   bench_main.c   the command line: dispatches to a subcommand
  *   methods.c      the table of methods (hpo sampler ↔ Optuna sampler)
  *   quality.c      `hpo-bench quality`: regret per problem × method × budget
+ *   bo_goal.c      `hpo-bench bo`: model-based samplers vs Optuna's best
  *   throughput.c   `hpo-bench throughput`: ask+tell trials per second
  *   storage.c      `hpo-bench storage`: trials/s and ask latency on SQLite
  *                  and PostgreSQL, several processes (storage_hpo.c, pg.c)
@@ -99,6 +100,12 @@ typedef struct bench_job {
 double bench_reported(const bench_problem *p, double metric);
 void bench_summarize(const bench_problem *p, const bench_run *runs, int n,
                      int budget_index, bench_summary *out);
+
+/* One hpo run of a job for a seed, read at each budget (quality.c). */
+void bench_run_hpo(const bench_job *j, int seed, bench_run *out);
+/* Fill jobs[].ref (allocated by the caller) from optuna_ref.py's results;
+ * returns Optuna's version (owned) or NULL when the run failed. */
+char *bench_run_optuna(bench_job *jobs, int n);
 
 /* Output of `quality`: the table (to f), JSON and CSV files.  The
  * writers return 0 or -1 with a message on stderr. */
@@ -215,5 +222,6 @@ int bench_throughput(int argc, char **argv);
 int bench_check(int argc, char **argv);
 int bench_storage(int argc, char **argv);
 int bench_svm(int argc, char **argv); /* svm_breast_cancer.c */
+int bench_bo(int argc, char **argv);  /* bo_goal.c */
 
 #endif

@@ -18,6 +18,8 @@ typedef struct subcommand {
 static const subcommand subcommands[] = {
     {"quality", bench_quality,
      "regret (hypervolume) per problem x method x budget, over seeds"},
+    {"bo", bench_bo,
+     "hpo's model-based samplers vs the best of Optuna's samplers"},
     {"throughput", bench_throughput,
      "ask+tell trials per second, random sampler, in memory"},
     {"storage", bench_storage,

@@ -151,7 +151,7 @@ static void read_budgets(const bench_job *j, const double *values,
     }
 }
 
-static void run_hpo(const bench_job *j, int seed, bench_run *out)
+void bench_run_hpo(const bench_job *j, int seed, bench_run *out)
 {
     const bench_problem *p = j->problem;
     int max_budget = j->budgets[j->n_budgets - 1];
@@ -234,9 +234,7 @@ static bench_run *find_ref(bench_job *jobs, int n, const char *problem,
     return NULL;
 }
 
-/* Fill jobs[].ref from optuna_ref.py's results; returns Optuna's version
- * (owned) or NULL when the run failed. */
-static char *run_optuna(bench_job *jobs, int n)
+char *bench_run_optuna(bench_job *jobs, int n)
 {
     char plan_path[] = "/tmp/hpo-bench-plan-XXXXXX";
     int fd = mkstemp(plan_path);
@@ -446,7 +444,7 @@ int bench_quality(int argc, char **argv)
     for (int i = 0; i < n; i++) {
         double start = bench_now_s();
         for (int s = 0; s < n_seeds; s++) {
-            run_hpo(&jobs[i], seeds[s], &jobs[i].hpo[s]);
+            bench_run_hpo(&jobs[i], seeds[s], &jobs[i].hpo[s]);
             failed += !jobs[i].hpo[s].ok;
         }
         fprintf(stderr, "hpo:    %-16s %-8s %d seeds, %.1f s\n",
@@ -455,7 +453,7 @@ int bench_quality(int argc, char **argv)
     }
     char *version = NULL;
     if (a.vs_optuna && n > 0) {
-        version = run_optuna(jobs, n);
+        version = bench_run_optuna(jobs, n);
         if (!version)
             failed++;
     }
