@@ -42,6 +42,7 @@ const bench_method bench_methods[] = {
     {"tpe", "tpe", "optuna.samplers.TPESampler(seed=seed)", NULL},
     {"tpe:multivariate=true", "tpe:multivariate=true",
      "optuna.samplers.TPESampler(seed=seed, multivariate=True)", NULL},
+    {"rf", "rf", "optuna.samplers.TPESampler(seed=seed)", NULL},
     {NULL, NULL, NULL, NULL},
 };
 

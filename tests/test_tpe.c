@@ -10,6 +10,7 @@
 #include "check.h"
 #include "core/study.h"
 #include "hpo.h"
+#include "samplers/tpe.h"
 
 #define BRANIN_MIN 0.397887357729738
 
@@ -421,6 +422,32 @@ static void test_multi_objective(void)
     CHECK(late < early);
 }
 
+/* MOTPE's weights: each good trial's hypervolume contribution over the
+ * largest.  Front (0,1), (.5,.5), (1,0) and the dominated (1,1); reference
+ * 1.1 x the worst point: contributions .05, .25, .05 and 0. */
+static void test_motpe_weights(void)
+{
+    double y2[] = {0, 1, 0.5, 0.5, 1, 0, 1, 1};
+    double w[4];
+    tpe_mo_weights(y2, 2, 4, w);
+    CHECK_NEAR(w[0], 0.2, 1e-9);
+    CHECK_NEAR(w[1], 1.0, 1e-9);
+    CHECK_NEAR(w[2], 0.2, 1e-9);
+    CHECK(w[3] < 1e-9);
+    /* Three objectives: a symmetric front and a dominated point; a row
+     * without values (a RUNNING member) gets the smallest weight. */
+    double y3[] = {0, .5, .5, .5, 0, .5, .5, .5, 0, .6, .6, .6, NAN, NAN, NAN};
+    double w3[5];
+    tpe_mo_weights(y3, 3, 5, w3);
+    for (int i = 0; i < 3; i++)
+        CHECK_NEAR(w3[i], 1.0, 1e-9);
+    CHECK(w3[3] < 1e-6 && w3[4] < 1e-6);
+    /* One objective's worth of members: default weights. */
+    double one[] = {3, 4};
+    tpe_mo_weights(one, 2, 1, w);
+    CHECK(w[0] == 1);
+}
+
 /* ---- constraints ---------------------------------------------------------- */
 
 /* min x^2 subject to x >= 3 (constraint 3 - x <= 0), reported through
@@ -511,6 +538,7 @@ int main(void)
     RUN(test_group_on_conditional_space);
     RUN(test_pruned_trials);
     RUN(test_multi_objective);
+    RUN(test_motpe_weights);
     RUN(test_constraints);
     RUN(test_bounds_change);
     return CHECK_DONE();

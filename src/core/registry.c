@@ -16,6 +16,7 @@ const hpo__sampler_type *const hpo__sampler_types[] = {
     &hpo__sampler_qmc,
     &hpo__sampler_gp,
     &hpo__sampler_tpe,
+    &hpo__sampler_rf,
     NULL,
 };
 

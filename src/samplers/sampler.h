@@ -108,6 +108,7 @@ extern const hpo__sampler_type hpo__sampler_grid;
 extern const hpo__sampler_type hpo__sampler_qmc;
 extern const hpo__sampler_type hpo__sampler_gp;
 extern const hpo__sampler_type hpo__sampler_tpe;
+extern const hpo__sampler_type hpo__sampler_rf;
 
 /* Draw uniformly from a distribution (random.c); other samplers use it for
  * start-up trials and parameters outside their model. */

@@ -155,6 +155,40 @@ static const hpo__param *find_param(const hpo__trial_rec *t,
     return p;
 }
 
+/* The good group's weights: Optuna's default ones, or with several
+ * objectives MOTPE's hypervolume contributions (tpe_weights.c), in the
+ * order the group's rows were laid out (trial order, holders only). */
+static int below_weights(hpo__sampler_ctx *ctx,
+                         const hpo__trial_rec *const *used,
+                         const unsigned char *holds,
+                         const unsigned char *below, int n, int nb,
+                         double *wb)
+{
+    int m = hpo_study_n_objectives(ctx->study);
+    if (m <= 1 || nb > TPE_MAX_GOOD) {
+        tpe_default_weights(nb, wb);
+        return HPO_OK;
+    }
+    double *y = hpo__scratch(ctx, sizeof(double) * (size_t)(nb * m + 1));
+    if (!y)
+        return hpo__fail(ctx->msg, HPO_ENOMEM, "tpe: out of memory");
+    int row = 0;
+    for (int i = 0; i < n; i++) {
+        if (!holds[i] || !below[i])
+            continue;
+        const hpo__trial_rec *t = used[i];
+        for (int d = 0; d < m; d++) {
+            double v = t->state == HPO_COMPLETE && d < t->n_values
+                           ? t->values[d] : NAN;
+            int maximize = hpo_study_direction(ctx->study, d) == HPO_MAXIMIZE;
+            y[(size_t)row * m + d] = maximize ? -v : v;
+        }
+        row++;
+    }
+    tpe_mo_weights(y, m, nb, wb);
+    return HPO_OK;
+}
+
 static int sample_model(tpe_state *st, hpo__sampler_ctx *ctx,
                         const hpo__trial_rec *trials, int n_trials,
                         const char *const *names, const hpo__dist *const *dists,
@@ -239,7 +273,8 @@ static int sample_model(tpe_state *st, hpo__sampler_ctx *ctx,
                                : &xa[(size_t)nab++ * na];
         memcpy(dst, &x[(size_t)i * na], sizeof(double) * na);
     }
-    tpe_default_weights(nb, wb);
+    if ((rc = below_weights(ctx, used, holds, below, n, nb, wb)))
+        return rc;
     tpe_default_weights(nab, wa);
     const int *sorted = NULL;
     if (n_axes == 1 && col[0] && !axes[0].n_choices)

@@ -25,13 +25,21 @@ typedef struct tpe_opts {
     int exact_density;
 } tpe_opts;
 
-/* ---- the split (tpe_split.c) ------------------------------------------- */
-
 /* Number of good trials among n: min(ceil(gamma n), gamma_max). */
 int tpe_n_below(const tpe_opts *o, int n);
+/* ---- the weights (tpe_weights.c) -------------------------------------- */
+
 /* Optuna's default weights for n observations in trial order: 1 for the
  * newest 25, a ramp from 1/n up to 1 for the older ones. */
 void tpe_default_weights(int n, double *w);
+/* MOTPE's weights of the n good observations from their objective values
+ * y (n x m, minimized; non-finite rows for members without values): the
+ * hypervolume contribution of each, over the largest.  Default weights
+ * for more than TPE_MAX_GOOD members or more than 4 objectives. */
+#define TPE_MAX_GOOD 32
+void tpe_mo_weights(const double *y, int m, int n, double *w);
+
+/* ---- the split (tpe_split.c) ------------------------------------------- */
 /* Is a trial one the model learns from (COMPLETE, PRUNED, and RUNNING
  * under constant liar, never the trial being sampled)? */
 int tpe_trial_usable(const tpe_opts *o, const hpo__sampler_ctx *ctx,

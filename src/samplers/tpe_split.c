@@ -1,7 +1,7 @@
 /*
  * tpe_split.c — which trials TPE calls good ("below") and which bad
- * ("above"), and how much each counts (Optuna 3.1's rules:
- * _split_observation_pairs, default_gamma, default_weights).
+ * ("above") (Optuna 3.1's rules: _split_observation_pairs, default_gamma;
+ * how much each counts is tpe_weights.c).
  *
  * Ranking, best first:
  *   1. feasible COMPLETE trials by value (minimised; maximised values are
@@ -28,17 +28,6 @@ int tpe_n_below(const tpe_opts *o, int n)
 {
     int k = (int)ceil(o->gamma * n - 1e-12);
     return k < o->gamma_max ? k : o->gamma_max;
-}
-
-void tpe_default_weights(int n, double *w)
-{
-    int flat = 25, ramp = n - flat;
-    for (int i = 0; i < n; i++)
-        w[i] = 1.0;
-    /* numpy's linspace(1/n, 1, ramp) */
-    for (int i = 0; i < ramp; i++)
-        w[i] = ramp == 1 ? 1.0 / n
-                         : 1.0 / n + (1.0 - 1.0 / n) * i / (ramp - 1);
 }
 
 int tpe_trial_usable(const tpe_opts *o, const hpo__sampler_ctx *ctx,

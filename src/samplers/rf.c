@@ -1,0 +1,459 @@
+/*
+ * rf.c — the `rf` sampler: random-forest Bayesian optimization after SMAC
+ * (Hutter, Hoos & Leyton-Brown 2011, "Sequential Model-Based Optimization
+ * for General Algorithm Configuration", LION 5).
+ *
+ * Per trial, after n_startup_trials scrambled Sobol points:
+ *   1. with probability random_fraction the trial is a uniform random
+ *      configuration (SMAC interleaves random configurations so that the
+ *      search stays global whatever the model believes);
+ *   2. otherwise the completed trials are encoded (rf_encode.c: conditional
+ *      parameters included, inactive as a value of their own), their
+ *      objective values minimized (several objectives scalarized by
+ *      ParEGO, Knowles 2006, as the gp sampler does) and log-scaled as
+ *      SMAC's log-scaled cost encoding does (min-max to [0, 1], then
+ *      log(LOG_EPS + y)), so the model resolves the region near the best;
+ *   3. a forest is fitted (rf_forest.c) and log-EI over it is maximized by
+ *      local search from the best trials and random configurations
+ *      (rf_search.c), never proposing an evaluated or running
+ *      configuration again.
+ *
+ * Constraints (a trial's system attribute "constraints", feasible when
+ * every value is <= 0, Optuna's rule) enter the model simply: an
+ * infeasible trial counts as worse than every feasible one, the more so
+ * the larger its total violation, and the incumbent is the best feasible
+ * trial; while no trial is feasible the model learns the violation itself.
+ *
+ * Running trials (parallel workers) enter as "constant liar" points: their
+ * configuration with the mean of the observed values, which lowers EI
+ * around them so the next worker goes elsewhere.
+ *
+ * Without a declared space, the relative space is the parameters every
+ * completed trial shares (Optuna's intersection search space); others are
+ * sampled uniformly.
+ *
+ * Deviations from SMAC: no intensification (trials are not re-run: hpo's
+ * objectives are deterministic or noisy at the caller's discretion); EI is
+ * on the log-scaled values directly (SMAC's log-EI variant integrates over
+ * the log); see rf_forest.c and rf_search.c for theirs.
+ *
+ * Options: n_startup_trials=N (10), trees=N (10), min_samples_split=N (3),
+ * min_samples_leaf=N (1), random_fraction=P (0.1), candidates=N (random
+ * configurations scored per trial, 1000), log_y=true|false (true).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "math/sobol.h"
+#include "rf_forest.h"
+#include "rf_search.h"
+#include "sampler.h"
+
+/* The rng stream of the start-up scramble ("rf-sobol"). */
+#define STARTUP_STREAM UINT64_C(0x72662d736f626f6c)
+#define LOG_EPS 1e-3
+#define PAREGO_RHO 0.05
+#define N_BEST_STARTS 10
+#define N_RANDOM_STARTS 5
+#define MAX_STEPS 50
+#define SD_FLOOR 1e-3 /* relative to the spread of the outputs */
+
+typedef struct rf_state {
+    int64_t n_startup, n_candidates;
+    rf_options forest;
+    double random_fraction;
+    int log_y;
+    hpo__sobol startup; /* dim 0 until first used */
+    hpo_space *inferred;
+} rf_state;
+
+static int rf_init(void *state, hpo__opts *opts, hpo__msg *msg)
+{
+    rf_state *st = state;
+    st->n_startup = 10;
+    st->n_candidates = 1000;
+    st->random_fraction = 0.1;
+    st->log_y = 1;
+    rf_options_default(&st->forest);
+    int64_t trees = st->forest.n_trees;
+    int64_t split = st->forest.min_samples_split;
+    int64_t leaf = st->forest.min_samples_leaf;
+    int rc;
+    if ((rc = hpo__opts_int(opts, "n_startup_trials", &st->n_startup, msg)) ||
+        (rc = hpo__opts_int(opts, "trees", &trees, msg)) ||
+        (rc = hpo__opts_int(opts, "min_samples_split", &split, msg)) ||
+        (rc = hpo__opts_int(opts, "min_samples_leaf", &leaf, msg)) ||
+        (rc = hpo__opts_double(opts, "random_fraction", &st->random_fraction,
+                               msg)) ||
+        (rc = hpo__opts_int(opts, "candidates", &st->n_candidates, msg)) ||
+        (rc = hpo__opts_bool(opts, "log_y", &st->log_y, msg)))
+        return rc;
+    if (st->n_startup < 1 || trees < 1 || trees > 1000 || split < 2 ||
+        split > 1000000 || leaf < 1 || leaf > 1000000 ||
+        st->n_candidates < 1 || st->n_candidates > 1000000 ||
+        !(st->random_fraction >= 0 && st->random_fraction <= 1))
+        return hpo__fail(msg, HPO_EINVAL,
+                         "rf: n_startup_trials, trees, min_samples_leaf and "
+                         "candidates must be >= 1, min_samples_split >= 2, "
+                         "random_fraction in [0, 1]");
+    st->forest.n_trees = (int)trees;
+    st->forest.min_samples_split = (int)split;
+    st->forest.min_samples_leaf = (int)leaf;
+    return HPO_OK;
+}
+
+static void rf_destroy(void *state)
+{
+    rf_state *st = state;
+    hpo__sobol_free(&st->startup);
+    hpo_space_free(st->inferred);
+}
+
+/* ---- the relative space ------------------------------------------------- */
+
+static int usable(const hpo__trial_rec *t)
+{
+    return t->state == HPO_COMPLETE && t->n_values >= 1;
+}
+
+/* Optuna's intersection search space: the parameters every completed
+ * trial has, with one distribution. */
+static int infer_intersection(rf_state *st, const hpo__trial_rec *trials,
+                              int n, hpo__msg *msg)
+{
+    hpo_space_free(st->inferred);
+    st->inferred = NULL;
+    const hpo__trial_rec *first = NULL;
+    for (int k = 0; k < n && !first; k++)
+        if (usable(&trials[k]))
+            first = &trials[k];
+    if (!first)
+        return HPO_OK;
+    hpo_space *sp = hpo_space_new();
+    if (!sp || (first->n_params &&
+                !(sp->p = calloc((size_t)first->n_params, sizeof *sp->p)))) {
+        hpo_space_free(sp);
+        return hpo__fail(msg, HPO_ENOMEM, "rf: out of memory");
+    }
+    sp->cap = first->n_params;
+    for (int i = 0; i < first->n_params; i++) {
+        const hpo__param *p = &first->params[i];
+        int everywhere = 1;
+        for (int k = 0; k < n && everywhere; k++) {
+            if (!usable(&trials[k]))
+                continue;
+            const hpo__param *q = hpo__rec_param(&trials[k], p->name);
+            everywhere = q && hpo__dist_equal(&q->dist, &p->dist);
+        }
+        if (!everywhere)
+            continue;
+        hpo__space_param *sp_p = &sp->p[sp->n++];
+        sp_p->parent = -1;
+        sp_p->name = hpo__strdup(p->name);
+        if (!sp_p->name || hpo__dist_copy(&sp_p->dist, &p->dist) != HPO_OK) {
+            hpo_space_free(sp);
+            return hpo__fail(msg, HPO_ENOMEM, "rf: out of memory");
+        }
+    }
+    st->inferred = sp;
+    return HPO_OK;
+}
+
+static int rf_infer_relative_space(void *state, hpo__sampler_ctx *ctx,
+                                   const hpo_space **space)
+{
+    rf_state *st = state;
+    const hpo_space *declared = hpo__study_space(ctx->study);
+    if (declared && declared->n > 0) {
+        *space = declared;
+        return HPO_OK;
+    }
+    const hpo__trial_rec *trials;
+    int n;
+    int rc = hpo__study_history(ctx->study, &trials, &n);
+    if (rc == HPO_OK)
+        rc = infer_intersection(st, trials, n, ctx->msg);
+    *space = st->inferred && st->inferred->n > 0 ? st->inferred : NULL;
+    return rc;
+}
+
+/* ---- start-up: scrambled Sobol points ------------------------------------ */
+
+/* Sobol coordinates for the unconditional numeric parameters, uniform
+ * draws for categoricals and conditional parameters. */
+static int startup_config(rf_state *st, hpo__sampler_ctx *ctx,
+                          const rf_encoding *enc, double *z)
+{
+    const hpo_space *space = enc->space;
+    rf_random_config(enc, ctx->rng, z);
+    if (space->n > hpo__sobol_max_dim())
+        return HPO_OK;
+    if (st->startup.dim != space->n) {
+        hpo__sobol_free(&st->startup);
+        int rc = hpo__sobol_init(&st->startup, space->n, ctx->msg);
+        if (rc != HPO_OK)
+            return rc;
+        hpo__rng rng;
+        hpo__rng_derive(&rng, hpo__study_seed(ctx->study), STARTUP_STREAM);
+        hpo__sobol_scramble(&st->startup, &rng);
+    }
+    double *u = hpo__scratch(ctx, sizeof(double) * (size_t)space->n);
+    if (!u)
+        return hpo__fail(ctx->msg, HPO_ENOMEM, "rf: out of memory");
+    hpo__sobol_point(&st->startup, (uint64_t)ctx->trial->number, u);
+    for (int i = 0; i < space->n; i++) {
+        const hpo__dist *d = &space->p[i].dist;
+        if (space->p[i].parent < 0 && d->kind != HPO__CATEGORICAL)
+            z[i] = hpo__dist_to_unit(d, hpo__dist_snap(d, hpo__dist_from_unit(d, u[i])));
+    }
+    return HPO_OK;
+}
+
+/* ---- the training set ---------------------------------------------------- */
+
+typedef struct training {
+    int n, n_pending, dim;
+    double *x;     /* (n + n_pending) x dim: completed, then running */
+    double *y;     /* n + n_pending: minimized, transformed; lies last */
+    double *viol;  /* n: total constraint violation, 0 = feasible */
+    int *order;    /* n: indices by y, best first */
+    double best;   /* the incumbent's y */
+    double spread; /* standard deviation of y */
+} training;
+
+/* One objective to minimize per completed trial: a maximized one negated;
+ * several combined by ParEGO's augmented Chebyshev scalarization of the
+ * objectives normalized to [0, 1], with weights drawn from the simplex. */
+static int scalarize(hpo__sampler_ctx *ctx, const hpo__trial_rec **done,
+                     int n, double *y)
+{
+    int n_obj = hpo_study_n_objectives(ctx->study);
+    double *w = hpo__scratch(ctx, sizeof(double) * (size_t)n_obj * 3);
+    if (!w)
+        return hpo__fail(ctx->msg, HPO_ENOMEM, "rf: out of memory");
+    double *lo = w + n_obj, *hi = w + 2 * n_obj, total = 0;
+    for (int k = 0; k < n_obj; k++) {
+        w[k] = n_obj > 1 ? -log(1 - hpo__rng_uniform(ctx->rng)) : 1;
+        total += w[k];
+        lo[k] = HUGE_VAL;
+        hi[k] = -HUGE_VAL;
+    }
+    for (int k = 0; k < n_obj; k++)
+        w[k] /= total;
+    for (int i = 0; i < n; i++)
+        for (int k = 0; k < n_obj && k < done[i]->n_values; k++) {
+            double v = done[i]->values[k];
+            if (hpo_study_direction(ctx->study, k) == HPO_MAXIMIZE)
+                v = -v;
+            if (isfinite(v)) {
+                lo[k] = fmin(lo[k], v);
+                hi[k] = fmax(hi[k], v);
+            }
+        }
+    for (int i = 0; i < n; i++) {
+        double s = -HUGE_VAL, sum = 0;
+        for (int k = 0; k < n_obj; k++) {
+            double v = k < done[i]->n_values ? done[i]->values[k] : NAN;
+            if (hpo_study_direction(ctx->study, k) == HPO_MAXIMIZE)
+                v = -v;
+            /* Infinite and NaN values count as the worst seen. */
+            v = !(v <= hi[k]) ? hi[k] : !(v >= lo[k]) ? lo[k] : v;
+            if (!isfinite(v))
+                v = 0; /* no finite value at all in this objective */
+            double f = n_obj == 1 ? v
+                       : hi[k] > lo[k] ? (v - lo[k]) / (hi[k] - lo[k]) : 0;
+            s = fmax(s, w[k] * f);
+            sum += w[k] * f;
+        }
+        y[i] = s + (n_obj > 1 ? PAREGO_RHO * sum : 0);
+    }
+    return HPO_OK;
+}
+
+/* Min-max scale the feasible values (log-scaled if asked), then place the
+ * infeasible ones above the worst feasible by their violation. */
+static void transform(training *tr, int log_y)
+{
+    double lo = HUGE_VAL, hi = -HUGE_VAL;
+    for (int i = 0; i < tr->n; i++)
+        if (tr->viol[i] == 0) {
+            lo = fmin(lo, tr->y[i]);
+            hi = fmax(hi, tr->y[i]);
+        }
+    int any_feasible = lo <= hi;
+    double worst = -HUGE_VAL, best = HUGE_VAL;
+    for (int i = 0; i < tr->n; i++) {
+        if (!any_feasible) {
+            tr->y[i] = log1p(fmin(tr->viol[i], 1e12));
+        } else if (tr->viol[i] == 0) {
+            double f = hi > lo ? (tr->y[i] - lo) / (hi - lo) : 0;
+            tr->y[i] = log_y ? log(LOG_EPS + f) : f;
+            worst = fmax(worst, tr->y[i]);
+        }
+        if (!any_feasible || tr->viol[i] == 0)
+            best = fmin(best, tr->y[i]);
+    }
+    double span = worst > best ? worst - best : 1;
+    for (int i = 0; any_feasible && i < tr->n; i++)
+        if (tr->viol[i] != 0) {
+            double v = fmin(tr->viol[i], 1e12);
+            tr->y[i] = worst + span * (0.1 + v / (1 + v));
+        }
+    tr->best = best;
+}
+
+/* Running trials: their configuration with the mean value (constant
+ * liar); the spread of the values, for the variance floor. */
+static void add_lies(training *tr)
+{
+    double mean = 0, ss = 0;
+    for (int i = 0; i < tr->n; i++)
+        mean += tr->y[i] / tr->n;
+    for (int i = 0; i < tr->n; i++)
+        ss += (tr->y[i] - mean) * (tr->y[i] - mean);
+    tr->spread = tr->n > 1 ? sqrt(ss / (tr->n - 1)) : 0;
+    for (int j = 0; j < tr->n_pending; j++)
+        tr->y[tr->n + j] = mean;
+}
+
+typedef struct ranked_y {
+    double y;
+    int index;
+} ranked_y;
+
+static int by_y(const void *a, const void *b)
+{
+    const ranked_y *p = a, *q = b;
+    if (p->y != q->y)
+        return p->y < q->y ? -1 : 1;
+    return p->index - q->index;
+}
+
+/* tr->order: the completed trials by value, best first. */
+static int rank_trials(hpo__sampler_ctx *ctx, training *tr)
+{
+    ranked_y *r = hpo__scratch(ctx, sizeof *r * (size_t)(tr->n + 1));
+    if (!r)
+        return hpo__fail(ctx->msg, HPO_ENOMEM, "rf: out of memory");
+    for (int i = 0; i < tr->n; i++)
+        r[i] = (ranked_y){tr->y[i], i};
+    qsort(r, (size_t)tr->n, sizeof *r, by_y);
+    for (int i = 0; i < tr->n; i++)
+        tr->order[i] = r[i].index;
+    return HPO_OK;
+}
+
+static int build_training(rf_state *st, hpo__sampler_ctx *ctx,
+                          const rf_encoding *enc, training *tr)
+{
+    const hpo__trial_rec *trials;
+    int n_all;
+    int rc = hpo__study_history(ctx->study, &trials, &n_all);
+    if (rc != HPO_OK)
+        return rc;
+    int dim = enc->dim;
+    tr->dim = dim;
+    tr->x = hpo__scratch(ctx, sizeof(double) * (size_t)(n_all + 1) * dim);
+    tr->y = hpo__scratch(ctx, sizeof(double) * (size_t)(n_all + 1));
+    tr->viol = hpo__scratch(ctx, sizeof(double) * (size_t)(n_all + 1));
+    tr->order = hpo__scratch(ctx, sizeof(int) * (size_t)(n_all + 1));
+    const hpo__trial_rec **done =
+        hpo__scratch(ctx, sizeof(*done) * (size_t)(n_all + 1));
+    if (!tr->x || !tr->y || !tr->viol || !tr->order || !done)
+        return hpo__fail(ctx->msg, HPO_ENOMEM, "rf: out of memory");
+    tr->n = tr->n_pending = 0;
+    for (int k = 0; k < n_all; k++)
+        if (usable(&trials[k]) &&
+            rf_encode_trial(enc, &trials[k], tr->x + (size_t)tr->n * dim) == 0)
+            done[tr->n++] = &trials[k];
+    for (int k = 0; k < n_all; k++)
+        if (trials[k].state == HPO_RUNNING &&
+            trials[k].number != ctx->trial->number &&
+            rf_encode_trial(enc, &trials[k],
+                            tr->x + (size_t)(tr->n + tr->n_pending) * dim) == 0)
+            tr->n_pending++;
+    if (tr->n < st->n_startup)
+        return HPO_OK;
+    if ((rc = scalarize(ctx, done, tr->n, tr->y)) != HPO_OK)
+        return rc;
+    for (int i = 0; i < tr->n; i++)
+        tr->viol[i] = hpo__trial_violation(done[i]);
+    transform(tr, st->log_y);
+    add_lies(tr);
+    return rank_trials(ctx, tr);
+}
+
+/* ---- proposing a configuration -------------------------------------------- */
+
+static int model_config(rf_state *st, hpo__sampler_ctx *ctx,
+                        const rf_encoding *enc, const training *tr, double *z)
+{
+    rf_forest forest = {0};
+    if (rf_forest_fit(&forest, tr->x, tr->y, tr->n + tr->n_pending, tr->dim,
+                      enc->n_cat, &st->forest, ctx->rng) != 0)
+        return hpo__fail(ctx->msg, HPO_ENOMEM, "rf: out of memory");
+    double floor = SD_FLOOR * (tr->spread > 0 ? tr->spread : 1);
+    rf_search s = {&forest, enc, tr->best, floor, (int)st->n_candidates,
+                   N_BEST_STARTS, N_RANDOM_STARTS, MAX_STEPS};
+    int found = rf_search_maximize(&s, tr->x, tr->n + tr->n_pending,
+                                   tr->order, tr->n, ctx->rng, z);
+    rf_forest_free(&forest);
+    if (found < 0)
+        return hpo__fail(ctx->msg, HPO_ENOMEM, "rf: out of memory");
+    if (found == 0) /* every candidate was seen: a random one then */
+        rf_random_config(enc, ctx->rng, z);
+    return HPO_OK;
+}
+
+static int rf_sample_relative(void *state, hpo__sampler_ctx *ctx,
+                              const hpo_space *space, double *values)
+{
+    rf_state *st = state;
+    rf_encoding enc;
+    if (rf_encoding_init(&enc, space) != 0)
+        return hpo__fail(ctx->msg, HPO_ENOMEM, "rf: out of memory");
+    training tr = {0};
+    double *z = hpo__scratch(ctx, sizeof(double) * (size_t)(space->n + 1));
+    int rc = z ? build_training(st, ctx, &enc, &tr)
+               : hpo__fail(ctx->msg, HPO_ENOMEM, "rf: out of memory");
+    if (rc == HPO_OK && tr.n < st->n_startup)
+        rc = startup_config(st, ctx, &enc, z);
+    else if (rc == HPO_OK && hpo__rng_uniform(ctx->rng) < st->random_fraction)
+        rf_random_config(&enc, ctx->rng, z);
+    else if (rc == HPO_OK)
+        rc = model_config(st, ctx, &enc, &tr, z);
+    if (rc == HPO_OK)
+        rf_decode(&enc, z, values);
+    rf_encoding_free(&enc);
+    return rc;
+}
+
+static int rf_sample_independent(void *state, hpo__sampler_ctx *ctx,
+                                 const char *name, const hpo__dist *dist,
+                                 double *value)
+{
+    *value = hpo__sample_uniform(dist, ctx->rng);
+    return HPO_OK;
+}
+
+const hpo__sampler_type hpo__sampler_rf = {
+    .version = HPO__SAMPLER_VERSION,
+    .name = "rf",
+    .summary = "random-forest Bayesian optimization (SMAC: forest, EI, "
+               "local search; conditional and categorical spaces)",
+    .options_help =
+        "n_startup_trials=N  Sobol trials before the model (default 10); "
+        "trees=N  trees in the forest (default 10); min_samples_split=N  "
+        "smallest node that is split (default 3); min_samples_leaf=N  "
+        "(default 1); random_fraction=P  share of uniform random trials "
+        "interleaved (default 0.1); candidates=N  random configurations "
+        "scored per trial (default 1000); log_y=true|false  log-scaled "
+        "outputs (default true)",
+    .state_size = sizeof(rf_state),
+    .init = rf_init,
+    .destroy = rf_destroy,
+    .infer_relative_space = rf_infer_relative_space,
+    .sample_relative = rf_sample_relative,
+    .sample_independent = rf_sample_independent,
+};
