@@ -5,78 +5,111 @@
  *
  * Per trial, after n_startup_trials scrambled Sobol points:
  *   1. encode the completed trials onto the unit cube (gp_encode.c) and
- *      standardize their objective values (minimized; maximized objectives
- *      are negated; several objectives are scalarized by ParEGO, Knowles
- *      2006: a random Chebyshev weighting per trial), warped towards
- *      normality by a fitted Yeo-Johnson transform (gp_warp.c);
- *   2. fit the Matérn-5/2 ARD kernel's hyperparameters by MAP marginal
- *      likelihood (gp_model.c), warm-started from the previous fit;
- *   3. add running trials as fantasies at the model's mean ("kriging
- *      believer"), which leaves the mean alone and shrinks the variance
+ *      standardize their objective values (gp_outputs.c: minimized;
+ *      maximized objectives are negated; warped towards normality by a
+ *      fitted Yeo-Johnson transform, gp_warp.c).  Two objectives get a
+ *      model each, for EHVI; more are scalarized by ParEGO (Knowles 2006:
+ *      a random Chebyshev weighting per trial);
+ *   2. read the trials' constraints, if any (gp_constraints.c: the system
+ *      attribute "constraints", feasible iff every value <= 0) and give
+ *      each constraint its own model (Gardner et al. 2014);
+ *   3. fit each model's Matérn-5/2 ARD kernel hyperparameters by MAP
+ *      marginal likelihood (gp_model.c), warm-started from the previous
+ *      fit, refitting only when due (gp_fit.c);
+ *   4. add running trials as fantasies at each model's mean ("kriging
+ *      believer"), which leaves the means alone and shrinks the variances
  *      there, so parallel workers spread out;
- *   4. maximize log-EI (or UCB) by L-BFGS from the best of a scrambled
- *      Sobol set, the best trials and points around the incumbent
- *      (gp_acq.c; all legal points: one-hot blocks, ints and steps on
- *      their grid), holding categoricals while L-BFGS moves the numeric
- *      coordinates, and snapping each run's end point to the grid (ints
- *      and steps rounded) before it is compared.
+ *   5. maximize the acquisition (gp_acq.c): log-EI over the best feasible
+ *      value (or UCB), or for two objectives the exact log-EHVI over the
+ *      feasible front (gp_ehvi.c), plus each constraint's log probability
+ *      of feasibility; with constraints but no feasible trial yet, that
+ *      probability alone.  L-BFGS runs from the best of a scrambled Sobol
+ *      set, the best trials and points around the incumbent (all legal
+ *      points: one-hot blocks, ints and steps on their grid), holding
+ *      categoricals while it moves the numeric coordinates, and each run's
+ *      end point is snapped to the grid (ints and steps rounded) before it
+ *      is compared.
  *
- * Caching: the model (points, hyperparameters and Cholesky factor) lives in
- * the sampler state between trials.  It is reused only when the first rows
- * of the new training set are the cached ones (validated point by point),
- * in which case only the new rows are factored (hpo__chol_append) unless a
- * refit is due.  Refits: every trial up to REFIT_ALWAYS points, then when
- * the data has grown by REFIT_GROWTH since the last one.
+ * Caching: each model (points, hyperparameters and Cholesky factor) lives
+ * in the sampler state between trials and is reused while its first rows
+ * are unchanged (gp_fit.c).
  *
  * Deviations, on purpose: hyperparameters are a point estimate, not
  * integrated out by slice sampling (see gp_model.c); outputs are warped
  * (HEBO's finding, not in the paper); conditional parameters are not
- * modelled (independent uniform sampling); constraints are not modelled.
+ * modelled (independent uniform sampling); with three or more objectives
+ * acquisition=ehvi falls back to ParEGO (exact EHVI grows quickly with the
+ * number of objectives).
  *
- * Options: n_startup_trials=N (10), acquisition=logei|ucb, kappa=K (UCB,
- * 2), candidates=N (Sobol points scored per trial, 512), restarts=N
- * (L-BFGS starts of the acquisition, 5), fantasies=true|false (true),
- * warp=true|false (output warping, true).
+ * Options: n_startup_trials=N (10), acquisition=logei|ucb|ehvi|parego
+ * (ehvi: with two objectives the default, one model per objective; with one
+ * it is log-EI, with more ParEGO; logei, ucb and parego scalarize several
+ * objectives by ParEGO), kappa=K (UCB, 2), candidates=N (Sobol points scored
+ * per trial, 512), restarts=N (L-BFGS starts of the acquisition, 5),
+ * fantasies=true|false (true), warp=true|false (output warping, true;
+ * EHVI's two models fit plain standardized values, see gp_outputs.c).
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "gp_acq.h"
+#include "gp_constraints.h"
+#include "gp_ehvi.h"
 #include "gp_encode.h"
+#include "gp_fit.h"
 #include "gp_model.h"
+#include "gp_outputs.h"
 #include "math/linalg.h"
 #include "math/sobol.h"
 #include "sampler.h"
 
 /* The rng stream of the start-up scramble ("gp-sobol"). */
 #define STARTUP_STREAM UINT64_C(0x67702d736f626f6c)
-#define REFIT_ALWAYS 100
-#define REFIT_GROWTH 0.1
-#define FIT_RESTARTS_SMALL 2 /* random restarts of the fit below 50 points */
-#define FIT_MAX_EVAL 60
 #define ACQ_MAX_EVAL 50
 #define N_BEST_STARTS 5  /* best trials among the candidates */
 #define N_LOCAL 32       /* perturbations of the incumbent */
 #define LOCAL_SD 0.05
-#define PAREGO_RHO 0.05
-/* A code private to this file: the kernel matrix could not be factored,
+/* A code private to this file: a kernel matrix could not be factored,
  * this trial falls back to independent uniform sampling. */
 #define FALLBACK 100
 
+typedef enum acquisition {
+    ACQ_LOGEI,
+    ACQ_UCB,
+    ACQ_EHVI,
+    ACQ_PAREGO
+} acquisition;
+
 typedef struct gp_state {
     int64_t n_startup;
-    int ucb;
+    acquisition acq;
     double kappa;
     int64_t n_candidates, n_restarts;
     int fantasies;
     int warp;
     hpo__sobol startup; /* dim 0 until first used */
-    gp_model model;     /* d 0 until first used */
-    int n_cached;       /* completed points whose rows the model holds */
-    int fit_n;          /* points at the last hyperparameter fit */
+    gp_fitted objective[2]; /* [1]: the second objective's, under EHVI */
+    gp_fitted constraint[GP_MAX_CONSTRAINTS];
     hpo_space *inferred;
 } gp_state;
+
+static int parse_acquisition(gp_state *st, hpo__opts *opts, hpo__msg *msg)
+{
+    static const char *const names[] = {"logei", "ucb", "ehvi", "parego"};
+    const char *acq = hpo__opts_str(opts, "acquisition");
+    st->acq = ACQ_EHVI;
+    if (!acq)
+        return HPO_OK;
+    for (int k = 0; k < 4; k++)
+        if (strcmp(acq, names[k]) == 0) {
+            st->acq = (acquisition)k;
+            return HPO_OK;
+        }
+    return hpo__fail(msg, HPO_EINVAL,
+                     "gp: acquisition must be logei, ucb, ehvi or parego, "
+                     "not '%s'", acq);
+}
 
 static int gp_init(void *state, hpo__opts *opts, hpo__msg *msg)
 {
@@ -88,15 +121,9 @@ static int gp_init(void *state, hpo__opts *opts, hpo__msg *msg)
     st->n_restarts = 5;
     st->fantasies = 1;
     st->warp = 1;
-    const char *acq = hpo__opts_str(opts, "acquisition");
-    if (acq && strcmp(acq, "ucb") == 0)
-        st->ucb = 1;
-    else if (acq && strcmp(acq, "logei") != 0)
-        return hpo__fail(msg, HPO_EINVAL,
-                         "gp: acquisition must be logei or ucb, not '%s'",
-                         acq);
     int rc;
-    if ((rc = hpo__opts_int(opts, "n_startup_trials", &st->n_startup, msg)) ||
+    if ((rc = parse_acquisition(st, opts, msg)) ||
+        (rc = hpo__opts_int(opts, "n_startup_trials", &st->n_startup, msg)) ||
         (rc = hpo__opts_double(opts, "kappa", &st->kappa, msg)) ||
         (rc = hpo__opts_int(opts, "candidates", &st->n_candidates, msg)) ||
         (rc = hpo__opts_int(opts, "restarts", &st->n_restarts, msg)) ||
@@ -115,7 +142,10 @@ static void gp_destroy(void *state)
 {
     gp_state *st = state;
     hpo__sobol_free(&st->startup);
-    gp_model_free(&st->model);
+    for (int j = 0; j < 2; j++)
+        gp_fitted_free(&st->objective[j]);
+    for (int j = 0; j < GP_MAX_CONSTRAINTS; j++)
+        gp_fitted_free(&st->constraint[j]);
     hpo_space_free(st->inferred);
 }
 
@@ -224,63 +254,83 @@ static int sample_startup(gp_state *st, hpo__sampler_ctx *ctx,
 
 typedef struct training {
     int n, n_pending, dim;
-    double *x;       /* (n + n_pending) x dim: completed, then running */
-    double *y;       /* n, minimized and standardized */
-    double best;     /* lowest y */
-    int *order;      /* up to N_BEST_STARTS indices of the lowest y */
+    double *x;        /* (n + n_pending) x dim: completed, then running */
+    gp_outputs out;   /* the objective models' outputs, and the rank */
+    gp_constraint_set cs;
+    int feasibility_only; /* constraints, but no feasible trial yet */
+    double best;      /* log-EI: the lowest y[0] of a feasible trial */
+    int *order;       /* up to N_BEST_STARTS trials: feasible ones by rank,
+                         then the others by violation */
+    gp_front2 front;  /* EHVI: of the feasible trials */
 } training;
 
-/* One objective to minimize per completed trial: a maximized one negated;
- * several combined by ParEGO's augmented Chebyshev scalarization of the
- * objectives normalized to [0, 1], with weights drawn from the simplex. */
-static void scalarize(hpo__sampler_ctx *ctx, const hpo__trial_rec **done,
-                      int n, int n_obj, double *y)
+static int constrained(const training *tr)
 {
-    double *w = hpo__scratch(ctx, sizeof(double) * (size_t)n_obj * 3);
-    double *lo = w + n_obj, *hi = w + 2 * n_obj;
-    double total = 0;
-    for (int k = 0; k < n_obj; k++) {
-        w[k] = -log(1 - hpo__rng_uniform(ctx->rng));
-        total += w[k];
-        lo[k] = HUGE_VAL;
-        hi[k] = -HUGE_VAL;
-    }
-    for (int k = 0; k < n_obj; k++)
-        w[k] /= total;
-    for (int pass = 0; pass < 2; pass++)
-        for (int i = 0; i < n; i++) {
-            double s = n_obj > 1 ? -HUGE_VAL : 0, sum = 0;
-            for (int k = 0; k < n_obj; k++) {
-                double v = k < done[i]->n_values ? done[i]->values[k] : NAN;
-                if (hpo_study_direction(ctx->study, k) == HPO_MAXIMIZE)
-                    v = -v;
-                if (pass == 0) {
-                    if (isfinite(v)) {
-                        lo[k] = v < lo[k] ? v : lo[k];
-                        hi[k] = v > hi[k] ? v : hi[k];
-                    }
-                    continue;
-                }
-                /* Infinite and NaN values count as the worst seen. */
-                if (!(v <= hi[k]))
-                    v = hi[k];
-                if (!(v >= lo[k]))
-                    v = lo[k];
-                if (n_obj == 1) {
-                    s = v;
-                    break;
-                }
-                double f = hi[k] > lo[k] ? (v - lo[k]) / (hi[k] - lo[k]) : 0;
-                s = w[k] * f > s ? w[k] * f : s;
-                sum += w[k] * f;
-            }
-            if (pass == 1)
-                y[i] = s + (n_obj > 1 ? PAREGO_RHO * sum : 0);
-        }
+    return tr->cs.k > 0 && tr->cs.n > 0;
 }
 
-static int build_training(hpo__sampler_ctx *ctx, const hpo_space *space,
-                          const gp_layout *lay, int fantasies, int warp,
+/* Whether trial i can be an incumbent or on the front: feasible, or any
+ * trial when no constraint is modelled and none is known feasible. */
+static int counts(const training *tr, int i)
+{
+    return tr->cs.violation[i] == 0 ||
+           (tr->cs.n_feasible == 0 && !constrained(tr));
+}
+
+/* Is trial i a better starting point than trial j? */
+static int better(const training *tr, int i, int j)
+{
+    int fi = counts(tr, i), fj = counts(tr, j);
+    if (fi != fj)
+        return fi;
+    if (!fi && tr->cs.violation[i] != tr->cs.violation[j])
+        return tr->cs.violation[i] < tr->cs.violation[j];
+    return tr->out.rank[i] < tr->out.rank[j];
+}
+
+static void order_starts(training *tr)
+{
+    for (int j = 0; j < N_BEST_STARTS; j++) {
+        int best = -1;
+        for (int i = 0; i < tr->n; i++) {
+            int taken = 0;
+            for (int q = 0; q < j; q++)
+                taken |= tr->order[q] == i;
+            if (!taken && (best < 0 || better(tr, i, best)))
+                best = i;
+        }
+        tr->order[j] = best;
+    }
+}
+
+/* The incumbent for log-EI, or the front for EHVI, over the trials that
+ * count. */
+static int incumbents(hpo__sampler_ctx *ctx, training *tr)
+{
+    tr->best = HUGE_VAL;
+    for (int i = 0; i < tr->n; i++)
+        if (counts(tr, i) && tr->out.y[0][i] < tr->best)
+            tr->best = tr->out.y[0][i];
+    tr->feasibility_only = !(tr->best < HUGE_VAL);
+    if (tr->out.n_models < 2)
+        return HPO_OK;
+    double *pairs = hpo__scratch(ctx, sizeof(double) * 2 * (size_t)tr->n);
+    unsigned char *use = hpo__scratch(ctx, (size_t)tr->n);
+    double *storage = hpo__scratch(ctx, sizeof(double) * 2 * (size_t)tr->n);
+    if (!pairs || !use || !storage)
+        return hpo__fail(ctx->msg, HPO_ENOMEM, "gp: out of memory");
+    for (int i = 0; i < tr->n; i++) {
+        pairs[2 * i] = tr->out.y[0][i];
+        pairs[2 * i + 1] = tr->out.y[1][i];
+        use[i] = (unsigned char)counts(tr, i);
+    }
+    gp_front2_build(&tr->front, pairs, 2, use, tr->n, tr->out.ref[0],
+                    tr->out.ref[1], storage);
+    return HPO_OK;
+}
+
+static int build_training(gp_state *st, hpo__sampler_ctx *ctx,
+                          const hpo_space *space, const gp_layout *lay,
                           training *tr)
 {
     const hpo__trial_rec *trials;
@@ -291,11 +341,10 @@ static int build_training(hpo__sampler_ctx *ctx, const hpo_space *space,
     int dim = lay->dim > 0 ? lay->dim : 1;
     tr->dim = lay->dim;
     tr->x = hpo__scratch(ctx, sizeof(double) * (size_t)(n_all + 1) * dim);
-    tr->y = hpo__scratch(ctx, sizeof(double) * (size_t)(n_all + 1));
     tr->order = hpo__scratch(ctx, sizeof(int) * N_BEST_STARTS);
     const hpo__trial_rec **done =
         hpo__scratch(ctx, sizeof(*done) * (size_t)(n_all + 1));
-    if (!tr->x || !tr->y || !tr->order || !done)
+    if (!tr->x || !tr->order || !done)
         return hpo__fail(ctx->msg, HPO_ENOMEM, "gp: out of memory");
     tr->n = tr->n_pending = 0;
     for (int k = 0; k < n_all; k++)
@@ -303,7 +352,7 @@ static int build_training(hpo__sampler_ctx *ctx, const hpo_space *space,
             gp_encode_trial(lay, space, &trials[k],
                             tr->x + (size_t)tr->n * dim) == 0)
             done[tr->n++] = &trials[k];
-    for (int k = 0; fantasies && k < n_all; k++)
+    for (int k = 0; st->fantasies && k < n_all; k++)
         if (trials[k].state == HPO_RUNNING && trials[k].number !=
             ctx->trial->number &&
             gp_encode_trial(lay, space, &trials[k],
@@ -311,104 +360,75 @@ static int build_training(hpo__sampler_ctx *ctx, const hpo_space *space,
             tr->n_pending++;
     if (tr->n == 0)
         return HPO_OK;
-    scalarize(ctx, done, tr->n, hpo_study_n_objectives(ctx->study), tr->y);
-    if (warp)
-        gp_warp_outputs(tr->y, tr->n);
-    else
-        gp_standardize(tr->y, tr->n);
-    for (int j = 0; j < N_BEST_STARTS; j++) {
-        int best = -1;
-        for (int i = 0; i < tr->n; i++) {
-            int taken = 0;
-            for (int q = 0; q < j; q++)
-                taken |= tr->order[q] == i;
-            if (!taken && (best < 0 || tr->y[i] < tr->y[best]))
-                best = i;
-        }
-        tr->order[j] = best;
-    }
-    tr->best = tr->y[tr->order[0]];
+    if ((rc = gp_outputs_build(&tr->out, ctx, done, tr->n,
+                               st->acq == ACQ_EHVI, st->warp)) ||
+        (rc = gp_constraints_collect(&tr->cs, ctx, done, tr->n, tr->x,
+                                     tr->dim)) ||
+        (rc = incumbents(ctx, tr)))
+        return rc;
+    order_starts(tr);
     return HPO_OK;
 }
 
-/* ---- the model ----------------------------------------------------------- */
+/* ---- the models ---------------------------------------------------------- */
 
 static double urand(void *rng) { return hpo__rng_uniform(rng); }
 
-/* How many of the cached rows are still the first rows of tr. */
-static int valid_prefix(const gp_state *st, const training *tr)
+/* The models this trial uses: the objective's (two under EHVI), then one
+ * per constraint that has rows.  Returns how many. */
+static int models_in_use(gp_state *st, const training *tr, gp_fitted **f)
 {
-    int keep = st->n_cached < tr->n ? st->n_cached : tr->n;
-    size_t row = sizeof(double) * (size_t)tr->dim;
-    for (int i = 0; i < keep; i++)
-        if (memcmp(st->model.x + (size_t)i * tr->dim,
-                   tr->x + (size_t)i * tr->dim, row) != 0)
-            return i;
-    return keep;
+    int count = 0;
+    for (int j = 0; j < tr->out.n_models; j++)
+        f[count++] = &st->objective[j];
+    for (int j = 0; constrained(tr) && j < tr->cs.k; j++)
+        f[count++] = &st->constraint[j];
+    return count;
 }
 
-static int fit_model(gp_state *st, hpo__sampler_ctx *ctx, const training *tr)
+static void reset_models(gp_state *st)
 {
-    gp_model *m = &st->model;
-    if (m->d != tr->dim) {
-        gp_model_free(m);
-        st->n_cached = st->fit_n = 0;
-        if (gp_model_init(m, tr->dim) != 0)
-            return hpo__fail(ctx->msg, HPO_ENOMEM, "gp: out of memory");
-    }
-    int total = tr->n + tr->n_pending;
-    if (gp_model_reserve(m, total + 16 > m->cap ? 2 * total + 16 : m->cap))
+    for (int j = 0; j < 2; j++)
+        gp_fitted_reset(&st->objective[j]);
+    for (int j = 0; j < GP_MAX_CONSTRAINTS; j++)
+        gp_fitted_reset(&st->constraint[j]);
+}
+
+/* Bring every model in use up to date and add the running trials as
+ * fantasies (kriging believer: observations at each model's mean). */
+static int fit_models(gp_state *st, hpo__sampler_ctx *ctx, const training *tr)
+{
+    gp_fitted *f[2 + GP_MAX_CONSTRAINTS];
+    int count = models_in_use(st, tr, f), n_obj = tr->out.n_models;
+    const double *pending = tr->x + (size_t)tr->n * tr->dim;
+    double *work = hpo__scratch(ctx, sizeof(double) * 2 *
+                                         (size_t)(tr->n + tr->n_pending + 1));
+    if (!work)
         return hpo__fail(ctx->msg, HPO_ENOMEM, "gp: out of memory");
-    int keep = valid_prefix(st, tr);
-    if (m->n_factored > keep)
-        m->n_factored = keep; /* a Cholesky factor's leading block stays */
-    memcpy(m->x, tr->x, sizeof(double) * (size_t)tr->n * tr->dim);
-    memcpy(m->y, tr->y, sizeof(double) * (size_t)tr->n);
-    m->n = tr->n;
-    st->n_cached = tr->n;
-    int fresh = keep < st->fit_n || st->fit_n == 0;
-    int due = tr->n <= REFIT_ALWAYS ||
-              tr->n - st->fit_n >= REFIT_GROWTH * st->fit_n;
-    if (fresh || (due && tr->n != st->fit_n)) {
-        int restarts = fresh || tr->n < 50 ? FIT_RESTARTS_SMALL : 0;
-        if (gp_model_fit(m, restarts, FIT_MAX_EVAL, urand, ctx->rng) != 0)
+    for (int j = 0; j < count; j++) {
+        int con = j - n_obj;
+        const double *x = con < 0 ? tr->x : tr->cs.x;
+        const double *y = con < 0 ? tr->out.y[j] : tr->cs.y + (size_t)con *
+                                                                tr->cs.n;
+        int n = con < 0 ? tr->n : tr->cs.n;
+        int rc = gp_fitted_update(f[j], x, y, n, tr->dim, tr->n_pending,
+                                  urand, ctx->rng);
+        if (rc == 0)
+            rc = gp_fitted_add_fantasies(f[j], pending, tr->n_pending, work);
+        if (rc == GP_FIT_NOMEM)
+            return hpo__fail(ctx->msg, HPO_ENOMEM, "gp: out of memory");
+        if (rc != 0)
             return FALLBACK;
-        st->fit_n = tr->n;
-    } else if (gp_model_factor(m) != 0) {
-        return FALLBACK;
     }
     return HPO_OK;
 }
 
-/* Kriging believer: each running trial is an observation at the model's
- * current mean there. */
-static int add_fantasies(gp_state *st, hpo__sampler_ctx *ctx,
-                         const training *tr)
+static void drop_fantasies(gp_state *st, const training *tr)
 {
-    gp_model *m = &st->model;
-    if (tr->n_pending == 0)
-        return HPO_OK;
-    double *work = hpo__scratch(ctx, sizeof(double) * 2 * (size_t)(m->n + 1));
-    if (!work)
-        return hpo__fail(ctx->msg, HPO_ENOMEM, "gp: out of memory");
-    for (int j = 0; j < tr->n_pending; j++) {
-        const double *x = tr->x + (size_t)(tr->n + j) * tr->dim;
-        double var;
-        gp_predict(m, x, &m->y[tr->n + j], &var, NULL, NULL, work);
-    }
-    memcpy(m->x + (size_t)tr->n * tr->dim, tr->x + (size_t)tr->n * tr->dim,
-           sizeof(double) * (size_t)tr->n_pending * tr->dim);
-    m->n = tr->n + tr->n_pending;
-    return gp_model_factor(m) == 0 ? HPO_OK : FALLBACK;
-}
-
-/* Drop the fantasies again: the cache holds completed trials only. */
-static void drop_fantasies(gp_state *st)
-{
-    gp_model *m = &st->model;
-    m->n = st->n_cached;
-    if (m->n_factored > m->n)
-        m->n_factored = m->n;
+    gp_fitted *f[2 + GP_MAX_CONSTRAINTS];
+    int count = models_in_use(st, tr, f);
+    for (int j = 0; j < count; j++)
+        gp_fitted_drop_fantasies(f[j]);
 }
 
 /* ---- the acquisition ----------------------------------------------------- */
@@ -507,18 +527,46 @@ static double *candidates(gp_state *st, hpo__sampler_ctx *ctx,
     return c;
 }
 
+/* The acquisition over the models in use (see the header comment). */
+static gp_acq acquisition_of(gp_state *st, const training *tr)
+{
+    gp_acq a = {.model = &st->objective[0].model, .best = tr->best,
+                .kappa = st->kappa};
+    if (constrained(tr)) {
+        a.n_constraints = tr->cs.k;
+        a.thresholds = tr->cs.threshold;
+    }
+    if (a.n_constraints > 0 && tr->feasibility_only)
+        a.kind = GP_FEASIBILITY;
+    else if (tr->out.n_models == 2) {
+        a.kind = GP_LOG_EHVI;
+        a.model2 = &st->objective[1].model;
+        a.front = &tr->front;
+    } else
+        a.kind = st->acq == ACQ_UCB ? GP_UCB : GP_LOG_EI;
+    return a;
+}
+
 static int maximize_acquisition(gp_state *st, hpo__sampler_ctx *ctx,
                                 const training *tr, const gp_layout *lay,
                                 const hpo_space *space, double *u)
 {
-    gp_model *m = &st->model;
+    const gp_model *cons[GP_MAX_CONSTRAINTS];
+    for (int j = 0; j < GP_MAX_CONSTRAINTS; j++)
+        cons[j] = &st->constraint[j].model;
     legal lg = {lay, space};
+    gp_acq a = acquisition_of(st, tr);
+    a.constraints = cons;
+    size_t per_model = sizeof(double) * (size_t)tr->dim *
+                       (size_t)gp_acq_n_models(&a);
     unsigned char *fixed = hpo__scratch(ctx, (size_t)tr->dim);
-    gp_acq a = {m, st->ucb ? GP_UCB : GP_LOG_EI, tr->best, st->kappa,
-                hpo__scratch(ctx, sizeof(double) * 2 * (size_t)(m->n + 1)),
-                hpo__scratch(ctx, sizeof(double) * (size_t)tr->dim),
-                hpo__scratch(ctx, sizeof(double) * (size_t)tr->dim),
-                fixed, snap_point, &lg};
+    a.work = hpo__scratch(ctx, sizeof(double) * 2 *
+                                   (size_t)(tr->n + tr->n_pending + 1));
+    a.dmean = hpo__scratch(ctx, per_model);
+    a.dvar = hpo__scratch(ctx, per_model);
+    a.fixed = fixed;
+    a.snap = snap_point;
+    a.snap_data = &lg;
     int count = 0;
     double *c = candidates(st, ctx, tr, &lg, &count);
     if (!a.work || !a.dmean || !a.dvar || !fixed || !c)
@@ -542,25 +590,22 @@ static int gp_sample_relative(void *state, hpo__sampler_ctx *ctx,
     if (gp_layout_init(&lay, space) != 0)
         return hpo__fail(ctx->msg, HPO_ENOMEM, "gp: out of memory");
     training tr = {0};
-    int rc = build_training(ctx, space, &lay, st->fantasies, st->warp, &tr);
+    int rc = build_training(st, ctx, space, &lay, &tr);
     if (rc == HPO_OK && (tr.n < st->n_startup || lay.dim == 0)) {
         rc = sample_startup(st, ctx, space, values);
     } else if (rc == HPO_OK) {
         double *u = hpo__scratch(ctx, sizeof(double) * (size_t)lay.dim);
         rc = !u ? hpo__fail(ctx->msg, HPO_ENOMEM, "gp: out of memory")
-                : fit_model(st, ctx, &tr);
-        if (rc == HPO_OK)
-            rc = add_fantasies(st, ctx, &tr);
+                : fit_models(st, ctx, &tr);
         if (rc == HPO_OK)
             rc = maximize_acquisition(st, ctx, &tr, &lay, space, u);
-        drop_fantasies(st);
+        drop_fantasies(st, &tr);
         if (rc == HPO_OK)
             gp_decode(&lay, space, u, values);
         if (rc == FALLBACK) {
             for (int i = 0; i < space->n; i++)
                 values[i] = NAN;
-            st->n_cached = st->fit_n = 0;
-            gp_model_invalidate(&st->model);
+            reset_models(st);
             rc = HPO_OK;
         }
     }
@@ -580,15 +625,18 @@ const hpo__sampler_type hpo__sampler_gp = {
     .version = HPO__SAMPLER_VERSION,
     .name = "gp",
     .summary = "Gaussian-process Bayesian optimization (Matern-5/2 ARD, "
-               "log-EI, L-BFGS)",
+               "log-EI or EHVI, constraints, L-BFGS)",
     .options_help =
         "n_startup_trials=N  Sobol trials before the model (default 10); "
-        "acquisition=logei|ucb (default logei); kappa=K  UCB's weight on "
-        "the standard deviation (default 2); candidates=N  Sobol points "
-        "scored per trial (default 512); restarts=N  L-BFGS starts on the "
-        "acquisition (default 5); fantasies=true|false  running trials as "
-        "kriging-believer observations (default true); warp=true|false  "
-        "Yeo-Johnson output warping (default true)",
+        "acquisition=logei|ucb|ehvi|parego (default ehvi: log-EI for one "
+        "objective, exact EHVI for two, ParEGO for more; logei, ucb and "
+        "parego scalarize several objectives by ParEGO); kappa=K  UCB's "
+        "weight on the standard deviation (default 2); candidates=N  Sobol "
+        "points scored per trial (default 512); restarts=N  L-BFGS starts "
+        "on the acquisition (default 5); fantasies=true|false  running "
+        "trials as kriging-believer observations (default true); "
+        "warp=true|false  "
+        "Yeo-Johnson output warping (default true; not for EHVI's models)",
     .state_size = sizeof(gp_state),
     .init = gp_init,
     .destroy = gp_destroy,

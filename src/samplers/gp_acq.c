@@ -20,12 +20,23 @@
 #include <string.h>
 
 #include "gp_acq.h"
+#include "gp_ehvi.h"
 
 #define LOG_SQRT_2PI 0.91893853320467274178
 #define CF_DEPTH 60
 #define DIRECT_LIMIT (-8.0)
 
 static double norm_cdf(double z) { return 0.5 * erfc(-z / M_SQRT2); }
+
+/* c with Mills' ratio R(t) = Phi(-t) / phi(t) = 1 / (t + c), from R's
+ * continued fraction 1 / (t + 1 / (t + 2 / (t + ...))), for t > 8. */
+static double mills_c(double t)
+{
+    double g = t;
+    for (int k = CF_DEPTH; k >= 2; k--)
+        g = t + k / g;
+    return 1 / g;
+}
 
 double gp_log_h(double z, double *dz)
 {
@@ -36,38 +47,96 @@ double gp_log_h(double z, double *dz)
             *dz = cdf / h;
         return log(h);
     }
-    double t = -z;
-    /* c = 1 / (t + 2 / (t + 3 / (t + ...))), evaluated from the tail. */
-    double g = t;
-    for (int k = CF_DEPTH; k >= 2; k--)
-        g = t + k / g;
-    double c = 1 / g;
+    double t = -z, c = mills_c(t);
     if (dz)
         *dz = 1 / c; /* Phi(z) / h = R (t + c) / c = 1 / c */
     return -0.5 * t * t - LOG_SQRT_2PI + log(c) - log(t + c);
 }
 
+double gp_log_cdf(double z, double *dz)
+{
+    if (z >= DIRECT_LIMIT) {
+        double cdf = norm_cdf(z);
+        if (dz)
+            *dz = exp(-0.5 * z * z - LOG_SQRT_2PI) / cdf;
+        return z > 0 ? log1p(-norm_cdf(-z)) : log(cdf);
+    }
+    double t = -z, c = mills_c(t);
+    if (dz)
+        *dz = t + c;
+    return -0.5 * t * t - LOG_SQRT_2PI - log(t + c);
+}
+
+static int n_objective_models(const gp_acq *a)
+{
+    return a->kind == GP_LOG_EHVI ? 2 : a->kind == GP_FEASIBILITY ? 0 : 1;
+}
+
+int gp_acq_n_models(const gp_acq *a)
+{
+    return n_objective_models(a) + a->n_constraints;
+}
+
+static const gp_model *model_at(const gp_acq *a, int j)
+{
+    int n_obj = n_objective_models(a);
+    if (j < n_obj)
+        return j == 0 ? a->model : a->model2;
+    return a->constraints[j - n_obj];
+}
+
+#define MAX_MODELS (2 + GP_ACQ_MAX_CONSTRAINTS)
+
+/* The acquisition from each model's posterior mean and sd at one point,
+ * and its partial derivatives in them (dmu, dsd). */
+static double combine(const gp_acq *a, const double *mean, const double *sd,
+                      double *dmu, double *dsd)
+{
+    double v = 0, dl;
+    int j = n_objective_models(a);
+    if (a->kind == GP_UCB) {
+        v = -mean[0] + a->kappa * sd[0];
+        dmu[0] = -1;
+        dsd[0] = a->kappa;
+    } else if (a->kind == GP_LOG_EI) {
+        double z = (a->best - mean[0]) / sd[0];
+        v = log(sd[0]) + gp_log_h(z, &dl);
+        dmu[0] = -dl / sd[0];
+        dsd[0] = (1 - z * dl) / sd[0];
+    } else if (a->kind == GP_LOG_EHVI) {
+        v = gp_log_ehvi2(a->front, mean, sd, dmu, dsd);
+    }
+    for (int k = 0; k < a->n_constraints; k++, j++) {
+        double z = (a->thresholds[k] - mean[j]) / sd[j];
+        v += gp_log_cdf(z, &dl);
+        dmu[j] = -dl / sd[j];
+        dsd[j] = -z * dl / sd[j];
+    }
+    return v;
+}
+
 double gp_acq_value(gp_acq *a, const double *x, double *grad)
 {
-    const gp_model *m = a->model;
-    double mean, var;
-    gp_predict(m, x, &mean, &var, grad ? a->dmean : NULL,
-               grad ? a->dvar : NULL, a->work);
-    double sd = sqrt(var);
-    if (a->kind == GP_UCB) {
-        if (grad)
-            for (int k = 0; k < m->d; k++)
-                grad[k] = -a->dmean[k] + a->kappa * a->dvar[k] / (2 * sd);
-        return -mean + a->kappa * sd;
+    int d = a->model->d, n_models = gp_acq_n_models(a);
+    double mean[MAX_MODELS], sd[MAX_MODELS], dmu[MAX_MODELS], dsd[MAX_MODELS];
+    for (int j = 0; j < n_models; j++) {
+        double var;
+        gp_predict(model_at(a, j), x, &mean[j], &var,
+                   grad ? a->dmean + (size_t)j * d : NULL,
+                   grad ? a->dvar + (size_t)j * d : NULL, a->work);
+        sd[j] = sqrt(var);
     }
-    double z = (a->best - mean) / sd, dlogh;
-    double value = log(sd) + gp_log_h(z, grad ? &dlogh : NULL);
-    if (grad)
-        for (int k = 0; k < m->d; k++) {
-            double dsd = a->dvar[k] / (2 * sd);
-            double dzk = (-a->dmean[k] - z * dsd) / sd;
-            grad[k] = dsd / sd + dlogh * dzk;
-        }
+    double value = combine(a, mean, sd, dmu, dsd);
+    if (!grad)
+        return value;
+    for (int k = 0; k < d; k++)
+        grad[k] = 0;
+    for (int j = 0; j < n_models; j++) {
+        const double *dm = a->dmean + (size_t)j * d;
+        const double *dv = a->dvar + (size_t)j * d;
+        for (int k = 0; k < d; k++)
+            grad[k] += dmu[j] * dm[k] + dsd[j] * dv[k] / (2 * sd[j]);
+    }
     return value;
 }
 
@@ -115,31 +184,38 @@ static void top_k(const double *score, int count, int k, int *idx)
 
 #define CHUNK 128
 
-/* Score every candidate through the batched posterior. */
+/* Score every candidate through the batched posteriors. */
 static int score_candidates(gp_acq *a, const double *cand, int count,
                             double *score)
 {
-    const gp_model *m = a->model;
-    double *mean = malloc(sizeof(double) * CHUNK * 2);
-    double *work = malloc(sizeof(double) * (size_t)CHUNK * (m->n + 1));
-    if (!mean || !work) {
-        free(mean);
+    int d = a->model->d, n_models = gp_acq_n_models(a), n_max = 0;
+    for (int j = 0; j < n_models; j++)
+        n_max = model_at(a, j)->n > n_max ? model_at(a, j)->n : n_max;
+    double *post = malloc(sizeof(double) * CHUNK * 2 * (n_models + 1));
+    double *work = malloc(sizeof(double) * (size_t)CHUNK * (n_max + 1));
+    if (!post || !work) {
+        free(post);
         free(work);
         return -1;
     }
-    double *var = mean + CHUNK;
     for (int c0 = 0; c0 < count; c0 += CHUNK) {
         int len = count - c0 < CHUNK ? count - c0 : CHUNK;
-        gp_predict_many(m, cand + (size_t)c0 * m->d, len, mean, var, work);
+        for (int j = 0; j < n_models; j++)
+            gp_predict_many(model_at(a, j), cand + (size_t)c0 * d, len,
+                            post + (size_t)2 * j * CHUNK,
+                            post + (size_t)(2 * j + 1) * CHUNK, work);
         for (int c = 0; c < len; c++) {
-            double sd = sqrt(var[c]);
-            score[c0 + c] = a->kind == GP_UCB
-                                ? -mean[c] + a->kappa * sd
-                                : log(sd) + gp_log_h((a->best - mean[c]) / sd,
-                                                     NULL);
+            double mean[MAX_MODELS], sd[MAX_MODELS], dmu[MAX_MODELS],
+                dsd[MAX_MODELS];
+            for (int j = 0; j < n_models; j++) {
+                mean[j] = post[(size_t)2 * j * CHUNK + c];
+                sd[j] = sqrt(post[(size_t)(2 * j + 1) * CHUNK + c]);
+            }
+            double v = combine(a, mean, sd, dmu, dsd);
+            score[c0 + c] = isfinite(v) ? v : -HUGE_VAL;
         }
     }
-    free(mean);
+    free(post);
     free(work);
     return 0;
 }
