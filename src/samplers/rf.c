@@ -112,70 +112,17 @@ static void rf_destroy(void *state)
 
 /* ---- the relative space ------------------------------------------------- */
 
+/* A trial the model learns from. */
 static int usable(const hpo__trial_rec *t)
 {
     return t->state == HPO_COMPLETE && t->n_values >= 1;
-}
-
-/* Optuna's intersection search space: the parameters every completed
- * trial has, with one distribution. */
-static int infer_intersection(rf_state *st, const hpo__trial_rec *trials,
-                              int n, hpo__msg *msg)
-{
-    hpo_space_free(st->inferred);
-    st->inferred = NULL;
-    const hpo__trial_rec *first = NULL;
-    for (int k = 0; k < n && !first; k++)
-        if (usable(&trials[k]))
-            first = &trials[k];
-    if (!first)
-        return HPO_OK;
-    hpo_space *sp = hpo_space_new();
-    if (!sp || (first->n_params &&
-                !(sp->p = calloc((size_t)first->n_params, sizeof *sp->p)))) {
-        hpo_space_free(sp);
-        return hpo__fail(msg, HPO_ENOMEM, "rf: out of memory");
-    }
-    sp->cap = first->n_params;
-    for (int i = 0; i < first->n_params; i++) {
-        const hpo__param *p = &first->params[i];
-        int everywhere = 1;
-        for (int k = 0; k < n && everywhere; k++) {
-            if (!usable(&trials[k]))
-                continue;
-            const hpo__param *q = hpo__rec_param(&trials[k], p->name);
-            everywhere = q && hpo__dist_equal(&q->dist, &p->dist);
-        }
-        if (!everywhere)
-            continue;
-        hpo__space_param *sp_p = &sp->p[sp->n++];
-        sp_p->parent = -1;
-        sp_p->name = hpo__strdup(p->name);
-        if (!sp_p->name || hpo__dist_copy(&sp_p->dist, &p->dist) != HPO_OK) {
-            hpo_space_free(sp);
-            return hpo__fail(msg, HPO_ENOMEM, "rf: out of memory");
-        }
-    }
-    st->inferred = sp;
-    return HPO_OK;
 }
 
 static int rf_infer_relative_space(void *state, hpo__sampler_ctx *ctx,
                                    const hpo_space **space)
 {
     rf_state *st = state;
-    const hpo_space *declared = hpo__study_space(ctx->study);
-    if (declared && declared->n > 0) {
-        *space = declared;
-        return HPO_OK;
-    }
-    const hpo__trial_rec *trials;
-    int n;
-    int rc = hpo__study_history(ctx->study, &trials, &n);
-    if (rc == HPO_OK)
-        rc = infer_intersection(st, trials, n, ctx->msg);
-    *space = st->inferred && st->inferred->n > 0 ? st->inferred : NULL;
-    return rc;
+    return hpo__sampler_joint_space(ctx, &st->inferred, space);
 }
 
 /* ---- start-up: scrambled Sobol points ------------------------------------ */

@@ -110,6 +110,13 @@ extern const hpo__sampler_type hpo__sampler_gp;
 extern const hpo__sampler_type hpo__sampler_tpe;
 extern const hpo__sampler_type hpo__sampler_rf;
 
+/* The space a joint model covers (intersection.c): the declared space, or
+ * else the parameters every completed trial has with one distribution
+ * (Optuna's IntersectionSearchSpace), built into *inferred (owned by the
+ * caller, replaced on each call); *space is NULL while that is empty. */
+int hpo__sampler_joint_space(hpo__sampler_ctx *ctx, hpo_space **inferred,
+                             const hpo_space **space);
+
 /* Draw uniformly from a distribution (random.c); other samplers use it for
  * start-up trials and parameters outside their model. */
 double hpo__sample_uniform(const hpo__dist *d, hpo__rng *rng);
