@@ -42,7 +42,13 @@ const bench_method bench_methods[] = {
     {"tpe", "tpe", "optuna.samplers.TPESampler(seed=seed)", NULL},
     {"tpe:multivariate=true", "tpe:multivariate=true",
      "optuna.samplers.TPESampler(seed=seed, multivariate=True)", NULL},
+    /* Labels are listed with commas (--methods), so this one has none. */
+    {"tpe:multivariate+group", "tpe:multivariate=true,group=true",
+     "optuna.samplers.TPESampler(seed=seed, multivariate=True, group=True)",
+     NULL},
     {"rf", "rf", "optuna.samplers.TPESampler(seed=seed)", NULL},
+    /* The default sampler on each side. */
+    {"auto", "auto", "optuna.samplers.TPESampler(seed=seed)", NULL},
     {NULL, NULL, NULL, NULL},
 };
 

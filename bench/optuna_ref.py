@@ -45,10 +45,14 @@ import optuna
 # ---------------------------------------------------------------------------
 
 class Param:
-    def __init__(self, name, kind, low=0.0, high=0.0, log=False, choices=()):
+    def __init__(self, name, kind, low=0.0, high=0.0, log=False, choices=(),
+                 parent=None, when=()):
         self.name, self.kind = name, kind
         self.low, self.high, self.log = low, high, log
         self.choices = list(choices)
+        # A condition: active only when the earlier categorical `parent` is
+        # active and takes one of the choice indices in `when`.
+        self.parent, self.when = parent, tuple(when)
 
     def suggest(self, trial):
         """The value as bench/problems.c sees it (categorical: its index)."""
@@ -63,6 +67,17 @@ class Problem:
     def __init__(self, name, params, f, n_objectives=1, ref=None):
         self.name, self.params, self.f = name, params, f
         self.n_objectives, self.ref = n_objectives, ref
+
+    def suggest(self, trial):
+        """Define-by-run: the active parameters in order; NaN for the
+        inactive ones (bench_problem_suggest)."""
+        x, index = [], {}
+        for p in self.params:
+            active = p.parent is None or (
+                not math.isnan(x[index[p.parent]]) and int(x[index[p.parent]]) in p.when)
+            index[p.name] = len(x)
+            x.append(p.suggest(trial) if active else math.nan)
+        return x
 
 
 def box(prefix, dim, low, high):
@@ -128,6 +143,38 @@ def sparse_bool60(x):
             - 1 * b[13] * b[27] * b[52]]
 
 
+SVM, TREE, LINEAR = 0, 1, 2
+
+
+def cond_model(x):
+    """Model selection (bench/problems.c): a bowl per kind, floors 0, 0.1, 0.3."""
+    kind = int(x[0])
+    if kind == SVM:
+        u, w = math.log10(x[1]) - 1, math.log10(x[2]) + 2.5
+        return [0.6 * (u + w) * (u + w) + 0.08 * (u - w) * (u - w)]
+    if kind == TREE:
+        p, q, m = (x[3] - 7) / 4, math.log(x[4] / 5), x[5] - 0.5
+        return [0.1 + p * p + 0.3 * q * q + 0.3 * p * q + 2 * m * m]
+    a, r = math.log10(x[6]) + 3, x[7] - 0.3
+    return [0.3 + 0.25 * a * a + 2 * r * r]
+
+
+CAT_A = [[0.4, 0.5, 0.3, 0.6], [0.9, 0.0, 1.0, 1.1], [0.8, 0.7, 0.6, 0.9]]
+CAT_B = [[0.5, 0.6, 0.7], [0.3, 0.4, 0.5], [0.6, 0.2, 0.8], [1.0, 0.9, 0.0], [0.4, 0.5, 0.6]]
+CAT_C = [[0.6, 0.4, 0.5, 0.7, 0.6], [0.3, 0.5, 0.2, 0.4, 0.5],
+         [0.8, 0.9, 0.7, 0.0, 0.9], [0.5, 0.3, 0.6, 0.5, 0.4]]
+CAT_D6, CAT_D7 = [0.3, 0.0, 0.5], [0.4, 0.2, 0.0, 0.6]
+CAT_U, CAT_V = [0.2, 0.7, 0.5], [0.3, 0.8, 0.6, 0.1]
+CAT_SIZES = [3, 4, 5, 3, 4, 5, 3, 4]
+
+
+def cat_heavy(x):
+    c = [int(v) for v in x[:8]]
+    du, dv = x[8] - CAT_U[c[0]], x[9] - CAT_V[c[4]]
+    return [CAT_A[c[0]][c[1]] + CAT_B[c[2]][c[3]] + CAT_C[c[4]][c[5]]
+            + CAT_D6[c[6]] + CAT_D7[c[7]] + 2 * du * du + 2 * dv * dv]
+
+
 def zdt_g(x):
     return 1 + 9 * sum(x[1:]) / (len(x) - 1)
 
@@ -163,6 +210,18 @@ PROBLEMS = {p.name: p for p in [
     Problem("zdt3", box("x", 30, 0, 1), zdt3, 2, (11.0, 11.0)),
     Problem("sparse_bool60", [Param("b%d" % i, "cat", choices=["-1", "+1"]) for i in range(60)],
             sparse_bool60),
+    Problem("cond_model", [
+        Param("kind", "cat", choices=["svm", "tree", "linear"]),
+        Param("C", "float", 1e-3, 1e3, log=True, parent="kind", when=[SVM]),
+        Param("gamma", "float", 1e-4, 1, log=True, parent="kind", when=[SVM]),
+        Param("depth", "int", 1, 12, parent="kind", when=[TREE]),
+        Param("min_leaf", "int", 1, 50, parent="kind", when=[TREE]),
+        Param("max_features", "float", 0.1, 1, parent="kind", when=[TREE]),
+        Param("alpha", "float", 1e-6, 1, log=True, parent="kind", when=[LINEAR]),
+        Param("l1_ratio", "float", 0, 1, parent="kind", when=[LINEAR])], cond_model),
+    Problem("cat_heavy", [Param("c%d" % i, "cat", choices="abcde"[:n])
+                          for i, n in enumerate(CAT_SIZES)]
+            + [Param("x0", "float", 0, 1), Param("x1", "float", 0, 1)], cat_heavy),
 ]}
 
 
@@ -228,7 +287,7 @@ def run_one(problem, expression, seed, budgets):
     for _ in range(max(budgets)):
         start = time.perf_counter()
         trial = study.ask()
-        x = [p.suggest(trial) for p in problem.params]
+        x = problem.suggest(trial)
         f_start = time.perf_counter()
         v = problem.f(x)
         f_time = time.perf_counter() - f_start

@@ -6,7 +6,9 @@
  * Simulation Experiments (sfu.ca/~ssurjano), Rosenbrock's valley, and ZDT1–3
  * from Zitzler, Deb & Thiele, "Comparison of multiobjective evolutionary
  * algorithms: empirical results" (Evolutionary Computation 8(2), 2000).
- * mixed4 and sparse_bool60 are this project's own (see BENCHMARKS.md).
+ * mixed4 and sparse_bool60 are this project's own (see BENCHMARKS.md), and
+ * so are cond_model (a conditional space) and cat_heavy (mostly categorical
+ * parameters), defined below and in docs/benchmarks.md.
  *
  * The reference implementation for Optuna (optuna_ref.py) defines the same
  * functions in Python; keep both in step.
@@ -119,6 +121,97 @@ static void sparse_bool60(const double *x, double *v)
 }
 
 /* ------------------------------------------------------------------------- */
+/* A conditional space and a categorical-heavy one                            */
+/* ------------------------------------------------------------------------- */
+
+/*
+ * cond_model: model selection.  kind in {svm, tree, linear} decides which
+ * parameters exist; each branch is a smooth bowl with its own floor, so a
+ * sampler must both pick the right branch and tune inside it:
+ *
+ *   svm     C log [1e-3, 1e3], gamma log [1e-4, 1]; u = log10 C - 1,
+ *           v = log10 gamma + 2.5:  0.6 (u + v)^2 + 0.08 (u - v)^2
+ *           (a long diagonal valley, C * gamma ~ const, as real RBF SVMs
+ *           show); floor 0 at C = 10, gamma = 10^-2.5.
+ *   tree    depth int [1, 12], min_leaf int [1, 50], max_features [0.1, 1];
+ *           p = (depth - 7) / 4, q = ln(min_leaf / 5):
+ *           0.1 + p^2 + 0.3 q^2 + 0.3 p q + 2 (max_features - 0.5)^2;
+ *           floor 0.1 at depth 7, min_leaf 5, max_features 0.5.
+ *   linear  alpha log [1e-6, 1], l1_ratio [0, 1]:
+ *           0.3 + 0.25 (log10 alpha + 3)^2 + 2 (l1_ratio - 0.3)^2;
+ *           floor 0.3 at alpha = 1e-3, l1_ratio = 0.3.
+ *
+ * Both quadratic forms are positive definite (0.3^2 < 4 * 0.3; the svm
+ * form is 0.68 u^2 + 0.68 v^2 + 1.04 u v, 1.04^2 < 4 * 0.68^2), so f* = 0,
+ * in the svm branch.  x: kind, C, gamma, depth, min_leaf, max_features,
+ * alpha, l1_ratio.
+ */
+enum { KIND_SVM, KIND_TREE, KIND_LINEAR };
+
+static void cond_model(const double *x, double *v)
+{
+    switch ((int)x[0]) {
+    case KIND_SVM: {
+        double u = log10(x[1]) - 1, w = log10(x[2]) + 2.5;
+        v[0] = 0.6 * (u + w) * (u + w) + 0.08 * (u - w) * (u - w);
+        break;
+    }
+    case KIND_TREE: {
+        double p = (x[3] - 7) / 4, q = log(x[4] / 5), m = x[5] - 0.5;
+        v[0] = 0.1 + p * p + 0.3 * q * q + 0.3 * p * q + 2 * m * m;
+        break;
+    }
+    default: {
+        double a = log10(x[6]) + 3, r = x[7] - 0.3;
+        v[0] = 0.3 + 0.25 * a * a + 2 * r * r;
+        break;
+    }
+    }
+}
+
+/*
+ * cat_heavy: eight categoricals c0..c7 with 3, 4, 5, 3, 4, 5, 3, 4 choices
+ * (named a, b, c, ...) and two floats x0, x1 in [0, 1]:
+ *
+ *   f = A[c0][c1] + B[c2][c3] + C[c4][c5] + D[c6][c7]
+ *       + 2 (x0 - U[c0])^2 + 2 (x1 - V[c4])^2
+ *
+ * A, B and C interact: the choices that are best on average (a row or
+ * column's mean) are not the pair's best cell, so a model of one parameter
+ * at a time is led astray; D is additive (main effects only).  The floats'
+ * optimum moves with a categorical.  The pairs share no parameter and every
+ * centre lies inside [0, 1], so f* = 0 (each table's minimum is 0):
+ * c0 = b, c1 = b, c2 = d, c3 = c, c4 = c, c5 = d, c6 = b, c7 = c,
+ * x0 = U[b] = 0.7, x1 = V[c] = 0.6.
+ */
+static const double cat_a[3][4] = {{0.4, 0.5, 0.3, 0.6},
+                                   {0.9, 0.0, 1.0, 1.1},
+                                   {0.8, 0.7, 0.6, 0.9}};
+static const double cat_b[5][3] = {{0.5, 0.6, 0.7},
+                                   {0.3, 0.4, 0.5},
+                                   {0.6, 0.2, 0.8},
+                                   {1.0, 0.9, 0.0},
+                                   {0.4, 0.5, 0.6}};
+static const double cat_c[4][5] = {{0.6, 0.4, 0.5, 0.7, 0.6},
+                                   {0.3, 0.5, 0.2, 0.4, 0.5},
+                                   {0.8, 0.9, 0.7, 0.0, 0.9},
+                                   {0.5, 0.3, 0.6, 0.5, 0.4}};
+static const double cat_d6[3] = {0.3, 0.0, 0.5};
+static const double cat_d7[4] = {0.4, 0.2, 0.0, 0.6};
+static const double cat_u[3] = {0.2, 0.7, 0.5};
+static const double cat_v[4] = {0.3, 0.8, 0.6, 0.1};
+
+static void cat_heavy(const double *x, double *v)
+{
+    int c[8];
+    for (int i = 0; i < 8; i++)
+        c[i] = (int)x[i];
+    double du = x[8] - cat_u[c[0]], dv = x[9] - cat_v[c[4]];
+    v[0] = cat_a[c[0]][c[1]] + cat_b[c[2]][c[3]] + cat_c[c[4]][c[5]] +
+           cat_d6[c[6]] + cat_d7[c[7]] + 2 * du * du + 2 * dv * dv;
+}
+
+/* ------------------------------------------------------------------------- */
 /* ZDT1-3: 30 variables in [0, 1], two objectives                             */
 /* ------------------------------------------------------------------------- */
 
@@ -161,24 +254,55 @@ static const char *const abc[] = {"a", "b", "c"};
 static const char *const sign[] = {"-1", "+1"};
 
 static const bench_param branin_params[] = {
-    {"x1", BENCH_FLOAT, -5, 10, 0, NULL, 0},
-    {"x2", BENCH_FLOAT, 0, 15, 0, NULL, 0},
+    {"x1", BENCH_FLOAT, -5, 10, 0, NULL, 0, NULL, 0},
+    {"x2", BENCH_FLOAT, 0, 15, 0, NULL, 0, NULL, 0},
 };
-static const bench_param unit_box[] = {{"x", BENCH_FLOAT, 0, 1, 0, NULL, 0}};
+static const bench_param unit_box[] = {
+    {"x", BENCH_FLOAT, 0, 1, 0, NULL, 0, NULL, 0}};
 static const bench_param rosenbrock_box[] = {
-    {"x", BENCH_FLOAT, -5, 10, 0, NULL, 0}};
+    {"x", BENCH_FLOAT, -5, 10, 0, NULL, 0, NULL, 0}};
 static const bench_param ackley_box[] = {
-    {"x", BENCH_FLOAT, -32.768, 32.768, 0, NULL, 0}};
-static const bench_param levy_box[] = {{"x", BENCH_FLOAT, -10, 10, 0, NULL, 0}};
-static const bench_param st_box[] = {{"x", BENCH_FLOAT, -5, 5, 0, NULL, 0}};
+    {"x", BENCH_FLOAT, -32.768, 32.768, 0, NULL, 0, NULL, 0}};
+static const bench_param levy_box[] = {
+    {"x", BENCH_FLOAT, -10, 10, 0, NULL, 0, NULL, 0}};
+static const bench_param st_box[] = {
+    {"x", BENCH_FLOAT, -5, 5, 0, NULL, 0, NULL, 0}};
 static const bench_param mixed4_params[] = {
-    {"x", BENCH_FLOAT, -5, 5, 0, NULL, 0},
-    {"y", BENCH_FLOAT, 1e-4, 1, HPO_LOG, NULL, 0},
-    {"n", BENCH_INT, 1, 20, 0, NULL, 0},
-    {"c", BENCH_CATEGORICAL, 0, 0, 0, abc, 3},
+    {"x", BENCH_FLOAT, -5, 5, 0, NULL, 0, NULL, 0},
+    {"y", BENCH_FLOAT, 1e-4, 1, HPO_LOG, NULL, 0, NULL, 0},
+    {"n", BENCH_INT, 1, 20, 0, NULL, 0, NULL, 0},
+    {"c", BENCH_CATEGORICAL, 0, 0, 0, abc, 3, NULL, 0},
 };
 static const bench_param bools[] = {
-    {"b", BENCH_CATEGORICAL, 0, 0, 0, sign, 2}};
+    {"b", BENCH_CATEGORICAL, 0, 0, 0, sign, 2, NULL, 0}};
+
+static const char *const kinds[] = {"svm", "tree", "linear"};
+#define WHEN(k) "kind", 1u << (k)
+static const bench_param cond_model_params[] = {
+    {"kind", BENCH_CATEGORICAL, 0, 0, 0, kinds, 3, NULL, 0},
+    {"C", BENCH_FLOAT, 1e-3, 1e3, HPO_LOG, NULL, 0, WHEN(KIND_SVM)},
+    {"gamma", BENCH_FLOAT, 1e-4, 1, HPO_LOG, NULL, 0, WHEN(KIND_SVM)},
+    {"depth", BENCH_INT, 1, 12, 0, NULL, 0, WHEN(KIND_TREE)},
+    {"min_leaf", BENCH_INT, 1, 50, 0, NULL, 0, WHEN(KIND_TREE)},
+    {"max_features", BENCH_FLOAT, 0.1, 1, 0, NULL, 0, WHEN(KIND_TREE)},
+    {"alpha", BENCH_FLOAT, 1e-6, 1, HPO_LOG, NULL, 0, WHEN(KIND_LINEAR)},
+    {"l1_ratio", BENCH_FLOAT, 0, 1, 0, NULL, 0, WHEN(KIND_LINEAR)},
+};
+#undef WHEN
+
+static const char *const letters[] = {"a", "b", "c", "d", "e"};
+static const bench_param cat_heavy_params[] = {
+    {"c0", BENCH_CATEGORICAL, 0, 0, 0, letters, 3, NULL, 0},
+    {"c1", BENCH_CATEGORICAL, 0, 0, 0, letters, 4, NULL, 0},
+    {"c2", BENCH_CATEGORICAL, 0, 0, 0, letters, 5, NULL, 0},
+    {"c3", BENCH_CATEGORICAL, 0, 0, 0, letters, 3, NULL, 0},
+    {"c4", BENCH_CATEGORICAL, 0, 0, 0, letters, 4, NULL, 0},
+    {"c5", BENCH_CATEGORICAL, 0, 0, 0, letters, 5, NULL, 0},
+    {"c6", BENCH_CATEGORICAL, 0, 0, 0, letters, 3, NULL, 0},
+    {"c7", BENCH_CATEGORICAL, 0, 0, 0, letters, 4, NULL, 0},
+    {"x0", BENCH_FLOAT, 0, 1, 0, NULL, 0, NULL, 0},
+    {"x1", BENCH_FLOAT, 0, 1, 0, NULL, 0, NULL, 0},
+};
 
 #define PARAMS(a) a, (int)(sizeof(a) / sizeof(a[0]))
 #define NO_REF {0, 0}
@@ -205,6 +329,8 @@ const bench_problem bench_problems[] = {
     {"zdt2", ZDT_DIM, 2, ZDT2_HV, PARAMS(unit_box), zdt2, ZDT_REF, "1000,5000"},
     {"zdt3", ZDT_DIM, 2, ZDT3_HV, PARAMS(unit_box), zdt3, ZDT_REF, "1000,5000"},
     {"sparse_bool60", 60, 1, -19.5, PARAMS(bools), sparse_bool60, NO_REF, "100,300"},
+    {"cond_model", 8, 1, 0, PARAMS(cond_model_params), cond_model, NO_REF, "20,50,100"},
+    {"cat_heavy", 10, 1, 0, PARAMS(cat_heavy_params), cat_heavy, NO_REF, "20,50,100"},
     {NULL, 0, 0, 0, NULL, 0, NULL, NO_REF, NULL},
 };
 
@@ -253,6 +379,60 @@ int bench_param_contains(const bench_param *param, double v)
     return 0;
 }
 
+/* The index of q's parent among p's parameters, or -1 (none, or unknown). */
+static int parent_index(const bench_problem *p, int i, const bench_param *q)
+{
+    if (!q->parent || p->n_params != p->dim)
+        return -1;
+    for (int j = 0; j < i; j++)
+        if (strcmp(p->params[j].name, q->parent) == 0)
+            return j;
+    return -1;
+}
+
+static int active(const bench_problem *p, int i, const bench_param *q,
+                  const double *x)
+{
+    if (!q->parent)
+        return 1;
+    int j = parent_index(p, i, q);
+    /* An inactive parent is NaN, so the child is inactive too. */
+    return j >= 0 && isfinite(x[j]) && x[j] >= 0 && x[j] < 32 &&
+           (q->when >> (int)x[j] & 1u);
+}
+
+int bench_problem_active(const bench_problem *p, int i, const double *x)
+{
+    bench_param q;
+    char name[64];
+    bench_problem_param(p, i, &q, name, sizeof name);
+    return active(p, i, &q, x);
+}
+
+int bench_problem_n_active(const bench_problem *p, const double *x)
+{
+    int n = 0;
+    for (int i = 0; i < p->dim; i++)
+        n += bench_problem_active(p, i, x);
+    return n;
+}
+
+/* hpo_space_set_condition for q: the parent's choices named by q->when. */
+static int define_condition(const bench_problem *p, int i,
+                            const bench_param *q, hpo_space *space)
+{
+    int j = parent_index(p, i, q);
+    if (j < 0 || p->params[j].kind != BENCH_CATEGORICAL)
+        return HPO_EINVAL;
+    const bench_param *parent = &p->params[j];
+    const char *on[32];
+    int n = 0;
+    for (int k = 0; k < parent->n_choices && k < 32; k++)
+        if (q->when >> k & 1u)
+            on[n++] = parent->choices[k];
+    return hpo_space_set_condition(space, q->name, q->parent, on, n);
+}
+
 int bench_problem_define(const bench_problem *p, hpo_space *space)
 {
     for (int i = 0; i < p->dim; i++) {
@@ -268,6 +448,8 @@ int bench_problem_define(const bench_problem *p, hpo_space *space)
         else
             rc = hpo_space_add_categorical(space, q.name, q.choices,
                                            q.n_choices);
+        if (rc == HPO_OK && q.parent)
+            rc = define_condition(p, i, &q, space);
         if (rc != HPO_OK)
             return rc;
     }
@@ -300,6 +482,10 @@ int bench_problem_suggest(const bench_problem *p, hpo_trial *trial,
         bench_param q;
         char name[64];
         bench_problem_param(p, i, &q, name, sizeof name);
+        if (!active(p, i, &q, x)) {
+            x[i] = NAN;
+            continue;
+        }
         int rc = suggest_one(&q, trial, &x[i]);
         if (rc != HPO_OK)
             return rc;

@@ -11,7 +11,9 @@
  * problems.c plus its function.
  *
  * Values in x[] are the user's values: floats as themselves, ints as
- * doubles, categoricals as the index of the choice.
+ * doubles, categoricals as the index of the choice, and NaN for a
+ * conditional parameter that is inactive (bench_problem_active).  f reads
+ * only the active ones, so any value of an inactive one is harmless.
  *
  * All problems are minimized.  A single-objective problem's f_star is its
  * optimum (regret = best - f_star).  A multi-objective problem is measured
@@ -39,6 +41,11 @@ typedef struct bench_param {
     int log;          /* float, int: HPO_LOG */
     const char *const *choices; /* categorical */
     int n_choices;
+    /* A condition: NULL, or the name of an earlier categorical parameter;
+     * this one is then active only when the parent is active and takes a
+     * choice k with bit k of `when` set (problems with n_params == dim). */
+    const char *parent;
+    unsigned when;
 } bench_param;
 
 #define BENCH_MAX_OBJECTIVES 2
@@ -75,9 +82,17 @@ void bench_problem_param(const bench_problem *p, int i, bench_param *out,
  * a valid index for categoricals)? */
 int bench_param_contains(const bench_param *param, double v);
 
-/* Declare p's parameters on space, in order.  Returns the hpo status. */
+/* Is parameter i of p active, given the values x[0..i-1] of the earlier
+ * ones (NaN where inactive)?  Always 1 for an unconditional parameter. */
+int bench_problem_active(const bench_problem *p, int i, const double *x);
+/* The number of active parameters at x (every parameter of a flat p). */
+int bench_problem_n_active(const bench_problem *p, const double *x);
+
+/* Declare p's parameters (and conditions) on space, in order.  Returns the
+ * hpo status. */
 int bench_problem_define(const bench_problem *p, hpo_space *space);
-/* Suggest every parameter of p from the trial, filling x[0..dim-1]. */
+/* Suggest every active parameter of p from the trial, in order, filling
+ * x[0..dim-1] (NaN for the inactive ones). */
 int bench_problem_suggest(const bench_problem *p, hpo_trial *trial,
                           double *x);
 /* An hpo_objective_fn: data is the bench_problem. */

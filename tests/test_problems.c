@@ -86,6 +86,87 @@ static void test_sparse_bool60(void)
     CHECK_NEAR(f_at("sparse_bool60", x), -19.5, 1e-12);
 }
 
+static void test_cond_model_branches(void)
+{
+    /* kind, C, gamma, depth, min_leaf, max_features, alpha, l1_ratio; the
+     * other branches' parameters are NaN, as when inactive. */
+    const double svm = 0, tree = 1, linear = 2;
+    CHECK_NEAR(f_at("cond_model", (double[]){svm, 10, pow(10, -2.5), NAN, NAN,
+                                             NAN, NAN, NAN}),
+               0, 1e-12);
+    CHECK_NEAR(f_at("cond_model", (double[]){tree, NAN, NAN, 7, 5, 0.5, NAN,
+                                             NAN}),
+               0.1, 1e-12);
+    CHECK_NEAR(f_at("cond_model", (double[]){linear, NAN, NAN, NAN, NAN, NAN,
+                                             1e-3, 0.3}),
+               0.3, 1e-12);
+    /* Along the svm valley (C * gamma constant) it rises slowly, across it
+     * fast. */
+    double along = f_at("cond_model", (double[]){svm, 100, pow(10, -3.5), NAN,
+                                                 NAN, NAN, NAN, NAN});
+    double across = f_at("cond_model", (double[]){svm, 100, pow(10, -1.5), NAN,
+                                                  NAN, NAN, NAN, NAN});
+    CHECK_NEAR(along, 0.32, 1e-12);
+    CHECK_NEAR(across, 2.4, 1e-12);
+    CHECK(f_at("cond_model", (double[]){tree, NAN, NAN, 8, 5, 0.5, NAN, NAN}) >
+          0.1);
+}
+
+static void test_cond_model_conditions(void)
+{
+    const bench_problem *p = bench_problem_find("cond_model");
+    double x[8] = {1, NAN, NAN, 7, 5, 0.5, NAN, NAN};
+    CHECK(bench_problem_n_active(p, x) == 4); /* kind, and tree's three */
+    CHECK(bench_problem_active(p, 0, x) && !bench_problem_active(p, 1, x));
+    CHECK(bench_problem_active(p, 3, x) && !bench_problem_active(p, 6, x));
+    x[0] = 2;
+    CHECK(bench_problem_n_active(p, x) == 3);
+    CHECK(bench_problem_active(p, 7, x) && !bench_problem_active(p, 4, x));
+    /* The declared space carries the conditions. */
+    hpo_space *space = hpo_space_new();
+    CHECK_RC(bench_problem_define(p, space), HPO_OK);
+    char *json = hpo_space_to_json(space);
+    CHECK(json && strstr(json, "\"if\""));
+    free(json);
+    hpo_space_free(space);
+}
+
+static void test_cat_heavy_optimum(void)
+{
+    /* c0..c7 = b b d c c d b c, x0 = 0.7, x1 = 0.6. */
+    double best[10] = {1, 1, 3, 2, 2, 3, 1, 2, 0.7, 0.6};
+    CHECK_NEAR(f_at("cat_heavy", best), 0, 1e-12);
+    /* The pairs interact: c0 = a is better on average, but not with c1. */
+    double x[10];
+    memcpy(x, best, sizeof x);
+    x[0] = 0;
+    x[8] = 0.2;
+    CHECK_NEAR(f_at("cat_heavy", x), 0.5, 1e-12);
+    memcpy(x, best, sizeof x);
+    x[9] = 0.1; /* x1's centre moves with c4 */
+    CHECK_NEAR(f_at("cat_heavy", x), 0.5, 1e-12);
+    /* Every categorical combination is at least 0 (f* is the minimum). */
+    double worst = 0;
+    int n[8] = {3, 4, 5, 3, 4, 5, 3, 4}, combos = 1;
+    for (int i = 0; i < 8; i++)
+        combos *= n[i];
+    double lowest = INFINITY;
+    for (int code = 0; code < combos; code++) {
+        int rest = code;
+        for (int i = 0; i < 8; i++) {
+            x[i] = rest % n[i];
+            rest /= n[i];
+        }
+        x[8] = x[0] == 0 ? 0.2 : x[0] == 1 ? 0.7 : 0.5;
+        x[9] = x[4] == 0 ? 0.3 : x[4] == 1 ? 0.8 : x[4] == 2 ? 0.6 : 0.1;
+        double v = f_at("cat_heavy", x);
+        lowest = fmin(lowest, v);
+        worst = fmax(worst, v);
+    }
+    CHECK_NEAR(lowest, 0, 1e-12);
+    CHECK(worst > 3);
+}
+
 static void test_zdt_fronts(void)
 {
     double x[30], v[2];
@@ -142,7 +223,7 @@ static void test_hypervolume(void)
 
 static void test_table_is_well_formed(void)
 {
-    CHECK(bench_problem_count() == 11);
+    CHECK(bench_problem_count() == 13);
     for (const bench_problem *p = bench_problems; p->name; p++) {
         CHECK(p->dim >= 1 && p->dim <= BENCH_MAX_DIM);
         CHECK(p->n_params == p->dim || p->n_params == 1);
@@ -170,6 +251,9 @@ int main(void)
     RUN(test_box_optima);
     RUN(test_mixed4_optimum);
     RUN(test_sparse_bool60);
+    RUN(test_cond_model_branches);
+    RUN(test_cond_model_conditions);
+    RUN(test_cat_heavy_optimum);
     RUN(test_zdt_fronts);
     RUN(test_hypervolume);
     RUN(test_table_is_well_formed);

@@ -1,0 +1,219 @@
+/*
+ * test_auto.c — the `auto` sampler's choice of model (src/samplers/auto.c),
+ * read from the study system attribute "hpo:auto" where it is stored:
+ *
+ *   declared, conditional                  -> rf
+ *   define-by-run, trials differ            -> tpe:multivariate=true,group=true
+ *   mostly categorical                      -> tpe:multivariate=true
+ *   at most 16 numeric-majority parameters  -> gp
+ *   more                                    -> tpe
+ *
+ * and the protocol around it: random (no choice) while a define-by-run
+ * space is unknown, one decision that later trials do not change, and a
+ * choice already stored (by another worker) taken as it is.
+ */
+#include "check.h"
+#include "hpo.h"
+
+#define TPE_GROUP "\"tpe:multivariate=true,group=true\""
+
+static hpo_study *open_study(hpo_space *space)
+{
+    hpo_study *s = hpo_study_new();
+    CHECK_RC(hpo_study_set_seed(s, 3), HPO_OK);
+    if (space)
+        CHECK_RC(hpo_study_set_space(s, space), HPO_OK);
+    CHECK_RC(hpo_study_open(s, "auto", HPO_OPEN_CREATE), HPO_OK);
+    hpo_space_free(space);
+    return s;
+}
+
+/* The stored choice ("" when none), compared with want. */
+static int chose(hpo_study *s, const char *want)
+{
+    const char *got = hpo_study_system_attr(s, "hpo:auto");
+    if (!got)
+        got = "";
+    if (strcmp(got, want) != 0)
+        fprintf(stderr, "  hpo:auto is '%s', expected '%s'\n", got, want);
+    return strcmp(got, want) == 0;
+}
+
+/* One trial of a declared space: every active parameter suggested. */
+static void run_declared_trial(hpo_study *s, hpo_space *space)
+{
+    hpo_trial *t = NULL;
+    CHECK_RC(hpo_study_ask(s, &t), HPO_OK);
+    double sum = 0;
+    for (int i = 0; i < hpo_space_size(space); i++) {
+        const char *name = hpo_space_name(space, i);
+        double x = 0;
+        int index = 0;
+        if (name[0] == 'c') { /* the categoricals of these tests: c... */
+            static const char *const abc[] = {"a", "b", "c"};
+            CHECK_RC(hpo_trial_suggest_categorical(t, name, abc, 3, &index), HPO_OK);
+            x = index;
+        } else if (name[0] == 'x') {
+            CHECK_RC(hpo_trial_suggest_float(t, name, 0, 1, 0, 0, &x), HPO_OK);
+        } else {
+            continue; /* conditional ones: not needed for the choice */
+        }
+        sum += x;
+    }
+    CHECK_RC(hpo_study_tell(s, t, HPO_COMPLETE, &sum, 1), HPO_OK);
+    hpo_trial_free(t);
+}
+
+static hpo_space *floats(int n)
+{
+    hpo_space *space = hpo_space_new();
+    for (int i = 0; i < n; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "x%d", i);
+        CHECK_RC(hpo_space_add_float(space, name, 0, 1, 0, 0), HPO_OK);
+    }
+    return space;
+}
+
+/* Decided at the first trial of a declared space. */
+static void check_declared(hpo_space *space, const char *want)
+{
+    hpo_space *copy = hpo_space_new();
+    char *json = hpo_space_to_json(space);
+    CHECK_RC(hpo_space_parse_json(copy, json, "test"), HPO_OK);
+    free(json);
+    hpo_study *s = open_study(space);
+    CHECK(chose(s, ""));
+    run_declared_trial(s, copy);
+    CHECK(chose(s, want));
+    run_declared_trial(s, copy);
+    CHECK(chose(s, want));
+    hpo_space_free(copy);
+    hpo_study_free(s);
+}
+
+static void test_small_numeric_space_gets_gp(void)
+{
+    check_declared(floats(3), "\"gp\"");
+    check_declared(floats(16), "\"gp\"");
+    /* One categorical among three floats: still numeric. */
+    hpo_space *space = floats(3);
+    const char *const abc[] = {"a", "b", "c"};
+    CHECK_RC(hpo_space_add_categorical(space, "c", abc, 3), HPO_OK);
+    check_declared(space, "\"gp\"");
+}
+
+static void test_large_numeric_space_gets_tpe(void)
+{
+    check_declared(floats(17), "\"tpe\"");
+    check_declared(floats(40), "\"tpe\"");
+}
+
+static void test_mostly_categorical_space_gets_multivariate_tpe(void)
+{
+    const char *const abc[] = {"a", "b", "c"};
+    hpo_space *space = hpo_space_new();
+    for (int i = 0; i < 3; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "c%d", i);
+        CHECK_RC(hpo_space_add_categorical(space, name, abc, 3), HPO_OK);
+    }
+    CHECK_RC(hpo_space_add_float(space, "x", 0, 1, 0, 0), HPO_OK);
+    check_declared(space, "\"tpe:multivariate=true\"");
+}
+
+static void test_declared_conditional_space_gets_rf(void)
+{
+    hpo_space *space = hpo_space_new();
+    CHECK_RC(hpo_space_parse_param(space, "c=cat:a,b,c"), HPO_OK);
+    CHECK_RC(hpo_space_parse_param(space, "x=float:0:1"), HPO_OK);
+    CHECK_RC(hpo_space_parse_param(space, "lr=float:1e-4:1:log:if=c=a"), HPO_OK);
+    CHECK_RC(hpo_space_parse_param(space, "depth=int:1:9:if=c=b|c"), HPO_OK);
+    check_declared(space, "\"rf\"");
+}
+
+/* A define-by-run trial: x0..x(n-1), plus y only when `with_y`. */
+static void run_dbr_trial(hpo_study *s, int n, int with_y)
+{
+    hpo_trial *t = NULL;
+    CHECK_RC(hpo_study_ask(s, &t), HPO_OK);
+    double sum = 0, x = 0;
+    for (int i = 0; i < n; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "x%d", i);
+        CHECK_RC(hpo_trial_suggest_float(t, name, 0, 1, 0, 0, &x), HPO_OK);
+        sum += (x - 0.3) * (x - 0.3);
+    }
+    if (with_y) {
+        CHECK_RC(hpo_trial_suggest_float(t, "y", 1e-3, 1, 0, HPO_LOG, &x), HPO_OK);
+        sum += x;
+    }
+    CHECK_RC(hpo_study_tell(s, t, HPO_COMPLETE, &sum, 1), HPO_OK);
+    hpo_trial_free(t);
+}
+
+static void test_define_by_run_flat_space_waits_then_gets_gp(void)
+{
+    hpo_study *s = open_study(NULL);
+    /* Five trials complete before the space counts as known (the sixth
+     * ask decides); until then auto samples at random. */
+    for (int k = 0; k < 5; k++) {
+        run_dbr_trial(s, 4, 0);
+        CHECK(chose(s, ""));
+    }
+    run_dbr_trial(s, 4, 0);
+    CHECK(chose(s, "\"gp\""));
+    /* Decided once: a later trial with another parameter changes nothing. */
+    run_dbr_trial(s, 4, 1);
+    run_dbr_trial(s, 4, 0);
+    CHECK(chose(s, "\"gp\""));
+    hpo_study_free(s);
+}
+
+static void test_define_by_run_large_space_gets_tpe(void)
+{
+    hpo_study *s = open_study(NULL);
+    for (int k = 0; k < 6; k++)
+        run_dbr_trial(s, 20, 0);
+    CHECK(chose(s, "\"tpe\""));
+    hpo_study_free(s);
+}
+
+static void test_define_by_run_conditional_space_gets_grouped_tpe(void)
+{
+    hpo_study *s = open_study(NULL);
+    run_dbr_trial(s, 2, 0);
+    CHECK(chose(s, ""));
+    run_dbr_trial(s, 2, 1);
+    /* Two completed trials with different parameters: conditional, known
+     * at once. */
+    run_dbr_trial(s, 2, 0);
+    CHECK(chose(s, TPE_GROUP));
+    hpo_study_free(s);
+}
+
+static void test_stored_choice_is_kept(void)
+{
+    /* Another worker decided rf for a space auto would give gp. */
+    hpo_study *s = open_study(floats(2));
+    CHECK_RC(hpo_study_set_system_attr(s, "hpo:auto", "\"rf\""), HPO_OK);
+    hpo_space *copy = floats(2);
+    for (int k = 0; k < 3; k++)
+        run_declared_trial(s, copy);
+    CHECK(chose(s, "\"rf\""));
+    hpo_space_free(copy);
+    hpo_study_free(s);
+}
+
+int main(void)
+{
+    RUN(test_small_numeric_space_gets_gp);
+    RUN(test_large_numeric_space_gets_tpe);
+    RUN(test_mostly_categorical_space_gets_multivariate_tpe);
+    RUN(test_declared_conditional_space_gets_rf);
+    RUN(test_define_by_run_flat_space_waits_then_gets_gp);
+    RUN(test_define_by_run_large_space_gets_tpe);
+    RUN(test_define_by_run_conditional_space_gets_grouped_tpe);
+    RUN(test_stored_choice_is_kept);
+    return CHECK_DONE();
+}
