@@ -151,12 +151,6 @@ static void gp_destroy(void *state)
 
 /* ---- the relative space ------------------------------------------------- */
 
-/* A trial the model learns from. */
-static int usable(const hpo__trial_rec *t)
-{
-    return t->state == HPO_COMPLETE && t->n_values >= 1;
-}
-
 static int gp_infer_relative_space(void *state, hpo__sampler_ctx *ctx,
                                    const hpo_space **space)
 {
@@ -294,8 +288,12 @@ static int build_training(gp_state *st, hpo__sampler_ctx *ctx,
     if (!tr->x || !tr->order || !done)
         return hpo__fail(ctx->msg, HPO_ENOMEM, "gp: out of memory");
     tr->n = tr->n_pending = 0;
+    unsigned char *learn = hpo__scratch(ctx, (size_t)n_all + 1);
+    if (!learn)
+        return hpo__fail(ctx->msg, HPO_ENOMEM, "gp: out of memory");
+    hpo__sampler_learn_set(trials, n_all, learn);
     for (int k = 0; k < n_all; k++)
-        if (usable(&trials[k]) &&
+        if (learn[k] &&
             gp_encode_trial(lay, space, &trials[k],
                             tr->x + (size_t)tr->n * dim) == 0)
             done[tr->n++] = &trials[k];

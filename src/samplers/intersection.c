@@ -1,7 +1,8 @@
 /*
- * intersection.c — the joint space of a model-based sampler when no space
- * is declared: Optuna's IntersectionSearchSpace, the parameters that every
- * completed trial has, each with one distribution everywhere.
+ * intersection.c — what a joint model (gp, rf) works from: its space when
+ * none is declared (Optuna's IntersectionSearchSpace, the parameters that
+ * every completed trial has, each with one distribution everywhere), and
+ * the trials it learns from.
  */
 #include <stdlib.h>
 
@@ -77,4 +78,20 @@ int hpo__sampler_joint_space(hpo__sampler_ctx *ctx, hpo_space **inferred,
         rc = intersection(trials, n, inferred, ctx->msg);
     *space = *inferred && (*inferred)->n > 0 ? *inferred : NULL;
     return rc;
+}
+
+int hpo__sampler_learn_set(const hpo__trial_rec *trials, int n,
+                           unsigned char *learn)
+{
+    int complete = 0, count = 0;
+    for (int k = 0; k < n; k++)
+        complete += usable(&trials[k]);
+    for (int k = 0; k < n; k++) {
+        const hpo__trial_rec *t = &trials[k];
+        learn[k] = (unsigned char)(usable(t) ||
+                                   (complete > 0 && t->state == HPO_FAIL &&
+                                    t->n_params > 0));
+        count += learn[k];
+    }
+    return count;
 }

@@ -117,6 +117,15 @@ extern const hpo__sampler_type hpo__sampler_rf;
 int hpo__sampler_joint_space(hpo__sampler_ctx *ctx, hpo_space **inferred,
                              const hpo_space **space);
 
+/* Which finished trials a model learns from (intersection.c): COMPLETE
+ * trials with values and, once one trial is COMPLETE, FAIL trials with
+ * parameters, which carry no value and so count as the worst value seen
+ * (SMAC's rule for crashed runs: the model steers away from where trials
+ * fail instead of proposing the same failing point again).  Marks
+ * learn[0..n) and returns how many. */
+int hpo__sampler_learn_set(const hpo__trial_rec *trials, int n,
+                           unsigned char *learn);
+
 /* Draw uniformly from a distribution (random.c); other samplers use it for
  * start-up trials and parameters outside their model. */
 double hpo__sample_uniform(const hpo__dist *d, hpo__rng *rng);
