@@ -6,11 +6,14 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "cli.h"
 
 void cli_args_init(cli_args *a, const char *cmd, int argc, char **argv)
 {
@@ -120,6 +123,93 @@ int cli_next_option(cli_args *a, const cli_option *opts, const char **value)
         return -1;
     }
     return take_value(a, o, arg[2] ? arg + 2 : NULL, spelled, value);
+}
+
+int cli_take_options(cli_args *a, const cli_option *opts, int help_id,
+                     int (*take)(void *data, int id, const char *value),
+                     void *data)
+{
+    const char *v;
+    int id;
+    while ((id = cli_next_option(a, opts, &v)) > 0) {
+        if (id == help_id)
+            return CLI_HELP_ASKED;
+        int rc = take(data, id, v);
+        if (rc)
+            return rc;
+    }
+    return id < 0 ? CLI_EXIT_USAGE : -1;
+}
+
+int cli_no_operands(const cli_args *a, const char *hint)
+{
+    if (a->i >= a->argc)
+        return 0;
+    cli_error(a->cmd, "unexpected argument '%s'%s", a->argv[a->i], hint);
+    return CLI_EXIT_USAGE;
+}
+
+/* ------------------------------------------------------------------------- */
+/* The options of a study run                                                 */
+/* ------------------------------------------------------------------------- */
+
+int cli_is_run_option(int id)
+{
+    return id >= CLI_OPT_TRIALS && id <= CLI_OPT_QUIET;
+}
+
+/* A flag's value parser answers 0 or -1; an option answers an exit code. */
+static int usage_if(int failed)
+{
+    return failed ? CLI_EXIT_USAGE : 0;
+}
+
+int cli_take_run_option(const char *cmd, int id, const char *v,
+                        cli_run_opts *o)
+{
+    switch (id) {
+    case CLI_OPT_TRIALS:
+        o->trials_given = 1;
+        return usage_if(cli_parse_int(cmd, "--trials", v, 1, INT_MAX,
+                                      &o->n_trials));
+    case CLI_OPT_TIMEOUT:
+        return usage_if(cli_parse_duration(cmd, "--timeout", v,
+                                           &o->timeout_s));
+    case CLI_OPT_JOBS:
+        return usage_if(cli_parse_int(cmd, "--jobs", v, 1, o->max_jobs,
+                                      &o->jobs));
+    case CLI_OPT_SAMPLER:
+        o->sampler = v;
+        return 0;
+    case CLI_OPT_PRUNER:
+        o->pruner = v;
+        return 0;
+    case CLI_OPT_SEED:
+        o->have_seed = 1;
+        return usage_if(cli_parse_u64(cmd, "--seed", v, &o->seed));
+    case CLI_OPT_STORAGE:
+        o->storage_url = v;
+        return 0;
+    case CLI_OPT_STUDY:
+        if (!*v) {
+            cli_error(cmd, "--study: the name is empty");
+            return CLI_EXIT_USAGE;
+        }
+        o->study_name = v;
+        return 0;
+    case CLI_OPT_QUIET:
+        o->quiet = 1;
+        return 0;
+    }
+    return CLI_EXIT_USAGE;
+}
+
+void cli_list_registry(FILE *out,
+                       const char *(*name_of)(int i, const char **summary))
+{
+    const char *summary, *name;
+    for (int i = 0; (name = name_of(i, &summary)) != NULL; i++)
+        fprintf(out, "    %-14s %s\n", name, summary ? summary : "");
 }
 
 int cli_text_to_i64(const char *text, int64_t *out)

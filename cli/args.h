@@ -10,6 +10,7 @@
 #define HPO_CLI_ARGS_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 typedef struct cli_option {
     const char *name; /* long name without the dashes: "trials" */
@@ -35,6 +36,65 @@ void cli_args_init(cli_args *a, const char *cmd, int argc, char **argv);
  * after printing an error (unknown option, missing or unexpected value).
  */
 int cli_next_option(cli_args *a, const cli_option *opts, const char **value);
+
+/* What cli_take_options returns when the help option is given. */
+#define CLI_HELP_ASKED (-2)
+
+/*
+ * A subcommand's option loop: hand every option to take(data, id, value),
+ * which returns 0 to go on or an exit code.  Returns -1 when the options
+ * end (a->i then indexes the first remaining argument), CLI_HELP_ASKED at
+ * the option help_id (nothing after it is read), CLI_EXIT_USAGE after a
+ * bad option (printed), or take's exit code.
+ */
+int cli_take_options(cli_args *a, const cli_option *opts, int help_id,
+                     int (*take)(void *data, int id, const char *value),
+                     void *data);
+
+/* No argument may follow the options: 0, or CLI_EXIT_USAGE after
+ * "unexpected argument 'ARG'" followed by hint ("" for none). */
+int cli_no_operands(const cli_args *a, const char *hint);
+
+/*
+ * The options of a study run, as tune, worker, tune-model and nested-cv
+ * take them (each lists in its table those it has): --trials, --timeout,
+ * --jobs, --sampler, --pruner, --seed, --storage, --study, --quiet.
+ * Their ids are above any subcommand's own.
+ */
+enum {
+    CLI_OPT_TRIALS = 200, CLI_OPT_TIMEOUT, CLI_OPT_JOBS, CLI_OPT_SAMPLER,
+    CLI_OPT_PRUNER, CLI_OPT_SEED, CLI_OPT_STORAGE, CLI_OPT_STUDY,
+    CLI_OPT_QUIET
+};
+
+/* Their table entries, but --timeout (not every subcommand has it). */
+#define CLI_RUN_OPTIONS                                                    \
+    {"trials", 'n', 1, CLI_OPT_TRIALS}, {"jobs", 'j', 1, CLI_OPT_JOBS},    \
+    {"sampler", 0, 1, CLI_OPT_SAMPLER}, {"pruner", 0, 1, CLI_OPT_PRUNER},  \
+    {"seed", 0, 1, CLI_OPT_SEED}, {"storage", 0, 1, CLI_OPT_STORAGE},      \
+    {"study", 0, 1, CLI_OPT_STUDY}, {"quiet", 'q', 0, CLI_OPT_QUIET}
+
+typedef struct cli_run_opts {
+    const char *storage_url, *study_name, *sampler, *pruner;
+    int64_t n_trials, jobs;
+    int64_t max_jobs; /* the most --jobs accepts; set before parsing */
+    int trials_given;
+    double timeout_s;
+    int have_seed;
+    uint64_t seed;
+    int quiet;
+} cli_run_opts;
+
+/* Is id one of those options? */
+int cli_is_run_option(int id);
+/* Take one of them: 0, or CLI_EXIT_USAGE after printing why. */
+int cli_take_run_option(const char *cmd, int id, const char *value,
+                        cli_run_opts *o);
+
+/* The names and summaries of a registry (hpo_sampler_name,
+ * hpo_pruner_name), one a line, for --help. */
+void cli_list_registry(FILE *out,
+                       const char *(*name_of)(int i, const char **summary));
 
 /* "hpo CMD: message" on stderr. */
 void cli_error(const char *cmd, const char *fmt, ...)

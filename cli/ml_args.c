@@ -2,11 +2,20 @@
  * ml_args.c — data options, data loading, folds and the learner's search
  * space for the learning subcommands (ml_args.h).
  */
-#if HPO_HAVE_ML
-
 #include "ml_args.h"
 
-#include <limits.h>
+#include "args.h"
+#include "cli.h"
+
+int ml_not_built(const char *cmd)
+{
+    cli_error(cmd, "built without the learners (configure with "
+              "-DHPO_WITH_ML=ON and libsvm, liblinear, XGBoost)");
+    return CLI_EXIT_USAGE;
+}
+
+#if HPO_HAVE_ML
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -333,10 +342,10 @@ void ml_print_hparams(FILE *out, const hpo__hparams *p)
 }
 
 
-/* ---- study options ------------------------------------------------------------ */
+/* ---- study options and the command line ------------------------------------ */
 
-int ml_take_study_option(const char *cmd, int id, const char *v,
-                         ml_study_opts *o)
+static int take_study_option(const char *cmd, int id, const char *v,
+                             ml_study_opts *o)
 {
     switch (id) {
     case ML_OPT_PARAM:
@@ -346,40 +355,44 @@ int ml_take_study_option(const char *cmd, int id, const char *v,
     case ML_OPT_SPACE:
         o->space.space_file = v;
         return 0;
-    case ML_OPT_TRIALS:
-        o->trials_given = 1;
-        return cli_parse_int(cmd, "--trials", v, 1, INT_MAX, &o->n_trials)
-                   ? CLI_EXIT_USAGE : 0;
-    case ML_OPT_TIMEOUT:
-        return cli_parse_duration(cmd, "--timeout", v, &o->timeout_s)
-                   ? CLI_EXIT_USAGE : 0;
-    case ML_OPT_JOBS:
-        return cli_parse_int(cmd, "--jobs", v, 1, 256, &o->jobs)
-                   ? CLI_EXIT_USAGE : 0;
-    case ML_OPT_SAMPLER:
-        o->sampler = v;
-        return 0;
-    case ML_OPT_PRUNER:
-        o->pruner = v;
-        return 0;
-    case ML_OPT_SEED:
-        o->have_seed = 1;
-        return cli_parse_u64(cmd, "--seed", v, &o->seed) ? CLI_EXIT_USAGE : 0;
-    case ML_OPT_STORAGE:
-        o->storage_url = v;
-        return 0;
-    case ML_OPT_STUDY:
-        if (!*v) {
-            cli_error(cmd, "--study: the name is empty");
-            return CLI_EXIT_USAGE;
-        }
-        o->study_name = v;
-        return 0;
-    case ML_OPT_QUIET:
-        o->quiet = 1;
-        return 0;
     }
-    return CLI_EXIT_USAGE;
+    return cli_take_run_option(cmd, id, v, &o->run);
+}
+
+int ml_take_option(const char *cmd, int id, const char *value,
+                   ml_data_opts *data, ml_study_opts *study)
+{
+    if (id >= ML_OPT_PARAM)
+        return take_study_option(cmd, id, value, study);
+    return ml_take_data_option(cmd, id, value, data);
+}
+
+/* No MODEL (or a flag instead): the help on --help, else the question. */
+static int no_model(const ml_command *c, int argc, char **argv)
+{
+    int help = argc >= 2 && (strcmp(argv[1], "--help") == 0 ||
+                             strcmp(argv[1], "-h") == 0);
+    if (!help)
+        cli_error(c->name, "which model? (hpo %s MODEL --data FILE)",
+                  c->name);
+    c->help(help ? stdout : stderr, NULL);
+    return help ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+}
+
+int ml_parse_command(const ml_command *c, int argc, char **argv, void *opts)
+{
+    if (argc < 2 || argv[1][0] == '-')
+        return no_model(c, argc, argv);
+    cli_args a;
+    cli_args_init(&a, c->name, argc - 1, argv + 1); /* past MODEL */
+    int rc = cli_take_options(&a, c->options, c->help_id, c->take, opts);
+    if (rc == CLI_HELP_ASKED) {
+        c->help(stdout, argv[1]);
+        return CLI_EXIT_OK;
+    }
+    if (rc >= 0 || (rc = cli_no_operands(&a, "")))
+        return rc;
+    return -1;
 }
 
 #endif

@@ -5,10 +5,14 @@
  * the search space of a learner (its default space, --space, --param,
  * --set).  Every problem is one line "hpo CMD: ..." and an exit code.
  *
- * Only built with the learners (HPO_HAVE_ML).
+ * Only built with the learners (HPO_HAVE_ML), but for ml_not_built.
  */
 #ifndef HPO_CLI_ML_ARGS_H
 #define HPO_CLI_ML_ARGS_H
+
+/* A learning subcommand in a build without the learners: says so and
+ * returns CLI_EXIT_USAGE. */
+int ml_not_built(const char *cmd);
 
 #if HPO_HAVE_ML
 
@@ -105,19 +109,15 @@ void ml_print_hparams(FILE *out, const hpo__hparams *p);
 
 /* ---- the study options of tune-model and nested-cv ------------------------ */
 
-enum {
-    ML_OPT_PARAM = 120, ML_OPT_SPACE, ML_OPT_SET, ML_OPT_TRIALS,
-    ML_OPT_TIMEOUT, ML_OPT_JOBS, ML_OPT_SAMPLER, ML_OPT_PRUNER, ML_OPT_SEED,
-    ML_OPT_STORAGE, ML_OPT_STUDY, ML_OPT_QUIET
-};
+/* The space options; the run options are args.h's (CLI_OPT_*). */
+enum { ML_OPT_PARAM = 120, ML_OPT_SPACE, ML_OPT_SET };
+
+/* --jobs' upper bound: threads of one process. */
+#define ML_MAX_JOBS 256
 
 #define ML_STUDY_OPTIONS                                                   \
     {"param", 'p', 1, ML_OPT_PARAM}, {"space", 0, 1, ML_OPT_SPACE},        \
-    {"set", 0, 1, ML_OPT_SET}, {"trials", 'n', 1, ML_OPT_TRIALS},          \
-    {"jobs", 'j', 1, ML_OPT_JOBS}, {"sampler", 0, 1, ML_OPT_SAMPLER},      \
-    {"pruner", 0, 1, ML_OPT_PRUNER}, {"seed", 0, 1, ML_OPT_SEED},          \
-    {"storage", 0, 1, ML_OPT_STORAGE}, {"study", 0, 1, ML_OPT_STUDY},      \
-    {"quiet", 'q', 0, ML_OPT_QUIET}
+    {"set", 0, 1, ML_OPT_SET}, CLI_RUN_OPTIONS
 
 #define ML_SPACE_HELP                                                      \
 "  -p, --param SPEC        tune this hyperparameter in this range instead\n" \
@@ -128,17 +128,33 @@ enum {
 
 typedef struct ml_study_opts {
     ml_space_opts space;
-    int64_t n_trials, jobs;
-    int trials_given;
-    double timeout_s;
-    const char *sampler, *pruner, *storage_url, *study_name;
-    int have_seed;
-    uint64_t seed;
-    int quiet;
+    cli_run_opts run;
 } ml_study_opts;
 
-int ml_take_study_option(const char *cmd, int id, const char *value,
-                         ml_study_opts *o);
+/* The study options' defaults: one job, at most ML_MAX_JOBS. */
+#define ML_STUDY_DEFAULTS {.run = {.jobs = 1, .max_jobs = ML_MAX_JOBS}}
+
+/* Take a data or study option: 0, or an exit code after printing why. */
+int ml_take_option(const char *cmd, int id, const char *value,
+                   ml_data_opts *data, ml_study_opts *study);
+
+/*
+ * The command line of a learning subcommand, `hpo CMD MODEL [options]`:
+ * MODEL first, then options only.  take gets every option but help_id
+ * (its own, and the rest for ml_take_option); help prints the help, with
+ * the model's hyperparameters when model is a known learner.
+ */
+typedef struct ml_command {
+    const char *name; /* "tune-model" */
+    const cli_option *options;
+    int help_id;
+    int (*take)(void *opts, int id, const char *value);
+    void (*help)(FILE *out, const char *model);
+} ml_command;
+
+/* Parse argv (argv[1] is MODEL) into opts: -1 to go on, else an exit code
+ * (0 after --help). */
+int ml_parse_command(const ml_command *c, int argc, char **argv, void *opts);
 
 #endif
 #endif

@@ -6,17 +6,13 @@
  * score (the estimate to report) next to the mean inner best (what tuning
  * alone would claim) and their gap.
  */
-#include <limits.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "args.h"
 #include "cli.h"
+#include "ml_args.h"
 
 #if HPO_HAVE_ML
-
-#include "ml_args.h"
 
 #define CMD "nested-cv"
 #define DEFAULT_OUTER 5
@@ -80,8 +76,9 @@ typedef struct ncv_opts {
     int64_t outer, inner;
 } ncv_opts;
 
-static int take_option(ncv_opts *o, int id, const char *v)
+static int take_option(void *opts, int id, const char *v)
 {
+    ncv_opts *o = opts;
     switch (id) {
     case OPT_OUTER:
         return cli_parse_int(CMD, "--outer", v, 2, 1000, &o->outer)
@@ -94,37 +91,22 @@ static int take_option(ncv_opts *o, int id, const char *v)
         cli_error(CMD, "use --outer and --inner to choose the folds");
         return CLI_EXIT_USAGE;
     }
-    if (id >= ML_OPT_PARAM)
-        return ml_take_study_option(CMD, id, v, &o->study);
-    return ml_take_data_option(CMD, id, v, &o->data);
+    return ml_take_option(CMD, id, v, &o->data, &o->study);
 }
 
+static const ml_command ncv_command = {CMD, ncv_options, OPT_HELP,
+                                       take_option, ncv_help};
+
+/* -1 to go on, else an exit code (0 after --help). */
 static int parse(ncv_opts *o, int argc, char **argv)
 {
-    cli_args a;
-    const char *v;
-    int id, rc;
-    cli_args_init(&a, CMD, argc, argv);
-    while ((id = cli_next_option(&a, ncv_options, &v)) > 0) {
-        if (id == OPT_HELP) {
-            ncv_help(stdout, argv[0]);
-            return CLI_EXIT_OK;
-        }
-        if ((rc = take_option(o, id, v)))
-            return rc;
-    }
-    if (id < 0)
-        return CLI_EXIT_USAGE;
-    if (a.i < argc) {
-        cli_error(CMD, "unexpected argument '%s'", argv[a.i]);
-        return CLI_EXIT_USAGE;
-    }
-    if (o->study.study_name && !o->study.storage_url) {
+    int rc = ml_parse_command(&ncv_command, argc, argv, o);
+    if (rc < 0 && o->study.run.study_name && !o->study.run.storage_url) {
         cli_error(CMD, "--study names the studies kept in --storage; give "
                   "both, or neither");
         return CLI_EXIT_USAGE;
     }
-    return -1;
+    return rc;
 }
 
 /* ---- output ------------------------------------------------------------------- */
@@ -175,21 +157,22 @@ static int nested(const ncv_opts *o, const char *model)
     int rc = ml_problem_load(CMD, model, &o->data, &p);
     if (!rc)
         rc = ml_build_space(CMD, &p, &o->study.space, &space);
-    if (!rc && o->study.storage_url)
-        rc = cli_open_storage(CMD, o->study.storage_url, 0, &storage);
+    if (!rc && o->study.run.storage_url)
+        rc = cli_open_storage(CMD, o->study.run.storage_url, 0, &storage);
     if (rc)
         goto done;
-    ncv_show show = {.quiet = o->study.quiet, .outer = (int)o->outer,
-                     .n_trials = (int)o->study.n_trials};
+    ncv_show show = {.quiet = o->study.run.quiet, .outer = (int)o->outer,
+                     .n_trials = (int)o->study.run.n_trials};
     hpo__nested_options no = {
         .metric = p.metric, .outer_k = (int)o->outer,
         .inner_k = (int)o->inner, .folds_seed = o->data.folds_seed,
-        .n_trials = (int)o->study.n_trials, .n_jobs = (int)o->study.jobs,
+        .n_trials = (int)o->study.run.n_trials,
+        .n_jobs = (int)o->study.run.jobs,
         .space = space, .fixed = &o->study.space.fixed,
-        .sampler = o->study.sampler ? o->study.sampler : "auto",
-        .pruner = o->study.pruner,
-        .have_seed = o->study.have_seed, .seed = o->study.seed,
-        .storage = storage, .study_name = o->study.study_name,
+        .sampler = o->study.run.sampler ? o->study.run.sampler : "auto",
+        .pruner = o->study.run.pruner,
+        .have_seed = o->study.run.have_seed, .seed = o->study.run.seed,
+        .storage = storage, .study_name = o->study.run.study_name,
         .on_phase = on_phase, .on_fold = on_fold, .data = &show};
     char data[256];
     ml_data_text(&p.d, data, sizeof data);
@@ -219,17 +202,10 @@ done:
 
 int cli_nested_cv(int argc, char **argv)
 {
-    if (argc < 2 || argv[1][0] == '-') {
-        int help = argc >= 2 && (strcmp(argv[1], "--help") == 0 ||
-                                 strcmp(argv[1], "-h") == 0);
-        if (!help)
-            cli_error(CMD, "which model? (hpo nested-cv MODEL --data FILE)");
-        ncv_help(help ? stdout : stderr, NULL);
-        return help ? CLI_EXIT_OK : CLI_EXIT_USAGE;
-    }
-    ncv_opts o = {.study = {.jobs = 1, .n_trials = DEFAULT_TRIALS},
-                  .outer = DEFAULT_OUTER, .inner = DEFAULT_INNER};
-    int rc = parse(&o, argc - 1, argv + 1);
+    ncv_opts o = {.study = ML_STUDY_DEFAULTS, .outer = DEFAULT_OUTER,
+                  .inner = DEFAULT_INNER};
+    o.study.run.n_trials = DEFAULT_TRIALS;
+    int rc = parse(&o, argc, argv);
     if (rc < 0)
         rc = nested(&o, argv[1]);
     ml_space_opts_free(&o.study.space);
@@ -241,9 +217,7 @@ int cli_nested_cv(int argc, char **argv)
 int cli_nested_cv(int argc, char **argv)
 {
     (void)argc, (void)argv;
-    cli_error("nested-cv", "built without the learners (configure with "
-              "-DHPO_WITH_ML=ON and libsvm, liblinear, XGBoost)");
-    return CLI_EXIT_USAGE;
+    return ml_not_built("nested-cv");
 }
 
 #endif

@@ -29,26 +29,17 @@
 #define MAX_JOBS 1024
 
 enum {
-    OPT_PARAM = 1, OPT_SPACE, OPT_TRIALS, OPT_TIMEOUT, OPT_JOBS,
-    OPT_DIRECTION, OPT_SAMPLER, OPT_PRUNER, OPT_SEED, OPT_TRIAL_TIMEOUT,
-    OPT_STORAGE, OPT_STUDY, OPT_QUIET, OPT_HEARTBEAT, OPT_GRACE,
-    OPT_RETRY_FAILED, OPT_FORCE, OPT_HELP
+    OPT_PARAM = 1, OPT_SPACE, OPT_DIRECTION, OPT_TRIAL_TIMEOUT,
+    OPT_HEARTBEAT, OPT_GRACE, OPT_RETRY_FAILED, OPT_FORCE, OPT_HELP
 };
 
 static const cli_option tune_options[] = {
     {"param", 'p', 1, OPT_PARAM},
     {"space", 0, 1, OPT_SPACE},
-    {"trials", 'n', 1, OPT_TRIALS},
-    {"timeout", 0, 1, OPT_TIMEOUT},
-    {"jobs", 'j', 1, OPT_JOBS},
+    CLI_RUN_OPTIONS,
+    {"timeout", 0, 1, CLI_OPT_TIMEOUT},
     {"direction", 'd', 1, OPT_DIRECTION},
-    {"sampler", 0, 1, OPT_SAMPLER},
-    {"pruner", 0, 1, OPT_PRUNER},
-    {"seed", 0, 1, OPT_SEED},
     {"trial-timeout", 0, 1, OPT_TRIAL_TIMEOUT},
-    {"storage", 0, 1, OPT_STORAGE},
-    {"study", 0, 1, OPT_STUDY},
-    {"quiet", 'q', 0, OPT_QUIET},
     {"heartbeat", 0, 1, OPT_HEARTBEAT},
     {"grace", 0, 1, OPT_GRACE},
     {"retry-failed", 0, 1, OPT_RETRY_FAILED},
@@ -59,25 +50,14 @@ static const cli_option tune_options[] = {
 
 typedef struct tune_opts {
     hpo_space *space;
-    const char *storage_url, *study_name, *sampler, *pruner;
+    cli_run_opts run;
     int n_directions;
     hpo_direction directions[HPO_MAX_OBJECTIVES];
-    int have_seed;
-    uint64_t seed;
-    int64_t n_trials, jobs;
-    int trials_given;
-    double timeout_s, trial_timeout_s;
-    int quiet, force;
+    double trial_timeout_s;
+    int force;
     setup_liveness liveness;
     char **command; /* NULL-terminated, borrowed from argv */
 } tune_opts;
-
-static void list_registry(FILE *out, const char *(*name_of)(int, const char **))
-{
-    const char *summary, *name;
-    for (int i = 0; (name = name_of(i, &summary)) != NULL; i++)
-        fprintf(out, "    %-14s %s\n", name, summary ? summary : "");
-}
 
 static void tune_help(FILE *out)
 {
@@ -123,9 +103,9 @@ static void tune_help(FILE *out)
 "                          times\n"
 "\n"
 "Samplers:\n", DEFAULT_TRIALS, CLI_DEFAULT_STORAGE);
-    list_registry(out, hpo_sampler_name);
+    cli_list_registry(out, hpo_sampler_name);
     fprintf(out, "Pruners:\n");
-    list_registry(out, hpo_pruner_name);
+    cli_list_registry(out, hpo_pruner_name);
     fprintf(out,
 "\n"
 "A trial FAILs, and the study goes on, when its child exits non-zero, is\n"
@@ -154,9 +134,10 @@ static int parse_direction(const char *text, hpo_direction *out)
 }
 
 /* One option; 0 to go on, else the exit code. */
-static int take_option(tune_opts *o, int id, const char *v)
+static int take_option(void *opts, int id, const char *v)
 {
     const char *cmd = "tune";
+    tune_opts *o = opts;
     switch (id) {
     case OPT_PARAM:
         if (hpo_space_parse_param(o->space, v) != HPO_OK) {
@@ -170,19 +151,9 @@ static int take_option(tune_opts *o, int id, const char *v)
             return CLI_EXIT_USAGE;
         }
         return 0;
-    case OPT_TRIALS:
-        o->trials_given = 1;
-        return cli_parse_int(cmd, "--trials", v, 1, INT_MAX, &o->n_trials)
-                   ? CLI_EXIT_USAGE : 0;
-    case OPT_TIMEOUT:
-        return cli_parse_duration(cmd, "--timeout", v, &o->timeout_s)
-                   ? CLI_EXIT_USAGE : 0;
     case OPT_TRIAL_TIMEOUT:
         return cli_parse_duration(cmd, "--trial-timeout", v,
                                   &o->trial_timeout_s) ? CLI_EXIT_USAGE : 0;
-    case OPT_JOBS:
-        return cli_parse_int(cmd, "--jobs", v, 1, MAX_JOBS, &o->jobs)
-                   ? CLI_EXIT_USAGE : 0;
     case OPT_DIRECTION:
         if (o->n_directions == HPO_MAX_OBJECTIVES) {
             cli_error(cmd, "--direction: at most %d objectives",
@@ -195,28 +166,6 @@ static int take_option(tune_opts *o, int id, const char *v)
             return CLI_EXIT_USAGE;
         }
         o->n_directions++;
-        return 0;
-    case OPT_SAMPLER:
-        o->sampler = v;
-        return 0;
-    case OPT_PRUNER:
-        o->pruner = v;
-        return 0;
-    case OPT_SEED:
-        o->have_seed = 1;
-        return cli_parse_u64(cmd, "--seed", v, &o->seed) ? CLI_EXIT_USAGE : 0;
-    case OPT_STORAGE:
-        o->storage_url = v;
-        return 0;
-    case OPT_STUDY:
-        if (!*v) {
-            cli_error(cmd, "--study: the name is empty");
-            return CLI_EXIT_USAGE;
-        }
-        o->study_name = v;
-        return 0;
-    case OPT_QUIET:
-        o->quiet = 1;
         return 0;
     case OPT_FORCE:
         o->force = 1;
@@ -231,35 +180,29 @@ static int take_option(tune_opts *o, int id, const char *v)
         return setup_take_liveness(cmd, "--retry-failed", v, &o->liveness)
                    ? CLI_EXIT_USAGE : 0;
     }
-    return CLI_EXIT_USAGE;
+    return cli_take_run_option(cmd, id, v, &o->run);
 }
 
 /* Returns -1 to go on, else an exit code (0 after --help). */
 static int parse_options(tune_opts *o, int argc, char **argv)
 {
     cli_args a;
-    const char *v;
-    int id;
     cli_args_init(&a, "tune", argc, argv);
-    while ((id = cli_next_option(&a, tune_options, &v)) > 0) {
-        if (id == OPT_HELP) {
-            tune_help(stdout);
-            return CLI_EXIT_OK;
-        }
-        int rc = take_option(o, id, v);
-        if (rc)
-            return rc;
+    int rc = cli_take_options(&a, tune_options, OPT_HELP, take_option, o);
+    if (rc == CLI_HELP_ASKED) {
+        tune_help(stdout);
+        return CLI_EXIT_OK;
     }
-    if (id < 0)
-        return CLI_EXIT_USAGE;
+    if (rc >= 0)
+        return rc;
     if (a.i >= argc) {
         cli_error("tune", "no command to run (hpo tune [options] -- "
                   "COMMAND ARGS...)");
         return CLI_EXIT_USAGE;
     }
     o->command = argv + a.i;
-    if (!o->trials_given && o->timeout_s == 0)
-        o->n_trials = DEFAULT_TRIALS;
+    if (!o->run.trials_given && o->run.timeout_s == 0)
+        o->run.n_trials = DEFAULT_TRIALS;
     return -1;
 }
 
@@ -267,8 +210,9 @@ static int parse_options(tune_opts *o, int argc, char **argv)
 static int open_study(hpo_study *s, const tune_opts *o)
 {
     int rc;
-    if (o->study_name) {
-        rc = hpo_study_open(s, o->study_name, HPO_OPEN_CREATE | HPO_OPEN_LOAD);
+    if (o->run.study_name) {
+        rc = hpo_study_open(s, o->run.study_name,
+                            HPO_OPEN_CREATE | HPO_OPEN_LOAD);
     } else {
         char name[64], base[40];
         time_t now = time(NULL);
@@ -283,7 +227,8 @@ static int open_study(hpo_study *s, const tune_opts *o)
     if (rc == HPO_OK)
         return 0;
     cli_error("tune", "--study '%s': %s",
-              o->study_name ? o->study_name : "(new)", hpo_study_errmsg(s));
+              o->run.study_name ? o->run.study_name : "(new)",
+              hpo_study_errmsg(s));
     return rc == HPO_EINCOMPAT || rc == HPO_EINVAL ? CLI_EXIT_USAGE
                                                    : CLI_EXIT_FAILED;
 }
@@ -305,13 +250,13 @@ static int given_config(const tune_opts *o, study_config *c)
         if (!(c->command[i] = strdup(o->command[i])))
             return -1;
     c->space_json = hpo_space_to_json(o->space);
-    c->sampler = o->sampler ? strdup(o->sampler) : NULL;
-    c->pruner = o->pruner ? strdup(o->pruner) : NULL;
+    c->sampler = o->run.sampler ? strdup(o->run.sampler) : NULL;
+    c->pruner = o->run.pruner ? strdup(o->run.pruner) : NULL;
     c->n_directions = o->n_directions;
     memcpy(c->directions, o->directions, sizeof c->directions);
     c->trial_timeout_s = o->trial_timeout_s;
-    if (!c->command || !c->space_json || (o->sampler && !c->sampler) ||
-        (o->pruner && !c->pruner))
+    if (!c->command || !c->space_json || (o->run.sampler && !c->sampler) ||
+        (o->run.pruner && !c->pruner))
         return -1;
     return 0;
 }
@@ -378,7 +323,7 @@ static int prepare(tune_opts *o, study_config *cfg, hpo_study *study,
         (rc = setup_check_placeholders("tune", o->command, o->space)) ||
         (rc = setup_configure_study("tune", study, cfg, o->space, 0)))
         return rc;
-    if (o->have_seed && hpo_study_set_seed(study, o->seed) != HPO_OK) {
+    if (o->run.have_seed && hpo_study_set_seed(study, o->run.seed) != HPO_OK) {
         cli_error("tune", "--seed: %s", hpo_study_errmsg(study));
         return CLI_EXIT_USAGE;
     }
@@ -388,7 +333,7 @@ static int prepare(tune_opts *o, study_config *cfg, hpo_study *study,
     hpo_study_set_storage(study, *storage);
     if ((rc = open_study(study, o)) ||
         (rc = check_stored(study, cfg, o->force)) ||
-        (rc = store_config(study, cfg, o->n_trials)))
+        (rc = store_config(study, cfg, o->run.n_trials)))
         return rc;
     return 0;
 }
@@ -406,7 +351,8 @@ static int tune(tune_opts *o)
         cli_error("tune", "out of memory");
         return CLI_EXIT_FAILED;
     }
-    const char *url = o->storage_url ? o->storage_url : CLI_DEFAULT_STORAGE;
+    const char *url = o->run.storage_url ? o->run.storage_url
+                                         : CLI_DEFAULT_STORAGE;
     cli_redact_url(url, shown, sizeof shown);
     if ((rc = prepare(o, &cfg, study, &storage, url, path, sizeof path,
                       &resolved)))
@@ -419,7 +365,8 @@ static int tune(tune_opts *o)
     ctx.exec_path = resolved ? path : NULL;
     ctx.trial_timeout_s = o->trial_timeout_s;
     ctx.target_complete = cfg.target_complete;
-    ctx.progress = progress_new(o->quiet, (int)o->n_trials, o->timeout_s,
+    ctx.progress = progress_new(o->run.quiet, (int)o->run.n_trials,
+                                o->run.timeout_s,
                                 ctx.n_objectives == 1
                                     ? hpo_study_direction(study, 0)
                                     : (hpo_direction)0);
@@ -428,8 +375,9 @@ static int tune(tune_opts *o)
         rc = CLI_EXIT_FAILED;
         goto done;
     }
-    run_limits lim = {.n_trials = o->n_trials, .timeout_s = o->timeout_s,
-                      .jobs = o->jobs, .heartbeat_s = cfg.heartbeat_s};
+    run_limits lim = {.n_trials = o->run.n_trials,
+                      .timeout_s = o->run.timeout_s, .jobs = o->run.jobs,
+                      .heartbeat_s = cfg.heartbeat_s};
     rc = run_study("tune", &ctx, &lim, storage, shown);
 done:
     progress_free(ctx.progress);
@@ -443,7 +391,7 @@ done:
 
 int cli_tune(int argc, char **argv)
 {
-    tune_opts o = {.jobs = 1};
+    tune_opts o = {.run = {.jobs = 1, .max_jobs = MAX_JOBS}};
     o.space = hpo_space_new();
     if (!o.space) {
         cli_error("tune", "out of memory");

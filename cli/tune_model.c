@@ -21,13 +21,13 @@
 
 #include "args.h"
 #include "cli.h"
+#include "ml_args.h"
 
 #if HPO_HAVE_ML
 
 #include <cJSON.h>
 
 #include "interrupt.h"
-#include "ml_args.h"
 #include "progress.h"
 #include "setup.h"
 #include "study_config.h"
@@ -41,7 +41,7 @@ enum { OPT_HEARTBEAT = 1, OPT_GRACE, OPT_RETRY_FAILED, OPT_FORCE, OPT_HELP };
 static const cli_option tm_options[] = {
     ML_DATA_OPTIONS,
     ML_STUDY_OPTIONS,
-    {"timeout", 0, 1, ML_OPT_TIMEOUT},
+    {"timeout", 0, 1, CLI_OPT_TIMEOUT},
     {"heartbeat", 0, 1, OPT_HEARTBEAT},
     {"grace", 0, 1, OPT_GRACE},
     {"retry-failed", 0, 1, OPT_RETRY_FAILED},
@@ -49,13 +49,6 @@ static const cli_option tm_options[] = {
     {"help", 'h', 0, OPT_HELP},
     {0},
 };
-
-static void list_registry(FILE *out, const char *(*name_of)(int, const char **))
-{
-    const char *summary, *name;
-    for (int i = 0; (name = name_of(i, &summary)) != NULL; i++)
-        fprintf(out, "    %-14s %s\n", name, summary ? summary : "");
-}
 
 static void tm_help(FILE *out, const char *model)
 {
@@ -91,9 +84,9 @@ ML_SPACE_HELP
         fprintf(out, "'hpo tune-model MODEL --help' lists a model's "
                 "hyperparameters.\n");
     fprintf(out, "Samplers:\n");
-    list_registry(out, hpo_sampler_name);
+    cli_list_registry(out, hpo_sampler_name);
     fprintf(out, "Pruners:\n");
-    list_registry(out, hpo_pruner_name);
+    cli_list_registry(out, hpo_pruner_name);
     fprintf(out,
 "\n"
 "Example:\n"
@@ -117,8 +110,9 @@ static void tm_opts_free(tm_opts *o)
     ml_space_opts_free(&o->study.space);
 }
 
-static int take_option(tm_opts *o, int id, const char *v)
+static int take_option(void *opts, int id, const char *v)
 {
+    tm_opts *o = opts;
     switch (id) {
     case OPT_HEARTBEAT:
         return setup_take_liveness(CMD, "--heartbeat", v, &o->liveness)
@@ -133,36 +127,11 @@ static int take_option(tm_opts *o, int id, const char *v)
         o->force = 1;
         return 0;
     }
-    if (id >= ML_OPT_PARAM)
-        return ml_take_study_option(CMD, id, v, &o->study);
-    return ml_take_data_option(CMD, id, v, &o->data);
+    return ml_take_option(CMD, id, v, &o->data, &o->study);
 }
 
-/* -1 to go on, else an exit code.  argv[0] is MODEL. */
-static int parse(tm_opts *o, int argc, char **argv)
-{
-    cli_args a;
-    const char *v;
-    int id, rc;
-    cli_args_init(&a, CMD, argc, argv);
-    while ((id = cli_next_option(&a, tm_options, &v)) > 0) {
-        if (id == OPT_HELP) {
-            tm_help(stdout, argv[0]);
-            return CLI_EXIT_OK;
-        }
-        if ((rc = take_option(o, id, v)))
-            return rc;
-    }
-    if (id < 0)
-        return CLI_EXIT_USAGE;
-    if (a.i < argc) {
-        cli_error(CMD, "unexpected argument '%s'", argv[a.i]);
-        return CLI_EXIT_USAGE;
-    }
-    if (!o->study.trials_given && o->study.timeout_s == 0)
-        o->study.n_trials = DEFAULT_TRIALS;
-    return -1;
-}
+static const ml_command tm_command = {CMD, tm_options, OPT_HELP, take_option,
+                                      tm_help};
 
 /* ---- the study ---------------------------------------------------------------- */
 
@@ -171,18 +140,18 @@ static int parse(tm_opts *o, int argc, char **argv)
 static int configure(const tm_opts *o, const ml_problem *p,
                      const hpo_space *space, hpo_study *s)
 {
+    const cli_run_opts *run = &o->study.run;
     study_config c = {.n_directions = 1,
                       .directions = {hpo__metric_maximize(p->metric)
                                          ? HPO_MAXIMIZE : HPO_MINIMIZE},
                       /* auto picks GP for the learners' small spaces */
-                      .sampler = (char *)(o->study.sampler ? o->study.sampler
-                                                           : "auto"),
-                      .pruner = (char *)o->study.pruner};
+                      .sampler = (char *)(run->sampler ? run->sampler
+                                                       : "auto"),
+                      .pruner = (char *)run->pruner};
     int rc = setup_apply_liveness(CMD, &o->liveness, &c);
     if (!rc)
         rc = setup_configure_study(CMD, s, &c, space, 0);
-    if (!rc && o->study.have_seed &&
-        hpo_study_set_seed(s, o->study.seed) != HPO_OK) {
+    if (!rc && run->have_seed && hpo_study_set_seed(s, run->seed) != HPO_OK) {
         cli_error(CMD, "--seed: %s", hpo_study_errmsg(s));
         rc = CLI_EXIT_USAGE;
     }
@@ -193,8 +162,8 @@ static int open_study(const tm_opts *o, const ml_problem *p, hpo_study *s)
 {
     int rc;
     char name[128];
-    if (o->study.study_name) {
-        snprintf(name, sizeof name, "%s", o->study.study_name);
+    if (o->study.run.study_name) {
+        snprintf(name, sizeof name, "%s", o->study.run.study_name);
         rc = hpo_study_open(s, name, HPO_OPEN_CREATE | HPO_OPEN_LOAD);
     } else {
         char base[96];
@@ -320,8 +289,8 @@ static int run(const tm_opts *o, const ml_problem *p, hpo_study *s,
     char data[256], folds[64];
     hpo__eval_cache *cache = hpo__eval_cache_new(p->t, &p->d, &p->folds, 0);
     tm_run r = {.progress = progress_new(
-                    o->study.quiet, (int)o->study.n_trials,
-                    o->study.timeout_s, hpo_study_direction(s, 0))};
+                    o->study.run.quiet, (int)o->study.run.n_trials,
+                    o->study.run.timeout_s, hpo_study_direction(s, 0))};
     if (!cache || !r.progress) {
         cli_error(CMD, "out of memory");
         hpo__eval_cache_free(cache);
@@ -338,9 +307,9 @@ static int run(const tm_opts *o, const ml_problem *p, hpo_study *s,
     hpo__ml_objective ob = {.t = p->t, .d = &p->d, .folds = &p->folds,
                             .metric = p->metric,
                             .fixed = &o->study.space.fixed, .cache = cache};
-    hpo_optimize_options oo = {.n_trials = (int)o->study.n_trials,
-                               .timeout_s = o->study.timeout_s,
-                               .n_jobs = (int)o->study.jobs,
+    hpo_optimize_options oo = {.n_trials = (int)o->study.run.n_trials,
+                               .timeout_s = o->study.run.timeout_s,
+                               .n_jobs = (int)o->study.run.jobs,
                                .callback = on_trial_done,
                                .callback_data = &r};
     progress_start(r.progress);
@@ -378,7 +347,7 @@ static int tune_model(const tm_opts *o, const char *model)
     hpo_storage *storage = NULL;
     hpo_study *study = NULL;
     char shown[CLI_URL_SHOWN_MAX];
-    const char *url = o->study.storage_url ? o->study.storage_url
+    const char *url = o->study.run.storage_url ? o->study.run.storage_url
                                            : CLI_DEFAULT_STORAGE;
     cli_redact_url(url, shown, sizeof shown);
     int rc = ml_problem_load(CMD, model, &o->data, &p);
@@ -404,16 +373,10 @@ static int tune_model(const tm_opts *o, const char *model)
 
 int cli_tune_model(int argc, char **argv)
 {
-    if (argc < 2 || argv[1][0] == '-') {
-        int help = argc >= 2 && (strcmp(argv[1], "--help") == 0 ||
-                                 strcmp(argv[1], "-h") == 0);
-        if (!help)
-            cli_error(CMD, "which model? (hpo tune-model MODEL --data FILE)");
-        tm_help(help ? stdout : stderr, NULL);
-        return help ? CLI_EXIT_OK : CLI_EXIT_USAGE;
-    }
-    tm_opts o = {.study = {.jobs = 1}};
-    int rc = parse(&o, argc - 1, argv + 1);
+    tm_opts o = {.study = ML_STUDY_DEFAULTS};
+    int rc = ml_parse_command(&tm_command, argc, argv, &o);
+    if (rc < 0 && !o.study.run.trials_given && o.study.run.timeout_s == 0)
+        o.study.run.n_trials = DEFAULT_TRIALS;
     if (rc < 0)
         rc = tune_model(&o, argv[1]);
     tm_opts_free(&o);
@@ -425,9 +388,7 @@ int cli_tune_model(int argc, char **argv)
 int cli_tune_model(int argc, char **argv)
 {
     (void)argc, (void)argv;
-    cli_error("tune-model", "built without the learners (configure with "
-              "-DHPO_WITH_ML=ON and libsvm, liblinear, XGBoost)");
-    return CLI_EXIT_USAGE;
+    return ml_not_built("tune-model");
 }
 
 #endif

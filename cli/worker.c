@@ -28,30 +28,24 @@
 #define CMD "worker"
 #define MAX_JOBS 1024
 
-enum {
-    OPT_STORAGE = 1, OPT_STUDY, OPT_TRIALS, OPT_TIMEOUT, OPT_JOBS,
-    OPT_HEARTBEAT, OPT_GRACE, OPT_RETRY_FAILED, OPT_QUIET, OPT_HELP
-};
+enum { OPT_STUDY = 1, OPT_HEARTBEAT, OPT_GRACE, OPT_RETRY_FAILED, OPT_HELP };
 
 static const cli_option worker_options[] = {
-    {"storage", 0, 1, OPT_STORAGE},
+    {"storage", 0, 1, CLI_OPT_STORAGE},
     {"study", 0, 1, OPT_STUDY},
-    {"trials", 'n', 1, OPT_TRIALS},
-    {"timeout", 0, 1, OPT_TIMEOUT},
-    {"jobs", 'j', 1, OPT_JOBS},
+    {"trials", 'n', 1, CLI_OPT_TRIALS},
+    {"timeout", 0, 1, CLI_OPT_TIMEOUT},
+    {"jobs", 'j', 1, CLI_OPT_JOBS},
     {"heartbeat", 0, 1, OPT_HEARTBEAT},
     {"grace", 0, 1, OPT_GRACE},
     {"retry-failed", 0, 1, OPT_RETRY_FAILED},
-    {"quiet", 'q', 0, OPT_QUIET},
+    {"quiet", 'q', 0, CLI_OPT_QUIET},
     {"help", 'h', 0, OPT_HELP},
     {0},
 };
 
 typedef struct worker_opts {
-    const char *storage_url, *study_name;
-    int64_t n_trials, jobs;
-    double timeout_s;
-    int quiet;
+    cli_run_opts run; /* the sampler, pruner and seed are the study's */
     setup_liveness liveness;
 } worker_opts;
 
@@ -85,24 +79,13 @@ static void worker_help(FILE *out)
 }
 
 /* One option; 0 to go on, else the exit code. */
-static int take_option(worker_opts *o, int id, const char *v)
+static int take_option(void *opts, int id, const char *v)
 {
+    worker_opts *o = opts;
     switch (id) {
-    case OPT_STORAGE:
-        o->storage_url = v;
+    case OPT_STUDY: /* an empty name is "--study is required" */
+        o->run.study_name = v;
         return 0;
-    case OPT_STUDY:
-        o->study_name = v;
-        return 0;
-    case OPT_TRIALS:
-        return cli_parse_int(CMD, "--trials", v, 1, INT_MAX, &o->n_trials)
-                   ? CLI_EXIT_USAGE : 0;
-    case OPT_TIMEOUT:
-        return cli_parse_duration(CMD, "--timeout", v, &o->timeout_s)
-                   ? CLI_EXIT_USAGE : 0;
-    case OPT_JOBS:
-        return cli_parse_int(CMD, "--jobs", v, 1, MAX_JOBS, &o->jobs)
-                   ? CLI_EXIT_USAGE : 0;
     case OPT_HEARTBEAT:
         return setup_take_liveness(CMD, "--heartbeat", v, &o->liveness)
                    ? CLI_EXIT_USAGE : 0;
@@ -112,37 +95,24 @@ static int take_option(worker_opts *o, int id, const char *v)
     case OPT_RETRY_FAILED:
         return setup_take_liveness(CMD, "--retry-failed", v, &o->liveness)
                    ? CLI_EXIT_USAGE : 0;
-    case OPT_QUIET:
-        o->quiet = 1;
-        return 0;
     }
-    return CLI_EXIT_USAGE;
+    return cli_take_run_option(CMD, id, v, &o->run);
 }
 
 /* Returns -1 to go on, else an exit code (0 after --help). */
 static int parse_options(worker_opts *o, int argc, char **argv)
 {
     cli_args a;
-    const char *v;
-    int id;
     cli_args_init(&a, CMD, argc, argv);
-    while ((id = cli_next_option(&a, worker_options, &v)) > 0) {
-        if (id == OPT_HELP) {
-            worker_help(stdout);
-            return CLI_EXIT_OK;
-        }
-        int rc = take_option(o, id, v);
-        if (rc)
-            return rc;
+    int rc = cli_take_options(&a, worker_options, OPT_HELP, take_option, o);
+    if (rc == CLI_HELP_ASKED) {
+        worker_help(stdout);
+        return CLI_EXIT_OK;
     }
-    if (id < 0)
-        return CLI_EXIT_USAGE;
-    if (a.i < argc) {
-        cli_error(CMD, "unexpected argument '%s' (the command is stored with "
-                  "the study)", argv[a.i]);
-        return CLI_EXIT_USAGE;
-    }
-    if (!o->study_name || !*o->study_name) {
+    if (rc >= 0 ||
+        (rc = cli_no_operands(&a, " (the command is stored with the study)")))
+        return rc;
+    if (!o->run.study_name || !*o->run.study_name) {
         cli_error(CMD, "--study is required");
         return CLI_EXIT_USAGE;
     }
@@ -180,7 +150,8 @@ static int open_configured(const worker_opts *o, study_config *cfg,
     int rc;
     if (hpo_space_parse_json(space, cfg->space_json, "the stored space") !=
         HPO_OK) {
-        cli_error(CMD, "study %s: %s", o->study_name, hpo_space_errmsg(space));
+        cli_error(CMD, "study %s: %s", o->run.study_name,
+                  hpo_space_errmsg(space));
         return CLI_EXIT_FAILED;
     }
     cfg->n_directions = 0; /* the study has them */
@@ -190,8 +161,8 @@ static int open_configured(const worker_opts *o, study_config *cfg,
         (rc = cli_open_storage(CMD, url, 1, storage)))
         return rc;
     hpo_study_set_storage(study, *storage);
-    if (hpo_study_open(study, o->study_name, HPO_OPEN_LOAD) != HPO_OK) {
-        cli_error(CMD, "--study '%s': %s", o->study_name,
+    if (hpo_study_open(study, o->run.study_name, HPO_OPEN_LOAD) != HPO_OK) {
+        cli_error(CMD, "--study '%s': %s", o->run.study_name,
                   hpo_study_errmsg(study));
         return CLI_EXIT_FAILED;
     }
@@ -208,23 +179,25 @@ static int work(const worker_opts *o)
     hpo_study *study = hpo_study_new();
     tune_ctx ctx = {0};
     pthread_mutex_init(&ctx.mu, NULL);
-    const char *url = o->storage_url ? o->storage_url : CLI_DEFAULT_STORAGE;
+    const char *url = o->run.storage_url ? o->run.storage_url
+                                         : CLI_DEFAULT_STORAGE;
     cli_redact_url(url, shown, sizeof shown);
     int rc = !space || !study ? CLI_EXIT_FAILED : 0;
     if (rc)
         cli_error(CMD, "out of memory");
-    if (rc || (rc = read_config(url, o->study_name, &cfg)) ||
+    if (rc || (rc = read_config(url, o->run.study_name, &cfg)) ||
         (rc = open_configured(o, &cfg, space, study, &storage, url)) ||
         (rc = setup_check_command(cfg.command, path, sizeof path, &resolved)))
         goto done;
     ctx.study = study;
-    ctx.study_name = o->study_name;
+    ctx.study_name = o->run.study_name;
     ctx.n_objectives = hpo_study_n_objectives(study);
     ctx.command = cfg.command;
     ctx.exec_path = resolved ? path : NULL;
     ctx.trial_timeout_s = cfg.trial_timeout_s;
-    ctx.target_complete = o->n_trials > 0 ? 0 : cfg.target_complete;
-    ctx.progress = progress_new(o->quiet, (int)o->n_trials, o->timeout_s,
+    ctx.target_complete = o->run.n_trials > 0 ? 0 : cfg.target_complete;
+    ctx.progress = progress_new(o->run.quiet, (int)o->run.n_trials,
+                                o->run.timeout_s,
                                 ctx.n_objectives == 1
                                     ? hpo_study_direction(study, 0)
                                     : (hpo_direction)0);
@@ -233,8 +206,9 @@ static int work(const worker_opts *o)
         rc = CLI_EXIT_FAILED;
         goto done;
     }
-    run_limits lim = {.n_trials = o->n_trials, .timeout_s = o->timeout_s,
-                      .jobs = o->jobs, .heartbeat_s = cfg.heartbeat_s};
+    run_limits lim = {.n_trials = o->run.n_trials,
+                      .timeout_s = o->run.timeout_s, .jobs = o->run.jobs,
+                      .heartbeat_s = cfg.heartbeat_s};
     rc = run_study(CMD, &ctx, &lim, storage, shown);
 done:
     progress_free(ctx.progress);
@@ -248,7 +222,7 @@ done:
 
 int cli_worker(int argc, char **argv)
 {
-    worker_opts o = {.jobs = 1};
+    worker_opts o = {.run = {.jobs = 1, .max_jobs = MAX_JOBS}};
     int rc = parse_options(&o, argc, argv);
     return rc < 0 ? work(&o) : rc;
 }

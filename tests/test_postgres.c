@@ -30,6 +30,7 @@ int main(void)
 #include "pg/pg_harness.h"
 #include "storage/optuna_schema.h"
 #include "storage/storage.h"
+#include "storage_contract.h"
 
 /* postgres_conn.h's fault switch (the test links the static library). */
 extern int hpo__pg_fault;
@@ -71,41 +72,6 @@ static int text_is(const char *db, const char *sql, const char *want)
                 got ? got : "(null)", want);
     free(got);
     return same;
-}
-
-static int64_t make_study(hpo_storage *st, const char *name, int n,
-                          hpo_direction d0)
-{
-    hpo_direction dirs[2] = {d0, HPO_MAXIMIZE};
-    int64_t id = 0;
-    CHECK_RC(hpo__st_create_study(st, name, n, dirs, &id), HPO_OK);
-    return id;
-}
-
-static hpo__dist float_dist(double low, double high, int log, double step)
-{
-    hpo__dist d;
-    memset(&d, 0, sizeof d);
-    d.kind = HPO__FLOAT;
-    d.low = low;
-    d.high = high;
-    d.log = log;
-    d.step = step;
-    return d;
-}
-
-static int64_t new_trial(hpo_storage *st, int64_t study, hpo_trial_state s,
-                         int *number)
-{
-    hpo__trial_rec t;
-    hpo__rec_init(&t);
-    t.state = s;
-    int64_t id = 0;
-    int num = -1;
-    CHECK_RC(hpo__st_create_trial(st, study, &t, &id, &num), HPO_OK);
-    if (number)
-        *number = num;
-    return id;
 }
 
 /* ---- URLs and a server that is not there -------------------------------- */
@@ -162,61 +128,7 @@ static void test_server_down(void)
 static void test_studies(void)
 {
     hpo_storage *st = fresh("studies", NULL);
-    int64_t a = make_study(st, "alpha", 1, HPO_MAXIMIZE);
-    int64_t b = make_study(st, "beta", 2, HPO_MINIMIZE);
-    CHECK(a > 0 && b > a);
-    hpo_direction dir1 = HPO_MINIMIZE;
-    int64_t dup;
-    CHECK_RC(hpo__st_create_study(st, "alpha", 1, &dir1, &dup), HPO_EEXIST);
-    CHECK_STR_CONTAINS(hpo_storage_errmsg(st), "alpha");
-
-    hpo__study_info info;
-    CHECK_RC(hpo__st_find_study(st, "beta", &info), HPO_OK);
-    CHECK(info.id == b && info.n_directions == 2 && info.n_trials == 0);
-    CHECK(info.directions[0] == HPO_MINIMIZE &&
-          info.directions[1] == HPO_MAXIMIZE);
-    CHECK(info.name && strcmp(info.name, "beta") == 0);
-    hpo__study_info_free(&info, 1);
-    CHECK_RC(hpo__st_find_study(st, "gamma", &info), HPO_ENOTFOUND);
-
-    new_trial(st, a, HPO_RUNNING, NULL);
-    hpo__study_info *list;
-    int n;
-    CHECK_RC(hpo__st_list_studies(st, &list, &n), HPO_OK);
-    CHECK(n == 2);
-    if (n == 2) {
-        CHECK(strcmp(list[0].name, "alpha") == 0 && list[0].n_trials == 1);
-        CHECK(list[0].n_directions == 1 &&
-              list[0].directions[0] == HPO_MAXIMIZE);
-        CHECK(strcmp(list[1].name, "beta") == 0 && list[1].n_directions == 2);
-    }
-    hpo__study_info_free(list, n);
-    free(list);
-
-    CHECK_RC(hpo__st_set_study_attr(st, a, 0, "owner", "\"ada\""), HPO_OK);
-    CHECK_RC(hpo__st_set_study_attr(st, a, 0, "owner", "\"bob\""), HPO_OK);
-    CHECK_RC(hpo__st_set_study_attr(st, a, 1, "search_space", "{\"x\": 1}"),
-             HPO_OK);
-    CHECK_RC(hpo__st_set_study_attr(st, 999, 0, "k", "1"), HPO_ENOTFOUND);
-    hpo__attrs attrs = {0};
-    CHECK_RC(hpo__st_get_study_attrs(st, a, 0, &attrs), HPO_OK);
-    CHECK(attrs.n == 1 && hpo__attrs_get(&attrs, "owner") &&
-          strcmp(hpo__attrs_get(&attrs, "owner"), "\"bob\"") == 0);
-    hpo__attrs_free(&attrs);
-    CHECK_RC(hpo__st_get_study_attrs(st, a, 1, &attrs), HPO_OK);
-    CHECK(attrs.n == 1 && hpo__attrs_get(&attrs, "search_space"));
-    hpo__attrs_free(&attrs);
-
-    CHECK_RC(hpo__st_delete_study(st, a), HPO_OK);
-    CHECK_RC(hpo__st_delete_study(st, a), HPO_ENOTFOUND);
-    CHECK_RC(hpo__st_find_study(st, "alpha", &info), HPO_ENOTFOUND);
-    int count = -1;
-    CHECK_RC(hpo__st_count_trials(st, a, &count), HPO_ENOTFOUND);
-    CHECK_RC(hpo__st_count_trials(st, (int64_t)1 << 40, &count),
-             HPO_ENOTFOUND); /* beyond int4: not found, not an SQL error */
-    CHECK_RC(hpo__st_count_trials(st, b, &count), HPO_OK);
-    CHECK(count == 0);
-    CHECK(make_study(st, "alpha", 1, HPO_MINIMIZE) > 0); /* free again */
+    contract_studies(st);
     hpo_storage_close(st);
     CHECK(text_is("studies", "SELECT count(*) FROM trials WHERE study_id"
                              " NOT IN (SELECT study_id FROM studies)", "0"));
@@ -233,13 +145,8 @@ static int64_t rich_trial(hpo_storage *st, int64_t study)
     hpo__rec_init(&t);
     t.state = HPO_RUNNING;
     hpo__dist lr = float_dist(1e-5, 1e-1, 1, 0);
-    hpo__dist units = float_dist(16, 256, 0, 16);
-    units.kind = HPO__INT;
-    hpo__dist kernel;
-    memset(&kernel, 0, sizeof kernel);
-    kernel.kind = HPO__CATEGORICAL;
-    kernel.n_choices = 5;
-    kernel.choices = choices;
+    hpo__dist units = int_dist(16, 256, 16);
+    hpo__dist kernel = cat_dist(5, choices);
     hpo__rec_add_param(&t, "lr", &lr, 0.00123);
     hpo__rec_add_param(&t, "units", &units, 64);
     hpo__rec_add_param(&t, "kernel", &kernel, 1);

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "learner.h"
+#include "sparse_rows.h"
 
 static const char *const solvers[] = {"l2_lr", "l1_lr", "l2_svc", NULL};
 static const int solver_types[] = {L2R_LR, L1R_LR, L2R_L2LOSS_SVC_DUAL};
@@ -100,15 +101,11 @@ static void linear_fit_free(void *model)
 static int to_nodes(const hpo__scaler *s, const hpo__dataset *d, int r,
                     struct feature_node *out)
 {
-    const double *row = d->x + (size_t)r * d->n_features;
+    hpo__nonzero_walk w = hpo__nonzero_start(s, d, r);
     int k = 0;
-    for (int j = 0; j < d->n_features; j++) {
-        double v = hpo__scaled_feature(s, row, j);
-        if (v != 0) {
-            out[k].index = j + 1;
-            out[k].value = v;
-            k++;
-        }
+    for (; hpo__nonzero_next(&w); k++) {
+        out[k].index = w.index;
+        out[k].value = w.value;
     }
     out[k].index = d->n_features + 1;
     out[k].value = 1;
@@ -224,14 +221,6 @@ static int linear_fit_rows(const hpo__fit_input *in, void **model,
     return HPO_OK;
 }
 
-/* Put v in the column of class `label` (a label the data set knows). */
-static void set_class(double *out, const hpo__dataset *d, int label, double v)
-{
-    int c = hpo__class_index(d, label);
-    if (c >= 0)
-        out[c] = v;
-}
-
 static void class_scores(const struct model *mod, const hpo__dataset *d,
                          const struct feature_node *x, double *out)
 {
@@ -242,12 +231,12 @@ static void class_scores(const struct model *mod, const hpo__dataset *d,
         out[c] = -HUGE_VAL;
     if (k == 2) {
         /* One weight vector: positive decision values mean label[0]. */
-        set_class(out, d, mod->label[0], dec[0]);
-        set_class(out, d, mod->label[1], -dec[0]);
+        hpo__set_class_column(out, d, mod->label[0], dec[0]);
+        hpo__set_class_column(out, d, mod->label[1], -dec[0]);
         return;
     }
     for (int i = 0; i < k; i++)
-        set_class(out, d, mod->label[i], dec[i]);
+        hpo__set_class_column(out, d, mod->label[i], dec[i]);
 }
 
 static int linear_predict_rows(void *model, const hpo__dataset *d,
@@ -275,7 +264,7 @@ static int linear_predict_rows(void *model, const hpo__dataset *d,
             for (int c = 0; c < d->n_classes; c++)
                 o[c] = 0;
             for (int j = 0; j < k; j++)
-                set_class(o, d, f->model->label[j], prob[j]);
+                hpo__set_class_column(o, d, f->model->label[j], prob[j]);
         } else {
             o[0] = predict(f->model, nodes);
         }

@@ -30,6 +30,7 @@
 #include <string.h>
 
 #include "learner.h"
+#include "sparse_rows.h"
 
 static const char *const kernels[] = {"rbf", "linear", "poly", "sigmoid",
                                       NULL};
@@ -121,15 +122,11 @@ static void svm_fit_free(void *model)
 static int to_nodes(const hpo__scaler *s, const hpo__dataset *d, int r,
                     struct svm_node *out)
 {
-    const double *row = d->x + (size_t)r * d->n_features;
+    hpo__nonzero_walk w = hpo__nonzero_start(s, d, r);
     int k = 0;
-    for (int j = 0; j < d->n_features; j++) {
-        double v = hpo__scaled_feature(s, row, j);
-        if (v != 0) {
-            out[k].index = j + 1;
-            out[k].value = v;
-            k++;
-        }
+    for (; hpo__nonzero_next(&w); k++) {
+        out[k].index = w.index;
+        out[k].value = w.value;
     }
     out[k].index = -1;
     out[k].value = 0;
@@ -293,14 +290,6 @@ static int svm_fit_rows(const hpo__fit_input *in, void **model, hpo__msg *m)
     return HPO_OK;
 }
 
-/* Put v in the column of class `label` (a label the data set knows). */
-static void set_class(double *out, const hpo__dataset *d, int label, double v)
-{
-    int c = hpo__class_index(d, label);
-    if (c >= 0)
-        out[c] = v;
-}
-
 /* Scores for ranking (AUC): the binary decision value for the model's
  * first class and its negation for the second.  With more classes, the
  * one-vs-one votes plus the summed decision values squeezed into
@@ -317,8 +306,8 @@ static void class_scores(const svm_fit *f, const hpo__dataset *d,
     for (int c = 0; c < d->n_classes; c++)
         out[c] = -HUGE_VAL;
     if (k == 2) {
-        set_class(out, d, mod->label[0], dec[0]);
-        set_class(out, d, mod->label[1], -dec[0]);
+        hpo__set_class_column(out, d, mod->label[0], dec[0]);
+        hpo__set_class_column(out, d, mod->label[1], -dec[0]);
         return;
     }
     double votes[k], confidence[k];
@@ -332,7 +321,7 @@ static void class_scores(const svm_fit *f, const hpo__dataset *d,
             confidence[j] -= dec[pos];
         }
     for (int i = 0; i < k; i++)
-        set_class(out, d, mod->label[i],
+        hpo__set_class_column(out, d, mod->label[i],
                   votes[i] + confidence[i] / (3 * (fabs(confidence[i]) + 1)));
 }
 
@@ -345,7 +334,7 @@ static void class_probabilities(const svm_fit *f, const hpo__dataset *d,
     for (int c = 0; c < d->n_classes; c++)
         out[c] = 0;
     for (int i = 0; i < mod->nr_class; i++)
-        set_class(out, d, mod->label[i], p[i]);
+        hpo__set_class_column(out, d, mod->label[i], p[i]);
 }
 
 static int svm_predict_rows(void *model, const hpo__dataset *d,

@@ -1,253 +1,101 @@
 /*
- * postgres_read.c — read many trials at once.
+ * postgres_read.c — read many trials at once: the PostgreSQL side of
+ * row_decode.c (which turns the rows into trial records).
  *
- * As sqlite_read.c: one query per table (trials, values, params,
- * intermediate values, user and system attributes), each filtered by study
- * and trial-id range and ordered by trial id, so reading 10,000 trials is
- * six round trips, not 60,000.  Rows are routed to their record through an
- * id -> slot table sorted by id; distinct distribution_json texts are
- * parsed once, in a small per-connection cache.  The caller runs this in a
- * REPEATABLE READ transaction, so the six queries see one snapshot.
+ * Each of the six range queries is a prepared statement run with the study
+ * and the trial-id range, so reading 10,000 trials is six round trips, not
+ * 60,000.  The caller runs this in a REPEATABLE READ transaction, so the
+ * six queries see one snapshot.
  */
 #include "postgres_conn.h"
+#include "row_decode.h"
 
-#include <math.h>
-#include <stdlib.h>
-#include <string.h>
-
-typedef struct id_slot {
-    int64_t id;
-    int index; /* in out->v */
-} id_slot;
-
-typedef struct reader {
+typedef struct cursor {
     hpo_storage *st;
     hpo__pg *p;
     int64_t study_id, min_id, max_id;
-    hpo__trial_list *out;
-    id_slot *slots;
-    int n_slots, cap_slots;
-} reader;
+    PGresult *res; /* the open query's rows */
+    int row, rows;
+} cursor;
 
-static int by_id(const void *a, const void *b)
-{
-    int64_t x = ((const id_slot *)a)->id, y = ((const id_slot *)b)->id;
-    return (x > y) - (x < y);
-}
+static const hpo__pg_stmt_id query_of[] = {
+    [HPO__ROWS_TRIALS] = HPO__PGQ_READ_TRIALS,
+    [HPO__ROWS_VALUES] = HPO__PGQ_READ_VALUES,
+    [HPO__ROWS_PARAMS] = HPO__PGQ_READ_PARAMS,
+    [HPO__ROWS_INTER] = HPO__PGQ_READ_INTER,
+    [HPO__ROWS_USER_ATTRS] = HPO__PGQ_READ_USER_ATTRS,
+    [HPO__ROWS_SYSTEM_ATTRS] = HPO__PGQ_READ_SYSTEM_ATTRS,
+};
 
-/* The record of a trial id read by read_trial_rows, or NULL. */
-static hpo__trial_rec *find_rec(reader *r, int64_t id)
+static int open_query(void *self, hpo__trial_table table)
 {
-    id_slot key = {id, 0};
-    if (r->n_slots == 0)
-        return NULL;
-    id_slot *hit = bsearch(&key, r->slots, (size_t)r->n_slots,
-                           sizeof *r->slots, by_id);
-    return hit ? &r->out->v[hit->index] : NULL;
-}
-
-static PGresult *range_query(reader *r, hpo__pg_stmt_id id)
-{
+    cursor *c = self;
     hpo__pg_args a = {0};
-    hpo__pg_arg_id(&a, r->study_id);
-    hpo__pg_arg_id(&a, r->min_id);
-    hpo__pg_arg_id(&a, r->max_id);
-    return hpo__pg_exec(r->st, r->p, id, &a);
-}
-
-static int no_memory(reader *r)
-{
-    return hpo__pg_no_memory(r->st);
-}
-
-static int read_trial_rows(reader *r)
-{
-    PGresult *q = range_query(r, HPO__PGQ_READ_TRIALS);
-    if (!q)
+    hpo__pg_arg_id(&a, c->study_id);
+    hpo__pg_arg_id(&a, c->min_id);
+    hpo__pg_arg_id(&a, c->max_id);
+    c->res = hpo__pg_exec(c->st, c->p, query_of[table], &a);
+    if (!c->res)
         return HPO_ESTORAGE;
-    int rc = HPO_OK, rows = PQntuples(q);
-    if (hpo__grow((void **)&r->slots, &r->cap_slots, rows ? rows : 1,
-                  sizeof *r->slots) != HPO_OK)
-        rc = no_memory(r);
-    for (int i = 0; rc == HPO_OK && i < rows; i++) {
-        hpo__trial_rec *rec = hpo__list_push(r->out);
-        if (!rec) {
-            rc = no_memory(r);
-            break;
-        }
-        rec->id = hpo__pg_int(q, i, 0);
-        rec->number = (int)hpo__pg_int(q, i, 1);
-        const char *state = hpo__pg_text(q, i, 2);
-        if (hpo__optuna_state_parse(state, &rec->state) != 0)
-            rc = hpo__storage_error(r->st, HPO_ESTORAGE,
-                                    "postgresql: %s: trial %lld has unknown "
-                                    "state '%s'",
-                                    r->p->where, (long long)rec->id,
-                                    state ? state : "NULL");
-        rec->start_s = hpo__pg_time(q, i, 3);
-        rec->complete_s = hpo__pg_time(q, i, 4);
-        r->slots[r->n_slots++] = (id_slot){rec->id, r->out->n - 1};
-    }
-    PQclear(q);
-    if (r->n_slots > 1)
-        qsort(r->slots, (size_t)r->n_slots, sizeof *r->slots, by_id);
-    return rc;
-}
-
-/* Values arrive ordered by (trial, objective); gather a trial's values
- * and hand them over when the trial changes. */
-static int flush_values(reader *r, int64_t id, int n, const double *values)
-{
-    hpo__trial_rec *rec = n ? find_rec(r, id) : NULL;
-    if (rec && hpo__rec_set_values(rec, n, values) != HPO_OK)
-        return no_memory(r);
+    c->row = -1;
+    c->rows = PQntuples(c->res);
     return HPO_OK;
 }
 
-static int read_values(reader *r)
+/* The rows are all here already: stepping cannot fail. */
+static int next_row(void *self)
 {
-    PGresult *q = range_query(r, HPO__PGQ_READ_VALUES);
-    if (!q)
-        return HPO_ESTORAGE;
-    double values[HPO_MAX_OBJECTIVES];
-    int64_t current = -1;
-    int n = 0, rc = HPO_OK, rows = PQntuples(q);
-    for (int i = 0; rc == HPO_OK && i < rows; i++) {
-        int64_t id = hpo__pg_int(q, i, 0);
-        int64_t objective = hpo__pg_int(q, i, 1);
-        if (id != current) {
-            rc = flush_values(r, current, n, values);
-            current = id;
-            n = 0;
-        }
-        if (objective < 0 || objective >= HPO_MAX_OBJECTIVES) {
-            rc = hpo__storage_error(r->st, HPO_ESTORAGE,
-                                    "postgresql: %s: trial %lld has a value "
-                                    "for objective %lld (hpo handles %d)",
-                                    r->p->where, (long long)id,
-                                    (long long)objective, HPO_MAX_OBJECTIVES);
-            break;
-        }
-        while (n <= objective)
-            values[n++] = NAN; /* an objective with no row has no value */
-        values[objective] = hpo__optuna_value_decode(
-            hpo__pg_text(q, i, 3), PQgetisnull(q, i, 2),
-            hpo__pg_double(q, i, 2));
-    }
-    PQclear(q);
-    if (rc == HPO_OK)
-        rc = flush_values(r, current, n, values);
-    return rc;
+    cursor *c = self;
+    return ++c->row < c->rows;
 }
 
-/* ------------------------------------------------------------------------- */
-/* Distributions                                                              */
-/* ------------------------------------------------------------------------- */
-
-/* The parsed distribution of a distribution_json text; NULL after
- * recording the error. */
-static const hpo__dist *parse_dist(reader *r, const char *json,
-                                   int64_t trial_id, const char *name)
+static void close_query(void *self)
 {
-    hpo__msg m = {0};
-    const hpo__dist *d = hpo__dist_cache_get(&r->p->dists, json, &m);
-    if (!d && !m.text)
-        no_memory(r);
-    else if (!d)
-        hpo__storage_error(r->st, HPO_ESTORAGE,
-                           "postgresql: %s: trial %lld, parameter '%s': %s",
-                           r->p->where, (long long)trial_id, name,
-                           hpo__msg_get(&m));
-    hpo__msg_free(&m);
-    return d;
+    cursor *c = self;
+    PQclear(c->res);
+    c->res = NULL;
 }
 
-static int read_params(reader *r)
+static int64_t column_int64(void *self, int col)
 {
-    PGresult *q = range_query(r, HPO__PGQ_READ_PARAMS);
-    if (!q)
-        return HPO_ESTORAGE;
-    int rc = HPO_OK, rows = PQntuples(q);
-    for (int i = 0; rc == HPO_OK && i < rows; i++) {
-        int64_t id = hpo__pg_int(q, i, 0);
-        const char *name = hpo__pg_text(q, i, 1);
-        const char *json = hpo__pg_text(q, i, 3);
-        hpo__trial_rec *rec = find_rec(r, id);
-        if (!rec || !name)
-            continue;
-        const hpo__dist *d = parse_dist(r, json ? json : "", id, name);
-        if (!d)
-            rc = HPO_ESTORAGE; /* the message is set */
-        else if (hpo__rec_add_param(rec, name, d, hpo__pg_double(q, i, 2)) !=
-                 HPO_OK)
-            rc = no_memory(r);
-    }
-    PQclear(q);
-    return rc;
+    cursor *c = self;
+    return hpo__pg_int(c->res, c->row, col);
 }
 
-static int read_intermediate(reader *r)
+static double column_real(void *self, int col)
 {
-    PGresult *q = range_query(r, HPO__PGQ_READ_INTER);
-    if (!q)
-        return HPO_ESTORAGE;
-    int rc = HPO_OK, rows = PQntuples(q);
-    for (int i = 0; rc == HPO_OK && i < rows; i++) {
-        hpo__trial_rec *rec = find_rec(r, hpo__pg_int(q, i, 0));
-        if (!rec)
-            continue;
-        double v = hpo__optuna_value_decode(hpo__pg_text(q, i, 3),
-                                            PQgetisnull(q, i, 2),
-                                            hpo__pg_double(q, i, 2));
-        if (hpo__rec_add_inter(rec, hpo__pg_int(q, i, 1), v) < 0)
-            rc = no_memory(r);
-    }
-    PQclear(q);
-    return rc;
+    cursor *c = self;
+    return hpo__pg_double(c->res, c->row, col);
 }
 
-static int read_attrs(reader *r, int system)
+static const char *column_text(void *self, int col)
 {
-    PGresult *q = range_query(
-        r, system ? HPO__PGQ_READ_SYSTEM_ATTRS : HPO__PGQ_READ_USER_ATTRS);
-    if (!q)
-        return HPO_ESTORAGE;
-    int rc = HPO_OK, rows = PQntuples(q);
-    for (int i = 0; rc == HPO_OK && i < rows; i++) {
-        hpo__trial_rec *rec = find_rec(r, hpo__pg_int(q, i, 0));
-        const char *key = hpo__pg_text(q, i, 1);
-        const char *json = hpo__pg_text(q, i, 2);
-        if (!rec || !key)
-            continue;
-        hpo__attrs *a = system ? &rec->system_attrs : &rec->user_attrs;
-        if (hpo__attrs_set(a, key, json ? json : "null") != HPO_OK)
-            rc = no_memory(r);
-    }
-    PQclear(q);
-    return rc;
+    cursor *c = self;
+    return hpo__pg_text(c->res, c->row, col);
+}
+
+static int column_is_null(void *self, int col)
+{
+    cursor *c = self;
+    return PQgetisnull(c->res, c->row, col);
+}
+
+static double column_time(void *self, int col)
+{
+    cursor *c = self;
+    return hpo__pg_time(c->res, c->row, col);
 }
 
 int hpo__pg_read_trials(hpo_storage *st, hpo__pg *p, int64_t study_id,
                         int64_t min_id, int64_t max_id, hpo__trial_list *out)
 {
-    reader r = {st, p, study_id, min_id, max_id, out, NULL, 0, 0};
-    int first = out->n;
-    int rc = read_trial_rows(&r);
-    if (rc == HPO_OK && r.n_slots > 0) {
-        rc = read_values(&r);
-        if (rc == HPO_OK)
-            rc = read_params(&r);
-        if (rc == HPO_OK)
-            rc = read_intermediate(&r);
-        if (rc == HPO_OK)
-            rc = read_attrs(&r, 0);
-        if (rc == HPO_OK)
-            rc = read_attrs(&r, 1);
-    }
-    free(r.slots);
-    if (rc != HPO_OK) { /* leave *out as it was */
-        while (out->n > first)
-            hpo__rec_free(&out->v[--out->n]);
-    }
-    return rc;
+    cursor c = {st, p, study_id, min_id, max_id, NULL, 0, 0};
+    hpo__row_source src = {
+        .backend = "postgresql", .where = p->where, .dists = &p->dists,
+        .self = &c, .open = open_query, .next = next_row,
+        .close = close_query, .int64 = column_int64, .real = column_real,
+        .text = column_text, .is_null = column_is_null,
+        .time_s = column_time,
+    };
+    return hpo__rows_read_trials(st, &src, out);
 }

@@ -1,0 +1,144 @@
+/*
+ * storage_contract.h — what every database backend must do, checked the
+ * same way for each: test_sqlite.c and test_postgres.c open a fresh
+ * storage their own way, hand it to these bodies, and keep for themselves
+ * only what is backend-specific (raw SQL on the tables, URLs, faults).
+ *
+ * Included by one test program each (static functions; check.h first).
+ */
+#ifndef HPO_TEST_STORAGE_CONTRACT_H
+#define HPO_TEST_STORAGE_CONTRACT_H
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "core/internal.h"
+#include "storage/storage.h"
+
+/* ---- helpers -------------------------------------------------------------- */
+
+/* A study with n objectives: d0, then MAXIMIZE. */
+static int64_t make_study(hpo_storage *st, const char *name, int n,
+                          hpo_direction d0)
+{
+    hpo_direction dirs[2] = {d0, HPO_MAXIMIZE};
+    int64_t id = 0;
+    CHECK_RC(hpo__st_create_study(st, name, n, dirs, &id), HPO_OK);
+    return id;
+}
+
+static hpo__dist float_dist(double low, double high, int log, double step)
+{
+    hpo__dist d;
+    memset(&d, 0, sizeof d);
+    d.kind = HPO__FLOAT;
+    d.low = low;
+    d.high = high;
+    d.log = log;
+    d.step = step;
+    return d;
+}
+
+static hpo__dist int_dist(double low, double high, double step)
+{
+    hpo__dist d = float_dist(low, high, 0, step);
+    d.kind = HPO__INT;
+    return d;
+}
+
+/* A categorical whose choices point at static strings (never freed). */
+static hpo__dist cat_dist(int n, char **choices)
+{
+    hpo__dist d;
+    memset(&d, 0, sizeof d);
+    d.kind = HPO__CATEGORICAL;
+    d.n_choices = n;
+    d.choices = choices;
+    return d;
+}
+
+/* An empty trial in state s; its number into *number unless NULL. */
+static int64_t new_trial(hpo_storage *st, int64_t study, hpo_trial_state s,
+                         int *number)
+{
+    hpo__trial_rec t;
+    hpo__rec_init(&t);
+    t.state = s;
+    int64_t id = 0;
+    int num = -1;
+    CHECK_RC(hpo__st_create_trial(st, study, &t, &id, &num), HPO_OK);
+    if (number)
+        *number = num;
+    return id;
+}
+
+/* ---- studies ------------------------------------------------------------ */
+
+/* Create, find, list, attributes, delete, on an empty storage.  Leaves
+ * one study "beta" with no trials, and a new "alpha"; the caller then
+ * checks no trial row outlived its study. */
+static void contract_studies(hpo_storage *st)
+{
+    int64_t a = make_study(st, "alpha", 1, HPO_MAXIMIZE);
+    int64_t b = make_study(st, "beta", 2, HPO_MINIMIZE);
+    CHECK(a > 0 && b > a);
+    hpo_direction dir1 = HPO_MINIMIZE;
+    int64_t dup;
+    CHECK_RC(hpo__st_create_study(st, "alpha", 1, &dir1, &dup), HPO_EEXIST);
+    CHECK_STR_CONTAINS(hpo_storage_errmsg(st), "alpha");
+
+    hpo__study_info info;
+    CHECK_RC(hpo__st_find_study(st, "beta", &info), HPO_OK);
+    CHECK(info.id == b && info.n_directions == 2 && info.n_trials == 0);
+    CHECK(info.directions[0] == HPO_MINIMIZE &&
+          info.directions[1] == HPO_MAXIMIZE);
+    CHECK(info.name && strcmp(info.name, "beta") == 0);
+    hpo__study_info_free(&info, 1);
+    CHECK_RC(hpo__st_find_study(st, "gamma", &info), HPO_ENOTFOUND);
+
+    new_trial(st, a, HPO_RUNNING, NULL);
+    hpo__study_info *list;
+    int n;
+    CHECK_RC(hpo__st_list_studies(st, &list, &n), HPO_OK);
+    CHECK(n == 2);
+    if (n == 2) {
+        CHECK(strcmp(list[0].name, "alpha") == 0 && list[0].n_trials == 1);
+        CHECK(list[0].n_directions == 1 &&
+              list[0].directions[0] == HPO_MAXIMIZE);
+        CHECK(strcmp(list[1].name, "beta") == 0 && list[1].n_directions == 2);
+    }
+    hpo__study_info_free(list, n);
+    free(list);
+
+    CHECK_RC(hpo__st_set_study_attr(st, a, 0, "owner", "\"ada\""), HPO_OK);
+    CHECK_RC(hpo__st_set_study_attr(st, a, 0, "owner", "\"bob\""), HPO_OK);
+    CHECK_RC(hpo__st_set_study_attr(st, a, 1, "search_space", "{\"x\": 1}"),
+             HPO_OK);
+    CHECK_RC(hpo__st_set_study_attr(st, 999, 0, "k", "1"), HPO_ENOTFOUND);
+    hpo__attrs attrs = {0};
+    CHECK_RC(hpo__st_get_study_attrs(st, a, 0, &attrs), HPO_OK);
+    CHECK(attrs.n == 1);
+    CHECK(hpo__attrs_get(&attrs, "owner") &&
+          strcmp(hpo__attrs_get(&attrs, "owner"), "\"bob\"") == 0);
+    hpo__attrs_free(&attrs);
+    CHECK_RC(hpo__st_get_study_attrs(st, a, 1, &attrs), HPO_OK);
+    CHECK(attrs.n == 1 && hpo__attrs_get(&attrs, "search_space"));
+    hpo__attrs_free(&attrs);
+
+    CHECK_RC(hpo__st_delete_study(st, a), HPO_OK);
+    CHECK_RC(hpo__st_delete_study(st, a), HPO_ENOTFOUND);
+    CHECK_RC(hpo__st_find_study(st, "alpha", &info), HPO_ENOTFOUND);
+    int count = -1;
+    CHECK_RC(hpo__st_count_trials(st, a, &count), HPO_ENOTFOUND);
+    /* an id beyond int4 (PostgreSQL's column): not found, not an error */
+    CHECK_RC(hpo__st_count_trials(st, (int64_t)1 << 40, &count),
+             HPO_ENOTFOUND);
+    CHECK_RC(hpo__st_count_trials(st, b, &count), HPO_OK);
+    CHECK(count == 0);
+    /* the name is free again */
+    CHECK(make_study(st, "alpha", 1, HPO_MINIMIZE) > 0);
+}
+
+#endif
