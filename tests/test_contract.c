@@ -9,7 +9,10 @@
  *   4. nothing impossible: no value below f* (no hypervolume above the best);
  *   5. a sampler may refuse a problem only with HPO_EUNSUPPORTED and a
  *      message (say, a single-objective method on ZDT), and the grid a grid
- *      larger than HPO_MAX_GRID_POINTS, with HPO_EINVAL and a message.
+ *      larger than HPO_MAX_GRID_POINTS, with HPO_EINVAL and a message;
+ *   6. failed trials do not attract it: where a fifth of the domain fails,
+ *      at most FAIL_SHARE of its trials fail (a model that ignored failed
+ *      trials proposed the same failing point 24 times in 40).
  *
  * The loop is read from the registry (hpo_sampler_name), so a new sampler is
  * checked here without a line of this file changing.
@@ -220,6 +223,44 @@ static void test_every_sampler_on_every_problem(void)
     CHECK(n_samplers >= 1);
 }
 
+/* (x - 1.5)^2 on [-5, 5], where x < -3 fails (tests/children's
+ * slow_quadratic.sh, in process): the share of failed trials. */
+#define FAIL_TRIALS 40
+#define FAIL_SHARE 0.35
+
+static double failed_share(const char *spec)
+{
+    hpo_study *s = hpo_study_new();
+    CHECK_RC(hpo_study_set_sampler(s, spec), HPO_OK);
+    CHECK_RC(hpo_study_set_seed(s, SEED), HPO_OK);
+    CHECK_RC(hpo_study_open(s, "fails", HPO_OPEN_CREATE), HPO_OK);
+    int run = 0, failed = 0;
+    for (; run < FAIL_TRIALS; run++) {
+        hpo_trial *t;
+        double x;
+        if (hpo_study_ask(s, &t) != HPO_OK)
+            break; /* an exhausted grid */
+        CHECK_RC(hpo_trial_suggest_float(t, "x", -5, 5, 0, 0, &x), HPO_OK);
+        double v = (x - 1.5) * (x - 1.5);
+        failed += x < -3;
+        CHECK_RC(hpo_study_tell(s, t, x < -3 ? HPO_FAIL : HPO_COMPLETE, &v,
+                                x < -3 ? 0 : 1), HPO_OK);
+        hpo_trial_free(t);
+    }
+    hpo_study_free(s);
+    return run ? (double)failed / run : 0;
+}
+
+static void test_failed_trials_do_not_attract(void)
+{
+    const char *name;
+    for (int i = 0; (name = hpo_sampler_name(i, NULL)) != NULL; i++) {
+        double share = failed_share(spec_for(name));
+        fprintf(stderr, "  %s: %.0f%% of trials failed\n", name, 100 * share);
+        CHECK(share <= FAIL_SHARE);
+    }
+}
+
 static double random_branin_regret(uint64_t seed)
 {
     const bench_problem *p = bench_problem_find("branin");
@@ -265,5 +306,6 @@ int main(void)
 {
     RUN(test_every_sampler_on_every_problem);
     RUN(test_random_on_branin_is_not_broken);
+    RUN(test_failed_trials_do_not_attract);
     return CHECK_DONE();
 }

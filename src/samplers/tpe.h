@@ -19,6 +19,7 @@ typedef struct tpe_opts {
     int multivariate;       /* one joint model over the relative space */
     int group;              /* ... decomposed into always-together groups */
     int constant_liar;      /* RUNNING trials count as the worst ones */
+    int consider_failed;    /* FAIL trials join the bad group (hpo's) */
     /* 0: Optuna 3.1's Gaussian kernels, whose density lacks the 1/sigma
      * factor (optuna#5109, fixed in 3.5), so wide kernels weigh more in
      * l/g; on our suite that does better.  1: the normalised mixture. */

@@ -16,7 +16,8 @@
  *   3. RUNNING trials (constant liar: they are assumed to turn out worst);
  *   4. infeasible trials, by total violation: a trial whose system
  *      attribute "constraints" is a JSON list with a value > 0 (Optuna's
- *      constraints_func rule).
+ *      constraints_func rule);
+ *   5. FAIL trials (consider_failed, hpo's addition: always bad).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -39,6 +40,8 @@ int tpe_trial_usable(const tpe_opts *o, const hpo__sampler_ctx *ctx,
         return t->n_values > 0;
     if (t->state == HPO_PRUNED_STATE)
         return 1;
+    if (t->state == HPO_FAIL)
+        return o->consider_failed && t->n_params > 0;
     return t->state == HPO_RUNNING && o->constant_liar;
 }
 
@@ -289,7 +292,9 @@ int tpe_split(hpo__sampler_ctx *ctx, const hpo__trial_rec *const *trials,
         rank_key *key = &keys[i];
         key->index = i;
         double v = hpo__trial_violation(t);
-        if (v > 0) {
+        if (t->state == HPO_FAIL) {
+            *key = (rank_key){{4, 0, 0}, i};
+        } else if (v > 0) {
             *key = (rank_key){{3, v, 0}, i};
         } else if (t->state == HPO_COMPLETE) {
             double y = t->n_values > 0 ? sign * t->values[0] : INFINITY;
