@@ -186,6 +186,12 @@ void progress_say(progress *p, const char *fmt, ...)
     va_end(ap);
 }
 
+void progress_study_log(int level, const char *message, void *data)
+{
+    if (level >= 1)
+        progress_say(data, "hpo: %s", message);
+}
+
 static void note_best(progress *p, const hpo_trial *t)
 {
     if (p->direction == 0)

@@ -30,6 +30,10 @@ void progress_say(progress *p, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Stop redrawing and erase the live line. */
 void progress_stop(progress *p);
+/* An hpo_log_fn for hpo_study_set_log (data: the progress): the library's
+ * info and warnings (the sampler `auto` chose, a stale trial failed, a
+ * retry) as "hpo: ..." lines, unless quiet. */
+void progress_study_log(int level, const char *message, void *data);
 /* "hpo: 20 trials in 3.2 s: 17 complete, 1 pruned, 2 failed; best ..."
  * unless quiet; `why` ("interrupted") is put first when not NULL. */
 void progress_summary(progress *p, const char *why);

@@ -203,11 +203,13 @@ int run_study(const char *cmd, tune_ctx *ctx, const run_limits *lim,
     progress_say(ctx->progress, "hpo: study %s in %s", ctx->study_name,
                  url_shown);
     interrupt_set_study(study);
+    hpo_study_set_log(study, progress_study_log, ctx->progress);
     progress_start(ctx->progress);
     int rc = run_loop(ctx, lim);
     char *why_stopped = rc < 0 ? stop_reason(study, storage, rc) : NULL;
     progress_stop(ctx->progress);
     interrupt_set_study(NULL);
+    hpo_study_set_log(study, NULL, NULL);
     int sig = interrupt_signal();
     progress_summary(ctx->progress, sig ? "interrupted" : NULL);
     print_result(cmd, study);

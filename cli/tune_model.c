@@ -304,6 +304,7 @@ static int run(const tm_opts *o, const ml_problem *p, hpo_study *s,
     progress_say(r.progress, "hpo: study %s in %s", hpo_study_name(s),
                  url_shown);
     interrupt_set_study(s);
+    hpo_study_set_log(s, progress_study_log, r.progress);
     hpo__ml_objective ob = {.t = p->t, .d = &p->d, .folds = &p->folds,
                             .metric = p->metric,
                             .fixed = &o->study.space.fixed, .cache = cache};
@@ -319,6 +320,7 @@ static int run(const tm_opts *o, const ml_problem *p, hpo_study *s,
     char *why = rc < 0 ? strdup(hpo_study_errmsg(s)) : NULL;
     progress_stop(r.progress);
     interrupt_set_study(NULL);
+    hpo_study_set_log(s, NULL, NULL);
     int sig = interrupt_signal();
     progress_summary(r.progress, sig ? "interrupted" : NULL);
     printf("study %s\n", hpo_study_name(s));

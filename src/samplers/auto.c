@@ -197,9 +197,10 @@ static int choose(auto_state *a, hpo__sampler_ctx *ctx)
     snprintf(json, sizeof json, "\"%s\"", models[a->chosen].spec);
     hpo__study_set_sys_attr(ctx->study, CHOICE_ATTR, json);
     hpo__study_log(ctx->study, 1,
-                   "auto sampler: chose %s for this study (%d parameters, "
+                   "auto sampler: chose %s for this study (%d parameter%s, "
                    "%d categorical, %s, %s)",
-                   models[a->chosen].spec, s.n, s.n_categorical,
+                   models[a->chosen].spec, s.n, s.n == 1 ? "" : "s",
+                   s.n_categorical,
                    s.conditional ? "conditional" : "flat",
                    s.declared ? "declared" : "define-by-run");
     return a->chosen;

@@ -4,8 +4,9 @@
 set -euo pipefail
 source "$(dirname "$0")/../children/testlib.sh" "$1"
 
-# 1. A quadratic read from the last number; the seeded random sampler
-#    must get within 0.1 of the minimum in 60 trials.
+# 1. A quadratic read from the last number; the seeded default sampler
+#    (auto, which says what it chose) must get within 0.1 of the minimum in
+#    60 trials.
 run "$HPO" tune --storage memory: --seed 7 -n 60 -p x=float:-5:5 \
     -- sh "$CHILDREN/quadratic.sh" '{x}'
 expect_eq "quadratic: exit code" "$RC" 0
@@ -16,6 +17,8 @@ best=$(sed -n 's/^best trial [0-9]*: value //p' <<<"$OUT")
 expect_true "quadratic: best $best < 0.1" awk -v b="$best" 'BEGIN { exit !(b < 0.1) }'
 expect_match "quadratic: summary" "$ERR" \
     'hpo: 60 trials in [0-9]+s: 60 complete, 0 pruned, 0 failed; best'
+expect_match "quadratic: auto says what it chose" "$ERR" \
+    'hpo: auto sampler: chose gp for this study \(1 parameter, 0 categorical, flat, declared\)'
 
 # 2. Placeholders in every argument, {trial}, {{ }} and the environment.
 mkdir -p seen
