@@ -92,19 +92,27 @@ int setup_configure_study(const char *cmd, hpo_study *s,
     return configure_liveness(cmd, s, c, from_storage);
 }
 
-int setup_take_liveness(const char *cmd, const char *flag, const char *value,
+int setup_is_liveness_option(int id)
+{
+    return id >= SETUP_OPT_HEARTBEAT && id <= SETUP_OPT_RETRY_FAILED;
+}
+
+int setup_take_liveness(const char *cmd, int id, const char *value,
                         setup_liveness *l)
 {
-    if (strcmp(flag, "--heartbeat") == 0) {
+    int rc;
+    if (id == SETUP_OPT_HEARTBEAT) {
         l->heartbeat_given = 1;
-        return cli_parse_duration(cmd, flag, value, &l->heartbeat_s);
-    }
-    if (strcmp(flag, "--grace") == 0) {
+        rc = cli_parse_duration(cmd, "--heartbeat", value, &l->heartbeat_s);
+    } else if (id == SETUP_OPT_GRACE) {
         l->grace_given = 1;
-        return cli_parse_duration(cmd, flag, value, &l->grace_s);
+        rc = cli_parse_duration(cmd, "--grace", value, &l->grace_s);
+    } else {
+        l->retry_given = 1;
+        rc = cli_parse_int(cmd, "--retry-failed", value, 0, 1000000,
+                           &l->retry_failed);
     }
-    l->retry_given = 1;
-    return cli_parse_int(cmd, flag, value, 0, 1000000, &l->retry_failed);
+    return rc ? CLI_EXIT_USAGE : 0;
 }
 
 int setup_apply_liveness(const char *cmd, const setup_liveness *l,

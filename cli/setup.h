@@ -35,9 +35,17 @@ typedef struct setup_liveness {
     int heartbeat_given, grace_given, retry_given;
 } setup_liveness;
 
-/* Parse one of the three flags ("--heartbeat", "--grace",
- * "--retry-failed"); 0, or -1 after printing the error. */
-int setup_take_liveness(const char *cmd, const char *flag, const char *value,
+/* Their option ids (above the run options' of args.h) and table entries. */
+enum { SETUP_OPT_HEARTBEAT = 300, SETUP_OPT_GRACE, SETUP_OPT_RETRY_FAILED };
+#define SETUP_LIVENESS_OPTIONS                                             \
+    {"heartbeat", 0, 1, SETUP_OPT_HEARTBEAT},                              \
+    {"grace", 0, 1, SETUP_OPT_GRACE},                                      \
+    {"retry-failed", 0, 1, SETUP_OPT_RETRY_FAILED}
+
+/* Is id one of the three? */
+int setup_is_liveness_option(int id);
+/* Take one of them: 0, or CLI_EXIT_USAGE after printing why. */
+int setup_take_liveness(const char *cmd, int id, const char *value,
                         setup_liveness *l);
 /* Put the flags given into c (a worker's flags override what tune
  * stored; a new --heartbeat without --grace gets the default grace), then

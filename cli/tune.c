@@ -30,7 +30,7 @@
 
 enum {
     OPT_PARAM = 1, OPT_SPACE, OPT_DIRECTION, OPT_TRIAL_TIMEOUT,
-    OPT_HEARTBEAT, OPT_GRACE, OPT_RETRY_FAILED, OPT_FORCE, OPT_HELP
+    OPT_FORCE, OPT_HELP
 };
 
 static const cli_option tune_options[] = {
@@ -40,9 +40,7 @@ static const cli_option tune_options[] = {
     {"timeout", 0, 1, CLI_OPT_TIMEOUT},
     {"direction", 'd', 1, OPT_DIRECTION},
     {"trial-timeout", 0, 1, OPT_TRIAL_TIMEOUT},
-    {"heartbeat", 0, 1, OPT_HEARTBEAT},
-    {"grace", 0, 1, OPT_GRACE},
-    {"retry-failed", 0, 1, OPT_RETRY_FAILED},
+    SETUP_LIVENESS_OPTIONS,
     {"force", 0, 0, OPT_FORCE},
     {"help", 'h', 0, OPT_HELP},
     {0},
@@ -138,6 +136,8 @@ static int take_option(void *opts, int id, const char *v)
 {
     const char *cmd = "tune";
     tune_opts *o = opts;
+    if (setup_is_liveness_option(id))
+        return setup_take_liveness(cmd, id, v, &o->liveness);
     switch (id) {
     case OPT_PARAM:
         if (hpo_space_parse_param(o->space, v) != HPO_OK) {
@@ -170,15 +170,6 @@ static int take_option(void *opts, int id, const char *v)
     case OPT_FORCE:
         o->force = 1;
         return 0;
-    case OPT_HEARTBEAT:
-        return setup_take_liveness(cmd, "--heartbeat", v, &o->liveness)
-                   ? CLI_EXIT_USAGE : 0;
-    case OPT_GRACE:
-        return setup_take_liveness(cmd, "--grace", v, &o->liveness)
-                   ? CLI_EXIT_USAGE : 0;
-    case OPT_RETRY_FAILED:
-        return setup_take_liveness(cmd, "--retry-failed", v, &o->liveness)
-                   ? CLI_EXIT_USAGE : 0;
     }
     return cli_take_run_option(cmd, id, v, &o->run);
 }

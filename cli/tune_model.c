@@ -36,15 +36,13 @@
 #define DEFAULT_TRIALS 100
 #define MODEL_ATTR "hpo:model"
 
-enum { OPT_HEARTBEAT = 1, OPT_GRACE, OPT_RETRY_FAILED, OPT_FORCE, OPT_HELP };
+enum { OPT_FORCE = 1, OPT_HELP };
 
 static const cli_option tm_options[] = {
     ML_DATA_OPTIONS,
     ML_STUDY_OPTIONS,
     {"timeout", 0, 1, CLI_OPT_TIMEOUT},
-    {"heartbeat", 0, 1, OPT_HEARTBEAT},
-    {"grace", 0, 1, OPT_GRACE},
-    {"retry-failed", 0, 1, OPT_RETRY_FAILED},
+    SETUP_LIVENESS_OPTIONS,
     {"force", 0, 0, OPT_FORCE},
     {"help", 'h', 0, OPT_HELP},
     {0},
@@ -113,16 +111,9 @@ static void tm_opts_free(tm_opts *o)
 static int take_option(void *opts, int id, const char *v)
 {
     tm_opts *o = opts;
+    if (setup_is_liveness_option(id))
+        return setup_take_liveness(CMD, id, v, &o->liveness);
     switch (id) {
-    case OPT_HEARTBEAT:
-        return setup_take_liveness(CMD, "--heartbeat", v, &o->liveness)
-                   ? CLI_EXIT_USAGE : 0;
-    case OPT_GRACE:
-        return setup_take_liveness(CMD, "--grace", v, &o->liveness)
-                   ? CLI_EXIT_USAGE : 0;
-    case OPT_RETRY_FAILED:
-        return setup_take_liveness(CMD, "--retry-failed", v, &o->liveness)
-                   ? CLI_EXIT_USAGE : 0;
     case OPT_FORCE:
         o->force = 1;
         return 0;

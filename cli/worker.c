@@ -28,7 +28,7 @@
 #define CMD "worker"
 #define MAX_JOBS 1024
 
-enum { OPT_STUDY = 1, OPT_HEARTBEAT, OPT_GRACE, OPT_RETRY_FAILED, OPT_HELP };
+enum { OPT_STUDY = 1, OPT_HELP };
 
 static const cli_option worker_options[] = {
     {"storage", 0, 1, CLI_OPT_STORAGE},
@@ -36,9 +36,7 @@ static const cli_option worker_options[] = {
     {"trials", 'n', 1, CLI_OPT_TRIALS},
     {"timeout", 0, 1, CLI_OPT_TIMEOUT},
     {"jobs", 'j', 1, CLI_OPT_JOBS},
-    {"heartbeat", 0, 1, OPT_HEARTBEAT},
-    {"grace", 0, 1, OPT_GRACE},
-    {"retry-failed", 0, 1, OPT_RETRY_FAILED},
+    SETUP_LIVENESS_OPTIONS,
     {"quiet", 'q', 0, CLI_OPT_QUIET},
     {"help", 'h', 0, OPT_HELP},
     {0},
@@ -82,19 +80,12 @@ static void worker_help(FILE *out)
 static int take_option(void *opts, int id, const char *v)
 {
     worker_opts *o = opts;
+    if (setup_is_liveness_option(id))
+        return setup_take_liveness(CMD, id, v, &o->liveness);
     switch (id) {
     case OPT_STUDY: /* an empty name is "--study is required" */
         o->run.study_name = v;
         return 0;
-    case OPT_HEARTBEAT:
-        return setup_take_liveness(CMD, "--heartbeat", v, &o->liveness)
-                   ? CLI_EXIT_USAGE : 0;
-    case OPT_GRACE:
-        return setup_take_liveness(CMD, "--grace", v, &o->liveness)
-                   ? CLI_EXIT_USAGE : 0;
-    case OPT_RETRY_FAILED:
-        return setup_take_liveness(CMD, "--retry-failed", v, &o->liveness)
-                   ? CLI_EXIT_USAGE : 0;
     }
     return cli_take_run_option(CMD, id, v, &o->run);
 }
