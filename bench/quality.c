@@ -3,7 +3,7 @@
  *
  *   hpo-bench quality [--methods random,qmc,...] [--problems all|branin,...]
  *                     [--budgets 20,50,100] [--seeds 0-9] [--vs-optuna]
- *                     [--json FILE] [--csv FILE]
+ *                     [--define-by-run] [--json FILE] [--csv FILE]
  *
  * For every problem × method × seed, one ask/suggest/tell loop runs to the
  * largest budget and is read at each budget: the best value (regret = best
@@ -11,6 +11,13 @@
  * Overhead is the time spent in the library (ask, suggests, tell, free)
  * per trial: the loop's time minus the objective's own time.  Without
  * --budgets each problem uses its default budgets (problems.c).
+ *
+ * By default hpo's study is given the problem's space (hpo_study_set_space),
+ * as grid and qmc need.  --define-by-run leaves it undeclared: the objective
+ * still suggests each active parameter by name (bench_problem_suggest), so
+ * samplers that infer the space from the trials (auto, gp, rf, multivariate
+ * tpe) are measured as define-by-run user code meets them, and as Optuna's
+ * side always runs.
  */
 #include <math.h>
 #include <stdio.h>
@@ -27,15 +34,21 @@
 typedef struct quality_args {
     const char *methods, *problems, *budgets, *seeds;
     int vs_optuna;
+    int define_by_run;
     const char *json, *csv;
 } quality_args;
+
+/* --define-by-run for bench_run_hpo (bo_goal.c's runs keep the default). */
+static int declare_space = 1;
 
 static void usage(FILE *f)
 {
     fprintf(f,
             "usage: hpo-bench quality [--methods LIST] [--problems all|LIST]\n"
             "         [--budgets 20,50,100] [--seeds 0-9] [--vs-optuna]\n"
-            "         [--json FILE] [--csv FILE]\n"
+            "         [--define-by-run] [--json FILE] [--csv FILE]\n"
+            "--define-by-run: hpo's study gets no declared space (grid then "
+            "fails, qmc samples at random)\n"
             "methods:");
     for (const bench_method *m = bench_methods; m->label; m++)
         fprintf(f, " %s", m->label);
@@ -79,7 +92,7 @@ static int open_study(const bench_job *j, int seed, hpo_study **out)
         rc = hpo_study_set_seed(s, (uint64_t)seed);
     for (int k = 0; k < p->n_objectives && rc == HPO_OK; k++)
         rc = hpo_study_add_direction(s, HPO_MINIMIZE);
-    if (rc == HPO_OK)
+    if (rc == HPO_OK && declare_space)
         rc = hpo_study_set_space(s, space);
     if (rc == HPO_OK)
         rc = hpo_study_open(s, p->name, HPO_OPEN_CREATE);
@@ -413,6 +426,8 @@ static int parse_args(int argc, char **argv, quality_args *a)
                 return -1;
         } else if (strcmp(argv[i], "--vs-optuna") == 0) {
             a->vs_optuna = 1;
+        } else if (strcmp(argv[i], "--define-by-run") == 0) {
+            a->define_by_run = 1;
         } else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
             usage(stdout);
             exit(0);
@@ -432,6 +447,7 @@ int bench_quality(int argc, char **argv)
         usage(stderr);
         return 2;
     }
+    declare_space = !a.define_by_run;
     int n_seeds = bench_parse_seeds(a.seeds, seeds, BENCH_MAX_SEEDS);
     bench_job *jobs = NULL;
     int n = n_seeds > 0 ? make_jobs(&a, seeds, n_seeds, &jobs) : -1;
@@ -458,6 +474,8 @@ int bench_quality(int argc, char **argv)
             failed++;
     }
 
+    if (a.define_by_run)
+        printf("hpo's space: define-by-run (not declared)\n");
     bench_print_quality(stdout, jobs, n, version);
     if (a.json && bench_write_quality_json(a.json, jobs, n, version) != 0)
         failed++;

@@ -655,6 +655,48 @@ static void test_parzen_matches_optuna(void)
         check_pinned_parzen(&OPTUNA_PARZEN[i]);
 }
 
+/*
+ * An exact tie: good trials chose c twice; bad ones a 2 times, b 3 times,
+ * c 7 times (in this order).  With prior weight 1, l = (2, 2, 5) / 9 and
+ * g = (65, 84.5, 162.5) / 312, so l/g is 48/65 for both a and c.  Rounding
+ * of the two sums used to decide it (c always); as in exact arithmetic the
+ * first drawn of the tied candidates must win, a with probability
+ * l(a) / (l(a) + l(c)) = 2/7.
+ */
+static void test_exact_ties_follow_the_draw(void)
+{
+    tpe_opts o = {.n_startup_trials = 10, .n_ei_candidates = 24,
+                  .gamma = 0.1, .gamma_max = 25, .prior_weight = 1,
+                  .magic_clip = 1};
+    hpo__dist dist = CAT_DIST(3);
+    tpe_axis axis;
+    tpe_axis_init(&axis, &dist);
+    double good[] = {2, 2}, bad[12], wg[2], wb[12];
+    for (int i = 0; i < 12; i++)
+        bad[i] = i < 2 ? 0 : i < 5 ? 1 : 2;
+    tpe_default_weights(2, wg);
+    tpe_default_weights(12, wb);
+    hpo__rng rng;
+    hpo__rng_seed(&rng, 5);
+    hpo__sampler_ctx ctx = {.rng = &rng};
+    tpe_parzen l, g;
+    CHECK_RC(tpe_parzen_build(&l, &ctx, &axis, 1, good, wg, 2, NULL, &o),
+             HPO_OK);
+    CHECK_RC(tpe_parzen_build(&g, &ctx, &axis, 1, bad, wb, 12, NULL, &o),
+             HPO_OK);
+    int chosen[3] = {0};
+    for (int k = 0; k < 700; k++) {
+        double best;
+        CHECK_RC(tpe_pick(&ctx, &l, &g, 24, &best), HPO_OK);
+        chosen[(int)best]++;
+    }
+    fprintf(stderr, "  tie picks: %d %d %d\n", chosen[0], chosen[1],
+            chosen[2]);
+    CHECK(chosen[0] > 150 && chosen[0] < 250); /* 200 expected */
+    CHECK(chosen[1] == 0);
+    hpo__scratch_release(&ctx.scratch);
+}
+
 /* ---- constraints ---------------------------------------------------------- */
 
 /* min x^2 subject to x >= 3 (constraint 3 - x <= 0), reported through
@@ -747,6 +789,7 @@ int main(void)
     RUN(test_multi_objective);
     RUN(test_motpe_weights);
     RUN(test_parzen_matches_optuna);
+    RUN(test_exact_ties_follow_the_draw);
     RUN(test_constraints);
     RUN(test_bounds_change);
     return CHECK_DONE();

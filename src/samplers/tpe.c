@@ -43,6 +43,14 @@
  *      it has not seen succeed looks attractive: with x < -3 failing on
  *      [-5, 5], 75% of its (and hpo's) trials failed (test_contract.c);
  *      consider_failed=false restores Optuna's behaviour.
+ *   7. Candidates whose log l(x)/g(x) differ by under 1e-9 are ties, and
+ *      the first drawn wins (tpe_pick), as in exact arithmetic.  With few
+ *      good trials categorical ratios often tie exactly (e.g. 48/65 for
+ *      two choices); Optuna lets the rounding of its sums pick one, the
+ *      same one on every ask.  Same-history checks on cond_model found
+ *      this the only difference in the proposals; it is neutral there
+ *      (100 seeds) and helped univariate TPE on cat_heavy (0.77 -> 0.61)
+ *      and sparse_bool60 (75% quartile 2 -> 0) at 100 trials, 30 seeds.
  * Kept on purpose: Optuna 3.1's Gaussian kernels lack the 1/sigma factor
  * (optuna#5109, fixed in Optuna 3.5), which makes wide kernels weigh more;
  * the default follows 3.1, exact_density=true gives the normalised

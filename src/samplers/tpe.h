@@ -147,7 +147,9 @@ void tpe_parzen_sample(const tpe_parzen *pe, hpo__rng *rng, double *x);
 double tpe_parzen_log_pdf(const tpe_parzen *pe, const double *x);
 
 /* Draw n_ei_candidates from `below`, return in best the one maximising
- * log l(x) - log g(x). */
+ * log l(x) - log g(x); of candidates within TPE_TIE_LOG_RATIO of each
+ * other, the first drawn. */
+#define TPE_TIE_LOG_RATIO 1e-9
 int tpe_pick(hpo__sampler_ctx *ctx, const tpe_parzen *below,
              const tpe_parzen *above, int n_candidates, double *best);
 

@@ -571,7 +571,10 @@ int tpe_pick(hpo__sampler_ctx *ctx, const tpe_parzen *below,
         tpe_parzen_sample(below, ctx->rng, x);
         double score =
             tpe_parzen_log_pdf(below, x) - tpe_parzen_log_pdf(above, x);
-        if (c == 0 || score > best_score) {
+        /* Ties (deviation 7 in tpe.c): only a clear gain replaces the
+         * first-drawn candidate, so equal ratios are not decided by
+         * rounding. */
+        if (c == 0 || score > best_score + TPE_TIE_LOG_RATIO) {
             best_score = score;
             memcpy(best, x, sizeof(double) * (size_t)na);
         }
