@@ -290,12 +290,10 @@ int hpo_study_set_storage(hpo_study *study, hpo_storage *storage);
 int hpo_study_add_direction(hpo_study *study, hpo_direction direction);
 /* Choose a sampler by registry name with options: "random",
  * "grid:points=5", "tpe:multivariate=true".  hpo_sampler_name() lists them.
- * Without this call the study uses "auto", which picks by the space: rf
- * for declared conditional spaces, grouped multivariate TPE for
- * define-by-run conditional ones, multivariate TPE when most parameters
- * are categorical, GP-BO for up to 16 parameters, TPE beyond; random until
- * a space is known (the choice is stored in the study's system attribute
- * "hpo:auto").
+ * Without this call the study uses "auto", which picks by the space:
+ * multivariate TPE for conditional or mostly categorical spaces, GP-BO for
+ * up to 16 parameters, TPE beyond; random until a space is known (the
+ * choice is stored in the study's system attribute "hpo:auto").
  * Returns HPO_EINVAL with a message for unknown names or options. */
 int hpo_study_set_sampler(hpo_study *study, const char *spec);
 /* Choose a pruner the same way: "none", "median:n_startup_trials=5". */

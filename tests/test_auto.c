@@ -2,8 +2,7 @@
  * test_auto.c — the `auto` sampler's choice of model (src/samplers/auto.c),
  * read from the study system attribute "hpo:auto" where it is stored:
  *
- *   declared, conditional                  -> rf
- *   define-by-run, trials differ            -> tpe:multivariate=true,group=true
+ *   conditional (declared, or trials differ) -> tpe:multivariate=true
  *   mostly categorical                      -> tpe:multivariate=true
  *   at most 16 numeric-majority parameters  -> gp
  *   more                                    -> tpe
@@ -15,7 +14,7 @@
 #include "check.h"
 #include "hpo.h"
 
-#define TPE_GROUP "\"tpe:multivariate=true,group=true\""
+#define TPE_MV "\"tpe:multivariate=true\""
 
 static hpo_study *open_study(hpo_space *space)
 {
@@ -122,14 +121,14 @@ static void test_mostly_categorical_space_gets_multivariate_tpe(void)
     check_declared(space, "\"tpe:multivariate=true\"");
 }
 
-static void test_declared_conditional_space_gets_rf(void)
+static void test_declared_conditional_space_gets_multivariate_tpe(void)
 {
     hpo_space *space = hpo_space_new();
     CHECK_RC(hpo_space_parse_param(space, "c=cat:a,b,c"), HPO_OK);
     CHECK_RC(hpo_space_parse_param(space, "x=float:0:1"), HPO_OK);
     CHECK_RC(hpo_space_parse_param(space, "lr=float:1e-4:1:log:if=c=a"), HPO_OK);
     CHECK_RC(hpo_space_parse_param(space, "depth=int:1:9:if=c=b|c"), HPO_OK);
-    check_declared(space, "\"rf\"");
+    check_declared(space, TPE_MV);
 }
 
 /* A define-by-run trial: x0..x(n-1), plus y only when `with_y`. */
@@ -179,7 +178,7 @@ static void test_define_by_run_large_space_gets_tpe(void)
     hpo_study_free(s);
 }
 
-static void test_define_by_run_conditional_space_gets_grouped_tpe(void)
+static void test_define_by_run_conditional_space_gets_multivariate_tpe(void)
 {
     hpo_study *s = open_study(NULL);
     run_dbr_trial(s, 2, 0);
@@ -188,7 +187,7 @@ static void test_define_by_run_conditional_space_gets_grouped_tpe(void)
     /* Two completed trials with different parameters: conditional, known
      * at once. */
     run_dbr_trial(s, 2, 0);
-    CHECK(chose(s, TPE_GROUP));
+    CHECK(chose(s, TPE_MV));
     hpo_study_free(s);
 }
 
@@ -210,10 +209,10 @@ int main(void)
     RUN(test_small_numeric_space_gets_gp);
     RUN(test_large_numeric_space_gets_tpe);
     RUN(test_mostly_categorical_space_gets_multivariate_tpe);
-    RUN(test_declared_conditional_space_gets_rf);
+    RUN(test_declared_conditional_space_gets_multivariate_tpe);
     RUN(test_define_by_run_flat_space_waits_then_gets_gp);
     RUN(test_define_by_run_large_space_gets_tpe);
-    RUN(test_define_by_run_conditional_space_gets_grouped_tpe);
+    RUN(test_define_by_run_conditional_space_gets_multivariate_tpe);
     RUN(test_stored_choice_is_kept);
     return CHECK_DONE();
 }

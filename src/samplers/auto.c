@@ -3,16 +3,12 @@
  * picks a model for the study's space and hands every call to it.
  *
  *   the space (declared, or seen in completed trials)    the model
- *   declared, with conditional parameters                rf
- *   define-by-run, and completed trials differ in their  tpe:multivariate=true,
- *     parameters (so some are conditional)                 group=true
+ *   conditional parameters (declared, or completed       tpe:multivariate=true
+ *     trials that differ in their parameters)
  *   more than half the parameters categorical            tpe:multivariate=true
  *   at most GP_MAX_DIMS parameters                       gp
  *   more (a large, mostly numeric space)                 tpe
  *   nothing known yet                                    random
- *
- * (On a flat space group=true builds the same model as multivariate alone,
- * at up to three times the overhead, hence two TPE variants.)
  *
  * A define-by-run space is known once DECIDE_AFTER trials have completed
  * with the same parameters, or as soon as two completed trials differ in
@@ -20,23 +16,24 @@
  * or more random (Sobol / uniform) trials of its own, so waiting costs
  * nothing, and "random during start-up" needs no switch here.  The choice
  * is made once, stored in the study's system attribute "hpo:auto" (so
- * every worker, and the user, sees the same), and logged.
+ * every worker, and the user, sees the same), and logged.  Choices stored
+ * by an earlier rule (rf, grouped TPE) are still honoured.
  *
- * The evidence (hpo-bench quality, Release, 10 seeds, median regret
- * [25%, 75%] after 100 trials; docs/benchmarks.md, "Conditional and
- * categorical spaces"):
- *   cond_model (declared, 3 branches): rf 0.00060 [0.00020, 0.00089],
- *     tpe 0.0016 [0.00047, 0.092] (3 of 10 seeds end in a worse branch;
- *     rf and tpe group 2), tpe group 0.0031, gp 0.10 (models only `kind`),
- *     random 0.050.  Optuna's best there: multivariate TPE, 0.0015.
- *   cond_model, define-by-run: rf knows only the shared `kind` there and
- *     falls to 0.061; tpe group 0.0031 [0.0010, 0.0085] is the most
- *     reliable (tpe 0.0016 [0.00042, 0.12]).
- *   cat_heavy (8 categoricals, 2 floats): tpe multivariate 0.52, tpe 0.55,
- *     gp 0.55 at over 50 times the overhead (8-9 ms per trial), rf 0.79;
- *     sparse_bool60 after 50 trials: tpe multivariate 0 [0, 1.5], gp 1,
- *     tpe 2.
- *   mixed4 (3 numeric, 1 categorical): gp 6.3e-6, rf 0.0016, tpe 0.098.
+ * The evidence (hpo-bench quality, Release, median regret [25%, 75%]
+ * after 100 trials; docs/benchmarks.md, "Conditional and categorical
+ * spaces"):
+ *   cond_model (3 branches), 100 seeds, declared: tpe multivariate 0.0036
+ *     [0.0014, 0.028] (23 runs stuck in a worse branch), grouped 0.0044
+ *     (25) at twice the overhead, tpe 0.0027 (32 stuck), rf 0.10
+ *     [0.00015, 0.30] (51 stuck: its 0.00060 over seeds 0-9 was a lucky
+ *     block), gp 0.10 (it models only `kind`).  Optuna's multivariate TPE
+ *     there: 0.0039.  Define-by-run: the TPE variants alike, rf 0.062.
+ *   cat_heavy (8 categoricals, 2 floats), 30 seeds: tpe multivariate
+ *     0.544, gp 0.600 at over 50 times the overhead, tpe 0.612, rf 0.79
+ *     (10 seeds); sparse_bool60 after 50 trials: tpe multivariate 0
+ *     [0, 1.5], gp 1, tpe 2.
+ *   mixed4 (3 numeric, 1 categorical): gp 6.3e-6, rf 0.0016, tpe 0.098;
+ *   the synthetic suite: gp best on all seven (hpo-bench bo).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,9 +110,7 @@ typedef struct space_shape {
 
 static int rule(const space_shape *s)
 {
-    if (s->conditional)
-        return s->declared ? RF : TPE_GROUP;
-    if (2 * s->n_categorical > s->n)
+    if (s->conditional || 2 * s->n_categorical > s->n)
         return TPE_MV;
     return s->n <= GP_MAX_DIMS ? GP : TPE;
 }
@@ -255,9 +250,9 @@ static int auto_after(void *state, hpo__sampler_ctx *ctx,
 const hpo__sampler_type hpo__sampler_auto = {
     .version = HPO__SAMPLER_VERSION,
     .name = "auto",
-    .summary = "the default: rf for declared conditional spaces, "
-               "multivariate tpe for other conditional or mostly "
-               "categorical ones, gp up to 16 parameters, else tpe (hpo:auto)",
+    .summary = "the default: multivariate tpe for conditional or mostly "
+               "categorical spaces, gp up to 16 parameters, else tpe "
+               "(stored as hpo:auto)",
     .options_help = "",
     .state_size = sizeof(auto_state),
     .init = auto_init,
