@@ -5,7 +5,8 @@
  * prefix of the choices' order, inactive values are routed apart.  Through
  * the public API: branin's optimum within 60 trials, exact domains and
  * reproducibility, a conditional space and a sparse boolean problem better
- * than random search, constraints, parallel asks, two objectives, an
+ * than random search, the best of several branches found (branch_fraction),
+ * constraints, parallel asks, two objectives, an
  * inferred space with maximization, and bad options.
  */
 #include "check.h"
@@ -357,6 +358,60 @@ static void test_conditional_space(void)
     hpo_space_free(sp);
 }
 
+/* bench's cond_model: the best branch (svm, floor 0) is a narrow diagonal
+ * valley whose random points look worst; tree's floor is 0.1, linear's
+ * 0.3.  A model that only follows EI settles in the first good branch
+ * (with branch_fraction=0 about half the runs never reach svm's valley). */
+static hpo_space *model_kinds_space(void)
+{
+    hpo_space *sp = hpo_space_new();
+    const char *const specs[] = {
+        "kind=cat:svm,tree,linear",
+        "C=float:1e-3:1e3:log:if=kind=svm",
+        "gamma=float:1e-4:1:log:if=kind=svm",
+        "depth=int:1:12:if=kind=tree",
+        "min_leaf=int:1:50:if=kind=tree",
+        "max_features=float:0.1:1:if=kind=tree",
+        "alpha=float:1e-6:1:log:if=kind=linear",
+        "l1_ratio=float:0:1:if=kind=linear"};
+    for (int i = 0; i < 8; i++)
+        CHECK_RC(hpo_space_parse_param(sp, specs[i]), HPO_OK);
+    return sp;
+}
+
+static double model_kinds(hpo_trial *t)
+{
+    double kind = param(t, "kind");
+    if (kind == 0) {
+        double u = log10(param(t, "C")) - 1;
+        double v = log10(param(t, "gamma")) + 2.5;
+        return 0.6 * (u + v) * (u + v) + 0.08 * (u - v) * (u - v);
+    }
+    if (kind == 1) {
+        double p = (param(t, "depth") - 7) / 4;
+        double q = log(param(t, "min_leaf") / 5);
+        double m = param(t, "max_features") - 0.5;
+        return 0.1 + p * p + 0.3 * q * q + 0.3 * p * q + 2 * m * m;
+    }
+    double a = log10(param(t, "alpha")) + 3, r = param(t, "l1_ratio") - 0.3;
+    return 0.3 + 0.25 * a * a + 2 * r * r;
+}
+
+static void test_explores_branches(void)
+{
+    enum { SEEDS = 12 };
+    hpo_space *sp = model_kinds_space();
+    int in_best_branch = 0;
+    for (int seed = 0; seed < SEEDS; seed++)
+        /* Below 0.1 only in the svm branch. */
+        in_best_branch += run_space("rf", (uint64_t)seed, sp, model_kinds,
+                                    100) < 0.1;
+    fprintf(stderr, "  model kinds: best branch found in %d of %d runs of "
+                    "100 trials\n", in_best_branch, SEEDS);
+    CHECK(in_best_branch >= 9);
+    hpo_space_free(sp);
+}
+
 /* sparse_bool60's shape (BENCHMARKS.md): 60 signs, a few products. */
 static double sparse_bools(hpo_trial *t)
 {
@@ -524,7 +579,8 @@ static void test_bad_options(void)
 {
     const char *bad[] = {"rf:trees=0", "rf:min_samples_split=1",
                          "rf:random_fraction=1.5", "rf:n_startup_trials=0",
-                         "rf:log_y=maybe", "rf:leaves=3"};
+                         "rf:log_y=maybe", "rf:leaves=3",
+                         "rf:branch_fraction=-0.1"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         hpo_study *s = hpo_study_new();
         CHECK_RC(hpo_study_set_sampler(s, bad[i]), HPO_EINVAL);
@@ -532,7 +588,8 @@ static void test_bad_options(void)
     }
     hpo_study *s = hpo_study_new();
     CHECK_RC(hpo_study_set_sampler(s, "rf:trees=16,min_samples_split=4,"
-                                      "random_fraction=0.5,log_y=false"),
+                                      "random_fraction=0.5,log_y=false,"
+                                      "branch_fraction=1"),
              HPO_OK);
     hpo_study_free(s);
 }
@@ -546,6 +603,7 @@ int main(void)
     RUN(test_branin_within_budget);
     RUN(test_domains_and_reproducibility);
     RUN(test_conditional_space);
+    RUN(test_explores_branches);
     RUN(test_sparse_booleans);
     RUN(test_constraints);
     RUN(test_parallel_asks_differ);

@@ -14,6 +14,25 @@
 
 #define INACTIVE_NUMERIC (-1.0)
 
+/* The top-level categorical most parameters descend from, or -1.
+ * n_below is scratch of space->n ints. */
+static int branching_param(const hpo_space *space, int *n_below)
+{
+    for (int i = 0; i < space->n; i++)
+        n_below[i] = 0;
+    for (int i = 0; i < space->n; i++) {
+        int root = i;
+        while (space->p[root].parent >= 0)
+            root = space->p[root].parent;
+        n_below[root] += root != i;
+    }
+    int best = -1;
+    for (int i = 0; i < space->n; i++)
+        if (n_below[i] > 0 && (best < 0 || n_below[i] > n_below[best]))
+            best = i;
+    return best;
+}
+
 int rf_encoding_init(rf_encoding *e, const hpo_space *space)
 {
     e->space = space;
@@ -28,6 +47,13 @@ int rf_encoding_init(rf_encoding *e, const hpo_space *space)
         e->n_cat[i] = p->dist.kind != HPO__CATEGORICAL ? 0
                       : p->dist.n_choices + (p->parent >= 0);
     }
+    int *n_below = malloc(sizeof(int) * (size_t)(space->n + 1));
+    if (!n_below) {
+        rf_encoding_free(e);
+        return -1;
+    }
+    e->branch = branching_param(space, n_below);
+    free(n_below);
     return 0;
 }
 
@@ -124,5 +150,13 @@ void rf_random_config(const rf_encoding *e, hpo__rng *rng, double *z)
 {
     for (int i = 0; i < e->dim; i++)
         z[i] = inactive_code(e, i);
+    rf_fix_activity(e, rng, z);
+}
+
+void rf_random_in_branch(const rf_encoding *e, int choice, hpo__rng *rng,
+                         double *z)
+{
+    rf_random_config(e, rng, z);
+    z[e->branch] = choice;
     rf_fix_activity(e, rng, z);
 }

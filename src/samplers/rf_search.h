@@ -23,9 +23,14 @@ typedef struct rf_encoding {
     int dim;                /* space->n */
     int *n_cat;             /* per feature, for the forest: 0 = numeric */
     int conditional;        /* some parameter has a parent */
+    int branch;             /* the branching categorical, or -1 (below) */
 } rf_encoding;
 
-/* 0, or -1 when out of memory. */
+/* The branching categorical is the top-level categorical with the most
+ * parameters conditioned on it (directly or below them): its choices are
+ * the branches of the space (model kinds, say), each with parameters of
+ * its own, which rf.c keeps exploring (branch_fraction).
+ * 0, or -1 when out of memory. */
 int rf_encoding_init(rf_encoding *e, const hpo_space *space);
 void rf_encoding_free(rf_encoding *e);
 
@@ -41,6 +46,10 @@ void rf_decode(const rf_encoding *e, const double *z, double *values);
 void rf_fix_activity(const rf_encoding *e, hpo__rng *rng, double *z);
 /* A uniform random configuration. */
 void rf_random_config(const rf_encoding *e, hpo__rng *rng, double *z);
+/* A uniform random configuration whose branching categorical (e->branch
+ * >= 0) takes the given choice. */
+void rf_random_in_branch(const rf_encoding *e, int choice, hpo__rng *rng,
+                         double *z);
 
 /* ---- maximizing expected improvement (rf_search.c) ------------------------ */
 
