@@ -13,6 +13,7 @@
 #include "check.h"
 #include "core/internal.h"
 #include "hpo.h"
+#include "mixed_domains.h"
 #include "math/linalg.h"
 #include "samplers/gp_acq.h"
 #include "samplers/gp_ehvi.h"
@@ -327,58 +328,14 @@ static void test_branin_within_budget(void)
     CHECK(median < 0.01);
 }
 
-/* Every kind of domain, through suggest_all; the values must be exactly
- * legal.  Returns the trials' values in out[k][0..6]. */
-static hpo_space *mixed_space(void)
-{
-    hpo_space *sp = hpo_space_new();
-    const char *const colours[] = {"red", "green", "blue"};
-    const char *const only[] = {"one"};
-    CHECK_RC(hpo_space_add_float(sp, "f", -2, 3, 0, 0), HPO_OK);
-    CHECK_RC(hpo_space_add_float(sp, "lf", 1e-4, 1, 0, HPO_LOG), HPO_OK);
-    CHECK_RC(hpo_space_add_float(sp, "sf", 0, 1, 0.25, 0), HPO_OK);
-    CHECK_RC(hpo_space_add_int(sp, "i", -3, 9, 3, 0), HPO_OK);
-    CHECK_RC(hpo_space_add_int(sp, "li", 1, 1000, 1, HPO_LOG), HPO_OK);
-    CHECK_RC(hpo_space_add_categorical(sp, "c", colours, 3), HPO_OK);
-    CHECK_RC(hpo_space_add_categorical(sp, "o", only, 1), HPO_OK);
-    return sp;
-}
-
 #define MIXED_TRIALS 24
-static const char *const MIXED_NAMES[7] = {"f", "lf", "sf", "i", "li", "c",
-                                           "o"};
 
-static int mixed_legal(const double *v)
+/* Every kind of domain (mixed_domains.h) under gp. */
+static double gp_mixed_run(uint64_t seed, double out[MIXED_TRIALS][7])
 {
-    return v[0] >= -2 && v[0] <= 3 && v[1] >= 1e-4 && v[1] <= 1 &&
-           v[2] >= 0 && v[2] <= 1 && fmod(v[2], 0.25) == 0 && v[3] >= -3 &&
-           v[3] <= 9 && fmod(v[3] + 3, 3) == 0 && v[4] >= 1 && v[4] <= 1000 &&
-           v[4] == floor(v[4]) && (v[5] == 0 || v[5] == 1 || v[5] == 2) &&
-           v[6] == 0;
-}
-
-static double mixed_run(uint64_t seed, double out[MIXED_TRIALS][7])
-{
-    double best = INFINITY;
     hpo_space *sp = mixed_space();
     hpo_study *s = gp_study("gp:n_startup_trials=6", seed, sp, HPO_MINIMIZE);
-    for (int k = 0; k < MIXED_TRIALS; k++) {
-        hpo_trial *t = NULL;
-        CHECK_RC(hpo_study_ask(s, &t), HPO_OK);
-        CHECK_RC(hpo_trial_suggest_all(t), HPO_OK);
-        for (int i = 0; i < 7; i++) {
-            out[k][i] = NAN;
-            CHECK(hpo_trial_param(t, MIXED_NAMES[i], &out[k][i]) == 1);
-        }
-        CHECK(mixed_legal(out[k]));
-        double *v = out[k];
-        double y = (v[0] - 1) * (v[0] - 1) + pow(log10(v[1]) + 2, 2) +
-                   fabs(v[2] - 0.5) + fabs(v[3] - 3) / 3 +
-                   fabs(log10(v[4]) - 1) + (v[5] == 1 ? 0 : 1);
-        best = y < best ? y : best;
-        CHECK_RC(hpo_study_tell(s, t, HPO_COMPLETE, &y, 1), HPO_OK);
-        hpo_trial_free(t);
-    }
+    double best = mixed_run(s, MIXED_TRIALS, out);
     hpo_study_free(s);
     hpo_space_free(sp);
     return best;
@@ -387,9 +344,9 @@ static double mixed_run(uint64_t seed, double out[MIXED_TRIALS][7])
 static void test_domains_and_reproducibility(void)
 {
     static double a[MIXED_TRIALS][7], b[MIXED_TRIALS][7], c[MIXED_TRIALS][7];
-    double best_a = mixed_run(5, a);
-    mixed_run(5, b);
-    double best_c = mixed_run(6, c);
+    double best_a = gp_mixed_run(5, a);
+    gp_mixed_run(5, b);
+    double best_c = gp_mixed_run(6, c);
     CHECK(memcmp(a, b, sizeof a) == 0);
     CHECK(memcmp(a, c, sizeof a) != 0);
     /* The model works on mixed spaces: random search's best of 24 trials

@@ -11,6 +11,7 @@
  */
 #include "check.h"
 #include "hpo.h"
+#include "mixed_domains.h"
 #include "samplers/rf_forest.h"
 
 /* ---- the forest ----------------------------------------------------------- */
@@ -231,56 +232,16 @@ static void test_branin_within_budget(void)
     hpo_space_free(sp);
 }
 
-/* Every kind of domain, through suggest_all; the values must be exactly
- * legal, and a seed repeats the run bit for bit. */
+/* Every kind of domain (mixed_domains.h) under rf; a seed repeats the run
+ * bit for bit. */
 #define MIXED_TRIALS 30
-static const char *const MIXED_NAMES[7] = {"f", "lf", "sf", "i", "li", "c",
-                                           "o"};
 
-static hpo_space *mixed_space(void)
+static double rf_mixed_run(uint64_t seed, double out[MIXED_TRIALS][7])
 {
-    hpo_space *sp = hpo_space_new();
-    const char *const specs[] = {
-        "f=float:-2:3",      "lf=float:1e-4:1:log", "sf=float:0:1:step=0.25",
-        "i=int:-3:9:step=3", "li=int:1:1000:log",   "c=cat:red,green,blue",
-        "o=cat:one"};
-    for (int i = 0; i < 7; i++)
-        CHECK_RC(hpo_space_parse_param(sp, specs[i]), HPO_OK);
-    return sp;
-}
-
-static int mixed_legal(const double *v)
-{
-    return v[0] >= -2 && v[0] <= 3 && v[1] >= 1e-4 && v[1] <= 1 &&
-           v[2] >= 0 && v[2] <= 1 && fmod(v[2], 0.25) == 0 && v[3] >= -3 &&
-           v[3] <= 9 && fmod(v[3] + 3, 3) == 0 && v[4] >= 1 && v[4] <= 1000 &&
-           v[4] == floor(v[4]) && (v[5] == 0 || v[5] == 1 || v[5] == 2) &&
-           v[6] == 0;
-}
-
-static double mixed_run(uint64_t seed, double out[MIXED_TRIALS][7])
-{
-    double best = INFINITY;
     hpo_space *sp = mixed_space();
     hpo_study *s = rf_study("rf:n_startup_trials=6", seed, sp);
     open_study(s);
-    for (int k = 0; k < MIXED_TRIALS; k++) {
-        hpo_trial *t = NULL;
-        CHECK_RC(hpo_study_ask(s, &t), HPO_OK);
-        CHECK_RC(hpo_trial_suggest_all(t), HPO_OK);
-        for (int i = 0; i < 7; i++) {
-            out[k][i] = NAN;
-            CHECK(hpo_trial_param(t, MIXED_NAMES[i], &out[k][i]) == 1);
-        }
-        CHECK(mixed_legal(out[k]));
-        double *v = out[k];
-        double y = (v[0] - 1) * (v[0] - 1) + pow(log10(v[1]) + 2, 2) +
-                   fabs(v[2] - 0.5) + fabs(v[3] - 3) / 3 +
-                   fabs(log10(v[4]) - 1) + (v[5] == 1 ? 0 : 1);
-        best = y < best ? y : best;
-        CHECK_RC(hpo_study_tell(s, t, HPO_COMPLETE, &y, 1), HPO_OK);
-        hpo_trial_free(t);
-    }
+    double best = mixed_run(s, MIXED_TRIALS, out);
     hpo_study_free(s);
     hpo_space_free(sp);
     return best;
@@ -289,9 +250,9 @@ static double mixed_run(uint64_t seed, double out[MIXED_TRIALS][7])
 static void test_domains_and_reproducibility(void)
 {
     static double a[MIXED_TRIALS][7], b[MIXED_TRIALS][7], c[MIXED_TRIALS][7];
-    double best_a = mixed_run(5, a);
-    mixed_run(5, b);
-    double best_c = mixed_run(6, c);
+    double best_a = rf_mixed_run(5, a);
+    rf_mixed_run(5, b);
+    double best_c = rf_mixed_run(6, c);
     CHECK(memcmp(a, b, sizeof a) == 0);
     CHECK(memcmp(a, c, sizeof a) != 0);
     /* Random search's best of 30 trials for these seeds: 2.35, 2.66. */

@@ -229,8 +229,7 @@ static int auto_independent(void *state, hpo__sampler_ctx *ctx,
     auto_state *a = state;
     int m = choose(a, ctx);
     if (m < 0)
-        return hpo__sampler_random.sample_independent(NULL, ctx, name, dist,
-                                                      value);
+        return hpo__sample_independent_uniform(NULL, ctx, name, dist, value);
     return models[m].type->sample_independent(a->states[m], ctx, name, dist,
                                               value);
 }

@@ -558,14 +558,6 @@ static int gp_sample_relative(void *state, hpo__sampler_ctx *ctx,
     return rc;
 }
 
-static int gp_sample_independent(void *state, hpo__sampler_ctx *ctx,
-                                 const char *name, const hpo__dist *dist,
-                                 double *value)
-{
-    *value = hpo__sample_uniform(dist, ctx->rng);
-    return HPO_OK;
-}
-
 const hpo__sampler_type hpo__sampler_gp = {
     .version = HPO__SAMPLER_VERSION,
     .name = "gp",
@@ -587,5 +579,5 @@ const hpo__sampler_type hpo__sampler_gp = {
     .destroy = gp_destroy,
     .infer_relative_space = gp_infer_relative_space,
     .sample_relative = gp_sample_relative,
-    .sample_independent = gp_sample_independent,
+    .sample_independent = hpo__sample_independent_uniform,
 };

@@ -827,14 +827,6 @@ static int grid_sample_relative(void *state, hpo__sampler_ctx *ctx,
     return HPO_OK;
 }
 
-static int grid_sample_independent(void *state, hpo__sampler_ctx *ctx,
-                                   const char *name, const hpo__dist *dist,
-                                   double *value)
-{
-    *value = hpo__sample_uniform(dist, ctx->rng);
-    return HPO_OK;
-}
-
 /* HPO_DONE once finished trials hold every point, so optimize stops. */
 static int grid_after_trial(void *state, hpo__sampler_ctx *ctx,
                             hpo_trial_state final_state, const double *values,
@@ -871,6 +863,6 @@ const hpo__sampler_type hpo__sampler_grid = {
     .is_exhausted = grid_is_exhausted,
     .infer_relative_space = grid_infer_relative_space,
     .sample_relative = grid_sample_relative,
-    .sample_independent = grid_sample_independent,
+    .sample_independent = hpo__sample_independent_uniform,
     .after_trial = grid_after_trial,
 };

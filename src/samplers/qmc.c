@@ -114,14 +114,6 @@ static int qmc_sample_relative(void *state, hpo__sampler_ctx *ctx,
     return HPO_OK;
 }
 
-static int qmc_sample_independent(void *state, hpo__sampler_ctx *ctx,
-                                  const char *name, const hpo__dist *dist,
-                                  double *value)
-{
-    *value = hpo__sample_uniform(dist, ctx->rng);
-    return HPO_OK;
-}
-
 const hpo__sampler_type hpo__sampler_qmc = {
     .version = HPO__SAMPLER_VERSION,
     .name = "qmc",
@@ -134,5 +126,5 @@ const hpo__sampler_type hpo__sampler_qmc = {
     .destroy = qmc_destroy,
     .infer_relative_space = qmc_infer_relative_space,
     .sample_relative = qmc_sample_relative,
-    .sample_independent = qmc_sample_independent,
+    .sample_independent = hpo__sample_independent_uniform,
 };

@@ -30,9 +30,9 @@ static int random_init(void *state, hpo__opts *opts, hpo__msg *msg)
     return HPO_OK;
 }
 
-static int random_independent(void *state, hpo__sampler_ctx *ctx,
-                              const char *name, const hpo__dist *dist,
-                              double *value)
+int hpo__sample_independent_uniform(void *state, hpo__sampler_ctx *ctx,
+                                    const char *name, const hpo__dist *dist,
+                                    double *value)
 {
     *value = hpo__sample_uniform(dist, ctx->rng);
     return HPO_OK;
@@ -45,5 +45,5 @@ const hpo__sampler_type hpo__sampler_random = {
     .options_help = "",
     .state_size = 0,
     .init = random_init,
-    .sample_independent = random_independent,
+    .sample_independent = hpo__sample_independent_uniform,
 };

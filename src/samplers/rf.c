@@ -447,14 +447,6 @@ static int rf_sample_relative(void *state, hpo__sampler_ctx *ctx,
     return rc;
 }
 
-static int rf_sample_independent(void *state, hpo__sampler_ctx *ctx,
-                                 const char *name, const hpo__dist *dist,
-                                 double *value)
-{
-    *value = hpo__sample_uniform(dist, ctx->rng);
-    return HPO_OK;
-}
-
 const hpo__sampler_type hpo__sampler_rf = {
     .version = HPO__SAMPLER_VERSION,
     .name = "rf",
@@ -475,5 +467,5 @@ const hpo__sampler_type hpo__sampler_rf = {
     .destroy = rf_destroy,
     .infer_relative_space = rf_infer_relative_space,
     .sample_relative = rf_sample_relative,
-    .sample_independent = rf_sample_independent,
+    .sample_independent = hpo__sample_independent_uniform,
 };

@@ -129,5 +129,10 @@ int hpo__sampler_learn_set(const hpo__trial_rec *trials, int n,
 /* Draw uniformly from a distribution (random.c); other samplers use it for
  * start-up trials and parameters outside their model. */
 double hpo__sample_uniform(const hpo__dist *d, hpo__rng *rng);
+/* A sample_independent method that draws uniformly: what samplers with a
+ * joint model use for the parameters their relative space leaves out. */
+int hpo__sample_independent_uniform(void *state, hpo__sampler_ctx *ctx,
+                                    const char *name, const hpo__dist *dist,
+                                    double *value);
 
 #endif
