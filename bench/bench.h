@@ -126,6 +126,9 @@ int bench_write_quality_csv(const char *path, const bench_job *jobs, int n);
  * stderr. */
 struct cJSON;
 struct cJSON *bench_optuna_run(const char *const *args);
+/* Write doc (not freed) to path as indented JSON: 0, or -1 after
+ * "hpo-bench: cannot write PATH" on stderr. */
+int bench_write_json(const char *path, const struct cJSON *doc);
 /* The interpreter and the script: $HPO_BENCH_PYTHON or /usr/bin/python3,
  * $HPO_BENCH_OPTUNA_REF or the source tree's bench/optuna_ref.py. */
 const char *bench_python(void);

@@ -275,15 +275,8 @@ int bench_bo(int argc, char **argv)
     char *version = bench_run_optuna(p.optuna, p.n_problems * N_OPTUNA);
     failed += !version;
     cJSON *doc = print_table(stdout, &p, version);
-    if (a.json) {
-        char *text = cJSON_Print(doc);
-        FILE *f = text ? fopen(a.json, "w") : NULL;
-        if (!f || fputs(text, f) < 0 || fclose(f) != 0) {
-            fprintf(stderr, "hpo-bench bo: cannot write %s\n", a.json);
-            failed++;
-        }
-        free(text);
-    }
+    if (a.json && bench_write_json(a.json, doc) != 0)
+        failed++;
     cJSON_Delete(doc);
     free(version);
     free_plan(&p);

@@ -78,16 +78,16 @@ int bench_check(int argc, char **argv)
     cJSON *points = make_points(n_points, x_all);
     char path[] = "/tmp/hpo-bench-points-XXXXXX";
     int fd = mkstemp(path);
-    char *text = cJSON_PrintUnformatted(points);
+    if (fd >= 0)
+        close(fd);
+    int rc = fd >= 0 ? bench_write_json(path, points) : -1;
+    if (fd < 0)
+        fprintf(stderr, "hpo-bench check: cannot create %s\n", path);
     cJSON_Delete(points);
-    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
-    if (!f || !text || fputs(text, f) < 0 || fclose(f) != 0) {
-        fprintf(stderr, "hpo-bench check: cannot write %s\n", path);
-        free(text);
+    if (rc != 0) {
         free(x_all);
         return 1;
     }
-    free(text);
     const char *args[] = {"eval", "--points", path, NULL};
     cJSON *ref = bench_optuna_run(args);
     unlink(path);

@@ -224,16 +224,9 @@ int bench_write_quality_json(const char *path, const bench_job *jobs, int n,
     for (int i = 0; i < n; i++)
         for (int b = 0; b < jobs[i].n_budgets; b++)
             cJSON_AddItemToArray(rows, row_json(&jobs[i], b));
-    char *text = cJSON_Print(doc);
+    int rc = bench_write_json(path, doc);
     cJSON_Delete(doc);
-    FILE *f = text ? fopen(path, "w") : NULL;
-    int ok = f && fputs(text, f) >= 0 && fputc('\n', f) != EOF;
-    if (f && fclose(f) != 0)
-        ok = 0;
-    free(text);
-    if (!ok)
-        fprintf(stderr, "hpo-bench: cannot write %s\n", path);
-    return ok ? 0 : -1;
+    return rc;
 }
 
 /* ------------------------------------------------------------------------- */

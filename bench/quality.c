@@ -213,15 +213,6 @@ static cJSON *plan_json(const bench_job *jobs, int n)
     return plan;
 }
 
-static int write_text(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return -1;
-    int ok = fputs(text, f) >= 0;
-    return fclose(f) == 0 && ok ? 0 : -1;
-}
-
 static void read_doubles(const cJSON *array, double *out, int n)
 {
     for (int i = 0; i < n; i++) {
@@ -255,14 +246,12 @@ char *bench_run_optuna(bench_job *jobs, int n)
         return NULL;
     close(fd);
     cJSON *plan = plan_json(jobs, n);
-    char *text = cJSON_Print(plan);
+    int rc = bench_write_json(plan_path, plan);
     cJSON_Delete(plan);
-    if (!text || write_text(plan_path, text) != 0) {
-        free(text);
+    if (rc != 0) {
         unlink(plan_path);
         return NULL;
     }
-    free(text);
 
     const char *args[] = {"quality", "--plan", plan_path, NULL};
     cJSON *out = bench_optuna_run(args);

@@ -612,16 +612,9 @@ static int write_json(context *c, const char *path)
     cJSON_AddItemToObject(doc, "throughput", c->json_rows);
     cJSON_AddItemToObject(doc, "latency", c->json_latency);
     c->json_rows = c->json_latency = NULL;
-    char *text = cJSON_Print(doc);
+    int rc = bench_write_json(path, doc);
     cJSON_Delete(doc);
-    FILE *f = text ? fopen(path, "w") : NULL;
-    int ok = f && fputs(text, f) >= 0;
-    if (f && fclose(f) != 0)
-        ok = 0;
-    free(text);
-    if (!ok)
-        fprintf(stderr, "hpo-bench: cannot write %s\n", path);
-    return ok ? 0 : -1;
+    return rc;
 }
 
 /* Start what the rows need: a temporary directory, a PostgreSQL server. */

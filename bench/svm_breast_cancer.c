@@ -444,15 +444,8 @@ int bench_svm(int argc, char **argv)
             failed = 1;
         cJSON_Delete(ref);
     }
-    if (json_path) {
-        char *text = cJSON_Print(report);
-        FILE *f = fopen(json_path, "w");
-        if (!f || !text || fputs(text, f) < 0)
-            failed = 1;
-        if (f)
-            fclose(f);
-        free(text);
-    }
+    if (json_path && bench_write_json(json_path, report) != 0)
+        failed = 1;
     cJSON_Delete(report);
     hpo__eval_cache_free(b.cache);
     hpo__folds_free(&b.folds);

@@ -160,16 +160,9 @@ static int write_json(const char *path, const figures *h, const figures *h_eq,
         cJSON_AddNumberToObject(doc, "speedup", o->ms_mean / h_eq->ms_mean);
         cJSON_AddNumberToObject(doc, "speedup_1900_2000", o->ms_window / h->ms_window);
     }
-    char *text = cJSON_Print(doc);
+    int rc = bench_write_json(path, doc);
     cJSON_Delete(doc);
-    FILE *f = text ? fopen(path, "w") : NULL;
-    int ok = f && fputs(text, f) >= 0;
-    if (f && fclose(f) != 0)
-        ok = 0;
-    free(text);
-    if (!ok)
-        fprintf(stderr, "hpo-bench: cannot write %s\n", path);
-    return ok ? 0 : -1;
+    return rc;
 }
 
 static void usage(FILE *f)

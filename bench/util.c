@@ -11,6 +11,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <cjson/cJSON.h>
+
 #include "bench.h"
 
 double bench_now_s(void)
@@ -141,4 +143,17 @@ int bench_option(int argc, char **argv, int *i, const char *name,
     }
     *value = argv[++*i];
     return 1;
+}
+
+int bench_write_json(const char *path, const cJSON *doc)
+{
+    char *text = cJSON_Print(doc);
+    FILE *f = text ? fopen(path, "w") : NULL;
+    int ok = f && fputs(text, f) >= 0 && fputc('\n', f) != EOF;
+    if (f && fclose(f) != 0)
+        ok = 0;
+    free(text);
+    if (!ok)
+        fprintf(stderr, "hpo-bench: cannot write %s\n", path);
+    return ok ? 0 : -1;
 }
