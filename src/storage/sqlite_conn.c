@@ -19,9 +19,13 @@
  *       existing database keeps its own marker, and one whose marker hpo
  *       does not know is refused untouched.
  *
- * Every open sets foreign_keys on, WAL journaling (readers never wait for
- * the writer) and the busy timeout, and adds hpo's one index to trials
- * (see optuna_schema.c).
+ * Every open first checks, reading only, that the file is one hpo may use
+ * (a new or empty database, or an Optuna database of a version hpo knows;
+ * not another program's database, a damaged or a read-only file): a
+ * refused file keeps every byte and gets no -wal or -shm file.  Then it
+ * sets foreign_keys on, WAL journaling (readers never wait for the writer)
+ * and the busy timeout, and adds hpo's indexes to trials (see
+ * optuna_schema.c).
  */
 #include "sqlite_conn.h"
 
@@ -456,16 +460,66 @@ static int stamp(hpo_storage *st, hpo__sqlite *s, int alembic_empty,
     return HPO_OK;
 }
 
+/* A database with tables of its own and none of Optuna's belongs to some
+ * other program: refuse it rather than add Optuna's tables beside them. */
+static int check_is_optuna(hpo_storage *st, hpo__sqlite *s)
+{
+    static const char *const optuna_tables[] = {"alembic_version", "studies",
+                                                 "version_info", NULL};
+    int yes = 0, rc = HPO_OK;
+    for (int i = 0; optuna_tables[i] && !yes && rc == HPO_OK; i++)
+        rc = has_table(st, s, optuna_tables[i], &yes);
+    if (rc != HPO_OK || yes)
+        return rc;
+    sqlite3_stmt *q;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT name FROM sqlite_master WHERE type = 'table'"
+                           " LIMIT 1",
+                           -1, &q, NULL) != SQLITE_OK)
+        return hpo__sqlite_error(st, s);
+    int step = sqlite3_step(q);
+    if (step == SQLITE_ROW)
+        rc = hpo__storage_error(st, HPO_ESTORAGE,
+                                "sqlite: %s: not an Optuna database (it has "
+                                "a table '%s' and none of Optuna's); the "
+                                "database was left untouched",
+                                s->path,
+                                (const char *)sqlite3_column_text(q, 0));
+    else if (step != SQLITE_DONE)
+        rc = hpo__sqlite_error(st, s);
+    sqlite3_finalize(q);
+    return rc;
+}
+
+/* Everything that decides whether hpo may use the database, read without
+ * writing: the first open runs it in a read transaction before anything
+ * persistent (the journal mode, the schema) is changed, and the write
+ * transaction runs it again, since another process may have created the
+ * schema in between. */
+static int inspect(hpo_storage *st, hpo__sqlite *s,
+                   const hpo__optuna_marker **found, int *alembic_empty,
+                   int *version_empty)
+{
+    int has_version = 0;
+    int rc = read_marker(st, s, found, alembic_empty);
+    if (rc == HPO_OK)
+        rc = check_is_optuna(st, s);
+    if (rc == HPO_OK)
+        rc = has_table(st, s, "version_info", &has_version);
+    *version_empty = 1;
+    if (rc == HPO_OK && has_version)
+        rc = check_schema_version(st, s, *alembic_empty, version_empty);
+    return rc;
+}
+
 static int init_schema(hpo_storage *st, hpo__sqlite *s,
                        const hpo__optuna_marker *wanted)
 {
     const hpo__optuna_marker *found;
     int alembic_empty, version_empty;
-    int rc = read_marker(st, s, &found, &alembic_empty);
+    int rc = inspect(st, s, &found, &alembic_empty, &version_empty);
     if (rc == HPO_OK)
         rc = create_tables(st, s);
-    if (rc == HPO_OK)
-        rc = check_schema_version(st, s, alembic_empty, &version_empty);
     if (rc != HPO_OK)
         return rc;
     s->marker = found ? found : wanted;
@@ -477,6 +531,18 @@ static int init_schema(hpo_storage *st, hpo__sqlite *s,
     if (rc == HPO_OK)
         rc = exec_sql(st, s, hpo__optuna_number_index_ddl);
     return rc;
+}
+
+/* The read-only pass of inspect, before the first write. */
+static int check_before_writing(hpo_storage *st, hpo__sqlite *s)
+{
+    const hpo__optuna_marker *found;
+    int alembic_empty, version_empty;
+    int rc = hpo__sqlite_begin(st, s, 0);
+    if (rc != HPO_OK)
+        return rc;
+    rc = inspect(st, s, &found, &alembic_empty, &version_empty);
+    return hpo__sqlite_end(st, s, rc);
 }
 
 /* ------------------------------------------------------------------------- */
@@ -494,6 +560,10 @@ static int set_pragmas(hpo_storage *st, hpo__sqlite *s, int in_memory)
                                   s->path);
     sqlite3_busy_timeout(s->db, (int)(s->timeout_s * 1000));
     int rc = exec_sql(st, s, "PRAGMA foreign_keys = ON");
+    /* The journal mode is written into the file: only once the file is
+     * known to be one hpo may use. */
+    if (rc == HPO_OK)
+        rc = check_before_writing(st, s);
     if (rc == HPO_OK && !in_memory)
         rc = exec_sql(st, s, "PRAGMA journal_mode = WAL");
     /* In WAL mode NORMAL syncs at checkpoints, not at every commit: a crash
