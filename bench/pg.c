@@ -90,6 +90,10 @@ int bench_pg_start(bench_pg *pg)
         fprintf(stderr, "hpo-bench: mkdtemp: %s\n", strerror(errno));
         return -1;
     }
+    /* A durable cluster (fsync and synchronous_commit on, the server's
+     * defaults), so that both sides pay for every commit as they would in
+     * use; PG_SERVER_FSYNC=off in the environment measures without. */
+    setenv("PG_SERVER_FSYNC", "on", 0);
     /* pg_server.sh start prints the URL, then the cluster's directory. */
     char text[sizeof pg->url + sizeof pg->dir];
     char *argv[] = {"bash", (char *)server_script(), "start", own, NULL};

@@ -55,6 +55,7 @@ typedef struct storage_args {
     double optuna_fill_s;
     int vs_optuna;
     const char *json;
+    const char *hpo_query; /* --hpo-url-query: appended to hpo's URLs */
 } storage_args;
 
 /* What a run needs besides its arguments. */
@@ -65,6 +66,7 @@ typedef struct context {
     int pg_up;            /* 1: pg is running */
     int hpo_has[N_KINDS]; /* backend compiled in */
     char *optuna_version;
+    const char *hpo_query; /* the URL query of hpo's side now, or NULL */
     int failed;           /* exit status 1 */
     int goal_missed;      /* some measured row misses a goal */
     int goal_unmeasured;  /* some row has no ratio (not compiled, failed) */
@@ -148,7 +150,9 @@ static int parse_args(int argc, char **argv, storage_args *a)
             (r = bench_option(argc, argv, &i, "--sizes", &sizes)) ||
             (r = bench_option(argc, argv, &i, "--asks", &asks)) ||
             (r = bench_option(argc, argv, &i, "--optuna-fill-seconds", &fill)) ||
-            (r = bench_option(argc, argv, &i, "--json", &a->json))) {
+            (r = bench_option(argc, argv, &i, "--json", &a->json)) ||
+            (r = bench_option(argc, argv, &i, "--hpo-url-query",
+                              &a->hpo_query))) {
             if (r < 0)
                 return -1;
         } else if (strcmp(argv[i], "--vs-optuna") == 0) {
@@ -177,6 +181,18 @@ static int parse_args(int argc, char **argv, storage_args *a)
 /* Fresh databases                                                            */
 /* ------------------------------------------------------------------------- */
 
+/* Append QUERY to the URL (after '?' or '&'); 0, or -1 when it does not
+ * fit. */
+static int add_query(char *url, size_t size, const char *query)
+{
+    if (!query || !*query)
+        return 0;
+    size_t len = strlen(url);
+    int n = snprintf(url + len, size - len, "%c%s",
+                     strchr(url, '?') ? '&' : '?', query);
+    return n > 0 && (size_t)n < size - len ? 0 : -1;
+}
+
 /* A fresh database of kind k for one side ("hpo", "optuna") of one row
  * ("p4", "latency"): URLs for hpo and for SQLAlchemy, and the name to drop
  * it by (PostgreSQL).  0, or -1 with a message. */
@@ -190,12 +206,14 @@ static int fresh_database(context *c, kind k, const char *side,
         snprintf(name, size, "%s", path);
         snprintf(hpo_url, size, "sqlite:///%s", path);
         snprintf(optuna_url, size, "sqlite:///%s", path);
-        return 0;
+        return add_query(hpo_url, size, c->hpo_query);
     }
     if (!c->pg_up)
         return -1;
     snprintf(name, size, "hpo_bench_%d_%s_%s", (int)getpid(), side, row);
-    return bench_pg_create_db(&c->pg, name, hpo_url, optuna_url, size);
+    if (bench_pg_create_db(&c->pg, name, hpo_url, optuna_url, size) != 0)
+        return -1;
+    return add_query(hpo_url, size, c->hpo_query);
 }
 
 static void drop_database(context *c, kind k, const char *name)
@@ -645,7 +663,7 @@ int bench_storage(int argc, char **argv)
         usage(stderr);
         return 2;
     }
-    context c = {.args = &a};
+    context c = {.args = &a, .hpo_query = a.hpo_query};
     if (prepare(&c) != 0)
         return 1;
     print_throughput_header(&c);

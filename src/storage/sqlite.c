@@ -247,7 +247,7 @@ static int sql_create_study(hpo_storage *st, void *state, const char *name,
                             int64_t *study_id)
 {
     hpo__sqlite *s = state;
-    int rc = hpo__sqlite_begin(st, s, 1);
+    int rc = hpo__sqlite_begin(st, s, HPO__SQLITE_DURABLE);
     if (rc != HPO_OK)
         return rc;
     return hpo__sqlite_end(
@@ -438,7 +438,7 @@ static int delete_tx(hpo_storage *st, hpo__sqlite *s, int64_t study_id)
 static int sql_delete_study(hpo_storage *st, void *state, int64_t study_id)
 {
     hpo__sqlite *s = state;
-    int rc = hpo__sqlite_begin(st, s, 1);
+    int rc = hpo__sqlite_begin(st, s, HPO__SQLITE_DURABLE);
     if (rc != HPO_OK)
         return rc;
     return hpo__sqlite_end(st, s, delete_tx(st, s, study_id));
@@ -448,7 +448,7 @@ static int sql_set_study_attr(hpo_storage *st, void *state, int64_t study_id,
                               int system, const char *key, const char *json)
 {
     hpo__sqlite *s = state;
-    int rc = hpo__sqlite_begin(st, s, 1);
+    int rc = hpo__sqlite_begin(st, s, HPO__SQLITE_DURABLE);
     if (rc != HPO_OK)
         return rc;
     rc = study_exists(st, s, study_id);
@@ -551,7 +551,9 @@ static int sql_create_trial(hpo_storage *st, void *state, int64_t study_id,
                             int *number)
 {
     hpo__sqlite *s = state;
-    int rc = hpo__sqlite_begin(st, s, 1);
+    int rc = hpo__sqlite_begin(
+        st, s, tmpl->state == HPO_RUNNING ? HPO__SQLITE_WRITE
+                                          : HPO__SQLITE_DURABLE);
     if (rc != HPO_OK)
         return rc;
     return hpo__sqlite_end(
@@ -659,7 +661,7 @@ static int sql_finish_trial(hpo_storage *st, void *state, int64_t trial_id,
     if (!hpo__state_finished(final_state))
         return hpo__storage_error(st, HPO_EINVAL,
                                   "a trial finishes COMPLETE, PRUNED or FAIL");
-    int rc = hpo__sqlite_begin(st, s, 1);
+    int rc = hpo__sqlite_begin(st, s, HPO__SQLITE_DURABLE);
     if (rc != HPO_OK)
         return rc;
     return hpo__sqlite_end(

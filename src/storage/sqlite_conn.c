@@ -162,13 +162,31 @@ static int check_still_there(hpo_storage *st, hpo__sqlite *s)
     return HPO_OK;
 }
 
+/* Under ?sync=full, switch the connection's synchronous to what this
+ * write needs: one fsync per finished trial instead of one per commit
+ * (ask, each parameter, tell), which under other processes' disk load is
+ * what made sync=full slow. */
+static int set_sync_level(hpo_storage *st, hpo__sqlite *s, int write)
+{
+    int full = write == HPO__SQLITE_DURABLE;
+    if (!s->sync_full || !write || full == s->syncing)
+        return HPO_OK;
+    sqlite3_stmt *q =
+        hpo__sqlite_stmt(st, s, full ? HPO__Q_SYNC_FULL : HPO__Q_SYNC_NORMAL);
+    if (!q || hpo__sqlite_exec(st, s, q) != HPO_OK)
+        return HPO_ESTORAGE;
+    s->syncing = full;
+    return HPO_OK;
+}
+
 int hpo__sqlite_begin(hpo_storage *st, hpo__sqlite *s, int write)
 {
     if (write && check_still_there(st, s) != HPO_OK)
         return HPO_ESTORAGE;
     pthread_mutex_lock(&s->lock);
     sqlite3_stmt *q =
-        hpo__sqlite_stmt(st, s, write ? HPO__Q_BEGIN_WRITE : HPO__Q_BEGIN_READ);
+        set_sync_level(st, s, write) != HPO_OK ? NULL
+        : hpo__sqlite_stmt(st, s, write ? HPO__Q_BEGIN_WRITE : HPO__Q_BEGIN_READ);
     if (!q) {
         pthread_mutex_unlock(&s->lock);
         return HPO_ESTORAGE;
@@ -574,6 +592,7 @@ static int set_pragmas(hpo_storage *st, hpo__sqlite *s, int in_memory)
     snprintf(pragma, sizeof pragma, "PRAGMA synchronous = %s", s->sync);
     if (rc == HPO_OK && !in_memory)
         rc = exec_sql(st, s, pragma);
+    s->sync_full = s->syncing = !in_memory && strcmp(s->sync, "FULL") == 0;
     return rc;
 }
 

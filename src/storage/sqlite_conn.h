@@ -140,6 +140,8 @@
       " AND t.state = 'RUNNING'"                                             \
       " AND (julianday('now') - julianday(h.heartbeat)) * 86400.0 > ?2"      \
       " ORDER BY t.number")                                                  \
+    X(SYNC_NORMAL, "PRAGMA synchronous = NORMAL")                          \
+    X(SYNC_FULL, "PRAGMA synchronous = FULL")                              \
     X(ALEMBIC_GET, "SELECT version_num FROM alembic_version")                \
     X(ALEMBIC_SET, "INSERT INTO alembic_version (version_num) VALUES (?1)")  \
     X(VERSION_GET, "SELECT schema_version FROM version_info"                 \
@@ -166,6 +168,8 @@ typedef struct hpo__sqlite {
     char *path;             /* as given in the URL, for messages */
     double timeout_s;       /* busy timeout */
     const char *sync;       /* PRAGMA synchronous: "NORMAL" unless asked */
+    int sync_full;          /* ?sync=full: durable writes sync the WAL */
+    int syncing;            /* the connection's synchronous is FULL now */
     const hpo__optuna_marker *marker; /* the database's */
     int watch_file;         /* a real file: check it is still there */
     dev_t dev;              /* ... the file opened, to notice it deleted */
@@ -187,9 +191,17 @@ sqlite3_stmt *hpo__sqlite_stmt(hpo_storage *st, hpo__sqlite *s,
                                hpo__sqlite_stmt_id id);
 /* Step a statement that returns no rows (or whose rows are ignored). */
 int hpo__sqlite_exec(hpo_storage *st, hpo__sqlite *s, sqlite3_stmt *q);
-/* Take the lock and begin a transaction (write: BEGIN IMMEDIATE, waiting
- * out other writers up to the busy timeout).  On error the lock is
- * released again. */
+/* What hpo__sqlite_begin begins.  Under ?sync=full only a DURABLE write
+ * (one that finishes a trial or changes a study) syncs the WAL before its
+ * commit returns; a WRITE (a running trial's row, parameters, reports,
+ * heartbeats) is appended to the WAL unsynced and becomes durable with the
+ * next synced commit, since the WAL only grows in commit order (see
+ * docs/durability.md). */
+enum { HPO__SQLITE_READ = 0, HPO__SQLITE_WRITE = 1, HPO__SQLITE_DURABLE = 2 };
+
+/* Take the lock and begin a transaction (a write: BEGIN IMMEDIATE,
+ * waiting out other writers up to the busy timeout).  On error the lock
+ * is released again. */
 int hpo__sqlite_begin(hpo_storage *st, hpo__sqlite *s, int write);
 /* Commit when rc >= 0, else roll back; release the lock; return rc (or the
  * commit's error). */

@@ -20,6 +20,11 @@
 # data); every COMMIT is still written to the WAL before it returns, so a
 # server crash (restart immediate) loses no acknowledged transaction.
 #
+# With PG_SERVER_FSYNC=on in the environment of start, the cluster keeps
+# PostgreSQL's durable defaults instead (fsync, full_page_writes and
+# synchronous_commit on), also across restarts: hpo-bench storage compares
+# storages at equal durability on such a server.
+#
 # Exit status: 0 done; 1 a step failed (the server log is printed to
 # stderr); 3 no PostgreSQL server binaries (run scripts/setup.sh).
 #
@@ -77,9 +82,10 @@ pick_port() {
 
 # pg_ctl start on DIR's port; returns pg_ctl's status.
 start_server() {
-    local dir=$1 port=$2
+    local dir=$1 port=$2 speed="-c fsync=off -c full_page_writes=off"
+    [ -e "$dir/fsync-on" ] && speed=""
     as_owner "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
-        -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c fsync=off -c full_page_writes=off" \
+        -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir $speed" \
         start >/dev/null
 }
 
@@ -92,6 +98,7 @@ cmd_start() {
     mkdir -p "$dir" || die "cannot create $dir"
     [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$dir"
     chmod 700 "$dir"
+    if [ "${PG_SERVER_FSYNC:-off}" = on ]; then touch "$dir/fsync-on"; fi
     as_owner "$PGBIN/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 \
         --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 ||
         { cat "$dir/initdb.log" >&2; die "initdb failed in $dir"; }
