@@ -177,6 +177,8 @@ typedef struct bench_storage_run {
     int check_ok;    /* the study holds exactly `completed` trials, all
                         COMPLETE, numbered 0..completed-1 */
     char note[320];  /* the first error, or what the check found */
+    char durability[48]; /* SQLite "journal_mode/synchronous", PostgreSQL
+                            "synchronous_commit/fsync" */
 } bench_storage_run;
 
 /* Ask latency: medians of `asks` cycles at each of two study sizes. */
@@ -218,6 +220,21 @@ void bench_pg_stop(bench_pg *pg);
 int bench_pg_create_db(const bench_pg *pg, const char *name, char *hpo_url,
                        char *optuna_url, size_t size);
 void bench_pg_drop_db(const bench_pg *pg, const char *name);
+
+/* Another process writing to the disk of `dir` (disk_load.c), from start
+ * to stop; stop returns its MiB/s and sets *mib to the MiB it wrote. */
+typedef struct bench_disk_load {
+    int pid;
+    int report_fd;
+    char path[512];
+} bench_disk_load;
+int bench_disk_load_start(bench_disk_load *l, const char *dir);
+double bench_disk_load_stop(bench_disk_load *l, double *mib);
+
+/* One setting of the server, as SHOW prints it, into out ("?" if it
+ * cannot be read). */
+void bench_pg_show(const bench_pg *pg, const char *setting, char *out,
+                   size_t size);
 
 /* Subcommands. */
 int bench_quality(int argc, char **argv);

@@ -446,6 +446,24 @@ def check_storage_study(url, completed):
     return True, ""
 
 
+def durability(url):
+    """What a commit of Optuna's own connections pays for, as the database
+    says: SQLite "journal_mode/synchronous", PostgreSQL
+    "synchronous_commit/fsync"."""
+    try:
+        engine = optuna.storages.RDBStorage(url).engine
+        with engine.connect() as c:
+            if url.startswith("sqlite"):
+                mode = c.exec_driver_sql("PRAGMA journal_mode").scalar()
+                sync = c.exec_driver_sql("PRAGMA synchronous").scalar()
+                names = {0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"}
+                return "%s/%s" % (mode, names.get(sync, sync))
+            commit = c.exec_driver_sql("SHOW synchronous_commit").scalar()
+            return "%s/%s" % (commit, c.exec_driver_sql("SHOW fsync").scalar())
+    except Exception as e:  # reported, never fatal to the row
+        return "? (%s)" % type(e).__name__
+
+
 def storage(args):
     """Trials/s of args.procs processes on one study at args.url."""
     context = multiprocessing.get_context("spawn")  # no inherited connections
@@ -474,7 +492,7 @@ def storage(args):
         if complaint:
             notes.append(complaint)
     trial_failures = sum(n for kind, n in failures.items() if not kind.startswith("open: "))
-    return {"completed": completed, "wall_s": wall, "failed": trial_failures,
+    return {"durability": durability(args.url), "completed": completed, "wall_s": wall, "failed": trial_failures,
             "locked": failures[LOCKED], "open_failed": sum(failures.values()) - trial_failures,
             "check_ok": check_ok, "note": "; ".join(notes)}
 

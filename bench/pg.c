@@ -182,3 +182,15 @@ void bench_pg_drop_db(const bench_pg *pg, const char *name)
     if (psql(pg, sql) != 0)
         fprintf(stderr, "hpo-bench: cannot drop database %s\n", name);
 }
+
+void bench_pg_show(const bench_pg *pg, const char *setting, char *out,
+                   size_t size)
+{
+    char sql[128];
+    snprintf(sql, sizeof sql, "SHOW %s", setting);
+    char *argv[] = {"psql", "-X", "-A", "-t", "-d", (char *)pg->url, "-c",
+                    sql, NULL};
+    if (run(argv, out, size) != 0 || !*out)
+        snprintf(out, size, "?");
+    out[strcspn(out, "\n")] = '\0';
+}

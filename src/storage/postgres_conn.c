@@ -11,6 +11,11 @@
  *                      Optuna 3.0-3.1 (Debian's python3-optuna)
  *         optuna=3.2   (also 3.3..3.9, 4, 4.x, 5) stamp v3.2.0.a and create
  *                      the index trials_study_id_key, for Optuna >= 3.2
+ *         sync=full    SET synchronous_commit = on for hpo's sessions
+ *                      (every commit waits for the server's WAL flush,
+ *                      the server's default); sync=normal keeps the
+ *                      server's setting.  Either way hpo's commits are
+ *                      all synchronous (docs/durability.md says why).
  *       As on SQLite, an existing database keeps its marker, and one whose
  *       marker hpo does not know is refused untouched.
  *
@@ -269,7 +274,8 @@ static int split_url(hpo_storage *st, const char *url, char **libpq_url,
 {
     const char *query = strchr(url, '?');
     size_t base = query ? (size_t)(query - url) : strlen(url);
-    char *out = malloc(strlen(url) + 2);
+    /* sync=full (9 bytes) becomes 37: room for it at every 9 bytes */
+    char *out = malloc(strlen(url) * 5 + 2);
     if (!out)
         return hpo__pg_no_memory(st);
     memcpy(out, url, base);
@@ -293,6 +299,15 @@ static int split_url(hpo_storage *st, const char *url, char **libpq_url,
                     "for Optuna 3.0-3.1, 3.2 for Optuna 3.2 and later)",
                     value);
             }
+        } else if (n == 9 && strncmp(opt, "sync=full", 9) == 0) {
+            /* the server's WAL flushed at every commit, whatever the
+             * server's own synchronous_commit says */
+            static const char full[] = "options=-c%20synchronous_commit%3Don";
+            out[len] = len == base ? '?' : '&';
+            memcpy(out + len + 1, full, sizeof full - 1);
+            len += sizeof full;
+        } else if (n == 11 && strncmp(opt, "sync=normal", 11) == 0) {
+            /* the server's own setting (on unless configured otherwise) */
         } else if (n > 0) {
             out[len] = len == base ? '?' : '&';
             len++;
