@@ -80,7 +80,7 @@ static void test_url(void)
 {
     char *bad[] = {
         url_of("u", "?optuna=2.9"), url_of("u", "?optuna"),
-        url_of("u", "?bogus=1"),
+        url_of("u", "?bogus=1"), url_of("u", "?sync=sometimes"),
         hpo__asprintf("postgresql://postgres:secretpw@127.0.0.1:%d/u?x=1",
                       pg_port),
     };
@@ -104,6 +104,15 @@ static void test_url(void)
                               " WHERE application_name = 'hpo_test'", "1"));
     hpo_storage_close(st);
     free(url);
+    /* ?sync=full and ?sync=normal are hpo's (docs/durability.md) */
+    const char *syncs[] = {"?sync=full", "?sync=normal&sync=full"};
+    for (int i = 0; i < 2; i++) {
+        url = url_of("u", syncs[i]);
+        st = open_ok(url);
+        CHECK(make_study(st, syncs[i], 1, HPO_MINIMIZE) > 0);
+        hpo_storage_close(st);
+        free(url);
+    }
 }
 
 static void test_server_down(void)
