@@ -94,6 +94,10 @@ int bench_pg_start(bench_pg *pg)
      * defaults), so that both sides pay for every commit as they would in
      * use; PG_SERVER_FSYNC=off in the environment measures without. */
     setenv("PG_SERVER_FSYNC", "on", 0);
+    /* and stopped with its directory if hpo-bench dies before stopping it */
+    char me[32];
+    snprintf(me, sizeof me, "%d", (int)getpid());
+    setenv("PG_SERVER_WATCH", me, 1);
     /* pg_server.sh start prints the URL, then the cluster's directory. */
     char text[sizeof pg->url + sizeof pg->dir];
     char *argv[] = {"bash", (char *)server_script(), "start", own, NULL};
