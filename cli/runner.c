@@ -36,7 +36,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_LINE (64 * 1024) /* longer stdout lines are cut */
 #define SLICE_S 0.1          /* longest sleep between checks */
 #define LEFTOVER_S 0.2       /* grace for processes left holding the pipes */
 
@@ -177,12 +176,13 @@ typedef struct watch {
     int out_fd, err_fd;
     char *line; /* the stdout line being gathered */
     size_t line_len;
+    int line_cut; /* it was longer than RUNNER_MAX_LINE */
     int want_lines;
     int reaped, status;
     int killing, sent_kill;
     double kill_at;     /* when SIGTERM turns into SIGKILL */
     double leftover_at; /* when leftovers holding the pipes are killed */
-    size_t tail_len;
+    size_t out_tail_len, err_tail_len;
 } watch;
 
 static void start_kill(watch *w, runner_stop why)
@@ -199,21 +199,46 @@ static void start_kill(watch *w, runner_stop why)
 
 static void deliver_line(watch *w)
 {
-    w->line[w->line_len] = '\0';
+    size_t len = w->line_len;
+    int cut = w->line_cut;
+    w->line[len] = '\0';
     w->line_len = 0;
+    w->line_cut = 0;
     if (w->want_lines && w->job->on_line &&
-        w->job->on_line(w->line, w->job->data))
+        w->job->on_line(w->line, len, cut, w->job->data))
         start_kill(w, RUNNER_ASKED);
+}
+
+/* Keep the last RUNNER_TAIL_BYTES of a stream in `tail`, a string: a NUL
+ * the child printed becomes '?'. */
+static void take_tail(char *tail, size_t *tail_len, const char *buf, size_t n)
+{
+    if (n >= RUNNER_TAIL_BYTES) {
+        buf += n - RUNNER_TAIL_BYTES;
+        n = RUNNER_TAIL_BYTES;
+    }
+    if (*tail_len + n > RUNNER_TAIL_BYTES) {
+        size_t drop = *tail_len + n - RUNNER_TAIL_BYTES;
+        memmove(tail, tail + drop, *tail_len - drop);
+        *tail_len -= drop;
+    }
+    for (size_t i = 0; i < n; i++)
+        tail[*tail_len + i] = buf[i] ? buf[i] : '?';
+    *tail_len += n;
+    tail[*tail_len] = '\0';
 }
 
 static void take_stdout(watch *w, const char *buf, size_t n)
 {
+    take_tail(w->res->stdout_tail, &w->out_tail_len, buf, n);
     while (n > 0) {
         const char *nl = memchr(buf, '\n', n);
         size_t part = nl ? (size_t)(nl - buf) : n;
-        size_t room = MAX_LINE - w->line_len;
+        size_t room = RUNNER_MAX_LINE - w->line_len;
         memcpy(w->line + w->line_len, buf, part < room ? part : room);
         w->line_len += part < room ? part : room;
+        if (part > room)
+            w->line_cut = 1;
         if (!nl)
             return;
         deliver_line(w);
@@ -222,30 +247,13 @@ static void take_stdout(watch *w, const char *buf, size_t n)
     }
 }
 
-static void take_stderr(watch *w, const char *buf, size_t n)
-{
-    char *tail = w->res->stderr_tail;
-    if (n >= RUNNER_TAIL_BYTES) {
-        buf += n - RUNNER_TAIL_BYTES;
-        n = RUNNER_TAIL_BYTES;
-    }
-    if (w->tail_len + n > RUNNER_TAIL_BYTES) {
-        size_t drop = w->tail_len + n - RUNNER_TAIL_BYTES;
-        memmove(tail, tail + drop, w->tail_len - drop);
-        w->tail_len -= drop;
-    }
-    memcpy(tail + w->tail_len, buf, n);
-    w->tail_len += n;
-    tail[w->tail_len] = '\0';
-}
-
 static void close_stdout(watch *w)
 {
     if (w->out_fd < 0)
         return;
     close(w->out_fd);
     w->out_fd = -1;
-    if (w->line_len > 0)
+    if (w->line_len > 0 || w->line_cut)
         deliver_line(w); /* a last line without its newline */
 }
 
@@ -275,7 +283,7 @@ static void drain(watch *w, int is_stdout)
     if (is_stdout)
         take_stdout(w, buf, (size_t)r);
     else
-        take_stderr(w, buf, (size_t)r);
+        take_tail(w->res->stderr_tail, &w->err_tail_len, buf, (size_t)r);
 }
 
 /* How long poll() may sleep, in seconds. */
@@ -359,14 +367,14 @@ static void watch_child(watch *w)
     }
 }
 
-/* Keep only the stderr tail from the first full line on. */
-static void trim_tail_start(runner_result *res, size_t tail_len)
+/* Keep only a full tail from its first full line on. */
+static void trim_tail_start(char *tail, size_t tail_len)
 {
     if (tail_len < RUNNER_TAIL_BYTES)
         return;
-    char *nl = strchr(res->stderr_tail, '\n');
+    char *nl = strchr(tail, '\n');
     if (nl)
-        memmove(res->stderr_tail, nl + 1, strlen(nl + 1) + 1);
+        memmove(tail, nl + 1, strlen(nl + 1) + 1);
 }
 
 static void fill_status(runner_result *res, int status)
@@ -405,7 +413,7 @@ int runner_run(const runner_job *job, runner_result *res)
     /* [0,1] stdout, [2,3] stderr, [4,5] error pipe, [6] /dev/null */
     int fds[7] = {-1, -1, -1, -1, -1, -1, -1};
     char **sh_argv = make_sh_argv(job);
-    char *line = malloc(MAX_LINE + 1);
+    char *line = malloc(RUNNER_MAX_LINE + 1);
     double start = now_s();
     if (!line || pipe2(fds, O_CLOEXEC) || pipe2(fds + 2, O_CLOEXEC) ||
         pipe2(fds + 4, O_CLOEXEC) ||
@@ -461,7 +469,8 @@ int runner_run(const runner_job *job, runner_result *res)
     interrupt_untrack_child(pid);
     free(line);
     fill_status(res, w.status);
-    trim_tail_start(res, w.tail_len);
+    trim_tail_start(res->stdout_tail, w.out_tail_len);
+    trim_tail_start(res->stderr_tail, w.err_tail_len);
     res->elapsed_s = now_s() - start;
     return 0;
 }

@@ -10,7 +10,8 @@
  *                                         interrupted ---------> FAIL
  *
  * A FAIL keeps why in the trial's user attributes: "fail_reason" (one
- * line) and "stderr_tail" (the child's last lines of stderr); every trial
+ * line), "stdout_tail" and "stderr_tail" (the child's last lines of each,
+ * at most RUNNER_TAIL_BYTES: a child may print without end); every trial
  * that ran keeps "exit_status" or "signal".  A trial started for a slot
  * of the study's target that another process took at the same moment is
  * not run at all: PRUNED with "skipped_reason" (budget.h).
@@ -71,12 +72,12 @@ static int fail(hpo_trial *t, const char *fmt, ...)
 /* Reading the child's stdout as it comes                                     */
 /* ------------------------------------------------------------------------- */
 
-static int on_stdout_line(char *line, void *data)
+static int on_stdout_line(char *line, size_t len, int cut, void *data)
 {
     trial_state *ts = data;
     int64_t step;
     double value;
-    switch (protocol_feed_line(&ts->proto, line, &step, &value)) {
+    switch (protocol_feed(&ts->proto, line, len, cut, &step, &value)) {
     case PROTOCOL_REPORT:
         if (hpo_trial_report(ts->trial, step, value) != HPO_OK) {
             snprintf(ts->error, sizeof ts->error, "stdout line %d: report "
@@ -190,12 +191,18 @@ static void record_exit(hpo_trial *t, runner_result *res)
     }
 }
 
-static void record_stderr(hpo_trial *t, runner_result *res)
+/* The last lines of what a failed child printed: stdout_tail (what the
+ * value was looked for in) and stderr_tail. */
+static void record_tails(hpo_trial *t, runner_result *res)
 {
-    const char *tail = runner_tail_lines(res->stderr_tail,
-                                         CLI_STDERR_TAIL_LINES);
-    if (*tail)
-        set_attr_text(t, "stderr_tail", tail);
+    const char *out = runner_tail_lines(res->stdout_tail,
+                                        CLI_STDERR_TAIL_LINES);
+    const char *err = runner_tail_lines(res->stderr_tail,
+                                        CLI_STDERR_TAIL_LINES);
+    if (*out)
+        set_attr_text(t, "stdout_tail", out);
+    if (*err)
+        set_attr_text(t, "stderr_tail", err);
 }
 
 /* A command that cannot be executed: stop the study, remember why. */
@@ -284,7 +291,7 @@ static int run_child(tune_ctx *ctx, trial_state *ts, char **argv,
         record_exit(t, res);
         rc = decide(ctx, ts, res, values);
         if (rc != HPO_OK && rc != HPO_PRUNED)
-            record_stderr(t, res);
+            record_tails(t, res);
     }
     free(res);
     return rc;
