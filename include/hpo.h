@@ -225,7 +225,10 @@ char *hpo_space_to_json(const hpo_space *space);
 
 /*
  * Where studies live.  A URL chooses the backend:
- *     memory:                        private to the process (the default)
+ *     memory:                        private to the process (also memory
+ *                                    and memory://; a study without a
+ *                                    storage gets one); an empty or NULL
+ *                                    URL is an error, never memory
  *     sqlite:///path/to/file.db      an SQLite file in Optuna's schema;
  *                                    options ?optuna=3.1|3.2 (the schema
  *                                    marker, default 3.1), &timeout=S (busy
@@ -240,8 +243,9 @@ typedef struct hpo_storage hpo_storage;
 
 /* Open a storage.  *out is always set (unless memory runs out), so that
  * hpo_storage_errmsg() can tell why an open failed; close it even then.
- * Returns HPO_EINVAL for an unknown scheme, HPO_EUNSUPPORTED for a backend
- * not compiled in, HPO_ESTORAGE with the database's text otherwise. */
+ * Returns HPO_EINVAL for an empty URL or an unknown scheme,
+ * HPO_EUNSUPPORTED for a backend not compiled in, HPO_ESTORAGE with the
+ * database's text otherwise. */
 int hpo_storage_open(hpo_storage **out, const char *url);
 void hpo_storage_close(hpo_storage *storage);
 const char *hpo_storage_errmsg(const hpo_storage *storage);

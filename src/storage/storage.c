@@ -68,8 +68,11 @@ int hpo_storage_open(hpo_storage **out, const char *url)
     *out = st;
     if (!st)
         return HPO_ENOMEM;
+    /* No URL is not a request for memory: an unset $URL in a script would
+     * run a whole study into storage that vanishes at exit. */
     if (!url || !*url)
-        url = "memory:";
+        return hpo__storage_error(st, HPO_EINVAL, "empty storage URL (for "
+                                  "a storage in memory, say memory:)");
     st->url = hpo__strdup(url);
     const char *colon = strchr(url, ':');
     size_t len = colon ? (size_t)(colon - url) : strlen(url);
