@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "arg_redact.h"
 #include "args.h"
 #include "budget.h"
 #include "cli.h"
@@ -229,17 +230,13 @@ static int open_study(hpo_study *s, const tune_opts *o)
 /* What is stored with the study                                              */
 /* ------------------------------------------------------------------------- */
 
-/* The settings this run stores (and checks against a stored study). */
+/* The settings this run stores (and checks against a stored study).  The
+ * command is stored without its secrets (arg_redact.h); this run runs
+ * the real one. */
 static int given_config(const tune_opts *o, study_config *c)
 {
     memset(c, 0, sizeof *c);
-    int n = 0;
-    while (o->command[n])
-        n++;
-    c->command = calloc((size_t)n + 1, sizeof *c->command);
-    for (int i = 0; c->command && i < n; i++)
-        if (!(c->command[i] = strdup(o->command[i])))
-            return -1;
+    c->command = arg_redact_command(o->command);
     c->space_json = hpo_space_to_json(o->space);
     c->sampler = o->run.sampler ? strdup(o->run.sampler) : NULL;
     c->pruner = o->run.pruner ? strdup(o->run.pruner) : NULL;

@@ -127,13 +127,20 @@ static char **expand_command(const tune_ctx *ctx, const hpo_trial *t)
     return argv;
 }
 
-/* hpo's own variables replace any inherited ones of the same family, so a
- * nested hpo or a stale shell variable cannot leak a parameter. */
-static int is_ours(const char *entry)
+/* Inherited variables the child does not get:
+ *  - hpo's own (HPO_PARAM_*, HPO_TRIAL_NUMBER, HPO_STUDY), which it sets
+ *    anew, so a nested hpo or a stale shell variable cannot leak a
+ *    parameter;
+ *  - PGPASSWORD, the password of hpo's storage: the one libpq variable
+ *    that is a secret itself.  The others (PGHOST, PGUSER, PGPASSFILE,
+ *    ...) name a server, a user or a file the child's user can read
+ *    anyway; a child that uses PostgreSQL itself may need them. */
+static int is_withheld(const char *entry)
 {
     return strncmp(entry, "HPO_PARAM_", 10) == 0 ||
            strncmp(entry, "HPO_TRIAL_NUMBER=", 17) == 0 ||
-           strncmp(entry, "HPO_STUDY=", 10) == 0;
+           strncmp(entry, "HPO_STUDY=", 10) == 0 ||
+           strncmp(entry, "PGPASSWORD=", 11) == 0;
 }
 
 static char **make_environment(const tune_ctx *ctx, const hpo_trial *t)
@@ -146,7 +153,7 @@ static char **make_environment(const tune_ctx *ctx, const hpo_trial *t)
     if (!envp)
         return NULL;
     for (int i = 0; i < n_env; i++)
-        if (!is_ours(environ[i]) && !(envp[k++] = strdup(environ[i])))
+        if (!is_withheld(environ[i]) && !(envp[k++] = strdup(environ[i])))
             goto oom;
     for (int i = 0; i < n_params; i++)
         if (asprintf(&envp[k++], "HPO_PARAM_%s=%s",

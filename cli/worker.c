@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arg_redact.h"
 #include "args.h"
 #include "cli.h"
 #include "progress.h"
@@ -126,6 +127,12 @@ static int read_config(const char *url, const char *name, study_config *cfg)
         } else if (study_config_parse(json, cfg, err, sizeof err) != 0) {
             cli_error(CMD, "study %s: %s", name, err);
             rc = CLI_EXIT_FAILED;
+        } else if (arg_redacted_in(cfg->command)) {
+            cli_error(CMD, "study %s: its command had a secret in argument "
+                      "'%s', which hpo does not store; give the child its "
+                      "secret in the environment instead (docs/cli.md, "
+                      "Secrets)", name, arg_redacted_in(cfg->command));
+            rc = CLI_EXIT_USAGE;
         }
     }
     hpo_study_free(probe);

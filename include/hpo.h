@@ -248,7 +248,13 @@ typedef struct hpo_storage hpo_storage;
  * database's text otherwise. */
 int hpo_storage_open(hpo_storage **out, const char *url);
 void hpo_storage_close(hpo_storage *storage);
+/* The storage's messages never show a password of its URL, not even
+ * where they quote the database's own text. */
 const char *hpo_storage_errmsg(const hpo_storage *storage);
+/* `url` as it may be shown: every password in it (user:PASSWORD@host, or
+ * an option password=... or sslpassword=...) becomes "***".  out gets at
+ * most size-1 bytes and a NUL; returns the length of the whole text. */
+size_t hpo_url_redact(const char *url, char *out, size_t size);
 
 /* One stored study, as listed by hpo_storage_studies(). */
 typedef struct hpo_study_summary {
