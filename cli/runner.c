@@ -10,11 +10,16 @@
  * The child gets its own process group (setpgid in both processes, so
  * that neither order of scheduling leaves a window) and every stop is a
  * kill of the whole group: a shell script's own children die with it.
+ * When the child ends, what it left behind in its group is killed too,
+ * before the child is reaped: while it is a zombie its number cannot be
+ * given to a new process, so the kill cannot hit a stranger.  If hpo
+ * itself dies, PR_SET_PDEATHSIG and the watchdog kill the children and
+ * their groups (watchdog.h).
  *
  * Watching is one poll() loop over the child's stdout and stderr and the
- * cancel descriptor.  The loop ends when the child has been reaped and
- * both pipes are closed.  Two cases need a clock instead of an event:
- *   - the pipes closed but the child has not exited yet (waitpid is polled
+ * cancel descriptor.  The loop ends when the child has exited and both
+ * pipes are closed.  Two cases need a clock instead of an event:
+ *   - the pipes closed but the child has not exited yet (waitid is polled
  *     with a short, growing back-off), and
  *   - the child exited but something it left behind still holds the pipes
  *     (the group is killed after LEFTOVER_S).
@@ -22,6 +27,7 @@
 #define _GNU_SOURCE 1 /* pipe2, strchrnul, asprintf, sigabbrev_np */
 #include "runner.h"
 #include "interrupt.h"
+#include "watchdog.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -31,6 +37,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -102,12 +109,19 @@ int runner_resolve(const char *command, char *out, size_t size)
 /* Spawning                                                                   */
 /* ------------------------------------------------------------------------- */
 
-/* In the child: nothing but async-signal-safe calls until execve. */
+/* In the child: nothing but async-signal-safe calls until execve.
+ * `parent` is hpo's pid, taken before fork. */
 static void exec_child(const runner_job *job, char *const *sh_argv,
-                       int in_fd, int out_fd, int err_fd, int exec_fd)
+                       int in_fd, int out_fd, int err_fd, int exec_fd,
+                       pid_t parent, int watchdog_fd)
 {
     sigset_t none;
     setpgid(0, 0);
+    /* Die with hpo.  Set first, then look: hpo may have died before. */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent)
+        _exit(127);
+    watchdog_register_self(watchdog_fd);
     /* hpo's handlers are reset by execve, but ignored signals and the
      * mask are inherited: give the command a clean slate. */
     signal(SIGPIPE, SIG_DFL);
@@ -159,10 +173,23 @@ static int read_fully(int fd, void *buf, size_t n)
     return (int)got;
 }
 
-static void reap(pid_t pid, int *status)
+/* The child has exited (it is a zombie, so its number is still taken):
+ * kill what is left of its group, forget the group, then reap. */
+static void finish_child(pid_t pid, int watchdog_fd, int *status)
 {
+    kill(-pid, SIGKILL);
+    interrupt_untrack_child(pid);
+    watchdog_forget(watchdog_fd, pid);
     while (waitpid(pid, status, 0) < 0 && errno == EINTR)
         ;
+}
+
+/* Has the child exited?  Asked without reaping it. */
+static int has_exited(pid_t pid)
+{
+    siginfo_t info = {0};
+    return waitid(P_PID, (id_t)pid, &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+           info.si_pid == pid;
 }
 
 /* ------------------------------------------------------------------------- */
@@ -178,7 +205,7 @@ typedef struct watch {
     size_t line_len;
     int line_cut; /* it was longer than RUNNER_MAX_LINE */
     int want_lines;
-    int reaped, status;
+    int exited; /* a zombie, reaped after the loop */
     int killing, sent_kill;
     double kill_at;     /* when SIGTERM turns into SIGKILL */
     double leftover_at; /* when leftovers holding the pipes are killed */
@@ -192,7 +219,7 @@ static void start_kill(watch *w, runner_stop why)
     w->killing = 1;
     w->res->stop = why;
     w->want_lines = 0;
-    if (!w->reaped)
+    if (!w->exited)
         kill(-w->pid, SIGTERM);
     w->kill_at = now_s() + w->job->kill_grace_s;
 }
@@ -294,9 +321,9 @@ static double poll_timeout_s(const watch *w, double deadline, double backoff)
         t = deadline - now;
     if (w->killing && !w->sent_kill && w->kill_at - now < t)
         t = w->kill_at - now;
-    if (!w->reaped && w->out_fd < 0 && w->err_fd < 0 && backoff < t)
+    if (!w->exited && w->out_fd < 0 && w->err_fd < 0 && backoff < t)
         t = backoff;
-    if (w->reaped && w->leftover_at > 0 && w->leftover_at - now < t)
+    if (w->exited && w->leftover_at > 0 && w->leftover_at - now < t)
         t = w->leftover_at - now;
     return t < 0 ? 0 : t;
 }
@@ -305,20 +332,17 @@ static double poll_timeout_s(const watch *w, double deadline, double backoff)
 static void check_clocks(watch *w, double deadline)
 {
     double now = now_s();
-    if (!w->reaped) {
-        pid_t r = waitpid(w->pid, &w->status, WNOHANG);
-        if (r == w->pid)
-            w->reaped = 1;
-    }
-    if (!w->killing && !w->reaped && now >= deadline)
+    if (!w->exited)
+        w->exited = has_exited(w->pid);
+    if (!w->killing && !w->exited && now >= deadline)
         start_kill(w, RUNNER_TIMED_OUT);
     if (w->killing && !w->sent_kill &&
         (now >= w->kill_at || (w->job->hurry && *w->job->hurry))) {
-        if (!w->reaped)
+        if (!w->exited)
             kill(-w->pid, SIGKILL);
         w->sent_kill = 1;
     }
-    if (w->reaped && (w->out_fd >= 0 || w->err_fd >= 0)) {
+    if (w->exited && (w->out_fd >= 0 || w->err_fd >= 0)) {
         if (w->leftover_at == 0) {
             w->leftover_at = now + LEFTOVER_S;
         } else if (now >= w->leftover_at) {
@@ -335,10 +359,10 @@ static void watch_child(watch *w)
     const runner_job *job = w->job;
     double deadline = job->timeout_s > 0 ? now_s() + job->timeout_s
                                          : INFINITY;
-    /* A child closes its pipes a moment before it can be reaped: look
+    /* A child closes its pipes a moment before it has exited: look
      * again soon, then less and less often. */
     double backoff = 0.00005;
-    while (!w->reaped || w->out_fd >= 0 || w->err_fd >= 0) {
+    while (!w->exited || w->out_fd >= 0 || w->err_fd >= 0) {
         struct pollfd fds[3];
         int n = 0, i_out = -1, i_err = -1, i_cancel = -1;
         if (w->out_fd >= 0)
@@ -425,9 +449,12 @@ int runner_run(const runner_job *job, runner_result *res)
         errno = e;
         return -1;
     }
+    int watchdog_fd = watchdog_start();
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid == 0)
-        exec_child(job, sh_argv, fds[6], fds[1], fds[3], fds[5]);
+        exec_child(job, sh_argv, fds[6], fds[1], fds[3], fds[5], parent,
+                   watchdog_fd);
     int fork_errno = errno;
     close(fds[1]);
     close(fds[3]);
@@ -449,8 +476,7 @@ int runner_run(const runner_job *job, runner_result *res)
     if (read_fully(fds[4], &exec_errno, sizeof exec_errno) ==
         sizeof exec_errno) {
         int status;
-        reap(pid, &status);
-        interrupt_untrack_child(pid);
+        finish_child(pid, watchdog_fd, &status);
         close(fds[0]);
         close(fds[2]);
         close(fds[4]);
@@ -466,9 +492,10 @@ int runner_run(const runner_job *job, runner_result *res)
                .err_fd = fds[2], .line = line, .want_lines = 1};
     res->stop = RUNNER_RAN;
     watch_child(&w);
-    interrupt_untrack_child(pid);
+    int status;
+    finish_child(pid, watchdog_fd, &status);
     free(line);
-    fill_status(res, w.status);
+    fill_status(res, status);
     trim_tail_start(res->stdout_tail, w.out_tail_len);
     trim_tail_start(res->stderr_tail, w.err_tail_len);
     res->elapsed_s = now_s() - start;

@@ -25,6 +25,7 @@
 #include "setup.h"
 #include "study_config.h"
 #include "tune.h"
+#include "watchdog.h"
 
 #define DEFAULT_TRIALS 100
 #define MAX_JOBS 1024
@@ -342,6 +343,7 @@ static int tune(tune_opts *o)
     const char *url = o->run.storage_url ? o->run.storage_url
                                          : CLI_DEFAULT_STORAGE;
     cli_redact_url(url, shown, sizeof shown);
+    watchdog_start(); /* now, while hpo is small: it is a fork of hpo */
     if ((rc = prepare(o, &cfg, study, &storage, url, path, sizeof path,
                       &resolved)))
         goto done;

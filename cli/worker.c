@@ -25,6 +25,7 @@
 #include "setup.h"
 #include "study_config.h"
 #include "tune.h"
+#include "watchdog.h"
 
 #define CMD "worker"
 #define MAX_JOBS 1024
@@ -180,6 +181,7 @@ static int work(const worker_opts *o)
     const char *url = o->run.storage_url ? o->run.storage_url
                                          : CLI_DEFAULT_STORAGE;
     cli_redact_url(url, shown, sizeof shown);
+    watchdog_start(); /* now, while hpo is small: it is a fork of hpo */
     int rc = !space || !study ? CLI_EXIT_FAILED : 0;
     if (rc)
         cli_error(CMD, "out of memory");
