@@ -26,6 +26,7 @@
  */
 #define _GNU_SOURCE 1 /* pipe2, strchrnul, asprintf, sigabbrev_np */
 #include "runner.h"
+#include "fd_limit.h"
 #include "interrupt.h"
 #include "watchdog.h"
 
@@ -33,6 +34,7 @@
 #include <fcntl.h>
 #include <math.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -122,6 +124,7 @@ static void exec_child(const runner_job *job, char *const *sh_argv,
     if (getppid() != parent)
         _exit(127);
     watchdog_register_self(watchdog_fd);
+    fd_limit_restore_in_child();
     /* hpo's handlers are reset by execve, but ignored signals and the
      * mask are inherited: give the command a clean slate. */
     signal(SIGPIPE, SIG_DFL);
@@ -412,12 +415,19 @@ static void fill_status(runner_result *res, int status)
     }
 }
 
-static int already_cancelled(const runner_job *job)
+/* Wait up to `seconds` for the cancel descriptor; 1 if it became
+ * readable (hpo is being interrupted). */
+static int cancelled_within(const runner_job *job, double seconds)
 {
-    if (job->cancel_fd < 0)
-        return 0;
     struct pollfd p = {.fd = job->cancel_fd, .events = POLLIN};
-    return poll(&p, 1, 0) > 0;
+    if (job->cancel_fd < 0) {
+        struct timespec ts = {(time_t)seconds,
+                              (long)((seconds - (double)(time_t)seconds) *
+                                     1e9)};
+        nanosleep(&ts, NULL);
+        return 0;
+    }
+    return poll(&p, 1, (int)(seconds * 1000)) > 0;
 }
 
 static void close_all(int *fds, int n)
@@ -427,73 +437,125 @@ static void close_all(int *fds, int n)
             close(fds[i]);
 }
 
-int runner_run(const runner_job *job, runner_result *res)
+/* A started child: its pid and hpo's ends of the pipes. */
+typedef struct spawned {
+    pid_t pid;
+    int out_fd, err_fd, exec_fd;
+} spawned;
+
+/* Spawns are one at a time: a child then costs at most 7 descriptors
+ * while it starts (fd_limit.h counts on it), not 7 per thread at once. */
+static pthread_mutex_t spawn_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Pipes, fork, and the child on its way to exec.  0, or -1 with errno. */
+static int spawn(const runner_job *job, spawned *sp)
 {
-    memset(res, 0, sizeof *res);
-    if (already_cancelled(job)) {
-        res->stop = RUNNER_CANCELLED;
-        return 0;
-    }
     /* [0,1] stdout, [2,3] stderr, [4,5] error pipe, [6] /dev/null */
     int fds[7] = {-1, -1, -1, -1, -1, -1, -1};
     char **sh_argv = make_sh_argv(job);
-    char *line = malloc(RUNNER_MAX_LINE + 1);
-    double start = now_s();
-    if (!line || pipe2(fds, O_CLOEXEC) || pipe2(fds + 2, O_CLOEXEC) ||
-        pipe2(fds + 4, O_CLOEXEC) ||
-        (fds[6] = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0) {
-        int e = line ? errno : ENOMEM;
-        close_all(fds, 7);
-        free(line);
-        free(sh_argv);
-        errno = e;
-        return -1;
-    }
     int watchdog_fd = watchdog_start();
-    pid_t parent = getpid();
-    pid_t pid = fork();
+    pid_t parent = getpid(), pid = -1;
+    pthread_mutex_lock(&spawn_lock);
+    if (pipe2(fds, O_CLOEXEC) == 0 && pipe2(fds + 2, O_CLOEXEC) == 0 &&
+        pipe2(fds + 4, O_CLOEXEC) == 0 &&
+        (fds[6] = open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0)
+        pid = fork();
     if (pid == 0)
         exec_child(job, sh_argv, fds[6], fds[1], fds[3], fds[5], parent,
                    watchdog_fd);
-    int fork_errno = errno;
-    close(fds[1]);
-    close(fds[3]);
-    close(fds[5]);
-    close(fds[6]);
+    int e = errno;
+    int child_ends[4] = {fds[1], fds[3], fds[5], fds[6]};
+    close_all(child_ends, 4);
+    pthread_mutex_unlock(&spawn_lock);
     free(sh_argv);
     if (pid < 0) {
-        close(fds[0]);
-        close(fds[2]);
-        close(fds[4]);
-        free(line);
-        errno = fork_errno;
+        int ours[3] = {fds[0], fds[2], fds[4]};
+        close_all(ours, 3);
+        errno = e;
         return -1;
     }
     setpgid(pid, pid); /* also done by the child; whichever runs first */
     interrupt_track_child(pid);
+    *sp = (spawned){pid, fds[0], fds[2], fds[4]};
+    return 0;
+}
+
+/* hpo itself is short of something (descriptors, processes, memory);
+ * the children running now will give it back as they end. */
+static int is_shortage(int err)
+{
+    return err == EMFILE || err == ENFILE || err == EAGAIN || err == ENOMEM;
+}
+
+/* spawn(), waiting out a shortage of hpo's own (never the trial's fault)
+ * for up to RUNNER_SPAWN_RETRY_S.  0 = started, 1 = cancelled while
+ * waiting, -1 = failed (errno). */
+static int spawn_patiently(const runner_job *job, spawned *sp)
+{
+    double give_up = now_s() + RUNNER_SPAWN_RETRY_S, pause = 0.01;
+    for (;;) {
+        if (spawn(job, sp) == 0)
+            return 0;
+        int e = errno;
+        if (!is_shortage(e) || now_s() + pause > give_up) {
+            errno = e;
+            return -1;
+        }
+        if (cancelled_within(job, pause))
+            return 1;
+        pause = fmin(pause * 2, 1.0);
+    }
+}
+
+void runner_prepare(void)
+{
+    fd_limit_raise();
+    watchdog_start();
+}
+
+int runner_run(const runner_job *job, runner_result *res)
+{
+    memset(res, 0, sizeof *res);
+    if (cancelled_within(job, 0)) {
+        res->stop = RUNNER_CANCELLED;
+        return 0;
+    }
+    runner_prepare();
+    double start = now_s();
+    char *line = malloc(RUNNER_MAX_LINE + 1);
+    spawned sp;
+    int rc = line ? spawn_patiently(job, &sp) : -1;
+    if (rc != 0) {
+        int e = line ? errno : ENOMEM;
+        free(line);
+        res->stop = RUNNER_CANCELLED;
+        errno = e;
+        return rc < 0 ? -1 : 0;
+    }
+    int watchdog_fd = watchdog_start();
 
     int exec_errno = 0;
-    if (read_fully(fds[4], &exec_errno, sizeof exec_errno) ==
+    if (read_fully(sp.exec_fd, &exec_errno, sizeof exec_errno) ==
         sizeof exec_errno) {
         int status;
-        finish_child(pid, watchdog_fd, &status);
-        close(fds[0]);
-        close(fds[2]);
-        close(fds[4]);
+        finish_child(sp.pid, watchdog_fd, &status);
+        close(sp.out_fd);
+        close(sp.err_fd);
+        close(sp.exec_fd);
         free(line);
         res->exec_errno = exec_errno;
         return 0;
     }
-    close(fds[4]);
-    fcntl(fds[0], F_SETFL, O_NONBLOCK);
-    fcntl(fds[2], F_SETFL, O_NONBLOCK);
+    close(sp.exec_fd);
+    fcntl(sp.out_fd, F_SETFL, O_NONBLOCK);
+    fcntl(sp.err_fd, F_SETFL, O_NONBLOCK);
 
-    watch w = {.job = job, .res = res, .pid = pid, .out_fd = fds[0],
-               .err_fd = fds[2], .line = line, .want_lines = 1};
+    watch w = {.job = job, .res = res, .pid = sp.pid, .out_fd = sp.out_fd,
+               .err_fd = sp.err_fd, .line = line, .want_lines = 1};
     res->stop = RUNNER_RAN;
     watch_child(&w);
     int status;
-    finish_child(pid, watchdog_fd, &status);
+    finish_child(sp.pid, watchdog_fd, &status);
     free(line);
     fill_status(res, status);
     trim_tail_start(res->stdout_tail, w.out_tail_len);

@@ -62,9 +62,22 @@ typedef struct runner_result {
     char stderr_tail[RUNNER_TAIL_BYTES + 1];
 } runner_result;
 
+/* Call once, early, while hpo is small: raises the open-file limit
+ * (fd_limit.h) and starts the watchdog that kills the children if hpo dies
+ * (watchdog.h; a fork of hpo).  runner_run() does it too if needed. */
+void runner_prepare(void);
+
+/* How long a child's start waits out a shortage of hpo's own (EMFILE,
+ * ENFILE, EAGAIN, ENOMEM from pipe, open or fork) before giving up: the
+ * children running now free what they hold as they end. */
+#define RUNNER_SPAWN_RETRY_S 60.0
+
 /* Run the job to its end.  Returns 0, or -1 with errno set when hpo
- * itself could not set the child up (no pipe, no fork); a command that
- * cannot be executed is not an error here: see res->exec_errno. */
+ * itself could not set the child up (no pipe, no fork; after waiting up to
+ * RUNNER_SPAWN_RETRY_S when it was short of descriptors, processes or
+ * memory); a command that cannot be executed is not an error here: see
+ * res->exec_errno.  Interrupted while waiting to start: 0, with
+ * res->stop RUNNER_CANCELLED. */
 int runner_run(const runner_job *job, runner_result *res);
 
 /* Find `command` as execvp would (on PATH unless it holds a '/') and

@@ -18,14 +18,15 @@
 
 #include "arg_redact.h"
 #include "args.h"
+#include "fd_limit.h"
 #include "budget.h"
 #include "cli.h"
 #include "progress.h"
 #include "run.h"
 #include "setup.h"
 #include "study_config.h"
+#include "runner.h"
 #include "tune.h"
-#include "watchdog.h"
 
 #define DEFAULT_TRIALS 100
 #define MAX_JOBS 1024
@@ -343,7 +344,7 @@ static int tune(tune_opts *o)
     const char *url = o->run.storage_url ? o->run.storage_url
                                          : CLI_DEFAULT_STORAGE;
     cli_redact_url(url, shown, sizeof shown);
-    watchdog_start(); /* now, while hpo is small: it is a fork of hpo */
+    runner_prepare();
     if ((rc = prepare(o, &cfg, study, &storage, url, path, sizeof path,
                       &resolved)))
         goto done;
@@ -366,7 +367,8 @@ static int tune(tune_opts *o)
         goto done;
     }
     run_limits lim = {.n_trials = o->run.n_trials,
-                      .timeout_s = o->run.timeout_s, .jobs = o->run.jobs,
+                      .timeout_s = o->run.timeout_s,
+                      .jobs = fd_limit_cap_jobs("tune", o->run.jobs),
                       .heartbeat_s = cfg.heartbeat_s};
     rc = run_study("tune", &ctx, &lim, storage, shown);
 done:

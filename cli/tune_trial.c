@@ -212,19 +212,41 @@ static void record_tails(hpo_trial *t, runner_result *res)
         set_attr_text(t, "stderr_tail", err);
 }
 
-/* A command that cannot be executed: stop the study, remember why. */
-static int exec_failure(tune_ctx *ctx, hpo_trial *t, const char *command,
-                        int err)
+/* Stop the study for a reason every other trial would meet alike, and
+ * remember the first such reason for the exit message.  *flag is
+ * ctx->exec_failed or ctx->start_failed. */
+static int stop_study(tune_ctx *ctx, hpo_trial *t, int *flag,
+                      const char *why)
 {
     pthread_mutex_lock(&ctx->mu);
-    if (!ctx->exec_failed) {
-        ctx->exec_failed = 1;
-        snprintf(ctx->exec_message, sizeof ctx->exec_message,
-                 "cannot run '%.300s': %s", command, strerror(err));
+    if (!ctx->exec_failed && !ctx->start_failed) {
+        *flag = 1;
+        snprintf(ctx->exec_message, sizeof ctx->exec_message, "%s", why);
     }
     pthread_mutex_unlock(&ctx->mu);
     hpo_study_stop(ctx->study);
-    return fail(t, "cannot run '%.300s': %s", command, strerror(err));
+    return fail(t, "%s", why);
+}
+
+/* A command that cannot be executed. */
+static int exec_failure(tune_ctx *ctx, hpo_trial *t, const char *command,
+                        int err)
+{
+    char why[400];
+    snprintf(why, sizeof why, "cannot run '%.300s': %s", command,
+             strerror(err));
+    return stop_study(ctx, t, &ctx->exec_failed, why);
+}
+
+/* hpo could not start a child even after waiting out its own shortage
+ * (runner.h): not the trial's fault, and the next would fare no better. */
+static int start_failure(tune_ctx *ctx, hpo_trial *t, int err)
+{
+    char why[400];
+    snprintf(why, sizeof why, "hpo could not start a child: %s (waited "
+             "%g s for running ones to free resources)", strerror(err),
+             RUNNER_SPAWN_RETRY_S);
+    return stop_study(ctx, t, &ctx->start_failed, why);
 }
 
 static int decide(tune_ctx *ctx, trial_state *ts, runner_result *res,
@@ -290,8 +312,7 @@ static int run_child(tune_ctx *ctx, trial_state *ts, char **argv,
         return fail(t, "out of memory");
     int rc;
     if (runner_run(&job, res) != 0)
-        rc = fail(t, "could not start '%.300s': %s", argv[0],
-                  strerror(errno));
+        rc = start_failure(ctx, t, errno);
     else if (res->exec_errno)
         rc = exec_failure(ctx, t, argv[0], res->exec_errno);
     else {

@@ -19,13 +19,14 @@
 
 #include "arg_redact.h"
 #include "args.h"
+#include "fd_limit.h"
 #include "cli.h"
 #include "progress.h"
 #include "run.h"
 #include "setup.h"
 #include "study_config.h"
+#include "runner.h"
 #include "tune.h"
-#include "watchdog.h"
 
 #define CMD "worker"
 #define MAX_JOBS 1024
@@ -181,7 +182,7 @@ static int work(const worker_opts *o)
     const char *url = o->run.storage_url ? o->run.storage_url
                                          : CLI_DEFAULT_STORAGE;
     cli_redact_url(url, shown, sizeof shown);
-    watchdog_start(); /* now, while hpo is small: it is a fork of hpo */
+    runner_prepare();
     int rc = !space || !study ? CLI_EXIT_FAILED : 0;
     if (rc)
         cli_error(CMD, "out of memory");
@@ -207,7 +208,8 @@ static int work(const worker_opts *o)
         goto done;
     }
     run_limits lim = {.n_trials = o->run.n_trials,
-                      .timeout_s = o->run.timeout_s, .jobs = o->run.jobs,
+                      .timeout_s = o->run.timeout_s,
+                      .jobs = fd_limit_cap_jobs(CMD, o->run.jobs),
                       .heartbeat_s = cfg.heartbeat_s};
     rc = run_study(CMD, &ctx, &lim, storage, shown);
 done:
