@@ -68,4 +68,9 @@ int cli_open_study(const char *cmd, const char *url, const char *name,
 #define CLI_URL_SHOWN_MAX 1024
 void cli_redact_url(const char *url, char *out, size_t size);
 
+/* Take every --storage URL's password out of hpo's own command line as
+ * other processes see it (argv keeps working copies).  Arguments after
+ * "--" (a child's command) are left alone. */
+void cli_hide_url_passwords(int argc, char **argv);
+
 #endif

@@ -90,6 +90,7 @@ int main(int argc, char **argv)
         cli_error(NULL, "cannot install the signal handlers");
         return CLI_EXIT_FAILED;
     }
+    cli_hide_url_passwords(argc, argv);
     if (argc < 2) {
         usage(stderr);
         return CLI_EXIT_USAGE;

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "strbuf.h"
+
 /* Is the placeholder text [name, name+len) a parameter or "trial"? */
 static int known_name(const char *name, size_t len, const hpo_space *space)
 {
@@ -53,70 +55,39 @@ int placeholder_check(const char *text, const hpo_space *space, char *err,
     return 0;
 }
 
-/* A growable string. */
-typedef struct buf {
-    char *s;
-    size_t len, cap;
-    int failed;
-} buf;
-
-static void put(buf *b, const char *s, size_t n)
-{
-    if (b->failed)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = (b->len + n + 1) * 2;
-        char *s2 = realloc(b->s, cap);
-        if (!s2) {
-            b->failed = 1;
-            return;
-        }
-        b->s = s2;
-        b->cap = cap;
-    }
-    memcpy(b->s + b->len, s, n);
-    b->len += n;
-    b->s[b->len] = '\0';
-}
-
-static void put_value(buf *b, const char *name, size_t len,
+static void put_value(strbuf *b, const char *name, size_t len,
                       const hpo_trial *trial)
 {
     for (int i = 0; i < hpo_trial_n_params(trial); i++) {
         const char *p = hpo_trial_param_name(trial, i);
         if (strlen(p) == len && strncmp(p, name, len) == 0) {
             const char *v = hpo_trial_param_text(trial, i);
-            put(b, v, strlen(v));
+            strbuf_put(b, v, strlen(v));
             return;
         }
     }
     if (len == 5 && strncmp(name, "trial", 5) == 0) {
         char num[24];
         int n = snprintf(num, sizeof num, "%d", hpo_trial_number(trial));
-        put(b, num, (size_t)n);
+        strbuf_put(b, num, (size_t)n);
     }
     /* An inactive parameter expands to nothing. */
 }
 
 char *placeholder_expand(const char *text, const hpo_trial *trial)
 {
-    buf b = {0};
-    put(&b, "", 0);
+    strbuf b = {0};
     for (const char *s = text; *s; s++) {
         if ((s[0] == '{' && s[1] == '{') || (s[0] == '}' && s[1] == '}')) {
-            put(&b, s, 1);
+            strbuf_put(&b, s, 1);
             s++;
         } else if (s[0] == '{' && strchr(s + 1, '}')) {
             const char *close = strchr(s + 1, '}');
             put_value(&b, s + 1, (size_t)(close - s - 1), trial);
             s = close;
         } else {
-            put(&b, s, 1);
+            strbuf_put(&b, s, 1);
         }
     }
-    if (b.failed) {
-        free(b.s);
-        return NULL;
-    }
-    return b.s;
+    return strbuf_take(&b);
 }

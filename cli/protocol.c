@@ -4,10 +4,14 @@
  */
 #include "protocol.h"
 
+#include <errno.h>
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "args.h"
+#include "text.h"
 
 #define SPACES " \t\r\v\f"
 /* Words read from a protocol line: "@hpo value" (or "@hpo constraints")
@@ -20,6 +24,22 @@ void protocol_init(protocol *p, int n_objectives)
 {
     memset(p, 0, sizeof *p);
     p->n_objectives = n_objectives;
+}
+
+/* A number as C reads it, whole word; not one that overflows a double
+ * ("1e999" is no more a result than "1e99999").  An underflow is the
+ * nearest double (0 or a subnormal), which is what the child meant. */
+static int read_number(const char *word, double *out)
+{
+    char *end;
+    if (!*word)
+        return 0;
+    errno = 0;
+    double v = strtod(word, &end);
+    if (*end != '\0' || (errno == ERANGE && isinf(v)))
+        return 0;
+    *out = v;
+    return 1;
 }
 
 /* Split `line` in place into at most max words; returns how many. */
@@ -47,8 +67,7 @@ static protocol_event malformed(protocol *p, const char *text,
     if (p->error[0])
         return PROTOCOL_ERROR;
     snprintf(p->error, sizeof p->error, "stdout line %d: bad protocol line "
-             "'%.100s%s': %s", p->line_no, text,
-             strlen(text) > 100 ? "..." : "", why);
+             "'%s': %s", p->line_no, text, why);
     return PROTOCOL_ERROR;
 }
 
@@ -64,7 +83,7 @@ static protocol_event read_report(protocol *p, const char *text,
                  words[2]);
         return malformed(p, text, why);
     }
-    if (!cli_text_to_double(words[3], value)) {
+    if (!read_number(words[3], value)) {
         snprintf(why, sizeof why, "'%.40s' is not a number", words[3]);
         return malformed(p, text, why);
     }
@@ -77,7 +96,7 @@ static int read_numbers(protocol *p, const char *text, char **words, int n,
 {
     char why[128];
     for (int i = 2; i < n; i++)
-        if (!cli_text_to_double(words[i], &v[i - 2])) {
+        if (!read_number(words[i], &v[i - 2])) {
             snprintf(why, sizeof why, "'%.40s' is not a number", words[i]);
             malformed(p, text, why);
             return -1;
@@ -129,15 +148,23 @@ static protocol_event read_value(protocol *p, const char *text, char **words,
     return PROTOCOL_VALUE;
 }
 
-static protocol_event read_protocol_line(protocol *p, char *line,
+/* The line as a malformed-line message quotes it: without its leading
+ * and trailing blanks, its first 100 bytes, made printable. */
+static void quote_line(char *text, size_t size, const char *line, size_t len)
+{
+    size_t start = 0;
+    while (start < len && line[start] && strchr(SPACES, line[start]))
+        start++;
+    while (len > start && line[len - 1] && strchr(SPACES, line[len - 1]))
+        len--;
+    text_excerpt(text, size, line + start, len - start, 100);
+}
+
+static protocol_event read_protocol_line(protocol *p, char *line, size_t len,
                                          int64_t *step, double *value)
 {
-    char text[128];
-    const char *start = line + strspn(line, SPACES);
-    snprintf(text, sizeof text, "%s", start);
-    /* Trim trailing blanks from the quoted text. */
-    for (size_t k = strlen(text); k > 0 && strchr(SPACES, text[k - 1]); k--)
-        text[k - 1] = '\0';
+    char text[200];
+    quote_line(text, sizeof text, line, len);
 
     char *words[MAX_WORDS];
     int n = split_words(line, words, MAX_WORDS);
@@ -168,7 +195,7 @@ static void read_trailing_numbers(protocol *p, const char *line)
             return;
         memcpy(word, begin, len);
         word[len] = '\0';
-        if (!cli_text_to_double(word, &v[k]))
+        if (!read_number(word, &v[k]))
             return;
         end = begin;
     }
@@ -176,14 +203,37 @@ static void read_trailing_numbers(protocol *p, const char *line)
     p->have_number = 1;
 }
 
+/* A line that is not text, or was cut: it counts for nothing, turns the
+ * last-number rule off, and as a protocol line is malformed. */
+static protocol_event not_text(protocol *p, const char *line, size_t len,
+                               int cut)
+{
+    p->n_not_text++;
+    if (!is_protocol_line(line))
+        return PROTOCOL_NONE;
+    char text[200];
+    quote_line(text, sizeof text, line, len);
+    return malformed(p, text, cut ? "the line is too long"
+                                  : "the line is not text (a NUL or control "
+                                    "byte, or invalid UTF-8)");
+}
+
+protocol_event protocol_feed(protocol *p, char *line, size_t len, int cut,
+                             int64_t *step, double *value)
+{
+    p->line_no++;
+    if (cut || !text_is_clean(line, len))
+        return not_text(p, line, len, cut);
+    if (is_protocol_line(line))
+        return read_protocol_line(p, line, len, step, value);
+    read_trailing_numbers(p, line);
+    return PROTOCOL_NONE;
+}
+
 protocol_event protocol_feed_line(protocol *p, char *line, int64_t *step,
                                   double *value)
 {
-    p->line_no++;
-    if (is_protocol_line(line))
-        return read_protocol_line(p, line, step, value);
-    read_trailing_numbers(p, line);
-    return PROTOCOL_NONE;
+    return protocol_feed(p, line, strlen(line), 0, step, value);
 }
 
 int protocol_result(const protocol *p, double *values, char *reason,
@@ -194,13 +244,18 @@ int protocol_result(const protocol *p, double *values, char *reason,
         return -1;
     }
     const double *v = p->have_value ? p->value
-                      : p->have_number ? p->number : NULL;
+                      : p->have_number && !p->n_not_text ? p->number : NULL;
     if (!v) {
+        char why[160] = "";
+        if (p->n_not_text)
+            snprintf(why, sizeof why, "; %d of its %d stdout lines %s not "
+                     "text, so only '@hpo value' counts", p->n_not_text,
+                     p->line_no, p->n_not_text == 1 ? "was" : "were");
         if (p->n_objectives == 1)
-            snprintf(reason, size, "printed no objective value");
+            snprintf(reason, size, "printed no objective value%s", why);
         else
             snprintf(reason, size, "printed no objective values (expected "
-                     "'@hpo value' with %d numbers)", p->n_objectives);
+                     "'@hpo value' with %d numbers)%s", p->n_objectives, why);
         return -1;
     }
     memcpy(values, v, sizeof(double) * (size_t)p->n_objectives);

@@ -13,7 +13,15 @@
  * Without an `@hpo value` line, the result is the last line whose last
  * words are numbers (one per objective): "loss 0.25" gives 0.25.  The last
  * `@hpo value` line wins over everything else.  Numbers are C numbers:
- * "1e-3", "-2", "inf", "nan" (a NaN value makes the trial FAIL).
+ * "1e-3", "-2", "0x1p-3", "inf", "nan" (a NaN value makes the trial FAIL);
+ * one too large for a double ("1e999") is not a number.
+ *
+ * Only text counts (text.h: valid UTF-8, no NUL or control bytes but tab,
+ * CR, backspace and escape).  A protocol line that is not text, or longer
+ * than the runner keeps, is malformed.  Once any line is not text (or was
+ * cut), the "last number" rule is off for the trial: in binary output a
+ * short line such as "4" is chance, not a result.  Only `@hpo value` can
+ * give the value then.
  */
 #ifndef HPO_CLI_PROTOCOL_H
 #define HPO_CLI_PROTOCOL_H
@@ -34,6 +42,7 @@ typedef enum protocol_event {
 typedef struct protocol {
     int n_objectives;
     int line_no; /* lines seen so far */
+    int n_not_text; /* of them: not text, or cut (too long) */
     int have_value, have_number;
     double value[HPO_MAX_OBJECTIVES];  /* from `@hpo value` */
     double number[HPO_MAX_OBJECTIVES]; /* from the last numeric line */
@@ -44,7 +53,13 @@ typedef struct protocol {
 
 void protocol_init(protocol *p, int n_objectives);
 
-/* Read one line of output (without its newline; it may be modified). */
+/* Read one line of output: its `len` bytes without the newline (they may
+ * hold NUL bytes; line[len] must be '\0'; the line may be modified).
+ * `cut`: the line was longer than the caller kept, and this is its start. */
+protocol_event protocol_feed(protocol *p, char *line, size_t len, int cut,
+                             int64_t *step, double *value);
+
+/* The same for a NUL-terminated line that was not cut. */
 protocol_event protocol_feed_line(protocol *p, char *line, int64_t *step,
                                   double *value);
 

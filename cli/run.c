@@ -67,9 +67,9 @@ static int exit_code(const char *cmd, tune_ctx *ctx, int rc, int sig,
 {
     if (sig)
         return 128 + sig;
-    if (ctx->exec_failed) {
+    if (ctx->exec_failed || ctx->start_failed) {
         cli_error(NULL, "%s", ctx->exec_message);
-        return CLI_EXIT_USAGE;
+        return ctx->exec_failed ? CLI_EXIT_USAGE : CLI_EXIT_FAILED;
     }
     if (rc < 0) {
         cli_error(cmd, "%s", why_stopped ? why_stopped : hpo_errstr(rc));
@@ -191,7 +191,8 @@ static int run_loop(tune_ctx *ctx, const run_limits *lim)
             .n_jobs = jobs, .callback = on_trial_done, .callback_data = ctx,
         };
         rc = hpo_study_optimize(ctx->study, tune_run_trial, ctx, &opt);
-        if (rc != HPO_STOPPED || !ctx->budget_stop || ctx->exec_failed)
+        if (rc != HPO_STOPPED || !ctx->budget_stop || ctx->exec_failed ||
+            ctx->start_failed)
             return rc;
     }
 }

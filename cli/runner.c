@@ -10,33 +10,41 @@
  * The child gets its own process group (setpgid in both processes, so
  * that neither order of scheduling leaves a window) and every stop is a
  * kill of the whole group: a shell script's own children die with it.
+ * When the child ends, what it left behind in its group is killed too,
+ * before the child is reaped: while it is a zombie its number cannot be
+ * given to a new process, so the kill cannot hit a stranger.  If hpo
+ * itself dies, PR_SET_PDEATHSIG and the watchdog kill the children and
+ * their groups (watchdog.h).
  *
  * Watching is one poll() loop over the child's stdout and stderr and the
- * cancel descriptor.  The loop ends when the child has been reaped and
- * both pipes are closed.  Two cases need a clock instead of an event:
- *   - the pipes closed but the child has not exited yet (waitpid is polled
+ * cancel descriptor.  The loop ends when the child has exited and both
+ * pipes are closed.  Two cases need a clock instead of an event:
+ *   - the pipes closed but the child has not exited yet (waitid is polled
  *     with a short, growing back-off), and
  *   - the child exited but something it left behind still holds the pipes
  *     (the group is killed after LEFTOVER_S).
  */
 #define _GNU_SOURCE 1 /* pipe2, strchrnul, asprintf, sigabbrev_np */
 #include "runner.h"
+#include "fd_limit.h"
 #include "interrupt.h"
+#include "watchdog.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_LINE (64 * 1024) /* longer stdout lines are cut */
 #define SLICE_S 0.1          /* longest sleep between checks */
 #define LEFTOVER_S 0.2       /* grace for processes left holding the pipes */
 
@@ -103,12 +111,20 @@ int runner_resolve(const char *command, char *out, size_t size)
 /* Spawning                                                                   */
 /* ------------------------------------------------------------------------- */
 
-/* In the child: nothing but async-signal-safe calls until execve. */
+/* In the child: nothing but async-signal-safe calls until execve.
+ * `parent` is hpo's pid, taken before fork. */
 static void exec_child(const runner_job *job, char *const *sh_argv,
-                       int in_fd, int out_fd, int err_fd, int exec_fd)
+                       int in_fd, int out_fd, int err_fd, int exec_fd,
+                       pid_t parent, int watchdog_fd)
 {
     sigset_t none;
     setpgid(0, 0);
+    /* Die with hpo.  Set first, then look: hpo may have died before. */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent)
+        _exit(127);
+    watchdog_register_self(watchdog_fd);
+    fd_limit_restore_in_child();
     /* hpo's handlers are reset by execve, but ignored signals and the
      * mask are inherited: give the command a clean slate. */
     signal(SIGPIPE, SIG_DFL);
@@ -160,10 +176,23 @@ static int read_fully(int fd, void *buf, size_t n)
     return (int)got;
 }
 
-static void reap(pid_t pid, int *status)
+/* The child has exited (it is a zombie, so its number is still taken):
+ * kill what is left of its group, forget the group, then reap. */
+static void finish_child(pid_t pid, int watchdog_fd, int *status)
 {
+    kill(-pid, SIGKILL);
+    interrupt_untrack_child(pid);
+    watchdog_forget(watchdog_fd, pid);
     while (waitpid(pid, status, 0) < 0 && errno == EINTR)
         ;
+}
+
+/* Has the child exited?  Asked without reaping it. */
+static int has_exited(pid_t pid)
+{
+    siginfo_t info = {0};
+    return waitid(P_PID, (id_t)pid, &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+           info.si_pid == pid;
 }
 
 /* ------------------------------------------------------------------------- */
@@ -177,12 +206,13 @@ typedef struct watch {
     int out_fd, err_fd;
     char *line; /* the stdout line being gathered */
     size_t line_len;
+    int line_cut; /* it was longer than RUNNER_MAX_LINE */
     int want_lines;
-    int reaped, status;
+    int exited; /* a zombie, reaped after the loop */
     int killing, sent_kill;
     double kill_at;     /* when SIGTERM turns into SIGKILL */
     double leftover_at; /* when leftovers holding the pipes are killed */
-    size_t tail_len;
+    size_t out_tail_len, err_tail_len;
 } watch;
 
 static void start_kill(watch *w, runner_stop why)
@@ -192,28 +222,53 @@ static void start_kill(watch *w, runner_stop why)
     w->killing = 1;
     w->res->stop = why;
     w->want_lines = 0;
-    if (!w->reaped)
+    if (!w->exited)
         kill(-w->pid, SIGTERM);
     w->kill_at = now_s() + w->job->kill_grace_s;
 }
 
 static void deliver_line(watch *w)
 {
-    w->line[w->line_len] = '\0';
+    size_t len = w->line_len;
+    int cut = w->line_cut;
+    w->line[len] = '\0';
     w->line_len = 0;
+    w->line_cut = 0;
     if (w->want_lines && w->job->on_line &&
-        w->job->on_line(w->line, w->job->data))
+        w->job->on_line(w->line, len, cut, w->job->data))
         start_kill(w, RUNNER_ASKED);
+}
+
+/* Keep the last RUNNER_TAIL_BYTES of a stream in `tail`, a string: a NUL
+ * the child printed becomes '?'. */
+static void take_tail(char *tail, size_t *tail_len, const char *buf, size_t n)
+{
+    if (n >= RUNNER_TAIL_BYTES) {
+        buf += n - RUNNER_TAIL_BYTES;
+        n = RUNNER_TAIL_BYTES;
+    }
+    if (*tail_len + n > RUNNER_TAIL_BYTES) {
+        size_t drop = *tail_len + n - RUNNER_TAIL_BYTES;
+        memmove(tail, tail + drop, *tail_len - drop);
+        *tail_len -= drop;
+    }
+    for (size_t i = 0; i < n; i++)
+        tail[*tail_len + i] = buf[i] ? buf[i] : '?';
+    *tail_len += n;
+    tail[*tail_len] = '\0';
 }
 
 static void take_stdout(watch *w, const char *buf, size_t n)
 {
+    take_tail(w->res->stdout_tail, &w->out_tail_len, buf, n);
     while (n > 0) {
         const char *nl = memchr(buf, '\n', n);
         size_t part = nl ? (size_t)(nl - buf) : n;
-        size_t room = MAX_LINE - w->line_len;
+        size_t room = RUNNER_MAX_LINE - w->line_len;
         memcpy(w->line + w->line_len, buf, part < room ? part : room);
         w->line_len += part < room ? part : room;
+        if (part > room)
+            w->line_cut = 1;
         if (!nl)
             return;
         deliver_line(w);
@@ -222,30 +277,13 @@ static void take_stdout(watch *w, const char *buf, size_t n)
     }
 }
 
-static void take_stderr(watch *w, const char *buf, size_t n)
-{
-    char *tail = w->res->stderr_tail;
-    if (n >= RUNNER_TAIL_BYTES) {
-        buf += n - RUNNER_TAIL_BYTES;
-        n = RUNNER_TAIL_BYTES;
-    }
-    if (w->tail_len + n > RUNNER_TAIL_BYTES) {
-        size_t drop = w->tail_len + n - RUNNER_TAIL_BYTES;
-        memmove(tail, tail + drop, w->tail_len - drop);
-        w->tail_len -= drop;
-    }
-    memcpy(tail + w->tail_len, buf, n);
-    w->tail_len += n;
-    tail[w->tail_len] = '\0';
-}
-
 static void close_stdout(watch *w)
 {
     if (w->out_fd < 0)
         return;
     close(w->out_fd);
     w->out_fd = -1;
-    if (w->line_len > 0)
+    if (w->line_len > 0 || w->line_cut)
         deliver_line(w); /* a last line without its newline */
 }
 
@@ -275,7 +313,7 @@ static void drain(watch *w, int is_stdout)
     if (is_stdout)
         take_stdout(w, buf, (size_t)r);
     else
-        take_stderr(w, buf, (size_t)r);
+        take_tail(w->res->stderr_tail, &w->err_tail_len, buf, (size_t)r);
 }
 
 /* How long poll() may sleep, in seconds. */
@@ -286,9 +324,9 @@ static double poll_timeout_s(const watch *w, double deadline, double backoff)
         t = deadline - now;
     if (w->killing && !w->sent_kill && w->kill_at - now < t)
         t = w->kill_at - now;
-    if (!w->reaped && w->out_fd < 0 && w->err_fd < 0 && backoff < t)
+    if (!w->exited && w->out_fd < 0 && w->err_fd < 0 && backoff < t)
         t = backoff;
-    if (w->reaped && w->leftover_at > 0 && w->leftover_at - now < t)
+    if (w->exited && w->leftover_at > 0 && w->leftover_at - now < t)
         t = w->leftover_at - now;
     return t < 0 ? 0 : t;
 }
@@ -297,20 +335,17 @@ static double poll_timeout_s(const watch *w, double deadline, double backoff)
 static void check_clocks(watch *w, double deadline)
 {
     double now = now_s();
-    if (!w->reaped) {
-        pid_t r = waitpid(w->pid, &w->status, WNOHANG);
-        if (r == w->pid)
-            w->reaped = 1;
-    }
-    if (!w->killing && !w->reaped && now >= deadline)
+    if (!w->exited)
+        w->exited = has_exited(w->pid);
+    if (!w->killing && !w->exited && now >= deadline)
         start_kill(w, RUNNER_TIMED_OUT);
     if (w->killing && !w->sent_kill &&
         (now >= w->kill_at || (w->job->hurry && *w->job->hurry))) {
-        if (!w->reaped)
+        if (!w->exited)
             kill(-w->pid, SIGKILL);
         w->sent_kill = 1;
     }
-    if (w->reaped && (w->out_fd >= 0 || w->err_fd >= 0)) {
+    if (w->exited && (w->out_fd >= 0 || w->err_fd >= 0)) {
         if (w->leftover_at == 0) {
             w->leftover_at = now + LEFTOVER_S;
         } else if (now >= w->leftover_at) {
@@ -327,10 +362,10 @@ static void watch_child(watch *w)
     const runner_job *job = w->job;
     double deadline = job->timeout_s > 0 ? now_s() + job->timeout_s
                                          : INFINITY;
-    /* A child closes its pipes a moment before it can be reaped: look
+    /* A child closes its pipes a moment before it has exited: look
      * again soon, then less and less often. */
     double backoff = 0.00005;
-    while (!w->reaped || w->out_fd >= 0 || w->err_fd >= 0) {
+    while (!w->exited || w->out_fd >= 0 || w->err_fd >= 0) {
         struct pollfd fds[3];
         int n = 0, i_out = -1, i_err = -1, i_cancel = -1;
         if (w->out_fd >= 0)
@@ -359,14 +394,14 @@ static void watch_child(watch *w)
     }
 }
 
-/* Keep only the stderr tail from the first full line on. */
-static void trim_tail_start(runner_result *res, size_t tail_len)
+/* Keep only a full tail from its first full line on. */
+static void trim_tail_start(char *tail, size_t tail_len)
 {
     if (tail_len < RUNNER_TAIL_BYTES)
         return;
-    char *nl = strchr(res->stderr_tail, '\n');
+    char *nl = strchr(tail, '\n');
     if (nl)
-        memmove(res->stderr_tail, nl + 1, strlen(nl + 1) + 1);
+        memmove(tail, nl + 1, strlen(nl + 1) + 1);
 }
 
 static void fill_status(runner_result *res, int status)
@@ -380,12 +415,19 @@ static void fill_status(runner_result *res, int status)
     }
 }
 
-static int already_cancelled(const runner_job *job)
+/* Wait up to `seconds` for the cancel descriptor; 1 if it became
+ * readable (hpo is being interrupted). */
+static int cancelled_within(const runner_job *job, double seconds)
 {
-    if (job->cancel_fd < 0)
-        return 0;
     struct pollfd p = {.fd = job->cancel_fd, .events = POLLIN};
-    return poll(&p, 1, 0) > 0;
+    if (job->cancel_fd < 0) {
+        struct timespec ts = {(time_t)seconds,
+                              (long)((seconds - (double)(time_t)seconds) *
+                                     1e9)};
+        nanosleep(&ts, NULL);
+        return 0;
+    }
+    return poll(&p, 1, (int)(seconds * 1000)) > 0;
 }
 
 static void close_all(int *fds, int n)
@@ -395,73 +437,129 @@ static void close_all(int *fds, int n)
             close(fds[i]);
 }
 
-int runner_run(const runner_job *job, runner_result *res)
+/* A started child: its pid and hpo's ends of the pipes. */
+typedef struct spawned {
+    pid_t pid;
+    int out_fd, err_fd, exec_fd;
+} spawned;
+
+/* Spawns are one at a time: a child then costs at most 7 descriptors
+ * while it starts (fd_limit.h counts on it), not 7 per thread at once. */
+static pthread_mutex_t spawn_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Pipes, fork, and the child on its way to exec.  0, or -1 with errno. */
+static int spawn(const runner_job *job, spawned *sp)
 {
-    memset(res, 0, sizeof *res);
-    if (already_cancelled(job)) {
-        res->stop = RUNNER_CANCELLED;
-        return 0;
-    }
     /* [0,1] stdout, [2,3] stderr, [4,5] error pipe, [6] /dev/null */
     int fds[7] = {-1, -1, -1, -1, -1, -1, -1};
     char **sh_argv = make_sh_argv(job);
-    char *line = malloc(MAX_LINE + 1);
-    double start = now_s();
-    if (!line || pipe2(fds, O_CLOEXEC) || pipe2(fds + 2, O_CLOEXEC) ||
-        pipe2(fds + 4, O_CLOEXEC) ||
-        (fds[6] = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0) {
-        int e = line ? errno : ENOMEM;
-        close_all(fds, 7);
-        free(line);
-        free(sh_argv);
-        errno = e;
-        return -1;
-    }
-    pid_t pid = fork();
+    int watchdog_fd = watchdog_start();
+    pid_t parent = getpid(), pid = -1;
+    pthread_mutex_lock(&spawn_lock);
+    if (pipe2(fds, O_CLOEXEC) == 0 && pipe2(fds + 2, O_CLOEXEC) == 0 &&
+        pipe2(fds + 4, O_CLOEXEC) == 0 &&
+        (fds[6] = open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0)
+        pid = fork();
     if (pid == 0)
-        exec_child(job, sh_argv, fds[6], fds[1], fds[3], fds[5]);
-    int fork_errno = errno;
-    close(fds[1]);
-    close(fds[3]);
-    close(fds[5]);
-    close(fds[6]);
+        exec_child(job, sh_argv, fds[6], fds[1], fds[3], fds[5], parent,
+                   watchdog_fd);
+    int e = errno;
+    int child_ends[4] = {fds[1], fds[3], fds[5], fds[6]};
+    close_all(child_ends, 4);
+    pthread_mutex_unlock(&spawn_lock);
     free(sh_argv);
     if (pid < 0) {
-        close(fds[0]);
-        close(fds[2]);
-        close(fds[4]);
-        free(line);
-        errno = fork_errno;
+        int ours[3] = {fds[0], fds[2], fds[4]};
+        close_all(ours, 3);
+        errno = e;
         return -1;
     }
     setpgid(pid, pid); /* also done by the child; whichever runs first */
     interrupt_track_child(pid);
+    *sp = (spawned){pid, fds[0], fds[2], fds[4]};
+    return 0;
+}
+
+/* hpo itself is short of something (descriptors, processes, memory);
+ * the children running now will give it back as they end. */
+static int is_shortage(int err)
+{
+    return err == EMFILE || err == ENFILE || err == EAGAIN || err == ENOMEM;
+}
+
+/* spawn(), waiting out a shortage of hpo's own (never the trial's fault)
+ * for up to RUNNER_SPAWN_RETRY_S.  0 = started, 1 = cancelled while
+ * waiting, -1 = failed (errno). */
+static int spawn_patiently(const runner_job *job, spawned *sp)
+{
+    double give_up = now_s() + RUNNER_SPAWN_RETRY_S, pause = 0.01;
+    for (;;) {
+        if (spawn(job, sp) == 0)
+            return 0;
+        int e = errno;
+        if (!is_shortage(e) || now_s() + pause > give_up) {
+            errno = e;
+            return -1;
+        }
+        if (cancelled_within(job, pause))
+            return 1;
+        pause = fmin(pause * 2, 1.0);
+    }
+}
+
+void runner_prepare(void)
+{
+    fd_limit_raise();
+    watchdog_start();
+}
+
+int runner_run(const runner_job *job, runner_result *res)
+{
+    memset(res, 0, sizeof *res);
+    if (cancelled_within(job, 0)) {
+        res->stop = RUNNER_CANCELLED;
+        return 0;
+    }
+    runner_prepare();
+    double start = now_s();
+    char *line = malloc(RUNNER_MAX_LINE + 1);
+    spawned sp;
+    int rc = line ? spawn_patiently(job, &sp) : -1;
+    if (rc != 0) {
+        int e = line ? errno : ENOMEM;
+        free(line);
+        res->stop = RUNNER_CANCELLED;
+        errno = e;
+        return rc < 0 ? -1 : 0;
+    }
+    int watchdog_fd = watchdog_start();
 
     int exec_errno = 0;
-    if (read_fully(fds[4], &exec_errno, sizeof exec_errno) ==
+    if (read_fully(sp.exec_fd, &exec_errno, sizeof exec_errno) ==
         sizeof exec_errno) {
         int status;
-        reap(pid, &status);
-        interrupt_untrack_child(pid);
-        close(fds[0]);
-        close(fds[2]);
-        close(fds[4]);
+        finish_child(sp.pid, watchdog_fd, &status);
+        close(sp.out_fd);
+        close(sp.err_fd);
+        close(sp.exec_fd);
         free(line);
         res->exec_errno = exec_errno;
         return 0;
     }
-    close(fds[4]);
-    fcntl(fds[0], F_SETFL, O_NONBLOCK);
-    fcntl(fds[2], F_SETFL, O_NONBLOCK);
+    close(sp.exec_fd);
+    fcntl(sp.out_fd, F_SETFL, O_NONBLOCK);
+    fcntl(sp.err_fd, F_SETFL, O_NONBLOCK);
 
-    watch w = {.job = job, .res = res, .pid = pid, .out_fd = fds[0],
-               .err_fd = fds[2], .line = line, .want_lines = 1};
+    watch w = {.job = job, .res = res, .pid = sp.pid, .out_fd = sp.out_fd,
+               .err_fd = sp.err_fd, .line = line, .want_lines = 1};
     res->stop = RUNNER_RAN;
     watch_child(&w);
-    interrupt_untrack_child(pid);
+    int status;
+    finish_child(sp.pid, watchdog_fd, &status);
     free(line);
-    fill_status(res, w.status);
-    trim_tail_start(res, w.tail_len);
+    fill_status(res, status);
+    trim_tail_start(res->stdout_tail, w.out_tail_len);
+    trim_tail_start(res->stderr_tail, w.err_tail_len);
     res->elapsed_s = now_s() - start;
     return 0;
 }

@@ -16,13 +16,16 @@
 #include <string.h>
 #include <time.h>
 
+#include "arg_redact.h"
 #include "args.h"
+#include "fd_limit.h"
 #include "budget.h"
 #include "cli.h"
 #include "progress.h"
 #include "run.h"
 #include "setup.h"
 #include "study_config.h"
+#include "runner.h"
 #include "tune.h"
 
 #define DEFAULT_TRIALS 100
@@ -229,17 +232,13 @@ static int open_study(hpo_study *s, const tune_opts *o)
 /* What is stored with the study                                              */
 /* ------------------------------------------------------------------------- */
 
-/* The settings this run stores (and checks against a stored study). */
+/* The settings this run stores (and checks against a stored study).  The
+ * command is stored without its secrets (arg_redact.h); this run runs
+ * the real one. */
 static int given_config(const tune_opts *o, study_config *c)
 {
     memset(c, 0, sizeof *c);
-    int n = 0;
-    while (o->command[n])
-        n++;
-    c->command = calloc((size_t)n + 1, sizeof *c->command);
-    for (int i = 0; c->command && i < n; i++)
-        if (!(c->command[i] = strdup(o->command[i])))
-            return -1;
+    c->command = arg_redact_command(o->command);
     c->space_json = hpo_space_to_json(o->space);
     c->sampler = o->run.sampler ? strdup(o->run.sampler) : NULL;
     c->pruner = o->run.pruner ? strdup(o->run.pruner) : NULL;
@@ -345,6 +344,7 @@ static int tune(tune_opts *o)
     const char *url = o->run.storage_url ? o->run.storage_url
                                          : CLI_DEFAULT_STORAGE;
     cli_redact_url(url, shown, sizeof shown);
+    runner_prepare();
     if ((rc = prepare(o, &cfg, study, &storage, url, path, sizeof path,
                       &resolved)))
         goto done;
@@ -367,7 +367,8 @@ static int tune(tune_opts *o)
         goto done;
     }
     run_limits lim = {.n_trials = o->run.n_trials,
-                      .timeout_s = o->run.timeout_s, .jobs = o->run.jobs,
+                      .timeout_s = o->run.timeout_s,
+                      .jobs = fd_limit_cap_jobs("tune", o->run.jobs),
                       .heartbeat_s = cfg.heartbeat_s};
     rc = run_study("tune", &ctx, &lim, storage, shown);
 done:

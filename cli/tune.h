@@ -32,6 +32,9 @@ typedef struct tune_ctx {
      * study is then stopped, since every other trial would fail alike. */
     pthread_mutex_t mu;
     int exec_failed;
+    /* Set instead when hpo itself could not start a child (no descriptors,
+     * processes or memory, even after waiting): exit 1, not 2. */
+    int start_failed;
     char exec_message[512];
 } tune_ctx;
 

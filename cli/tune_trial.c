@@ -10,7 +10,8 @@
  *                                         interrupted ---------> FAIL
  *
  * A FAIL keeps why in the trial's user attributes: "fail_reason" (one
- * line) and "stderr_tail" (the child's last lines of stderr); every trial
+ * line), "stdout_tail" and "stderr_tail" (the child's last lines of each,
+ * at most RUNNER_TAIL_BYTES: a child may print without end); every trial
  * that ran keeps "exit_status" or "signal".  A trial started for a slot
  * of the study's target that another process took at the same moment is
  * not run at all: PRUNED with "skipped_reason" (budget.h).
@@ -71,12 +72,12 @@ static int fail(hpo_trial *t, const char *fmt, ...)
 /* Reading the child's stdout as it comes                                     */
 /* ------------------------------------------------------------------------- */
 
-static int on_stdout_line(char *line, void *data)
+static int on_stdout_line(char *line, size_t len, int cut, void *data)
 {
     trial_state *ts = data;
     int64_t step;
     double value;
-    switch (protocol_feed_line(&ts->proto, line, &step, &value)) {
+    switch (protocol_feed(&ts->proto, line, len, cut, &step, &value)) {
     case PROTOCOL_REPORT:
         if (hpo_trial_report(ts->trial, step, value) != HPO_OK) {
             snprintf(ts->error, sizeof ts->error, "stdout line %d: report "
@@ -126,13 +127,20 @@ static char **expand_command(const tune_ctx *ctx, const hpo_trial *t)
     return argv;
 }
 
-/* hpo's own variables replace any inherited ones of the same family, so a
- * nested hpo or a stale shell variable cannot leak a parameter. */
-static int is_ours(const char *entry)
+/* Inherited variables the child does not get:
+ *  - hpo's own (HPO_PARAM_*, HPO_TRIAL_NUMBER, HPO_STUDY), which it sets
+ *    anew, so a nested hpo or a stale shell variable cannot leak a
+ *    parameter;
+ *  - PGPASSWORD, the password of hpo's storage: the one libpq variable
+ *    that is a secret itself.  The others (PGHOST, PGUSER, PGPASSFILE,
+ *    ...) name a server, a user or a file the child's user can read
+ *    anyway; a child that uses PostgreSQL itself may need them. */
+static int is_withheld(const char *entry)
 {
     return strncmp(entry, "HPO_PARAM_", 10) == 0 ||
            strncmp(entry, "HPO_TRIAL_NUMBER=", 17) == 0 ||
-           strncmp(entry, "HPO_STUDY=", 10) == 0;
+           strncmp(entry, "HPO_STUDY=", 10) == 0 ||
+           strncmp(entry, "PGPASSWORD=", 11) == 0;
 }
 
 static char **make_environment(const tune_ctx *ctx, const hpo_trial *t)
@@ -145,7 +153,7 @@ static char **make_environment(const tune_ctx *ctx, const hpo_trial *t)
     if (!envp)
         return NULL;
     for (int i = 0; i < n_env; i++)
-        if (!is_ours(environ[i]) && !(envp[k++] = strdup(environ[i])))
+        if (!is_withheld(environ[i]) && !(envp[k++] = strdup(environ[i])))
             goto oom;
     for (int i = 0; i < n_params; i++)
         if (asprintf(&envp[k++], "HPO_PARAM_%s=%s",
@@ -190,27 +198,55 @@ static void record_exit(hpo_trial *t, runner_result *res)
     }
 }
 
-static void record_stderr(hpo_trial *t, runner_result *res)
+/* The last lines of what a failed child printed: stdout_tail (what the
+ * value was looked for in) and stderr_tail. */
+static void record_tails(hpo_trial *t, runner_result *res)
 {
-    const char *tail = runner_tail_lines(res->stderr_tail,
-                                         CLI_STDERR_TAIL_LINES);
-    if (*tail)
-        set_attr_text(t, "stderr_tail", tail);
+    const char *out = runner_tail_lines(res->stdout_tail,
+                                        CLI_STDERR_TAIL_LINES);
+    const char *err = runner_tail_lines(res->stderr_tail,
+                                        CLI_STDERR_TAIL_LINES);
+    if (*out)
+        set_attr_text(t, "stdout_tail", out);
+    if (*err)
+        set_attr_text(t, "stderr_tail", err);
 }
 
-/* A command that cannot be executed: stop the study, remember why. */
-static int exec_failure(tune_ctx *ctx, hpo_trial *t, const char *command,
-                        int err)
+/* Stop the study for a reason every other trial would meet alike, and
+ * remember the first such reason for the exit message.  *flag is
+ * ctx->exec_failed or ctx->start_failed. */
+static int stop_study(tune_ctx *ctx, hpo_trial *t, int *flag,
+                      const char *why)
 {
     pthread_mutex_lock(&ctx->mu);
-    if (!ctx->exec_failed) {
-        ctx->exec_failed = 1;
-        snprintf(ctx->exec_message, sizeof ctx->exec_message,
-                 "cannot run '%.300s': %s", command, strerror(err));
+    if (!ctx->exec_failed && !ctx->start_failed) {
+        *flag = 1;
+        snprintf(ctx->exec_message, sizeof ctx->exec_message, "%s", why);
     }
     pthread_mutex_unlock(&ctx->mu);
     hpo_study_stop(ctx->study);
-    return fail(t, "cannot run '%.300s': %s", command, strerror(err));
+    return fail(t, "%s", why);
+}
+
+/* A command that cannot be executed. */
+static int exec_failure(tune_ctx *ctx, hpo_trial *t, const char *command,
+                        int err)
+{
+    char why[400];
+    snprintf(why, sizeof why, "cannot run '%.300s': %s", command,
+             strerror(err));
+    return stop_study(ctx, t, &ctx->exec_failed, why);
+}
+
+/* hpo could not start a child even after waiting out its own shortage
+ * (runner.h): not the trial's fault, and the next would fare no better. */
+static int start_failure(tune_ctx *ctx, hpo_trial *t, int err)
+{
+    char why[400];
+    snprintf(why, sizeof why, "hpo could not start a child: %s (waited "
+             "%g s for running ones to free resources)", strerror(err),
+             RUNNER_SPAWN_RETRY_S);
+    return stop_study(ctx, t, &ctx->start_failed, why);
 }
 
 static int decide(tune_ctx *ctx, trial_state *ts, runner_result *res,
@@ -276,15 +312,14 @@ static int run_child(tune_ctx *ctx, trial_state *ts, char **argv,
         return fail(t, "out of memory");
     int rc;
     if (runner_run(&job, res) != 0)
-        rc = fail(t, "could not start '%.300s': %s", argv[0],
-                  strerror(errno));
+        rc = start_failure(ctx, t, errno);
     else if (res->exec_errno)
         rc = exec_failure(ctx, t, argv[0], res->exec_errno);
     else {
         record_exit(t, res);
         rc = decide(ctx, ts, res, values);
         if (rc != HPO_OK && rc != HPO_PRUNED)
-            record_stderr(t, res);
+            record_tails(t, res);
     }
     free(res);
     return rc;

@@ -5,74 +5,55 @@
  * A PostgreSQL URL may carry a password (postgresql://user:pw@host/db, or
  * ?password=pw among its options).  Error messages and progress lines end
  * up in terminals, CI logs and bug reports, so every place that prints a
- * URL prints it through cli_redact_url().
+ * URL prints it through cli_redact_url(), which is the library's
+ * hpo_url_redact() (the library's own messages are redacted alike).
+ *
+ * The command line itself is readable by every process on the machine
+ * (ps, /proc/PID/cmdline), children included: cli_hide_url_passwords()
+ * overwrites the password there as soon as hpo starts, as mysql does.
+ * (Until then it shows; the environment and ~/.pgpass never do.)
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 
-/* Append up to n bytes of src to out (of `size`, holding *len bytes). */
-static void put(char *out, size_t size, size_t *len, const char *src, size_t n)
-{
-    if (*len + 1 >= size)
-        return;
-    if (n > size - 1 - *len)
-        n = size - 1 - *len;
-    memcpy(out + *len, src, n);
-    *len += n;
-    out[*len] = '\0';
-}
-
-/* The query part with every password=VALUE as password=***. */
-static void put_query(char *out, size_t size, size_t *len, const char *q)
-{
-    static const char key[] = "password=";
-    while (*q) {
-        size_t n = strcspn(q, "&");
-        if (strncmp(q, key, sizeof key - 1) == 0) {
-            put(out, size, len, key, sizeof key - 1);
-            put(out, size, len, "***", 3);
-        } else {
-            put(out, size, len, q, n);
-        }
-        q += n;
-        if (*q == '&')
-            put(out, size, len, q++, 1);
-    }
-}
-
 void cli_redact_url(const char *url, char *out, size_t size)
 {
-    size_t len = 0;
-    if (size == 0)
-        return;
-    out[0] = '\0';
-    const char *scheme_end = strstr(url, "://");
-    if (!scheme_end) {
-        put(out, size, &len, url, strlen(url));
-        return;
+    hpo_url_redact(url, out, size);
+}
+
+/* Hide one argument's password: argv[i] becomes a private copy, and the
+ * original bytes (what /proc/PID/cmdline shows) the redacted text, cut to
+ * the original length and padded with NULs. */
+static void hide(char **argv, int i, size_t prefix)
+{
+    char *value = argv[i] + prefix;
+    size_t len = strlen(value);
+    size_t need = hpo_url_redact(value, NULL, 0) + 1;
+    char *shown = malloc(need), *copy = strdup(argv[i]);
+    if (shown && copy) {
+        hpo_url_redact(value, shown, need);
+        if (strcmp(shown, value) != 0) {
+            argv[i] = copy; /* kept to the end of the process */
+            copy = NULL;
+            size_t n = strlen(shown) < len ? strlen(shown) : len;
+            memcpy(value, shown, n);
+            memset(value + n, 0, len - n);
+        }
     }
-    const char *authority = scheme_end + 3;
-    const char *rest = authority + strcspn(authority, "/?#");
-    put(out, size, &len, url, (size_t)(authority - url));
-    /* user:password@host — the last '@' ends the user information. */
-    const char *at = NULL;
-    for (const char *p = authority; p < rest; p++)
-        if (*p == '@')
-            at = p;
-    const char *colon = at ? memchr(authority, ':', (size_t)(at - authority))
-                           : NULL;
-    if (colon) {
-        put(out, size, &len, authority, (size_t)(colon - authority));
-        put(out, size, &len, ":***", 4);
-        put(out, size, &len, at, (size_t)(rest - at));
-    } else {
-        put(out, size, &len, authority, (size_t)(rest - authority));
-    }
-    const char *query = strchr(rest, '?');
-    put(out, size, &len, rest, query ? (size_t)(query - rest) : strlen(rest));
-    if (query) {
-        put(out, size, &len, "?", 1);
-        put_query(out, size, &len, query + 1);
+    free(shown);
+    free(copy);
+}
+
+void cli_hide_url_passwords(int argc, char **argv)
+{
+    static const char flag[] = "--storage";
+    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+        if (strcmp(argv[i], flag) == 0 && i + 1 < argc)
+            hide(argv, ++i, 0);
+        else if (strncmp(argv[i], flag, sizeof flag - 1) == 0 &&
+                 argv[i][sizeof flag - 1] == '=')
+            hide(argv, i, sizeof flag);
     }
 }

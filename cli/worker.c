@@ -17,12 +17,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arg_redact.h"
 #include "args.h"
+#include "fd_limit.h"
 #include "cli.h"
 #include "progress.h"
 #include "run.h"
 #include "setup.h"
 #include "study_config.h"
+#include "runner.h"
 #include "tune.h"
 
 #define CMD "worker"
@@ -126,6 +129,12 @@ static int read_config(const char *url, const char *name, study_config *cfg)
         } else if (study_config_parse(json, cfg, err, sizeof err) != 0) {
             cli_error(CMD, "study %s: %s", name, err);
             rc = CLI_EXIT_FAILED;
+        } else if (arg_redacted_in(cfg->command)) {
+            cli_error(CMD, "study %s: its command had a secret in argument "
+                      "'%s', which hpo does not store; give the child its "
+                      "secret in the environment instead (docs/cli.md, "
+                      "Secrets)", name, arg_redacted_in(cfg->command));
+            rc = CLI_EXIT_USAGE;
         }
     }
     hpo_study_free(probe);
@@ -173,6 +182,7 @@ static int work(const worker_opts *o)
     const char *url = o->run.storage_url ? o->run.storage_url
                                          : CLI_DEFAULT_STORAGE;
     cli_redact_url(url, shown, sizeof shown);
+    runner_prepare();
     int rc = !space || !study ? CLI_EXIT_FAILED : 0;
     if (rc)
         cli_error(CMD, "out of memory");
@@ -198,7 +208,8 @@ static int work(const worker_opts *o)
         goto done;
     }
     run_limits lim = {.n_trials = o->run.n_trials,
-                      .timeout_s = o->run.timeout_s, .jobs = o->run.jobs,
+                      .timeout_s = o->run.timeout_s,
+                      .jobs = fd_limit_cap_jobs(CMD, o->run.jobs),
                       .heartbeat_s = cfg.heartbeat_s};
     rc = run_study(CMD, &ctx, &lim, storage, shown);
 done:

@@ -225,7 +225,10 @@ char *hpo_space_to_json(const hpo_space *space);
 
 /*
  * Where studies live.  A URL chooses the backend:
- *     memory:                        private to the process (the default)
+ *     memory:                        private to the process (also memory
+ *                                    and memory://; a study without a
+ *                                    storage gets one); an empty or NULL
+ *                                    URL is an error, never memory
  *     sqlite:///path/to/file.db      an SQLite file in Optuna's schema;
  *                                    options ?optuna=3.1|3.2 (the schema
  *                                    marker, default 3.1), &timeout=S (busy
@@ -240,11 +243,18 @@ typedef struct hpo_storage hpo_storage;
 
 /* Open a storage.  *out is always set (unless memory runs out), so that
  * hpo_storage_errmsg() can tell why an open failed; close it even then.
- * Returns HPO_EINVAL for an unknown scheme, HPO_EUNSUPPORTED for a backend
- * not compiled in, HPO_ESTORAGE with the database's text otherwise. */
+ * Returns HPO_EINVAL for an empty URL or an unknown scheme,
+ * HPO_EUNSUPPORTED for a backend not compiled in, HPO_ESTORAGE with the
+ * database's text otherwise. */
 int hpo_storage_open(hpo_storage **out, const char *url);
 void hpo_storage_close(hpo_storage *storage);
+/* The storage's messages never show a password of its URL, not even
+ * where they quote the database's own text. */
 const char *hpo_storage_errmsg(const hpo_storage *storage);
+/* `url` as it may be shown: every password in it (user:PASSWORD@host, or
+ * an option password=... or sslpassword=...) becomes "***".  out gets at
+ * most size-1 bytes and a NUL; returns the length of the whole text. */
+size_t hpo_url_redact(const char *url, char *out, size_t size);
 
 /* One stored study, as listed by hpo_storage_studies(). */
 typedef struct hpo_study_summary {

@@ -248,26 +248,6 @@ static int start_session(hpo_storage *st, hpo__pg *p)
     return hpo__pg_exec_sql(st, p, session_sql);
 }
 
-/* The URL with its password replaced by "***", for messages. */
-static char *redacted(const char *url)
-{
-    char *copy = hpo__strdup(url);
-    if (!copy)
-        return NULL;
-    char *auth = strstr(copy, "://");
-    if (!auth)
-        return copy;
-    auth += 3;
-    char *at = strchr(auth, '@'), *slash = strchr(auth, '/');
-    char *colon = strchr(auth, ':');
-    if (at && (!slash || at < slash) && colon && colon < at) {
-        char *out = hpo__asprintf("%.*s:***%s", (int)(colon - copy), copy, at);
-        free(copy);
-        return out;
-    }
-    return copy;
-}
-
 /* Remove hpo's own options from the URL's query; the rest is libpq's. */
 static int split_url(hpo_storage *st, const char *url, char **libpq_url,
                      const hpo__optuna_marker **marker)
@@ -331,12 +311,14 @@ static int check_url(hpo_storage *st, const char *url)
         PQconninfoFree(opts);
         return HPO_OK;
     }
-    char *shown = redacted(url);
+    char shown[1024];
+    hpo_url_redact(url, shown, sizeof shown);
     if (err)
         one_line(err);
-    hpo__storage_error(st, HPO_EINVAL, "postgresql: %s: %s",
-                       shown ? shown : "URL", err ? err : "out of memory");
-    free(shown);
+    /* libpq's text may quote the whole URI: hpo__storage_error blanks the
+     * password out of it. */
+    hpo__storage_error(st, HPO_EINVAL, "postgresql: %s: %s", shown,
+                       err ? err : "out of memory");
     PQfreemem(err);
     return HPO_EINVAL;
 }

@@ -14,7 +14,9 @@ int hpo__storage_error(hpo_storage *st, int code, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    char *text = hpo__vasprintf(fmt, ap);
+    /* Every message passes here, including the database's own text,
+     * which may quote the URL: none may show a password. */
+    char *text = hpo__scrub_secrets(hpo__vasprintf(fmt, ap), st->secrets);
     va_end(ap);
     free(st->msg.text);
     st->msg.text = text;
@@ -68,8 +70,13 @@ int hpo_storage_open(hpo_storage **out, const char *url)
     *out = st;
     if (!st)
         return HPO_ENOMEM;
+    /* No URL is not a request for memory: an unset $URL in a script would
+     * run a whole study into storage that vanishes at exit. */
     if (!url || !*url)
-        url = "memory:";
+        return hpo__storage_error(st, HPO_EINVAL, "empty storage URL (for "
+                                  "a storage in memory, say memory:)");
+    if (hpo__url_secrets(url, &st->secrets) != HPO_OK)
+        return hpo__storage_error(st, HPO_ENOMEM, "out of memory");
     st->url = hpo__strdup(url);
     const char *colon = strchr(url, ':');
     size_t len = colon ? (size_t)(colon - url) : strlen(url);
@@ -103,6 +110,7 @@ void hpo_storage_close(hpo_storage *st)
         st->type->close(st->state);
     free(st->state);
     free(st->url);
+    hpo__secrets_free(st->secrets);
     hpo__msg_free(&st->msg);
     free(st);
 }

@@ -104,8 +104,18 @@ struct hpo_storage {
     const hpo__storage_type *type;
     void *state;
     char *url;
+    char **secrets; /* the URL's passwords (url_secret.c), NULL-terminated */
     hpo__msg msg;
 };
+
+/* The passwords in a URL, raw and percent-decoded, as a NULL-terminated
+ * list in *out (NULL when there are none); free with hpo__secrets_free.
+ * HPO_OK or HPO_ENOMEM. */
+int hpo__url_secrets(const char *url, char ***out);
+void hpo__secrets_free(char **secrets);
+/* `text` (malloc'd, taken) with every secret replaced by "***"; returns
+ * the new text, or NULL when memory runs out. */
+char *hpo__scrub_secrets(char *text, char *const *secrets);
 
 /* Record a backend's error on the storage handle; returns code. */
 int hpo__storage_error(hpo_storage *st, int code, const char *fmt, ...)

@@ -1,0 +1,100 @@
+/*
+ * text.c — what counts as text in a child's output (text.h).
+ */
+#include "text.h"
+
+#include <stdio.h>
+#include <string.h>
+
+size_t text_utf8_len(const unsigned char *s, size_t n)
+{
+    if (n == 0)
+        return 0;
+    if (s[0] < 0x80)
+        return 1;
+    size_t len;
+    unsigned char lo = 0x80, hi = 0xBF; /* the second byte's range */
+    if (s[0] >= 0xC2 && s[0] <= 0xDF) {
+        len = 2;
+    } else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
+        len = 3;
+        if (s[0] == 0xE0)
+            lo = 0xA0; /* overlong */
+        if (s[0] == 0xED)
+            hi = 0x9F; /* UTF-16 surrogates */
+    } else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
+        len = 4;
+        if (s[0] == 0xF0)
+            lo = 0x90; /* overlong */
+        if (s[0] == 0xF4)
+            hi = 0x8F; /* above U+10FFFF */
+    } else {
+        return 0;
+    }
+    if (n < len || s[1] < lo || s[1] > hi)
+        return 0;
+    for (size_t i = 2; i < len; i++)
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+    return len;
+}
+
+static int allowed_control(unsigned char c)
+{
+    return c == '\t' || c == '\r' || c == '\b' || c == 0x1B;
+}
+
+static int is_control(unsigned char c)
+{
+    return c < 0x20 || c == 0x7F;
+}
+
+int text_is_clean(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < n) {
+        if (u[i] < 0x80) {
+            if (is_control(u[i]) && !allowed_control(u[i]))
+                return 0;
+            i++;
+            continue;
+        }
+        size_t len = text_utf8_len(u + i, n - i);
+        if (len == 0)
+            return 0;
+        i += len;
+    }
+    return 1;
+}
+
+void text_excerpt(char *out, size_t size, const char *s, size_t n,
+                  size_t max)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0, len = 0;
+    if (size == 0)
+        return;
+    out[0] = '\0';
+    while (i < n && i < max) {
+        size_t k = u[i] < 0x80 ? 1 : text_utf8_len(u + i, n - i);
+        int plain = k > 1 || (k == 1 && !is_control(u[i]));
+        if (i + (k ? k : 1) > max)
+            break; /* a character that does not fit whole */
+        if (!plain)
+            k = 1;
+        if (len + (plain ? k : 4) + 4 > size) /* room left for "..." */
+            break;
+        if (plain)
+            memcpy(out + len, u + i, k);
+        else
+            snprintf(out + len, 5, "\\x%02X", u[i]);
+        len += plain ? k : 4;
+        i += k;
+        out[len] = '\0';
+    }
+    if (i < n && len + 4 <= size) {
+        memcpy(out + len, "...", 4);
+        len += 3;
+    }
+}
