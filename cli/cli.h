@@ -20,6 +20,11 @@ enum {
     CLI_EXIT_INTERRUPTED = 130 /* stopped by SIGINT (SIGTERM gives 143) */
 };
 
+/* The exit code for a library call that refused an option: bad usage,
+ * unless memory ran out (a runtime error, not the user's). */
+#define CLI_EXIT_REFUSED(rc) \
+    ((rc) == HPO_ENOMEM ? CLI_EXIT_FAILED : CLI_EXIT_USAGE)
+
 /* The storage used when --storage is not given.  Change it here only. */
 #define CLI_DEFAULT_STORAGE "sqlite:///hpo.db"
 

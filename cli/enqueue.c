@@ -18,6 +18,7 @@
 
 #include "args.h"
 #include "cli.h"
+#include "core/json.h"
 #include "study_config.h"
 
 #define CMD "enqueue"
@@ -200,7 +201,11 @@ static int add_value(cJSON *trial, const cJSON *space, const char *flag,
         cli_error(CMD, "%s: parameter '%s': %s", flag, name, err);
         return -1;
     }
-    cJSON_AddItemToObject(trial, name, v);
+    /* never a trial enqueued without one of its values */
+    if (!trial || !hpo__json_put(trial, name, v)) {
+        cli_error(CMD, "%s: out of memory", flag);
+        return -1;
+    }
     return 0;
 }
 
@@ -250,11 +255,12 @@ static cJSON *trials_to_enqueue(char **params, int n_params,
     cJSON *list = cJSON_CreateArray();
     if (!params_json) {
         cJSON *t = trial_from_flags(params, n_params, space);
-        if (!t) {
+        if (!t || !hpo__json_put(list, NULL, t)) { /* frees t */
+            if (t)
+                cli_error(CMD, "out of memory");
             cJSON_Delete(list);
             return NULL;
         }
-        cJSON_AddItemToArray(list, t);
         return list;
     }
     cJSON *given = cJSON_Parse(params_json);
@@ -267,12 +273,13 @@ static cJSON *trials_to_enqueue(char **params, int n_params,
     cJSON *one = is_array ? given->child : given;
     for (; one; one = is_array ? one->next : NULL) {
         cJSON *t = trial_from_json(one, space);
-        if (!t) {
+        if (!t || !hpo__json_put(list, NULL, t)) { /* frees t */
+            if (t)
+                cli_error(CMD, "out of memory");
             cJSON_Delete(list);
             list = NULL;
             break;
         }
-        cJSON_AddItemToArray(list, t);
     }
     cJSON_Delete(given);
     return list;

@@ -73,21 +73,22 @@ int setup_configure_study(const char *cmd, hpo_study *s,
                       hpo_study_errmsg(s));
             return CLI_EXIT_USAGE;
         }
-    if (c->sampler && hpo_study_set_sampler(s, c->sampler) != HPO_OK) {
+    int rc;
+    if (c->sampler && (rc = hpo_study_set_sampler(s, c->sampler)) != HPO_OK) {
         cli_error(cmd, "%s: %s",
                   what(from_storage, "--sampler", "the stored sampler"),
                   hpo_study_errmsg(s));
-        return CLI_EXIT_USAGE;
+        return CLI_EXIT_REFUSED(rc);
     }
-    if (c->pruner && hpo_study_set_pruner(s, c->pruner) != HPO_OK) {
+    if (c->pruner && (rc = hpo_study_set_pruner(s, c->pruner)) != HPO_OK) {
         cli_error(cmd, "%s: %s",
                   what(from_storage, "--pruner", "the stored pruner"),
                   hpo_study_errmsg(s));
-        return CLI_EXIT_USAGE;
+        return CLI_EXIT_REFUSED(rc);
     }
-    if (hpo_study_set_space(s, space) != HPO_OK) {
+    if ((rc = hpo_study_set_space(s, space)) != HPO_OK) {
         cli_error(cmd, "the search space: %s", hpo_study_errmsg(s));
-        return CLI_EXIT_USAGE;
+        return CLI_EXIT_REFUSED(rc);
     }
     return configure_liveness(cmd, s, c, from_storage);
 }

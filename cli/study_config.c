@@ -13,6 +13,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "core/json.h"
+
 void study_config_free(study_config *c)
 {
     if (c->command)
@@ -37,29 +39,52 @@ static cJSON *string_or_null(const char *s)
     return s ? cJSON_CreateString(s) : cJSON_CreateNull();
 }
 
+/* Each part is checked (hpo__json_put): an hpo:cli missing one, stored
+ * when memory ran out, would leave a study no worker can join. */
+static int add_command(cJSON *o, char *const *command)
+{
+    cJSON *list = cJSON_AddArrayToObject(o, "command");
+    int ok = list != NULL;
+    for (int i = 0; ok && command && command[i]; i++)
+        ok = hpo__json_put(list, NULL, cJSON_CreateString(command[i]));
+    return ok;
+}
+
+static int add_space(cJSON *o, const char *space_json)
+{
+    int oom;
+    cJSON *space = hpo__json_parse(space_json ? space_json : "{}", &oom);
+    return !oom &&
+           hpo__json_put(o, "space", space ? space : cJSON_CreateObject());
+}
+
+static int add_directions(cJSON *o, const study_config *c)
+{
+    cJSON *dirs = cJSON_AddArrayToObject(o, "directions");
+    int ok = dirs != NULL;
+    for (int i = 0; ok && i < c->n_directions; i++)
+        ok = hpo__json_put(dirs, NULL, cJSON_CreateString(
+            c->directions[i] == HPO_MAXIMIZE ? "maximize" : "minimize"));
+    return ok;
+}
+
 char *study_config_to_json(const study_config *c)
 {
     cJSON *o = cJSON_CreateObject();
-    cJSON *cmd = cJSON_AddArrayToObject(o, "command");
-    for (int i = 0; c->command && c->command[i]; i++)
-        cJSON_AddItemToArray(cmd, cJSON_CreateString(c->command[i]));
-    cJSON *space = cJSON_Parse(c->space_json ? c->space_json : "{}");
-    cJSON_AddItemToObject(o, "space", space ? space : cJSON_CreateObject());
-    cJSON *dirs = cJSON_AddArrayToObject(o, "directions");
-    for (int i = 0; i < c->n_directions; i++)
-        cJSON_AddItemToArray(dirs, cJSON_CreateString(
-            c->directions[i] == HPO_MAXIMIZE ? "maximize" : "minimize"));
-    cJSON_AddItemToObject(o, "sampler", string_or_null(c->sampler));
-    cJSON_AddItemToObject(o, "pruner", string_or_null(c->pruner));
-    cJSON_AddItemToObject(o, "trial_timeout", seconds_or_null(c->trial_timeout_s));
-    cJSON_AddItemToObject(o, "heartbeat", seconds_or_null(c->heartbeat_s));
-    cJSON_AddItemToObject(o, "grace", seconds_or_null(c->grace_s));
-    cJSON_AddNumberToObject(o, "retry_failed", c->retry_failed);
-    cJSON_AddItemToObject(o, "target_complete",
-                          c->target_complete > 0
-                              ? cJSON_CreateNumber((double)c->target_complete)
-                              : cJSON_CreateNull());
-    char *text = cJSON_PrintUnformatted(o);
+    int ok = o && add_command(o, c->command) && add_space(o, c->space_json) &&
+             add_directions(o, c) &&
+             hpo__json_put(o, "sampler", string_or_null(c->sampler)) &&
+             hpo__json_put(o, "pruner", string_or_null(c->pruner)) &&
+             hpo__json_put(o, "trial_timeout",
+                           seconds_or_null(c->trial_timeout_s)) &&
+             hpo__json_put(o, "heartbeat", seconds_or_null(c->heartbeat_s)) &&
+             hpo__json_put(o, "grace", seconds_or_null(c->grace_s)) &&
+             cJSON_AddNumberToObject(o, "retry_failed", c->retry_failed) &&
+             hpo__json_put(o, "target_complete",
+                           c->target_complete > 0
+                               ? cJSON_CreateNumber((double)c->target_complete)
+                               : cJSON_CreateNull());
+    char *text = ok ? cJSON_PrintUnformatted(o) : NULL;
     cJSON_Delete(o);
     return text;
 }

@@ -139,19 +139,20 @@ static int take_option(void *opts, int id, const char *v)
 {
     const char *cmd = "tune";
     tune_opts *o = opts;
+    int rc;
     if (setup_is_liveness_option(id))
         return setup_take_liveness(cmd, id, v, &o->liveness);
     switch (id) {
     case OPT_PARAM:
-        if (hpo_space_parse_param(o->space, v) != HPO_OK) {
+        if ((rc = hpo_space_parse_param(o->space, v)) != HPO_OK) {
             cli_error(cmd, "--param: %s", hpo_space_errmsg(o->space));
-            return CLI_EXIT_USAGE;
+            return CLI_EXIT_REFUSED(rc);
         }
         return 0;
     case OPT_SPACE:
-        if (hpo_space_load_file(o->space, v) != HPO_OK) {
+        if ((rc = hpo_space_load_file(o->space, v)) != HPO_OK) {
             cli_error(cmd, "--space: %s", hpo_space_errmsg(o->space));
-            return CLI_EXIT_USAGE;
+            return CLI_EXIT_REFUSED(rc);
         }
         return 0;
     case OPT_TRIAL_TIMEOUT:

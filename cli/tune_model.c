@@ -27,6 +27,7 @@
 
 #include <cJSON.h>
 
+#include "core/json.h"
 #include "interrupt.h"
 #include "progress.h"
 #include "setup.h"
@@ -185,23 +186,28 @@ static char *what_is_tuned(const tm_opts *o, const ml_problem *p,
     cJSON *j = cJSON_CreateObject();
     cJSON *fixed = cJSON_CreateObject();
     char *space_json = hpo_space_to_json(space);
-    cJSON_AddStringToObject(j, "model", p->t->name);
-    cJSON_AddStringToObject(j, "data", realpath(o->data.data, real)
-                                           ? real : o->data.data);
-    cJSON_AddStringToObject(j, "target", p->d.target_name);
-    cJSON_AddStringToObject(j, "task", hpo__data_task(&p->d) ==
-                                           HPO__REGRESSION
-                                           ? "regression" : "classification");
-    cJSON_AddStringToObject(j, "metric", hpo__metric_name(p->metric));
-    cJSON_AddStringToObject(j, "folds", folds);
-    cJSON_AddNumberToObject(j, "folds_seed", (double)p->spec.seed);
-    for (int i = 0; i < o->study.space.fixed.n; i++)
-        cJSON_AddStringToObject(fixed, o->study.space.fixed.v[i].name,
-                                o->study.space.fixed.v[i].text);
-    cJSON_AddItemToObject(j, "fixed", fixed);
-    cJSON_AddItemToObject(j, "space", cJSON_Parse(space_json ? space_json
-                                                             : "null"));
-    char *text = cJSON_PrintUnformatted(j);
+    /* Each part checked: a part missing (out of memory), stored, would
+     * make every later run refuse the study as tuning something else. */
+    int ok = j && fixed && space_json &&
+             cJSON_AddStringToObject(j, "model", p->t->name) &&
+             cJSON_AddStringToObject(j, "data", realpath(o->data.data, real)
+                                                    ? real : o->data.data) &&
+             cJSON_AddStringToObject(j, "target", p->d.target_name) &&
+             cJSON_AddStringToObject(j, "task", hpo__data_task(&p->d) ==
+                                                    HPO__REGRESSION
+                                                    ? "regression"
+                                                    : "classification") &&
+             cJSON_AddStringToObject(j, "metric", hpo__metric_name(p->metric)) &&
+             cJSON_AddStringToObject(j, "folds", folds) &&
+             cJSON_AddNumberToObject(j, "folds_seed", (double)p->spec.seed);
+    for (int i = 0; ok && i < o->study.space.fixed.n; i++)
+        ok = cJSON_AddStringToObject(fixed, o->study.space.fixed.v[i].name,
+                                     o->study.space.fixed.v[i].text) != NULL;
+    if (!ok)
+        cJSON_Delete(fixed); /* not j's yet */
+    ok = ok && hpo__json_put(j, "fixed", fixed) &&
+         hpo__json_put(j, "space", cJSON_Parse(space_json));
+    char *text = ok ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     free(space_json);
     return text;

@@ -32,9 +32,19 @@ int main(void)
 #include "storage/storage.h"
 #include "storage_contract.h"
 
-/* postgres_conn.h's fault switch (the test links the static library). */
-extern int hpo__pg_fault;
+#if HPO_FAULTS
+#include "core/faults.h"
+/* The next COMMIT loses its connection after the server committed
+ * (FAULT_COMMITTED) or before it could (FAULT_NOT_COMMITTED). */
 enum { FAULT_NONE, FAULT_COMMITTED, FAULT_NOT_COMMITTED };
+static void lose_next_commit(int mode)
+{
+    hpo__fault_arm(HPO__FAULT_PG, 1,
+                   mode == FAULT_COMMITTED ? HPO__FAULT_PG_LOST_AFTER
+                                           : HPO__FAULT_PG_LOST,
+                   "COMMIT");
+}
+#endif
 
 #define PYTHON "/usr/bin/python3"
 #define INTEROP HPO_SOURCE_DIR "/tests/interop/optuna_interop.py"
@@ -969,6 +979,7 @@ static void test_optuna_to_hpo(void)
 
 /* ---- faults ------------------------------------------------------------- */
 
+#if HPO_FAULTS /* the fault hooks of test builds (src/core/faults.h) */
 static int trial_rows(const char *db, int64_t trial_id, const char *table)
 {
     char sql[160];
@@ -990,9 +1001,9 @@ static void test_lost_commit(void)
     for (int mode = FAULT_COMMITTED; mode <= FAULT_NOT_COMMITTED; mode++) {
         int64_t t = new_trial(st, s, HPO_RUNNING, NULL);
         double v = 1.5 * mode;
-        hpo__pg_fault = mode;
+        lose_next_commit(mode);
         CHECK_RC(hpo__st_finish_trial(st, t, HPO_COMPLETE, 1, &v), HPO_OK);
-        CHECK(hpo__pg_fault == FAULT_NONE); /* it did fire */
+        CHECK(hpo__fault_fired(HPO__FAULT_PG));
         hpo__trial_rec r;
         CHECK_RC(hpo__st_get_trial(st, t, &r), HPO_OK);
         CHECK(r.state == HPO_COMPLETE && r.n_values == 1 && r.values[0] == v);
@@ -1001,14 +1012,14 @@ static void test_lost_commit(void)
 
         int count0 = -1, count1 = -1, number = -1;
         CHECK_RC(hpo__st_count_trials(st, s, &count0), HPO_OK);
-        hpo__pg_fault = mode;
+        lose_next_commit(mode);
         new_trial(st, s, HPO_RUNNING, &number);
         CHECK_RC(hpo__st_count_trials(st, s, &count1), HPO_OK);
         CHECK(count1 == count0 + 1 && number == count0);
 
         int64_t w1 = new_trial(st, s, HPO_WAITING, NULL);
         int64_t w2 = new_trial(st, s, HPO_WAITING, NULL), got = 0;
-        hpo__pg_fault = mode;
+        lose_next_commit(mode);
         CHECK_RC(hpo__st_claim_waiting(st, s, &got), HPO_OK);
         CHECK(got == w1);
         CHECK_RC(hpo__st_claim_waiting(st, s, &got), HPO_OK);
@@ -1016,7 +1027,7 @@ static void test_lost_commit(void)
         CHECK_RC(hpo__st_claim_waiting(st, s, &got), HPO_DONE);
 
         hpo__param p = {"x", float_dist(0, 1, 0, 0), 0.5};
-        hpo__pg_fault = mode;
+        lose_next_commit(mode);
         CHECK_RC(hpo__st_set_param(st, w1, &p), HPO_OK);
         CHECK(trial_rows(db, w1, "trial_params") == 1);
 
@@ -1024,17 +1035,17 @@ static void test_lost_commit(void)
         snprintf(name, sizeof name, "made%d", mode);
         hpo_direction dir = HPO_MINIMIZE;
         int64_t made = 0;
-        hpo__pg_fault = mode;
+        lose_next_commit(mode);
         CHECK_RC(hpo__st_create_study(st, name, 1, &dir, &made), HPO_OK);
         hpo__study_info info;
         CHECK_RC(hpo__st_find_study(st, name, &info), HPO_OK);
         CHECK(info.id == made && info.n_directions == 1);
         hpo__study_info_free(&info, 1);
-        hpo__pg_fault = mode;
+        lose_next_commit(mode);
         CHECK_RC(hpo__st_delete_study(st, made), HPO_OK);
         CHECK_RC(hpo__st_find_study(st, name, &info), HPO_ENOTFOUND);
     }
-    hpo__pg_fault = FAULT_NONE;
+    hpo__fault_disarm();
     hpo__trial_list all = {0};
     CHECK_RC(hpo__st_get_trials(st, s, 0, &all), HPO_OK);
     for (int i = 0; i < all.n; i++)
@@ -1043,6 +1054,7 @@ static void test_lost_commit(void)
     hpo__list_free(&all);
     hpo_storage_close(st);
 }
+#endif
 
 /* The server ends our session (as an admin or a failover would). */
 static void test_killed_session(void)
@@ -1233,7 +1245,9 @@ int main(void)
     RUN(test_schema_race);
     RUN(test_hpo_to_optuna);
     RUN(test_optuna_to_hpo);
+#if HPO_FAULTS
     RUN(test_lost_commit);
+#endif
     RUN(test_killed_session);
     RUN(test_server_restart);
     RUN(test_read_speed);

@@ -13,6 +13,7 @@
 
 #include <cJSON.h>
 
+#include "json.h"
 #include "study.h"
 
 static hpo_trial *trial_new(hpo_study *s)
@@ -61,7 +62,7 @@ static int sample_relative(hpo_study *s, hpo_trial *t, hpo__sampler_ctx *ctx)
     t->rel_space = calloc(1, sizeof *t->rel_space);
     t->rel_values = malloc((size_t)space->n * sizeof(double));
     if (!t->rel_space || !t->rel_values || hpo__space_copy(t->rel_space, space))
-        return HPO_ENOMEM;
+        return hpo__oom(ctx->msg);
     for (int i = 0; i < space->n; i++)
         t->rel_values[i] = NAN;
     return st->sample_relative(s->sampler_state, ctx, t->rel_space,
@@ -106,7 +107,7 @@ int hpo_study_ask(hpo_study *s, hpo_trial **out)
         return rc;
     hpo_trial *t = trial_new(s);
     if (!t)
-        return HPO_ENOMEM;
+        return hpo__oom(&s->msg);
     pthread_mutex_lock(&s->lock);
     rc = ask_locked(s, t);
     pthread_mutex_unlock(&s->lock);
@@ -197,6 +198,9 @@ int hpo_study_tell(hpo_study *s, hpo_trial *t, hpo_trial_state state,
         values = NULL;
         n = 0;
     }
+    /* The handle's copy first: once the trial is stored, tell succeeded. */
+    if (hpo__rec_set_values(&t->rec, n, values))
+        return hpo__oom(&t->msg);
     rc = hpo__st_finish_trial(s->storage, t->rec.id, state, n, values);
     if (rc) {
         hpo__msg_set(&t->msg, hpo_storage_errmsg(s->storage));
@@ -208,8 +212,6 @@ int hpo_study_tell(hpo_study *s, hpo_trial *t, hpo_trial_state state,
         hpo__msg_set(&t->msg, hpo_study_errmsg(s));
     t->rec.state = state;
     t->rec.complete_s = hpo__now();
-    if (hpo__rec_set_values(&t->rec, n, values))
-        return HPO_ENOMEM;
     after_trial(s, t, state, values, n);
     return HPO_OK;
 }
@@ -220,9 +222,12 @@ int hpo_study_enqueue(hpo_study *s, const char *params_json)
 {
     if (!s->opened)
         return hpo__fail(&s->msg, HPO_EMISUSE, "open the study first");
-    cJSON *root = params_json ? cJSON_Parse(params_json) : NULL;
+    int oom;
+    cJSON *root = hpo__json_parse(params_json, &oom);
     int is_obj = cJSON_IsObject(root);
     cJSON_Delete(root);
+    if (oom)
+        return hpo__oom(&s->msg);
     if (!is_obj)
         return hpo__fail(&s->msg, HPO_EINVAL,
                          "enqueue takes a JSON object of parameters, as "

@@ -69,18 +69,19 @@ int hpo_trial_set_constraints(hpo_trial *t, const double *c, int n)
                              "constraint %d is NaN (a constraint is a "
                              "number, <= 0 when satisfied)", i + 1);
     cJSON *list = cJSON_CreateArray();
-    for (int i = 0; list && i < n; i++)
-        cJSON_AddItemToArray(list, hpo__json_number(c[i], 1));
-    char *json = list ? cJSON_PrintUnformatted(list) : NULL;
+    int ok = list != NULL; /* a constraint left out would look satisfied */
+    for (int i = 0; ok && i < n; i++)
+        ok = hpo__json_put(list, NULL, hpo__json_number(c[i], 1));
+    char *json = ok ? cJSON_PrintUnformatted(list) : NULL;
     cJSON_Delete(list);
     if (!json)
-        return hpo__fail(&t->msg, HPO_ENOMEM, "out of memory");
+        return hpo__oom(&t->msg);
     int rc = hpo__st_set_trial_attr(t->study->storage, t->rec.id, 1,
                                     CONSTRAINTS_KEY, json);
     if (rc)
         hpo__fail(&t->msg, rc, "%s", hpo_storage_errmsg(t->study->storage));
-    else
-        rc = hpo__attrs_set(&t->rec.system_attrs, CONSTRAINTS_KEY, json);
+    else if (hpo__attrs_set(&t->rec.system_attrs, CONSTRAINTS_KEY, json))
+        rc = hpo__oom(&t->msg);
     free(json);
     return rc;
 }

@@ -292,36 +292,44 @@ int hpo__dist_find_choice(const hpo__dist *d, const char *text)
 
 /* ---- Optuna's distribution_json -------------------------------------- */
 
-static void add_exact(cJSON *obj, const char *key, double x)
+static int add_exact(cJSON *obj, const char *key, double x)
 {
-    cJSON_AddItemToObject(obj, key, hpo__json_number(x, 1));
+    return hpo__json_put(obj, key, hpo__json_number(x, 1));
 }
 
+static int add_choices(cJSON *a, const hpo__dist *d)
+{
+    cJSON *list = cJSON_AddArrayToObject(a, "choices");
+    int ok = list != NULL;
+    for (int i = 0; ok && i < d->n_choices; i++)
+        ok = hpo__json_put(list, NULL, cJSON_Parse(d->choices[i]));
+    return ok;
+}
+
+static int add_bounds(cJSON *a, const hpo__dist *d)
+{
+    if (d->kind == HPO__INT)
+        return cJSON_AddNumberToObject(a, "low", d->low) &&
+               cJSON_AddNumberToObject(a, "high", d->high) &&
+               cJSON_AddNumberToObject(a, "step", d->step);
+    return add_exact(a, "low", d->low) && add_exact(a, "high", d->high) &&
+           (d->step > 0 ? add_exact(a, "step", d->step)
+                        : cJSON_AddNullToObject(a, "step") != NULL);
+}
+
+/* NULL when memory runs out: a distribution missing a part would be
+ * stored, and the study could not be read again. */
 static cJSON *attributes_json(const hpo__dist *d)
 {
     cJSON *a = cJSON_CreateObject();
-    if (!a)
-        return NULL;
-    if (d->kind == HPO__CATEGORICAL) {
-        cJSON *list = cJSON_AddArrayToObject(a, "choices");
-        for (int i = 0; list && i < d->n_choices; i++)
-            cJSON_AddItemToArray(list, cJSON_Parse(d->choices[i]));
+    int ok = a && (d->kind == HPO__CATEGORICAL
+                       ? add_choices(a, d)
+                       : add_bounds(a, d) &&
+                             cJSON_AddBoolToObject(a, "log", d->log));
+    if (ok)
         return a;
-    }
-    if (d->kind == HPO__INT) {
-        cJSON_AddNumberToObject(a, "low", d->low);
-        cJSON_AddNumberToObject(a, "high", d->high);
-        cJSON_AddNumberToObject(a, "step", d->step);
-    } else {
-        add_exact(a, "low", d->low);
-        add_exact(a, "high", d->high);
-        if (d->step > 0)
-            add_exact(a, "step", d->step);
-        else
-            cJSON_AddNullToObject(a, "step");
-    }
-    cJSON_AddBoolToObject(a, "log", d->log);
-    return a;
+    cJSON_Delete(a);
+    return NULL;
 }
 
 static const char *class_name(const hpo__dist *d)
@@ -337,11 +345,9 @@ static const char *class_name(const hpo__dist *d)
 char *hpo__dist_to_json(const hpo__dist *d)
 {
     cJSON *root = cJSON_CreateObject();
-    if (!root)
-        return NULL;
-    cJSON_AddStringToObject(root, "name", class_name(d));
-    cJSON_AddItemToObject(root, "attributes", attributes_json(d));
-    char *out = cJSON_PrintUnformatted(root);
+    int ok = root && cJSON_AddStringToObject(root, "name", class_name(d)) &&
+             hpo__json_put(root, "attributes", attributes_json(d));
+    char *out = ok ? cJSON_PrintUnformatted(root) : NULL;
     cJSON_Delete(root);
     return out;
 }
@@ -360,12 +366,12 @@ static int read_choices(hpo__dist *d, const cJSON *a, hpo__msg *m)
     int n = cJSON_GetArraySize(list);
     d->choices = calloc((size_t)(n ? n : 1), sizeof(char *));
     if (!d->choices)
-        return HPO_ENOMEM;
+        return hpo__oom(m);
     const cJSON *c;
     cJSON_ArrayForEach(c, list)
     {
         if (!(d->choices[d->n_choices] = cJSON_PrintUnformatted(c)))
-            return HPO_ENOMEM;
+            return hpo__oom(m);
         d->n_choices++;
     }
     return HPO_OK;
@@ -408,7 +414,10 @@ static int read_class(hpo__dist *d, const char *cls, const cJSON *a,
 int hpo__dist_from_json(hpo__dist *d, const char *json, hpo__msg *m)
 {
     memset(d, 0, sizeof *d);
-    cJSON *root = cJSON_Parse(json);
+    int oom;
+    cJSON *root = hpo__json_parse(json, &oom);
+    if (oom)
+        return hpo__oom(m);
     if (!root)
         return hpo__fail(m, HPO_EINVAL, "distribution_json does not parse: %.80s",
                          json);

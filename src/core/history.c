@@ -44,11 +44,13 @@ int hpo__history_refresh(hpo_study *s)
     hpo__trial_list fresh = {0};
     int rc = hpo__st_get_trials(s->storage, s->id, from, &fresh);
     s->history_fetched += fresh.n;
-    if (rc == HPO_OK)
-        rc = merge(s, &fresh);
+    if (rc != HPO_OK)
+        rc = hpo__study_storage_fail(s, rc);
+    else if (merge(s, &fresh) != HPO_OK)
+        rc = hpo__oom(&s->msg);
     hpo__list_free(&fresh);
     if (rc != HPO_OK)
-        return hpo__study_storage_fail(s, rc);
+        return rc;
     advance_first_unfinished(s);
     return HPO_OK;
 }

@@ -39,6 +39,12 @@ typedef struct hpo__msg {
 int hpo__fail(hpo__msg *m, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void hpo__msg_set(hpo__msg *m, const char *text);
+/* Keep `text` (malloc'd, taken) as the message; NULL (an allocation that
+ * failed) leaves "out of memory". */
+void hpo__msg_take(hpo__msg *m, char *text);
+/* The message "out of memory", set without allocating; returns
+ * HPO_ENOMEM, so out-of-memory paths read `return hpo__oom(&h->msg);`. */
+int hpo__oom(hpo__msg *m);
 const char *hpo__msg_get(const hpo__msg *m); /* never NULL */
 void hpo__msg_free(hpo__msg *m);
 

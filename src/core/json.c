@@ -1,4 +1,4 @@
-/* json.c — exact numbers for cJSON documents. */
+/* json.c — exact numbers for cJSON documents, and building them whole. */
 #include <math.h>
 #include <string.h>
 
@@ -14,4 +14,13 @@ cJSON *hpo__json_number(double x, int float_style)
     if (float_style && !strpbrk(buf, ".eEn"))
         strcat(buf, ".0");
     return cJSON_CreateRaw(buf);
+}
+
+int hpo__json_put(cJSON *obj, const char *key, cJSON *item)
+{
+    int ok = item && (key ? cJSON_AddItemToObject(obj, key, item)
+                          : cJSON_AddItemToArray(obj, item));
+    if (!ok)
+        cJSON_Delete(item);
+    return ok;
 }

@@ -84,7 +84,7 @@ static int beat_create(hpo_study *s)
 {
     hpo__beat *b = calloc(1, sizeof *b);
     if (!b)
-        return HPO_ENOMEM;
+        return hpo__oom(&s->msg);
     pthread_mutex_init(&b->lock, NULL);
     pthread_cond_init(&b->wake, NULL);
     s->beat = b;
@@ -156,14 +156,15 @@ void hpo__liveness_shutdown(hpo_study *s)
 static char *params_json(const hpo__trial_rec *r)
 {
     cJSON *o = cJSON_CreateObject();
-    for (int i = 0; o && i < r->n_params; i++) {
+    int ok = o != NULL; /* a retry missing a parameter would sample it anew */
+    for (int i = 0; ok && i < r->n_params; i++) {
         const hpo__param *p = &r->params[i];
         cJSON *v = p->dist.kind == HPO__CATEGORICAL
                        ? cJSON_Parse(p->dist.choices[(int)p->internal])
                        : hpo__json_number(p->internal, p->dist.kind == HPO__FLOAT);
-        cJSON_AddItemToObject(o, p->name, v);
+        ok = hpo__json_put(o, p->name, v);
     }
-    char *out = o ? cJSON_PrintUnformatted(o) : NULL;
+    char *out = ok ? cJSON_PrintUnformatted(o) : NULL;
     cJSON_Delete(o);
     return out;
 }
@@ -177,8 +178,10 @@ static cJSON *history_with(const hpo__trial_rec *r)
         cJSON_Delete(list);
         list = cJSON_CreateArray();
     }
-    if (list)
-        cJSON_AddItemToArray(list, cJSON_CreateNumber(r->number));
+    if (list && !hpo__json_put(list, NULL, cJSON_CreateNumber(r->number))) {
+        cJSON_Delete(list);
+        return NULL;
+    }
     return list;
 }
 
@@ -202,8 +205,11 @@ static int enqueue_retry(hpo_study *s, const hpo__trial_rec *failed,
         rc = hpo__attrs_set(&tmpl.system_attrs, "retry_history", hist);
     int64_t id;
     int new_number;
-    if (!rc)
-        rc = hpo__st_create_trial(s->storage, s->id, &tmpl, &id, &new_number);
+    if (rc) /* every step so far only allocates */
+        rc = hpo__oom(&s->msg);
+    else if ((rc = hpo__st_create_trial(s->storage, s->id, &tmpl, &id,
+                                        &new_number)))
+        rc = hpo__study_storage_fail(s, rc);
     if (!rc)
         hpo__study_log(s, 1, "trial %d failed; retrying it as trial %d",
                        failed->number, new_number);
@@ -223,12 +229,12 @@ int hpo__retry_if_asked(hpo_study *s, int64_t trial_id)
         return hpo__study_storage_fail(s, rc);
     cJSON *history = history_with(&r);
     if (!history)
-        rc = HPO_ENOMEM;
+        rc = hpo__oom(&s->msg);
     else if (cJSON_GetArraySize(history) <= s->max_retries)
         rc = enqueue_retry(s, &r, history);
     cJSON_Delete(history);
     hpo__rec_free(&r);
-    return rc ? hpo__study_storage_fail(s, rc) : HPO_OK;
+    return rc; /* with its message on the study */
 }
 
 /* ---- stale trials ------------------------------------------------------------ */

@@ -81,6 +81,23 @@ static void record_failure(hpo_study *s, hpo_trial *t, int rc)
     free(json);
 }
 
+/* A tell the storage refused (busy past its timeout, full, away for a
+ * moment): once more, then at least FAIL, so that the trial does not stay
+ * RUNNING with nobody running it.  The first error stands (it stops the
+ * run) unless the result got stored after all. */
+static int tell_again(hpo_study *s, hpo_trial *t, hpo_trial_state state,
+                      const double *values, int rc)
+{
+    if (hpo_study_tell(s, t, state, values, s->n_dirs) == HPO_OK)
+        return HPO_OK;
+    char *why = hpo__strdup(hpo_trial_errmsg(t));
+    hpo_study_tell(s, t, HPO_FAIL, NULL, 0);
+    if (why) /* the reason the run stops, not the FAIL's */
+        hpo__msg_set(&t->msg, why);
+    free(why);
+    return rc;
+}
+
 static int run_one(run *r)
 {
     hpo_study *s = r->study;
@@ -98,6 +115,8 @@ static int run_one(run *r)
     rc = hpo_study_tell(s, t, state, values, s->n_dirs);
     if (rc == HPO_EINVAL) /* the objective broke tell's rules: a failure */
         rc = hpo_study_tell(s, t, HPO_FAIL, NULL, 0);
+    if (rc < 0 && rc != HPO_EFINISHED)
+        rc = tell_again(s, t, state, values, rc);
     if (rc < 0) /* the trial's handle goes away: keep why on the study */
         hpo__msg_set(&s->msg, hpo_trial_errmsg(t));
     if (rc == HPO_OK && r->opt.callback) {

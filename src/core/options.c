@@ -26,12 +26,12 @@ static int add_pair(hpo__opts *o, const char *item, size_t len, hpo__msg *m)
     if (u)
         o->used = u;
     if (!k || !v || !u)
-        return HPO_ENOMEM;
+        return hpo__oom(m);
     o->keys[o->n] = hpo__strndup(item, (size_t)(eq - item));
     o->values[o->n] = hpo__strndup(eq + 1, len - (size_t)(eq - item) - 1);
     o->used[o->n] = 0;
     o->n = n;
-    return o->keys[n - 1] && o->values[n - 1] ? HPO_OK : HPO_ENOMEM;
+    return o->keys[n - 1] && o->values[n - 1] ? HPO_OK : hpo__oom(m);
 }
 
 int hpo__opts_parse(hpo__opts *o, const char *spec, hpo__msg *m)
@@ -42,7 +42,7 @@ int hpo__opts_parse(hpo__opts *o, const char *spec, hpo__msg *m)
     const char *colon = strchr(spec, ':');
     size_t name_len = colon ? (size_t)(colon - spec) : strlen(spec);
     if (!(o->name = hpo__strndup(spec, name_len)))
-        return HPO_ENOMEM;
+        return hpo__oom(m);
     const char *p = colon ? colon + 1 : NULL;
     while (p && *p) {
         const char *comma = strchr(p, ',');

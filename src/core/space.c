@@ -99,7 +99,7 @@ static int add_dist(hpo_space *s, const char *name, hpo__dist *d)
         rc = hpo__dist_check(d, name, &s->msg);
     if (rc == HPO_OK &&
         hpo__grow((void **)&s->p, &s->cap, s->n + 1, sizeof *s->p))
-        rc = HPO_ENOMEM;
+        rc = hpo__oom(&s->msg);
     if (rc != HPO_OK) {
         hpo__dist_free(d);
         return rc;
@@ -110,7 +110,7 @@ static int add_dist(hpo_space *s, const char *name, hpo__dist *d)
     p->dist = *d;
     p->parent = -1;
     s->n++;
-    return p->name ? HPO_OK : HPO_ENOMEM;
+    return p->name ? HPO_OK : hpo__oom(&s->msg);
 }
 
 int hpo_space_add_float(hpo_space *s, const char *name, double low,
@@ -143,11 +143,11 @@ int hpo_space_add_categorical(hpo_space *s, const char *name,
 {
     hpo__dist d = {.kind = HPO__CATEGORICAL};
     if (n > 0 && !(d.choices = calloc((size_t)n, sizeof(char *))))
-        return HPO_ENOMEM;
+        return hpo__oom(&s->msg);
     for (; d.n_choices < n; d.n_choices++)
         if (!(d.choices[d.n_choices] = quote_json(choices[d.n_choices]))) {
             hpo__dist_free(&d);
-            return HPO_ENOMEM;
+            return hpo__oom(&s->msg);
         }
     return add_dist(s, name, &d);
 }
@@ -171,7 +171,7 @@ int hpo_space_set_condition(hpo_space *s, const char *name, const char *parent,
                          name, parent);
     int *cond = calloc((size_t)(n > 0 ? n : 1), sizeof *cond);
     if (!cond)
-        return HPO_ENOMEM;
+        return hpo__oom(&s->msg);
     for (int k = 0; k < n; k++) {
         cond[k] = hpo__dist_find_choice(pd, choices[k]);
         if (cond[k] < 0) {
@@ -309,7 +309,7 @@ static int compact_categorical(hpo_space *s, compact *c)
     char **choices;
     int n = split_list(c->fields[0], ',', &choices);
     if (n < 0)
-        return HPO_ENOMEM;
+        return hpo__oom(&s->msg);
     int rc = HPO_OK;
     for (int i = 0; i < n && !rc; i++)
         if (!*choices[i])
@@ -332,7 +332,7 @@ static int compact_condition(hpo_space *s, compact *c)
     char **choices;
     int n = split_list(eq + 1, '|', &choices);
     if (n < 0)
-        return HPO_ENOMEM;
+        return hpo__oom(&s->msg);
     int rc = hpo_space_set_condition(s, c->name, c->cond,
                                      (const char *const *)choices, n);
     free(choices);
@@ -389,7 +389,7 @@ int hpo_space_parse_param(hpo_space *s, const char *spec)
         return hpo__fail(&s->msg, HPO_EINVAL, "no parameter given");
     char *buf = hpo__strdup(spec);
     if (!buf)
-        return HPO_ENOMEM;
+        return hpo__oom(&s->msg);
     int rc = parse_compact(s, spec, buf);
     free(buf);
     return rc;
@@ -448,7 +448,7 @@ static int json_choices(hpo_space *s, const char *name, const cJSON *list)
     hpo__dist d = {.kind = HPO__CATEGORICAL};
     int n = cJSON_GetArraySize(list);
     if (!(d.choices = calloc((size_t)n, sizeof(char *))))
-        return HPO_ENOMEM;
+        return hpo__oom(&s->msg);
     const cJSON *c;
     cJSON_ArrayForEach(c, list)
     {
@@ -461,7 +461,7 @@ static int json_choices(hpo_space *s, const char *name, const cJSON *list)
         }
         if (!(d.choices[d.n_choices++] = cJSON_PrintUnformatted(c))) {
             hpo__dist_free(&d);
-            return HPO_ENOMEM;
+            return hpo__oom(&s->msg);
         }
     }
     return add_dist(s, name, &d);
@@ -497,14 +497,14 @@ static int json_condition(hpo_space *s, const char *name, const cJSON *cond)
     int n = cJSON_IsArray(list) ? cJSON_GetArraySize(list) : 1;
     const char **choices = calloc((size_t)n, sizeof *choices);
     char **owned = calloc((size_t)n, sizeof *owned);
-    int rc = choices && owned ? HPO_OK : HPO_ENOMEM;
+    int rc = choices && owned ? HPO_OK : hpo__oom(&s->msg);
     const cJSON *one = cJSON_IsArray(list) ? list->child : list;
     for (int i = 0; !rc && i < n; i++, one = one ? one->next : NULL) {
         owned[i] = cJSON_IsString(one) ? hpo__strdup(one->valuestring)
                                        : cJSON_PrintUnformatted(one);
         choices[i] = owned[i];
         if (!owned[i])
-            rc = HPO_ENOMEM;
+            rc = hpo__oom(&s->msg);
     }
     if (!rc)
         rc = hpo_space_set_condition(s, name, list->string, choices, n);
@@ -520,7 +520,7 @@ static int json_param(hpo_space *s, const cJSON *item)
     const char *name = item->string;
     if (cJSON_IsString(item)) {
         char *spec = hpo__asprintf("%s=%s", name, item->valuestring);
-        int rc = spec ? hpo_space_parse_param(s, spec) : HPO_ENOMEM;
+        int rc = spec ? hpo_space_parse_param(s, spec) : hpo__oom(&s->msg);
         free(spec);
         return rc;
     }
@@ -555,6 +555,8 @@ int hpo_space_parse_json(hpo_space *s, const char *text, const char *source)
     const char *src = source ? source : "space";
     const char *end = NULL;
     cJSON *root = cJSON_ParseWithOpts(text, &end, 1);
+    if (!root && hpo__json_valid(text))
+        return hpo__oom(&s->msg);
     if (!root) {
         int line, col;
         line_col(text, end ? end : text, &line, &col);
@@ -603,7 +605,7 @@ int hpo_space_load_file(hpo_space *s, const char *path)
     if (mem)
         fclose(mem);
     if (!text)
-        return HPO_ENOMEM;
+        return hpo__oom(&s->msg);
     int rc = read_error ? hpo__fail(&s->msg, HPO_EIO, "%s: read error", path)
              : len == 0 ? hpo__fail(&s->msg, HPO_EINVAL, "%s: the file is empty",
                                     path)
@@ -614,40 +616,53 @@ int hpo_space_load_file(hpo_space *s, const char *path)
 
 /* ---- back to JSON ---------------------------------------------------------- */
 
+/* Each part is checked: a space missing one (out of memory) is stored
+ * with a study by the hpo tool, and would be refused as different. */
+static int domain_json(cJSON *o, const hpo__dist *d)
+{
+    if (d->kind == HPO__CATEGORICAL) {
+        cJSON *list = NULL;
+        int ok = cJSON_AddStringToObject(o, "type", "categorical") &&
+                 (list = cJSON_AddArrayToObject(o, "choices"));
+        for (int i = 0; ok && i < d->n_choices; i++)
+            ok = hpo__json_put(list, NULL, cJSON_Parse(d->choices[i]));
+        return ok;
+    }
+    return cJSON_AddStringToObject(o, "type",
+                                   d->kind == HPO__INT ? "int" : "float") &&
+           hpo__json_put(o, "low", hpo__json_number(d->low, 0)) &&
+           hpo__json_put(o, "high", hpo__json_number(d->high, 0)) &&
+           (!d->log || cJSON_AddTrueToObject(o, "log")) &&
+           (!(d->step > 0 && !(d->kind == HPO__INT && d->step == 1)) ||
+            hpo__json_put(o, "step", hpo__json_number(d->step, 0)));
+}
+
 static cJSON *param_json(const hpo_space *s, const hpo__space_param *p)
 {
     cJSON *o = cJSON_CreateObject();
-    const hpo__dist *d = &p->dist;
-    if (d->kind == HPO__CATEGORICAL) {
-        cJSON_AddStringToObject(o, "type", "categorical");
-        cJSON *list = cJSON_AddArrayToObject(o, "choices");
-        for (int i = 0; i < d->n_choices; i++)
-            cJSON_AddItemToArray(list, cJSON_Parse(d->choices[i]));
-    } else {
-        cJSON_AddStringToObject(o, "type", d->kind == HPO__INT ? "int" : "float");
-        cJSON_AddItemToObject(o, "low", hpo__json_number(d->low, 0));
-        cJSON_AddItemToObject(o, "high", hpo__json_number(d->high, 0));
-        if (d->log)
-            cJSON_AddTrueToObject(o, "log");
-        if (d->step > 0 && !(d->kind == HPO__INT && d->step == 1))
-            cJSON_AddItemToObject(o, "step", hpo__json_number(d->step, 0));
-    }
-    if (p->parent >= 0) {
+    int ok = o && domain_json(o, &p->dist);
+    if (ok && p->parent >= 0) {
         const hpo__space_param *par = &s->p[p->parent];
         cJSON *cond = cJSON_AddObjectToObject(o, "if");
-        cJSON *list = cJSON_AddArrayToObject(cond, par->name);
-        for (int k = 0; k < p->n_cond; k++)
-            cJSON_AddItemToArray(list, cJSON_Parse(par->dist.choices[p->cond[k]]));
+        cJSON *list = cond ? cJSON_AddArrayToObject(cond, par->name) : NULL;
+        ok = list != NULL;
+        for (int k = 0; ok && k < p->n_cond; k++)
+            ok = hpo__json_put(list, NULL,
+                               cJSON_Parse(par->dist.choices[p->cond[k]]));
     }
-    return o;
+    if (ok)
+        return o;
+    cJSON_Delete(o);
+    return NULL;
 }
 
 char *hpo_space_to_json(const hpo_space *s)
 {
     cJSON *root = cJSON_CreateObject();
-    for (int i = 0; root && i < s->n; i++)
-        cJSON_AddItemToObject(root, s->p[i].name, param_json(s, &s->p[i]));
-    char *out = root ? cJSON_Print(root) : NULL;
+    int ok = root != NULL;
+    for (int i = 0; ok && i < s->n; i++)
+        ok = hpo__json_put(root, s->p[i].name, param_json(s, &s->p[i]));
+    char *out = ok ? cJSON_Print(root) : NULL;
     cJSON_Delete(root);
     return out;
 }

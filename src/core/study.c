@@ -9,6 +9,7 @@
 
 #include <cJSON.h>
 
+#include "json.h"
 #include "study.h"
 
 #define SEED_ATTR "hpo:seed"
@@ -130,7 +131,7 @@ static int make_plugin(hpo_study *s, const char *spec, const char *what,
      * state_size, init, destroy: read them through the sampler layout. */
     const hpo__sampler_type *t = type;
     void *state = calloc(1, t->state_size ? t->state_size : 1);
-    rc = state ? t->init(state, &o, &s->msg) : HPO_ENOMEM;
+    rc = state ? t->init(state, &o, &s->msg) : hpo__oom(&s->msg);
     if (rc == HPO_OK)
         rc = hpo__opts_check_used(&o, what, &s->msg);
     hpo__opts_free(&o);
@@ -201,7 +202,7 @@ int hpo_study_set_space(hpo_study *s, const hpo_space *space)
     hpo_space *copy = calloc(1, sizeof *copy);
     if (!copy || hpo__space_copy(copy, space)) {
         hpo_space_free(copy);
-        return HPO_ENOMEM;
+        return hpo__oom(&s->msg);
     }
     hpo_space_free(s->space);
     s->space = copy;
@@ -218,11 +219,12 @@ int hpo_study_set_log(hpo_study *s, hpo_log_fn fn, void *data)
 /* Plug-ins made with defaults when the user chose none. */
 static int default_plugins(hpo_study *s)
 {
-    if (!s->sampler_state && hpo_study_set_sampler(s, s->sampler->name))
-        return HPO_EINVAL;
-    if (!s->pruner_state && hpo_study_set_pruner(s, s->pruner->name))
-        return HPO_EINVAL;
-    return HPO_OK;
+    int rc = HPO_OK;
+    if (!s->sampler_state)
+        rc = hpo_study_set_sampler(s, s->sampler->name);
+    if (rc == HPO_OK && !s->pruner_state)
+        rc = hpo_study_set_pruner(s, s->pruner->name);
+    return rc;
 }
 
 static int check_directions(hpo_study *s, const hpo__study_info *info)
@@ -248,14 +250,20 @@ static int check_directions(hpo_study *s, const hpo__study_info *info)
  * fresh one, stored at the first ask so every later worker shares it
  * (per-trial streams differ by trial number, so sharing a seed costs
  * nothing).  Reading a study never writes to it. */
-static void read_seed(hpo_study *s)
+static int read_seed(hpo_study *s)
 {
-    const char *stored = hpo__study_sys_attr(s, SEED_ATTR);
+    /* A failed read must not pass for "no seed stored", or the first ask
+     * would store another one over it. */
+    const char *stored;
+    int rc = hpo__study_sys_attr_get(s, SEED_ATTR, &stored);
+    if (rc)
+        return rc;
     s->seed_stored = stored != NULL;
     if (!s->seeded && stored)
         s->seed = strtoull(stored, NULL, 10);
     else if (!s->seeded)
         s->seed = hpo__seed_from_os();
+    return HPO_OK;
 }
 
 int hpo__study_store_seed(hpo_study *s)
@@ -314,15 +322,17 @@ int hpo_study_open(hpo_study *s, const char *name, int flags)
         return hpo__fail(&s->msg, HPO_EINVAL,
                          "hpo_study_open needs HPO_OPEN_CREATE and/or "
                          "HPO_OPEN_LOAD");
+    /* Without its plug-ins (out of memory) the study must not open. */
     int rc = default_plugins(s);
-    if (!rc && (rc = open_storage(s)))
+    if (rc)
+        return rc;
+    if ((rc = open_storage(s)))
         return hpo__study_storage_fail(s, rc);
-    if ((rc = find_or_create(s, name, flags)))
+    if ((rc = find_or_create(s, name, flags)) || (rc = read_seed(s)))
         return rc;
     if (!(s->name = hpo__strdup(name)))
-        return HPO_ENOMEM;
+        return hpo__oom(&s->msg);
     s->opened = 1;
-    read_seed(s);
     return HPO_OK;
 }
 
@@ -353,7 +363,10 @@ static int check_json(hpo__msg *m, const char *key, const char *json)
     if (!key || !*key || strlen(key) > HPO_MAX_NAME)
         return hpo__fail(m, HPO_EINVAL, "an attribute key has 1 to %d characters",
                          HPO_MAX_NAME);
-    cJSON *v = json ? cJSON_Parse(json) : NULL;
+    int oom;
+    cJSON *v = hpo__json_parse(json, &oom);
+    if (oom)
+        return hpo__oom(m);
     if (!v)
         return hpo__fail(m, HPO_EINVAL,
                          "attribute '%s': value is not JSON text (quote "
@@ -414,12 +427,21 @@ int hpo__study_set_sys_attr(hpo_study *s, const char *key, const char *json)
 }
 
 /* Called by samplers under the lock, so it must not take it again. */
+int hpo__study_sys_attr_get(hpo_study *s, const char *key, const char **json)
+{
+    *json = NULL;
+    hpo__attrs_free(&s->attr_cache);
+    int rc = hpo__st_get_study_attrs(s->storage, s->id, 1, &s->attr_cache);
+    if (rc)
+        return hpo__study_storage_fail(s, rc);
+    *json = hpo__attrs_get(&s->attr_cache, key);
+    return HPO_OK;
+}
+
 const char *hpo__study_sys_attr(hpo_study *s, const char *key)
 {
-    hpo__attrs_free(&s->attr_cache);
-    if (hpo__st_get_study_attrs(s->storage, s->id, 1, &s->attr_cache))
-        return NULL;
-    return hpo__attrs_get(&s->attr_cache, key);
+    const char *json;
+    return hpo__study_sys_attr_get(s, key, &json) ? NULL : json;
 }
 
 const hpo_space *hpo__study_space(const hpo_study *s)
@@ -497,12 +519,12 @@ static int collect(hpo_study *s, void *arg)
     trial_array *a = arg;
     a->v = calloc((size_t)s->history.n + 1, sizeof *a->v);
     if (!a->v)
-        return HPO_ENOMEM;
+        return hpo__oom(&s->msg);
     for (int k = 0; k < s->history.n; k++) {
         if (a->pareto && !on_front(s, k))
             continue;
         if (!(a->v[a->n] = hpo__trial_from_rec(&s->history.v[k])))
-            return HPO_ENOMEM;
+            return hpo__oom(&s->msg);
         a->n++;
     }
     return HPO_OK;
@@ -575,7 +597,7 @@ static int find_best(hpo_study *s, void *arg)
         return hpo__fail(&s->msg, HPO_ENOTFOUND,
                          "study '%s' has no COMPLETE trial yet", s->name);
     hpo_trial **out = arg;
-    return (*out = hpo__trial_from_rec(best)) ? HPO_OK : HPO_ENOMEM;
+    return (*out = hpo__trial_from_rec(best)) ? HPO_OK : hpo__oom(&s->msg);
 }
 
 int hpo_study_best_trial(hpo_study *s, hpo_trial **out)

@@ -12,6 +12,7 @@
 
 #include <cJSON.h>
 
+#include "json.h"
 #include "study.h"
 
 hpo_trial *hpo__trial_from_rec(const hpo__trial_rec *rec)
@@ -49,20 +50,24 @@ const char *hpo_trial_errmsg(const hpo_trial *t)
 
 /* ---- where a value comes from ------------------------------------------- */
 
-/* An enqueued trial's fixed value for name, as an internal value. */
+/* An enqueued trial's fixed value for name, as an internal value: 1, 0
+ * when it fixes none, HPO_ENOMEM (never a value sampled instead). */
 static int fixed_value(hpo_trial *t, const char *name, const hpo__dist *d,
                        double *out)
 {
     const char *json = hpo__attrs_get(&t->rec.system_attrs, "fixed_params");
     if (!json)
         return 0;
-    cJSON *root = cJSON_Parse(json);
+    int oom;
+    cJSON *root = hpo__json_parse(json, &oom);
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, name);
-    int found = 0;
+    int found = oom ? hpo__oom(&t->msg) : 0;
     if (v && d->kind == HPO__CATEGORICAL) {
         char *text = cJSON_IsString(v) ? hpo__strdup(v->valuestring)
                                        : cJSON_PrintUnformatted(v);
         int k = text ? hpo__dist_find_choice(d, text) : -1;
+        if (!text)
+            found = hpo__oom(&t->msg);
         free(text);
         if (k >= 0) {
             *out = k;
@@ -73,7 +78,7 @@ static int fixed_value(hpo_trial *t, const char *name, const hpo__dist *d,
         found = 1;
     }
     cJSON_Delete(root);
-    if (found && !hpo__dist_contains(d, *out))
+    if (found > 0 && !hpo__dist_contains(d, *out))
         hpo__study_log(t->study, 2,
                        "trial %d: fixed value of '%s' lies outside its "
                        "distribution; used as given",
@@ -102,7 +107,8 @@ static int check_known(hpo_study *s, hpo_trial *t, const char *name,
 {
     const hpo__param *k = hpo__rec_param(&s->known, name);
     if (!k)
-        return hpo__rec_add_param(&s->known, name, d, 0);
+        return hpo__rec_add_param(&s->known, name, d, 0) ? hpo__oom(&t->msg)
+                                                          : HPO_OK;
     if (!hpo__dist_compatible(&k->dist, d))
         return hpo__fail(&t->msg, HPO_EINCOMPAT,
                          "parameter '%s' is used with another kind of "
@@ -118,12 +124,18 @@ static int sample_locked(hpo_study *s, hpo_trial *t, const char *name,
     int rc = check_known(s, t, name, d);
     if (rc)
         return rc;
-    if (fixed_value(t, name, d, out) || relative_value(t, name, d, out))
+    int fixed = fixed_value(t, name, d, out);
+    if (fixed < 0)
+        return fixed;
+    if (fixed || relative_value(t, name, d, out))
         return HPO_OK;
+    /* The study's message, where the history's errors go too. */
     hpo__sampler_ctx ctx = {.study = s, .trial = &t->rec, .rng = &t->rng,
-                            .msg = &t->msg};
+                            .msg = &s->msg};
     rc = s->sampler->sample_independent(s->sampler_state, &ctx, name, d, out);
     hpo__scratch_release(&ctx.scratch);
+    if (rc < 0)
+        hpo__msg_set(&t->msg, hpo__msg_get(&s->msg));
     if (rc == HPO_OK && !hpo__dist_contains(d, *out))
         *out = hpo__dist_snap(d, *out);
     return rc;
@@ -166,7 +178,8 @@ static int suggest(hpo_trial *t, const char *name, const hpo__dist *d,
         hpo__msg_set(&t->msg, hpo_storage_errmsg(s->storage));
         return rc;
     }
-    return hpo__rec_add_param(&t->rec, name, d, *out);
+    return hpo__rec_add_param(&t->rec, name, d, *out) ? hpo__oom(&t->msg)
+                                                      : HPO_OK;
 }
 
 int hpo_trial_suggest_float(hpo_trial *t, const char *name, double low,
@@ -196,7 +209,7 @@ int hpo_trial_suggest_categorical(hpo_trial *t, const char *name,
         return HPO_EMISUSE;
     hpo_space *tmp = hpo_space_new();
     if (!tmp)
-        return HPO_ENOMEM;
+        return hpo__oom(&t->msg);
     /* The space builder quotes the choices and checks them. */
     int rc = hpo_space_add_categorical(tmp, name ? name : "", choices, n);
     double v;
@@ -220,7 +233,7 @@ int hpo_trial_suggest_all(hpo_trial *t)
                          "the study has no declared space (hpo_study_set_space)");
     double *chosen = malloc(((size_t)sp->n + 1) * sizeof *chosen);
     if (!chosen)
-        return HPO_ENOMEM;
+        return hpo__oom(&t->msg);
     int rc = HPO_OK;
     for (int i = 0; i < sp->n && rc == HPO_OK; i++) {
         chosen[i] = NAN;
@@ -247,8 +260,10 @@ int hpo_trial_report(hpo_trial *t, int64_t step, double value)
         return hpo__fail(&t->msg, HPO_EMISUSE,
                          "intermediate values need a single objective");
     int added = hpo__rec_add_inter(&t->rec, step, value);
-    if (added <= 0)
-        return added; /* 0: the step was reported before, first value kept */
+    if (added < 0)
+        return hpo__oom(&t->msg);
+    if (added == 0)
+        return HPO_OK; /* the step was reported before: first value kept */
     int rc = hpo__st_set_intermediate(t->study->storage, t->rec.id, step, value);
     if (rc)
         hpo__msg_set(&t->msg, hpo_storage_errmsg(t->study->storage));
@@ -261,8 +276,10 @@ int hpo_trial_should_prune(hpo_trial *t)
         return HPO_EMISUSE;
     hpo_study *s = t->study;
     pthread_mutex_lock(&s->lock);
-    hpo__pruner_ctx ctx = {.study = s, .trial = &t->rec, .msg = &t->msg};
+    hpo__pruner_ctx ctx = {.study = s, .trial = &t->rec, .msg = &s->msg};
     int rc = s->pruner->prune(s->pruner_state, &ctx);
+    if (rc < 0) /* the study's message, where the history's errors go too */
+        hpo__msg_set(&t->msg, hpo__msg_get(&s->msg));
     pthread_mutex_unlock(&s->lock);
     return rc;
 }
@@ -271,9 +288,12 @@ int hpo_trial_set_user_attr(hpo_trial *t, const char *key, const char *json)
 {
     if (!t || !t->study)
         return HPO_EMISUSE;
-    cJSON *v = json ? cJSON_Parse(json) : NULL;
+    int oom;
+    cJSON *v = hpo__json_parse(json, &oom);
     int ok = v != NULL;
     cJSON_Delete(v);
+    if (oom)
+        return hpo__oom(&t->msg);
     if (!ok || !key || !*key)
         return hpo__fail(&t->msg, HPO_EINVAL,
                          "attribute '%s': needs a key and JSON text",
@@ -281,7 +301,8 @@ int hpo_trial_set_user_attr(hpo_trial *t, const char *key, const char *json)
     int rc = hpo__st_set_trial_attr(t->study->storage, t->rec.id, 0, key, json);
     if (rc)
         return hpo__fail(&t->msg, rc, "%s", hpo_storage_errmsg(t->study->storage));
-    return hpo__attrs_set(&t->rec.user_attrs, key, json);
+    return hpo__attrs_set(&t->rec.user_attrs, key, json) ? hpo__oom(&t->msg)
+                                                         : HPO_OK;
 }
 
 int hpo__ctx_set_trial_sys_attr(hpo__sampler_ctx *ctx, const char *key,
@@ -291,7 +312,9 @@ int hpo__ctx_set_trial_sys_attr(hpo__sampler_ctx *ctx, const char *key,
     int rc = hpo__st_set_trial_attr(s->storage, ctx->trial->id, 1, key, json);
     if (rc)
         return hpo__fail(ctx->msg, rc, "%s", hpo_storage_errmsg(s->storage));
-    return hpo__attrs_set(&ctx->trial->system_attrs, key, json);
+    return hpo__attrs_set(&ctx->trial->system_attrs, key, json)
+               ? hpo__oom(ctx->msg)
+               : HPO_OK;
 }
 
 /* ---- accessors ------------------------------------------------------------- */

@@ -78,11 +78,24 @@ void hpo__format_double(char *buf, size_t size, double x)
 
 /* ---- message buffers ---------------------------------------------------- */
 
+/* What a handle says when even its message could not be allocated: never
+ * freed, so running out of memory always leaves a message behind. */
+static char oom_text[] = "out of memory";
+
+void hpo__msg_take(hpo__msg *m, char *text)
+{
+    if (m->text != oom_text)
+        free(m->text);
+    m->text = text ? text : oom_text;
+}
+
 void hpo__msg_set(hpo__msg *m, const char *text)
 {
-    char *copy = hpo__strdup(text);
-    free(m->text);
-    m->text = copy;
+    if (!text) {
+        hpo__msg_free(m);
+        return;
+    }
+    hpo__msg_take(m, hpo__strdup(text));
 }
 
 int hpo__fail(hpo__msg *m, int code, const char *fmt, ...)
@@ -91,9 +104,14 @@ int hpo__fail(hpo__msg *m, int code, const char *fmt, ...)
     va_start(ap, fmt);
     char *text = hpo__vasprintf(fmt, ap);
     va_end(ap);
-    free(m->text);
-    m->text = text;
+    hpo__msg_take(m, text);
     return code;
+}
+
+int hpo__oom(hpo__msg *m)
+{
+    hpo__msg_take(m, NULL);
+    return HPO_ENOMEM;
 }
 
 const char *hpo__msg_get(const hpo__msg *m)
@@ -103,6 +121,7 @@ const char *hpo__msg_get(const hpo__msg *m)
 
 void hpo__msg_free(hpo__msg *m)
 {
-    free(m->text);
+    if (m->text != oom_text)
+        free(m->text);
     m->text = NULL;
 }

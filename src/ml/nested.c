@@ -83,6 +83,7 @@ int hpo__ml_objective_run(hpo_trial *trial, void *data, double *values)
         return rc;
     }
     if ((rc = hpo__hparams_from_trial(&params, trial, ob->fixed))) {
+        keep_reason(trial, "out of memory");
         hpo__hparams_free(&params);
         return rc;
     }

@@ -81,7 +81,7 @@ static int median_prune(void *state, hpo__pruner_ctx *ctx)
     hpo_direction dir = hpo_study_direction(ctx->study, 0);
     double *vals = malloc(((size_t)n + 1) * sizeof *vals);
     if (!vals)
-        return HPO_ENOMEM;
+        return hpo__oom(ctx->msg);
     int n_complete = 0, k = 0;
     for (int i = 0; i < n; i++) {
         if (h[i].state != HPO_COMPLETE)

@@ -71,7 +71,7 @@ static void *make(int model, hpo__msg *m, int *rc)
     void *state = calloc(1, t->state_size ? t->state_size : 1);
     hpo__opts opts;
     if (!state) {
-        *rc = HPO_ENOMEM;
+        *rc = hpo__oom(m);
         return NULL;
     }
     if ((*rc = hpo__opts_parse(&opts, models[model].spec, m)) != HPO_OK)
@@ -137,12 +137,14 @@ static int same_parameters(const hpo__trial_rec *a, const hpo__trial_rec *b)
 
 /* The shape of a define-by-run space from the COMPLETE trials: 0 while it
  * is not known yet (see the header). */
-static int observed_shape(hpo__sampler_ctx *ctx, space_shape *s)
+static int observed_shape(hpo__sampler_ctx *ctx, space_shape *s, int *known)
 {
     const hpo__trial_rec *h, *first = NULL;
     int n, n_complete = 0;
-    if (hpo__study_history(ctx->study, &h, &n) != HPO_OK)
-        return 0;
+    *known = 0;
+    int rc = hpo__study_history(ctx->study, &h, &n);
+    if (rc != HPO_OK)
+        return rc;
     memset(s, 0, sizeof *s);
     for (int i = 0; i < n && !s->conditional; i++) {
         if (h[i].state != HPO_COMPLETE)
@@ -154,11 +156,12 @@ static int observed_shape(hpo__sampler_ctx *ctx, space_shape *s)
             s->conditional = !same_parameters(first, &h[i]);
     }
     if (!first || (!s->conditional && n_complete < DECIDE_AFTER))
-        return 0;
+        return HPO_OK;
     s->n = first->n_params;
     for (int i = 0; i < first->n_params; i++)
         s->n_categorical += first->params[i].dist.kind == HPO__CATEGORICAL;
-    return 1;
+    *known = 1;
+    return HPO_OK;
 }
 
 /* A stored choice: a JSON string naming one of models[], else -1. */
@@ -173,20 +176,26 @@ static int from_json(const char *json)
     return -1;
 }
 
-/* The model for this study, deciding (and storing the decision) once; -1
- * while nothing is known. */
-static int choose(auto_state *a, hpo__sampler_ctx *ctx)
+/* The model for this study in *m, deciding (and storing the decision)
+ * once; -1 while nothing is known.  A storage that cannot be read is an
+ * error, not "nothing stored": deciding again could store another model
+ * over the one the study's workers use. */
+static int choose(auto_state *a, hpo__sampler_ctx *ctx, int *m)
 {
+    *m = a->chosen;
     if (a->chosen >= 0)
-        return a->chosen;
-    if ((a->chosen = from_json(hpo__study_sys_attr(ctx->study, CHOICE_ATTR))) >= 0)
-        return a->chosen;
+        return HPO_OK;
+    const char *stored;
+    int rc = hpo__study_sys_attr_get(ctx->study, CHOICE_ATTR, &stored);
+    if (rc || (*m = a->chosen = from_json(stored)) >= 0)
+        return rc;
     const hpo_space *space = hpo__study_space(ctx->study);
     space_shape s;
+    int known = 1;
     if (space)
         s = declared_shape(space);
-    else if (!observed_shape(ctx, &s))
-        return -1; /* nothing known yet: a random trial */
+    else if ((rc = observed_shape(ctx, &s, &known)) || !known)
+        return rc; /* nothing known yet: a random trial */
     a->chosen = rule(&s);
     char json[64];
     snprintf(json, sizeof json, "\"%s\"", models[a->chosen].spec);
@@ -198,17 +207,18 @@ static int choose(auto_state *a, hpo__sampler_ctx *ctx)
                    s.n_categorical,
                    s.conditional ? "conditional" : "flat",
                    s.declared ? "declared" : "define-by-run");
-    return a->chosen;
+    *m = a->chosen;
+    return HPO_OK;
 }
 
 static int auto_infer(void *state, hpo__sampler_ctx *ctx,
                       const hpo_space **space)
 {
     auto_state *a = state;
-    int m = choose(a, ctx);
+    int m, rc = choose(a, ctx, &m);
     *space = NULL;
-    if (m < 0 || !models[m].type->infer_relative_space)
-        return HPO_OK;
+    if (rc || m < 0 || !models[m].type->infer_relative_space)
+        return rc;
     return models[m].type->infer_relative_space(a->states[m], ctx, space);
 }
 
@@ -216,9 +226,9 @@ static int auto_relative(void *state, hpo__sampler_ctx *ctx,
                          const hpo_space *space, double *values)
 {
     auto_state *a = state;
-    int m = choose(a, ctx);
-    if (m < 0 || !models[m].type->sample_relative)
-        return HPO_OK;
+    int m, rc = choose(a, ctx, &m);
+    if (rc || m < 0 || !models[m].type->sample_relative)
+        return rc;
     return models[m].type->sample_relative(a->states[m], ctx, space, values);
 }
 
@@ -227,7 +237,9 @@ static int auto_independent(void *state, hpo__sampler_ctx *ctx,
                             double *value)
 {
     auto_state *a = state;
-    int m = choose(a, ctx);
+    int m, rc = choose(a, ctx, &m);
+    if (rc)
+        return rc;
     if (m < 0)
         return hpo__sample_independent_uniform(NULL, ctx, name, dist, value);
     return models[m].type->sample_independent(a->states[m], ctx, name, dist,

@@ -50,6 +50,7 @@
 
 #include <cJSON.h>
 
+#include "../core/json.h"
 #include "sampler.h"
 
 /* A discrete axis (int, float with step) larger than this needs points=N:
@@ -349,7 +350,7 @@ static int link_conditions(grid_state *g, const hpo_space *s, hpo__msg *m)
 {
     g->roots = malloc(sizeof *g->roots * (size_t)s->n);
     if (!g->roots)
-        return HPO_ENOMEM;
+        return hpo__oom(m);
     for (int i = 0; i < s->n; i++) {
         int parent = s->p[i].parent;
         if (parent < 0) {
@@ -365,7 +366,7 @@ static int link_conditions(grid_state *g, const hpo_space *s, hpo__msg *m)
         int *grown = realloc(pa->children,
                              sizeof *grown * (size_t)(pa->n_children + 1));
         if (!grown)
-            return HPO_ENOMEM;
+            return hpo__oom(m);
         pa->children = grown;
         pa->children[pa->n_children++] = i;
     }
@@ -378,14 +379,14 @@ static int grid_build(grid_state *g, const hpo_space *s, hpo__msg *m)
 {
     g->axes = calloc((size_t)s->n, sizeof *g->axes);
     if (!g->axes)
-        return HPO_ENOMEM;
+        return hpo__oom(m);
     g->n_axes = s->n;
     int rc = link_conditions(g, s, m);
     if (rc != HPO_OK)
         return rc;
     double *sizes = malloc(sizeof *sizes * 2 * (size_t)s->n);
     if (!sizes)
-        return HPO_ENOMEM;
+        return hpo__oom(m);
     for (int i = 0; i < s->n && rc == HPO_OK; i++)
         rc = axis_size(g, &s->p[i].dist, s->p[i].name, &sizes[i], m);
     double total = 0;
@@ -551,7 +552,10 @@ static int64_t encode_point(const grid_state *g, const hpo_space *s,
 static int fixed_values(const hpo_space *s, const char *json, double *values,
                         hpo__sampler_ctx *ctx)
 {
-    cJSON *root = cJSON_Parse(json);
+    int oom;
+    cJSON *root = hpo__json_parse(json, &oom);
+    if (oom)
+        return hpo__oom(ctx->msg);
     if (!cJSON_IsObject(root)) {
         cJSON_Delete(root);
         return hpo__fail(ctx->msg, HPO_EINVAL,
@@ -567,7 +571,7 @@ static int fixed_values(const hpo_space *s, const char *json, double *values,
             char *text = cJSON_IsString(v) ? hpo__strdup(v->valuestring)
                                            : cJSON_PrintUnformatted(v);
             if (!text)
-                rc = HPO_ENOMEM;
+                rc = hpo__oom(ctx->msg);
             int k = text ? hpo__dist_find_choice(d, text) : -1;
             free(text);
             if (k >= 0)

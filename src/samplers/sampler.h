@@ -89,8 +89,13 @@ int hpo__study_history(hpo_study *study, const hpo__trial_rec **trials,
                        int *n);
 const hpo_space *hpo__study_space(const hpo_study *study);
 uint64_t hpo__study_seed(const hpo_study *study);
-/* Study system attributes (JSON text), shared by every worker. */
+/* Study system attributes (JSON text), shared by every worker: NULL when
+ * absent or unreadable. */
 const char *hpo__study_sys_attr(hpo_study *study, const char *key);
+/* The same, telling the two apart: HPO_OK with *json NULL when absent,
+ * else the storage's error (its message on the study). */
+int hpo__study_sys_attr_get(hpo_study *study, const char *key,
+                            const char **json);
 int hpo__study_set_sys_attr(hpo_study *study, const char *key,
                             const char *json);
 /* Set a system attribute on the trial being sampled. */

@@ -18,19 +18,22 @@ void hpo__dist_cache_free(hpo__dist_cache *c)
     c->n = c->next = 0;
 }
 
-const hpo__dist *hpo__dist_cache_get(hpo__dist_cache *c, const char *json,
-                                     hpo__msg *m)
+int hpo__dist_cache_get(hpo__dist_cache *c, const char *json,
+                        const hpo__dist **out, hpo__msg *m)
 {
     for (int i = 0; i < c->n; i++)
-        if (strcmp(c->entry[i].json, json) == 0)
-            return &c->entry[i].dist;
+        if (strcmp(c->entry[i].json, json) == 0) {
+            *out = &c->entry[i].dist;
+            return HPO_OK;
+        }
     hpo__dist d;
-    if (hpo__dist_from_json(&d, json, m) != HPO_OK)
-        return NULL;
+    int rc = hpo__dist_from_json(&d, json, m);
+    if (rc != HPO_OK)
+        return rc;
     char *copy = hpo__strdup(json);
     if (!copy) {
         hpo__dist_free(&d);
-        return NULL;
+        return hpo__oom(m);
     }
     /* Round-robin eviction once full: a study rarely has 64 distinct
      * distributions, so this is almost never reached. */
@@ -44,5 +47,6 @@ const hpo__dist *hpo__dist_cache_get(hpo__dist_cache *c, const char *json,
     }
     c->entry[slot].json = copy;
     c->entry[slot].dist = d;
-    return &c->entry[slot].dist;
+    *out = &c->entry[slot].dist;
+    return HPO_OK;
 }

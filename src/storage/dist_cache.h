@@ -18,11 +18,11 @@ typedef struct hpo__dist_cache {
     } entry[HPO__DIST_CACHE_SIZE];
 } hpo__dist_cache;
 
-/* The distribution a text describes (borrowed from the cache until the
- * next call); NULL with the reason in *m if it does not parse, or on
- * ENOMEM (then *m is empty). */
-const hpo__dist *hpo__dist_cache_get(hpo__dist_cache *c, const char *json,
-                                     hpo__msg *m);
+/* The distribution a text describes, in *out (borrowed from the cache
+ * until the next call): HPO_OK, HPO_ENOMEM, or another error with the
+ * reason in *m when the text does not parse. */
+int hpo__dist_cache_get(hpo__dist_cache *c, const char *json,
+                        const hpo__dist **out, hpo__msg *m);
 void hpo__dist_cache_free(hpo__dist_cache *c);
 
 #endif

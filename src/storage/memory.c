@@ -83,12 +83,14 @@ static hpo__trial_rec *trial_by_id(mem_state *m, int64_t id)
     return m->trials[id - 1];
 }
 
-#define LOCKED(m, expr)                   \
-    do {                                  \
-        pthread_mutex_lock(&(m)->lock);   \
-        int locked_rc_ = (expr);          \
-        pthread_mutex_unlock(&(m)->lock); \
-        return locked_rc_;                \
+/* Every method runs through here; the record helpers (hpo__attrs_set,
+ * hpo__rec_copy, ...) return HPO_ENOMEM bare, and get their message here. */
+#define LOCKED(m, expr)                                                  \
+    do {                                                                 \
+        pthread_mutex_lock(&(m)->lock);                                  \
+        int locked_rc_ = (expr);                                         \
+        pthread_mutex_unlock(&(m)->lock);                                \
+        return locked_rc_ == HPO_ENOMEM ? hpo__oom(&st->msg) : locked_rc_; \
     } while (0)
 
 
@@ -101,11 +103,11 @@ static int create_study_locked(hpo_storage *st, mem_state *m, const char *name,
                                   name);
     if (hpo__grow((void **)&m->studies, &m->cap_studies, m->n_studies + 1,
                   sizeof *m->studies))
-        return HPO_ENOMEM;
+        return hpo__oom(&st->msg);
     mem_study *s = &m->studies[m->n_studies];
     memset(s, 0, sizeof *s);
     if (!(s->name = hpo__strdup(name)))
-        return HPO_ENOMEM;
+        return hpo__oom(&st->msg);
     s->id = ++m->n_studies;
     s->n_dirs = n_dirs;
     memcpy(s->dirs, dirs, (size_t)n_dirs * sizeof *dirs);
@@ -220,7 +222,7 @@ static int create_trial_locked(hpo_storage *st, mem_state *m, int64_t study_id,
         return hpo__storage_no_study(st, study_id);
     if (hpo__grow((void **)&s->trials, &s->cap_trials, s->n_trials + 1,
                   sizeof *s->trials))
-        return HPO_ENOMEM;
+        return hpo__oom(&st->msg);
     /* Both arrays grow from the same capacity, so they stay the same size. */
     int cap_a = m->cap_trials, cap_b = m->cap_trials;
     int grown = hpo__grow((void **)&m->trials, &cap_a, m->n_trials + 1,
@@ -229,12 +231,12 @@ static int create_trial_locked(hpo_storage *st, mem_state *m, int64_t study_id,
         grown = hpo__grow((void **)&m->trial_study, &cap_b, m->n_trials + 1,
                           sizeof *m->trial_study);
     if (grown)
-        return HPO_ENOMEM;
+        return hpo__oom(&st->msg);
     m->cap_trials = cap_a;
     hpo__trial_rec *r = malloc(sizeof *r);
     if (!r || hpo__rec_copy(r, tmpl)) {
         free(r);
-        return HPO_ENOMEM;
+        return hpo__oom(&st->msg);
     }
     r->id = m->n_trials + 1;
     r->number = s->n_trials;
@@ -401,7 +403,7 @@ static int get_trials_locked(hpo_storage *st, mem_state *m, int64_t study_id,
         if (!slot || hpo__rec_copy(slot, m->trials[s->trials[i] - 1])) {
             if (slot)
                 out->n--;
-            return HPO_ENOMEM;
+            return hpo__oom(&st->msg);
         }
     }
     return HPO_OK;

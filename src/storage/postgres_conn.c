@@ -40,8 +40,6 @@
 #define FIRST_BACKOFF_S 0.1
 #define MAX_BACKOFF_S 2.0
 
-int hpo__pg_fault = HPO__PG_FAULT_NONE;
-
 static const char *const statement_sql[HPO__PGQ_COUNT] = {
 #define HPO__PG_STMT_SQL(name, sql) [HPO__PGQ_##name] = sql,
     HPO__PG_STATEMENTS(HPO__PG_STMT_SQL)
@@ -425,27 +423,9 @@ static outcome classify(const hpo__pg *p)
     return p->lost ? LOST : p->conflict ? RUN_AGAIN : DONE;
 }
 
-/* The injected fault: COMMIT (or ROLLBACK), then act as if the answer
- * never came. */
-static int inject_lost_commit(hpo_storage *st, hpo__pg *p, outcome *how)
-{
-    int fault = hpo__pg_fault;
-    hpo__pg_fault = HPO__PG_FAULT_NONE;
-    PQclear(PQexec(p->conn,
-                   fault == HPO__PG_FAULT_COMMITTED ? "COMMIT" : "ROLLBACK"));
-    p->lost = 1;
-    *how = LOST_IN_COMMIT;
-    return hpo__storage_error(st, HPO_ESTORAGE,
-                              "postgresql: %s: connection lost during COMMIT "
-                              "(injected fault)",
-                              p->where);
-}
-
 static int commit(hpo_storage *st, hpo__pg *p, int write, int rc,
                   outcome *how)
 {
-    if (write && hpo__pg_fault != HPO__PG_FAULT_NONE)
-        return inject_lost_commit(st, p, how);
     if (hpo__pg_exec_sql(st, p, "COMMIT") == HPO_OK)
         return rc;
     *how = classify(p);

@@ -247,14 +247,6 @@ typedef struct hpo__pg_tx {
 
 int hpo__pg_transact(hpo_storage *st, hpo__pg *p, const hpo__pg_tx *tx);
 
-/* Fault injection for tests: the next committing transaction plays a
- * connection lost while COMMIT was on its way, after really committing
- * (HPO__PG_FAULT_COMMITTED) or after rolling back instead
- * (HPO__PG_FAULT_NOT_COMMITTED).  Reset to NONE once used.  Never set
- * outside tests. */
-enum { HPO__PG_FAULT_NONE, HPO__PG_FAULT_COMMITTED, HPO__PG_FAULT_NOT_COMMITTED };
-extern int hpo__pg_fault;
-
 /* postgres_schema.c: create what is absent of Optuna's schema and check
  * or stamp the version marker (`wanted` for a new database), in one
  * transaction under an advisory lock. */

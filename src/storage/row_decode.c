@@ -150,10 +150,11 @@ static const hpo__dist *parse_dist(reader *r, const char *json,
                                    int64_t trial_id, const char *name)
 {
     hpo__msg m = {0};
-    const hpo__dist *d = hpo__dist_cache_get(r->src->dists, json, &m);
-    if (!d && !m.text)
+    const hpo__dist *d = NULL;
+    int rc = hpo__dist_cache_get(r->src->dists, json, &d, &m);
+    if (rc == HPO_ENOMEM)
         no_memory(r);
-    else if (!d)
+    else if (rc)
         hpo__storage_error(r->st, HPO_ESTORAGE,
                            "%s: %s: trial %lld, parameter '%s': %s",
                            r->src->backend, r->src->where,

@@ -18,8 +18,7 @@ int hpo__storage_error(hpo_storage *st, int code, const char *fmt, ...)
      * which may quote the URL: none may show a password. */
     char *text = hpo__scrub_secrets(hpo__vasprintf(fmt, ap), st->secrets);
     va_end(ap);
-    free(st->msg.text);
-    st->msg.text = text;
+    hpo__msg_take(&st->msg, text);
     return code;
 }
 
@@ -75,9 +74,9 @@ int hpo_storage_open(hpo_storage **out, const char *url)
     if (!url || !*url)
         return hpo__storage_error(st, HPO_EINVAL, "empty storage URL (for "
                                   "a storage in memory, say memory:)");
-    if (hpo__url_secrets(url, &st->secrets) != HPO_OK)
-        return hpo__storage_error(st, HPO_ENOMEM, "out of memory");
-    st->url = hpo__strdup(url);
+    if (hpo__url_secrets(url, &st->secrets) != HPO_OK ||
+        !(st->url = hpo__strdup(url)))
+        return hpo__oom(&st->msg);
     const char *colon = strchr(url, ':');
     size_t len = colon ? (size_t)(colon - url) : strlen(url);
     st->type = find_type(url, len);
@@ -93,7 +92,7 @@ int hpo_storage_open(hpo_storage **out, const char *url)
                                   "postgresql://USER@HOST/DB)",
                                   url);
     if (!(st->state = calloc(1, st->type->state_size ? st->type->state_size : 1)))
-        return HPO_ENOMEM;
+        return hpo__oom(&st->msg);
     int rc = st->type->open(st, st->state, url);
     if (rc != HPO_OK) {
         free(st->state);
@@ -287,7 +286,7 @@ int hpo_storage_studies(hpo_storage *st, hpo_study_summary **out, int *n)
     if (!list) {
         hpo__study_info_free(infos, count);
         free(infos);
-        return HPO_ENOMEM;
+        return hpo__oom(&st->msg);
     }
     for (int i = 0; i < count; i++) {
         list[i].name = infos[i].name; /* moved */
