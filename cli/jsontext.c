@@ -8,24 +8,15 @@
 
 #include <cjson/cJSON.h>
 
-/* Length of the valid UTF-8 sequence at s, or 0 if it is not one. */
-static size_t utf8_len(const unsigned char *s)
+#include "core/internal.h" /* hpo__utf8_seq: the library's own rule */
+
+long json_invalid_utf8(const char *text)
 {
-    size_t n;
-    if (s[0] < 0x80)
-        return 1;
-    if ((s[0] & 0xE0) == 0xC0 && s[0] >= 0xC2)
-        n = 2;
-    else if ((s[0] & 0xF0) == 0xE0)
-        n = 3;
-    else if ((s[0] & 0xF8) == 0xF0 && s[0] <= 0xF4)
-        n = 4;
-    else
-        return 0;
-    for (size_t i = 1; i < n; i++)
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-    return n;
+    const char *p = text;
+    int n;
+    while (*p && (n = hpo__utf8_seq(p)) > 0)
+        p += n;
+    return *p ? (long)(p - text) : -1;
 }
 
 /* A copy of text where invalid UTF-8 bytes are '?': a child's stderr may
@@ -39,7 +30,7 @@ static char *valid_utf8(const char *text)
     const unsigned char *s = (const unsigned char *)text;
     size_t i = 0;
     while (i < len) {
-        size_t n = utf8_len(s + i);
+        size_t n = (size_t)hpo__utf8_seq((const char *)s + i);
         if (n == 0) {
             out[i++] = '?';
         } else {

@@ -13,6 +13,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "jsontext.h"
+
 void study_config_free(study_config *c)
 {
     if (c->command)
@@ -62,6 +64,22 @@ char *study_config_to_json(const study_config *c)
     char *text = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
     return text;
+}
+
+int study_config_check(const study_config *c, char *err, size_t size)
+{
+    for (int i = 0; c->command && c->command[i]; i++) {
+        long bad = json_invalid_utf8(c->command[i]);
+        if (bad >= 0) {
+            snprintf(err, size,
+                     "argument %d of the command is not valid UTF-8 (byte "
+                     "0x%02x at offset %ld): the command is stored with the "
+                     "study as text",
+                     i + 1, (unsigned char)c->command[i][bad], bad);
+            return -1;
+        }
+    }
+    return 0;
 }
 
 /* ---- from JSON ------------------------------------------------------------- */
