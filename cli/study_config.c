@@ -13,6 +13,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "core/internal.h"
+#include "core/json.h"
 #include "jsontext.h"
 
 void study_config_free(study_config *c)
@@ -170,10 +172,17 @@ int study_config_parse(const char *json, study_config *c, char *err,
                        size_t size)
 {
     memset(c, 0, sizeof *c);
-    cJSON *o = json ? cJSON_Parse(json) : NULL;
+    /* As strict as the library with JSON it keeps: a key twice or text
+     * after the object is a damaged attribute, not one to guess at. */
+    hpo__msg m = {0};
+    cJSON *o = NULL;
     const char *bad = NULL;
     int rc = 0;
-    if (!cJSON_IsObject(o)) {
+    if (hpo__json_parse(json, "the stored " STUDY_CONFIG_ATTR " attribute", &o,
+                        &m) != HPO_OK) {
+        snprintf(err, size, "%s", hpo__msg_get(&m));
+        rc = -1;
+    } else if (!cJSON_IsObject(o)) {
         snprintf(err, size, "the stored %s attribute is not a JSON object",
                  STUDY_CONFIG_ATTR);
         rc = -1;
@@ -183,6 +192,7 @@ int study_config_parse(const char *json, study_config *c, char *err,
         rc = -1;
     }
     cJSON_Delete(o);
+    hpo__msg_free(&m);
     if (rc)
         study_config_free(c);
     return rc;

@@ -245,6 +245,7 @@ static void test_compact_refusals(void)
                    "parameter 'x': choice '\\xc0\\xaf' is not valid UTF-8 (byte 0xc0 at offset 0)");
     expect_compact("x=cat:a,b,a", "parameter 'x': choice \"a\" is given twice");
     expect_compact("\xc3\xa9t\xc3\xa9=cat:caf\xc3\xa9,th\xc3\xa9", ""); /* été */
+    expect_compact("x=float: 1:2", "'x=float: 1:2': low ' 1' is not a number");
     char name[600];
     memset(name, 'n', 513);
     strcpy(name + 513, "=float:0:1");
@@ -315,6 +316,9 @@ static void test_space_file_refusals(void)
                "t.json:1: parameter 'x': step must be positive (got 0; leave it "
                "out for a continuous range)");
     expect_doc("{\"a=b\": \"float:0:1\"}", ""); /* the name is the key, '=' and all */
+    expect_doc("{\"k\": \"cat:a,b\", \"x\": {\"type\": \"float\", \"low\": 0, \"high\": 1, "
+               "\"if\": {\"k\": []}}}",
+               "t.json:1: parameter 'x': a condition on 'k' needs at least one of its choices");
     expect_doc("{\"x\": {\"type\": \"float\", \"low\": -1.7e308, \"high\": 1.7e308}}", "");
 }
 

@@ -3,6 +3,7 @@
  * "name=kind:args" form, or from a JSON document, and turned back to JSON.
  */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -13,6 +14,11 @@
 
 #include "internal.h"
 #include "json.h"
+
+static int no_memory(hpo_space *s)
+{
+    return hpo__fail(&s->msg, HPO_ENOMEM, "out of memory");
+}
 
 hpo_space *hpo_space_new(void)
 {
@@ -94,20 +100,21 @@ static int add_dist(hpo_space *s, const char *name, hpo__dist *d)
     int rc = check_name(s, name);
     if (rc == HPO_OK)
         rc = hpo__dist_check(d, name, &s->msg);
+    char *copy = rc == HPO_OK ? hpo__strdup(name) : NULL;
     if (rc == HPO_OK &&
-        hpo__grow((void **)&s->p, &s->cap, s->n + 1, sizeof *s->p))
-        rc = HPO_ENOMEM;
+        (!copy || hpo__grow((void **)&s->p, &s->cap, s->n + 1, sizeof *s->p)))
+        rc = no_memory(s);
     if (rc != HPO_OK) {
+        free(copy);
         hpo__dist_free(d);
         return rc;
     }
-    hpo__space_param *p = &s->p[s->n];
+    hpo__space_param *p = &s->p[s->n++];
     memset(p, 0, sizeof *p);
-    p->name = hpo__strdup(name);
+    p->name = copy;
     p->dist = *d;
     p->parent = -1;
-    s->n++;
-    return p->name ? HPO_OK : HPO_ENOMEM;
+    return HPO_OK;
 }
 
 int hpo_space_add_float(hpo_space *s, const char *name, double low,
@@ -162,11 +169,11 @@ int hpo_space_add_categorical(hpo_space *s, const char *name,
     if (rc)
         return rc;
     if (n > 0 && !(d.choices = calloc((size_t)n, sizeof(char *))))
-        return hpo__fail(&s->msg, HPO_ENOMEM, "out of memory");
+        return no_memory(s);
     for (; d.n_choices < n; d.n_choices++)
         if (!(d.choices[d.n_choices] = quote_json(choices[d.n_choices]))) {
             hpo__dist_free(&d);
-            return hpo__fail(&s->msg, HPO_ENOMEM, "out of memory");
+            return no_memory(s);
         }
     return add_dist(s, name, &d);
 }
@@ -183,6 +190,11 @@ int hpo_space_set_condition(hpo_space *s, const char *name, const char *parent,
                          "earlier parameter",
                          name, parent);
     const hpo__dist *pd = &s->p[j].dist;
+    if (n < 1 || !choices) /* a condition no choice meets: never active */
+        return hpo__fail(&s->msg, HPO_EINVAL,
+                         "parameter '%s': a condition on '%s' needs at least "
+                         "one of its choices",
+                         name, parent);
     if (pd->kind != HPO__CATEGORICAL)
         return hpo__fail(&s->msg, HPO_EINVAL,
                          "parameter '%s': condition parent '%s' must be "
@@ -190,7 +202,7 @@ int hpo_space_set_condition(hpo_space *s, const char *name, const char *parent,
                          name, parent);
     int *cond = calloc((size_t)(n > 0 ? n : 1), sizeof *cond);
     if (!cond)
-        return HPO_ENOMEM;
+        return no_memory(s);
     for (int k = 0; k < n; k++) {
         cond[k] = hpo__dist_find_choice(pd, choices[k]);
         if (cond[k] < 0) {
@@ -253,7 +265,7 @@ static int parse_number(hpo_space *s, const char *spec, const char *what,
     char *end;
     errno = 0;
     double x = strtod(text, &end);
-    if (!*text || *end)
+    if (!*text || *end || isspace((unsigned char)*text)) /* strtod skips it */
         return hpo__fail(&s->msg, HPO_EINVAL,
                          "'%s': %s '%s' is not a number", spec, what, text);
     if (errno == ERANGE) /* beyond a double, or too small to tell from 0 */
@@ -362,7 +374,7 @@ static int compact_categorical(hpo_space *s, compact *c)
     char **choices;
     int n = split_list(c->fields[0], ',', &choices);
     if (n < 0)
-        return HPO_ENOMEM;
+        return no_memory(s);
     int rc = HPO_OK;
     for (int i = 0; i < n && !rc; i++)
         if (!*choices[i])
@@ -385,7 +397,7 @@ static int compact_condition(hpo_space *s, compact *c)
     char **choices;
     int n = split_list(eq + 1, '|', &choices);
     if (n < 0)
-        return HPO_ENOMEM;
+        return no_memory(s);
     int rc = hpo_space_set_condition(s, c->name, c->cond,
                                      (const char *const *)choices, n);
     free(choices);
@@ -437,7 +449,7 @@ int hpo_space_parse_param(hpo_space *s, const char *spec)
         return hpo__fail(&s->msg, HPO_EINVAL, "no parameter given");
     char *buf = hpo__strdup(spec);
     if (!buf)
-        return hpo__fail(&s->msg, HPO_ENOMEM, "out of memory");
+        return no_memory(s);
     char *eq = strchr(buf, '=');
     int rc = eq && eq != buf
                  ? (*eq = '\0', parse_compact(s, spec, buf, eq + 1))
@@ -502,7 +514,7 @@ static int json_choices(hpo_space *s, const char *name, const cJSON *list)
     hpo__dist d = {.kind = HPO__CATEGORICAL};
     int n = cJSON_GetArraySize(list);
     if (!(d.choices = calloc((size_t)n, sizeof(char *))))
-        return HPO_ENOMEM;
+        return no_memory(s);
     const cJSON *c;
     cJSON_ArrayForEach(c, list)
     {
@@ -515,7 +527,7 @@ static int json_choices(hpo_space *s, const char *name, const cJSON *list)
         }
         if (!(d.choices[d.n_choices++] = cJSON_PrintUnformatted(c))) {
             hpo__dist_free(&d);
-            return HPO_ENOMEM;
+            return no_memory(s);
         }
     }
     return add_dist(s, name, &d);
@@ -580,16 +592,17 @@ static int json_condition(hpo_space *s, const char *name, const cJSON *cond)
                          name);
     const cJSON *list = cond->child;
     int n = cJSON_IsArray(list) ? cJSON_GetArraySize(list) : 1;
-    const char **choices = calloc((size_t)n, sizeof *choices);
-    char **owned = calloc((size_t)n, sizeof *owned);
-    int rc = choices && owned ? HPO_OK : HPO_ENOMEM;
+    const char **choices = calloc((size_t)(n ? n : 1), sizeof *choices);
+    char **owned = calloc((size_t)(n ? n : 1), sizeof *owned);
+    int rc = choices && owned ? HPO_OK
+                              : no_memory(s);
     const cJSON *one = cJSON_IsArray(list) ? list->child : list;
     for (int i = 0; !rc && i < n; i++, one = one ? one->next : NULL) {
         owned[i] = cJSON_IsString(one) ? hpo__strdup(one->valuestring)
                                        : cJSON_PrintUnformatted(one);
         choices[i] = owned[i];
         if (!owned[i])
-            rc = HPO_ENOMEM;
+            rc = no_memory(s);
     }
     if (!rc)
         rc = hpo_space_set_condition(s, name, list->string, choices, n);
@@ -607,7 +620,7 @@ static int json_param(hpo_space *s, const cJSON *item)
         char *spec = hpo__asprintf("%s=%s", name, item->valuestring);
         char *rest = hpo__strdup(item->valuestring);
         int rc = spec && rest ? parse_compact(s, spec, name, rest)
-                              : hpo__fail(&s->msg, HPO_ENOMEM, "out of memory");
+                              : no_memory(s);
         free(spec);
         free(rest);
         return rc;
@@ -620,7 +633,7 @@ static int json_param(hpo_space *s, const cJSON *item)
     int failed = 0;
     const char *twice = hpo__json_twice(item, &failed);
     if (failed)
-        return hpo__fail(&s->msg, HPO_ENOMEM, "out of memory");
+        return no_memory(s);
     if (twice)
         return hpo__fail(&s->msg, HPO_EINVAL,
                          "parameter '%s': the key \"%s\" is given twice", name,

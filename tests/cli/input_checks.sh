@@ -142,6 +142,20 @@ c = sqlite3.connect(sys.argv[1]); c.execute(sys.argv[2]); c.commit()' "$TMP/corr
         "hpo trials: sqlite: $TMP/corrupt.db: trial 0, parameter 'c': value 5 is not a value of its distribution"
     run "$HPO" tune --storage "$DB" --study s -n 1 --sampler tpe -p x=float:0:1 -p c=cat:a,b -- echo 1
     expect_eq "a choice index out of range: hpo tune exits 1, no crash" "$RC" 1
+
+    # The settings hpo tune keeps for hpo worker ("hpo:cli"), damaged.
+    "$HPO" tune --storage "$DB" --study w -q -n 1 --sampler random -p x=float:0:1 -- echo 1 >/dev/null
+    cli_attr() {
+        corrupt "UPDATE study_system_attributes SET value_json = '$1' WHERE key = 'hpo:cli' AND study_id = (SELECT study_id FROM studies WHERE study_name = 'w')"
+    }
+    cli_attr '{"command": ["echo", "1"], "command": ["rm", "-rf", "x"], "space": {"x": "float:0:1"}}'
+    run "$HPO" worker --storage "$DB" --study w -n 1
+    expect_eq "hpo:cli with a key twice: hpo worker refuses it" "$RC/$ERR" \
+        "1/hpo worker: study w: the stored hpo:cli attribute: the key \"command\" is given twice"
+    cli_attr '{"command": ["echo", "1"], "space": {"x": {"type": "float", "low": 0, "high": 1, "Log": true}}}'
+    run "$HPO" worker --storage "$DB" --study w -n 1
+    expect_eq "hpo:cli with a bad space: hpo worker refuses it" "$RC/$ERR" \
+        "1/hpo worker: study w: the stored space:1: parameter 'x': unknown key \"Log\" (a float parameter takes type, low, high, step, log, if)"
 fi
 
 finish
