@@ -319,6 +319,8 @@ static void test_misuse(void)
     CHECK_STR_CONTAINS(hpo_study_errmsg(s), "unknown sampler 'nope'");
     CHECK_RC(hpo_study_set_sampler(s, "random:foo=1"), HPO_EINVAL);
     CHECK_STR_CONTAINS(hpo_study_errmsg(s), "sampler 'random' has no option 'foo'");
+    CHECK_RC(hpo_study_set_sampler(s, "tpe:gamma=0.1,n_startup_trials=3,gamma=0.2"), HPO_EINVAL);
+    CHECK_STR_CONTAINS(hpo_study_errmsg(s), "option 'gamma' of 'tpe' is given twice");
     CHECK_RC(hpo_study_set_pruner(s, "median:n_startup_trials=x"), HPO_EINVAL);
     CHECK_STR_CONTAINS(hpo_study_errmsg(s), "is not a whole number");
     CHECK_RC(hpo_study_open(s, "a", HPO_OPEN_CREATE), HPO_OK);

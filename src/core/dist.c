@@ -351,15 +351,20 @@ void hpo__dist_format(const hpo__dist *d, double x, char *buf, size_t size)
     }
 }
 
+/* Does a choice (JSON text) read as text, a string choice unquoted? */
+static int choice_reads_as(const char *json, const char *text)
+{
+    cJSON *v = cJSON_Parse(json);
+    int same = v && cJSON_IsString(v) && strcmp(v->valuestring, text) == 0;
+    cJSON_Delete(v);
+    return same;
+}
+
 int hpo__dist_find_choice(const hpo__dist *d, const char *text)
 {
-    char shown[HPO_MAX_NAME + 8];
-    for (int i = 0; i < d->n_choices; i++) {
-        if (strcmp(d->choices[i], text) == 0)
+    for (int i = 0; i < d->n_choices; i++)
+        if (strcmp(d->choices[i], text) == 0 ||
+            choice_reads_as(d->choices[i], text))
             return i;
-        format_choice(d->choices[i], shown, sizeof shown);
-        if (strcmp(shown, text) == 0)
-            return i;
-    }
     return -1;
 }

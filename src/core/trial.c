@@ -353,11 +353,14 @@ const char *hpo_trial_param_text(const hpo_trial *t, int i)
         w->texts = texts;
         w->n_texts = t->rec.n_params;
     }
-    if (!w->texts[i]) {
-        char buf[HPO_MAX_NAME + 64];
-        hpo__dist_format(&t->rec.params[i].dist, t->rec.params[i].internal, buf,
-                         sizeof buf);
-        w->texts[i] = hpo__strdup(buf);
+    if (!w->texts[i]) { /* a choice may be long: never cut it */
+        const hpo__param *p = &t->rec.params[i];
+        size_t size = 64;
+        if (p->dist.kind == HPO__CATEGORICAL && p->internal >= 0 &&
+            p->internal < p->dist.n_choices)
+            size += strlen(p->dist.choices[(int)p->internal]);
+        if ((w->texts[i] = malloc(size)))
+            hpo__dist_format(&p->dist, p->internal, w->texts[i], size);
     }
     return w->texts[i];
 }

@@ -35,6 +35,8 @@ expect_usage_error "hpo tune: --param: 'x=float:0:1:step=0.5:step=0.25': step is
     "${T[@]}" -p x=float:0:1:step=0.5:step=0.25 -- touch ran
 expect_usage_error "hpo tune: --param: parameter 'x' is given twice" \
     "${T[@]}" -p x=float:0:1 -p x=int:0:3 -- touch ran
+expect_usage_error "hpo tune: --sampler: option 'gamma' of 'tpe' is given twice" \
+    "${T[@]}" -p x=float:0:1 --sampler tpe:gamma=0.1,gamma=0.2 -- touch ran
 expect_usage_error "hpo tune: --param: parameter name 'x\\xff' is not valid UTF-8 (byte 0xff at offset 1)" \
     "${T[@]}" -p $'x\xff=float:0:1' -- touch ran
 expect_usage_error "hpo tune: --param: parameter 'k': choice '\\xc0\\xaf' is not valid UTF-8 (byte 0xc0 at offset 0)" \
@@ -101,6 +103,13 @@ for sampler in random tpe; do
     expect_true "$sampler: every x inside" awk '{ if ($1 + 0 > 1.7e308 || $1 + 0 < -1.7e308) exit 1 }' values.txt
     rm values.txt
 done
+
+# A long choice (700 characters) reaches the command whole and can be a
+# condition's choice: it was cut to 575 characters, and not found.
+long=$(printf 'c%.0s' {1..700})
+run "$HPO" tune --storage memory: -n 1 -p "k=cat:$long" -p "x=int:1:1:if=k=$long" \
+    -- sh -c 'echo "$(printf %s "$1" | wc -c) $2" >long.txt; echo 1' sh {k} {x}
+expect_eq "a 700-character choice: passed whole, its condition met" "$RC/$(cat long.txt 2>/dev/null)" "0/700 1"
 
 # 100,000 choices: the space file parses (n log n, not n^2) and a trial
 # runs.
