@@ -84,6 +84,16 @@ int study_config_check(const study_config *c, char *err, size_t size)
     return 0;
 }
 
+int study_name_check(const char *name, char *err, size_t size)
+{
+    hpo__msg m = {0};
+    int rc = hpo__check_name(&m, "study name", name);
+    if (rc)
+        snprintf(err, size, "--study: %s", hpo__msg_get(&m));
+    hpo__msg_free(&m);
+    return rc ? -1 : 0;
+}
+
 /* ---- from JSON ------------------------------------------------------------- */
 
 /* A field that is a number >= 0 or null (0); -1 if it is something else. */

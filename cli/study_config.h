@@ -50,6 +50,11 @@ char *study_config_to_json(const study_config *c);
  * in err; checked before the study is created, so nothing is left behind. */
 int study_config_check(const study_config *c, char *err, size_t size);
 
+/* Is name one the library takes for a study?  0, or -1 with "--study:
+ * WHY" in err: checked before a storage is opened, so a refused name
+ * creates no database file either. */
+int study_name_check(const char *name, char *err, size_t size);
+
 /* Parse the attribute's text into *c (zeroed first).  0, or -1 with why
  * in err. */
 int study_config_parse(const char *json, study_config *c, char *err,

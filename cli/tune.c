@@ -311,7 +311,9 @@ static int prepare(tune_opts *o, study_config *cfg, hpo_study *study,
         cli_error("tune", "out of memory");
         return CLI_EXIT_FAILED;
     }
-    if (study_config_check(cfg, why, sizeof why) != 0) {
+    if (study_config_check(cfg, why, sizeof why) != 0 ||
+        (o->run.study_name &&
+         study_name_check(o->run.study_name, why, sizeof why) != 0)) {
         cli_error("tune", "%s", why);
         return CLI_EXIT_USAGE;
     }

@@ -173,6 +173,8 @@ int hpo__st_find_study(hpo_storage *st, const char *name, hpo__study_info *info)
 {
     HPO__ST_READY(st);
     memset(info, 0, sizeof *info);
+    if (text_refused(st, "study name", name, 1)) /* PostgreSQL's error else */
+        return HPO_EINVAL;
     return st->type->find_study(st, st->state, name, info);
 }
 

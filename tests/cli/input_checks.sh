@@ -74,21 +74,24 @@ expect_usage_error "hpo tune: --param: parameter 'x' is given twice" \
     "${T[@]}" --space x.json -p x=int:0:3 -- touch ran
 expect_true "no command ever ran" test ! -e ran
 
-# Names and the command's arguments: refused before the study exists, so
-# nothing is left behind in the database.
+# Names and the command's arguments: refused before the storage is opened,
+# so nothing is left behind, not even the database file.
 if have_sqlite; then
     DB=sqlite:///$TMP/names.db
-    expect_usage_error "hpo tune: --study 'b"$'\xff'"d': study name 'b\\xffd' is not valid UTF-8 (byte 0xff at offset 1)" \
+    expect_usage_error "hpo tune: --study: study name 'b\\xffd' is not valid UTF-8 (byte 0xff at offset 1)" \
         tune --storage "$DB" --study $'b\xffd' -n 1 -p x=float:0:1 -- touch ran
     expect_usage_error "hpo tune: --param: parameter name 'x\\xff' is not valid UTF-8 (byte 0xff at offset 1)" \
         tune --storage "$DB" --study s -n 1 -p $'x\xff=float:0:1' -- touch ran
     expect_usage_error "hpo tune: argument 2 of the command is not valid UTF-8 (byte 0xff at offset 1): the command is stored with the study as text" \
         tune --storage "$DB" --study s -n 1 -p x=float:0:1 -- touch $'r\xffn'
-    long=$(printf 'L%.0s' {1..600})
-    expect_usage_error "hpo tune: --study '$long': a study name has 1 to 512 characters (got 600: '$(printf 'L%.0s' {1..56})...')" \
-        tune --storage "$DB" --study "$long" -n 1 -p x=float:0:1 -- touch ran
-    run "$HPO" studies --storage "$DB"
-    expect_eq "no study left behind" "$OUT" "name  directions  trials"
+    expect_usage_error "hpo tune: --study: a study name has 1 to 512 characters (got 600: '$(printf 'L%.0s' {1..56})...')" \
+        tune --storage "$DB" --study "$(printf 'L%.0s' {1..600})" -n 1 -p x=float:0:1 -- touch ran
+    expect_true "no database file left behind" test ! -e names.db
+    "$HPO" tune --storage "$DB" --study s -q -n 1 -p x=float:0:1 -- echo 1 >/dev/null
+    run "$HPO" trials --storage "$DB" --study $'b\xffd'
+    expect_true "hpo trials: a name no study can have fails" test "$RC" -ne 0
+    expect_true "hpo trials: ... with the library's reason" \
+        grep -qF "study name 'b\xffd' is not valid UTF-8 (byte 0xff at offset 1)" .err
 fi
 
 # The widest ranges: values inside, spread, not one bound every time.
