@@ -143,8 +143,8 @@ static char *quote_json(const char *text)
 }
 
 /* Each choice a string of valid UTF-8 (it is stored as JSON text). */
-static int check_choices(hpo_space *s, const char *name,
-                         const char *const *choices, int n)
+static int check_choice_texts(hpo_space *s, const char *name,
+                              const char *const *choices, int n)
 {
     int rc = check_name(s, name);
     if (rc == HPO_OK && n > 0 && !choices)
@@ -165,7 +165,7 @@ int hpo_space_add_categorical(hpo_space *s, const char *name,
                               const char *const *choices, int n)
 {
     hpo__dist d = {.kind = HPO__CATEGORICAL};
-    int rc = check_choices(s, name, choices, n);
+    int rc = check_choice_texts(s, name, choices, n);
     if (rc)
         return rc;
     if (n > 0 && !(d.choices = calloc((size_t)n, sizeof(char *))))
@@ -594,8 +594,7 @@ static int json_condition(hpo_space *s, const char *name, const cJSON *cond)
     int n = cJSON_IsArray(list) ? cJSON_GetArraySize(list) : 1;
     const char **choices = calloc((size_t)(n ? n : 1), sizeof *choices);
     char **owned = calloc((size_t)(n ? n : 1), sizeof *owned);
-    int rc = choices && owned ? HPO_OK
-                              : no_memory(s);
+    int rc = choices && owned ? HPO_OK : no_memory(s);
     const cJSON *one = cJSON_IsArray(list) ? list->child : list;
     for (int i = 0; !rc && i < n; i++, one = one ? one->next : NULL) {
         owned[i] = cJSON_IsString(one) ? hpo__strdup(one->valuestring)
@@ -636,8 +635,8 @@ static int json_param(hpo_space *s, const cJSON *item)
         return no_memory(s);
     if (twice)
         return hpo__fail(&s->msg, HPO_EINVAL,
-                         "parameter '%s': the key \"%s\" is given twice", name,
-                         twice);
+                         "parameter '%s': the key \"%.80s\" is given twice",
+                         name, twice);
     const cJSON *type = cJSON_GetObjectItemCaseSensitive(item, "type");
     const char *t = cJSON_IsString(type) ? type->valuestring : "";
     int is_float = !strcmp(t, "float"), is_int = !strcmp(t, "int");
