@@ -75,7 +75,8 @@ void cli_redact_url(const char *url, char *out, size_t size);
 
 /* Take every --storage URL's password out of hpo's own command line as
  * other processes see it (argv keeps working copies).  Arguments after
- * "--" (a child's command) are left alone. */
-void cli_hide_url_passwords(int argc, char **argv);
+ * "--" (a child's command) are left alone.  -1 when memory ran out (a
+ * password may still show: hpo stops). */
+int cli_hide_url_passwords(int argc, char **argv);
 
 #endif

@@ -90,7 +90,10 @@ int main(int argc, char **argv)
         cli_error(NULL, "cannot install the signal handlers");
         return CLI_EXIT_FAILED;
     }
-    cli_hide_url_passwords(argc, argv);
+    if (cli_hide_url_passwords(argc, argv) != 0) {
+        cli_error(NULL, "out of memory");
+        return CLI_EXIT_FAILED;
+    }
     if (argc < 2) {
         usage(stderr);
         return CLI_EXIT_USAGE;

@@ -45,7 +45,7 @@ int cli_open_storage(const char *cmd, const char *url, int must_exist,
     int err = must_exist ? sqlite_file_missing(url) : 0;
     if (err) {
         cli_error(cmd, "--storage '%s': %s", shown, strerror(err));
-        return CLI_EXIT_USAGE;
+        return err == ENOMEM ? CLI_EXIT_FAILED : CLI_EXIT_USAGE;
     }
     int rc = hpo_storage_open(storage, url);
     if (rc == HPO_OK)
@@ -53,5 +53,5 @@ int cli_open_storage(const char *cmd, const char *url, int must_exist,
     cli_error(cmd, "--storage '%s': %s", shown,
               *storage ? hpo_storage_errmsg(*storage) : hpo_errstr(rc));
     return rc == HPO_ESTORAGE || rc == HPO_EIO ? CLI_EXIT_FAILED
-                                               : CLI_EXIT_USAGE;
+                                               : CLI_EXIT_REFUSED(rc);
 }

@@ -25,14 +25,16 @@ void cli_redact_url(const char *url, char *out, size_t size)
 
 /* Hide one argument's password: argv[i] becomes a private copy, and the
  * original bytes (what /proc/PID/cmdline shows) the redacted text, cut to
- * the original length and padded with NULs. */
-static void hide(char **argv, int i, size_t prefix)
+ * the original length and padded with NULs.  -1 when memory ran out: the
+ * password may still show. */
+static int hide(char **argv, int i, size_t prefix)
 {
     char *value = argv[i] + prefix;
     size_t len = strlen(value);
     size_t need = hpo_url_redact(value, NULL, 0) + 1;
     char *shown = malloc(need), *copy = strdup(argv[i]);
-    if (shown && copy) {
+    int rc = shown && copy ? 0 : -1;
+    if (rc == 0) {
         hpo_url_redact(value, shown, need);
         if (strcmp(shown, value) != 0) {
             argv[i] = copy; /* kept to the end of the process */
@@ -44,16 +46,19 @@ static void hide(char **argv, int i, size_t prefix)
     }
     free(shown);
     free(copy);
+    return rc;
 }
 
-void cli_hide_url_passwords(int argc, char **argv)
+int cli_hide_url_passwords(int argc, char **argv)
 {
     static const char flag[] = "--storage";
-    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+    int rc = 0;
+    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0 && rc == 0; i++) {
         if (strcmp(argv[i], flag) == 0 && i + 1 < argc)
-            hide(argv, ++i, 0);
+            rc = hide(argv, ++i, 0);
         else if (strncmp(argv[i], flag, sizeof flag - 1) == 0 &&
                  argv[i][sizeof flag - 1] == '=')
-            hide(argv, i, sizeof flag);
+            rc = hide(argv, i, sizeof flag);
     }
+    return rc;
 }

@@ -222,12 +222,12 @@ int hpo_study_enqueue(hpo_study *s, const char *params_json)
 {
     if (!s->opened)
         return hpo__fail(&s->msg, HPO_EMISUSE, "open the study first");
-    int oom;
-    cJSON *root = hpo__json_parse(params_json, &oom);
+    cJSON *root; /* stored verbatim: Python must read it as hpo does */
+    int rc = hpo__json_parse(params_json, "enqueue", &root, &s->msg);
     int is_obj = cJSON_IsObject(root);
     cJSON_Delete(root);
-    if (oom)
-        return hpo__oom(&s->msg);
+    if (rc)
+        return rc;
     if (!is_obj)
         return hpo__fail(&s->msg, HPO_EINVAL,
                          "enqueue takes a JSON object of parameters, as "
@@ -235,7 +235,7 @@ int hpo_study_enqueue(hpo_study *s, const char *params_json)
     hpo__trial_rec tmpl;
     hpo__rec_init(&tmpl);
     tmpl.state = HPO_WAITING;
-    int rc = hpo__attrs_set(&tmpl.system_attrs, "fixed_params", params_json);
+    rc = hpo__attrs_set(&tmpl.system_attrs, "fixed_params", params_json);
     int64_t id;
     int number;
     if (rc == HPO_OK)

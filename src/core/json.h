@@ -4,6 +4,8 @@
 
 #include <cJSON.h>
 
+struct hpo__msg;
+
 /* A number that reads back as exactly the same double.  cJSON's own
  * printer settles for 15 digits when they come back within an epsilon,
  * which changes the last bit of some values (a fixed parameter, a bound).
@@ -11,16 +13,23 @@
  * floats. */
 cJSON *hpo__json_number(double x, int float_style);
 
+/* Is text exactly one JSON value hpo may keep (json_check.c: RFC 8259, valid
+ * UTF-8, no \u0000)?  0, or -1 with a phrase in *why and the byte offset
+ * of the problem in *offset. */
+int hpo__json_check(const char *text, const char **why, size_t *offset);
+/* The first object key given twice anywhere in item, or NULL (*failed set
+ * when memory ran out). */
+const char *hpo__json_twice(const cJSON *item, int *failed);
+/* Parse text that hpo keeps or trusts: hpo__json_check, cJSON, no key
+ * twice.  *out (free with cJSON_Delete) or NULL with a message in *m that
+ * starts with `what`. */
+int hpo__json_parse(const char *text, const char *what, cJSON **out,
+                    struct hpo__msg *m);
+
 /* Add item to obj under key (to an array: key NULL): 1, or 0 when item is
  * NULL or memory runs out, with the item freed (cJSON keeps an item it
  * could not add).  A document is written only when every put returned 1:
  * one missing part, stored, could make a study unreadable. */
 int hpo__json_put(cJSON *obj, const char *key, cJSON *item);
-
-/* Is text JSON (json_valid.c)?  Decided without allocating. */
-int hpo__json_valid(const char *text);
-/* cJSON_Parse that tells the two failures apart: NULL with *oom set when
- * the text is JSON, so that only memory can have run out. */
-cJSON *hpo__json_parse(const char *text, int *oom);
 
 #endif

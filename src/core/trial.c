@@ -50,6 +50,13 @@ const char *hpo_trial_errmsg(const hpo_trial *t)
 
 /* ---- where a value comes from ------------------------------------------- */
 
+/* A fixed number may lie outside its distribution (Optuna uses it as
+ * given), but it must be finite, and an int's must convert to int64_t. */
+static int fixed_number_ok(const hpo__dist *d, double x)
+{
+    return isfinite(x) && (d->kind != HPO__INT || fabs(x) <= HPO_MAX_EXACT_INT);
+}
+
 /* An enqueued trial's fixed value for name, as an internal value: 1, 0
  * when it fixes none, HPO_ENOMEM (never a value sampled instead). */
 static int fixed_value(hpo_trial *t, const char *name, const hpo__dist *d,
@@ -58,10 +65,13 @@ static int fixed_value(hpo_trial *t, const char *name, const hpo__dist *d,
     const char *json = hpo__attrs_get(&t->rec.system_attrs, "fixed_params");
     if (!json)
         return 0;
-    int oom;
-    cJSON *root = hpo__json_parse(json, &oom);
+    hpo__msg m = {0};
+    cJSON *root;
+    int found = hpo__json_parse(json, "fixed_params", &root, &m) == HPO_ENOMEM
+                    ? hpo__oom(&t->msg)
+                    : 0;
+    hpo__msg_free(&m);
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, name);
-    int found = oom ? hpo__oom(&t->msg) : 0;
     if (v && d->kind == HPO__CATEGORICAL) {
         char *text = cJSON_IsString(v) ? hpo__strdup(v->valuestring)
                                        : cJSON_PrintUnformatted(v);
@@ -73,6 +83,11 @@ static int fixed_value(hpo_trial *t, const char *name, const hpo__dist *d,
             *out = k;
             found = 1;
         }
+    } else if (cJSON_IsNumber(v) && !fixed_number_ok(d, v->valuedouble)) {
+        hpo__study_log(t->study, 2,
+                       "trial %d: fixed value %g of '%s' is no value of its "
+                       "kind; sampled instead",
+                       t->rec.number, v->valuedouble, name);
     } else if (cJSON_IsNumber(v)) {
         *out = v->valuedouble;
         found = 1;
@@ -151,9 +166,9 @@ static int suggest(hpo_trial *t, const char *name, const hpo__dist *d,
         return hpo__fail(&t->msg, HPO_EFINISHED,
                          "trial %d is finished: suggest before telling",
                          t->rec.number);
-    if (!name || !*name)
-        return hpo__fail(&t->msg, HPO_EINVAL, "a parameter needs a name");
-    int rc = hpo__dist_check(d, name, &t->msg);
+    int rc = hpo__check_name(&t->msg, "parameter name", name);
+    if (!rc)
+        rc = hpo__dist_check(d, name, &t->msg);
     if (rc)
         return rc;
     const hpo__param *have = hpo__rec_param(&t->rec, name);
@@ -288,17 +303,10 @@ int hpo_trial_set_user_attr(hpo_trial *t, const char *key, const char *json)
 {
     if (!t || !t->study)
         return HPO_EMISUSE;
-    int oom;
-    cJSON *v = hpo__json_parse(json, &oom);
-    int ok = v != NULL;
-    cJSON_Delete(v);
-    if (oom)
-        return hpo__oom(&t->msg);
-    if (!ok || !key || !*key)
-        return hpo__fail(&t->msg, HPO_EINVAL,
-                         "attribute '%s': needs a key and JSON text",
-                         key ? key : "");
-    int rc = hpo__st_set_trial_attr(t->study->storage, t->rec.id, 0, key, json);
+    int rc = hpo__check_attr(&t->msg, key, json);
+    if (rc)
+        return rc;
+    rc = hpo__st_set_trial_attr(t->study->storage, t->rec.id, 0, key, json);
     if (rc)
         return hpo__fail(&t->msg, rc, "%s", hpo_storage_errmsg(t->study->storage));
     return hpo__attrs_set(&t->rec.user_attrs, key, json) ? hpo__oom(&t->msg)
@@ -368,11 +376,14 @@ const char *hpo_trial_param_text(const hpo_trial *t, int i)
         w->texts = texts;
         w->n_texts = t->rec.n_params;
     }
-    if (!w->texts[i]) {
-        char buf[HPO_MAX_NAME + 64];
-        hpo__dist_format(&t->rec.params[i].dist, t->rec.params[i].internal, buf,
-                         sizeof buf);
-        w->texts[i] = hpo__strdup(buf);
+    if (!w->texts[i]) { /* a choice may be long: never cut it */
+        const hpo__param *p = &t->rec.params[i];
+        size_t size = 64;
+        if (p->dist.kind == HPO__CATEGORICAL && p->internal >= 0 &&
+            p->internal < p->dist.n_choices)
+            size += strlen(p->dist.choices[(int)p->internal]);
+        if ((w->texts[i] = malloc(size)))
+            hpo__dist_format(&p->dist, p->internal, w->texts[i], size);
     }
     return w->texts[i];
 }
