@@ -39,7 +39,8 @@ static void print_params(FILE *out, const hpo_trial *t)
 {
     for (int i = 0; i < hpo_trial_n_params(t); i++)
         fprintf(out, "  %s = %s\n", hpo_trial_param_name(t, i),
-                hpo_trial_param_text(t, i));
+                hpo_trial_param_text(t, i) ? hpo_trial_param_text(t, i)
+                                           : "(out of memory)");
 }
 
 /* The values, and the constraints when the trial has any (the best trial

@@ -62,7 +62,10 @@ static void put_value(strbuf *b, const char *name, size_t len,
         const char *p = hpo_trial_param_name(trial, i);
         if (strlen(p) == len && strncmp(p, name, len) == 0) {
             const char *v = hpo_trial_param_text(trial, i);
-            strbuf_put(b, v, strlen(v));
+            if (v)
+                strbuf_put(b, v, strlen(v));
+            else
+                b->failed = 1; /* out of memory: no command at all */
             return;
         }
     }

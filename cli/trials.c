@@ -81,7 +81,8 @@ static const char *param_text(const hpo_trial *t, const char *name)
 {
     for (int p = 0; p < hpo_trial_n_params(t); p++)
         if (strcmp(hpo_trial_param_name(t, p), name) == 0)
-            return hpo_trial_param_text(t, p);
+            return hpo_trial_param_text(t, p) ? hpo_trial_param_text(t, p)
+                                              : "(out of memory)";
     return "";
 }
 

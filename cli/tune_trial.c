@@ -155,11 +155,14 @@ static char **make_environment(const tune_ctx *ctx, const hpo_trial *t)
     for (int i = 0; i < n_env; i++)
         if (!is_withheld(environ[i]) && !(envp[k++] = strdup(environ[i])))
             goto oom;
-    for (int i = 0; i < n_params; i++)
+    for (int i = 0; i < n_params; i++) {
+        const char *text = hpo_trial_param_text(t, i);
+        if (!text) /* never HPO_PARAM_x=(null) */
+            goto oom;
         if (asprintf(&envp[k++], "HPO_PARAM_%s=%s",
-                     hpo_trial_param_name(t, i),
-                     hpo_trial_param_text(t, i)) < 0)
+                     hpo_trial_param_name(t, i), text) < 0)
             goto oom_last;
+    }
     if (asprintf(&envp[k++], "HPO_TRIAL_NUMBER=%d", hpo_trial_number(t)) < 0)
         goto oom_last;
     if (asprintf(&envp[k++], "HPO_STUDY=%s", ctx->study_name) < 0)

@@ -495,7 +495,8 @@ const char *hpo_trial_param_name(const hpo_trial *trial, int i);
 /* The value as the user sees it: a float, an int as a double, or for a
  * categorical the index of its choice. */
 double hpo_trial_param_value(const hpo_trial *trial, int i);
-/* The value as text: "0.001", "12", "rbf".  Borrowed. */
+/* The value as text: "0.001", "12", "rbf".  Borrowed; NULL when memory
+ * runs out. */
 const char *hpo_trial_param_text(const hpo_trial *trial, int i);
 /* The kind of the i-th parameter's distribution. */
 typedef enum hpo_param_kind {

@@ -151,7 +151,7 @@ static int neighbour_sigmas(hpo__sampler_ctx *ctx, const double *mu,
     int n = n_obs + 1;
     sorted_mu *s = hpo__scratch(ctx, sizeof *s * (size_t)(n + 2));
     if (!s)
-        return HPO_ENOMEM;
+        return hpo__oom(ctx->msg);
     if (presorted) {
         /* Merge the prior's centre into the given order (its index is the
          * largest, so it follows equal values). */
@@ -211,7 +211,7 @@ static int build_window(tpe_parzen *pe, hpo__sampler_ctx *ctx,
     pe->win_reach_left = hpo__scratch(ctx, sizeof(double) * n);
     if (!pe->win_index || !pe->win_mu || !pe->win_reach_right ||
         !pe->win_reach_left || !pe->win_inv_sigma || !pe->win_offset)
-        return HPO_ENOMEM;
+        return hpo__oom(ctx->msg);
     int m = 0;
     for (int i = 0; i <= n_obs; i++) {
         int k = sorted[i].index;
@@ -262,7 +262,7 @@ static int numerical_axis(tpe_parzen *pe, hpo__sampler_ctx *ctx, int j,
     double *mu = hpo__scratch(ctx, sizeof(double) * (size_t)nc);
     double *sig = hpo__scratch(ctx, sizeof(double) * (size_t)nc);
     if (!mu || !sig)
-        return HPO_ENOMEM;
+        return hpo__oom(ctx->msg);
     for (int i = 0; i < n_obs; i++)
         mu[i] = obs[(size_t)i * na + j];
     mu[n_obs] = 0.5;

@@ -200,7 +200,7 @@ static int rank_fronts(hpo__sampler_ctx *ctx, const double *y, int n, int m,
     double *lo = hpo__scratch(ctx, sizeof(double) * (size_t)m);
     double *hi = hpo__scratch(ctx, sizeof(double) * (size_t)m);
     if (!left || !front || !kept || !lo || !hi)
-        return HPO_ENOMEM;
+        return hpo__oom(ctx->msg);
     int n_left = n, ranked = 0;
     for (int i = 0; i < n; i++) {
         left[i] = i;
@@ -256,7 +256,7 @@ static int multi_objective_keys(hpo__sampler_ctx *ctx,
     int *which = hpo__scratch(ctx, sizeof(int) * (size_t)(nc + 1));
     double *rank = hpo__scratch(ctx, sizeof(double) * (size_t)(nc + 1));
     if (!y || !which || !rank)
-        return HPO_ENOMEM;
+        return hpo__oom(ctx->msg);
     int c = 0;
     for (int i = 0; i < n; i++) {
         if (keys[i].k[0] != 0)

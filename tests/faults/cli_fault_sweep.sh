@@ -13,7 +13,7 @@
 #   - a clean restart (hpo worker, or tune again when the study never got
 #     its settings) ends with exactly the 3 COMPLETE trials asked for.
 # HPO_FAULT_SWEEP=full sweeps every N with every code (by hand); otherwise
-# a sample of about 25 values of N per kind; HPO_FAULT_SWEEP_ONLY=alloc or
+# a sample of about 15 values of N per kind; HPO_FAULT_SWEEP_ONLY=alloc or
 # sqlite sweeps one kind.  Prints the campaign's figures.
 set -u
 hpo=$1
@@ -22,7 +22,7 @@ dir=$(mktemp -d /dev/shm/hpo-cli-faults.XXXXXX 2>/dev/null || mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 db=$dir/a.db
 url=sqlite:///$db
-budget=25
+budget=15
 failures=0 runs=0 fired_total=0 lost_total=0
 
 # Every run is bounded: a run that does not end (a worker without its
