@@ -373,7 +373,13 @@ int hpo_study_ask(hpo_study *study, hpo_trial **out);
  * values; a NaN value turns the trial into FAIL (as Optuna does); ±inf are
  * stored as such.  PRUNED takes no values (its last intermediate value is
  * recorded as its value); FAIL takes none.  Returns HPO_EFINISHED if the
- * trial was already finished.  The handle stays valid (free it after).
+ * trial was already told.  The handle stays valid (free it after).
+ * A trial that another process failed by a heartbeat check while it ran
+ * here keeps its result: a COMPLETE or PRUNED one is stored as the trial's
+ * unclaimed retry or as a new trial (system attribute late_result_of),
+ * the handle then names that trial, and HPO_OK is returned; until then
+ * report, should_prune, attributes and suggest work on the handle as
+ * usual (docs/distributed.md, "Late results").
  */
 int hpo_study_tell(hpo_study *study, hpo_trial *trial, hpo_trial_state state,
                    const double *values, int n);

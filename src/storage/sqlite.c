@@ -593,6 +593,31 @@ static int sql_claim_waiting(hpo_storage *st, void *state, int64_t study_id,
     return hpo__sqlite_end(st, s, claim_tx(st, s, study_id, trial_id));
 }
 
+static int claim_trial_tx(hpo_storage *st, hpo__sqlite *s, int64_t trial_id)
+{
+    hpo_trial_state state;
+    int rc = trial_state(st, s, trial_id, &state, NULL);
+    if (rc != HPO_OK)
+        return rc;
+    if (state != HPO_WAITING)
+        return HPO_DONE;
+    sqlite3_stmt *q = hpo__sqlite_stmt(st, s, HPO__Q_TRIAL_START);
+    if (!q)
+        return HPO_ESTORAGE;
+    sqlite3_bind_int64(q, 1, trial_id);
+    hpo__sqlite_bind_time(q, 2, hpo__now());
+    return hpo__sqlite_exec(st, s, q);
+}
+
+static int sql_claim_trial(hpo_storage *st, void *state, int64_t trial_id)
+{
+    hpo__sqlite *s = state;
+    int rc = hpo__sqlite_begin(st, s, 1);
+    if (rc != HPO_OK)
+        return rc;
+    return hpo__sqlite_end(st, s, claim_trial_tx(st, s, trial_id));
+}
+
 static int sql_set_param(hpo_storage *st, void *state, int64_t trial_id,
                          const hpo__param *p)
 {
@@ -809,4 +834,5 @@ const hpo__storage_type hpo__storage_sqlite = {
     .count_trials = sql_count_trials,
     .heartbeat = sql_heartbeat,
     .stale_trials = sql_stale_trials,
+    .claim_trial = sql_claim_trial,
 };
