@@ -525,8 +525,16 @@ int hpo_study_trials(hpo_study *study, hpo_trial ***out, int *n);
 void hpo_trials_free(hpo_trial **trials, int n);
 /* How many trials the study has in each state: counts[HPO_RUNNING] ...
  * counts[HPO_WAITING] (an array of 5).  Reads only what changed since the
- * last read, so it is cheap to call before every trial. */
+ * last read and costs what is unfinished, not the study's size, so it is
+ * cheap to call before every trial. */
 int hpo_study_count_trials(hpo_study *study, int counts[5]);
+/* The trials in the given states, ordered by number, as hpo_study_trials:
+ * `states` is a mask of bits (1u << state), e.g.
+ * (1u << HPO_RUNNING) | (1u << HPO_WAITING).  Asking for unfinished
+ * states only reads and copies only the unfinished trials, so that is
+ * cheap to call before every trial. */
+int hpo_study_trials_in(hpo_study *study, unsigned states, hpo_trial ***out,
+                        int *n);
 /* The best feasible COMPLETE trial of a single-objective study (owned
  * copy).  HPO_ENOTFOUND when no trial is complete (or none is feasible);
  * HPO_EMISUSE for several objectives (use hpo_study_pareto_front). */

@@ -62,9 +62,9 @@ static int find_retry(hpo_study *s, int number, int64_t *id)
     *id = 0;
     pthread_mutex_lock(&s->lock);
     int rc = hpo__history_refresh(s);
-    for (int k = number + 1; rc == HPO_OK && k < s->history.n && !*id; k++)
-        if (is_retry_of(&s->history.v[k], number))
-            *id = s->history.v[k].id;
+    for (int i = 0; rc == HPO_OK && i < s->n_unfinished && !*id; i++)
+        if (is_retry_of(&s->history.v[s->unfinished[i]], number))
+            *id = s->history.v[s->unfinished[i]].id;
     pthread_mutex_unlock(&s->lock);
     return rc;
 }

@@ -54,6 +54,9 @@ struct hpo_study {
     /* caches (under lock) */
     hpo__trial_list history; /* by number */
     int first_unfinished;    /* index in history of the first unfinished */
+    int *unfinished;         /* numbers of the unfinished, ascending */
+    int n_unfinished, cap_unfinished;
+    int finished_counts[5];  /* finished trials in history, by state */
     int64_t history_fetched; /* records read by refreshes (for tests) */
     hpo__trial_rec known;    /* params seen in this study: name -> dist */
     hpo__attrs attr_cache;   /* last attributes read for a borrowed result */
@@ -82,6 +85,9 @@ void hpo__study_log(hpo_study *s, int level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Refresh the history cache from storage; caller holds the lock. */
 int hpo__history_refresh(hpo_study *s);
+/* Trials by state as of the last refresh (counts[HPO_RUNNING] ...), in
+ * time proportional to the unfinished ones; caller holds the lock. */
+void hpo__history_counts(const hpo_study *s, int counts[5]);
 /* A read-only trial handle wrapping a copy of rec. */
 hpo_trial *hpo__trial_from_rec(const hpo__trial_rec *rec);
 /* Is a better than b in the (single) direction? */
