@@ -180,6 +180,10 @@ __attribute__((unused)) static void contract_late_trials(hpo_storage *st)
           hpo__attrs_get(&got.user_attrs, "epochs"));
     CHECK_NEAR(got.complete_s - got.start_s, 4, 1e-3);
     hpo__rec_free(&got);
+    /* refused as finished, named by its number (its id is 1 here) */
+    CHECK_RC(hpo__st_finish_trial(st, id, HPO_FAIL, 0, NULL), HPO_EFINISHED);
+    CHECK_STR_CONTAINS(hpo_storage_errmsg(st),
+                       "trial 0 is already finished (COMPLETE)");
 
     int waiting_no;
     int64_t waiting = new_trial(st, study, HPO_WAITING, &waiting_no);

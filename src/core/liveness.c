@@ -261,8 +261,11 @@ static int fail_stale(hpo_study *s, int64_t id)
         return 0; /* another worker got there first, or it just finished */
     if (rc)
         return hpo__study_storage_fail(s, rc);
-    hpo__study_log(s, 2, "failed a trial whose worker stopped beating (id %lld)",
-                   (long long)id);
+    hpo__trial_rec r; /* for its number: messages never show ids */
+    if (hpo__st_get_trial(s->storage, id, &r) == HPO_OK)
+        hpo__study_log(s, 2, "failed trial %d: its worker stopped sending "
+                       "heartbeats", r.number);
+    hpo__rec_free(&r);
     rc = hpo__retry_if_asked(s, id);
     return rc ? rc : 1;
 }

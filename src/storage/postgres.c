@@ -103,7 +103,7 @@ static int trial_row(hpo_storage *st, hpo__pg *p, int64_t trial_id, int lock,
         rc = hpo__storage_error(st, HPO_ESTORAGE,
                                 "postgresql: %s: trial %lld has unknown "
                                 "state '%s'",
-                                p->where, (long long)trial_id,
+                                p->where, (long long)hpo__pg_int(r, 0, 2),
                                 name ? name : "NULL");
     } else {
         if (study_id)
@@ -115,12 +115,11 @@ static int trial_row(hpo_storage *st, hpo__pg *p, int64_t trial_id, int lock,
     return rc;
 }
 
-static int already_finished(hpo_storage *st, int64_t trial_id,
-                            hpo_trial_state state)
+/* Messages name a trial by its number, as hpo trials shows it. */
+static int already_finished(hpo_storage *st, int number, hpo_trial_state state)
 {
     return hpo__storage_error(st, HPO_EFINISHED,
-                              "trial %lld is already finished (%s)",
-                              (long long)trial_id,
+                              "trial %d is already finished (%s)", number,
                               hpo__optuna_state_name(state));
 }
 
@@ -128,9 +127,10 @@ static int already_finished(hpo_storage *st, int64_t trial_id,
 static int trial_open(hpo_storage *st, hpo__pg *p, int64_t trial_id)
 {
     hpo_trial_state state;
-    int rc = trial_row(st, p, trial_id, 1, &state, NULL, NULL);
+    int number;
+    int rc = trial_row(st, p, trial_id, 1, &state, NULL, &number);
     if (rc == HPO_OK && hpo__state_finished(state))
-        rc = already_finished(st, trial_id, state);
+        rc = already_finished(st, number, state);
     return rc;
 }
 
@@ -841,13 +841,14 @@ static int finish_verify(hpo_storage *st, hpo__pg *p, void *arg)
 {
     finish_arg *f = arg;
     hpo_trial_state state;
-    int rc = trial_row(st, p, f->trial_id, 0, &state, NULL, NULL);
+    int number;
+    int rc = trial_row(st, p, f->trial_id, 0, &state, NULL, &number);
     if (rc != HPO_OK)
         return rc;
     if (!hpo__state_finished(state))
         return HPO__PG_RERUN;
     return state == f->final_state ? HPO_OK
-                                   : already_finished(st, f->trial_id, state);
+                                   : already_finished(st, number, state);
 }
 
 static int pg_finish_trial(hpo_storage *st, void *state, int64_t trial_id,

@@ -86,7 +86,8 @@
       " ORDER BY number DESC LIMIT 1")                                     \
     X(TRIAL_INSERT, "INSERT INTO trials (number, study_id, state,"           \
       " datetime_start, datetime_complete) VALUES (?1, ?2, ?3, ?4, ?5)")     \
-    X(TRIAL_STATE, "SELECT state, study_id FROM trials WHERE trial_id = ?1") \
+    X(TRIAL_STATE, "SELECT state, study_id, number FROM trials"              \
+      " WHERE trial_id = ?1")                                                \
     X(OLDEST_WAITING, "SELECT trial_id FROM trials WHERE study_id = ?1"      \
       " AND state = 'WAITING' ORDER BY number, trial_id LIMIT 1")            \
     X(TRIAL_START, "UPDATE trials SET state = 'RUNNING', datetime_start = ?2" \
