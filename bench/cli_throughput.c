@@ -4,17 +4,20 @@
  * per trial does not grow with the study.
  *
  *   hpo-bench cli-throughput [--trials 50000] [--window 1000] [--from 1000]
- *                            [--jobs 2] [--hpo PATH] [--json FILE]
+ *                            [--jobs 2] [--heartbeat S] [--hpo PATH]
+ *                            [--json FILE]
  *
  * Runs, in a scratch directory,
  *
  *   hpo tune --storage sqlite:///DIR/cli.db --study cli -n TRIALS -j JOBS
- *            --sampler random --seed 0 -q -p x=float:0:1 -- /bin/echo 1
+ *            --sampler random --seed 0 -q -p x=float:0:1 [--heartbeat S]
+ *            -- /bin/echo 1
  *
  * then reads the study back and takes each trial's end time: trials/s in
  * each window of WINDOW trials (in the order they finished) from trial
  * FROM on.  The table prints every window, then the first and the last
- * and their ratio (last / first: 1 is flat).  The child costs the same at
+ * and their ratio (last / first: 1 is flat), and the same for the medians
+ * of the first and last five windows, which a busy machine disturbs less.  The child costs the same at
  * every trial, so any trend is hpo's.  Python Optuna has no command that
  * runs a program per trial, so there is no reference side here.
  *
@@ -35,10 +38,14 @@
 
 extern char **environ;
 
+/* The medians of this many windows at each end are compared too. */
+#define EDGE_WINDOWS 5
+
 typedef struct cli_run {
     char dir[256];
     int trials, window, from, jobs;
     const char *hpo;
+    const char *heartbeat; /* --heartbeat S for tune, or NULL */
     double wall_s;
     double *end_s; /* COMPLETE trials' end times, ascending */
     int n_complete, n_other;
@@ -52,10 +59,22 @@ static int run_tune(cli_run *r)
     snprintf(trials, sizeof trials, "%d", r->trials);
     snprintf(jobs, sizeof jobs, "%d", r->jobs);
     snprintf(err, sizeof err, "%s/tune.err", r->dir);
-    char *argv[] = {(char *)r->hpo, "tune", "--storage", url, "--study",
-                    "cli", "-n", trials, "-j", jobs, "--sampler", "random",
-                    "--seed", "0", "-q", "-p", "x=float:0:1", "--",
-                    "/bin/echo", "1", NULL};
+    const char *head[] = {r->hpo, "tune", "--storage", url, "--study",
+                          "cli", "-n", trials, "-j", jobs, "--sampler",
+                          "random", "--seed", "0", "-q", "-p",
+                          "x=float:0:1", NULL};
+    char *argv[32];
+    int k = 0;
+    for (int i = 0; head[i]; i++)
+        argv[k++] = (char *)head[i];
+    if (r->heartbeat) {
+        argv[k++] = "--heartbeat";
+        argv[k++] = (char *)r->heartbeat;
+    }
+    argv[k++] = "--";
+    argv[k++] = "/bin/echo";
+    argv[k++] = "1";
+    argv[k] = NULL;
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
@@ -143,39 +162,68 @@ static void remove_dir(const char *dir)
     rmdir(dir);
 }
 
+/* Median of rates[from, from + n): a window or two slowed by another
+ * process on the machine does not move it. */
+static double median_of(const double *rates, int from, int n)
+{
+    double v[EDGE_WINDOWS];
+    for (int i = 0; i < n; i++)
+        v[i] = rates[from + i];
+    return bench_quantile(v, n, 0.5);
+}
+
 static int print_and_save(const cli_run *r, const char *json)
 {
     printf("hpo-bench cli-throughput: hpo tune -n %d -j %d --sampler random "
-           "-- /bin/echo 1, SQLite; trials/s per window of %d\n",
-           r->trials, r->jobs, r->window);
+           "%s%s%s-- /bin/echo 1, SQLite; trials/s per window of %d\n",
+           r->trials, r->jobs, r->heartbeat ? "--heartbeat " : "",
+           r->heartbeat ? r->heartbeat : "", r->heartbeat ? " " : "",
+           r->window);
     printf("%18s %10s\n", "trials", "trials/s");
     cJSON *doc = cJSON_CreateObject();
     cJSON *windows = cJSON_AddArrayToObject(doc, "windows");
-    double first = 0, last = 0;
-    int n_windows = 0;
-    for (int a = r->from; a + r->window <= r->n_complete; a += r->window) {
-        double rate = window_rate(r, a, r->window);
-        printf("%8d-%-9d %10.1f\n", a + 1, a + r->window, rate);
+    int n_windows = (r->n_complete - r->from) / r->window;
+    double *rates = calloc((size_t)n_windows + 1, sizeof *rates);
+    if (!rates)
+        n_windows = 0;
+    for (int k = 0; k < n_windows; k++) {
+        int a = r->from + k * r->window;
+        rates[k] = window_rate(r, a, r->window);
+        printf("%8d-%-9d %10.1f\n", a + 1, a + r->window, rates[k]);
         cJSON *w = cJSON_CreateObject();
         cJSON_AddNumberToObject(w, "from", a + 1);
         cJSON_AddNumberToObject(w, "to", a + r->window);
-        cJSON_AddNumberToObject(w, "trials_per_s", rate);
+        cJSON_AddNumberToObject(w, "trials_per_s", rates[k]);
         cJSON_AddItemToArray(windows, w);
-        if (n_windows++ == 0)
-            first = rate;
-        last = rate;
     }
     printf("%d trials in %.1f s (%.1f trials/s overall)\n", r->n_complete,
            r->wall_s, r->n_complete / r->wall_s);
-    if (n_windows > 0)
+    double first = 0, last = 0, med_first = 0, med_last = 0;
+    if (n_windows > 0) {
+        int edge = n_windows < EDGE_WINDOWS ? n_windows : EDGE_WINDOWS;
+        first = rates[0];
+        last = rates[n_windows - 1];
+        med_first = median_of(rates, 0, edge);
+        med_last = median_of(rates, n_windows - edge, edge);
         printf("first window %.1f trials/s, last %.1f trials/s: last/first = "
-               "%.2f\n", first, last, first > 0 ? last / first : 0);
+               "%.2f\n", first, last, last / first);
+        printf("median of the first %d windows %.1f trials/s, of the last %d "
+               "%.1f trials/s: last/first = %.2f\n", edge, med_first, edge,
+               med_last, med_last / med_first);
+    }
+    free(rates);
+    cJSON_AddNumberToObject(doc, "first_window", first);
+    cJSON_AddNumberToObject(doc, "last_window", last);
+    cJSON_AddNumberToObject(doc, "median_first_windows", med_first);
+    cJSON_AddNumberToObject(doc, "median_last_windows", med_last);
     cJSON_AddStringToObject(doc, "command", "cli-throughput");
     cJSON_AddStringToObject(doc, "hpo_version", hpo_version());
     cJSON_AddNumberToObject(doc, "trials", r->n_complete);
     cJSON_AddNumberToObject(doc, "jobs", r->jobs);
     cJSON_AddNumberToObject(doc, "wall_s", r->wall_s);
     cJSON_AddNumberToObject(doc, "last_over_first", first > 0 ? last / first : 0);
+    cJSON_AddNumberToObject(doc, "median_last_over_first",
+                            med_first > 0 ? med_last / med_first : 0);
     int rc = json ? bench_write_json(json, doc) : 0;
     cJSON_Delete(doc);
     return rc;
@@ -184,8 +232,8 @@ static int print_and_save(const cli_run *r, const char *json)
 static void usage(FILE *f)
 {
     fprintf(f, "usage: hpo-bench cli-throughput [--trials 50000] "
-               "[--window 1000] [--from 1000] [--jobs 2] [--hpo PATH] "
-               "[--json FILE]\n");
+               "[--window 1000] [--from 1000] [--jobs 2] [--heartbeat S] "
+               "[--hpo PATH] [--json FILE]\n");
 }
 
 static int parse_args(int argc, char **argv, cli_run *r, const char **json)
@@ -200,6 +248,7 @@ static int parse_args(int argc, char **argv, cli_run *r, const char **json)
             (k = bench_option(argc, argv, &i, "--from", &from)) ||
             (k = bench_option(argc, argv, &i, "--jobs", &jobs)) ||
             (k = bench_option(argc, argv, &i, "--hpo", &r->hpo)) ||
+            (k = bench_option(argc, argv, &i, "--heartbeat", &r->heartbeat)) ||
             (k = bench_option(argc, argv, &i, "--json", json))) {
             if (k < 0)
                 return -1;

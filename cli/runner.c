@@ -109,7 +109,7 @@ int runner_resolve(const char *command, char *out, size_t size)
  * while all are still blocked. */
 static void default_caught_signals(void)
 {
-    for (int sig = 1; sig < SIGRTMIN; sig++) { /* hpo catches no RT one */
+    for (int sig = 1; sig < 32; sig++) { /* hpo catches no real-time one */
         struct sigaction sa;
         if (sigaction(sig, NULL, &sa) != 0 || sa.sa_handler == SIG_DFL ||
             sa.sa_handler == SIG_IGN)

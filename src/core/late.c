@@ -113,9 +113,10 @@ static int into_retry(hpo_study *s, hpo_trial *t, int64_t id,
                                     late_of);
     if (rc == HPO_OK)
         rc = hpo__st_finish_trial(s->storage, id, state, n, values);
-    /* On an error the trial stops beating: a heartbeat check fails it and
-     * its retry runs the parameters again. */
     hpo__liveness_stop(s, id);
+    if (rc != HPO_OK && hpo__st_finish_trial(s->storage, id, HPO_FAIL, 0,
+                                             NULL) == HPO_OK)
+        hpo__retry_if_asked(s, id); /* not left RUNNING: run again */
     return rc;
 }
 
