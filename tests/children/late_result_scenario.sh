@@ -2,11 +2,14 @@
 # worker_heartbeat_pg.sh after testlib.sh: a live worker whose trial is
 # failed by a heartbeat check keeps its child's result and goes on.
 #
-#   hpo tune -n 3 --heartbeat 0.5 (grace 1 s); its trial 0's child runs 2 s
-#   tune is stopped (SIGSTOP) while the child runs: no more heartbeats
-#   1.5 s later `hpo worker -n 1` fails trial 0 as stale, runs trial 1
-#   tune continues (SIGCONT): the child's reports and value arrive after
-#   trial 0 was failed
+#   hpo tune -n 3 --heartbeat 30: one beat when trial 0 starts; its child
+#   reports step 0, then runs 2 s
+#   once the report is stored, tune is stopped (SIGSTOP): it holds no
+#   transaction then (a stopped process inside one would block the others)
+#   1.5 s later `hpo worker -n 1 --heartbeat 0.5 --grace 1` fails trial 0
+#   as stale and runs trial 1
+#   tune continues (SIGCONT): the child's last report and its value arrive
+#   after trial 0 was failed
 #
 # tune must exit 0, keep the result as a new COMPLETE trial (2) with trial
 # 0's parameters, its reports and late_result_of = 0, leave trial 0 as
@@ -16,21 +19,25 @@
 late_result_scenario() {
     local url=$1 study=$2 n=3 PY=/usr/bin/python3
     local tag="late result ($study)"
-    mkdir -p marks
-    MARK_DIR=$PWD/marks "$HPO" tune --storage "$url" --study "$study" \
-        -n $n --seed 1 --heartbeat 0.5 -p x=float:-5:5 \
+    LATE_SLEEP=2 "$HPO" tune --storage "$url" --study "$study" \
+        -n $n --seed 1 --heartbeat 30 -p x=float:-5:5 \
         -- sh "$CHILDREN/late_child.sh" '{x}' >late.out 2>late.err &
     local tune_pid=$!
-    if ! wait_for_files 1 "$PWD/marks/started.0" 15; then
-        fail "$tag: trial 0 did not start: $(<late.err)"
-        kill -9 $tune_pid 2>/dev/null
-        return
-    fi
+    local deadline=$((SECONDS + 15))
+    until "$HPO" trials --storage "$url" --study "$study" --format json \
+        2>/dev/null | grep -q '"0":'; do # trial 0's step 0, stored
+        if ((SECONDS >= deadline)); then
+            fail "$tag: trial 0 reported nothing: $(<late.err)"
+            kill -9 $tune_pid 2>/dev/null
+            return
+        fi
+        sleep 0.05
+    done
     kill -STOP $tune_pid
-    sleep 1.5 # > the grace period since tune's last beat
+    sleep 1.5 # > the worker's grace period since tune's only beat
     local w_rc=0
     "$HPO" worker --storage "$url" --study "$study" -q -n 1 \
-        >late_w.out 2>late_w.err || w_rc=$?
+        --heartbeat 0.5 --grace 1 >late_w.out 2>late_w.err || w_rc=$?
     run "$HPO" trials --storage "$url" --study "$study" --format csv
     kill -CONT $tune_pid
     expect_eq "$tag: the worker exits 0 ($(<late_w.err))" "$w_rc" 0
