@@ -1,8 +1,9 @@
 /* test_sqlite_plans.c — the statements the SQLite backend runs for every
  * trial do not read the whole study: their query plans (EXPLAIN QUERY
  * PLAN, on a database laid out by hpo) scan no table, and the range reads
- * of a refresh go by trial id, not through the study's whole index.  A
- * plan that scanned the study made `hpo tune` slow down as it grew. */
+ * of a refresh (READ_*_SINCE) go by trial id, not through the study's
+ * whole index.  A plan that scanned the study made `hpo tune` slow down
+ * as it grew. */
 #include <sqlite3.h>
 #include <unistd.h>
 
@@ -24,9 +25,10 @@ static const statement statements[] = {
 static const char *const per_trial[] = {
     "TRIAL_NEXT", "TRIAL_INSERT", "TRIAL_STATE", "OLDEST_WAITING",
     "TRIAL_START", "TRIAL_FINISH", "PARAM_SET", "INTER_SET", "VALUE_SET",
-    "TRIAL_USER_SET", "TRIAL_SYSTEM_SET", "READ_TRIALS", "READ_VALUES",
-    "READ_PARAMS", "READ_INTER", "READ_USER_ATTRS", "READ_SYSTEM_ATTRS",
-    "HEARTBEAT", "STALE", NULL,
+    "TRIAL_USER_SET", "TRIAL_SYSTEM_SET", "READ_TRIALS_SINCE",
+    "READ_VALUES_SINCE", "READ_PARAMS_SINCE", "READ_INTER_SINCE",
+    "READ_USER_ATTRS_SINCE", "READ_SYSTEM_ATTRS_SINCE", "HEARTBEAT", "STALE",
+    NULL,
 };
 
 static const char *sql_of(const char *name)
