@@ -76,8 +76,10 @@ int hpo_trial_set_constraints(hpo_trial *t, const double *c, int n)
     cJSON_Delete(list);
     if (!json)
         return hpo__oom(&t->msg);
-    int rc = hpo__st_set_trial_attr(t->study->storage, t->rec.id, 1,
-                                    CONSTRAINTS_KEY, json);
+    int rc = HPO__TRIAL_WRITE(t, hpo__st_set_trial_attr(t->study->storage,
+                                                         t->rec.id, 1,
+                                                         CONSTRAINTS_KEY,
+                                                         json));
     if (rc)
         hpo__fail(&t->msg, rc, "%s", hpo_storage_errmsg(t->study->storage));
     else if (hpo__attrs_set(&t->rec.system_attrs, CONSTRAINTS_KEY, json))

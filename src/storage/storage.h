@@ -26,7 +26,7 @@
 
 #include "../core/internal.h"
 
-#define HPO__STORAGE_VERSION 1
+#define HPO__STORAGE_VERSION 2
 
 typedef struct hpo__study_info {
     int64_t id;
@@ -63,9 +63,10 @@ typedef struct hpo__storage_type {
     int (*get_study_attrs)(hpo_storage *st, void *state, int64_t study_id,
                            int system, hpo__attrs *out);
 
-    /* Trials.  create_trial stores `tmpl`'s state (RUNNING or WAITING),
-     * params, attributes and start time, assigns the number, and returns
-     * the new id and number. */
+    /* Trials.  create_trial stores `tmpl`'s state, params, attributes and
+     * start time, assigns the number, and returns the new id and number.
+     * A finished template (a late result, core/late.c) also brings its
+     * values, intermediate values and end time: one transaction. */
     int (*create_trial)(hpo_storage *st, void *state, int64_t study_id,
                         const hpo__trial_rec *tmpl, int64_t *trial_id,
                         int *number);
@@ -98,6 +99,11 @@ typedef struct hpo__storage_type {
     /* Ids of RUNNING trials whose last heartbeat is older than grace_s. */
     int (*stale_trials)(hpo_storage *st, void *state, int64_t study_id,
                         double grace_s, int64_t **ids, int *n);
+
+    /* Version 2. */
+    /* Turn this WAITING trial RUNNING (start time now); HPO_DONE when it
+     * is no longer WAITING (another worker claimed it first). */
+    int (*claim_trial)(hpo_storage *st, void *state, int64_t trial_id);
 } hpo__storage_type;
 
 struct hpo_storage {
@@ -142,6 +148,8 @@ int hpo__st_create_trial(hpo_storage *st, int64_t study_id,
                          int *number);
 int hpo__st_claim_waiting(hpo_storage *st, int64_t study_id,
                           int64_t *trial_id);
+/* HPO_EUNSUPPORTED when the backend predates claim_trial. */
+int hpo__st_claim_trial(hpo_storage *st, int64_t trial_id);
 int hpo__st_set_param(hpo_storage *st, int64_t trial_id, const hpo__param *p);
 int hpo__st_set_intermediate(hpo_storage *st, int64_t trial_id, int64_t step,
                              double value);
