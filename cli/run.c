@@ -84,7 +84,9 @@ static int exit_code(const char *cmd, tune_ctx *ctx, int rc, int sig,
     return CLI_EXIT_OK;
 }
 
-static void print_result(const char *cmd, hpo_study *study)
+/* 0, or -1 when the best trial could not be read (the run then fails:
+ * a script reading the result must not take silence for it). */
+static int print_result(const char *cmd, hpo_study *study)
 {
     printf("study %s\n", hpo_study_name(study));
     int rc = cli_print_best(stdout, study, 0);
@@ -93,6 +95,7 @@ static void print_result(const char *cmd, hpo_study *study)
     else if (rc != HPO_OK)
         cli_error(cmd, "reading the best trial: %s", hpo_study_errmsg(study));
     fflush(stdout);
+    return rc == HPO_OK || rc == HPO_ENOTFOUND ? 0 : -1;
 }
 
 /* Why the run failed (rc < 0), malloc'd: the study's message, taken
@@ -213,8 +216,10 @@ int run_study(const char *cmd, tune_ctx *ctx, const run_limits *lim,
     hpo_study_set_log(study, NULL, NULL);
     int sig = interrupt_signal();
     progress_summary(ctx->progress, sig ? "interrupted" : NULL);
-    print_result(cmd, study);
+    int unread = print_result(cmd, study);
     int code = exit_code(cmd, ctx, rc, sig, why_stopped);
+    if (code == CLI_EXIT_OK && unread)
+        code = CLI_EXIT_FAILED;
     free(why_stopped);
     return code;
 }

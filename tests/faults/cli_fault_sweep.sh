@@ -7,7 +7,8 @@
 #   - it did not crash (no signal, no sanitizer report);
 #   - it failed with exit status 1 and one "hpo ...: reason" line, or it
 #     succeeded with its 3 trials, each COMPLETE or FAIL with the reason
-#     (hpo fails a trial it could not prepare; no silent success);
+#     (hpo fails a trial it could not prepare) and no error line (no silent
+#     success);
 #   - the database holds gapless numbers and every COMPLETE trial has its
 #     value, equal to its x;
 #   - a clean restart (hpo worker, or tune again when the study never got
@@ -120,6 +121,9 @@ run_at() { # run_at KIND N [CODE]
         [ "$total" -eq 3 ] && [ "$why" -eq 0 ] ||
             fail "$spec: exit 0 with $complete COMPLETE of $total trials," \
                 "$why without a reason (silent success)"
+        # -q prints nothing on stderr unless something went wrong
+        ! grep -q "^hpo" "$dir/err" ||
+            fail "$spec: exit 0 after an error: $(grep -m1 '^hpo' "$dir/err")"
     elif [ "$rc" -ne 1 ] || ! grep -q "^hpo[a-z ]*: ..*" "$dir/err"; then
         fail "$spec: exit $rc without a clear reason: $(head -c 300 "$dir/err")"
     fi
