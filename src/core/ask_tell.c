@@ -241,11 +241,13 @@ int hpo_study_enqueue(hpo_study *s, const char *params_json)
     hpo__trial_rec tmpl;
     hpo__rec_init(&tmpl);
     tmpl.state = HPO_WAITING;
-    rc = hpo__attrs_set(&tmpl.system_attrs, "fixed_params", params_json);
     int64_t id;
     int number;
-    if (rc == HPO_OK)
-        rc = hpo__st_create_trial(s->storage, s->id, &tmpl, &id, &number);
+    if (hpo__attrs_set(&tmpl.system_attrs, "fixed_params", params_json))
+        rc = hpo__oom(&s->msg);
+    else if ((rc = hpo__st_create_trial(s->storage, s->id, &tmpl, &id,
+                                        &number)))
+        rc = hpo__study_storage_fail(s, rc);
     hpo__rec_free(&tmpl);
-    return rc ? hpo__study_storage_fail(s, rc) : HPO_OK;
+    return rc;
 }

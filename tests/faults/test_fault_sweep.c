@@ -41,6 +41,7 @@
 
 #include "check.h"
 #include "core/faults.h"
+#include "core/internal.h"
 #include "hpo.h"
 #include "pg/pg_harness.h"
 
@@ -71,6 +72,7 @@ typedef struct told {
 typedef struct run_log {
     told told[64];
     int n_told;
+    told untold; /* a trial whose tell failed (number -1: none) */
     /* the first call that failed: */
     const char *call;
     int rc;
@@ -135,8 +137,12 @@ static int run_trial(hpo_study *s, int which, run_log *log)
         if (k.number % 2)
             k.state = HPO_PRUNED_STATE; /* keeps its last report: values[0] */
     }
-    TRY("tell", hpo_study_tell(s, t, k.state, k.values, k.n_values),
-        hpo_trial_errmsg(t));
+    /* the call before its message: argument order is unspecified */
+    int told_rc = hpo_study_tell(s, t, k.state, k.values, k.n_values);
+    if (failed(log, "tell", told_rc, hpo_trial_errmsg(t))) {
+        log->untold = k; /* stored nothing: its trial stays RUNNING */
+        goto out;
+    }
     if (log->n_told < (int)(sizeof log->told / sizeof log->told[0]))
         log->told[log->n_told++] = k;
     rc = 0;
@@ -177,19 +183,28 @@ out:
 static int count_complete(hpo_study *s, run_log *log)
 {
     int counts[5] = {0};
-    if (failed(log, "count_trials", hpo_study_count_trials(s, counts),
-               hpo_study_errmsg(s)))
+    int rc = hpo_study_count_trials(s, counts);
+    if (failed(log, "count_trials", rc, hpo_study_errmsg(s)))
         return -1;
     return counts[HPO_COMPLETE];
 }
 
+/* What each run of the single study enqueues first (its first trial):
+ * enqueue, claim and the fixed values swept too. */
+#define FIXED_PARAMS "{\"x\": 0.25, \"n\": 3, \"c\": \"b\"}"
+
 /* Each study: `trials_per_run` trials, or (target > 0) trials until it
  * has `target` COMPLETE ones.  Stops at the first failure. */
+
 static void run_studies(hpo_storage *st, const int *target, run_log *log)
 {
     for (int which = 0; which < N_STUDIES && !log->call; which++) {
         hpo_study *s = NULL;
         if (open_study(&s, st, which, log) == 0) {
+            if (!target && which == SINGLE) {
+                int rc = hpo_study_enqueue(s, FIXED_PARAMS);
+                failed(log, "enqueue", rc, hpo_study_errmsg(s));
+            }
             for (int i = 0; i < 20 && !log->call; i++) {
                 if (target && count_complete(s, log) >= target[which])
                     break;
@@ -225,6 +240,10 @@ static int trial_whole(const hpo_trial *t, int i, int which)
     double x, n, c;
     if (!hpo_trial_param(t, "x", &x) || !hpo_trial_param(t, "n", &n) ||
         !hpo_trial_param(t, "c", &c))
+        return 0;
+    /* an enqueued trial runs with its values, never sampled ones */
+    if (hpo_trial_system_attr(t, "fixed_params") &&
+        (x != 0.25 || n != 3 || c != 1))
         return 0;
     double v0 = value0(x, (int64_t)n), v1 = value1(x, (int)c);
     if (state == HPO_PRUNED_STATE)
@@ -285,6 +304,14 @@ static int check_stored(hpo_storage *st, const run_log *log, int *complete)
             complete[which] += hpo_trial_state_of(trials[i]) == HPO_COMPLETE;
         }
         bad += told_kept(trials, n, log, which);
+        const told *u = &log->untold;
+        if (u->study == which && u->number >= 0 && u->number < n &&
+            hpo_trial_state_of(trials[u->number]) != HPO_RUNNING) {
+            fprintf(stderr, "  %s trial %d: its tell failed, yet it is %s\n",
+                    study_names[which], u->number,
+                    hpo_state_name(hpo_trial_state_of(trials[u->number])));
+            bad++;
+        }
         hpo_trials_free(trials, n);
         hpo_study_free(s);
     }
@@ -357,6 +384,7 @@ static int run_at(target *tg, int continued, const fault_plan *plan, long n,
 {
     static run_log log; /* static: no allocation of ours while armed */
     memset(&log, 0, sizeof log);
+    log.untold.number = -1;
     reset(tg);
     int target_complete[N_STUDIES] = {0}, complete[N_STUDIES];
     if (continued) { /* a study that already holds trials */
@@ -411,6 +439,7 @@ static int run_at(target *tg, int continued, const fault_plan *plan, long n,
     memset(&restart, 0, sizeof restart);
     memcpy(restart.told, log.told, sizeof log.told);
     restart.n_told = log.n_told;
+    restart.untold = log.untold;
     if (check)
         run_studies(check, target_complete, &restart);
     if (restart.call) {
@@ -490,10 +519,15 @@ static void sweep_plan(target *tg, int continued, const fault_plan *plan,
     long swept = 0;
     for (long n = first; run_at(tg, continued, plan, n, &fig); n += stride)
         swept++;
+    char what[40]; /* the kind, and its codes when there is a choice */
+    snprintf(what, sizeof what, "%s", kind);
+    for (int c = 0; plan->kind != HPO__FAULT_ALLOC && c < plan->n_codes; c++)
+        snprintf(what + strlen(what), sizeof what - strlen(what), "%s%s",
+                 c ? "," : " ", plan->code_names[c]);
     fprintf(stderr,
-            "%-6s %-8s %-6s: %5ld calls, N %ld..%ld step %ld: %4ld faults, "
+            "%-6s %-8s %-17s: %5ld calls, N %ld..%ld step %ld: %4ld faults, "
             "%4ld errors, %4ld absorbed, %ld lost, %ld leaks (%.1f s)\n",
-            tg->name, continued ? "continue" : "fresh", kind, calls, first,
+            tg->name, continued ? "continue" : "fresh", what, calls, first,
             first + (swept ? swept - 1 : 0) * stride, stride, fig.fired,
             fig.errors, fig.absorbed, fig.lost, fig.leaks,
             now_s() - t0);
@@ -570,6 +604,69 @@ static void seed_kept(totals *all)
     hpo_storage_close(st);
 }
 
+/* Another focused check: a document hpo stores is whole or not written
+ * at all, whichever allocation fails (cJSON dropped a part it could not
+ * add, and distribution_json without its attributes, stored, made the
+ * study unreadable). */
+static int written_whole(const char *what, char *(*write)(const void *),
+                         const void *arg)
+{
+    char *clean = write(arg);
+    CHECK(clean != NULL);
+    long n = 1;
+    for (;; n++) {
+        hpo__fault_arm(HPO__FAULT_ALLOC, n, 0, NULL);
+        char *out = write(arg);
+        hpo__fault_disarm();
+        int fired = hpo__fault_fired(HPO__FAULT_ALLOC);
+        if (out && clean && strcmp(out, clean) != 0) {
+            fprintf(stderr, "  %s N=%ld: %s instead of %s\n", what, n, out,
+                    clean);
+            CHECK(0);
+        }
+        free(out);
+        if (!fired)
+            break;
+    }
+    free(clean);
+    return (int)n - 1;
+}
+
+static char *write_dist(const void *d)
+{
+    return hpo__dist_to_json(d);
+}
+
+static char *write_space(const void *s)
+{
+    return hpo_space_to_json(s);
+}
+
+static void documents_whole(totals *all)
+{
+    static const char *const kernels[] = {"rbf", "linear"};
+    char *choices[] = {"\"rbf\"", "\"linear\"", "3"};
+    const hpo__dist dists[] = {
+        {.kind = HPO__FLOAT, .low = 1e-5, .high = 0.1, .log = 1},
+        {.kind = HPO__INT, .low = 1, .high = 64, .step = 1},
+        {.kind = HPO__CATEGORICAL, .n_choices = 3, .choices = choices},
+    };
+    int n = 0;
+    for (int i = 0; i < 3; i++)
+        n += written_whole("distribution_json", write_dist, &dists[i]);
+    hpo_space *s = hpo_space_new();
+    CHECK_RC(hpo_space_add_categorical(s, "kernel", kernels, 2), HPO_OK);
+    CHECK_RC(hpo_space_add_float(s, "gamma", 1e-3, 10, 0, HPO_LOG), HPO_OK);
+    CHECK_RC(hpo_space_set_condition(s, "gamma", "kernel", kernels, 1), HPO_OK);
+    n += written_whole("hpo_space_to_json", write_space, s);
+    hpo_space_free(s);
+    CHECK(!LEAK_CHECK());
+    fprintf(stderr, "json   writers            : N 1..%d over 4 documents: "
+                    "each whole or not written\n", n);
+    all->swept += n;
+    all->fired += n;
+}
+
 static const fault_plan alloc_plan = {HPO__FAULT_ALLOC, 1, {0}, {"alloc"}};
 static const fault_plan sqlite_plan = {
     HPO__FAULT_SQLITE, 3, {SQLITE_BUSY, SQLITE_IOERR, SQLITE_FULL},
@@ -595,8 +692,10 @@ int main(void)
     CHECK_RC(hpo_storage_open(&memory.memory, "memory:"), HPO_OK);
     sweep(&memory, &alloc_plan, BUDGET_MEMORY, &all);
     hpo_storage_close(memory.memory);
-    if (selected("memory", "alloc"))
+    if (selected("memory", "alloc")) {
         seed_kept(&all);
+        documents_whole(&all);
+    }
 
     /* In memory when there is /dev/shm: the sweep opens hundreds of
      * databases, and waiting for the disk would be most of its time. */
