@@ -98,7 +98,7 @@ static int choose_task_and_metric(const char *cmd, const ml_data_opts *o,
         cli_error(cmd, "%s%s", o->metric && !o->task ? "--metric: " : "",
                   hpo__msg_get(&m));
         hpo__msg_free(&m);
-        return CLI_EXIT_USAGE;
+        return CLI_EXIT_REFUSED(rc);
     }
     int wants_values = hpo__metric_output(p->metric) == HPO__OUTPUT_VALUE;
     if (wants_values != regression) {
@@ -128,10 +128,11 @@ static int make_folds(const char *cmd, const ml_data_opts *o, ml_problem *p)
             .kind = classes ? HPO__CV_STRATIFIED : HPO__CV_KFOLD,
             .k = o->cv_k > 0 ? (int)o->cv_k : DEFAULT_FOLDS};
     p->spec.seed = o->folds_seed;
-    if (hpo__cv_split(&p->d, NULL, 0, &p->spec, &p->folds, &m) != HPO_OK) {
+    int rc = hpo__cv_split(&p->d, NULL, 0, &p->spec, &p->folds, &m);
+    if (rc != HPO_OK) {
         cli_error(cmd, "%s", hpo__msg_get(&m));
         hpo__msg_free(&m);
-        return CLI_EXIT_USAGE;
+        return CLI_EXIT_REFUSED(rc);
     }
     return 0;
 }
@@ -147,12 +148,13 @@ int ml_problem_load(const char *cmd, const char *model,
         return CLI_EXIT_USAGE;
     }
     hpo__msg m = {0};
-    if (hpo__data_load(&p->d, o->data, o->target, &m) != HPO_OK) {
+    int rc = hpo__data_load(&p->d, o->data, o->target, &m);
+    if (rc != HPO_OK) {
         cli_error(cmd, "%s", hpo__msg_get(&m));
         hpo__msg_free(&m);
-        return CLI_EXIT_USAGE;
+        return CLI_EXIT_REFUSED(rc);
     }
-    int rc = choose_task_and_metric(cmd, o, p);
+    rc = choose_task_and_metric(cmd, o, p);
     return rc ? rc : make_folds(cmd, o, p);
 }
 
@@ -289,14 +291,18 @@ static int check_names(const char *cmd, const ml_problem *p,
     for (int i = 0; i < o->fixed.n && rc == HPO_OK; i++)
         rc = hpo__hparams_set_text(&all, o->fixed.v[i].name, "0");
     hpo__msg m = {0};
-    if (rc == HPO_OK)
-        rc = hpo__learner_check_params(p->t, &all, hpo__data_task(&p->d), &m);
+    if (rc != HPO_OK) { /* hpo__hparams_set_text fails only for memory */
+        cli_error(cmd, "out of memory");
+        hpo__hparams_free(&all);
+        return CLI_EXIT_FAILED;
+    }
+    rc = hpo__learner_check_params(p->t, &all, hpo__data_task(&p->d), &m);
     if (rc != HPO_OK)
         cli_error(cmd, "%s (hpo %s %s --help lists them)", hpo__msg_get(&m),
                   cmd, p->t->name);
     hpo__msg_free(&m);
     hpo__hparams_free(&all);
-    return rc == HPO_OK ? 0 : CLI_EXIT_USAGE;
+    return rc == HPO_OK ? 0 : CLI_EXIT_REFUSED(rc);
 }
 
 int ml_build_space(const char *cmd, const ml_problem *p,
@@ -310,17 +316,17 @@ int ml_build_space(const char *cmd, const ml_problem *p,
     }
     int rc = 0;
     if (o->space_file) {
-        if (hpo_space_load_file(s, o->space_file) != HPO_OK) {
+        if ((rc = hpo_space_load_file(s, o->space_file)) != HPO_OK) {
             cli_error(cmd, "--space: %s", hpo_space_errmsg(s));
-            return CLI_EXIT_USAGE;
+            return CLI_EXIT_REFUSED(rc);
         }
     } else if ((rc = add_defaults(cmd, p, o, s))) {
         return rc;
     }
     for (int i = 0; i < o->n_params; i++)
-        if (hpo_space_parse_param(s, o->params[i]) != HPO_OK) {
+        if ((rc = hpo_space_parse_param(s, o->params[i])) != HPO_OK) {
             cli_error(cmd, "--param: %s", hpo_space_errmsg(s));
-            return CLI_EXIT_USAGE;
+            return CLI_EXIT_REFUSED(rc);
         }
     if (hpo_space_size(s) == 0) {
         cli_error(cmd, "nothing to tune: the search space is empty");

@@ -250,27 +250,38 @@ static int on_trial_done(hpo_study *study, const hpo_trial *trial, void *data)
     return interrupt_signal() != 0;
 }
 
-/* The best trial's configuration and score, and the time per trial. */
-static void print_outcome(const ml_problem *p, const hpo__hparams *fixed,
-                          hpo_study *s, int n_run, double seconds)
+/* The best trial's configuration and score, and the time per trial; 0,
+ * or -1 after saying why the best trial could not be read (a script
+ * reading the result must not take silence for it). */
+static int print_outcome(const ml_problem *p, const hpo__hparams *fixed,
+                         hpo_study *s, int n_run, double seconds)
 {
     hpo_trial *best;
     char folds[64];
     ml_folds_text(&p->spec, folds, sizeof folds);
-    if (hpo_study_best_trial(s, &best) == HPO_OK) {
+    int rc = hpo_study_best_trial(s, &best);
+    const char *why = rc == HPO_OK || rc == HPO_ENOTFOUND
+                          ? NULL : hpo_study_errmsg(s);
+    if (rc == HPO_OK) {
         hpo__hparams chosen = {0};
-        hpo__hparams_from_trial(&chosen, best, fixed);
-        printf("best %s %s %.6g (trial %d): ", folds,
-               hpo__metric_name(p->metric), hpo_trial_value(best, 0),
-               hpo_trial_number(best));
-        ml_print_hparams(stdout, &chosen);
-        printf("\n");
+        if (hpo__hparams_from_trial(&chosen, best, fixed) != HPO_OK) {
+            why = "out of memory";
+        } else {
+            printf("best %s %s %.6g (trial %d): ", folds,
+                   hpo__metric_name(p->metric), hpo_trial_value(best, 0),
+                   hpo_trial_number(best));
+            ml_print_hparams(stdout, &chosen);
+            printf("\n");
+        }
         hpo__hparams_free(&chosen);
         hpo_trial_free(best);
     }
     printf("%d trials in %.2f s (%.1f ms per trial)\n", n_run, seconds,
            n_run ? seconds * 1000 / n_run : 0.0);
     fflush(stdout);
+    if (why)
+        cli_error(CMD, "reading the best trial: %s", why);
+    return why ? -1 : 0;
 }
 
 static double now_s(void)
@@ -321,8 +332,8 @@ static int run(const tm_opts *o, const ml_problem *p, hpo_study *s,
     int sig = interrupt_signal();
     progress_summary(r.progress, sig ? "interrupted" : NULL);
     printf("study %s\n", hpo_study_name(s));
-    print_outcome(p, &o->study.space.fixed, s,
-                  progress_n_finished(r.progress), seconds);
+    int unread = print_outcome(p, &o->study.space.fixed, s,
+                               progress_n_finished(r.progress), seconds);
     int code = CLI_EXIT_OK;
     if (sig)
         code = 128 + sig;
@@ -333,6 +344,8 @@ static int run(const tm_opts *o, const ml_problem *p, hpo_study *s,
              progress_n_failed(r.progress) == progress_n_finished(r.progress))
         cli_error(NULL, "all %d trials failed", progress_n_failed(r.progress)),
             code = CLI_EXIT_FAILED;
+    if (code == CLI_EXIT_OK && unread)
+        code = CLI_EXIT_FAILED;
     free(why);
     progress_free(r.progress);
     hpo__eval_cache_free(cache);

@@ -78,8 +78,8 @@ static int ask_locked(hpo_study *s, hpo_trial *t)
     int exhausted = s->sampler->is_exhausted
                         ? s->sampler->is_exhausted(s->sampler_state, &ctx)
                         : 0;
+    hpo__scratch_release(&ctx.scratch); /* the grid's claims, every time */
     if (exhausted) {
-        hpo__scratch_release(&ctx.scratch);
         if (exhausted < 0) /* an error (the grid sampler without a space) */
             return exhausted;
         atomic_store(&s->sampler_done, 1);

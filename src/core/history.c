@@ -37,7 +37,7 @@ static int merge_one(hpo_study *s, hpo__trial_rec *r)
     while (s->history.n <= r->number) {
         hpo__trial_rec *slot = hpo__list_push(&s->history);
         if (!slot)
-            return HPO_ENOMEM;
+            return hpo__oom(&s->msg);
         slot->number = s->history.n - 1;
         slot->state = HPO_RUNNING; /* a gap: read again next time */
     }
@@ -76,7 +76,7 @@ static int rebuild_unfinished(hpo_study *s, int from)
             continue;
         if (hpo__grow((void **)&s->unfinished, &s->cap_unfinished,
                       s->n_unfinished + 1, sizeof *s->unfinished))
-            return HPO_ENOMEM;
+            return hpo__oom(&s->msg);
         s->unfinished[s->n_unfinished++] = k;
     }
     s->first_unfinished =
@@ -136,11 +136,11 @@ int hpo__history_refresh(hpo_study *s)
         (rc = hpo__st_get_trials(s->storage, s->id, from_id, &fresh)))
         rc = hpo__study_storage_fail(s, rc);
     s->history_fetched += fresh.n;
-    if (rc == HPO_OK && merge(s, &fresh) != HPO_OK)
-        rc = hpo__oom(&s->msg);
+    if (rc == HPO_OK)
+        rc = merge(s, &fresh);
     hpo__list_free(&fresh);
-    if (rc == HPO_OK && rebuild_unfinished(s, from_slot) != HPO_OK)
-        rc = hpo__oom(&s->msg); /* its only failure */
+    if (rc == HPO_OK)
+        rc = rebuild_unfinished(s, from_slot);
     return rc;
 }
 

@@ -115,7 +115,7 @@ int hpo__liveness_start(hpo_study *s, int64_t trial_id)
     if (rc == HPO_OK)
         b->ids[b->n++] = trial_id;
     pthread_mutex_unlock(&b->lock);
-    return rc;
+    return rc ? hpo__oom(&s->msg) : HPO_OK;
 }
 
 void hpo__liveness_stop(hpo_study *s, int64_t trial_id)

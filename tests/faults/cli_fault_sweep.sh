@@ -15,7 +15,8 @@
 #     its settings) ends with exactly the 3 COMPLETE trials asked for.
 # HPO_FAULT_SWEEP=full sweeps every N with every code (by hand); otherwise
 # a sample of about 15 values of N per kind; HPO_FAULT_SWEEP_ONLY=alloc or
-# sqlite sweeps one kind.  Prints the campaign's figures.
+# sqlite sweeps one kind, =model only hpo tune-model's allocations (below).
+# Prints the campaign's figures.
 set -u
 hpo=$1
 py=/usr/bin/python3
@@ -97,25 +98,30 @@ fail() {
     failures=$((failures + 1))
 }
 
+# After a run (its log in $dir/log, stderr in $dir/err): 2 when the fault
+# did not fire (N passed the calls), 1 when it crashed (said), else 0.
+fired_whole() { # fired_whole SPEC RC
+    if [ "$(awk '{print $3}' "$dir/log" 2>/dev/null)" != 1 ]; then
+        crashed "$2" "$dir/err" && fail "$1: crashed ($2) without firing"
+        return 2
+    fi
+    runs=$((runs + 1))
+    fired_total=$((fired_total + 1))
+    crashed "$2" "$dir/err" || return 0
+    fail "$1: crashed (exit $2):"
+    head -n 40 "$dir/err" >&2
+    return 1
+}
+
 # One run with the fault at N; returns 1 once the fault no longer fires.
 run_at() { # run_at KIND N [CODE]
-    local kind=$1 n=$2 code=${3:-} spec rc fired complete bad total why bad2
+    local kind=$1 n=$2 code=${3:-} spec rc complete bad total why bad2
     spec=$kind:$n${code:+:$code}
     rm -f "$db" "$db-wal" "$db-shm" "$dir/log"
     tune HPO_FAULT="$spec" HPO_FAULT_LOG="$dir/log" >"$dir/out" 2>"$dir/err"
     rc=$?
-    fired=$(awk '{print $3}' "$dir/log" 2>/dev/null)
-    if [ "$fired" != 1 ]; then
-        crashed "$rc" "$dir/err" && fail "$spec: crashed ($rc) without firing"
-        return 1
-    fi
-    runs=$((runs + 1))
-    fired_total=$((fired_total + 1))
-    if crashed "$rc" "$dir/err"; then
-        fail "$spec: crashed (exit $rc):"
-        head -n 40 "$dir/err" >&2
-        return 0
-    fi
+    fired_whole "$spec" "$rc"
+    case $? in 2) return 1 ;; 1) return 0 ;; esac
     read -r complete bad total why < <(check_db)
     if [ "$rc" -eq 0 ]; then
         [ "$total" -eq 3 ] && [ "$why" -eq 0 ] ||
@@ -176,9 +182,65 @@ sweep() { # sweep KIND CODES...
         "$((SECONDS - t0)) s"
 }
 
+# hpo tune-model on a tiny data set, with every allocation failed in turn:
+# no crash; exit 0 with its 2 trials and the best line, or exit 1 with one
+# line whose reason is not empty (an option check once printed
+# "hpo tune-model:  (hpo tune-model svm --help lists them)" for out of
+# memory, exit 2).
+csv=$dir/tiny.csv
+"$py" - "$csv" <<'EOF'
+import random, sys
+random.seed(1)
+with open(sys.argv[1], "w") as f:
+    f.write("a,b,y\n")
+    for _ in range(24):
+        a, b = random.random(), random.random()
+        f.write(f"{a:.3f},{b:.3f},{int(a + b > 1)}\n")
+EOF
+model() { # model [ENV...]
+    rm -f "$db" "$db-wal" "$db-shm" "$dir/log"
+    limit env "$@" "$hpo" tune-model svm --data "$csv" -n 2 --seed 0 -q \
+        --sampler random --set C=1 --storage "$url" --study m
+}
+
+model_at() { # model_at N; returns 1 once the fault no longer fires
+    local n=$1 rc
+    model HPO_FAULT="alloc:$n" HPO_FAULT_LOG="$dir/log" >"$dir/out" 2>"$dir/err"
+    rc=$?
+    fired_whole "model alloc:$n" "$rc"
+    case $? in 2) return 1 ;; 1) return 0 ;; esac
+    if [ "$rc" -eq 0 ]; then
+        grep -q "^best .*(trial" "$dir/out" && ! grep -q "^hpo" "$dir/err" ||
+            fail "model alloc:$n: exit 0 without its best line or after an error"
+    elif [ "$rc" -ne 1 ] || ! grep -q "^hpo[a-z -]*: [^ (]" "$dir/err"; then
+        fail "model alloc:$n: exit $rc without a clear reason: $(head -c 300 "$dir/err")"
+    fi
+    [ -n "${HPO_FAULT_SWEEP_VERBOSE:-}" ] &&
+        echo "  model alloc:$n: exit $rc: $(grep -m1 '^hpo' "$dir/err")" >&2
+    return 0
+}
+
+sweep_model() {
+    local calls stride n swept=0 t0=$SECONDS
+    model HPO_FAULT=alloc:0 HPO_FAULT_LOG="$dir/log" >/dev/null 2>&1
+    calls=$(awk '{print $2}' "$dir/log")
+    [ -n "$calls" ] || { fail "tune-model: no count"; return; }
+    stride=1
+    if [ "${HPO_FAULT_SWEEP:-}" != full ] && [ "$calls" -gt "$budget" ]; then
+        stride=$(((calls + budget - 1) / budget))
+    fi
+    for ((n = 1 + (stride > 1 ? RANDOM % stride : 0); ; n += stride)); do
+        model_at "$n" || break
+        swept=$((swept + 1))
+    done
+    echo "hpo tune-model alloc: $calls calls, $swept values of N (step" \
+        "$stride), $((SECONDS - t0)) s"
+}
+
 only=${HPO_FAULT_SWEEP_ONLY:-}
 [ -z "$only" ] || [ "$only" = alloc ] && sweep alloc
 [ -z "$only" ] || [ "$only" = sqlite ] && sweep sqlite busy ioerr full
+[ -z "$only" ] || [ "$only" = model ] && sweep_model
 echo "CLI fault campaign: $runs runs with a fault injected, trials lost =" \
     "$lost_total, $failures failure(s)"
 [ "$failures" -eq 0 ]
