@@ -6,6 +6,7 @@
  *   quality.c      `hpo-bench quality`: regret per problem × method × budget
  *   bo_goal.c      `hpo-bench bo`: model-based samplers vs Optuna's best
  *   throughput.c   `hpo-bench throughput`: ask+tell trials per second
+ *   scaling.c      `hpo-bench scaling`: ms/trial against the parameter count
  *   storage.c      `hpo-bench storage`: trials/s and ask latency on SQLite
  *                  and PostgreSQL, several processes (storage_hpo.c, pg.c)
  *   optuna.c       runs optuna_ref.py and reads its JSON
@@ -226,5 +227,6 @@ int bench_check(int argc, char **argv);
 int bench_storage(int argc, char **argv);
 int bench_svm(int argc, char **argv); /* svm_breast_cancer.c */
 int bench_bo(int argc, char **argv);  /* bo_goal.c */
+int bench_scaling(int argc, char **argv); /* scaling.c */
 
 #endif

@@ -28,6 +28,8 @@ static const subcommand subcommands[] = {
      "svm_breast_cancer: hpo vs the guide grid (and Optuna + sklearn SVC)"},
     {"check", bench_check,
      "compare problems.c with optuna_ref.py's problems at random points"},
+    {"scaling", bench_scaling,
+     "ms/trial against the number of parameters (tpe, auto), vs Optuna"},
     {NULL, NULL, NULL},
 };
 
