@@ -439,6 +439,12 @@ int hpo_trial_param(const hpo_trial *t, const char *name, double *value)
     return p != NULL;
 }
 
+int hpo_trial_param_index(const hpo_trial *t, const char *name)
+{
+    const hpo__param *p = name ? hpo__rec_param(&t->rec, name) : NULL;
+    return p ? (int)(p - t->rec.params) : -1;
+}
+
 int hpo_trial_n_intermediate(const hpo_trial *t)
 {
     return t->rec.n_inter;
