@@ -734,23 +734,32 @@ static int parse_libsvm_any_target(hpo__dataset *d, const text_file *f,
     return parse_libsvm(d, f, m);
 }
 
+/* What every loader does once the text is in memory. */
+static int parse_text(hpo__dataset *d, const char *source, const text_file *f,
+                      const char *target, parse_fn parse, hpo__msg *m)
+{
+    memset(d, 0, sizeof *d);
+    if (!(d->source = hpo__strdup(source)))
+        return hpo__fail(m, HPO_ENOMEM, "out of memory");
+    int rc = parse(d, f, target, m);
+    if (rc == HPO_OK)
+        rc = guess_task(d, m);
+    if (rc != HPO_OK)
+        hpo__data_free(d);
+    return rc;
+}
+
 static int load_with(hpo__dataset *d, const char *path, const char *target,
                      parse_fn parse, hpo__msg *m)
 {
     memset(d, 0, sizeof *d);
     if (!path)
         return hpo__fail(m, HPO_EINVAL, "no data file given");
-    if (!(d->source = hpo__strdup(path)))
-        return hpo__fail(m, HPO_ENOMEM, "out of memory");
     text_file f;
     int rc = read_whole_file(path, &f, m);
     if (rc == HPO_OK)
-        rc = parse(d, &f, target, m);
-    if (rc == HPO_OK)
-        rc = guess_task(d, m);
+        rc = parse_text(d, path, &f, target, parse, m);
     free(f.buf);
-    if (rc != HPO_OK)
-        hpo__data_free(d);
     return rc;
 }
 
@@ -812,4 +821,15 @@ int hpo__data_load(hpo__dataset *d, const char *path, const char *target,
     parse_fn parse = sniff_format(&f);
     free(f.buf);
     return load_with(d, path, target, parse, m);
+}
+
+int hpo__data_parse(hpo__dataset *d, const char *source, const char *text,
+                    size_t len, const char *target, hpo__data_format format,
+                    hpo__msg *m)
+{
+    const text_file f = {(char *)text, len};
+    parse_fn parse = format == HPO__DATA_CSV      ? parse_csv
+                     : format == HPO__DATA_LIBSVM ? parse_libsvm_any_target
+                                                  : sniff_format(&f);
+    return parse_text(d, source, &f, target, parse, m);
 }

@@ -532,3 +532,10 @@ int hpo__pg_transact(hpo_storage *st, hpo__pg *p, const hpo__pg_tx *tx)
     pthread_mutex_unlock(&p->lock);
     return rc;
 }
+
+/* The URL splitter alone, for fuzz/targets/pg_url.c: connects nowhere. */
+int hpo__pg_split_url(hpo_storage *st, const char *url, char **libpq_url,
+                      const hpo__optuna_marker **marker)
+{
+    return split_url(st, url, libpq_url, marker);
+}
