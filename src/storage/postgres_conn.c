@@ -282,7 +282,7 @@ static int split_url(hpo_storage *st, const char *url, char **libpq_url,
                                       "postgresql: option 'optuna' needs a "
                                       "value (optuna=3.1 or optuna=3.2)");
         }
-        if (n > 7 && strncmp(opt, "optuna=", 7) == 0) {
+        if (n >= 7 && strncmp(opt, "optuna=", 7) == 0) {
             char value[32];
             snprintf(value, sizeof value, "%.*s", (int)(n - 7), opt + 7);
             if (!(*marker = hpo__optuna_marker_for_version(value))) {
