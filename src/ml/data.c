@@ -484,9 +484,14 @@ static void take_names(hpo__dataset *d, csv_header *h)
 static int alloc_dense(hpo__dataset *d, int max_rows, int n_features, hpo__msg *m)
 {
     d->n_features = n_features;
+    /* Below INT_MAX rows x 2^20 features, the product cannot overflow. */
     size_t cells = (size_t)(max_rows ? max_rows : 1) * (size_t)n_features;
-    if (n_features > 0 && cells / (size_t)n_features != (size_t)(max_rows ? max_rows : 1))
-        cells = SIZE_MAX / sizeof(double); /* overflow: calloc will refuse */
+    if (n_features > HPO_MAX_FEATURES || cells > HPO_MAX_DATA_CELLS)
+        return hpo__fail(m, HPO_EINVAL,
+                         "%s: %d rows x %d features: more than hpo holds in "
+                         "memory (%d features, %zu values)",
+                         d->source, max_rows, n_features, HPO_MAX_FEATURES,
+                         HPO_MAX_DATA_CELLS);
     d->x = calloc(cells, sizeof *d->x);
     d->y = calloc((size_t)(max_rows ? max_rows : 1), sizeof *d->y);
     d->feature_names = calloc((size_t)n_features, sizeof *d->feature_names);
@@ -612,6 +617,10 @@ static int parse_pair(sparse_rows *sp, const libsvm_where *w, const char *s,
     if (index <= *prev)
         return token_error(w, s, e, "repeats or goes back: feature indices must "
                                     "ascend", m);
+    if (index > HPO_MAX_FEATURES)
+        return hpo__fail(m, HPO_EINVAL, "%s:%d:%d: feature index %ld is above "
+                         "%d, the most hpo holds", w->path, w->line,
+                         (int)(s - w->line_start) + 1, index, HPO_MAX_FEATURES);
     double v;
     cell_status st = parse_number(colon + 1, e, &v);
     if (st != CELL_OK)
