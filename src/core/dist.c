@@ -270,7 +270,10 @@ void hpo__dist_format(const hpo__dist *d, double x, char *buf, size_t size)
             format_choice(d->choices[k], buf, size);
         else
             snprintf(buf, size, "?");
-    } else if (d->kind == HPO__INT) {
+    } else if (d->kind == HPO__INT && fabs(x) <= 9007199254740991.0) {
+        /* (long long) of a value beyond its range is undefined, and an
+         * int bound read from a database may be 1e130: past 2^53 - 1,
+         * where doubles stop holding every integer, print a double. */
         snprintf(buf, size, "%lld", (long long)nearbyint(x));
     } else {
         hpo__format_double(buf, size, x);
