@@ -300,6 +300,16 @@ static void add_exact(cJSON *obj, const char *key, double x)
     cJSON_AddItemToObject(obj, key, hpo__json_number(x, 1));
 }
 
+/* A whole number as digits ("1000000000000000", not cJSON's "1e+15", which
+ * Python reads as a float); cJSON also rounds 9007199254740991 to 15
+ * digits, so an int bound near 2^53 did not read back. */
+static void add_int(cJSON *obj, const char *key, double x)
+{
+    char text[320]; /* DBL_MAX has 309 digits */
+    snprintf(text, sizeof text, "%.0f", x);
+    cJSON_AddItemToObject(obj, key, cJSON_CreateRaw(text));
+}
+
 static cJSON *attributes_json(const hpo__dist *d)
 {
     cJSON *a = cJSON_CreateObject();
@@ -312,9 +322,9 @@ static cJSON *attributes_json(const hpo__dist *d)
         return a;
     }
     if (d->kind == HPO__INT) {
-        cJSON_AddNumberToObject(a, "low", d->low);
-        cJSON_AddNumberToObject(a, "high", d->high);
-        cJSON_AddNumberToObject(a, "step", d->step);
+        add_int(a, "low", d->low);
+        add_int(a, "high", d->high);
+        add_int(a, "step", d->step);
     } else {
         add_exact(a, "low", d->low);
         add_exact(a, "high", d->high);
