@@ -46,12 +46,14 @@ static int check_float(const hpo__dist *d, const char *name, hpo__msg *m)
 
 static int check_int(const hpo__dist *d, const char *name, hpo__msg *m)
 {
-    if (!is_whole(d->low) || !is_whole(d->high))
+    /* Exactly whole: is_whole's tolerance took 1e-320 or 3.000000001 for
+     * an int, which then read back from distribution_json as another. */
+    if (d->low != floor(d->low) || d->high != floor(d->high))
         return hpo__fail(m, HPO_EINVAL,
                          "parameter '%s': int bounds must be whole numbers "
                          "(got %g..%g)",
                          name, d->low, d->high);
-    if (d->step < 1 || !is_whole(d->step))
+    if (!(d->step >= 1) || d->step != floor(d->step))
         return hpo__fail(m, HPO_EINVAL,
                          "parameter '%s': int step must be a whole number "
                          ">= 1 (got %g)",
