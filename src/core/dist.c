@@ -53,7 +53,7 @@ static int check_int(const hpo__dist *d, const char *name, hpo__msg *m)
                          "parameter '%s': int bounds must be whole numbers "
                          "(got %g..%g)",
                          name, d->low, d->high);
-    if (!(d->step >= 1) || d->step != floor(d->step))
+    if (!(d->step >= 1) || !isfinite(d->step) || d->step != floor(d->step))
         return hpo__fail(m, HPO_EINVAL,
                          "parameter '%s': int step must be a whole number "
                          ">= 1 (got %g)",
