@@ -69,6 +69,7 @@ dict_of() {
 run_one() { # NAME
     local name=$1 exe="$dir/fuzz/fuzz_$1" log="$dir/logs/$1.log"
     local work="$dir/corpus/$name" art="$dir/artifacts/$name/" dict
+    rm -rf "$art"
     mkdir -p "$work" "$art" "$dir/logs"
     local args=(-max_total_time="$time_s" -print_final_stats=1 -timeout=10
                 -rss_limit_mb=2048 -artifact_prefix="$art")
@@ -85,7 +86,6 @@ if [ ! -x "$dir/fuzz/fuzz_${harnesses[0]}" ]; then
     echo "fuzz: no harness ${harnesses[0]} in $dir/fuzz" >&2
     exit 2
 fi
-rm -rf "$dir/artifacts"
 echo "== fuzzing ${#harnesses[@]} harnesses, ${time_s} s each, $jobs at a time"
 started=$(date +%s)
 running=0
@@ -133,7 +133,9 @@ done
 printf '%-14s %12s %9s %8s %8s\n' total "$total_execs" \
     "$((total_execs / (elapsed > 0 ? elapsed : 1)))" "" "$failed"
 echo "== fuzz: ${#harnesses[@]} harnesses, $total_execs executions in ${elapsed} s, $failed failed"
-for a in $(find "$dir/artifacts" -type f 2>/dev/null); do
-    echo "   input: $a"
+for h in "${harnesses[@]}"; do
+    for a in $(find "$dir/artifacts/$h" -type f 2>/dev/null); do
+        echo "   input: $a"
+    done
 done
 [ "$failed" -eq 0 ]

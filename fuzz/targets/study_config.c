@@ -9,8 +9,12 @@
  * configuration, and its command must print (study_config_command_text).
  * Equal as study_config_compare sees it, which is cJSON_Compare: with a
  * key repeated inside the space that compares a space unequal to itself,
- * so such spaces are compared field by field only (a space file with a
- * repeated key is refused where it is read, hpo_space_parse_json).
+ * so such spaces are compared as text only (a space file with a repeated
+ * key is refused where it is read, hpo_space_parse_json).  So are spaces
+ * nested deeper than hpo writes them: cJSON_Compare walks an object's
+ * members from both sides, 2^depth visits when the two sides are equal;
+ * `hpo tune` compares a stored space with its own (at most 4 deep), which
+ * differs at the first level the stored one is deeper.
  *
  * Dictionary: fuzz/dict/json.dict
  */
@@ -31,11 +35,21 @@ static int has_repeated_key(const cJSON *node)
     return 0;
 }
 
+static int depth(const cJSON *node)
+{
+    int most = 0;
+    for (const cJSON *c = node ? node->child : NULL; c; c = c->next) {
+        int d = depth(c);
+        most = d > most ? d : most;
+    }
+    return node ? most + 1 : 0;
+}
+
 static void check_same(const study_config *a, const study_config *b)
 {
     char what[512];
     cJSON *space = cJSON_Parse(a->space_json);
-    int comparable = !has_repeated_key(space);
+    int comparable = !has_repeated_key(space) && depth(space) <= 8;
     cJSON_Delete(space);
     FUZZ_CHECK(!comparable || study_config_compare(a, b, what, sizeof what) == 0,
                "%s", what);
