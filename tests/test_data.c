@@ -364,6 +364,17 @@ static void test_libsvm_errors(void)
     expect_libsvm_error("empty.svm", "", ": empty", "");
     expect_libsvm_error("comment_only.svm", "# nothing here\n", ": no data rows", "");
     expect_libsvm_error("labels_only.svm", "1\n-1\n", ": no features", "");
+    /* An index is the data set's width: a 14-byte file must not ask for
+     * gigabytes and 3e8 feature names (fuzz/regressions/libsvm/). */
+    expect_libsvm_error("wide.svm", "1 300000000:1\n",
+                        ":1:3: feature index 300000000 is above 1048576",
+                        "the most hpo holds");
+    char tall[257 * 12 + 1] = "";
+    for (int i = 0; i < 257; i++)
+        strcat(tall, "1 1048576:1\n");
+    expect_libsvm_error("too_big.svm", tall,
+                        ": 257 rows x 1048576 features: more than hpo holds",
+                        "268435456 values");
 
     /* Tolerated: comments, tabs, CRLF, rows without features, no final
      * newline. */

@@ -27,4 +27,11 @@
 /* Dimensions the Sobol table covers. */
 #define HPO_SOBOL_MAX_DIM 1111
 
+/* A data set (src/ml/data.c) is held dense: at most this many features
+ * and rows x features values (2^28 doubles, 2 GiB).  A libsvm file names
+ * features by index, so without a bound a 14-byte file ("1 300000000:1")
+ * asks for gigabytes and hundreds of millions of feature names. */
+#define HPO_MAX_FEATURES (1 << 20)
+#define HPO_MAX_DATA_CELLS ((size_t)1 << 28)
+
 #endif
