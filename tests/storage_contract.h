@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "core/internal.h"
@@ -139,6 +140,38 @@ static void contract_studies(hpo_storage *st)
     CHECK(count == 0);
     /* the name is free again */
     CHECK(make_study(st, "alpha", 1, HPO_MINIMIZE) > 0);
+}
+
+/* ---- heartbeats ----------------------------------------------------------- */
+
+/* A trial of a worker that beats gets its first heartbeat in the very
+ * transaction that makes it RUNNING, created (tmpl.beat) or claimed
+ * (beat): a worker killed right after that commit leaves a trial that
+ * goes stale, not one that stays RUNNING for ever.  Without the flag
+ * (a worker without heartbeats) the trial has none and never goes stale.
+ * No heartbeat() call here: the storage alone must have written them. */
+static void contract_first_beat(hpo_storage *st)
+{
+    int64_t s = make_study(st, "first-beat", 1, HPO_MINIMIZE);
+    hpo__trial_rec t;
+    hpo__rec_init(&t);
+    t.state = HPO_RUNNING;
+    t.beat = 1;
+    int64_t created = 0, claimed = 0;
+    int number;
+    CHECK_RC(hpo__st_create_trial(st, s, &t, &created, &number), HPO_OK);
+    new_trial(st, s, HPO_RUNNING, NULL); /* no beat: never stale */
+    int64_t waiting = new_trial(st, s, HPO_WAITING, NULL);
+    CHECK_RC(hpo__st_claim_waiting_beat(st, s, 1, &claimed), HPO_OK);
+    CHECK(claimed == waiting);
+    new_trial(st, s, HPO_WAITING, NULL);
+    CHECK_RC(hpo__st_claim_waiting_beat(st, s, 0, &claimed), HPO_OK);
+    usleep(300 * 1000);
+    int64_t *ids = NULL;
+    int n = 0;
+    CHECK_RC(hpo__st_stale_trials(st, s, 0.1, &ids, &n), HPO_OK);
+    CHECK(n == 2 && ids && ids[0] == created && ids[1] == waiting);
+    free(ids);
 }
 
 #endif

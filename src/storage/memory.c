@@ -281,10 +281,12 @@ static int claim_locked(hpo_storage *st, mem_state *m, int64_t study_id,
     return HPO_DONE;
 }
 
+/* `beat` is for backends with heartbeats: memory has none. */
 static int mem_claim_waiting(hpo_storage *st, void *state, int64_t study_id,
-                             int64_t *trial_id)
+                             int beat, int64_t *trial_id)
 {
     mem_state *m = state;
+    (void)beat;
     LOCKED(m, claim_locked(st, m, study_id, trial_id));
 }
 

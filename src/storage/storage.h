@@ -65,14 +65,19 @@ typedef struct hpo__storage_type {
 
     /* Trials.  create_trial stores `tmpl`'s state (RUNNING or WAITING),
      * params, attributes and start time, assigns the number, and returns
-     * the new id and number. */
+     * the new id and number.  With `tmpl->beat` a RUNNING trial gets its
+     * first heartbeat in the same transaction; so does the trial
+     * claim_waiting turns RUNNING with `beat`.  A trial of a worker that
+     * beats is then never RUNNING without a heartbeat, which would keep
+     * it from ever looking stale if the worker died before its first
+     * beat (backends without heartbeats ignore both). */
     int (*create_trial)(hpo_storage *st, void *state, int64_t study_id,
                         const hpo__trial_rec *tmpl, int64_t *trial_id,
                         int *number);
     /* Turn the oldest WAITING trial RUNNING (start time now) and return its
      * id; HPO_DONE when none waits. */
     int (*claim_waiting)(hpo_storage *st, void *state, int64_t study_id,
-                         int64_t *trial_id);
+                         int beat, int64_t *trial_id);
     int (*set_param)(hpo_storage *st, void *state, int64_t trial_id,
                      const hpo__param *p);
     /* A step already reported keeps its first value (returns HPO_OK). */
@@ -142,6 +147,9 @@ int hpo__st_create_trial(hpo_storage *st, int64_t study_id,
                          int *number);
 int hpo__st_claim_waiting(hpo_storage *st, int64_t study_id,
                           int64_t *trial_id);
+/* The same, with the first heartbeat when `beat` (a worker that beats). */
+int hpo__st_claim_waiting_beat(hpo_storage *st, int64_t study_id, int beat,
+                               int64_t *trial_id);
 int hpo__st_set_param(hpo_storage *st, int64_t trial_id, const hpo__param *p);
 int hpo__st_set_intermediate(hpo_storage *st, int64_t trial_id, int64_t step,
                              double value);

@@ -158,8 +158,16 @@ class StudyChecker:
                           "%s (%s)" %
                           (number, e["value"], e["worker_pid"],
                            t.state if t else "not in the database",
-                           t.user_attrs.get("fail_reason") if t else ""))
+                           fail_reason(t)))
         return fig
+
+
+def fail_reason(t):
+    """A trial's fail_reason: a user attribute when its child failed, a
+    system attribute when a heartbeat check failed it."""
+    if t is None:
+        return ""
+    return t.user_attrs.get("fail_reason", t.sys_attrs.get("fail_reason", ""))
 
 
 def read_ledger(path, study_name):
