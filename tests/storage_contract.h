@@ -150,7 +150,7 @@ static void contract_studies(hpo_storage *st)
  * goes stale, not one that stays RUNNING for ever.  Without the flag
  * (a worker without heartbeats) the trial has none and never goes stale.
  * No heartbeat() call here: the storage alone must have written them. */
-static void contract_first_beat(hpo_storage *st)
+__attribute__((unused)) static void contract_first_beat(hpo_storage *st)
 {
     int64_t s = make_study(st, "first-beat", 1, HPO_MINIMIZE);
     hpo__trial_rec t;

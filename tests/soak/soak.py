@@ -451,6 +451,8 @@ class Campaign:
                                        s.last.target if s.last else "?")
                                        for s in self.studies)))
         for _, p in self.live():
+            p.killed = True
+            self.killed_workers.add(p.pid)
             p.popen.kill()
         time.sleep(1)
         self.reap()
