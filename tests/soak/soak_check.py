@@ -8,13 +8,17 @@ During the run, at every snapshot of a study:
      NULL) and all its parameters, and its value is the one its
      parameters give (the child's formula, recomputed here);
   3. a trial once seen COMPLETE is still COMPLETE with the same
-     parameters and values (nothing lost or changed).
+     parameters and values (nothing lost or changed);
+  4. never more COMPLETE trials than the study's target (hpo:cli
+     target_complete, read in the same transaction), but for late results
+     (docs/distributed.md: a result kept after a heartbeat check failed
+     its trial may end one past the target).
 At the end, with every worker gone:
-  4. no trial RUNNING or WAITING;
-  5. COMPLETE trials = the study's target (hpo:cli target_complete);
-  6. every COMPLETE trial has its ledger line (a child printed that very
+  5. no trial RUNNING or WAITING;
+  6. COMPLETE trials = the study's target;
+  7. every COMPLETE trial has its ledger line (a child printed that very
      result and exited 0): same trial, parameters and value;
-  7. every ledger line (a result printed by a child that ended well) is
+  8. every ledger line (a result printed by a child that ended well) is
      stored as a COMPLETE trial, unless its worker or the child itself
      was SIGKILLed by the campaign before the worker could store it.
      A result whose worker was killed is legitimately missing; any other
@@ -52,7 +56,7 @@ class StudyChecker:
             self.violations.append(msg)
 
     def snapshot(self, snap):
-        """Invariants 1-3 on one snapshot."""
+        """Invariants 1-4 on one snapshot."""
         if snap is None:
             return
         self.n_snapshots += 1
@@ -77,6 +81,11 @@ class StudyChecker:
         for t in snap.trials:
             if t.state == "COMPLETE" and t.number not in self.seen:
                 self.seen[t.number] = t.result()
+        complete = snap.count("COMPLETE")
+        late = sum(1 for t in snap.trials if "late_result_of" in t.sys_attrs)
+        if snap.target is not None and complete > snap.target + late:
+            self._bad("%d COMPLETE trials, past the target %d (late results: "
+                      "%d)" % (complete, snap.target, late))
 
     def _complete_whole(self, t, n_objectives):
         if sorted(t.values) != list(range(n_objectives)) or any(
@@ -94,7 +103,7 @@ class StudyChecker:
                       "%r" % (t.number, t.values[0], expected_value(t.params)))
 
     def final(self, snap, ledger, killed_workers, killed_children):
-        """Invariants 4-7; returns the study's figures (a dict)."""
+        """Invariants 5-8; returns the study's figures (a dict)."""
         self.snapshot(snap)
         fig = {"trials": len(snap.trials), "target": snap.target}
         for state in ("COMPLETE", "FAIL", "PRUNED", "RUNNING", "WAITING"):
