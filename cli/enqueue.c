@@ -18,6 +18,7 @@
 
 #include "args.h"
 #include "cli.h"
+#include "core/json.h"
 #include "study_config.h"
 
 #define CMD "enqueue"
@@ -257,9 +258,15 @@ static cJSON *trials_to_enqueue(char **params, int n_params,
         cJSON_AddItemToArray(list, t);
         return list;
     }
-    cJSON *given = cJSON_Parse(params_json);
+    const char *why = "out of memory";
+    size_t at = 0;
+    /* The library's rule: no \u0000 to cut a name, no trailing text. */
+    cJSON *given = hpo__json_check(params_json, &why, &at) == 0
+                       ? cJSON_ParseWithOpts(params_json, NULL, 1)
+                       : NULL;
     if (!given) {
-        cli_error(CMD, "--params: not JSON: '%.200s'", params_json);
+        cli_error(CMD, "--params: not valid JSON: %s at offset %zu in '%.200s'",
+                  why, at, params_json);
         cJSON_Delete(list);
         return NULL;
     }

@@ -8,7 +8,16 @@
 
 #include <cjson/cJSON.h>
 
-#include "text.h"
+#include "core/internal.h" /* hpo__utf8_seq: the library's own rule */
+
+long json_invalid_utf8(const char *text)
+{
+    const char *p = text;
+    int n;
+    while (*p && (n = hpo__utf8_seq(p)) > 0)
+        p += n;
+    return *p ? (long)(p - text) : -1;
+}
 
 /* A copy of text where invalid UTF-8 bytes are '?': a child's stderr may
  * hold anything, and a JSON document must not. */
@@ -21,7 +30,7 @@ static char *valid_utf8(const char *text)
     const unsigned char *s = (const unsigned char *)text;
     size_t i = 0;
     while (i < len) {
-        size_t n = text_utf8_len(s + i, len - i);
+        size_t n = hpo__utf8_len(s + i, len - i);
         if (n == 0) {
             out[i++] = '?';
         } else {

@@ -13,4 +13,8 @@ char *json_quote(const char *text);
  * text as given; malloc'd; NULL for NULL or out of memory. */
 char *json_unquote(const char *json);
 
+/* Offset of the first byte of text that is not valid UTF-8 (the library's
+ * rule: what PostgreSQL and Python accept), or -1. */
+long json_invalid_utf8(const char *text);
+
 #endif

@@ -13,6 +13,10 @@
 
 #include <cjson/cJSON.h>
 
+#include "core/internal.h"
+#include "core/json.h"
+#include "jsontext.h"
+
 void study_config_free(study_config *c)
 {
     if (c->command)
@@ -62,6 +66,32 @@ char *study_config_to_json(const study_config *c)
     char *text = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
     return text;
+}
+
+int study_config_check(const study_config *c, char *err, size_t size)
+{
+    for (int i = 0; c->command && c->command[i]; i++) {
+        long bad = json_invalid_utf8(c->command[i]);
+        if (bad >= 0) {
+            snprintf(err, size,
+                     "argument %d of the command is not valid UTF-8 (byte "
+                     "0x%02x at offset %ld): the command is stored with the "
+                     "study as text",
+                     i + 1, (unsigned char)c->command[i][bad], bad);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int study_name_check(const char *name, char *err, size_t size)
+{
+    hpo__msg m = {0};
+    int rc = hpo__check_name(&m, "study name", name);
+    if (rc)
+        snprintf(err, size, "--study: %s", hpo__msg_get(&m));
+    hpo__msg_free(&m);
+    return rc ? -1 : 0;
 }
 
 /* ---- from JSON ------------------------------------------------------------- */
@@ -152,10 +182,17 @@ int study_config_parse(const char *json, study_config *c, char *err,
                        size_t size)
 {
     memset(c, 0, sizeof *c);
-    cJSON *o = json ? cJSON_Parse(json) : NULL;
+    /* As strict as the library with JSON it keeps: a key twice or text
+     * after the object is a damaged attribute, not one to guess at. */
+    hpo__msg m = {0};
+    cJSON *o = NULL;
     const char *bad = NULL;
     int rc = 0;
-    if (!cJSON_IsObject(o)) {
+    if (hpo__json_parse(json, "the stored " STUDY_CONFIG_ATTR " attribute", &o,
+                        &m) != HPO_OK) {
+        snprintf(err, size, "%s", hpo__msg_get(&m));
+        rc = -1;
+    } else if (!cJSON_IsObject(o)) {
         snprintf(err, size, "the stored %s attribute is not a JSON object",
                  STUDY_CONFIG_ATTR);
         rc = -1;
@@ -165,6 +202,7 @@ int study_config_parse(const char *json, study_config *c, char *err,
         rc = -1;
     }
     cJSON_Delete(o);
+    hpo__msg_free(&m);
     if (rc)
         study_config_free(c);
     return rc;

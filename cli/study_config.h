@@ -45,6 +45,16 @@ void study_config_free(study_config *c);
 /* The attribute's JSON text (malloc'd), NULL if out of memory. */
 char *study_config_to_json(const study_config *c);
 
+/* Can the settings be stored as they are?  The command's arguments are
+ * kept as JSON text, which holds only valid UTF-8.  0, or -1 with one line
+ * in err; checked before the study is created, so nothing is left behind. */
+int study_config_check(const study_config *c, char *err, size_t size);
+
+/* Is name one the library takes for a study?  0, or -1 with "--study:
+ * WHY" in err: checked before a storage is opened, so a refused name
+ * creates no database file either. */
+int study_name_check(const char *name, char *err, size_t size);
+
 /* Parse the attribute's text into *c (zeroed first).  0, or -1 with why
  * in err. */
 int study_config_parse(const char *json, study_config *c, char *err,

@@ -3,41 +3,10 @@
  */
 #include "text.h"
 
+#include "core/internal.h" /* hpo__utf8_len: the library's rule */
+
 #include <stdio.h>
 #include <string.h>
-
-size_t text_utf8_len(const unsigned char *s, size_t n)
-{
-    if (n == 0)
-        return 0;
-    if (s[0] < 0x80)
-        return 1;
-    size_t len;
-    unsigned char lo = 0x80, hi = 0xBF; /* the second byte's range */
-    if (s[0] >= 0xC2 && s[0] <= 0xDF) {
-        len = 2;
-    } else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
-        len = 3;
-        if (s[0] == 0xE0)
-            lo = 0xA0; /* overlong */
-        if (s[0] == 0xED)
-            hi = 0x9F; /* UTF-16 surrogates */
-    } else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
-        len = 4;
-        if (s[0] == 0xF0)
-            lo = 0x90; /* overlong */
-        if (s[0] == 0xF4)
-            hi = 0x8F; /* above U+10FFFF */
-    } else {
-        return 0;
-    }
-    if (n < len || s[1] < lo || s[1] > hi)
-        return 0;
-    for (size_t i = 2; i < len; i++)
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-    return len;
-}
 
 static int allowed_control(unsigned char c)
 {
@@ -60,7 +29,7 @@ int text_is_clean(const char *s, size_t n)
             i++;
             continue;
         }
-        size_t len = text_utf8_len(u + i, n - i);
+        size_t len = hpo__utf8_len(u + i, n - i);
         if (len == 0)
             return 0;
         i += len;
@@ -77,7 +46,7 @@ void text_excerpt(char *out, size_t size, const char *s, size_t n,
         return;
     out[0] = '\0';
     while (i < n && i < max) {
-        size_t k = u[i] < 0x80 ? 1 : text_utf8_len(u + i, n - i);
+        size_t k = u[i] < 0x80 ? 1 : hpo__utf8_len(u + i, n - i);
         int plain = k > 1 || (k == 1 && !is_control(u[i]));
         if (i + (k ? k : 1) > max)
             break; /* a character that does not fit whole */

@@ -11,11 +11,6 @@
 
 #include <stddef.h>
 
-/* The length of the valid UTF-8 sequence that starts s (n bytes are
- * there), or 0 when it is not one: overlong forms, surrogates and code
- * points above U+10FFFF are not valid. */
-size_t text_utf8_len(const unsigned char *s, size_t n);
-
 /* Are the n bytes of s text: valid UTF-8 with no NUL and no control byte
  * other than tab, carriage return, backspace and escape (progress bars
  * and terminal colours)?  1 or 0. */

@@ -305,9 +305,16 @@ static int prepare(tune_opts *o, study_config *cfg, hpo_study *study,
                    size_t size, int *resolved)
 {
     int rc;
+    char why[256];
     if (given_config(o, cfg) != 0) {
         cli_error("tune", "out of memory");
         return CLI_EXIT_FAILED;
+    }
+    if (study_config_check(cfg, why, sizeof why) != 0 ||
+        (o->run.study_name &&
+         study_name_check(o->run.study_name, why, sizeof why) != 0)) {
+        cli_error("tune", "%s", why);
+        return CLI_EXIT_USAGE;
     }
     if ((rc = setup_apply_liveness("tune", &o->liveness, cfg)) ||
         (rc = setup_check_placeholders("tune", o->command, o->space)) ||

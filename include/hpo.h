@@ -179,7 +179,10 @@ void hpo_space_free(hpo_space *space);
 int hpo_space_add_float(hpo_space *space, const char *name, double low,
                         double high, double step, int flags);
 /* Add an int parameter; step >= 1 (0 means 1); flags HPO_LOG (needs low >= 1
- * and step 1). */
+ * and step 1).  Bounds lie within +-(2^53 - 1): values are kept as doubles
+ * (as in Optuna's storage), which hold every integer exactly only that far.
+ * Names (here and everywhere) have 1 to 512 characters of valid UTF-8;
+ * choices are valid UTF-8. */
 int hpo_space_add_int(hpo_space *space, const char *name, int64_t low,
                       int64_t high, int64_t step, int flags);
 /* Add a categorical parameter with n >= 1 distinct string choices. */
@@ -343,7 +346,8 @@ int hpo_study_set_log(hpo_study *study, hpo_log_fn fn, void *data);
 #define HPO_OPEN_CREATE 1 /* create the study; HPO_EEXIST if it exists */
 #define HPO_OPEN_LOAD 2   /* load it; HPO_ENOTFOUND if it does not exist */
 /* Create or load the study `name` (both flags: load if present, else
- * create).  A loaded study keeps its stored directions; directions given
+ * create).  A name that is empty, longer than 512 characters or not valid
+ * UTF-8 is HPO_EINVAL before the storage is touched.  A loaded study keeps its stored directions; directions given
  * with hpo_study_add_direction() must then match (HPO_EINCOMPAT). */
 int hpo_study_open(hpo_study *study, const char *name, int flags);
 
@@ -353,7 +357,8 @@ int hpo_study_n_objectives(const hpo_study *study);
 hpo_direction hpo_study_direction(const hpo_study *study, int i);
 
 /* Attributes hold JSON text ("3", "\"adam\"", "{\"a\": 1}"); the text must
- * parse as JSON (HPO_EINVAL otherwise). */
+ * be strict JSON as Python reads it (RFC 8259: no text after the value, no
+ * key twice, valid UTF-8, no \u0000), else HPO_EINVAL. */
 int hpo_study_set_user_attr(hpo_study *study, const char *key,
                             const char *json);
 /* Borrowed JSON text of an attribute, or NULL if absent. */

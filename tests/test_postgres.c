@@ -1214,6 +1214,61 @@ static void test_read_speed(void)
     hpo_storage_close(st);
 }
 
+/* ---- names and text refused before anything is written (issue 9) ------- */
+
+/* PostgreSQL refuses invalid UTF-8 itself, but only after the study row
+ * exists: hpo checks first, so nothing is left behind; and a corrupt
+ * distribution_json or choice index read back is an error, not a crash. */
+static void test_refused_text(void)
+{
+    char *url = pg_db_url("refused", NULL);
+    hpo_storage *st = open_ok(url);
+    free(url);
+    hpo_study *s = hpo_study_new();
+    hpo_study_set_storage(s, st);
+    CHECK_RC(hpo_study_open(s, "bad\xffname", HPO_OPEN_CREATE), HPO_EINVAL);
+    CHECK_STR_CONTAINS(hpo_study_errmsg(s), "study name 'bad\\xffname' is not valid UTF-8");
+    int64_t id;
+    hpo_direction dir = HPO_MINIMIZE;
+    CHECK_RC(hpo__st_create_study(st, "x\xed\xa0\x80", 1, &dir, &id), HPO_EINVAL);
+    CHECK(text_is("refused", "SELECT count(*) FROM studies", "0"));
+
+    CHECK_RC(hpo_study_open(s, "ok", HPO_OPEN_CREATE), HPO_OK);
+    CHECK_RC(hpo_study_set_user_attr(s, "k", "\"\xff\""), HPO_EINVAL);
+    hpo_trial *t;
+    CHECK_RC(hpo_study_ask(s, &t), HPO_OK);
+    double x;
+    CHECK_RC(hpo_trial_suggest_float(t, "x\xff", 0, 1, 0, 0, &x), HPO_EINVAL);
+    CHECK_RC(hpo_trial_set_user_attr(t, "k\xff", "1"), HPO_EINVAL);
+    CHECK(text_is("refused", "SELECT count(*) FROM study_user_attributes", "0"));
+    CHECK(text_is("refused", "SELECT count(*) FROM trial_params", "0"));
+    CHECK(text_is("refused", "SELECT count(*) FROM trial_user_attributes", "0"));
+    const char *ch[] = {"a", "b", "c"};
+    int k;
+    CHECK_RC(hpo_trial_suggest_float(t, "x", 0, 1, 0, 0, &x), HPO_OK);
+    CHECK_RC(hpo_trial_suggest_categorical(t, "c", ch, 3, &k), HPO_OK);
+    double v = 1;
+    CHECK_RC(hpo_study_tell(s, t, HPO_COMPLETE, &v, 1), HPO_OK);
+    hpo_trial_free(t);
+
+    hpo__trial_list all = {0};
+    CHECK(pg_raw_exec("refused", "UPDATE trial_params SET distribution_json = "
+                                 "'{\"name\": \"FloatDistribution\", \"attributes\": "
+                                 "{\"low\": 0, \"high\": 1, \"Log\": true}}' "
+                                 "WHERE param_name = 'x'") == 0);
+    CHECK_RC(hpo__st_get_trials(st, 1, 0, &all), HPO_ESTORAGE);
+    CHECK_STR_CONTAINS(hpo_storage_errmsg(st),
+                       "parameter 'x': FloatDistribution has no attribute \"Log\"");
+    CHECK(pg_raw_exec("refused", "DELETE FROM trial_params WHERE param_name = 'x'") == 0);
+    CHECK(pg_raw_exec("refused", "UPDATE trial_params SET param_value = 7") == 0);
+    CHECK_RC(hpo__st_get_trials(st, 1, 0, &all), HPO_ESTORAGE);
+    CHECK_STR_CONTAINS(hpo_storage_errmsg(st),
+                       "parameter 'c': value 7 is not a value of its distribution");
+    hpo__list_free(&all);
+    hpo_study_free(s);
+    hpo_storage_close(st);
+}
+
 int main(void)
 {
     hpo_storage *probe = NULL;
@@ -1245,6 +1300,7 @@ int main(void)
     RUN(test_killed_session);
     RUN(test_server_restart);
     RUN(test_read_speed);
+    RUN(test_refused_text);
     fprintf(stderr, "note: tests ran in %.1f s\n", hpo__monotonic() - t0);
     pg_stop();
     return CHECK_DONE();

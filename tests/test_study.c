@@ -1,7 +1,9 @@
 /* test_study.c — the study through the public API: ask/tell, optimize with
  * threads, enqueue, NaN and infinite values, best trial and Pareto front,
- * constraints, reproducibility, and misuse. */
+ * constraints, reproducibility, misuse, and names and text refused before
+ * anything is stored. */
 #include <pthread.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "hpo.h"
@@ -317,6 +319,8 @@ static void test_misuse(void)
     CHECK_STR_CONTAINS(hpo_study_errmsg(s), "unknown sampler 'nope'");
     CHECK_RC(hpo_study_set_sampler(s, "random:foo=1"), HPO_EINVAL);
     CHECK_STR_CONTAINS(hpo_study_errmsg(s), "sampler 'random' has no option 'foo'");
+    CHECK_RC(hpo_study_set_sampler(s, "tpe:gamma=0.1,n_startup_trials=3,gamma=0.2"), HPO_EINVAL);
+    CHECK_STR_CONTAINS(hpo_study_errmsg(s), "option 'gamma' of 'tpe' is given twice");
     CHECK_RC(hpo_study_set_pruner(s, "median:n_startup_trials=x"), HPO_EINVAL);
     CHECK_STR_CONTAINS(hpo_study_errmsg(s), "is not a whole number");
     CHECK_RC(hpo_study_open(s, "a", HPO_OPEN_CREATE), HPO_OK);
@@ -429,6 +433,84 @@ static void test_median_pruner(void)
     hpo_study_free(s);
 }
 
+/* Names and text the storage keeps: refused before anything is created,
+ * so a refused study name leaves no study and a refused parameter, key or
+ * value no row (memory:, and SQLite when built in). */
+static void check_refusals_on(const char *url)
+{
+    hpo_storage *st;
+    if (hpo_storage_open(&st, url) == HPO_EUNSUPPORTED) {
+        hpo_storage_close(st);
+        return;
+    }
+    hpo_study *s = hpo_study_new();
+    hpo_study_set_storage(s, st);
+    CHECK_RC(hpo_study_open(s, "bad\xffname", HPO_OPEN_CREATE), HPO_EINVAL);
+    CHECK_STR_CONTAINS(hpo_study_errmsg(s),
+                       "study name 'bad\\xffname' is not valid UTF-8 (byte 0xff at offset 3)");
+    char long_name[1100];
+    memset(long_name, 'L', 1050);
+    long_name[1050] = 0;
+    CHECK_RC(hpo_study_open(s, long_name, HPO_OPEN_CREATE), HPO_EINVAL);
+    CHECK_STR_CONTAINS(hpo_study_errmsg(s), "a study name has 1 to 512 characters (got 1050: 'LLL");
+    CHECK_RC(hpo_study_open(s, "", HPO_OPEN_CREATE | HPO_OPEN_LOAD), HPO_EINVAL);
+    hpo_study_summary *list;
+    int n = -1;
+    CHECK_RC(hpo_storage_studies(st, &list, &n), HPO_OK);
+    CHECK(n == 0); /* nothing left behind */
+    hpo_study_summaries_free(list, n);
+
+    CHECK_RC(hpo_study_open(s, "ok", HPO_OPEN_CREATE), HPO_OK);
+    CHECK_RC(hpo_study_set_user_attr(s, "k\xc3", "1"), HPO_EINVAL);
+    CHECK_STR_CONTAINS(hpo_study_errmsg(s), "attribute key 'k\\xc3' is not valid UTF-8");
+    CHECK_RC(hpo_study_set_user_attr(s, "k", "\"\xff\""), HPO_EINVAL);
+    CHECK_STR_CONTAINS(hpo_study_errmsg(s), "attribute 'k': not valid JSON: invalid UTF-8 at offset 1");
+    CHECK_RC(hpo_study_set_user_attr(s, "k", "1 2"), HPO_EINVAL);
+    CHECK_STR_CONTAINS(hpo_study_errmsg(s), "more text after the value at offset 2");
+    CHECK_RC(hpo_study_set_user_attr(s, "k", "+1"), HPO_EINVAL);
+    CHECK_RC(hpo_study_set_user_attr(s, "k", "{\"a\": 1, \"a\": 2}"), HPO_EINVAL);
+    CHECK_STR_CONTAINS(hpo_study_errmsg(s), "the key \"a\" is given twice");
+    CHECK_RC(hpo_study_set_system_attr(s, "k", "\"a\\u0000b\""), HPO_EINVAL);
+    CHECK(hpo_study_user_attr(s, "k") == NULL);
+    CHECK_RC(hpo_study_enqueue(s, "{\"x\": 1, \"x\": 2}"), HPO_EINVAL);
+    CHECK_STR_CONTAINS(hpo_study_errmsg(s), "enqueue: the key \"x\" is given twice");
+    CHECK_RC(hpo_study_enqueue(s, "{\"x\xff\": 1}"), HPO_EINVAL);
+    CHECK_RC(hpo_study_enqueue(s, "{\"x\": 1} junk"), HPO_EINVAL);
+
+    hpo_trial *t;
+    CHECK_RC(hpo_study_ask(s, &t), HPO_OK);
+    CHECK(hpo_trial_number(t) == 0); /* no enqueued trial was created */
+    double x;
+    CHECK_RC(hpo_trial_suggest_float(t, "x\xff", 0, 1, 0, 0, &x), HPO_EINVAL);
+    const char *ch[] = {"a", "b\xff"};
+    int k;
+    CHECK_RC(hpo_trial_suggest_categorical(t, "c", ch, 2, &k), HPO_EINVAL);
+    CHECK_RC(hpo_trial_set_user_attr(t, "\xff", "1"), HPO_EINVAL);
+    CHECK_RC(hpo_trial_set_user_attr(t, "a", "\"\\ud800\""), HPO_EINVAL);
+    CHECK_STR_CONTAINS(hpo_trial_errmsg(t), "a lone UTF-16 surrogate escape");
+    CHECK_RC(hpo_trial_set_user_attr(t, "a", "\"caf\xc3\xa9\""), HPO_OK);
+    double v = 1;
+    CHECK_RC(hpo_study_tell(s, t, HPO_COMPLETE, &v, 1), HPO_OK);
+    hpo_trial_free(t);
+    hpo_trial **all;
+    CHECK_RC(hpo_study_trials(s, &all, &n), HPO_OK);
+    CHECK(n == 1 && hpo_trial_n_params(all[0]) == 0);
+    if (n == 1)
+        CHECK(strcmp(hpo_trial_user_attr(all[0], "a"), "\"caf\xc3\xa9\"") == 0);
+    hpo_trials_free(all, n);
+    hpo_study_free(s);
+    hpo_storage_close(st);
+}
+
+static void test_refused_text(void)
+{
+    check_refusals_on("memory:");
+    char url[128];
+    snprintf(url, sizeof url, "sqlite:////tmp/hpo_test_study_%d.db", (int)getpid());
+    check_refusals_on(url);
+    unlink(url + strlen("sqlite:///"));
+}
+
 int main(void)
 {
     RUN(test_ask_tell);
@@ -443,5 +525,6 @@ int main(void)
     RUN(test_shared_storage);
     RUN(test_stops);
     RUN(test_median_pruner);
+    RUN(test_refused_text);
     return CHECK_DONE();
 }

@@ -13,6 +13,7 @@
 
 #include <cJSON.h>
 
+#include "json.h"
 #include "study.h"
 
 static hpo_trial *trial_new(hpo_study *s)
@@ -222,9 +223,12 @@ int hpo_study_enqueue(hpo_study *s, const char *params_json)
 {
     if (!s->opened)
         return hpo__fail(&s->msg, HPO_EMISUSE, "open the study first");
-    cJSON *root = params_json ? cJSON_Parse(params_json) : NULL;
+    cJSON *root; /* stored verbatim: Python must read it as hpo does */
+    int rc = hpo__json_parse(params_json, "enqueue", &root, &s->msg);
     int is_obj = cJSON_IsObject(root);
     cJSON_Delete(root);
+    if (rc)
+        return rc;
     if (!is_obj)
         return hpo__fail(&s->msg, HPO_EINVAL,
                          "enqueue takes a JSON object of parameters, as "
@@ -232,7 +236,7 @@ int hpo_study_enqueue(hpo_study *s, const char *params_json)
     hpo__trial_rec tmpl;
     hpo__rec_init(&tmpl);
     tmpl.state = HPO_WAITING;
-    int rc = hpo__attrs_set(&tmpl.system_attrs, "fixed_params", params_json);
+    rc = hpo__attrs_set(&tmpl.system_attrs, "fixed_params", params_json);
     int64_t id;
     int number;
     if (rc == HPO_OK)

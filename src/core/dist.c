@@ -1,6 +1,7 @@
 /*
  * dist.c — parameter distributions: validation, the unit-cube encoding
- * model-based samplers work in, text, and Optuna's distribution_json.
+ * model-based samplers work in, and text (Optuna's distribution_json is in
+ * dist_json.c).
  *
  * Internal values are doubles: floats and ints as themselves, a categorical
  * as the index of its choice (Optuna's param_value column).
@@ -13,13 +14,40 @@
 #include <cJSON.h>
 
 #include "internal.h"
-#include "json.h"
 
 /* Steps are compared with a relative tolerance: 0.1 does not divide 1.0
  * exactly in binary, but a user writing step=0.1 means it does. */
 static int is_whole(double x)
 {
     return fabs(x - nearbyint(x)) <= 1e-8 * fmax(1.0, fabs(x));
+}
+
+/* (x - low) / step, also where x - low is beyond the double range (a float
+ * axis over most of it, -1.7e308..1.7e308): halving is exact. */
+static double steps_from_low(const hpo__dist *d, double x)
+{
+    double diff = x - d->low;
+    if (isfinite(diff))
+        return diff / d->step;
+    return (0.5 * x - 0.5 * d->low) / (0.5 * d->step);
+}
+
+/* low + k * step; fma keeps a k * step beyond the double range from
+ * overflowing on the way to a value inside it. */
+static double at_step(const hpo__dist *d, double k)
+{
+    double v = d->low + k * d->step;
+    return isfinite(v) ? v : fma(k, d->step, d->low);
+}
+
+double hpo__lerp(double low, double high, double t)
+{
+    double span = high - low, v;
+    if (isfinite(span))
+        v = low + t * span;
+    else /* both halves are exact, and their sum stays in range */
+        v = 2 * (0.5 * low + t * (0.5 * high - 0.5 * low));
+    return fmin(fmax(v, low), high);
 }
 
 static int check_float(const hpo__dist *d, const char *name, hpo__msg *m)
@@ -36,7 +64,15 @@ static int check_float(const hpo__dist *d, const char *name, hpo__msg *m)
         return hpo__fail(m, HPO_EINVAL,
                          "parameter '%s': log and step cannot be combined",
                          name);
-    if (d->step > 0 && !is_whole((d->high - d->low) / d->step))
+    if (d->step == 0)
+        return HPO_OK;
+    double n = steps_from_low(d, d->high);
+    if (!(n < HPO_MAX_EXACT_INT))
+        return hpo__fail(m, HPO_EINVAL,
+                         "parameter '%s': step %g makes more than %.0f values "
+                         "over %g..%g (leave it out for a continuous range)",
+                         name, d->step, HPO_MAX_EXACT_INT, d->low, d->high);
+    if (!is_whole(n))
         return hpo__fail(m, HPO_EINVAL,
                          "parameter '%s': step %g does not divide the range "
                          "%g..%g",
@@ -44,14 +80,32 @@ static int check_float(const hpo__dist *d, const char *name, hpo__msg *m)
     return HPO_OK;
 }
 
+/* Ints are exact: no tolerance, and no bound a double cannot hold with
+ * every integer below it. */
+static int exact_int(double x)
+{
+    return x == floor(x) && fabs(x) <= HPO_MAX_EXACT_INT;
+}
+
 static int check_int(const hpo__dist *d, const char *name, hpo__msg *m)
 {
-    if (!is_whole(d->low) || !is_whole(d->high))
+    if (d->low != floor(d->low) || d->high != floor(d->high)) {
+        char low[32], high[32]; /* every digit: 1.000000001 is no int */
+        hpo__format_double(low, sizeof low, d->low);
+        hpo__format_double(high, sizeof high, d->high);
         return hpo__fail(m, HPO_EINVAL,
                          "parameter '%s': int bounds must be whole numbers "
-                         "(got %g..%g)",
-                         name, d->low, d->high);
-    if (d->step < 1 || !is_whole(d->step))
+                         "(got %s..%s)",
+                         name, low, high);
+    }
+    if (!exact_int(d->low) || !exact_int(d->high))
+        return hpo__fail(m, HPO_EINVAL,
+                         "parameter '%s': int bound %.0f is out of range "
+                         "(ints lie within -%.0f..%.0f, the integers a "
+                         "double holds exactly)",
+                         name, exact_int(d->low) ? d->high : d->low,
+                         HPO_MAX_EXACT_INT, HPO_MAX_EXACT_INT);
+    if (!(d->step >= 1) || d->step != floor(d->step))
         return hpo__fail(m, HPO_EINVAL,
                          "parameter '%s': int step must be a whole number "
                          ">= 1 (got %g)",
@@ -73,22 +127,42 @@ static int check_int(const hpo__dist *d, const char *name, hpo__msg *m)
     return HPO_OK;
 }
 
+static int by_text(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Distinct choices, found by sorting copies of the pointers: 100,000
+ * choices cost n log n comparisons, not n^2 / 2. */
+static int check_choices(const hpo__dist *d, const char *name, hpo__msg *m)
+{
+    if (d->n_choices < 1)
+        return hpo__fail(m, HPO_EINVAL,
+                         "parameter '%s': needs at least one choice", name);
+    if (d->n_choices == 1)
+        return HPO_OK;
+    char **sorted = malloc((size_t)d->n_choices * sizeof *sorted);
+    if (!sorted)
+        return hpo__fail(m, HPO_ENOMEM, "parameter '%s': out of memory", name);
+    memcpy(sorted, d->choices, (size_t)d->n_choices * sizeof *sorted);
+    qsort(sorted, (size_t)d->n_choices, sizeof *sorted, by_text);
+    int rc = HPO_OK;
+    for (int i = 1; i < d->n_choices && !rc; i++)
+        if (strcmp(sorted[i - 1], sorted[i]) == 0)
+            rc = hpo__fail(m, HPO_EINVAL,
+                           "parameter '%s': choice %.80s is given twice", name,
+                           sorted[i]);
+    free(sorted);
+    return rc;
+}
+
 int hpo__dist_check(const hpo__dist *d, const char *name, hpo__msg *m)
 {
-    if (d->kind == HPO__CATEGORICAL) {
-        if (d->n_choices < 1)
-            return hpo__fail(m, HPO_EINVAL,
-                             "parameter '%s': needs at least one choice",
-                             name);
-        for (int i = 0; i < d->n_choices; i++)
-            for (int j = 0; j < i; j++)
-                if (strcmp(d->choices[i], d->choices[j]) == 0)
-                    return hpo__fail(m, HPO_EINVAL,
-                                     "parameter '%s': choice %s is given "
-                                     "twice",
-                                     name, d->choices[i]);
-        return HPO_OK;
-    }
+    if (d->kind == HPO__CATEGORICAL)
+        return check_choices(d, name, m);
+    if (d->kind != HPO__FLOAT && d->kind != HPO__INT)
+        return hpo__fail(m, HPO_EINVAL, "parameter '%s': unknown kind %d",
+                         name, (int)d->kind);
     if (!isfinite(d->low) || !isfinite(d->high))
         return hpo__fail(m, HPO_EINVAL,
                          "parameter '%s': bounds must be finite (got %g..%g)",
@@ -159,7 +233,7 @@ int hpo__dist_equal(const hpo__dist *a, const hpo__dist *b)
 /* Number of legal values of a stepped axis (ints, stepped floats). */
 static double n_steps(const hpo__dist *d)
 {
-    return nearbyint((d->high - d->low) / d->step) + 1;
+    return nearbyint(steps_from_low(d, d->high)) + 1;
 }
 
 static int is_discrete(const hpo__dist *d)
@@ -184,7 +258,7 @@ int hpo__dist_contains(const hpo__dist *d, double x)
         return 0;
     if (d->kind == HPO__INT)
         return fmod(x - d->low, d->step) == 0;
-    return d->step == 0 || is_whole((x - d->low) / d->step);
+    return d->step == 0 || is_whole(steps_from_low(d, x));
 }
 
 double hpo__dist_snap(const hpo__dist *d, double x)
@@ -197,10 +271,8 @@ double hpo__dist_snap(const hpo__dist *d, double x)
         x = d->low;
     if (x > d->high)
         x = d->high;
-    if (is_discrete(d)) {
-        double k = nearbyint((x - d->low) / d->step);
-        x = fmin(d->low + k * d->step, d->high);
-    }
+    if (is_discrete(d))
+        x = fmin(at_step(d, nearbyint(steps_from_low(d, x))), d->high);
     return x;
 }
 
@@ -224,13 +296,13 @@ double hpo__dist_from_unit(const hpo__dist *d, double u)
     if (d->kind == HPO__CATEGORICAL || is_discrete(d)) {
         double n = hpo__dist_cardinality(d);
         double k = fmin(floor(u * n), n - 1);
-        return d->kind == HPO__CATEGORICAL ? k : d->low + k * d->step;
+        return d->kind == HPO__CATEGORICAL ? k : at_step(d, k);
     }
     if (d->log) {
         double lo = log(d->low), hi = log(d->high);
         return fmin(fmax(exp(lo + u * (hi - lo)), d->low), d->high);
     }
-    return fmin(d->low + u * (d->high - d->low), d->high);
+    return hpo__lerp(d->low, d->high, u);
 }
 
 double hpo__dist_to_unit(const hpo__dist *d, double x)
@@ -241,14 +313,17 @@ double hpo__dist_to_unit(const hpo__dist *d, double x)
     }
     if (d->kind == HPO__CATEGORICAL || is_discrete(d)) {
         double n = hpo__dist_cardinality(d);
-        double k = d->kind == HPO__CATEGORICAL ? x : (x - d->low) / d->step;
+        double k = d->kind == HPO__CATEGORICAL ? x : steps_from_low(d, x);
         return (k + 0.5) / n;
     }
     if (d->high == d->low)
         return 0.5;
     if (d->log)
         return (log(x) - log(d->low)) / (log(d->high) - log(d->low));
-    return (x - d->low) / (d->high - d->low);
+    double span = d->high - d->low;
+    if (!isfinite(span)) /* halves, as in hpo__lerp */
+        return (0.5 * x - 0.5 * d->low) / (0.5 * d->high - 0.5 * d->low);
+    return (x - d->low) / span;
 }
 
 /* A string choice is shown without its quotes; other JSON as written. */
@@ -265,163 +340,31 @@ static void format_choice(const char *json, char *buf, size_t size)
 void hpo__dist_format(const hpo__dist *d, double x, char *buf, size_t size)
 {
     if (d->kind == HPO__CATEGORICAL) {
-        int k = (int)x;
-        if (k >= 0 && k < d->n_choices)
-            format_choice(d->choices[k], buf, size);
+        if (x >= 0 && x < d->n_choices)
+            format_choice(d->choices[(int)x], buf, size);
         else
             snprintf(buf, size, "?");
-    } else if (d->kind == HPO__INT) {
+    } else if (d->kind == HPO__INT && fabs(x) <= HPO_MAX_EXACT_INT) {
         snprintf(buf, size, "%lld", (long long)nearbyint(x));
     } else {
         hpo__format_double(buf, size, x);
     }
 }
 
+/* Does a choice (JSON text) read as text, a string choice unquoted? */
+static int choice_reads_as(const char *json, const char *text)
+{
+    cJSON *v = cJSON_Parse(json);
+    int same = v && cJSON_IsString(v) && strcmp(v->valuestring, text) == 0;
+    cJSON_Delete(v);
+    return same;
+}
+
 int hpo__dist_find_choice(const hpo__dist *d, const char *text)
 {
-    char shown[HPO_MAX_NAME + 8];
-    for (int i = 0; i < d->n_choices; i++) {
-        if (strcmp(d->choices[i], text) == 0)
+    for (int i = 0; i < d->n_choices; i++)
+        if (strcmp(d->choices[i], text) == 0 ||
+            choice_reads_as(d->choices[i], text))
             return i;
-        format_choice(d->choices[i], shown, sizeof shown);
-        if (strcmp(shown, text) == 0)
-            return i;
-    }
     return -1;
-}
-
-/* ---- Optuna's distribution_json -------------------------------------- */
-
-static void add_exact(cJSON *obj, const char *key, double x)
-{
-    cJSON_AddItemToObject(obj, key, hpo__json_number(x, 1));
-}
-
-static cJSON *attributes_json(const hpo__dist *d)
-{
-    cJSON *a = cJSON_CreateObject();
-    if (!a)
-        return NULL;
-    if (d->kind == HPO__CATEGORICAL) {
-        cJSON *list = cJSON_AddArrayToObject(a, "choices");
-        for (int i = 0; list && i < d->n_choices; i++)
-            cJSON_AddItemToArray(list, cJSON_Parse(d->choices[i]));
-        return a;
-    }
-    if (d->kind == HPO__INT) {
-        cJSON_AddNumberToObject(a, "low", d->low);
-        cJSON_AddNumberToObject(a, "high", d->high);
-        cJSON_AddNumberToObject(a, "step", d->step);
-    } else {
-        add_exact(a, "low", d->low);
-        add_exact(a, "high", d->high);
-        if (d->step > 0)
-            add_exact(a, "step", d->step);
-        else
-            cJSON_AddNullToObject(a, "step");
-    }
-    cJSON_AddBoolToObject(a, "log", d->log);
-    return a;
-}
-
-static const char *class_name(const hpo__dist *d)
-{
-    switch (d->kind) {
-    case HPO__FLOAT: return "FloatDistribution";
-    case HPO__INT: return "IntDistribution";
-    case HPO__CATEGORICAL: return "CategoricalDistribution";
-    }
-    return "?";
-}
-
-char *hpo__dist_to_json(const hpo__dist *d)
-{
-    cJSON *root = cJSON_CreateObject();
-    if (!root)
-        return NULL;
-    cJSON_AddStringToObject(root, "name", class_name(d));
-    cJSON_AddItemToObject(root, "attributes", attributes_json(d));
-    char *out = cJSON_PrintUnformatted(root);
-    cJSON_Delete(root);
-    return out;
-}
-
-static double num_attr(const cJSON *a, const char *key, double dflt)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(a, key);
-    return cJSON_IsNumber(v) ? v->valuedouble : dflt;
-}
-
-static int read_choices(hpo__dist *d, const cJSON *a, hpo__msg *m)
-{
-    const cJSON *list = cJSON_GetObjectItemCaseSensitive(a, "choices");
-    if (!cJSON_IsArray(list))
-        return hpo__fail(m, HPO_EINVAL, "distribution has no choices list");
-    int n = cJSON_GetArraySize(list);
-    d->choices = calloc((size_t)(n ? n : 1), sizeof(char *));
-    if (!d->choices)
-        return HPO_ENOMEM;
-    const cJSON *c;
-    cJSON_ArrayForEach(c, list)
-    {
-        if (!(d->choices[d->n_choices] = cJSON_PrintUnformatted(c)))
-            return HPO_ENOMEM;
-        d->n_choices++;
-    }
-    return HPO_OK;
-}
-
-/* Optuna's current classes and the deprecated ones it still reads. */
-static int read_class(hpo__dist *d, const char *cls, const cJSON *a,
-                      hpo__msg *m)
-{
-    const cJSON *log = cJSON_GetObjectItemCaseSensitive(a, "log");
-    d->low = num_attr(a, "low", NAN);
-    d->high = num_attr(a, "high", NAN);
-    d->log = cJSON_IsTrue(log);
-    if (!strcmp(cls, "CategoricalDistribution")) {
-        d->kind = HPO__CATEGORICAL;
-        return read_choices(d, a, m);
-    }
-    if (!strcmp(cls, "FloatDistribution") || !strcmp(cls, "UniformDistribution")) {
-        d->kind = HPO__FLOAT;
-        d->step = num_attr(a, "step", 0);
-    } else if (!strcmp(cls, "LogUniformDistribution")) {
-        d->kind = HPO__FLOAT;
-        d->log = 1;
-    } else if (!strcmp(cls, "DiscreteUniformDistribution")) {
-        d->kind = HPO__FLOAT;
-        d->step = num_attr(a, "q", 0);
-    } else if (!strcmp(cls, "IntDistribution") || !strcmp(cls, "IntUniformDistribution")) {
-        d->kind = HPO__INT;
-        d->step = num_attr(a, "step", 1);
-    } else if (!strcmp(cls, "IntLogUniformDistribution")) {
-        d->kind = HPO__INT;
-        d->log = 1;
-        d->step = 1;
-    } else {
-        return hpo__fail(m, HPO_EINVAL, "unknown distribution class '%s'", cls);
-    }
-    return HPO_OK;
-}
-
-int hpo__dist_from_json(hpo__dist *d, const char *json, hpo__msg *m)
-{
-    memset(d, 0, sizeof *d);
-    cJSON *root = cJSON_Parse(json);
-    if (!root)
-        return hpo__fail(m, HPO_EINVAL, "distribution_json does not parse: %.80s",
-                         json);
-    const cJSON *name = cJSON_GetObjectItemCaseSensitive(root, "name");
-    const cJSON *attrs = cJSON_GetObjectItemCaseSensitive(root, "attributes");
-    int rc = cJSON_IsString(name) && cJSON_IsObject(attrs)
-                 ? read_class(d, name->valuestring, attrs, m)
-                 : hpo__fail(m, HPO_EINVAL,
-                             "distribution_json lacks name or attributes");
-    if (rc == HPO_OK)
-        rc = hpo__dist_check(d, "(stored)", m);
-    cJSON_Delete(root);
-    if (rc != HPO_OK)
-        hpo__dist_free(d);
-    return rc;
 }

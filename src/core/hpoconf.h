@@ -7,6 +7,14 @@
 
 /* Longest parameter, attribute or study name (Optuna's columns: 512). */
 #define HPO_MAX_NAME 512
+/* Largest magnitude of an int parameter's bounds: 2^53 - 1, the last
+ * integer from which a double holds every smaller one exactly (internal
+ * values are doubles, as Optuna's param_value column).  Also the most
+ * values a stepped float axis may have. */
+#define HPO_MAX_EXACT_INT 9007199254740991.0
+/* Deepest nesting of arrays and objects in JSON text hpo reads or keeps
+ * (cJSON's own limit is 1000). */
+#define HPO_MAX_JSON_DEPTH 512
 /* Most parameters in a declared space. */
 #define HPO_MAX_PARAMS 4096
 /* Most points a grid may enumerate. */

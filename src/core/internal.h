@@ -43,6 +43,28 @@ const char *hpo__msg_get(const hpo__msg *m); /* never NULL */
 void hpo__msg_free(hpo__msg *m);
 
 /* ------------------------------------------------------------------------- */
+/* Names and text that storage keeps (text_check.c)                          */
+/* ------------------------------------------------------------------------- */
+
+/* Length of the valid UTF-8 sequence at text (1 to 4), or 0. */
+/* The length of the valid UTF-8 sequence that starts s (n bytes are
+ * there), or 0 when it is not one: overlong forms, surrogates and code
+ * points above U+10FFFF are not valid. */
+size_t hpo__utf8_len(const unsigned char *s, size_t n);
+int hpo__utf8_seq(const char *text);
+/* HPO_OK, or HPO_EINVAL with "WHAT 'text' is not valid UTF-8 (...)". */
+int hpo__check_text(hpo__msg *m, const char *what, const char *text);
+/* A name (what: "parameter name", "study name", "attribute key"): 1 to
+ * HPO_MAX_NAME characters of valid UTF-8; HPO_EINVAL with a message. */
+int hpo__check_name(hpo__msg *m, const char *what, const char *name);
+/* text for a message: invalid bytes and control characters as \xNN, cut
+ * with "..." to fit size. */
+void hpo__text_shown(char *buf, size_t size, const char *text);
+/* An attribute: its key a name, its value JSON text hpo may keep
+ * (hpo__json_parse in json.h). */
+int hpo__check_attr(hpo__msg *m, const char *key, const char *json);
+
+/* ------------------------------------------------------------------------- */
 /* Random numbers (rng.c): xoshiro256** seeded by splitmix64                  */
 /* ------------------------------------------------------------------------- */
 
@@ -73,9 +95,10 @@ typedef enum hpo__kind {
 /*
  * One parameter's domain.  Invariants (checked by hpo__dist_check):
  *   float: low <= high, finite; log => low > 0 and step == 0;
- *          step > 0 => (high - low) / step is a whole number.
- *   int:   low <= high, whole numbers; step >= 1 divides high - low;
- *          log => low >= 1 and step == 1.
+ *          step > 0 => (high - low) / step is a whole number, and at
+ *          most HPO_MAX_EXACT_INT.
+ *   int:   low <= high, whole numbers within +-HPO_MAX_EXACT_INT; step >= 1
+ *          divides high - low; log => low >= 1 and step == 1.
  *   categorical: n_choices >= 1; choices[i] is the JSON text of the i-th
  *          choice ("\"rbf\"", "3", "true", "null").
  */
@@ -104,6 +127,9 @@ double hpo__dist_snap(const hpo__dist *d, double internal);
  * range to [0,1] and round back.  Categoricals: index / (n-1). */
 double hpo__dist_to_unit(const hpo__dist *d, double internal);
 double hpo__dist_from_unit(const hpo__dist *d, double u);
+/* low + t * (high - low), t in [0, 1], inside [low, high] even where
+ * high - low is beyond the double range. */
+double hpo__lerp(double low, double high, double t);
 /* Number of legal values (for ints, steps, categoricals); 0 if continuous. */
 double hpo__dist_cardinality(const hpo__dist *d);
 /* The value as text: "0.001", "12", "rbf" (a string choice unquoted).

@@ -15,6 +15,11 @@ static int add_pair(hpo__opts *o, const char *item, size_t len, hpo__msg *m)
         return hpo__fail(m, HPO_EINVAL,
                          "option '%.*s' of '%s' is not key=value", (int)len,
                          item, o->name);
+    size_t key_len = (size_t)(eq - item);
+    for (int i = 0; i < o->n; i++) /* which one would the user mean? */
+        if (strlen(o->keys[i]) == key_len && !strncmp(o->keys[i], item, key_len))
+            return hpo__fail(m, HPO_EINVAL, "option '%s' of '%s' is given twice",
+                             o->keys[i], o->name);
     int n = o->n + 1;
     char **k = realloc(o->keys, (size_t)n * sizeof *k);
     if (k)
@@ -76,7 +81,7 @@ static const char *lookup(hpo__opts *o, const char *key)
     for (int i = 0; i < o->n; i++)
         if (strcmp(o->keys[i], key) == 0) {
             o->used[i] = 1;
-            found = o->values[i]; /* the last one wins */
+            found = o->values[i]; /* keys are distinct (add_pair) */
         }
     return found;
 }

@@ -3,6 +3,7 @@
  * "name=kind:args" form, or from a JSON document, and turned back to JSON.
  */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -13,6 +14,11 @@
 
 #include "internal.h"
 #include "json.h"
+
+static int no_memory(hpo_space *s)
+{
+    return hpo__fail(&s->msg, HPO_ENOMEM, "out of memory");
+}
 
 hpo_space *hpo_space_new(void)
 {
@@ -76,12 +82,9 @@ int hpo__space_active(const hpo_space *s, int i, const double *values)
 
 static int check_name(hpo_space *s, const char *name)
 {
-    if (!name || !*name)
-        return hpo__fail(&s->msg, HPO_EINVAL, "a parameter needs a name");
-    if (strlen(name) > HPO_MAX_NAME)
-        return hpo__fail(&s->msg, HPO_EINVAL,
-                         "parameter name longer than %d characters",
-                         HPO_MAX_NAME);
+    int rc = hpo__check_name(&s->msg, "parameter name", name);
+    if (rc)
+        return rc;
     if (hpo__space_find(s, name) >= 0)
         return hpo__fail(&s->msg, HPO_EINVAL, "parameter '%s' is given twice",
                          name);
@@ -97,20 +100,21 @@ static int add_dist(hpo_space *s, const char *name, hpo__dist *d)
     int rc = check_name(s, name);
     if (rc == HPO_OK)
         rc = hpo__dist_check(d, name, &s->msg);
+    char *copy = rc == HPO_OK ? hpo__strdup(name) : NULL;
     if (rc == HPO_OK &&
-        hpo__grow((void **)&s->p, &s->cap, s->n + 1, sizeof *s->p))
-        rc = HPO_ENOMEM;
+        (!copy || hpo__grow((void **)&s->p, &s->cap, s->n + 1, sizeof *s->p)))
+        rc = no_memory(s);
     if (rc != HPO_OK) {
+        free(copy);
         hpo__dist_free(d);
         return rc;
     }
-    hpo__space_param *p = &s->p[s->n];
+    hpo__space_param *p = &s->p[s->n++];
     memset(p, 0, sizeof *p);
-    p->name = hpo__strdup(name);
+    p->name = copy;
     p->dist = *d;
     p->parent = -1;
-    s->n++;
-    return p->name ? HPO_OK : HPO_ENOMEM;
+    return HPO_OK;
 }
 
 int hpo_space_add_float(hpo_space *s, const char *name, double low,
@@ -138,16 +142,38 @@ static char *quote_json(const char *text)
     return out;
 }
 
+/* Each choice a string of valid UTF-8 (it is stored as JSON text). */
+static int check_choice_texts(hpo_space *s, const char *name,
+                              const char *const *choices, int n)
+{
+    int rc = check_name(s, name);
+    if (rc == HPO_OK && n > 0 && !choices)
+        rc = hpo__fail(&s->msg, HPO_EINVAL, "parameter '%s': no choices",
+                       name);
+    for (int i = 0; rc == HPO_OK && i < n; i++) {
+        char what[HPO_MAX_NAME * 4 + 32];
+        snprintf(what, sizeof what, "parameter '%s': choice", name);
+        rc = choices[i] ? hpo__check_text(&s->msg, what, choices[i])
+                        : hpo__fail(&s->msg, HPO_EINVAL,
+                                    "parameter '%s': choice %d is NULL", name,
+                                    i);
+    }
+    return rc;
+}
+
 int hpo_space_add_categorical(hpo_space *s, const char *name,
                               const char *const *choices, int n)
 {
     hpo__dist d = {.kind = HPO__CATEGORICAL};
+    int rc = check_choice_texts(s, name, choices, n);
+    if (rc)
+        return rc;
     if (n > 0 && !(d.choices = calloc((size_t)n, sizeof(char *))))
-        return HPO_ENOMEM;
+        return no_memory(s);
     for (; d.n_choices < n; d.n_choices++)
         if (!(d.choices[d.n_choices] = quote_json(choices[d.n_choices]))) {
             hpo__dist_free(&d);
-            return HPO_ENOMEM;
+            return no_memory(s);
         }
     return add_dist(s, name, &d);
 }
@@ -164,6 +190,11 @@ int hpo_space_set_condition(hpo_space *s, const char *name, const char *parent,
                          "earlier parameter",
                          name, parent);
     const hpo__dist *pd = &s->p[j].dist;
+    if (n < 1 || !choices) /* a condition no choice meets: never active */
+        return hpo__fail(&s->msg, HPO_EINVAL,
+                         "parameter '%s': a condition on '%s' needs at least "
+                         "one of its choices",
+                         name, parent);
     if (pd->kind != HPO__CATEGORICAL)
         return hpo__fail(&s->msg, HPO_EINVAL,
                          "parameter '%s': condition parent '%s' must be "
@@ -171,7 +202,7 @@ int hpo_space_set_condition(hpo_space *s, const char *name, const char *parent,
                          name, parent);
     int *cond = calloc((size_t)(n > 0 ? n : 1), sizeof *cond);
     if (!cond)
-        return HPO_ENOMEM;
+        return no_memory(s);
     for (int k = 0; k < n; k++) {
         cond[k] = hpo__dist_find_choice(pd, choices[k]);
         if (cond[k] < 0) {
@@ -234,20 +265,61 @@ static int parse_number(hpo_space *s, const char *spec, const char *what,
     char *end;
     errno = 0;
     double x = strtod(text, &end);
-    if (!*text || *end || errno == ERANGE)
+    if (!*text || *end || isspace((unsigned char)*text)) /* strtod skips it */
         return hpo__fail(&s->msg, HPO_EINVAL,
                          "'%s': %s '%s' is not a number", spec, what, text);
+    if (errno == ERANGE) /* beyond a double, or too small to tell from 0 */
+        return hpo__fail(&s->msg, HPO_EINVAL,
+                         "'%s': %s '%s' is out of range", spec, what, text);
     *out = x;
     return HPO_OK;
 }
 
+/* A step written out must be one: 0 does not mean "continuous" there, as
+ * it does for hpo_space_add_float (where it is the way to say none). */
+static int given_step(hpo_space *s, const char *name, double step)
+{
+    if (step > 0)
+        return HPO_OK;
+    return hpo__fail(&s->msg, HPO_EINVAL,
+                     "parameter '%s': step must be positive (got %g%s)", name,
+                     step, step == 0 ? "; leave it out for a continuous range"
+                                     : "");
+}
+
 typedef struct compact {
     const char *spec; /* the whole flag, for messages */
-    char *name, *kind;
+    const char *name;
+    char *kind;
     char *fields[8];
     int n_fields;
     char *cond; /* "PARENT=c1|c2" or NULL */
 } compact;
+
+/* log or step=S after LOW:HIGH, each at most once. */
+static int compact_modifier(hpo_space *s, const compact *c, const char *f,
+                            int is_int, int *log, int *has_step, double *step)
+{
+    if (!strcmp(f, "log")) {
+        if (*log)
+            return hpo__fail(&s->msg, HPO_EINVAL, "'%s': log is given twice",
+                             c->spec);
+        *log = 1;
+        return HPO_OK;
+    }
+    if (strncmp(f, "step=", 5) != 0)
+        return hpo__fail(&s->msg, HPO_EINVAL,
+                         "'%s': unknown modifier '%s' (expected log or "
+                         "step=S)",
+                         c->spec, f);
+    if (*has_step)
+        return hpo__fail(&s->msg, HPO_EINVAL, "'%s': step is given twice",
+                         c->spec);
+    *has_step = 1;
+    int rc = parse_number(s, c->spec, "step", f + 5, step);
+    /* An int's step is checked with its bounds (hpo__dist_check). */
+    return rc || is_int ? rc : given_step(s, c->name, *step);
+}
 
 /* Numbers: LOW:HIGH[:log][:step=S] */
 static int compact_numeric(hpo_space *s, compact *c, int is_int)
@@ -261,17 +333,10 @@ static int compact_numeric(hpo_space *s, compact *c, int is_int)
     int rc = parse_number(s, c->spec, "low", c->fields[0], &low);
     if (!rc)
         rc = parse_number(s, c->spec, "high", c->fields[1], &high);
-    for (int i = 2; !rc && i < c->n_fields; i++) {
-        if (!strcmp(c->fields[i], "log"))
-            log = 1;
-        else if (!strncmp(c->fields[i], "step=", 5))
-            rc = parse_number(s, c->spec, "step", c->fields[i] + 5, &step);
-        else
-            rc = hpo__fail(&s->msg, HPO_EINVAL,
-                           "'%s': unknown modifier '%s' (expected log or "
-                           "step=S)",
-                           c->spec, c->fields[i]);
-    }
+    int has_step = 0;
+    for (int i = 2; !rc && i < c->n_fields; i++)
+        rc = compact_modifier(s, c, c->fields[i], is_int, &log, &has_step,
+                              &step);
     if (rc)
         return rc;
     hpo__dist d = {.kind = is_int ? HPO__INT : HPO__FLOAT, .low = low,
@@ -309,7 +374,7 @@ static int compact_categorical(hpo_space *s, compact *c)
     char **choices;
     int n = split_list(c->fields[0], ',', &choices);
     if (n < 0)
-        return HPO_ENOMEM;
+        return no_memory(s);
     int rc = HPO_OK;
     for (int i = 0; i < n && !rc; i++)
         if (!*choices[i])
@@ -332,7 +397,7 @@ static int compact_condition(hpo_space *s, compact *c)
     char **choices;
     int n = split_list(eq + 1, '|', &choices);
     if (n < 0)
-        return HPO_ENOMEM;
+        return no_memory(s);
     int rc = hpo_space_set_condition(s, c->name, c->cond,
                                      (const char *const *)choices, n);
     free(choices);
@@ -348,18 +413,13 @@ static void take_condition(compact *c)
     }
 }
 
-static int parse_compact(hpo_space *s, const char *spec, char *buf)
+/* name and rest ("TYPE:ARGS", modified in place) of spec, the whole text
+ * for messages. */
+static int parse_compact(hpo_space *s, const char *spec, const char *name,
+                         char *rest)
 {
-    compact c = {.spec = spec};
-    char *eq = strchr(buf, '=');
-    if (!eq || eq == buf)
-        return hpo__fail(&s->msg, HPO_EINVAL,
-                         "'%s': expected NAME=TYPE:ARGS (as in "
-                         "lr=float:1e-5:1e-1:log)",
-                         spec);
-    *eq = '\0';
-    c.name = buf;
-    char *rest = eq + 1, *colon = strchr(rest, ':');
+    compact c = {.spec = spec, .name = name};
+    char *colon = strchr(rest, ':');
     c.kind = rest;
     if (colon)
         *colon = '\0';
@@ -389,8 +449,14 @@ int hpo_space_parse_param(hpo_space *s, const char *spec)
         return hpo__fail(&s->msg, HPO_EINVAL, "no parameter given");
     char *buf = hpo__strdup(spec);
     if (!buf)
-        return HPO_ENOMEM;
-    int rc = parse_compact(s, spec, buf);
+        return no_memory(s);
+    char *eq = strchr(buf, '=');
+    int rc = eq && eq != buf
+                 ? (*eq = '\0', parse_compact(s, spec, buf, eq + 1))
+                 : hpo__fail(&s->msg, HPO_EINVAL,
+                             "'%s': expected NAME=TYPE:ARGS (as in "
+                             "lr=float:1e-5:1e-1:log)",
+                             spec);
     free(buf);
     return rc;
 }
@@ -448,7 +514,7 @@ static int json_choices(hpo_space *s, const char *name, const cJSON *list)
     hpo__dist d = {.kind = HPO__CATEGORICAL};
     int n = cJSON_GetArraySize(list);
     if (!(d.choices = calloc((size_t)n, sizeof(char *))))
-        return HPO_ENOMEM;
+        return no_memory(s);
     const cJSON *c;
     cJSON_ArrayForEach(c, list)
     {
@@ -461,7 +527,7 @@ static int json_choices(hpo_space *s, const char *name, const cJSON *list)
         }
         if (!(d.choices[d.n_choices++] = cJSON_PrintUnformatted(c))) {
             hpo__dist_free(&d);
-            return HPO_ENOMEM;
+            return no_memory(s);
         }
     }
     return add_dist(s, name, &d);
@@ -483,8 +549,39 @@ static int json_numeric(hpo_space *s, const char *name, const cJSON *obj,
         rc = json_number(s, obj, "high", name, 1, &d.high);
     if (!rc)
         rc = json_number(s, obj, "step", name, 0, &d.step);
+    /* An int's step is checked with its bounds (hpo__dist_check). */
+    if (!rc && !is_int && cJSON_GetObjectItemCaseSensitive(obj, "step"))
+        rc = given_step(s, name, d.step);
     return rc ? rc : add_dist(s, name, &d);
 }
+
+/* Every key of a parameter's object is one its type reads: a misspelt or
+ * wrongly-cased key ("Log") would otherwise be ignored without a word. */
+static int json_keys(hpo_space *s, const char *name, const cJSON *obj,
+                     const char *type, const char *const *known)
+{
+    for (const cJSON *k = obj->child; k; k = k->next) {
+        int i = 0;
+        while (known[i] && strcmp(known[i], k->string) != 0)
+            i++;
+        if (known[i])
+            continue;
+        char list[128] = "", shown[96];
+        for (i = 0; known[i]; i++)
+            snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
+                     i ? ", " : "", known[i]);
+        hpo__text_shown(shown, sizeof shown, k->string);
+        return hpo__fail(&s->msg, HPO_EINVAL,
+                         "parameter '%s': unknown key \"%s\" (%s parameter "
+                         "takes %s)",
+                         name, shown, type, list);
+    }
+    return HPO_OK;
+}
+
+static const char *const numeric_keys[] = {"type", "low", "high", "step",
+                                           "log", "if", NULL};
+static const char *const categorical_keys[] = {"type", "choices", "if", NULL};
 
 static int json_condition(hpo_space *s, const char *name, const cJSON *cond)
 {
@@ -495,16 +592,16 @@ static int json_condition(hpo_space *s, const char *name, const cJSON *cond)
                          name);
     const cJSON *list = cond->child;
     int n = cJSON_IsArray(list) ? cJSON_GetArraySize(list) : 1;
-    const char **choices = calloc((size_t)n, sizeof *choices);
-    char **owned = calloc((size_t)n, sizeof *owned);
-    int rc = choices && owned ? HPO_OK : HPO_ENOMEM;
+    const char **choices = calloc((size_t)(n ? n : 1), sizeof *choices);
+    char **owned = calloc((size_t)(n ? n : 1), sizeof *owned);
+    int rc = choices && owned ? HPO_OK : no_memory(s);
     const cJSON *one = cJSON_IsArray(list) ? list->child : list;
     for (int i = 0; !rc && i < n; i++, one = one ? one->next : NULL) {
         owned[i] = cJSON_IsString(one) ? hpo__strdup(one->valuestring)
                                        : cJSON_PrintUnformatted(one);
         choices[i] = owned[i];
         if (!owned[i])
-            rc = HPO_ENOMEM;
+            rc = no_memory(s);
     }
     if (!rc)
         rc = hpo_space_set_condition(s, name, list->string, choices, n);
@@ -518,10 +615,13 @@ static int json_condition(hpo_space *s, const char *name, const cJSON *cond)
 static int json_param(hpo_space *s, const cJSON *item)
 {
     const char *name = item->string;
-    if (cJSON_IsString(item)) {
+    if (cJSON_IsString(item)) { /* the name may hold '=': no split */
         char *spec = hpo__asprintf("%s=%s", name, item->valuestring);
-        int rc = spec ? hpo_space_parse_param(s, spec) : HPO_ENOMEM;
+        char *rest = hpo__strdup(item->valuestring);
+        int rc = spec && rest ? parse_compact(s, spec, name, rest)
+                              : no_memory(s);
         free(spec);
+        free(rest);
         return rc;
     }
     if (!cJSON_IsObject(item))
@@ -529,44 +629,63 @@ static int json_param(hpo_space *s, const cJSON *item)
                          "parameter '%s': expected an object or a spec "
                          "string",
                          name);
+    int failed = 0;
+    const char *twice = hpo__json_twice(item, &failed);
+    if (failed)
+        return no_memory(s);
+    if (twice)
+        return hpo__fail(&s->msg, HPO_EINVAL,
+                         "parameter '%s': the key \"%.80s\" is given twice",
+                         name, twice);
     const cJSON *type = cJSON_GetObjectItemCaseSensitive(item, "type");
     const char *t = cJSON_IsString(type) ? type->valuestring : "";
-    int rc;
-    if (!strcmp(t, "float"))
-        rc = json_numeric(s, name, item, 0);
-    else if (!strcmp(t, "int"))
-        rc = json_numeric(s, name, item, 1);
-    else if (!strcmp(t, "categorical") || !strcmp(t, "cat"))
-        rc = json_choices(s, name,
-                          cJSON_GetObjectItemCaseSensitive(item, "choices"));
-    else
+    int is_float = !strcmp(t, "float"), is_int = !strcmp(t, "int");
+    int is_cat = !strcmp(t, "categorical") || !strcmp(t, "cat");
+    if (!is_float && !is_int && !is_cat)
         return hpo__fail(&s->msg, HPO_EINVAL,
                          "parameter '%s': \"type\" must be \"float\", "
                          "\"int\" or \"categorical\"",
                          name);
+    int rc = json_keys(s, name, item,
+                       is_cat ? "a categorical" : is_int ? "an int" : "a float",
+                       is_cat ? categorical_keys : numeric_keys);
+    if (!rc && is_cat)
+        rc = json_choices(s, name,
+                          cJSON_GetObjectItemCaseSensitive(item, "choices"));
+    else if (!rc)
+        rc = json_numeric(s, name, item, is_int);
     const cJSON *cond = cJSON_GetObjectItemCaseSensitive(item, "if");
     if (!rc && cond)
         rc = json_condition(s, name, cond);
     return rc;
 }
 
+/* "FILE:LINE:COL: not valid JSON: WHY, near '...'", on one line. */
+static int not_json(hpo_space *s, const char *src, const char *text,
+                    const char *at, const char *why)
+{
+    int line, col;
+    line_col(text, at, &line, &col);
+    char near[24], shown[96];
+    snprintf(near, sizeof near, "%s", at);
+    hpo__text_shown(shown, sizeof shown, near);
+    return hpo__fail(&s->msg, HPO_EINVAL,
+                     "%s:%d:%d: not valid JSON: %s, near '%s'", src, line, col,
+                     why, shown);
+}
+
 int hpo_space_parse_json(hpo_space *s, const char *text, const char *source)
 {
     const char *src = source ? source : "space";
-    const char *end = NULL;
-    cJSON *root = cJSON_ParseWithOpts(text, &end, 1);
-    if (!root) {
-        int line, col;
-        line_col(text, end ? end : text, &line, &col);
-        char near[24] = "";
-        /* A one-line message: control characters of the snippet become
-         * spaces. */
-        for (int i = 0; end && end[i] && i < 20; i++)
-            near[i] = (unsigned char)end[i] < 0x20 ? ' ' : end[i];
-        return hpo__fail(&s->msg, HPO_EINVAL,
-                         "%s:%d:%d: not valid JSON near '%s'", src, line, col,
-                         near);
-    }
+    const char *why;
+    size_t at;
+    if (!text)
+        return hpo__fail(&s->msg, HPO_EINVAL, "%s: no text", src);
+    if (hpo__json_check(text, &why, &at))
+        return not_json(s, src, text, text + at, why);
+    cJSON *root = cJSON_ParseWithOpts(text, NULL, 1);
+    if (!root)
+        return hpo__fail(&s->msg, HPO_ENOMEM, "%s: out of memory", src);
     int rc = HPO_OK;
     if (!cJSON_IsObject(root) || !root->child)
         rc = hpo__fail(&s->msg, HPO_EINVAL,
@@ -603,11 +722,17 @@ int hpo_space_load_file(hpo_space *s, const char *path)
     if (mem)
         fclose(mem);
     if (!text)
-        return HPO_ENOMEM;
+        return hpo__fail(&s->msg, HPO_ENOMEM, "%s: out of memory", path);
+    /* An editor's byte order mark is not JSON; skip it. */
+    size_t bom = len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3) ? 3 : 0;
     int rc = read_error ? hpo__fail(&s->msg, HPO_EIO, "%s: read error", path)
              : len == 0 ? hpo__fail(&s->msg, HPO_EINVAL, "%s: the file is empty",
                                     path)
-                        : hpo_space_parse_json(s, text, path);
+             : strlen(text) != len
+                 ? hpo__fail(&s->msg, HPO_EINVAL,
+                             "%s: a NUL byte at offset %zu (not a text file)",
+                             path, strlen(text))
+                 : hpo_space_parse_json(s, text + bom, path);
     free(text);
     return rc;
 }

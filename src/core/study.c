@@ -314,7 +314,11 @@ int hpo_study_open(hpo_study *s, const char *name, int flags)
         return hpo__fail(&s->msg, HPO_EINVAL,
                          "hpo_study_open needs HPO_OPEN_CREATE and/or "
                          "HPO_OPEN_LOAD");
-    int rc = default_plugins(s);
+    /* Checked before the storage sees it: a refused name creates nothing. */
+    int rc = hpo__check_name(&s->msg, "study name", name);
+    if (rc)
+        return rc;
+    rc = default_plugins(s);
     if (!rc && (rc = open_storage(s)))
         return hpo__study_storage_fail(s, rc);
     if ((rc = find_or_create(s, name, flags)))
@@ -348,27 +352,12 @@ void hpo_study_stop(hpo_study *s)
 
 /* ---- attributes ---------------------------------------------------------- */
 
-static int check_json(hpo__msg *m, const char *key, const char *json)
-{
-    if (!key || !*key || strlen(key) > HPO_MAX_NAME)
-        return hpo__fail(m, HPO_EINVAL, "an attribute key has 1 to %d characters",
-                         HPO_MAX_NAME);
-    cJSON *v = json ? cJSON_Parse(json) : NULL;
-    if (!v)
-        return hpo__fail(m, HPO_EINVAL,
-                         "attribute '%s': value is not JSON text (quote "
-                         "strings: \"\\\"adam\\\"\")",
-                         key);
-    cJSON_Delete(v);
-    return HPO_OK;
-}
-
 static int set_study_attr(hpo_study *s, int system, const char *key,
                           const char *json)
 {
     if (!s->opened)
         return hpo__fail(&s->msg, HPO_EMISUSE, "open the study first");
-    int rc = check_json(&s->msg, key, json);
+    int rc = hpo__check_attr(&s->msg, key, json);
     if (rc)
         return rc;
     rc = hpo__st_set_study_attr(s->storage, s->id, system, key, json);

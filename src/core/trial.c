@@ -49,6 +49,13 @@ const char *hpo_trial_errmsg(const hpo_trial *t)
 
 /* ---- where a value comes from ------------------------------------------- */
 
+/* A fixed number may lie outside its distribution (Optuna uses it as
+ * given), but it must be finite, and an int's must convert to int64_t. */
+static int fixed_number_ok(const hpo__dist *d, double x)
+{
+    return isfinite(x) && (d->kind != HPO__INT || fabs(x) <= HPO_MAX_EXACT_INT);
+}
+
 /* An enqueued trial's fixed value for name, as an internal value. */
 static int fixed_value(hpo_trial *t, const char *name, const hpo__dist *d,
                        double *out)
@@ -68,6 +75,11 @@ static int fixed_value(hpo_trial *t, const char *name, const hpo__dist *d,
             *out = k;
             found = 1;
         }
+    } else if (cJSON_IsNumber(v) && !fixed_number_ok(d, v->valuedouble)) {
+        hpo__study_log(t->study, 2,
+                       "trial %d: fixed value %g of '%s' is no value of its "
+                       "kind; sampled instead",
+                       t->rec.number, v->valuedouble, name);
     } else if (cJSON_IsNumber(v)) {
         *out = v->valuedouble;
         found = 1;
@@ -139,9 +151,9 @@ static int suggest(hpo_trial *t, const char *name, const hpo__dist *d,
         return hpo__fail(&t->msg, HPO_EFINISHED,
                          "trial %d is finished: suggest before telling",
                          t->rec.number);
-    if (!name || !*name)
-        return hpo__fail(&t->msg, HPO_EINVAL, "a parameter needs a name");
-    int rc = hpo__dist_check(d, name, &t->msg);
+    int rc = hpo__check_name(&t->msg, "parameter name", name);
+    if (!rc)
+        rc = hpo__dist_check(d, name, &t->msg);
     if (rc)
         return rc;
     const hpo__param *have = hpo__rec_param(&t->rec, name);
@@ -271,14 +283,10 @@ int hpo_trial_set_user_attr(hpo_trial *t, const char *key, const char *json)
 {
     if (!t || !t->study)
         return HPO_EMISUSE;
-    cJSON *v = json ? cJSON_Parse(json) : NULL;
-    int ok = v != NULL;
-    cJSON_Delete(v);
-    if (!ok || !key || !*key)
-        return hpo__fail(&t->msg, HPO_EINVAL,
-                         "attribute '%s': needs a key and JSON text",
-                         key ? key : "");
-    int rc = hpo__st_set_trial_attr(t->study->storage, t->rec.id, 0, key, json);
+    int rc = hpo__check_attr(&t->msg, key, json);
+    if (rc)
+        return rc;
+    rc = hpo__st_set_trial_attr(t->study->storage, t->rec.id, 0, key, json);
     if (rc)
         return hpo__fail(&t->msg, rc, "%s", hpo_storage_errmsg(t->study->storage));
     return hpo__attrs_set(&t->rec.user_attrs, key, json);
@@ -345,11 +353,14 @@ const char *hpo_trial_param_text(const hpo_trial *t, int i)
         w->texts = texts;
         w->n_texts = t->rec.n_params;
     }
-    if (!w->texts[i]) {
-        char buf[HPO_MAX_NAME + 64];
-        hpo__dist_format(&t->rec.params[i].dist, t->rec.params[i].internal, buf,
-                         sizeof buf);
-        w->texts[i] = hpo__strdup(buf);
+    if (!w->texts[i]) { /* a choice may be long: never cut it */
+        const hpo__param *p = &t->rec.params[i];
+        size_t size = 64;
+        if (p->dist.kind == HPO__CATEGORICAL && p->internal >= 0 &&
+            p->internal < p->dist.n_choices)
+            size += strlen(p->dist.choices[(int)p->internal]);
+        if ((w->texts[i] = malloc(size)))
+            hpo__dist_format(&p->dist, p->internal, w->texts[i], size);
     }
     return w->texts[i];
 }

@@ -196,21 +196,31 @@ static int axis_size(const grid_state *g, const hpo__dist *d,
     return HPO_OK;
 }
 
+/* low * (high / low)^t, by logarithms where high / low is beyond the
+ * double range (1e-300..1e300). */
+static double log_spaced(double low, double high, double t)
+{
+    double ratio = high / low;
+    if (isfinite(ratio))
+        return low * pow(ratio, t);
+    return fmin(fmax(exp(hpo__lerp(log(low), log(high), t)), low), high);
+}
+
 /* The i-th of n points evenly spaced over [low, high] (log-evenly when
  * log), with the ends exact. */
 static double spaced(double low, double high, int log_scale, int64_t i,
                      int64_t n)
 {
-    if (n <= 1)
-        return log_scale ? sqrt(low * high) : 0.5 * (low + high);
+    if (n <= 1) /* halves first: low + high may overflow */
+        return log_scale ? log_spaced(low, high, 0.5) : 0.5 * low + 0.5 * high;
     if (i == 0)
         return low;
     if (i == n - 1)
         return high;
     double t = (double)i / (double)(n - 1);
     if (log_scale)
-        return low * pow(high / low, t);
-    return low + t * (high - low);
+        return log_spaced(low, high, t);
+    return hpo__lerp(low, high, t);
 }
 
 /* Fill ax->values with `size` values of d, ascending and distinct. */

@@ -147,7 +147,7 @@ static int value_row(reader *r)
 /* The parsed distribution of a distribution_json text; NULL after
  * recording the error. */
 static const hpo__dist *parse_dist(reader *r, const char *json,
-                                   int64_t trial_id, const char *name)
+                                   const hpo__trial_rec *rec, const char *name)
 {
     hpo__msg m = {0};
     const hpo__dist *d = hpo__dist_cache_get(r->src->dists, json, &m);
@@ -155,9 +155,9 @@ static const hpo__dist *parse_dist(reader *r, const char *json,
         no_memory(r);
     else if (!d)
         hpo__storage_error(r->st, HPO_ESTORAGE,
-                           "%s: %s: trial %lld, parameter '%s': %s",
-                           r->src->backend, r->src->where,
-                           (long long)trial_id, name, hpo__msg_get(&m));
+                           "%s: %s: trial %d, parameter '%s': %s",
+                           r->src->backend, r->src->where, rec->number, name,
+                           hpo__msg_get(&m));
     hpo__msg_free(&m);
     return d;
 }
@@ -171,10 +171,19 @@ static int param_row(reader *r)
     hpo__trial_rec *rec = find_rec(r, id);
     if (!rec || !name)
         return HPO_OK;
-    const hpo__dist *d = parse_dist(r, json ? json : "", id, name);
+    const hpo__dist *d = parse_dist(r, json ? json : "", rec, name);
     if (!d)
         return HPO_ESTORAGE; /* the message is set */
-    if (hpo__rec_add_param(rec, name, d, src->real(src->self, 2)) != HPO_OK)
+    double v = src->real(src->self, 2);
+    /* A numeric value may lie outside its bounds (an enqueued one, as in
+     * Optuna), but a categorical one indexes the choices. */
+    if (isnan(v) || (d->kind == HPO__CATEGORICAL && !hpo__dist_contains(d, v)))
+        return hpo__storage_error(r->st, HPO_ESTORAGE,
+                                  "%s: %s: trial %d, parameter '%s': value "
+                                  "%g is not a value of its distribution",
+                                  src->backend, src->where, rec->number, name,
+                                  v);
+    if (hpo__rec_add_param(rec, name, d, v) != HPO_OK)
         return no_memory(r);
     return HPO_OK;
 }

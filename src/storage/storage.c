@@ -120,6 +120,41 @@ const char *hpo_storage_errmsg(const hpo_storage *st)
     return st ? hpo__msg_get(&st->msg) : "out of memory";
 }
 
+/* The last guard before a backend: every name and text a storage keeps
+ * is valid UTF-8 (PostgreSQL refuses the rest, Python cannot read it back)
+ * and every name has 1 to HPO_MAX_NAME characters.  The library checks
+ * these before it creates anything; this catches what slips past. */
+static int text_refused(hpo_storage *st, const char *what, const char *text,
+                        int is_name)
+{
+    hpo__msg m = {0};
+    int rc = is_name ? hpo__check_name(&m, what, text)
+                     : text ? hpo__check_text(&m, what, text) : HPO_OK;
+    if (rc)
+        hpo__storage_error(st, rc, "%s", hpo__msg_get(&m));
+    hpo__msg_free(&m);
+    return rc;
+}
+
+static int attrs_refused(hpo_storage *st, const hpo__attrs *a)
+{
+    for (int i = 0; i < a->n; i++)
+        if (text_refused(st, "attribute key", a->v[i].key, 1) ||
+            text_refused(st, "attribute value", a->v[i].json, 0))
+            return 1;
+    return 0;
+}
+
+/* A new trial's names and text (a retry copies them from storage). */
+static int rec_refused(hpo_storage *st, const hpo__trial_rec *r)
+{
+    for (int i = 0; i < r->n_params; i++)
+        if (text_refused(st, "parameter name", r->params[i].name, 1))
+            return 1;
+    return attrs_refused(st, &r->user_attrs) ||
+           attrs_refused(st, &r->system_attrs);
+}
+
 /* Every wrapper refuses a storage that failed to open. */
 #define HPO__ST_READY(st)                                                   \
     do {                                                                    \
@@ -133,10 +168,8 @@ int hpo__st_create_study(hpo_storage *st, const char *name, int n_dirs,
                          const hpo_direction *dirs, int64_t *study_id)
 {
     HPO__ST_READY(st);
-    if (!name || !*name || strlen(name) > HPO_MAX_NAME)
-        return hpo__storage_error(st, HPO_EINVAL,
-                                  "a study name must have 1 to %d characters",
-                                  HPO_MAX_NAME);
+    if (text_refused(st, "study name", name, 1))
+        return HPO_EINVAL;
     if (n_dirs < 1 || n_dirs > HPO_MAX_OBJECTIVES)
         return hpo__storage_error(st, HPO_EINVAL,
                                   "a study has 1 to %d objectives",
@@ -148,6 +181,8 @@ int hpo__st_find_study(hpo_storage *st, const char *name, hpo__study_info *info)
 {
     HPO__ST_READY(st);
     memset(info, 0, sizeof *info);
+    if (text_refused(st, "study name", name, 1)) /* PostgreSQL's error else */
+        return HPO_EINVAL;
     return st->type->find_study(st, st->state, name, info);
 }
 
@@ -169,6 +204,9 @@ int hpo__st_set_study_attr(hpo_storage *st, int64_t study_id, int system,
                            const char *key, const char *json)
 {
     HPO__ST_READY(st);
+    if (text_refused(st, "attribute key", key, 1) ||
+        text_refused(st, "attribute value", json, 0))
+        return HPO_EINVAL;
     return st->type->set_study_attr(st, st->state, study_id, system, key, json);
 }
 
@@ -187,6 +225,8 @@ int hpo__st_create_trial(hpo_storage *st, int64_t study_id,
     if (tmpl->state != HPO_RUNNING && tmpl->state != HPO_WAITING)
         return hpo__storage_error(st, HPO_EINVAL,
                                   "a new trial is RUNNING or WAITING");
+    if (rec_refused(st, tmpl))
+        return HPO_EINVAL;
     return st->type->create_trial(st, st->state, study_id, tmpl, trial_id,
                                   number);
 }
@@ -206,6 +246,8 @@ int hpo__st_claim_waiting(hpo_storage *st, int64_t study_id, int64_t *trial_id)
 int hpo__st_set_param(hpo_storage *st, int64_t trial_id, const hpo__param *p)
 {
     HPO__ST_READY(st);
+    if (text_refused(st, "parameter name", p->name, 1))
+        return HPO_EINVAL;
     return st->type->set_param(st, st->state, trial_id, p);
 }
 
@@ -220,6 +262,9 @@ int hpo__st_set_trial_attr(hpo_storage *st, int64_t trial_id, int system,
                            const char *key, const char *json)
 {
     HPO__ST_READY(st);
+    if (text_refused(st, "attribute key", key, 1) ||
+        text_refused(st, "attribute value", json, 0))
+        return HPO_EINVAL;
     return st->type->set_trial_attr(st, st->state, trial_id, system, key, json);
 }
 

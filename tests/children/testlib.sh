@@ -97,6 +97,19 @@ wait_for_files() {
     return 1
 }
 
+# expect_usage_error 'EXPECTED LINE' ARGS...: hpo ARGS prints exactly that
+# line on stderr, nothing on stdout, and exits 2 (bad usage).
+expect_usage_error() {
+    local want=$1
+    shift
+    run "$HPO" "$@"
+    if [[ $RC == 2 && $ERR == "$want" && -z $OUT ]]; then
+        ok "hpo $*"
+    else
+        fail "hpo $*: exit $RC, stderr [$ERR], stdout [$OUT]; wanted exit 2 and [$want]"
+    fi
+}
+
 finish() {
     # Every command of a test names its --storage: the default would write
     # hpo.db into the working directory, which outside a test is the

@@ -68,7 +68,14 @@ bad "no =" "--param: 'depth' is not NAME=VALUE" -p depth
 bad "twice" "--param: parameter 'depth' is given twice" -p depth=1 -p depth=2
 bad "JSON: a string for a number" "--params: parameter 'depth': \"4\" is not a number" \
     --params '{"depth": "4"}'
-bad "JSON: not JSON" "--params: not JSON: '{depth: 4}'" --params '{depth: 4}'
+bad "JSON: not JSON" "--params: not valid JSON: expected a quoted key at offset 1 in '{depth: 4}'" \
+    --params '{depth: 4}'
+bad "JSON: a NUL escape would cut the name to x" \
+    "--params: not valid JSON: the escape \u0000 (a NUL character would cut the text there) at offset 3 in '{\"x\u0000junk\": 0.5}'" \
+    --params '{"x\u0000junk": 0.5}'
+bad "JSON: text after the object" \
+    "--params: not valid JSON: more text after the value at offset 13 in '{\"depth\": 4} 5'" \
+    --params '{"depth": 4} 5'
 bad "JSON: not an object" "--params: a trial is a JSON object {\"name\": value}" --params '[1]'
 bad "both forms" "give the parameters as --param NAME=VALUE flags or as --params JSON (one of the two)" \
     -p depth=1 --params '{}'

@@ -28,16 +28,7 @@ run "$HPO" learn xgboost --data "$DATA" --num_round 4 --max_depth 2 -q
 expect_eq "xgboost reports every round" "$(grep -c '^@hpo report' <<<"$OUT")" 4
 expect_match "xgboost report 4 then the value" "$OUT" $'@hpo report 4 [0-9.e-]+\n@hpo value '
 
-expect_usage() {
-    local want=$1
-    shift
-    run "$HPO" "$@"
-    if [[ $RC == 2 && $ERR == "$want" && -z $OUT ]]; then
-        ok "hpo $*"
-    else
-        fail "hpo $*: exit $RC, stderr [$ERR], stdout [$OUT]; wanted exit 2 and [$want]"
-    fi
-}
+expect_usage() { expect_usage_error "$@"; }
 expect_usage "hpo learn: unknown model 'svn' (known: svm, linear, xgboost)" learn svn --data "$DATA"
 expect_usage "hpo learn: learner 'svm' has no hyperparameter 'gama' (hpo learn svm --help lists them)" \
     learn svm --data "$DATA" --gama 1

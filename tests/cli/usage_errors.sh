@@ -6,16 +6,7 @@ source "$(dirname "$0")/../children/testlib.sh" "$1"
 
 # expect_error 'EXPECTED LINE' ARGS...: hpo ARGS prints exactly that line
 # on stderr, nothing on stdout, and exits 2.
-expect_error() {
-    local want=$1
-    shift
-    run "$HPO" "$@"
-    if [[ $RC == 2 && $ERR == "$want" && -z $OUT ]]; then
-        ok "hpo $*"
-    else
-        fail "hpo $*: exit $RC, stderr [$ERR], stdout [$OUT]; wanted exit 2 and [$want]"
-    fi
-}
+expect_error() { expect_usage_error "$@"; }
 
 T=(tune --storage memory: -p x=float:0:1)
 
