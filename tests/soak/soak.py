@@ -105,6 +105,7 @@ class Study:
         self.last_at = 0.0
         self.unavailable = 0        # snapshots the database refused
         self.raises = 0
+        self.raising = None         # (tune Proc, the target it raises)
         self.spawned = {"tune": 0, "worker": 0}
 
     def complete(self):
@@ -366,9 +367,15 @@ class Campaign:
             return
         if s.target - s.count("COMPLETE") > 2 * study.n_workers:
             return
-        if any(p.kind == "tune" for p in study.procs):
+        # One raise at a time: the previous one counts once its tune has
+        # stored the new target (it then runs trials like any worker) or
+        # has died trying.
+        pending = study.raising
+        if pending and pending[0].popen.poll() is None and \
+                s.target == pending[1]:
             return
-        self.spawn(study, "tune", self.chunk(study))
+        study.raising = (self.spawn(study, "tune", self.chunk(study)),
+                         s.target)
         study.raises += 1
 
     def chunk(self, study):
