@@ -28,6 +28,8 @@ static const subcommand subcommands[] = {
      "svm_breast_cancer: hpo vs the guide grid (and Optuna + sklearn SVC)"},
     {"check", bench_check,
      "compare problems.c with optuna_ref.py's problems at random points"},
+    {"cli-throughput", bench_cli_throughput,
+     "hpo tune's trials/s per window as its SQLite study grows"},
     {NULL, NULL, NULL},
 };
 
@@ -35,7 +37,7 @@ static void usage(FILE *f)
 {
     fprintf(f, "usage: hpo-bench COMMAND [OPTIONS]   (COMMAND --help for its options)\n\n");
     for (const subcommand *c = subcommands; c->name; c++)
-        fprintf(f, "  %-11s %s\n", c->name, c->summary);
+        fprintf(f, "  %-14s %s\n", c->name, c->summary);
     fprintf(f, "\n--vs-optuna runs Optuna beside hpo with $HPO_BENCH_PYTHON "
                "(default %s)\nand $HPO_BENCH_OPTUNA_REF (default %s).\n",
             bench_python(), bench_optuna_script());

@@ -25,19 +25,15 @@ void cli_args_init(cli_args *a, const char *cmd, int argc, char **argv)
 
 void cli_error(const char *cmd, const char *fmt, ...)
 {
-    char msg[1024];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    char *msg = cli_message_line(fmt, ap);
     va_end(ap);
-    /* One line, whatever a library message or a quoted input holds. */
-    for (char *c = msg; *c; c++)
-        if (*c == '\n' || *c == '\r' || *c == '\t')
-            *c = ' ';
     if (cmd)
-        fprintf(stderr, "hpo %s: %s\n", cmd, msg);
+        fprintf(stderr, "hpo %s: %s\n", cmd, msg ? msg : "out of memory");
     else
-        fprintf(stderr, "hpo: %s\n", msg);
+        fprintf(stderr, "hpo: %s\n", msg ? msg : "out of memory");
+    free(msg);
 }
 
 static const cli_option *find_long(const cli_option *opts, const char *name,

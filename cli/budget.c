@@ -4,6 +4,7 @@
 #include "budget.h"
 
 #include <stddef.h>
+#include <string.h>
 
 /* Enqueued trials (hpo enqueue, retries of failed trials) carry the
  * parameters they were given; freshly sampled ones do not. */
@@ -35,26 +36,43 @@ int budget_startable(const budget_counts *c, int64_t target)
     return n > 1000000 ? 1000000 : (int)n;
 }
 
+/* Step 2 over the RUNNING trials only: the COMPLETE and WAITING ones all
+ * count and are taken from the counts, so the check does not grow with
+ * the study.  The counts are read before and after the RUNNING trials and
+ * must agree (every change of a trial changes them), so the three reads
+ * are one picture of the study. */
+#define CHANGED 1
+
+static int taken_by(hpo_study *study, int mine, int64_t *taken)
+{
+    int before[5], after[5];
+    hpo_trial **running;
+    int n;
+    int rc = hpo_study_count_trials(study, before);
+    if (rc == HPO_OK)
+        rc = hpo_study_trials_in(study, 1u << HPO_RUNNING, &running, &n);
+    if (rc != HPO_OK)
+        return rc;
+    *taken = before[HPO_COMPLETE] + before[HPO_WAITING];
+    for (int i = 0; i < n; i++)
+        *taken += is_enqueued(running[i]) ||
+                  hpo_trial_number(running[i]) <= mine;
+    hpo_trials_free(running, n);
+    rc = hpo_study_count_trials(study, after);
+    if (rc != HPO_OK)
+        return rc;
+    return memcmp(before, after, sizeof before) ? CHANGED : HPO_OK;
+}
+
 int budget_is_surplus(hpo_study *study, const hpo_trial *trial,
                       int64_t target)
 {
     if (is_enqueued(trial))
         return 0;
-    hpo_trial **trials;
-    int n;
-    int rc = hpo_study_trials(study, &trials, &n);
-    if (rc != HPO_OK)
-        return rc;
-    int mine = hpo_trial_number(trial);
     int64_t taken = 0;
-    for (int i = 0; i < n; i++) {
-        hpo_trial_state s = hpo_trial_state_of(trials[i]);
-        int counts = s == HPO_COMPLETE || s == HPO_WAITING ||
-                     (s == HPO_RUNNING &&
-                      (is_enqueued(trials[i]) ||
-                       hpo_trial_number(trials[i]) <= mine));
-        taken += counts;
-    }
-    hpo_trials_free(trials, n);
-    return taken > target;
+    int rc = CHANGED;
+    for (int tries = 0; rc == CHANGED && tries < 8; tries++)
+        rc = taken_by(study, hpo_trial_number(trial), &taken);
+    /* A study that kept changing: what was read last is close enough. */
+    return rc < 0 ? rc : taken > target;
 }

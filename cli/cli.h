@@ -8,6 +8,7 @@
 #ifndef HPO_CLI_H
 #define HPO_CLI_H
 
+#include <stdarg.h>
 #include <stdio.h>
 
 #include "hpo.h"
@@ -61,6 +62,12 @@ int cli_open_storage(const char *cmd, const char *url, int must_exist,
  * both handles set. */
 int cli_open_study(const char *cmd, const char *url, const char *name,
                    hpo_storage **storage, hpo_study **study);
+
+/* The one line an error message prints as (message.c): the whole text,
+ * controls turned into spaces, overlong words (a long study name)
+ * shortened around "..." so what follows stays readable.  malloc'd;
+ * NULL when out of memory. */
+char *cli_message_line(const char *fmt, va_list ap);
 
 /* `url` as it may be printed: a password in it (user:PASSWORD@host, or
  * ?password=...) becomes "***".  Every message that shows a --storage URL

@@ -1,8 +1,9 @@
 /*
  * runner.c — spawn a trial's child and watch it until it is reaped.
  *
- * The spawning follows libuv's src/unix/process.c: fork; in the child only
- * async-signal-safe calls (we may be one of several threads) up to execve;
+ * The spawning follows libuv's src/unix/process.c: vfork with signals
+ * blocked; in the child only async-signal-safe calls (we may be one of
+ * several threads, and the child shares our memory) up to execve;
  * a close-on-exec "error pipe" carries errno back when execve fails, and
  * reads as end-of-file when it succeeds, so "could not run the command"
  * is told apart from "the command ran and failed".
@@ -111,13 +112,30 @@ int runner_resolve(const char *command, char *out, size_t size)
 /* Spawning                                                                   */
 /* ------------------------------------------------------------------------- */
 
+/* The child shares hpo's memory until execve (vfork): none of hpo's signal
+ * handlers may run in it, so each caught signal goes back to its default
+ * while all are still blocked. */
+static void default_caught_signals(void)
+{
+    for (int sig = 1; sig < 32; sig++) { /* hpo catches no real-time one */
+        struct sigaction sa;
+        if (sigaction(sig, NULL, &sa) != 0 || sa.sa_handler == SIG_DFL ||
+            sa.sa_handler == SIG_IGN)
+            continue;
+        sa.sa_handler = SIG_DFL;
+        sa.sa_flags = 0;
+        sigaction(sig, &sa, NULL);
+    }
+}
+
 /* In the child: nothing but async-signal-safe calls until execve.
- * `parent` is hpo's pid, taken before fork. */
+ * `parent` is hpo's pid, taken before vfork. */
 static void exec_child(const runner_job *job, char *const *sh_argv,
                        int in_fd, int out_fd, int err_fd, int exec_fd,
                        pid_t parent, int watchdog_fd)
 {
     sigset_t none;
+    default_caught_signals();
     setpgid(0, 0);
     /* Die with hpo.  Set first, then look: hpo may have died before. */
     prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -447,7 +465,22 @@ typedef struct spawned {
  * while it starts (fd_limit.h counts on it), not 7 per thread at once. */
 static pthread_mutex_t spawn_lock = PTHREAD_MUTEX_INITIALIZER;
 
-/* Pipes, fork, and the child on its way to exec.  0, or -1 with errno. */
+/* vfork in a frame of its own, so that no variable of the caller lives
+ * across it (the child shares the frame until it execs or _exits). */
+static __attribute__((noinline)) pid_t vfork_child(const runner_job *job,
+                                                   char **sh_argv,
+                                                   const int *fds,
+                                                   pid_t parent,
+                                                   int watchdog_fd)
+{
+    pid_t pid = vfork();
+    if (pid == 0)
+        exec_child(job, sh_argv, fds[6], fds[1], fds[3], fds[5], parent,
+                   watchdog_fd);
+    return pid;
+}
+
+/* Pipes, vfork, and the child on its way to exec.  0, or -1 with errno. */
 static int spawn(const runner_job *job, spawned *sp)
 {
     /* [0,1] stdout, [2,3] stderr, [4,5] error pipe, [6] /dev/null */
@@ -456,14 +489,19 @@ static int spawn(const runner_job *job, spawned *sp)
     int watchdog_fd = watchdog_start();
     pid_t parent = getpid(), pid = -1;
     pthread_mutex_lock(&spawn_lock);
+    /* vfork, not fork: starting a child then costs the same however much
+     * memory hpo holds (fork copied hpo's page tables, so the CLI slowed
+     * down as a study's history grew).  Signals stay blocked until the
+     * child has reset hpo's handlers (exec_child). */
+    sigset_t all, old_mask;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old_mask);
     if (pipe2(fds, O_CLOEXEC) == 0 && pipe2(fds + 2, O_CLOEXEC) == 0 &&
         pipe2(fds + 4, O_CLOEXEC) == 0 &&
         (fds[6] = open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0)
-        pid = fork();
-    if (pid == 0)
-        exec_child(job, sh_argv, fds[6], fds[1], fds[3], fds[5], parent,
-                   watchdog_fd);
+        pid = vfork_child(job, sh_argv, fds, parent, watchdog_fd);
     int e = errno;
+    pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
     int child_ends[4] = {fds[1], fds[3], fds[5], fds[6]};
     close_all(child_ends, 4);
     pthread_mutex_unlock(&spawn_lock);

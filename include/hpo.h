@@ -388,7 +388,13 @@ int hpo_study_ask(hpo_study *study, hpo_trial **out);
  * values; a NaN value turns the trial into FAIL (as Optuna does); ±inf are
  * stored as such.  PRUNED takes no values (its last intermediate value is
  * recorded as its value); FAIL takes none.  Returns HPO_EFINISHED if the
- * trial was already finished.  The handle stays valid (free it after).
+ * trial was already told.  The handle stays valid (free it after).
+ * A trial that another process failed by a heartbeat check while it ran
+ * here keeps its result: a COMPLETE or PRUNED one is stored as the trial's
+ * unclaimed retry or as a new trial (system attribute late_result_of),
+ * the handle then names that trial, and HPO_OK is returned; until then
+ * report, should_prune, attributes and suggest work on the handle as
+ * usual (docs/distributed.md, "Late results").
  */
 int hpo_study_tell(hpo_study *study, hpo_trial *trial, hpo_trial_state state,
                    const double *values, int n);
@@ -534,8 +540,16 @@ int hpo_study_trials(hpo_study *study, hpo_trial ***out, int *n);
 void hpo_trials_free(hpo_trial **trials, int n);
 /* How many trials the study has in each state: counts[HPO_RUNNING] ...
  * counts[HPO_WAITING] (an array of 5).  Reads only what changed since the
- * last read, so it is cheap to call before every trial. */
+ * last read and costs what is unfinished, not the study's size, so it is
+ * cheap to call before every trial. */
 int hpo_study_count_trials(hpo_study *study, int counts[5]);
+/* The trials in the given states, ordered by number, as hpo_study_trials:
+ * `states` is a mask of bits (1u << state), e.g.
+ * (1u << HPO_RUNNING) | (1u << HPO_WAITING).  Asking for unfinished
+ * states only reads and copies only the unfinished trials, so that is
+ * cheap to call before every trial. */
+int hpo_study_trials_in(hpo_study *study, unsigned states, hpo_trial ***out,
+                        int *n);
 /* The best feasible COMPLETE trial of a single-objective study (owned
  * copy).  HPO_ENOTFOUND when no trial is complete (or none is feasible);
  * HPO_EMISUSE for several objectives (use hpo_study_pareto_front). */

@@ -142,11 +142,71 @@ static void contract_studies(hpo_storage *st)
     CHECK(make_study(st, "alpha", 1, HPO_MINIMIZE) > 0);
 }
 
+/* ---- what late results need (core/late.c) --------------------------------- */
+
+/* A finished trial created whole, and a given WAITING trial claimed.  Run
+ * on every backend by test_late_result.c. */
+__attribute__((unused)) static void contract_late_trials(hpo_storage *st)
+{
+    int64_t study = make_study(st, "late", 1, HPO_MINIMIZE);
+    hpo__trial_rec t;
+    hpo__rec_init(&t);
+    t.state = HPO_COMPLETE;
+    int64_t id = 0;
+    int number = -1;
+    CHECK_RC(hpo__st_create_trial(st, study, &t, &id, &number), HPO_EINVAL);
+    CHECK_STR_CONTAINS(hpo_storage_errmsg(st), "needs its values");
+    double v = 2.5;
+    hpo__dist d = float_dist(0, 1, 0, 0);
+    CHECK_RC(hpo__rec_set_values(&t, 1, &v), HPO_OK);
+    CHECK_RC(hpo__rec_add_param(&t, "x", &d, 0.25), HPO_OK);
+    CHECK(hpo__rec_add_inter(&t, 3, 1.5) == 1);
+    CHECK_RC(hpo__attrs_set(&t.system_attrs, "late_result_of", "0"), HPO_OK);
+    CHECK_RC(hpo__attrs_set(&t.user_attrs, "epochs", "3"), HPO_OK);
+    t.start_s = 1.7e9;
+    t.complete_s = 1.7e9 + 4;
+    CHECK_RC(hpo__st_create_trial(st, study, &t, &id, &number), HPO_OK);
+    CHECK(number == 0);
+    t.state = (hpo_trial_state)9;
+    CHECK_RC(hpo__st_create_trial(st, study, &t, &id, &number), HPO_EINVAL);
+    hpo__rec_free(&t);
+
+    hpo__trial_rec got;
+    CHECK_RC(hpo__st_get_trial(st, id, &got), HPO_OK);
+    CHECK(got.state == HPO_COMPLETE && got.n_values == 1 &&
+          got.values[0] == 2.5);
+    CHECK(got.n_params == 1 && got.params[0].internal == 0.25);
+    CHECK(got.n_inter == 1 && got.inter[0].step == 3);
+    CHECK(hpo__attrs_get(&got.system_attrs, "late_result_of") &&
+          hpo__attrs_get(&got.user_attrs, "epochs"));
+    CHECK_NEAR(got.complete_s - got.start_s, 4, 1e-3);
+    hpo__rec_free(&got);
+    /* refused as finished, named by its number (its id is 1 here) */
+    CHECK_RC(hpo__st_finish_trial(st, id, HPO_FAIL, 0, NULL), HPO_EFINISHED);
+    CHECK_STR_CONTAINS(hpo_storage_errmsg(st),
+                       "trial 0 is already finished (COMPLETE)");
+
+    int waiting_no;
+    int64_t waiting = new_trial(st, study, HPO_WAITING, &waiting_no);
+    int64_t other = new_trial(st, study, HPO_WAITING, NULL);
+    CHECK_RC(hpo__st_claim_trial(st, other, 0), HPO_OK); /* not the oldest */
+    CHECK_RC(hpo__st_claim_trial(st, other, 0), HPO_DONE);
+    CHECK_RC(hpo__st_claim_trial(st, id, 0), HPO_DONE); /* finished */
+    CHECK_RC(hpo__st_claim_trial(st, 999999, 0), HPO_ENOTFOUND);
+    CHECK_RC(hpo__st_get_trial(st, other, &got), HPO_OK);
+    CHECK(got.state == HPO_RUNNING && !isnan(got.start_s));
+    hpo__rec_free(&got);
+    int64_t claimed = 0;
+    CHECK_RC(hpo__st_claim_waiting(st, study, &claimed), HPO_OK);
+    CHECK(claimed == waiting);
+    CHECK_RC(hpo__st_claim_waiting(st, study, &claimed), HPO_DONE);
+}
+
 /* ---- heartbeats ----------------------------------------------------------- */
 
 /* A trial of a worker that beats gets its first heartbeat in the very
  * transaction that makes it RUNNING, created (tmpl.beat) or claimed
- * (beat): a worker killed right after that commit leaves a trial that
+ * (claim_waiting's or claim_trial's beat): a worker killed right after that commit leaves a trial that
  * goes stale, not one that stays RUNNING for ever.  Without the flag
  * (a worker without heartbeats) the trial has none and never goes stale.
  * No heartbeat() call here: the storage alone must have written them. */
@@ -166,11 +226,16 @@ __attribute__((unused)) static void contract_first_beat(hpo_storage *st)
     CHECK(claimed == waiting);
     new_trial(st, s, HPO_WAITING, NULL);
     CHECK_RC(hpo__st_claim_waiting_beat(st, s, 0, &claimed), HPO_OK);
+    int64_t given = new_trial(st, s, HPO_WAITING, NULL);
+    CHECK_RC(hpo__st_claim_trial(st, given, 1), HPO_OK);
+    CHECK_RC(hpo__st_claim_trial(st, new_trial(st, s, HPO_WAITING, NULL), 0),
+             HPO_OK);
     usleep(300 * 1000);
     int64_t *ids = NULL;
     int n = 0;
     CHECK_RC(hpo__st_stale_trials(st, s, 0.1, &ids, &n), HPO_OK);
-    CHECK(n == 2 && ids && ids[0] == created && ids[1] == waiting);
+    CHECK(n == 3 && ids && ids[0] == created && ids[1] == waiting &&
+          ids[2] == given);
     free(ids);
 }
 

@@ -200,15 +200,21 @@ int hpo_study_tell(hpo_study *s, hpo_trial *t, hpo_trial_state state,
         values = NULL;
         n = 0;
     }
-    rc = hpo__st_finish_trial(s->storage, t->rec.id, state, n, values);
-    if (rc) {
+    rc = t->detached ? HPO_EFINISHED
+                     : hpo__st_finish_trial(s->storage, t->rec.id, state, n,
+                                            values);
+    if (rc == HPO_EFINISHED) { /* failed under us by a heartbeat check */
+        if ((rc = hpo__late_tell(s, t, state, values, n)))
+            return rc;
+    } else if (rc) {
         hpo__msg_set(&t->msg, hpo_storage_errmsg(s->storage));
         return rc;
+    } else {
+        hpo__liveness_stop(s, t->rec.id);
+        if (state == HPO_FAIL && (rc = hpo__retry_if_asked(s, t->rec.id)))
+            hpo__msg_set(&t->msg, hpo_study_errmsg(s));
     }
     t->told = 1;
-    hpo__liveness_stop(s, t->rec.id);
-    if (state == HPO_FAIL && (rc = hpo__retry_if_asked(s, t->rec.id)))
-        hpo__msg_set(&t->msg, hpo_study_errmsg(s));
     t->rec.state = state;
     t->rec.complete_s = hpo__now();
     if (hpo__rec_set_values(&t->rec, n, values))

@@ -75,8 +75,10 @@ int hpo_trial_set_constraints(hpo_trial *t, const double *c, int n)
     cJSON_Delete(list);
     if (!json)
         return hpo__fail(&t->msg, HPO_ENOMEM, "out of memory");
-    int rc = hpo__st_set_trial_attr(t->study->storage, t->rec.id, 1,
-                                    CONSTRAINTS_KEY, json);
+    int rc = HPO__TRIAL_WRITE(t, hpo__st_set_trial_attr(t->study->storage,
+                                                         t->rec.id, 1,
+                                                         CONSTRAINTS_KEY,
+                                                         json));
     if (rc)
         hpo__fail(&t->msg, rc, "%s", hpo_storage_errmsg(t->study->storage));
     else

@@ -237,8 +237,26 @@ int hpo__retry_if_asked(hpo_study *s, int64_t trial_id)
 
 /* ---- stale trials ------------------------------------------------------------ */
 
+/* Does this handle beat for trial id?  Then the trial is alive, however
+ * old its last beat in storage: the process was stopped, its beat thread
+ * with it, and it is running again. */
+static int beating(hpo_study *s, int64_t id)
+{
+    hpo__beat *b = s->beat;
+    int found = 0;
+    if (!b)
+        return 0;
+    pthread_mutex_lock(&b->lock);
+    for (int i = 0; i < b->n && !found; i++)
+        found = b->ids[i] == id;
+    pthread_mutex_unlock(&b->lock);
+    return found;
+}
+
 static int fail_stale(hpo_study *s, int64_t id)
 {
+    if (beating(s, id))
+        return 0;
     /* The reason first: a finished trial takes no more attributes. */
     hpo__st_set_trial_attr(s->storage, id, 1, "fail_reason",
                            "\"its worker stopped sending heartbeats\"");
@@ -247,8 +265,11 @@ static int fail_stale(hpo_study *s, int64_t id)
         return 0; /* another worker got there first, or it just finished */
     if (rc)
         return hpo__study_storage_fail(s, rc);
-    hpo__study_log(s, 2, "failed a trial whose worker stopped beating (id %lld)",
-                   (long long)id);
+    hpo__trial_rec r; /* for its number: messages never show ids */
+    if (hpo__st_get_trial(s->storage, id, &r) == HPO_OK)
+        hpo__study_log(s, 2, "failed trial %d: its worker stopped sending "
+                       "heartbeats", r.number);
+    hpo__rec_free(&r);
     rc = hpo__retry_if_asked(s, id);
     return rc ? rc : 1;
 }

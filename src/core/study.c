@@ -47,6 +47,7 @@ void hpo_study_free(hpo_study *s)
         hpo_storage_close(s->storage);
     hpo_space_free(s->space);
     hpo__list_free(&s->history);
+    free(s->unfinished);
     hpo__rec_free(&s->known);
     hpo__attrs_free(&s->attr_cache);
     free(s->name);
@@ -444,7 +445,8 @@ static int with_history(hpo_study *s, int (*fn)(hpo_study *, void *), void *arg)
 typedef struct trial_array {
     hpo_trial **v;
     int n;
-    int pareto; /* only the non-dominated COMPLETE trials */
+    int pareto;      /* only the non-dominated COMPLETE trials */
+    unsigned states; /* only trials in these states (bits 1 << state) */
 } trial_array;
 
 /* Does a dominate b (no worse in every objective, better in one)? */
@@ -481,25 +483,38 @@ static int on_front(const hpo_study *s, int k)
     return 1;
 }
 
-static int collect(hpo_study *s, void *arg)
+#define UNFINISHED_STATES ((1u << HPO_RUNNING) | (1u << HPO_WAITING))
+
+static int collect_one(hpo_study *s, trial_array *a, int k)
 {
-    trial_array *a = arg;
-    a->v = calloc((size_t)s->history.n + 1, sizeof *a->v);
-    if (!a->v)
+    if (!(a->states & (1u << s->history.v[k].state)) ||
+        (a->pareto && !on_front(s, k)))
+        return HPO_OK;
+    if (!(a->v[a->n] = hpo__trial_from_rec(&s->history.v[k])))
         return HPO_ENOMEM;
-    for (int k = 0; k < s->history.n; k++) {
-        if (a->pareto && !on_front(s, k))
-            continue;
-        if (!(a->v[a->n] = hpo__trial_from_rec(&s->history.v[k])))
-            return HPO_ENOMEM;
-        a->n++;
-    }
+    a->n++;
     return HPO_OK;
 }
 
-static int trial_array_get(hpo_study *s, int pareto, hpo_trial ***out, int *n)
+static int collect(hpo_study *s, void *arg)
 {
-    trial_array a = {.pareto = pareto};
+    trial_array *a = arg;
+    /* Only unfinished trials wanted: the cache lists them. */
+    int few = !(a->states & ~UNFINISHED_STATES);
+    int n = few ? s->n_unfinished : s->history.n;
+    a->v = calloc((size_t)n + 1, sizeof *a->v);
+    if (!a->v)
+        return HPO_ENOMEM;
+    int rc = HPO_OK;
+    for (int i = 0; rc == HPO_OK && i < n; i++)
+        rc = collect_one(s, a, few ? s->unfinished[i] : i);
+    return rc;
+}
+
+static int trial_array_get(hpo_study *s, int pareto, unsigned states,
+                           hpo_trial ***out, int *n)
+{
+    trial_array a = {.pareto = pareto, .states = states};
     int rc = with_history(s, collect, &a);
     if (rc) {
         hpo_trials_free(a.v, a.n);
@@ -513,13 +528,7 @@ static int trial_array_get(hpo_study *s, int pareto, hpo_trial ***out, int *n)
 
 static int count_states(hpo_study *s, void *arg)
 {
-    int *counts = arg;
-    memset(counts, 0, 5 * sizeof *counts);
-    for (int k = 0; k < s->history.n; k++) {
-        unsigned state = (unsigned)s->history.v[k].state;
-        if (state < 5)
-            counts[state]++;
-    }
+    hpo__history_counts(s, arg);
     return HPO_OK;
 }
 
@@ -528,14 +537,22 @@ int hpo_study_count_trials(hpo_study *s, int counts[5])
     return with_history(s, count_states, counts);
 }
 
+#define ALL_STATES 0x1fu
+
 int hpo_study_trials(hpo_study *s, hpo_trial ***out, int *n)
 {
-    return trial_array_get(s, 0, out, n);
+    return trial_array_get(s, 0, ALL_STATES, out, n);
+}
+
+int hpo_study_trials_in(hpo_study *s, unsigned states, hpo_trial ***out,
+                        int *n)
+{
+    return trial_array_get(s, 0, states & ALL_STATES, out, n);
 }
 
 int hpo_study_pareto_front(hpo_study *s, hpo_trial ***out, int *n)
 {
-    return trial_array_get(s, 1, out, n);
+    return trial_array_get(s, 1, ALL_STATES, out, n);
 }
 
 void hpo_trials_free(hpo_trial **trials, int n)

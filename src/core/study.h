@@ -54,6 +54,9 @@ struct hpo_study {
     /* caches (under lock) */
     hpo__trial_list history; /* by number */
     int first_unfinished;    /* index in history of the first unfinished */
+    int *unfinished;         /* numbers of the unfinished, ascending */
+    int n_unfinished, cap_unfinished;
+    int finished_counts[5];  /* finished trials in history, by state */
     int64_t history_fetched; /* records read by refreshes (for tests) */
     hpo__trial_rec known;    /* params seen in this study: name -> dist */
     hpo__attrs attr_cache;   /* last attributes read for a borrowed result */
@@ -64,6 +67,10 @@ struct hpo_trial {
     hpo__trial_rec rec;
     hpo__msg msg;
     int told;
+    /* The storage finished the trial under this handle (a heartbeat check
+     * elsewhere took its worker for dead): what it still records stays on
+     * the handle, and tell stores it as a late result (late.c). */
+    int detached;
     hpo__rng rng;
     /* parameters chosen jointly at ask time */
     hpo_space *rel_space;
@@ -78,6 +85,9 @@ void hpo__study_log(hpo_study *s, int level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Refresh the history cache from storage; caller holds the lock. */
 int hpo__history_refresh(hpo_study *s);
+/* Trials by state as of the last refresh (counts[HPO_RUNNING] ...), in
+ * time proportional to the unfinished ones; caller holds the lock. */
+void hpo__history_counts(const hpo_study *s, int counts[5]);
 /* A read-only trial handle wrapping a copy of rec. */
 hpo_trial *hpo__trial_from_rec(const hpo__trial_rec *rec);
 /* Is a better than b in the (single) direction? */
@@ -91,6 +101,17 @@ int hpo__liveness_on(const hpo_study *s);
 void hpo__liveness_stop(hpo_study *s, int64_t trial_id);
 void hpo__liveness_shutdown(hpo_study *s);
 int hpo__retry_if_asked(hpo_study *s, int64_t trial_id);
+/* Late results (late.c).  rc is a storage write's status for t: a trial
+ * finished under its handle detaches it (HPO_OK: keep the value on the
+ * handle); other codes come back unchanged. */
+int hpo__trial_written(hpo_trial *t, int rc);
+/* A storage write for trial t, skipped once t is detached. */
+#define HPO__TRIAL_WRITE(t, call) \
+    ((t)->detached ? HPO_OK : hpo__trial_written((t), (call)))
+/* Tell for a trial the storage finished under its handle: a COMPLETE or
+ * PRUNED result is kept (the retry's WAITING copy, or a new trial). */
+int hpo__late_tell(hpo_study *s, hpo_trial *t, hpo_trial_state state,
+                   const double *values, int n);
 /* Store the study's seed with it if it is not there yet (first ask). */
 int hpo__study_store_seed(hpo_study *s);
 /* Copy the storage's message onto the study's handle and return rc. */

@@ -173,7 +173,7 @@ static int suggest(hpo_trial *t, const char *name, const hpo__dist *d,
     if (rc)
         return rc;
     hpo__param p = {.name = (char *)name, .dist = *d, .internal = *out};
-    rc = hpo__st_set_param(s->storage, t->rec.id, &p);
+    rc = HPO__TRIAL_WRITE(t, hpo__st_set_param(s->storage, t->rec.id, &p));
     if (rc) {
         hpo__msg_set(&t->msg, hpo_storage_errmsg(s->storage));
         return rc;
@@ -261,7 +261,9 @@ int hpo_trial_report(hpo_trial *t, int64_t step, double value)
     int added = hpo__rec_add_inter(&t->rec, step, value);
     if (added <= 0)
         return added; /* 0: the step was reported before, first value kept */
-    int rc = hpo__st_set_intermediate(t->study->storage, t->rec.id, step, value);
+    int rc = HPO__TRIAL_WRITE(t, hpo__st_set_intermediate(t->study->storage,
+                                                           t->rec.id, step,
+                                                           value));
     if (rc)
         hpo__msg_set(&t->msg, hpo_storage_errmsg(t->study->storage));
     return rc;
@@ -286,7 +288,8 @@ int hpo_trial_set_user_attr(hpo_trial *t, const char *key, const char *json)
     int rc = hpo__check_attr(&t->msg, key, json);
     if (rc)
         return rc;
-    rc = hpo__st_set_trial_attr(t->study->storage, t->rec.id, 0, key, json);
+    rc = HPO__TRIAL_WRITE(t, hpo__st_set_trial_attr(t->study->storage,
+                                                     t->rec.id, 0, key, json));
     if (rc)
         return hpo__fail(&t->msg, rc, "%s", hpo_storage_errmsg(t->study->storage));
     return hpo__attrs_set(&t->rec.user_attrs, key, json);
@@ -297,6 +300,8 @@ int hpo__ctx_set_trial_sys_attr(hpo__sampler_ctx *ctx, const char *key,
 {
     hpo_study *s = ctx->study;
     int rc = hpo__st_set_trial_attr(s->storage, ctx->trial->id, 1, key, json);
+    if (rc == HPO_EFINISHED && !hpo__state_finished(ctx->trial->state))
+        rc = HPO_OK; /* finished under its handle: kept there (late.c) */
     if (rc)
         return hpo__fail(ctx->msg, rc, "%s", hpo_storage_errmsg(s->storage));
     return hpo__attrs_set(&ctx->trial->system_attrs, key, json);

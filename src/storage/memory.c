@@ -290,6 +290,26 @@ static int mem_claim_waiting(hpo_storage *st, void *state, int64_t study_id,
     LOCKED(m, claim_locked(st, m, study_id, trial_id));
 }
 
+static int claim_trial_locked(hpo_storage *st, mem_state *m, int64_t id)
+{
+    hpo__trial_rec *r = trial_by_id(m, id);
+    if (!r)
+        return hpo__storage_no_trial(st, id);
+    if (r->state != HPO_WAITING)
+        return HPO_DONE;
+    r->state = HPO_RUNNING;
+    r->start_s = hpo__now();
+    study_by_id(m, m->trial_study[id - 1])->n_waiting--;
+    return HPO_OK;
+}
+
+static int mem_claim_trial(hpo_storage *st, void *state, int64_t id, int beat)
+{
+    mem_state *m = state;
+    (void)beat; /* no heartbeats in memory */
+    LOCKED(m, claim_trial_locked(st, m, id));
+}
+
 /* A trial that may still change: exists and is not finished. */
 static int open_trial(hpo_storage *st, mem_state *m, int64_t id,
                       hpo__trial_rec **out)
@@ -453,4 +473,5 @@ const hpo__storage_type hpo__storage_memory = {
     .get_trial = mem_get_trial,
     .get_trials = mem_get_trials,
     .count_trials = mem_count_trials,
+    .claim_trial = mem_claim_trial,
 };

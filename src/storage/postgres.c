@@ -103,7 +103,7 @@ static int trial_row(hpo_storage *st, hpo__pg *p, int64_t trial_id, int lock,
         rc = hpo__storage_error(st, HPO_ESTORAGE,
                                 "postgresql: %s: trial %lld has unknown "
                                 "state '%s'",
-                                p->where, (long long)trial_id,
+                                p->where, (long long)hpo__pg_int(r, 0, 2),
                                 name ? name : "NULL");
     } else {
         if (study_id)
@@ -115,12 +115,11 @@ static int trial_row(hpo_storage *st, hpo__pg *p, int64_t trial_id, int lock,
     return rc;
 }
 
-static int already_finished(hpo_storage *st, int64_t trial_id,
-                            hpo_trial_state state)
+/* Messages name a trial by its number, as hpo trials shows it. */
+static int already_finished(hpo_storage *st, int number, hpo_trial_state state)
 {
     return hpo__storage_error(st, HPO_EFINISHED,
-                              "trial %lld is already finished (%s)",
-                              (long long)trial_id,
+                              "trial %d is already finished (%s)", number,
                               hpo__optuna_state_name(state));
 }
 
@@ -128,9 +127,10 @@ static int already_finished(hpo_storage *st, int64_t trial_id,
 static int trial_open(hpo_storage *st, hpo__pg *p, int64_t trial_id)
 {
     hpo_trial_state state;
-    int rc = trial_row(st, p, trial_id, 1, &state, NULL, NULL);
+    int number;
+    int rc = trial_row(st, p, trial_id, 1, &state, NULL, &number);
     if (rc == HPO_OK && hpo__state_finished(state))
-        rc = already_finished(st, trial_id, state);
+        rc = already_finished(st, number, state);
     return rc;
 }
 
@@ -688,6 +688,21 @@ typedef struct claim_arg {
     char start[HPO__OPTUNA_DATETIME_LEN]; /* the datetime_start written */
 } claim_arg;
 
+/* Turn the locked WAITING trial c->id RUNNING, starting now. */
+static int start_claimed(hpo_storage *st, hpo__pg *p, claim_arg *c)
+{
+    if (hpo__optuna_datetime_format(hpo__now(), c->start) != 0)
+        return hpo__storage_error(st, HPO_ESTORAGE,
+                                  "postgresql: the clock is out of range");
+    hpo__pg_args a = {0};
+    hpo__pg_arg_id(&a, c->id);
+    hpo__pg_arg_text(&a, c->start);
+    int rc = hpo__pg_run_stmt(st, p, HPO__PGQ_TRIAL_START, &a);
+    if (rc == HPO_OK && c->beat)
+        rc = put_heartbeat(st, p, c->id);
+    return rc;
+}
+
 static int claim_body(hpo_storage *st, hpo__pg *p, void *arg)
 {
     claim_arg *c = arg;
@@ -702,18 +717,7 @@ static int claim_body(hpo_storage *st, hpo__pg *p, void *arg)
     if (found)
         c->id = hpo__pg_int(r, 0, 0);
     PQclear(r);
-    if (!found)
-        return HPO_DONE;
-    if (hpo__optuna_datetime_format(hpo__now(), c->start) != 0)
-        return hpo__storage_error(st, HPO_ESTORAGE,
-                                  "postgresql: the clock is out of range");
-    hpo__pg_args a = {0};
-    hpo__pg_arg_id(&a, c->id);
-    hpo__pg_arg_text(&a, c->start);
-    rc = hpo__pg_run_stmt(st, p, HPO__PGQ_TRIAL_START, &a);
-    if (rc == HPO_OK && c->beat)
-        rc = put_heartbeat(st, p, c->id);
-    return rc;
+    return found ? start_claimed(st, p, c) : HPO_DONE;
 }
 
 /* After an unknown COMMIT: the trial is ours if it left WAITING with the
@@ -745,6 +749,26 @@ static int pg_claim_waiting(hpo_storage *st, void *state, int64_t study_id,
     if (rc == HPO_OK)
         *trial_id = c.id;
     return rc;
+}
+
+static int claim_trial_body(hpo_storage *st, hpo__pg *p, void *arg)
+{
+    claim_arg *c = arg;
+    hpo_trial_state state;
+    int rc = trial_row(st, p, c->id, 1, &state, NULL, NULL);
+    if (rc != HPO_OK)
+        return rc;
+    return state == HPO_WAITING ? start_claimed(st, p, c) : HPO_DONE;
+}
+
+static int pg_claim_trial(hpo_storage *st, void *state, int64_t trial_id,
+                          int beat)
+{
+    claim_arg c;
+    memset(&c, 0, sizeof c);
+    c.id = trial_id;
+    c.beat = beat;
+    return transact(st, state, 1, claim_trial_body, claim_verify, &c);
 }
 
 typedef struct change_arg {
@@ -834,13 +858,14 @@ static int finish_verify(hpo_storage *st, hpo__pg *p, void *arg)
 {
     finish_arg *f = arg;
     hpo_trial_state state;
-    int rc = trial_row(st, p, f->trial_id, 0, &state, NULL, NULL);
+    int number;
+    int rc = trial_row(st, p, f->trial_id, 0, &state, NULL, &number);
     if (rc != HPO_OK)
         return rc;
     if (!hpo__state_finished(state))
         return HPO__PG_RERUN;
     return state == f->final_state ? HPO_OK
-                                   : already_finished(st, f->trial_id, state);
+                                   : already_finished(st, number, state);
 }
 
 static int pg_finish_trial(hpo_storage *st, void *state, int64_t trial_id,
@@ -998,7 +1023,7 @@ static int pg_stale_trials(hpo_storage *st, void *state, int64_t study_id,
     .set_trial_attr = pg_set_trial_attr, .finish_trial = pg_finish_trial,   \
     .get_trial = pg_get_trial, .get_trials = pg_get_trials,                 \
     .count_trials = pg_count_trials, .heartbeat = pg_heartbeat,             \
-    .stale_trials = pg_stale_trials
+    .stale_trials = pg_stale_trials, .claim_trial = pg_claim_trial
 
 const hpo__storage_type hpo__storage_postgres = {
     .scheme = "postgresql",

@@ -11,6 +11,7 @@
 #include "row_decode.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 typedef struct id_slot {
@@ -48,6 +49,17 @@ static hpo__trial_rec *find_rec(reader *r, int64_t id)
     id_slot *hit = bsearch(&key, r->slots, (size_t)r->n_slots,
                            sizeof *r->slots, by_id);
     return hit ? &r->out->v[hit->index] : NULL;
+}
+
+/* How a message names a trial: by its number, as hpo trials shows it,
+ * once its row has been read; by its id otherwise. */
+static void trial_name(reader *r, int64_t id, char *buf, size_t size)
+{
+    const hpo__trial_rec *rec = find_rec(r, id);
+    if (rec)
+        snprintf(buf, size, "trial %d", rec->number);
+    else
+        snprintf(buf, size, "the trial with id %lld", (long long)id);
 }
 
 static int no_memory(reader *r)
@@ -102,8 +114,8 @@ static int trial_row(reader *r)
     const char *state = src->text(src->self, 2);
     if (hpo__optuna_state_parse(state, &rec->state) != 0)
         rc = hpo__storage_error(r->st, HPO_ESTORAGE,
-                                "%s: %s: trial %lld has unknown state '%s'",
-                                src->backend, src->where, (long long)rec->id,
+                                "%s: %s: trial %d has unknown state '%s'",
+                                src->backend, src->where, rec->number,
                                 state ? state : "NULL");
     rec->start_s = src->time_s(src->self, 3);
     rec->complete_s = src->time_s(src->self, 4);
@@ -132,12 +144,15 @@ static int value_row(reader *r)
         if (rc != HPO_OK)
             return rc;
     }
-    if (objective < 0 || objective >= HPO_MAX_OBJECTIVES)
+    if (objective < 0 || objective >= HPO_MAX_OBJECTIVES) {
+        char trial[64];
+        trial_name(r, id, trial, sizeof trial);
         return hpo__storage_error(r->st, HPO_ESTORAGE,
-                                  "%s: %s: trial %lld has a value for "
-                                  "objective %lld (hpo handles %d)",
-                                  src->backend, src->where, (long long)id,
+                                  "%s: %s: %s has a value for objective %lld "
+                                  "(hpo handles %d)",
+                                  src->backend, src->where, trial,
                                   (long long)objective, HPO_MAX_OBJECTIVES);
+    }
     while (r->n_values <= objective)
         r->values[r->n_values++] = NAN; /* an objective with no row */
     r->values[objective] = stored_value(r, 2, 3);

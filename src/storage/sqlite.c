@@ -60,9 +60,12 @@ static int study_exists(hpo_storage *st, hpo__sqlite *s, int64_t study_id)
     return hpo__sqlite_error(st, s);
 }
 
-/* Read a trial's state and study: HPO_ENOTFOUND if absent. */
-static int trial_state(hpo_storage *st, hpo__sqlite *s, int64_t trial_id,
-                       hpo_trial_state *state, int64_t *study_id)
+/* Read a trial's state, and its study and number unless NULL:
+ * HPO_ENOTFOUND if absent.  Messages name a trial by its number, as
+ * hpo trials shows it, never by its id. */
+static int trial_state_number(hpo_storage *st, hpo__sqlite *s,
+                              int64_t trial_id, hpo_trial_state *state,
+                              int64_t *study_id, int *number)
 {
     sqlite3_stmt *q = hpo__sqlite_stmt(st, s, HPO__Q_TRIAL_STATE);
     if (!q)
@@ -76,27 +79,35 @@ static int trial_state(hpo_storage *st, hpo__sqlite *s, int64_t trial_id,
     }
     const char *name = (const char *)sqlite3_column_text(q, 0);
     int known = hpo__optuna_state_parse(name, state) == 0;
+    int num = sqlite3_column_int(q, 2);
     if (study_id)
         *study_id = sqlite3_column_int64(q, 1);
+    if (number)
+        *number = num;
     rc = known ? HPO_OK
                : hpo__storage_error(st, HPO_ESTORAGE,
-                                    "sqlite: %s: trial %lld has unknown "
+                                    "sqlite: %s: trial %d has unknown "
                                     "state '%s'",
-                                    s->path, (long long)trial_id,
-                                    name ? name : "NULL");
+                                    s->path, num, name ? name : "NULL");
     sqlite3_reset(q);
     return rc;
+}
+
+static int trial_state(hpo_storage *st, hpo__sqlite *s, int64_t trial_id,
+                       hpo_trial_state *state, int64_t *study_id)
+{
+    return trial_state_number(st, s, trial_id, state, study_id, NULL);
 }
 
 /* A trial that may still change: it exists and is not finished. */
 static int trial_open(hpo_storage *st, hpo__sqlite *s, int64_t trial_id)
 {
     hpo_trial_state state;
-    int rc = trial_state(st, s, trial_id, &state, NULL);
+    int number;
+    int rc = trial_state_number(st, s, trial_id, &state, NULL, &number);
     if (rc == HPO_OK && hpo__state_finished(state))
         rc = hpo__storage_error(st, HPO_EFINISHED,
-                                "trial %lld is already finished (%s)",
-                                (long long)trial_id,
+                                "trial %d is already finished (%s)", number,
                                 hpo__optuna_state_name(state));
     return rc;
 }
@@ -610,6 +621,36 @@ static int sql_claim_waiting(hpo_storage *st, void *state, int64_t study_id,
     return hpo__sqlite_end(st, s, claim_tx(st, s, study_id, beat, trial_id));
 }
 
+static int claim_trial_tx(hpo_storage *st, hpo__sqlite *s, int64_t trial_id,
+                          int beat)
+{
+    hpo_trial_state state;
+    int rc = trial_state(st, s, trial_id, &state, NULL);
+    if (rc != HPO_OK)
+        return rc;
+    if (state != HPO_WAITING)
+        return HPO_DONE;
+    sqlite3_stmt *q = hpo__sqlite_stmt(st, s, HPO__Q_TRIAL_START);
+    if (!q)
+        return HPO_ESTORAGE;
+    sqlite3_bind_int64(q, 1, trial_id);
+    hpo__sqlite_bind_time(q, 2, hpo__now());
+    rc = hpo__sqlite_exec(st, s, q);
+    if (rc == HPO_OK && beat)
+        rc = put_heartbeat(st, s, trial_id);
+    return rc;
+}
+
+static int sql_claim_trial(hpo_storage *st, void *state, int64_t trial_id,
+                           int beat)
+{
+    hpo__sqlite *s = state;
+    int rc = hpo__sqlite_begin(st, s, 1);
+    if (rc != HPO_OK)
+        return rc;
+    return hpo__sqlite_end(st, s, claim_trial_tx(st, s, trial_id, beat));
+}
+
 static int sql_set_param(hpo_storage *st, void *state, int64_t trial_id,
                          const hpo__param *p)
 {
@@ -821,4 +862,5 @@ const hpo__storage_type hpo__storage_sqlite = {
     .count_trials = sql_count_trials,
     .heartbeat = sql_heartbeat,
     .stale_trials = sql_stale_trials,
+    .claim_trial = sql_claim_trial,
 };

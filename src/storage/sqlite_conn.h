@@ -24,7 +24,16 @@
 #include "storage.h"
 
 /* Every statement the backend runs, prepared once per connection.
- * Ranges of trials are read with ?1 = study_id, ?2..?3 = trial_id range. */
+ * Ranges of trials are read with ?1 = study_id, ?2..?3 = trial_id range:
+ * READ_* through the study's index (a whole study: the first read),
+ * READ_*_SINCE by the trial_id range first ("+study_id" keeps SQLite from
+ * scanning the study's whole index instead, which made every refresh of
+ * a long study, and every read of one trial, read all of it). */
+#define HPO__SQLITE_READ_SINCE(columns, table, alias, order)                 \
+    "SELECT " alias ".trial_id, " columns " FROM " table " WHERE " alias     \
+    ".trial_id BETWEEN ?2 AND ?3 AND " alias ".trial_id IN (SELECT trial_id" \
+    " FROM trials WHERE trial_id BETWEEN ?2 AND ?3 AND +study_id = ?1)"      \
+    " ORDER BY " alias ".trial_id, " order
 #define HPO__SQLITE_STATEMENTS(X)                                            \
     X(BEGIN_READ, "BEGIN")                                                   \
     X(BEGIN_WRITE, "BEGIN IMMEDIATE")                                        \
@@ -80,7 +89,8 @@
       " ORDER BY number DESC LIMIT 1")                                     \
     X(TRIAL_INSERT, "INSERT INTO trials (number, study_id, state,"           \
       " datetime_start, datetime_complete) VALUES (?1, ?2, ?3, ?4, ?5)")     \
-    X(TRIAL_STATE, "SELECT state, study_id FROM trials WHERE trial_id = ?1") \
+    X(TRIAL_STATE, "SELECT state, study_id, number FROM trials"              \
+      " WHERE trial_id = ?1")                                                \
     X(OLDEST_WAITING, "SELECT trial_id FROM trials WHERE study_id = ?1"      \
       " AND state = 'WAITING' ORDER BY number, trial_id LIMIT 1")            \
     X(TRIAL_START, "UPDATE trials SET state = 'RUNNING', datetime_start = ?2" \
@@ -132,6 +142,22 @@
       " FROM trial_system_attributes a WHERE a.trial_id BETWEEN ?2 AND ?3"   \
       " AND a.trial_id IN (SELECT trial_id FROM trials WHERE study_id = ?1)" \
       " ORDER BY a.trial_id, a.trial_system_attribute_id")                   \
+    X(READ_TRIALS_SINCE, "SELECT trial_id, number, state, datetime_start,"   \
+      " datetime_complete FROM trials WHERE trial_id BETWEEN ?2 AND ?3"      \
+      " AND +study_id = ?1 ORDER BY number, trial_id")                       \
+    X(READ_VALUES_SINCE, HPO__SQLITE_READ_SINCE("v.objective, v.value,"      \
+      " v.value_type", "trial_values v", "v", "v.objective"))                \
+    X(READ_PARAMS_SINCE, HPO__SQLITE_READ_SINCE("p.param_name,"              \
+      " p.param_value, p.distribution_json", "trial_params p", "p",          \
+      "p.param_id"))                                                         \
+    X(READ_INTER_SINCE, HPO__SQLITE_READ_SINCE("i.step,"                     \
+      " i.intermediate_value, i.intermediate_value_type",                    \
+      "trial_intermediate_values i", "i", "i.trial_intermediate_value_id"))  \
+    X(READ_USER_ATTRS_SINCE, HPO__SQLITE_READ_SINCE("a.\"key\", a.value_json", \
+      "trial_user_attributes a", "a", "a.trial_user_attribute_id"))          \
+    X(READ_SYSTEM_ATTRS_SINCE, HPO__SQLITE_READ_SINCE("a.\"key\","           \
+      " a.value_json", "trial_system_attributes a", "a",                     \
+      "a.trial_system_attribute_id"))                                        \
     X(HEARTBEAT, "INSERT INTO trial_heartbeats (trial_id, heartbeat)"        \
       " VALUES (?1, " HPO__SQLITE_NOW_UTC ") ON CONFLICT (trial_id)"         \
       " DO UPDATE SET heartbeat = excluded.heartbeat")                       \

@@ -15,7 +15,10 @@ typedef struct cursor {
     sqlite3_stmt *q; /* the open query */
 } cursor;
 
-static const hpo__sqlite_stmt_id query_of[] = {
+/* A whole study goes through its index; trials from an id on (a
+ * refresh, one trial) by the id range, in time that does not grow with
+ * the study (sqlite_conn.h). */
+static const hpo__sqlite_stmt_id whole_study[] = {
     [HPO__ROWS_TRIALS] = HPO__Q_READ_TRIALS,
     [HPO__ROWS_VALUES] = HPO__Q_READ_VALUES,
     [HPO__ROWS_PARAMS] = HPO__Q_READ_PARAMS,
@@ -23,11 +26,20 @@ static const hpo__sqlite_stmt_id query_of[] = {
     [HPO__ROWS_USER_ATTRS] = HPO__Q_READ_USER_ATTRS,
     [HPO__ROWS_SYSTEM_ATTRS] = HPO__Q_READ_SYSTEM_ATTRS,
 };
+static const hpo__sqlite_stmt_id since_id[] = {
+    [HPO__ROWS_TRIALS] = HPO__Q_READ_TRIALS_SINCE,
+    [HPO__ROWS_VALUES] = HPO__Q_READ_VALUES_SINCE,
+    [HPO__ROWS_PARAMS] = HPO__Q_READ_PARAMS_SINCE,
+    [HPO__ROWS_INTER] = HPO__Q_READ_INTER_SINCE,
+    [HPO__ROWS_USER_ATTRS] = HPO__Q_READ_USER_ATTRS_SINCE,
+    [HPO__ROWS_SYSTEM_ATTRS] = HPO__Q_READ_SYSTEM_ATTRS_SINCE,
+};
 
 static int open_query(void *self, hpo__trial_table table)
 {
     cursor *c = self;
-    c->q = hpo__sqlite_stmt(c->st, c->s, query_of[table]);
+    c->q = hpo__sqlite_stmt(c->st, c->s, c->min_id > 0 ? since_id[table]
+                                                       : whole_study[table]);
     if (!c->q)
         return HPO_ESTORAGE;
     sqlite3_bind_int64(c->q, 1, c->study_id);

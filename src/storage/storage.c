@@ -222,9 +222,16 @@ int hpo__st_create_trial(hpo_storage *st, int64_t study_id,
                          int *number)
 {
     HPO__ST_READY(st);
-    if (tmpl->state != HPO_RUNNING && tmpl->state != HPO_WAITING)
+    if ((unsigned)tmpl->state > HPO_WAITING)
+        return hpo__storage_error(st, HPO_EINVAL, "unknown trial state %d",
+                                  (int)tmpl->state);
+    if (tmpl->state == HPO_COMPLETE && tmpl->n_values < 1)
         return hpo__storage_error(st, HPO_EINVAL,
-                                  "a new trial is RUNNING or WAITING");
+                                  "a COMPLETE trial needs its values");
+    for (int i = 0; i < tmpl->n_values; i++)
+        if (isnan(tmpl->values[i]))
+            return hpo__storage_error(st, HPO_EINVAL,
+                                      "NaN is never stored as a value");
     if (rec_refused(st, tmpl))
         return HPO_EINVAL;
     return st->type->create_trial(st, st->state, study_id, tmpl, trial_id,
@@ -241,6 +248,15 @@ int hpo__st_claim_waiting_beat(hpo_storage *st, int64_t study_id, int beat,
 int hpo__st_claim_waiting(hpo_storage *st, int64_t study_id, int64_t *trial_id)
 {
     return hpo__st_claim_waiting_beat(st, study_id, 0, trial_id);
+}
+
+int hpo__st_claim_trial(hpo_storage *st, int64_t trial_id, int beat)
+{
+    HPO__ST_READY(st);
+    if (st->type->version < 2 || !st->type->claim_trial)
+        return hpo__storage_error(st, HPO_EUNSUPPORTED,
+                                  "this storage cannot claim a given trial");
+    return st->type->claim_trial(st, st->state, trial_id, beat);
 }
 
 int hpo__st_set_param(hpo_storage *st, int64_t trial_id, const hpo__param *p)

@@ -1,12 +1,13 @@
-# worker_heartbeat_pg.sh HPO: the heartbeat scenario of worker_heartbeat.sh
-# on PostgreSQL, the storage several machines share: a throw-away server
-# from tests/pg/pg_server.sh (its binaries missing is a failure: CI
-# installs them), reached with a password in the URL (the server trusts
-# every connection) so that every line the tool prints can be checked
-# for it.  Skipped when the build has no PostgreSQL storage.
+# worker_heartbeat_pg.sh HPO: the heartbeat scenarios of worker_heartbeat.sh
+# and worker_late_result.sh on PostgreSQL, the storage several machines
+# share: a throw-away server from tests/pg/pg_server.sh (its binaries
+# missing is a failure: CI installs them), reached with a password in the
+# URL (the server trusts every connection) so that every line the tool
+# prints can be checked for it.  Skipped when the build has no PostgreSQL storage.
 set -euo pipefail
 source "$(dirname "$0")/../children/testlib.sh" "$1"
 source "$CHILDREN/heartbeat_scenario.sh"
+source "$CHILDREN/late_result_scenario.sh"
 PG_SERVER=$CHILDREN/../pg/pg_server.sh
 
 if "$HPO" studies --storage postgresql://u@127.0.0.1:1/db 2>&1 |
@@ -25,6 +26,7 @@ url=$(sed -n 1p <<<"$started")              # postgresql://postgres@HOST:PORT/po
 url=${url/postgres@/postgres:Sup3rSecret@}  # trust ignores the password
 
 heartbeat_scenario "$url" pgw
+late_result_scenario "$url" pglate
 
 # The password is never printed: progress lines, errors, the question of
 # delete-study.
