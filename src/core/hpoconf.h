@@ -17,6 +17,9 @@
 #define HPO_MAX_JSON_DEPTH 512
 /* Most parameters in a declared space. */
 #define HPO_MAX_PARAMS 4096
+/* Parameters a trial record holds before it indexes them by name (below,
+ * a linear search is as fast as hashing). */
+#define HPO_NAME_INDEX_FROM 16
 /* Most points a grid may enumerate. */
 #define HPO_MAX_GRID_POINTS 100000000.0
 /* Points per continuous float axis of a grid when none are given. */

@@ -60,6 +60,9 @@ struct hpo_study {
     int64_t history_fetched; /* records read by refreshes (for tests) */
     hpo__trial_rec known;    /* params seen in this study: name -> dist */
     hpo__attrs attr_cache;   /* last attributes read for a borrowed result */
+    /* The trial a suggest is sampling for (under lock; NULL otherwise): its
+     * suggests refresh the history only once (history.c). */
+    struct hpo_trial *sampling;
 };
 
 struct hpo_trial {
@@ -79,6 +82,11 @@ struct hpo_trial {
     char **texts;
     int n_texts;
     hpo__msg dist_text; /* the last hpo_trial_param_distribution() result */
+    /* Lookups by name for suggests (trial.c): rel_space's parameters, and
+     * an enqueued trial's fixed_params, parsed once. */
+    hpo__name_index rel_index;
+    struct hpo__fixed *fixed;
+    int history_read; /* a suggest of this trial has refreshed the history */
 };
 
 void hpo__study_log(hpo_study *s, int level, const char *fmt, ...)

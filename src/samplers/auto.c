@@ -63,6 +63,11 @@ static const struct {
 typedef struct auto_state {
     int chosen;              /* index into models[], -1 until decided */
     void *states[N_MODELS];  /* all made at init, so options fail early */
+    /* The trial for which nothing was known yet: its later suggests see
+     * the same history (history.c), so they need not look again (with
+     * thousands of parameters, comparing the trials' parameter sets on
+     * every suggest made a start-up trial's cost quadratic). */
+    int64_t undecided_for;
 } auto_state;
 
 static void *make(int model, hpo__msg *m, int *rc)
@@ -177,16 +182,21 @@ static int from_json(const char *json)
  * while nothing is known. */
 static int choose(auto_state *a, hpo__sampler_ctx *ctx)
 {
+    int64_t trial = ctx->trial ? ctx->trial->id : 0;
     if (a->chosen >= 0)
         return a->chosen;
+    if (trial && trial == a->undecided_for)
+        return -1;
     if ((a->chosen = from_json(hpo__study_sys_attr(ctx->study, CHOICE_ATTR))) >= 0)
         return a->chosen;
     const hpo_space *space = hpo__study_space(ctx->study);
     space_shape s;
     if (space)
         s = declared_shape(space);
-    else if (!observed_shape(ctx, &s))
+    else if (!observed_shape(ctx, &s)) {
+        a->undecided_for = trial;
         return -1; /* nothing known yet: a random trial */
+    }
     a->chosen = rule(&s);
     char json[64];
     snprintf(json, sizeof json, "\"%s\"", models[a->chosen].spec);

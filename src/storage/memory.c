@@ -416,9 +416,17 @@ static int get_trials_locked(hpo_storage *st, mem_state *m, int64_t study_id,
     mem_study *s = study_by_id(m, study_id);
     if (!s)
         return hpo__storage_no_study(st, study_id);
-    for (int i = 0; i < s->n_trials; i++) {
-        if (s->trials[i] < min_id)
-            continue;
+    /* Ids grow with numbers: the first one >= min_id by bisection, so that
+     * a refresh costs the trials it returns, not the study's size. */
+    int lo = 0, hi = s->n_trials;
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (s->trials[mid] < min_id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (int i = lo; i < s->n_trials; i++) {
         hpo__trial_rec *slot = hpo__list_push(out);
         if (!slot || hpo__rec_copy(slot, m->trials[s->trials[i] - 1])) {
             if (slot)
