@@ -552,6 +552,13 @@ static void test_reopen(void)
 
 /* ---- heartbeats --------------------------------------------------------- */
 
+static void test_first_beat(void)
+{
+    hpo_storage *st = fresh("first_beat", NULL);
+    contract_first_beat(st);
+    hpo_storage_close(st);
+}
+
 static void test_heartbeat(void)
 {
     hpo_storage *st = fresh("beat", NULL);
@@ -1284,6 +1291,7 @@ int main(void)
     RUN(test_fork_numbers);
     RUN(test_reopen);
     RUN(test_heartbeat);
+    RUN(test_first_beat);
     RUN(test_markers);
     RUN(test_schema_race);
     RUN(test_hpo_to_optuna);

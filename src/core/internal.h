@@ -220,6 +220,7 @@ typedef struct hpo__trial_rec {
     hpo__attrs system_attrs;
     double start_s;    /* seconds since the epoch; NaN = not started */
     double complete_s; /* NaN = not finished */
+    int beat; /* a template for create_trial: its worker beats (storage.h) */
 } hpo__trial_rec;
 
 void hpo__rec_init(hpo__trial_rec *r);

@@ -103,6 +103,9 @@ int hpo__better(hpo_direction d, double a, double b);
 /* Liveness (liveness.c): a trial this handle runs is registered for
  * heartbeats from ask until tell or free; failed trials may be retried. */
 int hpo__liveness_start(hpo_study *s, int64_t trial_id);
+/* Does this handle beat for its trials?  Then the storage records a
+ * trial's first heartbeat as it turns the trial RUNNING (storage.h). */
+int hpo__liveness_on(const hpo_study *s);
 void hpo__liveness_stop(hpo_study *s, int64_t trial_id);
 void hpo__liveness_shutdown(hpo_study *s);
 int hpo__retry_if_asked(hpo_study *s, int64_t trial_id);

@@ -281,10 +281,12 @@ static int claim_locked(hpo_storage *st, mem_state *m, int64_t study_id,
     return HPO_DONE;
 }
 
+/* `beat` is for backends with heartbeats: memory has none. */
 static int mem_claim_waiting(hpo_storage *st, void *state, int64_t study_id,
-                             int64_t *trial_id)
+                             int beat, int64_t *trial_id)
 {
     mem_state *m = state;
+    (void)beat;
     LOCKED(m, claim_locked(st, m, study_id, trial_id));
 }
 
@@ -301,9 +303,10 @@ static int claim_trial_locked(hpo_storage *st, mem_state *m, int64_t id)
     return HPO_OK;
 }
 
-static int mem_claim_trial(hpo_storage *st, void *state, int64_t id)
+static int mem_claim_trial(hpo_storage *st, void *state, int64_t id, int beat)
 {
     mem_state *m = state;
+    (void)beat; /* no heartbeats in memory */
     LOCKED(m, claim_trial_locked(st, m, id));
 }
 
