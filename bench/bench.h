@@ -8,6 +8,7 @@
  *   throughput.c   `hpo-bench throughput`: ask+tell trials per second
  *   cli_throughput.c  `hpo-bench cli-throughput`: hpo tune's trials/s as
  *                  its study grows
+ *   scaling.c      `hpo-bench scaling`: ms/trial against the parameter count
  *   storage.c      `hpo-bench storage`: trials/s and ask latency on SQLite
  *                  and PostgreSQL, several processes (storage_hpo.c, pg.c)
  *   optuna.c       runs optuna_ref.py and reads its JSON
@@ -246,5 +247,6 @@ int bench_storage(int argc, char **argv);
 int bench_svm(int argc, char **argv); /* svm_breast_cancer.c */
 int bench_bo(int argc, char **argv);  /* bo_goal.c */
 int bench_cli_throughput(int argc, char **argv); /* cli_throughput.c */
+int bench_scaling(int argc, char **argv); /* scaling.c */
 
 #endif

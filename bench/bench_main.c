@@ -30,6 +30,8 @@ static const subcommand subcommands[] = {
      "compare problems.c with optuna_ref.py's problems at random points"},
     {"cli-throughput", bench_cli_throughput,
      "hpo tune's trials/s per window as its SQLite study grows"},
+    {"scaling", bench_scaling,
+     "ms/trial against the number of parameters (tpe, auto), vs Optuna"},
     {NULL, NULL, NULL},
 };
 

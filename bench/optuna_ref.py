@@ -7,6 +7,7 @@ run by hand, but can be:
 
     optuna_ref.py quality --plan PLAN.json --out OUT.json
     optuna_ref.py throughput --trials 5000 --out OUT.json
+    optuna_ref.py scaling --sampler EXPR --params 16,64 --trials 40 --seeds 0,1 --clock cpu --out OUT.json
     optuna_ref.py eval --points POINTS.json --out OUT.json
     optuna_ref.py storage --url URL --procs P [--trials N] [--seconds S] --out OUT.json
     optuna_ref.py latency --url URL --sizes 100,10000 --asks 200 --fill-seconds 120 --out OUT.json
@@ -356,6 +357,34 @@ def throughput(args):
     return {"n_trials": args.trials, "total_s": total, "per_trial_ms": per_trial_ms}
 
 
+def scaling(args):
+    """Per-trial cost against the number of parameters (hpo-bench scaling):
+    an in-memory study, N floats x0..x{N-1} in [-10, 10] suggested define-by-run,
+    objective sum of squares; the time of ask + suggests + tell per trial
+    (process CPU time, or wall time with --clock wall)."""
+    clock = time.perf_counter if args.clock == "wall" else time.process_time
+    runs = []
+    for n in [int(v) for v in args.params.split(",")]:
+        names = ["x%d" % j for j in range(n)]
+        for seed in [int(v) for v in args.seeds.split(",")]:
+            sampler = eval(args.sampler, {"optuna": optuna, "seed": seed})
+            study = optuna.create_study(sampler=sampler)
+            per_trial_ms = []
+            for _ in range(args.trials):
+                t0 = clock()
+                trial = study.ask()
+                total = 0.0
+                for name in names:
+                    x = trial.suggest_float(name, -10, 10)
+                    total += x * x
+                study.tell(trial, total)
+                per_trial_ms.append(1e3 * (clock() - t0))
+            runs.append({"n_params": n, "seed": seed, "per_trial_ms": per_trial_ms})
+            print("optuna: scaling N=%d seed %d: %.1f ms/trial" % (
+                n, seed, statistics.mean(per_trial_ms)), file=sys.stderr)
+    return {"runs": runs}
+
+
 # ---------------------------------------------------------------------------
 # storage: P processes on one study in a database, and ask latency there
 # ---------------------------------------------------------------------------
@@ -553,6 +582,12 @@ def main():
     q.add_argument("--plan", required=True)
     t = sub.add_parser("throughput")
     t.add_argument("--trials", type=int, default=5000)
+    sc = sub.add_parser("scaling")
+    sc.add_argument("--sampler", required=True)
+    sc.add_argument("--params", required=True)
+    sc.add_argument("--trials", type=int, default=40)
+    sc.add_argument("--seeds", default="0")
+    sc.add_argument("--clock", choices=("cpu", "wall"), default="cpu")
     e = sub.add_parser("eval")
     e.add_argument("--points", required=True)
     st = sub.add_parser("storage")
@@ -565,14 +600,14 @@ def main():
     lt.add_argument("--sizes", default="100,10000")
     lt.add_argument("--asks", type=int, default=200)
     lt.add_argument("--fill-seconds", type=float, default=120)
-    for p in (q, t, e, st, lt):
+    for p in (q, t, e, st, lt, sc):
         p.add_argument("--out", required=True)
     args = parser.parse_args()
 
     optuna.logging.set_verbosity(optuna.logging.ERROR)
     warnings.simplefilter("ignore")  # ExperimentalWarning of QMCSampler
     run = {"quality": quality, "throughput": throughput, "eval": evaluate,
-           "storage": storage, "latency": latency}[args.command]
+           "storage": storage, "latency": latency, "scaling": scaling}[args.command]
     result = run(args)
     result = {"optuna_version": optuna.__version__, "python": sys.version.split()[0], **result}
     with open(args.out, "w") as f:

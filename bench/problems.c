@@ -505,3 +505,17 @@ int bench_problem_objective(hpo_trial *trial, void *data, double *values)
     p->f(x, values);
     return HPO_OK;
 }
+
+int bench_sphere_objective(hpo_trial *trial, void *data, double *values)
+{
+    int n = *(const int *)data, rc = HPO_OK;
+    char name[32];
+    values[0] = 0;
+    for (int j = 0; j < n && rc == HPO_OK; j++) {
+        double x;
+        snprintf(name, sizeof name, "x%d", j);
+        rc = hpo_trial_suggest_float(trial, name, -10, 10, 0, 0, &x);
+        values[0] += x * x;
+    }
+    return rc;
+}

@@ -97,6 +97,10 @@ int bench_problem_suggest(const bench_problem *p, hpo_trial *trial,
                           double *x);
 /* An hpo_objective_fn: data is the bench_problem. */
 int bench_problem_objective(hpo_trial *trial, void *data, double *values);
+/* The define-by-run sphere of hpo-bench scaling and tests/test_scaling.c:
+ * *(const int *)data floats x0, x1, ... in [-10, 10], suggested in that
+ * order; values[0] = their sum of squares. */
+int bench_sphere_objective(hpo_trial *trial, void *data, double *values);
 
 /* Hypervolume dominated by n points (pts[2i], pts[2i+1]) of a minimized
  * 2-objective problem, bounded by ref.  Points not strictly better than

@@ -6,11 +6,16 @@
 #include <stddef.h>
 #include <string.h>
 
-/* Enqueued trials (hpo enqueue, retries of failed trials) carry the
- * parameters they were given; freshly sampled ones do not. */
+/* Trials enqueued by hand (hpo enqueue) carry the parameters they were
+ * given, and always run.  A failed trial's retry carries them too, and
+ * "failed_trial": it only stands in for the trial that failed, so it takes
+ * a slot like a new trial.  It is enqueued in a transaction after the
+ * failure, and a trial another process started for the freed slot in
+ * between would otherwise run beside it, one past the target. */
 static int is_enqueued(const hpo_trial *t)
 {
-    return hpo_trial_system_attr(t, "fixed_params") != NULL;
+    return hpo_trial_system_attr(t, "fixed_params") != NULL &&
+           hpo_trial_system_attr(t, "failed_trial") == NULL;
 }
 
 int budget_count(hpo_study *study, budget_counts *c)

@@ -10,8 +10,8 @@
  *      COMPLETE + RUNNING + WAITING < target (a RUNNING trial may still
  *      complete, a WAITING one will be run), or to run a WAITING trial.
  *   2. Two processes may both pass step 1 for the last slot.  So after
- *      asking, a freshly sampled trial (not an enqueued one) counts again
- *      with the trials numbered up to its own only: trial numbers are
+ *      asking, a trial (not one enqueued by hand) counts again with the
+ *      trials numbered up to its own only: trial numbers are
  *      handed out one at a time by the storage, so the trial with the
  *      higher number is the one too many.  It is not run: it is told
  *      PRUNED (which no retry repeats) with the user attribute
@@ -19,8 +19,10 @@
  *
  * FAIL and PRUNED trials do not count: a trial that failed frees its slot
  * (or its retry takes it), so the study ends with exactly `target`
- * COMPLETE trials, whatever failed on the way.  Enqueued trials always
- * run, even past the target.
+ * COMPLETE trials, whatever failed on the way.  Trials enqueued by hand
+ * always run, even past the target; a failed trial's retry is checked like
+ * a new trial (its enqueue comes after the failure, in a transaction of
+ * its own, so the slot may have been taken in between).
  */
 #ifndef HPO_CLI_BUDGET_H
 #define HPO_CLI_BUDGET_H

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hpoconf.h" /* HPO_MAX_NAME */
 #include "strbuf.h"
 
 /* Is the placeholder text [name, name+len) a parameter or "trial"? */
@@ -55,19 +56,29 @@ int placeholder_check(const char *text, const hpo_space *space, char *err,
     return 0;
 }
 
+/* The trial's parameter called name[0..len), looked up by the trial's
+ * index (a linear search made a command of N placeholders cost N^2). */
+static int param_index(const hpo_trial *trial, const char *name, size_t len)
+{
+    char small[HPO_MAX_NAME * 4 + 1]; /* the longest name, in UTF-8 */
+    if (len >= sizeof small)
+        return -1; /* longer than any name */
+    memcpy(small, name, len);
+    small[len] = '\0';
+    return hpo_trial_param_index(trial, small);
+}
+
 static void put_value(strbuf *b, const char *name, size_t len,
                       const hpo_trial *trial)
 {
-    for (int i = 0; i < hpo_trial_n_params(trial); i++) {
-        const char *p = hpo_trial_param_name(trial, i);
-        if (strlen(p) == len && strncmp(p, name, len) == 0) {
-            const char *v = hpo_trial_param_text(trial, i);
-            if (v)
-                strbuf_put(b, v, strlen(v));
-            else
-                b->failed = 1; /* out of memory: no command at all */
-            return;
-        }
+    int i = param_index(trial, name, len);
+    if (i >= 0) {
+        const char *v = hpo_trial_param_text(trial, i);
+        if (v)
+            strbuf_put(b, v, strlen(v));
+        else
+            b->failed = 1; /* out of memory: no command at all */
+        return;
     }
     if (len == 5 && strncmp(name, "trial", 5) == 0) {
         char num[24];

@@ -515,6 +515,9 @@ hpo_param_kind hpo_trial_param_kind(const hpo_trial *trial, int i);
 const char *hpo_trial_param_distribution(const hpo_trial *trial, int i);
 /* Look a parameter up by name: 1 and *value if present, else 0. */
 int hpo_trial_param(const hpo_trial *trial, const char *name, double *value);
+/* The position i of the parameter called name (for the accessors above),
+ * or -1 if the trial has none of that name.  Constant time on average. */
+int hpo_trial_param_index(const hpo_trial *trial, const char *name);
 int hpo_trial_n_intermediate(const hpo_trial *trial);
 void hpo_trial_intermediate(const hpo_trial *trial, int i, int64_t *step,
                             double *value);

@@ -23,6 +23,9 @@ packages=(
     postgresql python3-psycopg2
     # the cross-host test: network namespaces joined by veth pairs (tests/hosts/)
     iproute2
+    # the fuzz harnesses (scripts/fuzz.sh): clang with libFuzzer and the
+    # sanitizer runtimes
+    clang libclang-rt-14-dev
 )
 
 missing=()

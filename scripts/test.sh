@@ -42,4 +42,14 @@ ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
     run_suite build-asan -DCMAKE_BUILD_TYPE=Debug -DHPO_SANITIZE=ON
 echo "== normal and sanitizer builds"
 echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+
+# The fuzz harnesses (docs/fuzzing.md): a clang build of their own, each
+# harness run for FUZZ_TIME seconds (0 skips the stage).  A script rather
+# than a ctest case: it builds with another compiler, and its summary
+# (executions, crashes per harness) reads best as a stage of its own.
+fuzz_time=${FUZZ_TIME:-15}
+fuzz_failed=0
+if [ "$fuzz_time" != 0 ]; then
+    scripts/fuzz.sh -t "$fuzz_time" -j "$jobs" || fuzz_failed=1
+fi
+[ "$failed" -eq 0 ] && [ "$fuzz_failed" -eq 0 ]

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "core/internal.h"
@@ -188,10 +189,10 @@ __attribute__((unused)) static void contract_late_trials(hpo_storage *st)
     int waiting_no;
     int64_t waiting = new_trial(st, study, HPO_WAITING, &waiting_no);
     int64_t other = new_trial(st, study, HPO_WAITING, NULL);
-    CHECK_RC(hpo__st_claim_trial(st, other), HPO_OK); /* not the oldest */
-    CHECK_RC(hpo__st_claim_trial(st, other), HPO_DONE);
-    CHECK_RC(hpo__st_claim_trial(st, id), HPO_DONE); /* finished */
-    CHECK_RC(hpo__st_claim_trial(st, 999999), HPO_ENOTFOUND);
+    CHECK_RC(hpo__st_claim_trial(st, other, 0), HPO_OK); /* not the oldest */
+    CHECK_RC(hpo__st_claim_trial(st, other, 0), HPO_DONE);
+    CHECK_RC(hpo__st_claim_trial(st, id, 0), HPO_DONE); /* finished */
+    CHECK_RC(hpo__st_claim_trial(st, 999999, 0), HPO_ENOTFOUND);
     CHECK_RC(hpo__st_get_trial(st, other, &got), HPO_OK);
     CHECK(got.state == HPO_RUNNING && !isnan(got.start_s));
     hpo__rec_free(&got);
@@ -199,6 +200,43 @@ __attribute__((unused)) static void contract_late_trials(hpo_storage *st)
     CHECK_RC(hpo__st_claim_waiting(st, study, &claimed), HPO_OK);
     CHECK(claimed == waiting);
     CHECK_RC(hpo__st_claim_waiting(st, study, &claimed), HPO_DONE);
+}
+
+/* ---- heartbeats ----------------------------------------------------------- */
+
+/* A trial of a worker that beats gets its first heartbeat in the very
+ * transaction that makes it RUNNING, created (tmpl.beat) or claimed
+ * (claim_waiting's or claim_trial's beat): a worker killed right after that commit leaves a trial that
+ * goes stale, not one that stays RUNNING for ever.  Without the flag
+ * (a worker without heartbeats) the trial has none and never goes stale.
+ * No heartbeat() call here: the storage alone must have written them. */
+__attribute__((unused)) static void contract_first_beat(hpo_storage *st)
+{
+    int64_t s = make_study(st, "first-beat", 1, HPO_MINIMIZE);
+    hpo__trial_rec t;
+    hpo__rec_init(&t);
+    t.state = HPO_RUNNING;
+    t.beat = 1;
+    int64_t created = 0, claimed = 0;
+    int number;
+    CHECK_RC(hpo__st_create_trial(st, s, &t, &created, &number), HPO_OK);
+    new_trial(st, s, HPO_RUNNING, NULL); /* no beat: never stale */
+    int64_t waiting = new_trial(st, s, HPO_WAITING, NULL);
+    CHECK_RC(hpo__st_claim_waiting_beat(st, s, 1, &claimed), HPO_OK);
+    CHECK(claimed == waiting);
+    new_trial(st, s, HPO_WAITING, NULL);
+    CHECK_RC(hpo__st_claim_waiting_beat(st, s, 0, &claimed), HPO_OK);
+    int64_t given = new_trial(st, s, HPO_WAITING, NULL);
+    CHECK_RC(hpo__st_claim_trial(st, given, 1), HPO_OK);
+    CHECK_RC(hpo__st_claim_trial(st, new_trial(st, s, HPO_WAITING, NULL), 0),
+             HPO_OK);
+    usleep(300 * 1000);
+    int64_t *ids = NULL;
+    int n = 0;
+    CHECK_RC(hpo__st_stale_trials(st, s, 0.1, &ids, &n), HPO_OK);
+    CHECK(n == 3 && ids && ids[0] == created && ids[1] == waiting &&
+          ids[2] == given);
+    free(ids);
 }
 
 #endif

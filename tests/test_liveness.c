@@ -1,14 +1,17 @@
 /* test_liveness.c — heartbeats, stale trials and retries on a shared
  * SQLite study: a worker killed with SIGKILL in the middle of a trial has
  * its trial failed after the grace period and retried with the same
- * parameters; a live worker's trial is never failed; FAIL trials are
- * retried up to the limit, linked to the original. */
+ * parameters; so has a worker that dies before its first heartbeat (its
+ * trial freshly created or claimed); a live worker's trial is never
+ * failed; FAIL trials are retried up to the limit, linked to the
+ * original. */
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "check.h"
 #include "hpo.h"
+#include "storage/storage.h" /* to die at the first heartbeat (below) */
 
 static char url[256];
 
@@ -97,6 +100,74 @@ static void test_killed_worker_is_failed_and_retried(void)
     close_shared(st, s);
 }
 
+/* A heartbeat method that kills its process instead of beating. */
+static int die_instead_of_beating(hpo_storage *st, void *state, int64_t id)
+{
+    (void)st;
+    (void)state;
+    (void)id;
+    _exit(0);
+}
+
+/* A worker killed after its trial turned RUNNING and before its first
+ * heartbeat (the soak campaign's SIGKILLs found this window): it asks
+ * for a trial on a storage whose heartbeat method ends the process.  Its
+ * trial must still be failed after the grace period: a RUNNING trial
+ * without a heartbeat is never stale, and would hold a slot of the study
+ * for ever.  With `enqueued`, the trial it takes is a claimed WAITING
+ * one, otherwise a new one. */
+static void check_death_before_first_beat(int enqueued)
+{
+    hpo_storage *st;
+    hpo_study *s = open_shared(&st, 0.2, 0.6, 0);
+    int n_before = 0;
+    hpo_trial **all;
+    CHECK_RC(hpo_study_trials(s, &all, &n_before), HPO_OK);
+    hpo_trials_free(all, n_before);
+    if (enqueued)
+        CHECK_RC(hpo_study_enqueue(s, "{\"x\": 0.25}"), HPO_OK);
+    pid_t pid = fork();
+    if (pid == 0) {
+        hpo_storage *cst;
+        hpo_study *cs = open_shared(&cst, 0.2, 0.6, 0);
+        static hpo__storage_type dying;
+        dying = *cst->type;
+        dying.heartbeat = die_instead_of_beating;
+        cst->type = &dying;
+        hpo_trial *t;
+        hpo_study_ask(cs, &t);
+        sleep(10); /* the heartbeat thread ends the process first */
+        _exit(1);
+    }
+    int status;
+    waitpid(pid, &status, 0);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    usleep(1200 * 1000);
+    int failed = 0;
+    CHECK_RC(hpo_study_fail_stale_trials(s, &failed), HPO_OK);
+    CHECK(failed == 1);
+    int n;
+    CHECK_RC(hpo_study_trials(s, &all, &n), HPO_OK);
+    CHECK(n == n_before + 1);
+    if (n == n_before + 1) {
+        CHECK(hpo_trial_state_of(all[n_before]) == HPO_FAIL);
+        CHECK_STR_CONTAINS(hpo_trial_system_attr(all[n_before], "fail_reason"),
+                           "heartbeats");
+    }
+    hpo_trials_free(all, n);
+    close_shared(st, s);
+}
+
+static void test_death_before_the_first_beat_of_a_new_trial(void)
+{
+    check_death_before_first_beat(0);
+}
+
+static void test_death_before_the_first_beat_of_a_claimed_trial(void)
+{
+    check_death_before_first_beat(1);
+}
+
 static void test_live_worker_is_not_failed(void)
 {
     int p[2];
@@ -169,6 +240,9 @@ int main(void)
     snprintf(url, sizeof url, "sqlite:///%s/live2.db", dir);
     RUN(test_live_worker_is_not_failed);
     RUN(test_failed_trials_are_retried_up_to_the_limit);
+    snprintf(url, sizeof url, "sqlite:///%s/live3.db", dir);
+    RUN(test_death_before_the_first_beat_of_a_new_trial);
+    RUN(test_death_before_the_first_beat_of_a_claimed_trial);
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd) != 0)

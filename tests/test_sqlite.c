@@ -571,6 +571,13 @@ static void test_reopen(void)
 
 /* ---- heartbeats --------------------------------------------------------- */
 
+static void test_first_beat(void)
+{
+    hpo_storage *st = open_ok("first_beat.db", NULL);
+    contract_first_beat(st);
+    hpo_storage_close(st);
+}
+
 static void test_heartbeat(void)
 {
     hpo_storage *st = open_ok("beat.db", NULL);
@@ -877,6 +884,7 @@ int main(void)
     RUN(test_fork_numbers);
     RUN(test_reopen);
     RUN(test_heartbeat);
+    RUN(test_first_beat);
     RUN(test_markers);
     RUN(test_faults);
     RUN(test_read_big);

@@ -30,7 +30,8 @@ static hpo_trial *trial_new(hpo_study *s)
 static int claim(hpo_study *s, hpo_trial *t)
 {
     int64_t id;
-    int rc = hpo__st_claim_waiting(s->storage, s->id, &id);
+    int rc = hpo__st_claim_waiting_beat(s->storage, s->id,
+                                        hpo__liveness_on(s), &id);
     if (rc != HPO_OK)
         return rc;
     return hpo__st_get_trial(s->storage, id, &t->rec);
@@ -42,6 +43,7 @@ static int create(hpo_study *s, hpo_trial *t)
     hpo__rec_init(&tmpl);
     tmpl.state = HPO_RUNNING;
     tmpl.start_s = hpo__now();
+    tmpl.beat = hpo__liveness_on(s);
     int rc = hpo__st_create_trial(s->storage, s->id, &tmpl, &t->rec.id,
                                   &t->rec.number);
     t->rec.state = HPO_RUNNING;

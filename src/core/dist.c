@@ -105,7 +105,7 @@ static int check_int(const hpo__dist *d, const char *name, hpo__msg *m)
                          "double holds exactly)",
                          name, exact_int(d->low) ? d->high : d->low,
                          HPO_MAX_EXACT_INT, HPO_MAX_EXACT_INT);
-    if (!(d->step >= 1) || d->step != floor(d->step))
+    if (!(d->step >= 1) || !isfinite(d->step) || d->step != floor(d->step))
         return hpo__fail(m, HPO_EINVAL,
                          "parameter '%s': int step must be a whole number "
                          ">= 1 (got %g)",

@@ -144,9 +144,24 @@ int hpo__history_refresh(hpo_study *s)
     return rc;
 }
 
+/*
+ * A trial's suggests read the history once, at the first of them: nothing
+ * they look at changes in between in a single process, and a refresh
+ * fetches the trials from the first unfinished one on, the running trial
+ * itself included, whose parameters grow with each suggest (with
+ * thousands of parameters, a refresh per suggest made a trial's cost grow
+ * with the square of their count).  Other threads' refreshes still update
+ * the shared cache.
+ */
 int hpo__study_history(hpo_study *s, const hpo__trial_rec **trials, int *n)
 {
-    int rc = hpo__history_refresh(s);
+    hpo_trial *t = s->sampling;
+    int rc = HPO_OK;
+    if (!t || !t->history_read) {
+        rc = hpo__history_refresh(s);
+        if (t && rc == HPO_OK)
+            t->history_read = 1;
+    }
     *trials = s->history.v;
     *n = s->history.n;
     return rc;

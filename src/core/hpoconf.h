@@ -17,11 +17,21 @@
 #define HPO_MAX_JSON_DEPTH 512
 /* Most parameters in a declared space. */
 #define HPO_MAX_PARAMS 4096
+/* Parameters a trial record holds before it indexes them by name (below,
+ * a linear search is as fast as hashing). */
+#define HPO_NAME_INDEX_FROM 16
 /* Most points a grid may enumerate. */
 #define HPO_MAX_GRID_POINTS 100000000.0
 /* Points per continuous float axis of a grid when none are given. */
 #define HPO_GRID_DEFAULT_POINTS 5
 /* Dimensions the Sobol table covers. */
 #define HPO_SOBOL_MAX_DIM 1111
+
+/* A data set (src/ml/data.c) is held dense: at most this many features
+ * and rows x features values (2^28 doubles, 2 GiB).  A libsvm file names
+ * features by index, so without a bound a 14-byte file ("1 300000000:1")
+ * asks for gigabytes and hundreds of millions of feature names. */
+#define HPO_MAX_FEATURES (1 << 20)
+#define HPO_MAX_DATA_CELLS ((size_t)1 << 28)
 
 #endif

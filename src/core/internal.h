@@ -171,6 +171,30 @@ int hpo__attrs_copy(hpo__attrs *dst, const hpo__attrs *src);
 void hpo__attrs_free(hpo__attrs *a);
 
 /* ------------------------------------------------------------------------- */
+/* Name indexes (name_index.c): name -> position in a table of names          */
+/* ------------------------------------------------------------------------- */
+
+typedef struct hpo__name_slot {
+    const char *name; /* borrowed from the indexed table; NULL: empty */
+    unsigned hash;
+    int pos;
+} hpo__name_slot;
+
+/* Zero-initialised = empty.  Names are borrowed: each must stay valid, and
+ * unchanged, while it is indexed. */
+typedef struct hpo__name_index {
+    int n, cap;
+    hpo__name_slot *slot;
+} hpo__name_index;
+
+/* Index name at pos; a name already there keeps its first position.
+ * HPO_OK or HPO_ENOMEM (the index is then unchanged). */
+int hpo__name_index_put(hpo__name_index *ix, const char *name, int pos);
+/* The position of name, or -1. */
+int hpo__name_index_get(const hpo__name_index *ix, const char *name);
+void hpo__name_index_free(hpo__name_index *ix);
+
+/* ------------------------------------------------------------------------- */
 /* Trial records (record.c): what storage keeps of a trial                    */
 /* ------------------------------------------------------------------------- */
 
@@ -193,12 +217,16 @@ typedef struct hpo__trial_rec {
     double *values; /* n_values; ±inf allowed */
     int n_params, cap_params;
     hpo__param *params;
+    /* params by name, kept once there are more than HPO_NAME_INDEX_FROM
+     * (record.c; a move of the record moves it along) */
+    hpo__name_index by_name;
     int n_inter, cap_inter;
     hpo__step_value *inter; /* in the order reported */
     hpo__attrs user_attrs;
     hpo__attrs system_attrs;
     double start_s;    /* seconds since the epoch; NaN = not started */
     double complete_s; /* NaN = not finished */
+    int beat; /* a template for create_trial: its worker beats (storage.h) */
 } hpo__trial_rec;
 
 void hpo__rec_init(hpo__trial_rec *r);

@@ -102,7 +102,7 @@ static int into_retry(hpo_study *s, hpo_trial *t, int64_t id,
                       hpo_trial_state state, const double *values, int n,
                       const char *late_of)
 {
-    int rc = hpo__st_claim_trial(s->storage, id);
+    int rc = hpo__st_claim_trial(s->storage, id, hpo__liveness_on(s));
     if (rc != HPO_OK)
         return rc;
     rc = hpo__liveness_start(s, id); /* beat while it is RUNNING */

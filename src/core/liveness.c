@@ -96,16 +96,20 @@ static int beat_create(hpo_study *s)
     return HPO_OK;
 }
 
+int hpo__liveness_on(const hpo_study *s)
+{
+    return s->heartbeat_s > 0 && s->storage->type->heartbeat;
+}
+
+/* The trial's first heartbeat is already stored: the storage wrote it in
+ * the transaction that made the trial RUNNING (ask_tell.c), so a worker
+ * killed right after that commit still leaves a trial that goes stale. */
 int hpo__liveness_start(hpo_study *s, int64_t trial_id)
 {
-    if (s->heartbeat_s <= 0 || !s->storage->type->heartbeat)
+    if (!hpo__liveness_on(s))
         return HPO_OK;
-    /* The first beat now, so the trial is never RUNNING without one. */
-    int rc = hpo__st_heartbeat(s->storage, trial_id);
-    if (rc)
-        return hpo__study_storage_fail(s, rc);
     pthread_mutex_lock(&s->lock);
-    rc = s->beat ? HPO_OK : beat_create(s);
+    int rc = s->beat ? HPO_OK : beat_create(s);
     pthread_mutex_unlock(&s->lock);
     if (rc)
         return rc;

@@ -81,6 +81,7 @@ void hpo__rec_free(hpo__trial_rec *r)
         hpo__dist_free(&r->params[i].dist);
     }
     free(r->params);
+    hpo__name_index_free(&r->by_name);
     free(r->values);
     free(r->inter);
     hpo__attrs_free(&r->user_attrs);
@@ -120,10 +121,28 @@ int hpo__rec_copy(hpo__trial_rec *dst, const hpo__trial_rec *src)
 
 const hpo__param *hpo__rec_param(const hpo__trial_rec *r, const char *name)
 {
+    if (r->by_name.cap) {
+        int i = hpo__name_index_get(&r->by_name, name);
+        return i >= 0 ? &r->params[i] : NULL;
+    }
     for (int i = 0; i < r->n_params; i++)
         if (strcmp(r->params[i].name, name) == 0)
             return &r->params[i];
     return NULL;
+}
+
+/* Index the params by name once there are many of them (all at once when
+ * the index starts, then each as it is added). */
+static int index_params(hpo__trial_rec *r, int n)
+{
+    if (n <= HPO_NAME_INDEX_FROM)
+        return HPO_OK;
+    for (int i = r->by_name.cap ? n - 1 : 0; i < n; i++)
+        if (hpo__name_index_put(&r->by_name, r->params[i].name, i)) {
+            hpo__name_index_free(&r->by_name); /* back to searching */
+            return HPO_ENOMEM;
+        }
+    return HPO_OK;
 }
 
 int hpo__rec_add_param(hpo__trial_rec *r, const char *name, const hpo__dist *d,
@@ -145,7 +164,8 @@ int hpo__rec_add_param(hpo__trial_rec *r, const char *name, const hpo__dist *d,
     p = &r->params[r->n_params];
     if (!(p->name = hpo__strdup(name)))
         return HPO_ENOMEM;
-    if (hpo__dist_copy(&p->dist, d)) {
+    if (hpo__dist_copy(&p->dist, d) || index_params(r, r->n_params + 1)) {
+        hpo__dist_free(&p->dist);
         free(p->name);
         return HPO_ENOMEM;
     }

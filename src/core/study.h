@@ -60,6 +60,9 @@ struct hpo_study {
     int64_t history_fetched; /* records read by refreshes (for tests) */
     hpo__trial_rec known;    /* params seen in this study: name -> dist */
     hpo__attrs attr_cache;   /* last attributes read for a borrowed result */
+    /* The trial a suggest is sampling for (under lock; NULL otherwise): its
+     * suggests refresh the history only once (history.c). */
+    struct hpo_trial *sampling;
 };
 
 struct hpo_trial {
@@ -79,6 +82,11 @@ struct hpo_trial {
     char **texts;
     int n_texts;
     hpo__msg dist_text; /* the last hpo_trial_param_distribution() result */
+    /* Lookups by name for suggests (trial.c): rel_space's parameters, and
+     * an enqueued trial's fixed_params, parsed once. */
+    hpo__name_index rel_index;
+    struct hpo__fixed *fixed;
+    int history_read; /* a suggest of this trial has refreshed the history */
 };
 
 void hpo__study_log(hpo_study *s, int level, const char *fmt, ...)
@@ -95,6 +103,9 @@ int hpo__better(hpo_direction d, double a, double b);
 /* Liveness (liveness.c): a trial this handle runs is registered for
  * heartbeats from ask until tell or free; failed trials may be retried. */
 int hpo__liveness_start(hpo_study *s, int64_t trial_id);
+/* Does this handle beat for its trials?  Then the storage records a
+ * trial's first heartbeat as it turns the trial RUNNING (storage.h). */
+int hpo__liveness_on(const hpo_study *s);
 void hpo__liveness_stop(hpo_study *s, int64_t trial_id);
 void hpo__liveness_shutdown(hpo_study *s);
 int hpo__retry_if_asked(hpo_study *s, int64_t trial_id);

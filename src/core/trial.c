@@ -15,6 +15,25 @@
 #include "json.h"
 #include "study.h"
 
+/* An enqueued trial's fixed_params, parsed and indexed at its first
+ * suggest (parsing and searching them per suggest cost their size each
+ * time). */
+typedef struct hpo__fixed {
+    cJSON *root;           /* NULL: not JSON */
+    const cJSON **item;    /* the members, by position in by_name */
+    hpo__name_index by_name;
+} hpo__fixed;
+
+static void fixed_free(hpo__fixed *f)
+{
+    if (!f)
+        return;
+    cJSON_Delete(f->root);
+    free(f->item);
+    hpo__name_index_free(&f->by_name);
+    free(f);
+}
+
 hpo_trial *hpo__trial_from_rec(const hpo__trial_rec *rec)
 {
     hpo_trial *t = calloc(1, sizeof *t);
@@ -37,6 +56,8 @@ void hpo_trial_free(hpo_trial *t)
     hpo__msg_free(&t->dist_text);
     hpo_space_free(t->rel_space);
     free(t->rel_values);
+    hpo__name_index_free(&t->rel_index);
+    fixed_free(t->fixed);
     for (int i = 0; i < t->n_texts; i++)
         free(t->texts[i]);
     free(t->texts);
@@ -57,21 +78,63 @@ static int fixed_number_ok(const hpo__dist *d, double x)
     return isfinite(x) && (d->kind != HPO__INT || fabs(x) <= HPO_MAX_EXACT_INT);
 }
 
+/* Index the members by name (a repeated name keeps its first value);
+ * without memory for it, fixed_member searches as cJSON does (linear). */
+static void fixed_index(hpo__fixed *f)
+{
+    int n = cJSON_IsObject(f->root) ? cJSON_GetArraySize(f->root) : 0;
+    f->item = n ? malloc(sizeof *f->item * (size_t)n) : NULL;
+    int k = 0;
+    for (const cJSON *v = f->item ? f->root->child : NULL; v; v = v->next)
+        if (hpo__name_index_put(&f->by_name, v->string, k) != HPO_OK) {
+            hpo__name_index_free(&f->by_name);
+            break;
+        } else if (hpo__name_index_get(&f->by_name, v->string) == k) {
+            f->item[k++] = v;
+        }
+}
+
+/* The fixed_params member called name in *v (NULL: none); HPO_ENOMEM
+ * when they cannot be read for lack of memory (never a value sampled
+ * instead of the one fixed). */
+static int fixed_member(hpo_trial *t, const char *name, const cJSON **v)
+{
+    hpo__fixed *f = t->fixed;
+    *v = NULL;
+    if (!f) {
+        const char *json = hpo__attrs_get(&t->rec.system_attrs, "fixed_params");
+        if (!json)
+            return HPO_OK;
+        if (!(f = calloc(1, sizeof *f)))
+            return hpo__oom(&t->msg);
+        const char *why;
+        size_t at;
+        f->root = cJSON_Parse(json);
+        if (!f->root && hpo__json_check(json, &why, &at) == 0) {
+            free(f); /* valid JSON that cJSON had no memory for */
+            return hpo__oom(&t->msg);
+        }
+        t->fixed = f;
+        fixed_index(f);
+    }
+    if (f->by_name.cap) {
+        int k = hpo__name_index_get(&f->by_name, name);
+        *v = k >= 0 ? f->item[k] : NULL;
+    } else {
+        *v = cJSON_GetObjectItemCaseSensitive(f->root, name);
+    }
+    return HPO_OK;
+}
+
 /* An enqueued trial's fixed value for name, as an internal value: 1, 0
  * when it fixes none, HPO_ENOMEM (never a value sampled instead). */
 static int fixed_value(hpo_trial *t, const char *name, const hpo__dist *d,
                        double *out)
 {
-    const char *json = hpo__attrs_get(&t->rec.system_attrs, "fixed_params");
-    if (!json)
-        return 0;
-    hpo__msg m = {0};
-    cJSON *root;
-    int found = hpo__json_parse(json, "fixed_params", &root, &m) == HPO_ENOMEM
-                    ? hpo__oom(&t->msg)
-                    : 0;
-    hpo__msg_free(&m);
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, name);
+    const cJSON *v;
+    int found = fixed_member(t, name, &v);
+    if (found < 0)
+        return found;
     if (v && d->kind == HPO__CATEGORICAL) {
         char *text = cJSON_IsString(v) ? hpo__strdup(v->valuestring)
                                        : cJSON_PrintUnformatted(v);
@@ -92,7 +155,6 @@ static int fixed_value(hpo_trial *t, const char *name, const hpo__dist *d,
         *out = v->valuedouble;
         found = 1;
     }
-    cJSON_Delete(root);
     if (found > 0 && !hpo__dist_contains(d, *out))
         hpo__study_log(t->study, 2,
                        "trial %d: fixed value of '%s' lies outside its "
@@ -101,10 +163,25 @@ static int fixed_value(hpo_trial *t, const char *name, const hpo__dist *d,
     return found;
 }
 
+/* The relative space's index of name; a large space is indexed at the
+ * first lookup. */
+static int relative_index(hpo_trial *t, const char *name)
+{
+    const hpo_space *sp = t->rel_space;
+    if (!sp || sp->n <= HPO_NAME_INDEX_FROM)
+        return hpo__space_find(sp, name);
+    for (int i = t->rel_index.cap ? sp->n : 0; i < sp->n; i++)
+        if (hpo__name_index_put(&t->rel_index, sp->p[i].name, i)) {
+            hpo__name_index_free(&t->rel_index);
+            return hpo__space_find(sp, name);
+        }
+    return hpo__name_index_get(&t->rel_index, name);
+}
+
 static int relative_value(hpo_trial *t, const char *name, const hpo__dist *d,
                           double *out)
 {
-    int i = hpo__space_find(t->rel_space, name);
+    int i = relative_index(t, name);
     if (i < 0 || isnan(t->rel_values[i]) ||
         !hpo__dist_compatible(&t->rel_space->p[i].dist, d))
         return 0;
@@ -147,7 +224,9 @@ static int sample_locked(hpo_study *s, hpo_trial *t, const char *name,
     /* The study's message, where the history's errors go too. */
     hpo__sampler_ctx ctx = {.study = s, .trial = &t->rec, .rng = &t->rng,
                             .msg = &s->msg};
+    s->sampling = t;
     rc = s->sampler->sample_independent(s->sampler_state, &ctx, name, d, out);
+    s->sampling = NULL;
     hpo__scratch_release(&ctx.scratch);
     if (rc < 0)
         hpo__msg_set(&t->msg, hpo__msg_get(&s->msg));
@@ -399,6 +478,12 @@ int hpo_trial_param(const hpo_trial *t, const char *name, double *value)
     if (p && value)
         *value = p->internal;
     return p != NULL;
+}
+
+int hpo_trial_param_index(const hpo_trial *t, const char *name)
+{
+    const hpo__param *p = name ? hpo__rec_param(&t->rec, name) : NULL;
+    return p ? (int)(p - t->rec.params) : -1;
 }
 
 int hpo_trial_n_intermediate(const hpo_trial *t)

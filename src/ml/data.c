@@ -484,9 +484,14 @@ static void take_names(hpo__dataset *d, csv_header *h)
 static int alloc_dense(hpo__dataset *d, int max_rows, int n_features, hpo__msg *m)
 {
     d->n_features = n_features;
+    /* Below INT_MAX rows x 2^20 features, the product cannot overflow. */
     size_t cells = (size_t)(max_rows ? max_rows : 1) * (size_t)n_features;
-    if (n_features > 0 && cells / (size_t)n_features != (size_t)(max_rows ? max_rows : 1))
-        cells = SIZE_MAX / sizeof(double); /* overflow: calloc will refuse */
+    if (n_features > HPO_MAX_FEATURES || cells > HPO_MAX_DATA_CELLS)
+        return hpo__fail(m, HPO_EINVAL,
+                         "%s: %d rows x %d features: more than hpo holds in "
+                         "memory (%d features, %zu values)",
+                         d->source, max_rows, n_features, HPO_MAX_FEATURES,
+                         HPO_MAX_DATA_CELLS);
     d->x = calloc(cells, sizeof *d->x);
     d->y = calloc((size_t)(max_rows ? max_rows : 1), sizeof *d->y);
     d->feature_names = calloc((size_t)n_features, sizeof *d->feature_names);
@@ -612,6 +617,10 @@ static int parse_pair(sparse_rows *sp, const libsvm_where *w, const char *s,
     if (index <= *prev)
         return token_error(w, s, e, "repeats or goes back: feature indices must "
                                     "ascend", m);
+    if (index > HPO_MAX_FEATURES)
+        return hpo__fail(m, HPO_EINVAL, "%s:%d:%d: feature index %ld is above "
+                         "%d, the most hpo holds", w->path, w->line,
+                         (int)(s - w->line_start) + 1, index, HPO_MAX_FEATURES);
     double v;
     cell_status st = parse_number(colon + 1, e, &v);
     if (st != CELL_OK)
@@ -734,23 +743,32 @@ static int parse_libsvm_any_target(hpo__dataset *d, const text_file *f,
     return parse_libsvm(d, f, m);
 }
 
+/* What every loader does once the text is in memory. */
+static int parse_text(hpo__dataset *d, const char *source, const text_file *f,
+                      const char *target, parse_fn parse, hpo__msg *m)
+{
+    memset(d, 0, sizeof *d);
+    if (!(d->source = hpo__strdup(source)))
+        return hpo__fail(m, HPO_ENOMEM, "out of memory");
+    int rc = parse(d, f, target, m);
+    if (rc == HPO_OK)
+        rc = guess_task(d, m);
+    if (rc != HPO_OK)
+        hpo__data_free(d);
+    return rc;
+}
+
 static int load_with(hpo__dataset *d, const char *path, const char *target,
                      parse_fn parse, hpo__msg *m)
 {
     memset(d, 0, sizeof *d);
     if (!path)
         return hpo__fail(m, HPO_EINVAL, "no data file given");
-    if (!(d->source = hpo__strdup(path)))
-        return hpo__fail(m, HPO_ENOMEM, "out of memory");
     text_file f;
     int rc = read_whole_file(path, &f, m);
     if (rc == HPO_OK)
-        rc = parse(d, &f, target, m);
-    if (rc == HPO_OK)
-        rc = guess_task(d, m);
+        rc = parse_text(d, path, &f, target, parse, m);
     free(f.buf);
-    if (rc != HPO_OK)
-        hpo__data_free(d);
     return rc;
 }
 
@@ -812,4 +830,15 @@ int hpo__data_load(hpo__dataset *d, const char *path, const char *target,
     parse_fn parse = sniff_format(&f);
     free(f.buf);
     return load_with(d, path, target, parse, m);
+}
+
+int hpo__data_parse(hpo__dataset *d, const char *source, const char *text,
+                    size_t len, const char *target, hpo__data_format format,
+                    hpo__msg *m)
+{
+    const text_file f = {(char *)text, len};
+    parse_fn parse = format == HPO__DATA_CSV      ? parse_csv
+                     : format == HPO__DATA_LIBSVM ? parse_libsvm_any_target
+                                                  : sniff_format(&f);
+    return parse_text(d, source, &f, target, parse, m);
 }

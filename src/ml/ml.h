@@ -51,6 +51,16 @@ int hpo__data_load_csv(hpo__dataset *d, const char *path, const char *target,
 int hpo__data_load_libsvm(hpo__dataset *d, const char *path, hpo__msg *m);
 int hpo__data_load(hpo__dataset *d, const char *path, const char *target,
                    hpo__msg *m);
+/* The same from text in memory (text[len] must be '\0'; NUL bytes before
+ * it are data), as if read from a file named `source`: the fuzz harnesses'
+ * entry.  HPO__DATA_SNIFF chooses as hpo__data_load does for a file
+ * without a telling extension. */
+typedef enum hpo__data_format {
+    HPO__DATA_SNIFF, HPO__DATA_CSV, HPO__DATA_LIBSVM
+} hpo__data_format;
+int hpo__data_parse(hpo__dataset *d, const char *source, const char *text,
+                    size_t len, const char *target, hpo__data_format format,
+                    hpo__msg *m);
 /* Treat the target as class labels or as a regression target (loaders
  * guess: whole numbers with few distinct values = classification). */
 int hpo__data_set_task(hpo__dataset *d, hpo__task task, hpo__msg *m);

@@ -63,6 +63,11 @@ static const struct {
 typedef struct auto_state {
     int chosen;              /* index into models[], -1 until decided */
     void *states[N_MODELS];  /* all made at init, so options fail early */
+    /* The trial for which nothing was known yet: its later suggests see
+     * the same history (history.c), so they need not look again (with
+     * thousands of parameters, comparing the trials' parameter sets on
+     * every suggest made a start-up trial's cost quadratic). */
+    int64_t undecided_for;
 } auto_state;
 
 static void *make(int model, hpo__msg *m, int *rc)
@@ -182,9 +187,10 @@ static int from_json(const char *json)
  * over the one the study's workers use. */
 static int choose(auto_state *a, hpo__sampler_ctx *ctx, int *m)
 {
+    int64_t trial = ctx->trial ? ctx->trial->id : 0;
     *m = a->chosen;
-    if (a->chosen >= 0)
-        return HPO_OK;
+    if (a->chosen >= 0 || (trial && trial == a->undecided_for))
+        return HPO_OK; /* decided, or not for this trial's suggests */
     const char *stored;
     int rc = hpo__study_sys_attr_get(ctx->study, CHOICE_ATTR, &stored);
     if (rc || (*m = a->chosen = from_json(stored)) >= 0)
@@ -194,8 +200,11 @@ static int choose(auto_state *a, hpo__sampler_ctx *ctx, int *m)
     int known = 1;
     if (space)
         s = declared_shape(space);
-    else if ((rc = observed_shape(ctx, &s, &known)) || !known)
+    else if ((rc = observed_shape(ctx, &s, &known)) || !known) {
+        if (rc == HPO_OK)
+            a->undecided_for = trial;
         return rc; /* nothing known yet: a random trial */
+    }
     a->chosen = rule(&s);
     char json[64];
     snprintf(json, sizeof json, "\"%s\"", models[a->chosen].spec);

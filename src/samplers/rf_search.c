@@ -83,18 +83,31 @@ static void consider(walker *w)
     }
 }
 
+/* w->trial back to w->cur before the next neighbour.  Only coordinate i
+ * moved unless the space is conditional (rf_fix_activity may change any
+ * other): copying the whole row for each neighbour made a search step
+ * quadratic in the number of parameters. */
+static void back_to_cur(walker *w, int i)
+{
+    const rf_encoding *e = w->s->enc;
+    if (e->conditional)
+        memcpy(w->trial, w->cur, sizeof(double) * (size_t)e->dim);
+    else
+        w->trial[i] = w->cur[i];
+}
+
 static void neighbours_of(walker *w, int i)
 {
     const rf_encoding *e = w->s->enc;
     const hpo__dist *d = &e->space->p[i].dist;
-    size_t row = sizeof(double) * (size_t)e->dim;
     if (d->kind != HPO__CATEGORICAL) {
         for (int k = 0; k < NUMERIC_NEIGHBOURS; k++) {
-            memcpy(w->trial, w->cur, row);
+            back_to_cur(w, i);
             w->trial[i] = numeric_move(d, w->cur[i], w->rng);
             if (w->trial[i] != w->cur[i])
                 consider(w);
         }
+        back_to_cur(w, i);
         return;
     }
     int nc = d->n_choices, now = (int)w->cur[i];
@@ -102,24 +115,28 @@ static void neighbours_of(walker *w, int i)
         for (int c = 0; c < nc; c++) {
             if (c == now)
                 continue;
-            memcpy(w->trial, w->cur, row);
+            back_to_cur(w, i);
             w->trial[i] = c;
             consider(w);
         }
+        back_to_cur(w, i);
         return;
     }
     for (int k = 0; k < MAX_CAT_NEIGHBOURS; k++) {
         int c = (int)hpo__rng_below(w->rng, (uint64_t)(nc - 1));
-        memcpy(w->trial, w->cur, row);
+        back_to_cur(w, i);
         w->trial[i] = c >= now ? c + 1 : c;
         consider(w);
     }
+    back_to_cur(w, i);
 }
 
 /* Best-improvement local search from w->cur (scored w->cur_score). */
 static void local_search(walker *w)
 {
     const rf_encoding *e = w->s->enc;
+    size_t row = sizeof(double) * (size_t)e->dim;
+    memcpy(w->trial, w->cur, row); /* neighbours_of keeps it so */
     for (int step = 0; step < w->s->max_steps; step++) {
         w->best_score = w->cur_score;
         w->improved = 0;
@@ -128,7 +145,8 @@ static void local_search(walker *w)
                 neighbours_of(w, i);
         if (!w->improved)
             return;
-        memcpy(w->cur, w->best, sizeof(double) * (size_t)e->dim);
+        memcpy(w->cur, w->best, row);
+        memcpy(w->trial, w->cur, row);
         w->cur_score = w->best_score;
     }
 }

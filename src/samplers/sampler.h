@@ -83,8 +83,9 @@ void hpo__scratch_release(hpo__scratch_block **head);
 
 /* What a sampler may read of its study (study.c).  The history is every
  * trial of the study ordered by number (finished and running), refreshed
- * incrementally from storage; the pointers stay valid until the sampler
- * call returns. */
+ * incrementally from storage: at every call, except that the suggests of
+ * one trial after its first see the history that one read (history.c);
+ * the pointers stay valid until the sampler call returns. */
 int hpo__study_history(hpo_study *study, const hpo__trial_rec **trials,
                        int *n);
 const hpo_space *hpo__study_space(const hpo_study *study);

@@ -60,7 +60,10 @@
  *
  * Per-call cost at 1,000 trials is kept low by a cache per parameter of
  * the finished trials' encoded values, kept sorted (tpe_column.c):
- * validated by trial id on every call, so it never goes stale.
+ * validated by trial id on every call, so it never goes stale.  With
+ * thousands of parameters, each is found by name through hash indexes
+ * (the caches', the trial records'), so that a trial costs time linear
+ * in its number of parameters (hpo-bench scaling).
  *
  * Options (Optuna's names): n_startup_trials=10 n_ei_candidates=24
  * gamma=0.1 gamma_max=25 prior_weight=1 consider_endpoints=false
@@ -392,17 +395,22 @@ static int intersection_space(hpo_space *s, const hpo__trial_rec *trials,
 /* Every parameter of a finished trial (the newest trial's distribution). */
 static int union_space(hpo_space *s, const hpo__trial_rec *trials, int n)
 {
-    for (int i = n - 1; i >= 0; i--) {
+    hpo__name_index seen = {0}; /* of s's names (s->p moves, names do not) */
+    int rc = HPO_OK;
+    for (int i = n - 1; i >= 0 && rc == HPO_OK; i--) {
         if (!finished(&trials[i]))
             continue;
-        for (int k = 0; k < trials[i].n_params; k++) {
+        for (int k = 0; k < trials[i].n_params && rc == HPO_OK; k++) {
             const hpo__param *p = &trials[i].params[k];
-            if (hpo__space_find(s, p->name) < 0 &&
-                space_add(s, p->name, &p->dist))
-                return HPO_ENOMEM;
+            if (hpo__name_index_get(&seen, p->name) >= 0)
+                continue;
+            rc = space_add(s, p->name, &p->dist);
+            if (rc == HPO_OK)
+                rc = hpo__name_index_put(&seen, s->p[s->n - 1].name, s->n - 1);
         }
     }
-    return HPO_OK;
+    hpo__name_index_free(&seen);
+    return rc;
 }
 
 /*
@@ -511,30 +519,42 @@ static int tpe_relative(void *state, hpo__sampler_ctx *ctx,
     int rc = history(ctx, &trials, &n, &n_finished);
     if (rc)
         return rc;
-    size_t np = (size_t)space->n;
+    size_t np = (size_t)space->n, ng = (size_t)st->n_groups;
     const char **names = hpo__scratch(ctx, sizeof *names * np);
     const hpo__dist **dists = hpo__scratch(ctx, sizeof *dists * np);
     int *member = hpo__scratch(ctx, sizeof(int) * np);
     double *out = hpo__scratch(ctx, sizeof(double) * np);
-    if (!names || !dists || !member || !out)
+    int *first = hpo__scratch(ctx, sizeof(int) * (ng + 2));
+    if (!names || !dists || !member || !out || !first)
         return hpo__fail(ctx->msg, HPO_ENOMEM, "tpe: out of memory");
-    /* The core's copy of the space has our order (st->group is by index). */
+    /* The core's copy of the space has our order (st->group is by index).
+     * Lay the parameters out by group, each in space order: member[first[g]
+     * .. first[g + 1]) are group g's (a counting sort, so that many groups
+     * do not cost groups x parameters). */
+    for (int j = 0; j < space->n; j++)
+        if (st->group[j] >= 0)
+            first[st->group[j] + 2]++;
+    for (int g = 0; g < st->n_groups; g++)
+        first[g + 2] += first[g + 1];
+    for (int j = 0; j < space->n; j++) {
+        int g = st->group[j];
+        if (g < 0)
+            continue;
+        int at = first[g + 1]++;
+        names[at] = space->p[j].name;
+        dists[at] = &space->p[j].dist;
+        member[at] = j;
+    }
     for (int g = 0; g < st->n_groups; g++) {
-        int k = 0;
-        for (int j = 0; j < space->n; j++) {
-            if (st->group[j] != g)
-                continue;
-            names[k] = space->p[j].name;
-            dists[k] = &space->p[j].dist;
-            member[k++] = j;
-        }
+        int k = first[g + 1] - first[g];
         if (k == 0)
             continue;
-        rc = sample_model(st, ctx, trials, n, names, dists, k, out);
+        rc = sample_model(st, ctx, trials, n, names + first[g],
+                          dists + first[g], k, out);
         if (rc)
             return rc;
         for (int i = 0; i < k; i++)
-            values[member[i]] = out[i];
+            values[member[first[g] + i]] = out[i];
     }
     return HPO_OK;
 }

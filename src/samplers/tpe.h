@@ -78,6 +78,7 @@ typedef struct tpe_column {
 typedef struct tpe_columns {
     tpe_column *v;
     int n, cap;
+    hpo__name_index by_name; /* of v[].name */
 } tpe_columns;
 
 void tpe_columns_free(tpe_columns *cs);

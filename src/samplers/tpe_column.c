@@ -32,6 +32,7 @@ void tpe_columns_free(tpe_columns *cs)
     for (int i = 0; i < cs->n; i++)
         column_free(&cs->v[i]);
     free(cs->v);
+    hpo__name_index_free(&cs->by_name);
     memset(cs, 0, sizeof *cs);
 }
 
@@ -40,10 +41,9 @@ void tpe_columns_free(tpe_columns *cs)
  * directly).  An index, not a pointer: adding a column moves the others. */
 int tpe_column_index(tpe_columns *cs, const char *name, const hpo__dist *d)
 {
-    for (int i = 0; i < cs->n; i++) {
+    int i = hpo__name_index_get(&cs->by_name, name);
+    if (i >= 0) {
         tpe_column *c = &cs->v[i];
-        if (strcmp(c->name, name) != 0)
-            continue;
         if (!hpo__dist_equal(&c->dist, d)) {
             hpo__dist dist;
             if (hpo__dist_copy(&dist, d))
@@ -61,7 +61,9 @@ int tpe_column_index(tpe_columns *cs, const char *name, const hpo__dist *d)
     tpe_column *c = &cs->v[cs->n];
     memset(c, 0, sizeof *c);
     c->name = hpo__strdup(name);
-    if (!c->name || hpo__dist_copy(&c->dist, d)) {
+    if (!c->name || hpo__dist_copy(&c->dist, d) ||
+        hpo__name_index_put(&cs->by_name, c->name, cs->n)) {
+        hpo__dist_free(&c->dist);
         free(c->name);
         return -1;
     }

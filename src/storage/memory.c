@@ -283,10 +283,12 @@ static int claim_locked(hpo_storage *st, mem_state *m, int64_t study_id,
     return HPO_DONE;
 }
 
+/* `beat` is for backends with heartbeats: memory has none. */
 static int mem_claim_waiting(hpo_storage *st, void *state, int64_t study_id,
-                             int64_t *trial_id)
+                             int beat, int64_t *trial_id)
 {
     mem_state *m = state;
+    (void)beat;
     LOCKED(m, claim_locked(st, m, study_id, trial_id));
 }
 
@@ -303,9 +305,10 @@ static int claim_trial_locked(hpo_storage *st, mem_state *m, int64_t id)
     return HPO_OK;
 }
 
-static int mem_claim_trial(hpo_storage *st, void *state, int64_t id)
+static int mem_claim_trial(hpo_storage *st, void *state, int64_t id, int beat)
 {
     mem_state *m = state;
+    (void)beat; /* no heartbeats in memory */
     LOCKED(m, claim_trial_locked(st, m, id));
 }
 
@@ -415,9 +418,17 @@ static int get_trials_locked(hpo_storage *st, mem_state *m, int64_t study_id,
     mem_study *s = study_by_id(m, study_id);
     if (!s)
         return hpo__storage_no_study(st, study_id);
-    for (int i = 0; i < s->n_trials; i++) {
-        if (s->trials[i] < min_id)
-            continue;
+    /* Ids grow with numbers: the first one >= min_id by bisection, so that
+     * a refresh costs the trials it returns, not the study's size. */
+    int lo = 0, hi = s->n_trials;
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (s->trials[mid] < min_id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (int i = lo; i < s->n_trials; i++) {
         hpo__trial_rec *slot = hpo__list_push(out);
         if (!slot || hpo__rec_copy(slot, m->trials[s->trials[i] - 1])) {
             if (slot)

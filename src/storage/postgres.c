@@ -581,6 +581,14 @@ static int pg_get_study_attrs(hpo_storage *st, void *state, int64_t study_id,
 /* Trials                                                                     */
 /* ------------------------------------------------------------------------- */
 
+/* Record a heartbeat of trial_id now, inside the caller's transaction. */
+static int put_heartbeat(hpo_storage *st, hpo__pg *p, int64_t trial_id)
+{
+    PGresult *r = by_id(st, p, HPO__PGQ_HEARTBEAT, trial_id);
+    PQclear(r);
+    return r ? HPO_OK : HPO_ESTORAGE;
+}
+
 typedef struct create_arg {
     int64_t study_id;
     const hpo__trial_rec *t;
@@ -644,6 +652,8 @@ static int create_trial_body(hpo_storage *st, hpo__pg *p, void *arg)
         rc = insert_trial_row(st, p, c);
     if (rc == HPO_OK)
         rc = trial_contents(st, p, c->id, c->t);
+    if (rc == HPO_OK && c->t->beat && c->t->state == HPO_RUNNING)
+        rc = put_heartbeat(st, p, c->id);
     return rc;
 }
 
@@ -673,6 +683,7 @@ static int pg_create_trial(hpo_storage *st, void *state, int64_t study_id,
 
 typedef struct claim_arg {
     int64_t study_id;
+    int beat; /* the first heartbeat with the claim */
     int64_t id;
     char start[HPO__OPTUNA_DATETIME_LEN]; /* the datetime_start written */
 } claim_arg;
@@ -686,7 +697,10 @@ static int start_claimed(hpo_storage *st, hpo__pg *p, claim_arg *c)
     hpo__pg_args a = {0};
     hpo__pg_arg_id(&a, c->id);
     hpo__pg_arg_text(&a, c->start);
-    return hpo__pg_run_stmt(st, p, HPO__PGQ_TRIAL_START, &a);
+    int rc = hpo__pg_run_stmt(st, p, HPO__PGQ_TRIAL_START, &a);
+    if (rc == HPO_OK && c->beat)
+        rc = put_heartbeat(st, p, c->id);
+    return rc;
 }
 
 static int claim_body(hpo_storage *st, hpo__pg *p, void *arg)
@@ -725,11 +739,12 @@ static int claim_verify(hpo_storage *st, hpo__pg *p, void *arg)
 }
 
 static int pg_claim_waiting(hpo_storage *st, void *state, int64_t study_id,
-                            int64_t *trial_id)
+                            int beat, int64_t *trial_id)
 {
     claim_arg c;
     memset(&c, 0, sizeof c);
     c.study_id = study_id;
+    c.beat = beat;
     int rc = transact(st, state, 1, claim_body, claim_verify, &c);
     if (rc == HPO_OK)
         *trial_id = c.id;
@@ -746,11 +761,13 @@ static int claim_trial_body(hpo_storage *st, hpo__pg *p, void *arg)
     return state == HPO_WAITING ? start_claimed(st, p, c) : HPO_DONE;
 }
 
-static int pg_claim_trial(hpo_storage *st, void *state, int64_t trial_id)
+static int pg_claim_trial(hpo_storage *st, void *state, int64_t trial_id,
+                          int beat)
 {
     claim_arg c;
     memset(&c, 0, sizeof c);
     c.id = trial_id;
+    c.beat = beat;
     return transact(st, state, 1, claim_trial_body, claim_verify, &c);
 }
 
@@ -943,11 +960,7 @@ static int heartbeat_body(hpo_storage *st, hpo__pg *p, void *arg)
     int64_t trial_id = *(const int64_t *)arg;
     hpo_trial_state state;
     int rc = trial_row(st, p, trial_id, 0, &state, NULL, NULL);
-    if (rc != HPO_OK)
-        return rc;
-    PGresult *r = by_id(st, p, HPO__PGQ_HEARTBEAT, trial_id);
-    PQclear(r);
-    return r ? HPO_OK : HPO_ESTORAGE;
+    return rc == HPO_OK ? put_heartbeat(st, p, trial_id) : rc;
 }
 
 static int pg_heartbeat(hpo_storage *st, void *state, int64_t trial_id)

@@ -266,7 +266,7 @@ static int split_url(hpo_storage *st, const char *url, char **libpq_url,
                                       "postgresql: option 'optuna' needs a "
                                       "value (optuna=3.1 or optuna=3.2)");
         }
-        if (n > 7 && strncmp(opt, "optuna=", 7) == 0) {
+        if (n >= 7 && strncmp(opt, "optuna=", 7) == 0) {
             char value[32];
             snprintf(value, sizeof value, "%.*s", (int)(n - 7), opt + 7);
             if (!(*marker = hpo__optuna_marker_for_version(value))) {
@@ -286,6 +286,12 @@ static int split_url(hpo_storage *st, const char *url, char **libpq_url,
             len += sizeof full;
         } else if (n == 11 && strncmp(opt, "sync=normal", 11) == 0) {
             /* the server's own setting (on unless configured otherwise) */
+        } else if (strncmp(opt, "sync", 4) == 0 && (n == 4 || opt[4] == '=')) {
+            free(out);
+            return hpo__storage_error(st, HPO_EINVAL,
+                                      "postgresql: %.*s: use sync=full or "
+                                      "sync=normal",
+                                      (int)(n < 40 ? n : 40), opt);
         } else if (n > 0) {
             out[len] = len == base ? '?' : '&';
             len++;
@@ -508,4 +514,11 @@ int hpo__pg_transact(hpo_storage *st, hpo__pg *p, const hpo__pg_tx *tx)
     }
     pthread_mutex_unlock(&p->lock);
     return rc;
+}
+
+/* The URL splitter alone, for fuzz/targets/pg_url.c: connects nowhere. */
+int hpo__pg_split_url(hpo_storage *st, const char *url, char **libpq_url,
+                      const hpo__optuna_marker **marker)
+{
+    return split_url(st, url, libpq_url, marker);
 }

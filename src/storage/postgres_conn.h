@@ -198,6 +198,11 @@ void hpo__pg_arg_time(hpo__pg_args *a, double epoch_s); /* NaN: NULL */
 /* postgres_conn.c */
 int hpo__pg_open(hpo_storage *st, hpo__pg *p, const char *url);
 void hpo__pg_close(hpo__pg *p);
+/* Split hpo's own options (optuna=) off the URL: *libpq_url (malloc'd) is
+ * what libpq gets.  The first step of hpo__pg_open, alone for the fuzz
+ * harness. */
+int hpo__pg_split_url(hpo_storage *st, const char *url, char **libpq_url,
+                      const hpo__optuna_marker **marker);
 /* Run a prepared statement; its result (COMMAND_OK or TUPLES_OK, free
  * with PQclear), or NULL after recording the error on st (and setting
  * p->lost / p->conflict / p->sqlstate). */

@@ -533,6 +533,16 @@ static int insert_trial_row(hpo_storage *st, hpo__sqlite *s, int64_t study_id,
     return rc;
 }
 
+/* Record a heartbeat of trial_id now, inside the caller's transaction. */
+static int put_heartbeat(hpo_storage *st, hpo__sqlite *s, int64_t trial_id)
+{
+    sqlite3_stmt *q = hpo__sqlite_stmt(st, s, HPO__Q_HEARTBEAT);
+    if (!q)
+        return HPO_ESTORAGE;
+    sqlite3_bind_int64(q, 1, trial_id);
+    return hpo__sqlite_exec(st, s, q);
+}
+
 static int create_trial_tx(hpo_storage *st, hpo__sqlite *s, int64_t study_id,
                            const hpo__trial_rec *t, int64_t *id, int *number)
 {
@@ -554,6 +564,8 @@ static int create_trial_tx(hpo_storage *st, hpo__sqlite *s, int64_t study_id,
     for (int i = 0; rc == HPO_OK && i < t->system_attrs.n; i++)
         rc = put_attr(st, s, HPO__Q_TRIAL_SYSTEM_SET, *id,
                       t->system_attrs.v[i].key, t->system_attrs.v[i].json);
+    if (rc == HPO_OK && t->beat && t->state == HPO_RUNNING)
+        rc = put_heartbeat(st, s, *id);
     return rc;
 }
 
@@ -572,7 +584,7 @@ static int sql_create_trial(hpo_storage *st, void *state, int64_t study_id,
 }
 
 static int claim_tx(hpo_storage *st, hpo__sqlite *s, int64_t study_id,
-                    int64_t *trial_id)
+                    int beat, int64_t *trial_id)
 {
     int rc = study_exists(st, s, study_id);
     if (rc != HPO_OK)
@@ -593,20 +605,24 @@ static int claim_tx(hpo_storage *st, hpo__sqlite *s, int64_t study_id,
         return HPO_ESTORAGE;
     sqlite3_bind_int64(q, 1, *trial_id);
     hpo__sqlite_bind_time(q, 2, hpo__now());
-    return hpo__sqlite_exec(st, s, q);
+    rc = hpo__sqlite_exec(st, s, q);
+    if (rc == HPO_OK && beat)
+        rc = put_heartbeat(st, s, *trial_id);
+    return rc;
 }
 
 static int sql_claim_waiting(hpo_storage *st, void *state, int64_t study_id,
-                             int64_t *trial_id)
+                             int beat, int64_t *trial_id)
 {
     hpo__sqlite *s = state;
     int rc = hpo__sqlite_begin(st, s, 1);
     if (rc != HPO_OK)
         return rc;
-    return hpo__sqlite_end(st, s, claim_tx(st, s, study_id, trial_id));
+    return hpo__sqlite_end(st, s, claim_tx(st, s, study_id, beat, trial_id));
 }
 
-static int claim_trial_tx(hpo_storage *st, hpo__sqlite *s, int64_t trial_id)
+static int claim_trial_tx(hpo_storage *st, hpo__sqlite *s, int64_t trial_id,
+                          int beat)
 {
     hpo_trial_state state;
     int rc = trial_state(st, s, trial_id, &state, NULL);
@@ -619,16 +635,20 @@ static int claim_trial_tx(hpo_storage *st, hpo__sqlite *s, int64_t trial_id)
         return HPO_ESTORAGE;
     sqlite3_bind_int64(q, 1, trial_id);
     hpo__sqlite_bind_time(q, 2, hpo__now());
-    return hpo__sqlite_exec(st, s, q);
+    rc = hpo__sqlite_exec(st, s, q);
+    if (rc == HPO_OK && beat)
+        rc = put_heartbeat(st, s, trial_id);
+    return rc;
 }
 
-static int sql_claim_trial(hpo_storage *st, void *state, int64_t trial_id)
+static int sql_claim_trial(hpo_storage *st, void *state, int64_t trial_id,
+                           int beat)
 {
     hpo__sqlite *s = state;
     int rc = hpo__sqlite_begin(st, s, 1);
     if (rc != HPO_OK)
         return rc;
-    return hpo__sqlite_end(st, s, claim_trial_tx(st, s, trial_id));
+    return hpo__sqlite_end(st, s, claim_trial_tx(st, s, trial_id, beat));
 }
 
 static int sql_set_param(hpo_storage *st, void *state, int64_t trial_id,
@@ -774,13 +794,8 @@ static int sql_heartbeat(hpo_storage *st, void *state, int64_t trial_id)
         return rc;
     hpo_trial_state ts;
     rc = trial_state(st, s, trial_id, &ts, NULL);
-    sqlite3_stmt *q = NULL;
-    if (rc == HPO_OK && !(q = hpo__sqlite_stmt(st, s, HPO__Q_HEARTBEAT)))
-        rc = HPO_ESTORAGE;
-    if (rc == HPO_OK) {
-        sqlite3_bind_int64(q, 1, trial_id);
-        rc = hpo__sqlite_exec(st, s, q);
-    }
+    if (rc == HPO_OK)
+        rc = put_heartbeat(st, s, trial_id);
     return hpo__sqlite_end(st, s, rc);
 }
 

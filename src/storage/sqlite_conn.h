@@ -209,6 +209,11 @@ typedef struct hpo__sqlite {
 /* sqlite_conn.c */
 int hpo__sqlite_open(hpo_storage *st, hpo__sqlite *s, const char *url);
 void hpo__sqlite_close(hpo__sqlite *s);
+/* Read sqlite:///PATH?OPTIONS into s->path (malloc'd), s->timeout_s,
+ * s->sync and *marker.  The first step of hpo__sqlite_open, alone for the
+ * fuzz harness. */
+int hpo__sqlite_parse_url(hpo_storage *st, hpo__sqlite *s, const char *url,
+                          const hpo__optuna_marker **marker);
 /* The error SQLite reports now, naming the file: returns HPO_ESTORAGE. */
 int hpo__sqlite_error(hpo_storage *st, hpo__sqlite *s);
 /* The cached statement, reset and with no bindings; NULL after recording

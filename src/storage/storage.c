@@ -237,19 +237,25 @@ int hpo__st_create_trial(hpo_storage *st, int64_t study_id,
                                   number);
 }
 
-int hpo__st_claim_waiting(hpo_storage *st, int64_t study_id, int64_t *trial_id)
+int hpo__st_claim_waiting_beat(hpo_storage *st, int64_t study_id, int beat,
+                               int64_t *trial_id)
 {
     HPO__ST_READY(st);
-    return st->type->claim_waiting(st, st->state, study_id, trial_id);
+    return st->type->claim_waiting(st, st->state, study_id, beat, trial_id);
 }
 
-int hpo__st_claim_trial(hpo_storage *st, int64_t trial_id)
+int hpo__st_claim_waiting(hpo_storage *st, int64_t study_id, int64_t *trial_id)
+{
+    return hpo__st_claim_waiting_beat(st, study_id, 0, trial_id);
+}
+
+int hpo__st_claim_trial(hpo_storage *st, int64_t trial_id, int beat)
 {
     HPO__ST_READY(st);
     if (st->type->version < 2 || !st->type->claim_trial)
         return hpo__storage_error(st, HPO_EUNSUPPORTED,
                                   "this storage cannot claim a given trial");
-    return st->type->claim_trial(st, st->state, trial_id);
+    return st->type->claim_trial(st, st->state, trial_id, beat);
 }
 
 int hpo__st_set_param(hpo_storage *st, int64_t trial_id, const hpo__param *p)

@@ -66,14 +66,20 @@ typedef struct hpo__storage_type {
     /* Trials.  create_trial stores `tmpl`'s state, params, attributes and
      * start time, assigns the number, and returns the new id and number.
      * A finished template (a late result, core/late.c) also brings its
-     * values, intermediate values and end time: one transaction. */
+     * values, intermediate values and end time: one transaction.  With
+     * `tmpl->beat` a RUNNING trial gets its first heartbeat in the same
+     * transaction; so does the trial claim_waiting turns RUNNING with
+     * `beat`.  A trial of a worker that beats is then never RUNNING
+     * without a heartbeat, which would keep it from ever looking stale if
+     * the worker died before its first beat (backends without heartbeats
+     * ignore both). */
     int (*create_trial)(hpo_storage *st, void *state, int64_t study_id,
                         const hpo__trial_rec *tmpl, int64_t *trial_id,
                         int *number);
     /* Turn the oldest WAITING trial RUNNING (start time now) and return its
      * id; HPO_DONE when none waits. */
     int (*claim_waiting)(hpo_storage *st, void *state, int64_t study_id,
-                         int64_t *trial_id);
+                         int beat, int64_t *trial_id);
     int (*set_param)(hpo_storage *st, void *state, int64_t trial_id,
                      const hpo__param *p);
     /* A step already reported keeps its first value (returns HPO_OK). */
@@ -101,9 +107,11 @@ typedef struct hpo__storage_type {
                         double grace_s, int64_t **ids, int *n);
 
     /* Version 2. */
-    /* Turn this WAITING trial RUNNING (start time now); HPO_DONE when it
-     * is no longer WAITING (another worker claimed it first). */
-    int (*claim_trial)(hpo_storage *st, void *state, int64_t trial_id);
+    /* Turn this WAITING trial RUNNING (start time now; with `beat` its
+     * first heartbeat too, as claim_waiting); HPO_DONE when it is no
+     * longer WAITING (another worker claimed it first). */
+    int (*claim_trial)(hpo_storage *st, void *state, int64_t trial_id,
+                       int beat);
 } hpo__storage_type;
 
 struct hpo_storage {
@@ -148,8 +156,11 @@ int hpo__st_create_trial(hpo_storage *st, int64_t study_id,
                          int *number);
 int hpo__st_claim_waiting(hpo_storage *st, int64_t study_id,
                           int64_t *trial_id);
+/* The same, with the first heartbeat when `beat` (a worker that beats). */
+int hpo__st_claim_waiting_beat(hpo_storage *st, int64_t study_id, int beat,
+                               int64_t *trial_id);
 /* HPO_EUNSUPPORTED when the backend predates claim_trial. */
-int hpo__st_claim_trial(hpo_storage *st, int64_t trial_id);
+int hpo__st_claim_trial(hpo_storage *st, int64_t trial_id, int beat);
 int hpo__st_set_param(hpo_storage *st, int64_t trial_id, const hpo__param *p);
 int hpo__st_set_intermediate(hpo_storage *st, int64_t trial_id, int64_t step,
                              double value);

@@ -27,6 +27,35 @@ typedef struct span {
     size_t start, len;
 } span;
 
+/* The last '@' in [from, to), or NULL. */
+static const char *last_at(const char *from, const char *to)
+{
+    const char *at = NULL;
+    for (const char *p = from; p < to; p++)
+        if (*p == '@')
+            at = p;
+    return at;
+}
+
+/* The '@' that ends user:PASSWORD@, or NULL: the later of two readings.
+ * libpq ends the user information at the first '@' before the first
+ * '/', so its password may hold '?' or '#' (then to the last '@' before a
+ * '?' that follows, for a password holding '@'); the generous reading
+ * takes the last '@' before any '?' or '#', so a password with an
+ * unencoded '/' is hidden too. */
+static const char *userinfo_end(const char *auth)
+{
+    const char *generous = last_at(auth, auth + strcspn(auth, "?#"));
+    const char *slash = auth + strcspn(auth, "/");
+    const char *first = memchr(auth, '@', (size_t)(slash - auth));
+    const char *libpq = NULL;
+    if (first) {
+        const char *query = memchr(first, '?', (size_t)(slash - first));
+        libpq = last_at(first, query ? query : slash);
+    }
+    return libpq && (!generous || libpq > generous) ? libpq : generous;
+}
+
 /* The password of user:PASSWORD@ after "scheme://". */
 static int userinfo_span(const char *url, span *s)
 {
@@ -34,11 +63,7 @@ static int userinfo_span(const char *url, span *s)
     if (!sep)
         return 0;
     const char *auth = sep + 3;
-    const char *end = auth + strcspn(auth, "?#");
-    const char *at = NULL;
-    for (const char *p = auth; p < end; p++)
-        if (*p == '@')
-            at = p;
+    const char *at = userinfo_end(auth);
     const char *colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
     if (!colon)
         return 0;
@@ -47,28 +72,57 @@ static int userinfo_span(const char *url, span *s)
     return 1;
 }
 
-/* The values of every ...password=VALUE option: a key ending in
- * "password" that starts the string or follows '?', '&', ';' or a blank;
- * its value runs to the next '&' or blank.  Options inside the user
- * information (`inside`, hidden whole already) are skipped. */
+static int hex_value(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    c = (char)tolower((unsigned char)c);
+    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* Does an option's key, %XX-decoded as libpq decodes it, end in
+ * "password" ("pass%77ord", "sslpassword")? */
+static int is_password_key(const char *key, size_t n)
+{
+    static const char word[] = "password";
+    char decoded[256];
+    size_t k = 0;
+    if (n >= sizeof decoded)
+        return 1; /* no such key: hiding its value is harmless */
+    for (size_t i = 0; i < n; i++) {
+        int hi = i + 2 < n ? hex_value(key[i + 1]) : -1;
+        int lo = hi >= 0 ? hex_value(key[i + 2]) : -1;
+        if (key[i] == '%' && lo >= 0) {
+            decoded[k++] = (char)(hi * 16 + lo);
+            i += 2;
+        } else {
+            decoded[k++] = key[i];
+        }
+    }
+    return k >= sizeof word - 1 &&
+           memcmp(decoded + k - (sizeof word - 1), word, sizeof word - 1) == 0;
+}
+
+/* The values of every ...password=VALUE option: a key that starts the
+ * string or follows '?', '&', ';' or a blank, and decodes to a name
+ * ending in "password"; its value runs to the next '&' or blank.
+ * Options inside the user information (`inside`, hidden whole already)
+ * are skipped. */
 static int option_spans(const char *url, const span *inside, span *spans,
                         int n)
 {
-    static const char key[] = "password=";
-    const char *p = url;
-    while (n < MAX_SPANS && (p = strstr(p, key))) {
-        const char *k = p;
-        while (k > url && (isalpha((unsigned char)k[-1]) || k[-1] == '_'))
+    for (const char *eq = url; n < MAX_SPANS && (eq = strchr(eq, '='));
+         eq++) {
+        const char *k = eq;
+        while (k > url && !strchr("?&; \t", k[-1]))
             k--;
-        const char *value = p + sizeof key - 1;
-        size_t start = (size_t)(value - url);
-        p = value;
-        if ((k > url && !strchr("?&; \t", k[-1])) ||
+        size_t start = (size_t)(eq + 1 - url);
+        if (!is_password_key(k, (size_t)(eq - k)) ||
             (inside && start >= inside->start &&
              start <= inside->start + inside->len))
             continue;
         spans[n].start = start;
-        spans[n].len = strcspn(value, "& \t");
+        spans[n].len = strcspn(eq + 1, "& \t");
         n++;
     }
     return n;
@@ -85,7 +139,19 @@ static int secret_spans(const char *url, span *spans)
             spans[j] = spans[j - 1];
             spans[j - 1] = t;
         }
-    return n;
+    int merged = 0; /* overlapping spans made one (a key ending in
+                     * "password" before "://" holds the user information) */
+    for (int i = 0; i < n; i++) {
+        span *last = merged ? &spans[merged - 1] : NULL;
+        size_t end = spans[i].start + spans[i].len;
+        if (last && spans[i].start <= last->start + last->len) {
+            if (end > last->start + last->len)
+                last->len = end - last->start;
+        } else {
+            spans[merged++] = spans[i];
+        }
+    }
+    return merged;
 }
 
 /* Append n bytes to out (of `size`), counting what the whole needs. */
@@ -114,14 +180,6 @@ size_t hpo_url_redact(const char *url, char *out, size_t size)
     if (size > 0)
         out[len < size ? len : size - 1] = '\0';
     return len;
-}
-
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c = (char)tolower((unsigned char)c);
-    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
 /* s with %XX decoded (what libpq hands the server); NULL if no memory. */

@@ -7,10 +7,11 @@
 #                              lines: the URL (postgresql://postgres@127.0.0.1:
 #                              PORT/postgres) and DIR.  DIR/url holds the URL.
 #   pg_server.sh stop DIR      stop the server and remove DIR
-#   pg_server.sh restart DIR [fast|immediate]
+#   pg_server.sh restart DIR [fast|immediate] [DOWN_S]
 #                              stop and start again on the same port; fast
 #                              (the default) disconnects clients cleanly,
-#                              immediate is a crash (recovery on start)
+#                              immediate is a crash (recovery on start);
+#                              DOWN_S: stay stopped that many seconds first
 #
 # With PG_SERVER_WATCH=PID in the environment, start also leaves a watcher
 # that stops the server and removes DIR once process PID is gone, so a test
@@ -149,6 +150,7 @@ cmd_restart() {
     case "$mode" in fast | immediate) ;; *) die "restart mode '$mode'" ;; esac
     as_owner "$PGBIN/pg_ctl" -D "$1/data" -m "$mode" -w -t 30 stop >/dev/null ||
         die "stop failed"
+    sleep "${3:-0}"
     start_server "$1" "$(cat "$1/port")" ||
         { cat "$1/server.log" >&2; die "restart failed"; }
 }
@@ -156,9 +158,9 @@ cmd_restart() {
 case "${1:-}" in
 start) cmd_start "${2:-}" ;;
 stop) cmd_stop "${2:-}" ;;
-restart) cmd_restart "${2:-}" "${3:-}" ;;
+restart) cmd_restart "${2:-}" "${3:-}" "${4:-}" ;;
 *)
-    echo "usage: pg_server.sh start [DIR] | stop DIR | restart DIR [fast|immediate]" >&2
+    echo "usage: pg_server.sh start [DIR] | stop DIR | restart DIR [fast|immediate] [DOWN_S]" >&2
     exit 2
     ;;
 esac
