@@ -43,7 +43,10 @@ void hpo__msg_set(hpo__msg *m, const char *text);
  * failed) leaves "out of memory". */
 void hpo__msg_take(hpo__msg *m, char *text);
 /* The message "out of memory", set without allocating; returns
- * HPO_ENOMEM, so out-of-memory paths read `return hpo__oom(&h->msg);`. */
+ * HPO_ENOMEM, so out-of-memory paths read `return hpo__oom(&h->msg);`.
+ * Helpers without a handle (hpo__grow, record.c, dist.c, name_index.c,
+ * hpo__space_copy) return HPO_ENOMEM bare and their callers set it; the
+ * fault sweeps (tests/faults/) check a message at every failed call. */
 int hpo__oom(hpo__msg *m);
 const char *hpo__msg_get(const hpo__msg *m); /* never NULL */
 void hpo__msg_free(hpo__msg *m);
