@@ -33,7 +33,7 @@ void study_config_free(study_config *c)
 
 static cJSON *seconds_or_null(double s)
 {
-    return s > 0 ? cJSON_CreateNumber(s) : cJSON_CreateNull();
+    return s > 0 ? hpo__json_number(s, 0) : cJSON_CreateNull();
 }
 
 static cJSON *string_or_null(const char *s)

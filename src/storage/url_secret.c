@@ -122,7 +122,10 @@ static int option_spans(const char *url, const span *inside, span *spans,
              start <= inside->start + inside->len))
             continue;
         spans[n].start = start;
-        spans[n].len = strcspn(eq + 1, "& \t");
+        /* the last span left hides the rest of the URL, however many
+         * more passwords it holds */
+        spans[n].len = n == MAX_SPANS - 1 ? strlen(eq + 1)
+                                          : strcspn(eq + 1, "& \t");
         n++;
     }
     return n;
