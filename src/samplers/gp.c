@@ -574,7 +574,7 @@ const hpo__sampler_type hpo__sampler_gp = {
         "weight on the standard deviation (default 2); candidates=N  Sobol "
         "points scored per trial (default 512); restarts=N  L-BFGS starts "
         "on the acquisition (default 5); fantasies=true|false  running "
-        "trials as kriging-believer observations (default true); "
+        "trials as lies at the worst value (CL-max) (default true); "
         "warp=true|false  "
         "Yeo-Johnson output warping (default true; not for EHVI's models)",
     .state_size = sizeof(gp_state),
