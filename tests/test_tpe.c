@@ -158,7 +158,7 @@ static void test_constant_liar_spreads_pending_trials(void)
     double liar = 0, plain = 0;
     for (uint64_t seed = 0; seed < 5; seed++) {
         liar += pending_spread("tpe:constant_liar=true", seed) / 5;
-        plain += pending_spread("tpe", seed) / 5;
+        plain += pending_spread("tpe:constant_liar=false", seed) / 5;
     }
     fprintf(stderr, "  pending spread: liar %g, without %g\n", liar, plain);
     CHECK(liar > plain);

@@ -16,9 +16,16 @@
  *   3. fit each model's Matérn-5/2 ARD kernel hyperparameters by MAP
  *      marginal likelihood (gp_model.c), warm-started from the previous
  *      fit, refitting only when due (gp_fit.c);
- *   4. add running trials as fantasies at each model's mean ("kriging
- *      believer"), which leaves the means alone and shrinks the variances
- *      there, so parallel workers spread out;
+ *   4. add running trials as fantasies at each model's worst output
+ *      (constant liar, CL-max: Ginsbourger, Le Riche & Carraro 2010,
+ *      "Kriging is well-suited to parallelize optimization"), which lifts
+ *      the mean and shrinks the variance there, so parallel workers spread
+ *      out.  The kriging believer (a fantasy at the model's mean) was used
+ *      before: it leaves EI positive wherever the mean beats the incumbent,
+ *      and with `hpo tune --jobs 2` two running trials were proposed
+ *      2e-8 apart in lr (tests/test_parallel_asks.c).  Fantasies never
+ *      enter the hyperparameter fit, and a sequential study has none, so
+ *      its proposals do not change;
  *   5. maximize the acquisition (gp_acq.c): log-EI over the best feasible
  *      value (or UCB), or for two objectives the exact log-EHVI over the
  *      feasible front (gp_ehvi.c), plus each constraint's log probability
@@ -340,16 +347,12 @@ static void reset_models(gp_state *st)
 }
 
 /* Bring every model in use up to date and add the running trials as
- * fantasies (kriging believer: observations at each model's mean). */
+ * fantasies (constant liar at each model's worst output, gp_fit.h). */
 static int fit_models(gp_state *st, hpo__sampler_ctx *ctx, const training *tr)
 {
     gp_fitted *f[2 + GP_MAX_CONSTRAINTS];
     int count = models_in_use(st, tr, f), n_obj = tr->out.n_models;
     const double *pending = tr->x + (size_t)tr->n * tr->dim;
-    double *work = hpo__scratch(ctx, sizeof(double) * 2 *
-                                         (size_t)(tr->n + tr->n_pending + 1));
-    if (!work)
-        return hpo__fail(ctx->msg, HPO_ENOMEM, "gp: out of memory");
     for (int j = 0; j < count; j++) {
         int con = j - n_obj;
         const double *x = con < 0 ? tr->x : tr->cs.x;
@@ -359,7 +362,7 @@ static int fit_models(gp_state *st, hpo__sampler_ctx *ctx, const training *tr)
         int rc = gp_fitted_update(f[j], x, y, n, tr->dim, tr->n_pending,
                                   urand, ctx->rng);
         if (rc == 0)
-            rc = gp_fitted_add_fantasies(f[j], pending, tr->n_pending, work);
+            rc = gp_fitted_add_fantasies(f[j], pending, tr->n_pending);
         if (rc == GP_FIT_NOMEM)
             return hpo__fail(ctx->msg, HPO_ENOMEM, "gp: out of memory");
         if (rc != 0)
@@ -571,7 +574,7 @@ const hpo__sampler_type hpo__sampler_gp = {
         "weight on the standard deviation (default 2); candidates=N  Sobol "
         "points scored per trial (default 512); restarts=N  L-BFGS starts "
         "on the acquisition (default 5); fantasies=true|false  running "
-        "trials as kriging-believer observations (default true); "
+        "trials as lies at the worst value (CL-max) (default true); "
         "warp=true|false  "
         "Yeo-Johnson output warping (default true; not for EHVI's models)",
     .state_size = sizeof(gp_state),

@@ -30,11 +30,12 @@ int gp_fitted_update(gp_fitted *f, const double *x, const double *y, int n,
                      int dim, int n_extra, double (*urand)(void *),
                      void *urand_data);
 
-/* Kriging believer: add the n_pending points xp (n_pending x dim) as
- * observations at the model's mean there.  work: 2 (n + 1) doubles.
- * 0 or GP_FIT_FAILED. */
-int gp_fitted_add_fantasies(gp_fitted *f, const double *xp, int n_pending,
-                            double *work);
+/* Constant liar, CL-max (Ginsbourger, Le Riche & Carraro 2010, "Kriging
+ * is well-suited to parallelize optimization"): add the n_pending points
+ * xp (n_pending x dim) as observations at the worst (largest) output the
+ * model holds, so the acquisition collapses around each running trial and
+ * the next ask goes elsewhere.  0 or GP_FIT_FAILED. */
+int gp_fitted_add_fantasies(gp_fitted *f, const double *xp, int n_pending);
 /* Drop the fantasies again: the cache holds completed points only. */
 void gp_fitted_drop_fantasies(gp_fitted *f);
 

@@ -189,11 +189,32 @@ static void top_k(const double *score, int n, int k, int *out)
     }
 }
 
-static int seen_before(const double *z, const double *x, int n_x, int dim)
+/* Within RF_RUNNING_APART of a: every categorical (and inactive code)
+ * equal, every unit-cube coordinate that close. */
+static int near(const rf_encoding *e, const double *z, const double *a)
 {
-    for (int k = 0; k < n_x; k++)
-        if (memcmp(z, x + (size_t)k * dim, sizeof(double) * (size_t)dim) == 0)
+    for (int i = 0; i < e->dim; i++) {
+        int numeric = e->n_cat[i] == 0 && z[i] >= 0 && a[i] >= 0;
+        if (numeric ? fabs(z[i] - a[i]) > RF_RUNNING_APART : z[i] != a[i])
+            return 0;
+    }
+    return 1;
+}
+
+/* z repeats an observed configuration, or crowds a running one (the
+ * forest is piecewise constant, so a lie at a running trial leaves EI as
+ * it was a hair away from it: parallel workers proposed lr values 1e-4
+ * apart, tests/test_parallel_asks.c). */
+static int seen_before(const rf_search *s, const double *z, const double *x,
+                       int n_x)
+{
+    int dim = s->enc->dim;
+    for (int k = 0; k < n_x; k++) {
+        const double *a = x + (size_t)k * dim;
+        if (memcmp(z, a, sizeof(double) * (size_t)dim) == 0 ||
+            (k >= n_x - s->n_running && near(s->enc, z, a)))
             return 1;
+    }
     return 0;
 }
 
@@ -245,7 +266,7 @@ int rf_search_maximize(const rf_search *s, const double *x, int n_x,
     found = 0;
     for (int i = 0; i < total && !found; i++) {
         const double *z = p.z + (size_t)p.order[i].index * dim;
-        if (!seen_before(z, x, n_x, dim)) {
+        if (!seen_before(s, z, x, n_x)) {
             memcpy(out, z, sizeof(double) * (size_t)dim);
             found = 1;
         }

@@ -62,7 +62,12 @@ typedef struct rf_search {
     int n_starts;     /* local searches from the best observed points */
     int n_random_starts; /* ... and from the best random configurations */
     int max_steps;    /* moves per local search */
+    int n_running;    /* the last rows of x that are running trials */
 } rf_search;
+
+/* How close, in the unit cube (the largest numeric coordinate difference,
+ * categoricals equal), a proposal may come to a running trial. */
+#define RF_RUNNING_APART 1e-2
 
 /* log EI at z (higher is better). */
 double rf_log_ei(const rf_search *s, const double *z);
@@ -71,7 +76,8 @@ double rf_log_ei(const rf_search *s, const double *z);
  * Write to out the configuration of highest log-EI found by local search
  * from the observed points best[0 .. n_best-1] (rows of x) and from the
  * best of n_random random configurations, among those that are not rows
- * of x (x holds every observed and running configuration, n_x rows).
+ * of x (x holds every observed and running configuration, n_x rows) and
+ * not within RF_RUNNING_APART of its last s->n_running rows.
  * Returns 1 when found, 0 when every candidate was already observed,
  * -1 when out of memory.
  */
