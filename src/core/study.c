@@ -412,6 +412,30 @@ int hpo__study_set_sys_attr(hpo_study *s, const char *key, const char *json)
     return set_study_attr(s, 1, key, json);
 }
 
+/* Called by plug-ins under the lock, so it must not take it again.  The
+ * cache is refreshed only after the storage call: expected_json may be a
+ * value a plug-in borrowed from it. */
+int hpo__study_sys_attr_cas(hpo_study *s, const char *key,
+                            const char *expected_json, const char *new_json)
+{
+    if (!s->opened)
+        return hpo__fail(&s->msg, HPO_EMISUSE, "open the study first");
+    int rc = hpo__check_attr(&s->msg, key, new_json);
+    if (rc)
+        return rc;
+    rc = hpo__st_cas_study_sys_attr(s->storage, s->id, key, expected_json,
+                                    new_json);
+    if (rc < 0)
+        return hpo__study_storage_fail(s, rc);
+    if (rc == HPO_DONE) { /* a following read sees the winner's value */
+        const char *winner;
+        int read = hpo__study_sys_attr_get(s, key, &winner);
+        if (read)
+            return read;
+    }
+    return rc;
+}
+
 /* Called by samplers under the lock, so it must not take it again. */
 int hpo__study_sys_attr_get(hpo_study *s, const char *key, const char **json)
 {

@@ -99,6 +99,13 @@ int hpo__study_sys_attr_get(hpo_study *study, const char *key,
                             const char **json);
 int hpo__study_set_sys_attr(hpo_study *study, const char *key,
                             const char *json);
+/* Compare-and-set, atomic across workers: when `key` holds exactly the
+ * text expected_json (NULL: the key is absent), set it to new_json and
+ * return HPO_OK; else HPO_DONE, changing nothing, and the next read shows
+ * the value that won.  Update shared state by read, compute, CAS, and on
+ * HPO_DONE read again.  Errors carry their message on the study. */
+int hpo__study_sys_attr_cas(hpo_study *study, const char *key,
+                            const char *expected_json, const char *new_json);
 /* Set a system attribute on the trial being sampled. */
 int hpo__ctx_set_trial_sys_attr(hpo__sampler_ctx *ctx, const char *key,
                                 const char *json);

@@ -197,6 +197,27 @@ static int mem_set_study_attr(hpo_storage *st, void *state, int64_t id,
     LOCKED(m, set_study_attr_locked(st, m, id, system, key, json));
 }
 
+static int cas_study_attr_locked(hpo_storage *st, mem_state *m, int64_t id,
+                                 const char *key, const char *expected,
+                                 const char *json)
+{
+    mem_study *s = study_by_id(m, id);
+    if (!s)
+        return hpo__storage_no_study(st, id);
+    const char *now = hpo__attrs_get(&s->system_attrs, key);
+    if (expected ? !now || strcmp(now, expected) : now != NULL)
+        return HPO_DONE;
+    return hpo__attrs_set(&s->system_attrs, key, json);
+}
+
+static int mem_cas_study_sys_attr(hpo_storage *st, void *state, int64_t id,
+                                  const char *key, const char *expected,
+                                  const char *json)
+{
+    mem_state *m = state;
+    LOCKED(m, cas_study_attr_locked(st, m, id, key, expected, json));
+}
+
 static int get_study_attrs_locked(hpo_storage *st, mem_state *m, int64_t id,
                                   int system, hpo__attrs *out)
 {
@@ -484,4 +505,5 @@ const hpo__storage_type hpo__storage_memory = {
     .get_trials = mem_get_trials,
     .count_trials = mem_count_trials,
     .claim_trial = mem_claim_trial,
+    .cas_study_sys_attr = mem_cas_study_sys_attr,
 };

@@ -541,6 +541,82 @@ static int pg_set_study_attr(hpo_storage *st, void *state, int64_t study_id,
     return transact(st, state, 1, set_study_attr_body, NULL, &a);
 }
 
+typedef struct cas_arg {
+    int64_t study_id;
+    const char *key, *expected, *json;
+    int won; /* what the body answered: HPO_OK or HPO_DONE */
+} cas_arg;
+
+/* One conditional statement.  Under READ COMMITTED a racing UPDATE waits
+ * for the winner's row lock and then re-checks its WHERE against the new
+ * value; a racing INSERT waits on the unique key: the loser changes no
+ * row either way. */
+static int cas_body(hpo_storage *st, hpo__pg *p, void *arg)
+{
+    cas_arg *c = arg;
+    int rc = study_exists(st, p, c->study_id);
+    if (rc != HPO_OK)
+        return rc;
+    hpo__pg_args a = {0};
+    hpo__pg_arg_id(&a, c->study_id);
+    hpo__pg_arg_text(&a, c->key);
+    hpo__pg_arg_text(&a, c->json);
+    if (c->expected)
+        hpo__pg_arg_text(&a, c->expected);
+    PGresult *r = hpo__pg_exec(
+        st, p, c->expected ? HPO__PGQ_STUDY_SYSTEM_SWAP : HPO__PGQ_STUDY_SYSTEM_ADD,
+        &a);
+    if (!r)
+        return HPO_ESTORAGE;
+    c->won = PQntuples(r) == 1 ? HPO_OK : HPO_DONE;
+    PQclear(r);
+    return c->won;
+}
+
+/* After an unknown COMMIT: our value there means ours committed; the
+ * expected one still there means it did not.  A third value means another
+ * worker wrote after us or instead of us, and which cannot be told: an
+ * error rather than a guess, since either wrong answer makes the caller
+ * lose or repeat an update.  (Another worker writing the very text we
+ * wrote looks like ours: values that name their writer or generation
+ * keep that apart.) */
+static int cas_verify(hpo_storage *st, hpo__pg *p, void *arg)
+{
+    cas_arg *c = arg;
+    if (c->won == HPO_DONE) /* it changed nothing: losing stands */
+        return HPO_DONE;
+    PGresult *r = by_id(st, p, HPO__PGQ_STUDY_SYSTEM_GET, c->study_id);
+    if (!r)
+        return HPO_ESTORAGE;
+    const char *now = NULL;
+    for (int i = 0; !now && i < PQntuples(r); i++) {
+        const char *key = hpo__pg_text(r, i, 0);
+        if (key && strcmp(key, c->key) == 0)
+            now = hpo__pg_text(r, i, 1);
+    }
+    int ours = now && strcmp(now, c->json) == 0;
+    int before = c->expected ? now && strcmp(now, c->expected) == 0 : !now;
+    PQclear(r);
+    if (ours)
+        return HPO_OK;
+    if (before)
+        return HPO__PG_RERUN;
+    return hpo__storage_error(st, HPO_ESTORAGE,
+                              "postgresql: %s: the connection was lost while "
+                              "committing a compare-and-set of '%s', and the "
+                              "value has changed since: whether it was "
+                              "applied is unknown",
+                              p->where, c->key);
+}
+
+static int pg_cas_study_sys_attr(hpo_storage *st, void *state,
+                                 int64_t study_id, const char *key,
+                                 const char *expected, const char *json)
+{
+    cas_arg c = {study_id, key, expected, json, HPO_OK};
+    return transact(st, state, 1, cas_body, cas_verify, &c);
+}
+
 static int study_attrs_body(hpo_storage *st, hpo__pg *p, void *arg)
 {
     attr_arg *a = arg;
@@ -1023,7 +1099,8 @@ static int pg_stale_trials(hpo_storage *st, void *state, int64_t study_id,
     .set_trial_attr = pg_set_trial_attr, .finish_trial = pg_finish_trial,   \
     .get_trial = pg_get_trial, .get_trials = pg_get_trials,                 \
     .count_trials = pg_count_trials, .heartbeat = pg_heartbeat,             \
-    .stale_trials = pg_stale_trials, .claim_trial = pg_claim_trial
+    .stale_trials = pg_stale_trials, .claim_trial = pg_claim_trial,        \
+    .cas_study_sys_attr = pg_cas_study_sys_attr
 
 const hpo__storage_type hpo__storage_postgres = {
     .scheme = "postgresql",

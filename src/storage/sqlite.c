@@ -470,6 +470,40 @@ static int sql_set_study_attr(hpo_storage *st, void *state, int64_t study_id,
     return hpo__sqlite_end(st, s, rc);
 }
 
+/* One conditional statement; whether it changed a row tells who won. */
+static int cas_attr_tx(hpo_storage *st, hpo__sqlite *s, int64_t study_id,
+                       const char *key, const char *expected, const char *json)
+{
+    int rc = study_exists(st, s, study_id);
+    if (rc != HPO_OK)
+        return rc;
+    sqlite3_stmt *q = hpo__sqlite_stmt(
+        st, s, expected ? HPO__Q_STUDY_SYSTEM_SWAP : HPO__Q_STUDY_SYSTEM_ADD);
+    if (!q)
+        return HPO_ESTORAGE;
+    sqlite3_bind_int64(q, 1, study_id);
+    hpo__sqlite_bind_text(q, 2, key);
+    hpo__sqlite_bind_text(q, 3, json);
+    if (expected)
+        hpo__sqlite_bind_text(q, 4, expected);
+    rc = hpo__sqlite_exec(st, s, q);
+    if (rc != HPO_OK)
+        return rc;
+    return sqlite3_changes(s->db) == 1 ? HPO_OK : HPO_DONE;
+}
+
+static int sql_cas_study_sys_attr(hpo_storage *st, void *state,
+                                  int64_t study_id, const char *key,
+                                  const char *expected, const char *json)
+{
+    hpo__sqlite *s = state;
+    int rc = hpo__sqlite_begin(st, s, HPO__SQLITE_DURABLE);
+    if (rc != HPO_OK)
+        return rc;
+    return hpo__sqlite_end(st, s,
+                           cas_attr_tx(st, s, study_id, key, expected, json));
+}
+
 static int study_attrs_tx(hpo_storage *st, hpo__sqlite *s, int64_t study_id,
                           int system, hpo__attrs *out)
 {
@@ -863,4 +897,5 @@ const hpo__storage_type hpo__storage_sqlite = {
     .heartbeat = sql_heartbeat,
     .stale_trials = sql_stale_trials,
     .claim_trial = sql_claim_trial,
+    .cas_study_sys_attr = sql_cas_study_sys_attr,
 };

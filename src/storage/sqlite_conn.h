@@ -77,6 +77,12 @@
       " (study_id, \"key\", value_json) VALUES (?1, ?2, ?3)"                 \
       " ON CONFLICT (study_id, \"key\") DO UPDATE"                           \
       " SET value_json = excluded.value_json")                               \
+    /* compare-and-set: insert only when absent, update only when equal */ \
+    X(STUDY_SYSTEM_ADD, "INSERT INTO study_system_attributes"                \
+      " (study_id, \"key\", value_json) VALUES (?1, ?2, ?3)"                 \
+      " ON CONFLICT (study_id, \"key\") DO NOTHING")                          \
+    X(STUDY_SYSTEM_SWAP, "UPDATE study_system_attributes SET value_json = ?3" \
+      " WHERE study_id = ?1 AND \"key\" = ?2 AND value_json = ?4")            \
     X(STUDY_USER_GET, "SELECT \"key\", value_json FROM study_user_attributes" \
       " WHERE study_id = ?1 ORDER BY study_user_attribute_id")               \
     X(STUDY_SYSTEM_GET, "SELECT \"key\", value_json"                         \

@@ -258,6 +258,26 @@ int hpo__st_claim_trial(hpo_storage *st, int64_t trial_id, int beat)
     return st->type->claim_trial(st, st->state, trial_id, beat);
 }
 
+int hpo__st_cas_study_sys_attr(hpo_storage *st, int64_t study_id,
+                               const char *key, const char *expected_json,
+                               const char *new_json)
+{
+    HPO__ST_READY(st);
+    if (st->type->version < 3 || !st->type->cas_study_sys_attr)
+        return hpo__storage_error(st, HPO_EUNSUPPORTED,
+                                  "this storage cannot compare-and-set an "
+                                  "attribute");
+    if (!new_json)
+        return hpo__storage_error(st, HPO_EINVAL,
+                                  "compare-and-set needs a new value");
+    if (text_refused(st, "attribute key", key, 1) ||
+        text_refused(st, "attribute value", new_json, 0) ||
+        text_refused(st, "expected attribute value", expected_json, 0))
+        return HPO_EINVAL;
+    return st->type->cas_study_sys_attr(st, st->state, study_id, key,
+                                        expected_json, new_json);
+}
+
 int hpo__st_set_param(hpo_storage *st, int64_t trial_id, const hpo__param *p)
 {
     HPO__ST_READY(st);

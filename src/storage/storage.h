@@ -26,7 +26,7 @@
 
 #include "../core/internal.h"
 
-#define HPO__STORAGE_VERSION 2
+#define HPO__STORAGE_VERSION 3
 
 typedef struct hpo__study_info {
     int64_t id;
@@ -112,6 +112,17 @@ typedef struct hpo__storage_type {
      * longer WAITING (another worker claimed it first). */
     int (*claim_trial)(hpo_storage *st, void *state, int64_t trial_id,
                        int beat);
+
+    /* Version 3. */
+    /* Compare-and-set of a study system attribute, atomically: when `key`
+     * now holds exactly the text expected_json (byte for byte; NULL: the
+     * key is absent), set it to new_json and return HPO_OK; otherwise
+     * change nothing and return HPO_DONE (another worker won the race).
+     * Plug-ins that share state between workers (a population, a CMA-ES
+     * state) update it with read, compute, compare-and-set, retry. */
+    int (*cas_study_sys_attr)(hpo_storage *st, void *state, int64_t study_id,
+                              const char *key, const char *expected_json,
+                              const char *new_json);
 } hpo__storage_type;
 
 struct hpo_storage {
@@ -161,6 +172,10 @@ int hpo__st_claim_waiting_beat(hpo_storage *st, int64_t study_id, int beat,
                                int64_t *trial_id);
 /* HPO_EUNSUPPORTED when the backend predates claim_trial. */
 int hpo__st_claim_trial(hpo_storage *st, int64_t trial_id, int beat);
+/* HPO_EUNSUPPORTED when the backend predates cas_study_sys_attr. */
+int hpo__st_cas_study_sys_attr(hpo_storage *st, int64_t study_id,
+                               const char *key, const char *expected_json,
+                               const char *new_json);
 int hpo__st_set_param(hpo_storage *st, int64_t trial_id, const hpo__param *p);
 int hpo__st_set_intermediate(hpo_storage *st, int64_t trial_id, int64_t step,
                              double value);
