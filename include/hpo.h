@@ -464,8 +464,11 @@ int hpo_trial_suggest_all(hpo_trial *trial);
 /* Report an intermediate value at a step (e.g. an epoch).  Reporting the
  * same step twice keeps the first value (Optuna's rule). */
 int hpo_trial_report(hpo_trial *trial, int64_t step, double value);
-/* 1 if the study's pruner says stop this trial, 0 to go on; a negative code
- * on error. */
+/* The study's pruner's verdict on the trial so far: 0 go on; 1 prune it
+ * (return HPO_PRUNED from the objective, or tell it PRUNED); 2 stop, it
+ * has had all the resource the pruner gives a trial (tell it COMPLETE with
+ * its last value; only pruners with a maximum resource say so); a
+ * negative code on error.  The codes are hpo_verdict's (hpo_plugin.h). */
 int hpo_trial_should_prune(hpo_trial *trial);
 
 int hpo_trial_set_user_attr(hpo_trial *trial, const char *key,

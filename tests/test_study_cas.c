@@ -129,10 +129,10 @@ static void core_accessor(const char *url)
     CHECK_RC(hpo__study_sys_attr_cas(s, "ga", NULL, "{gen"), HPO_EINVAL);
     CHECK_STR_CONTAINS(hpo_study_errmsg(s), "ga");
     /* expected borrowed from the study's cache, as a plug-in reads it */
-    const char *now = hpo__study_sys_attr(s, "ga");
+    const char *now = hpo_study_system_attr(s, "ga");
     CHECK(now && strcmp(now, "{\"gen\": 1}") == 0);
     CHECK_RC(hpo__study_sys_attr_cas(s, "ga", now, "{\"gen\": 2}"), HPO_OK);
-    CHECK(strcmp(hpo__study_sys_attr(s, "ga"), "{\"gen\": 2}") == 0);
+    CHECK(strcmp(hpo_study_system_attr(s, "ga"), "{\"gen\": 2}") == 0);
 
     /* another worker wins; the loser's cache shows the winner */
     CHECK_RC(hpo__st_set_study_attr(other, s->id, 1, "ga", "{\"gen\": 3}"), HPO_OK);
@@ -163,7 +163,7 @@ static void test_core_memory(void)
     const char *cached = hpo__attrs_get(&s->attr_cache, "ga");
     CHECK(cached && strcmp(cached, "[2]") == 0);
     CHECK_RC(hpo__study_sys_attr_cas(s, "ga", "[2]", "[3]"), HPO_OK);
-    CHECK(strcmp(hpo__study_sys_attr(s, "ga"), "[3]") == 0);
+    CHECK(strcmp(hpo_study_system_attr(s, "ga"), "[3]") == 0);
     hpo_study_free(s);
     hpo_storage_close(st);
 }

@@ -622,7 +622,7 @@ static void check_pinned_parzen(const pinned_parzen *p)
     for (int i = 0; i < p->n_obs; i++)
         x[i] = tpe_axis_encode(&axis, p->obs[i]);
     tpe_default_weights(p->n_obs, w);
-    hpo__sampler_ctx ctx = {0};
+    hpo_plugin_ctx ctx = {0};
     tpe_parzen pe;
     CHECK_RC(tpe_parzen_build(&pe, &ctx, &axis, 1, x, w, p->n_obs, NULL, &o),
              HPO_OK);
@@ -678,7 +678,7 @@ static void test_exact_ties_follow_the_draw(void)
     tpe_default_weights(12, wb);
     hpo__rng rng;
     hpo__rng_seed(&rng, 5);
-    hpo__sampler_ctx ctx = {.rng = &rng};
+    hpo_plugin_ctx ctx = {.rng = &rng};
     tpe_parzen l, g;
     CHECK_RC(tpe_parzen_build(&l, &ctx, &axis, 1, good, wg, 2, NULL, &o),
              HPO_OK);

@@ -5,7 +5,8 @@
  *   ask:  is_exhausted? -> claim a WAITING trial, or create a RUNNING one
  *         -> joint (relative) sampling for the trial
  *   tell: NaN -> FAIL; PRUNED takes its last intermediate value
- *         -> storage finish (one transaction) -> sampler after_trial
+ *         -> pruner on_tell -> storage finish (one transaction)
+ *         -> sampler after_trial
  */
 #include <math.h>
 #include <stdlib.h>
@@ -52,13 +53,10 @@ static int create(hpo_study *s, hpo_trial *t)
 }
 
 /* Ask the sampler for the parameters it chooses jointly. */
-static int sample_relative(hpo_study *s, hpo_trial *t, hpo__sampler_ctx *ctx)
+static int sample_relative(hpo_study *s, hpo_trial *t, hpo_plugin_ctx *ctx)
 {
-    const hpo__sampler_type *st = s->sampler;
-    if (!st->infer_relative_space || !st->sample_relative)
-        return HPO_OK;
-    const hpo_space *space = NULL;
-    int rc = st->infer_relative_space(s->sampler_state, ctx, &space);
+    const hpo_space *space;
+    int rc = hpo__sampler_infer_relative(&s->sampler, ctx, &space);
     if (rc || !space || space->n == 0)
         return rc;
     t->rel_space = calloc(1, sizeof *t->rel_space);
@@ -67,8 +65,8 @@ static int sample_relative(hpo_study *s, hpo_trial *t, hpo__sampler_ctx *ctx)
         return hpo__oom(ctx->msg);
     for (int i = 0; i < space->n; i++)
         t->rel_values[i] = NAN;
-    return st->sample_relative(s->sampler_state, ctx, t->rel_space,
-                               t->rel_values);
+    return hpo__sampler_relative(&s->sampler, ctx, t->rel_space,
+                                 t->rel_values);
 }
 
 static int ask_locked(hpo_study *s, hpo_trial *t)
@@ -76,11 +74,10 @@ static int ask_locked(hpo_study *s, hpo_trial *t)
     int rc = hpo__study_store_seed(s);
     if (rc)
         return rc;
-    hpo__sampler_ctx ctx = {.study = s, .msg = &s->msg, .rng = &t->rng};
-    int exhausted = s->sampler->is_exhausted
-                        ? s->sampler->is_exhausted(s->sampler_state, &ctx)
-                        : 0;
-    hpo__scratch_release(&ctx.scratch); /* the grid's claims, every time */
+    hpo_plugin_ctx ctx;
+    hpo__ctx_start(&ctx, s, NULL, NULL, &s->msg);
+    int exhausted = hpo__sampler_is_exhausted(&s->sampler, &ctx);
+    hpo__ctx_end(&ctx, exhausted); /* the grid's claims, every time */
     if (exhausted) {
         if (exhausted < 0) /* an error (the grid sampler without a space) */
             return exhausted;
@@ -93,10 +90,10 @@ static int ask_locked(hpo_study *s, hpo_trial *t)
     if (rc != HPO_OK)
         return hpo__study_storage_fail(s, rc);
     hpo__rng_derive(&t->rng, s->seed, (uint64_t)t->rec.number);
-    ctx.trial = &t->rec;
+    hpo__ctx_start(&ctx, s, &t->rec, &t->rng, &s->msg);
+    ctx.for_sampler = 1;
     rc = sample_relative(s, t, &ctx);
-    hpo__scratch_release(&ctx.scratch);
-    return rc;
+    return hpo__ctx_end(&ctx, rc);
 }
 
 int hpo_study_ask(hpo_study *s, hpo_trial **out)
@@ -162,19 +159,34 @@ static int check_values(hpo_study *s, hpo_trial *t, hpo_trial_state *state,
     return HPO_OK;
 }
 
-static void after_trial(hpo_study *s, hpo_trial *t, hpo_trial_state state,
-                        const double *values, int n)
+/* The pruner hears of the result while the trial can still take
+ * attributes (the rung it completed), before it is stored finished. */
+static int pruner_on_tell(hpo_study *s, hpo_trial *t, hpo_trial_state state,
+                          const double *values, int n)
 {
-    if (!s->sampler->after_trial)
-        return;
     pthread_mutex_lock(&s->lock);
-    hpo__sampler_ctx ctx = {.study = s, .trial = &t->rec, .rng = &t->rng,
-                            .msg = &t->msg};
-    if (s->sampler->after_trial(s->sampler_state, &ctx, state, values, n) ==
-        HPO_DONE)
-        atomic_store(&s->sampler_done, 1);
-    hpo__scratch_release(&ctx.scratch);
+    hpo_plugin_ctx ctx;
+    hpo__ctx_start_pruner(&ctx, s, &t->rec, &t->msg);
+    int rc = hpo__pruner_on_tell(&s->pruner, &ctx, state, values, n);
+    hpo__ctx_end(&ctx, rc);
     pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+/* The sampler hears of the stored result; HPO_DONE stops the study.  An
+ * error comes back from tell, the trial being stored all the same. */
+static int after_trial(hpo_study *s, hpo_trial *t, hpo_trial_state state,
+                       const double *values, int n)
+{
+    pthread_mutex_lock(&s->lock);
+    hpo_plugin_ctx ctx;
+    hpo__ctx_start(&ctx, s, &t->rec, &t->rng, &t->msg);
+    int rc = hpo__sampler_after_trial(&s->sampler, &ctx, state, values, n);
+    hpo__ctx_end(&ctx, rc);
+    pthread_mutex_unlock(&s->lock);
+    if (rc == HPO_DONE)
+        atomic_store(&s->sampler_done, 1);
+    return rc == HPO_DONE ? HPO_OK : rc;
 }
 
 int hpo_study_tell(hpo_study *s, hpo_trial *t, hpo_trial_state state,
@@ -200,6 +212,9 @@ int hpo_study_tell(hpo_study *s, hpo_trial *t, hpo_trial_state state,
         values = NULL;
         n = 0;
     }
+    /* The pruner's error comes back once the trial is stored. */
+    int pruner_rc = t->detached ? HPO_OK
+                                : pruner_on_tell(s, t, state, values, n);
     /* The handle's copy first: once the trial is stored, tell succeeded. */
     if (hpo__rec_set_values(&t->rec, n, values))
         return hpo__oom(&t->msg);
@@ -220,8 +235,8 @@ int hpo_study_tell(hpo_study *s, hpo_trial *t, hpo_trial_state state,
     t->told = 1;
     t->rec.state = state;
     t->rec.complete_s = hpo__now();
-    after_trial(s, t, state, values, n);
-    return HPO_OK;
+    rc = after_trial(s, t, state, values, n);
+    return pruner_rc ? pruner_rc : rc;
 }
 
 /* ---- enqueue ------------------------------------------------------------- */

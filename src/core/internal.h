@@ -72,6 +72,8 @@ void hpo__text_shown(char *buf, size_t size, const char *text);
 /* An attribute: its key a name, its value JSON text hpo may keep
  * (hpo__json_parse in json.h). */
 int hpo__check_attr(hpo__msg *m, const char *key, const char *json);
+/* Is a better than b in the (single) direction? */
+int hpo__better(hpo_direction d, double a, double b);
 
 /* ------------------------------------------------------------------------- */
 /* Random numbers (rng.c): xoshiro256** seeded by splitmix64                  */

@@ -9,7 +9,7 @@ struct hpo__scratch_block {
     max_align_t data[];
 };
 
-void *hpo__scratch(hpo__sampler_ctx *ctx, size_t size)
+void *hpo__scratch(hpo_plugin_ctx *ctx, size_t size)
 {
     hpo__scratch_block *b = calloc(1, sizeof *b + size);
     if (!b)

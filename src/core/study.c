@@ -21,21 +21,13 @@ hpo_study *hpo_study_new(void)
         return NULL;
     pthread_mutex_init(&s->lock, NULL);
     hpo__rec_init(&s->known);
-    s->sampler = &hpo__sampler_auto;
-    s->pruner = &hpo__pruner_none;
     return s;
 }
 
 static void free_plugins(hpo_study *s)
 {
-    if (s->sampler_state && s->sampler->destroy)
-        s->sampler->destroy(s->sampler_state);
-    free(s->sampler_state);
-    s->sampler_state = NULL;
-    if (s->pruner_state && s->pruner->destroy)
-        s->pruner->destroy(s->pruner_state);
-    free(s->pruner_state);
-    s->pruner_state = NULL;
+    hpo__plugin_free(&s->sampler);
+    hpo__plugin_free(&s->pruner);
 }
 
 void hpo_study_free(hpo_study *s)
@@ -62,17 +54,22 @@ const char *hpo_study_errmsg(const hpo_study *s)
     return s ? hpo__msg_get(&s->msg) : "out of memory";
 }
 
-void hpo__study_log(hpo_study *s, int level, const char *fmt, ...)
+void hpo__study_vlog(hpo_study *s, int level, const char *fmt, va_list ap)
 {
     if (!s->log)
         return;
-    va_list ap;
-    va_start(ap, fmt);
     char *text = hpo__vasprintf(fmt, ap);
-    va_end(ap);
     if (text)
         s->log(level, text, s->log_data);
     free(text);
+}
+
+void hpo__study_log(hpo_study *s, int level, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    hpo__study_vlog(s, level, fmt, ap);
+    va_end(ap);
 }
 
 int hpo__study_storage_fail(hpo_study *s, int rc)
@@ -111,81 +108,27 @@ int hpo_study_add_direction(hpo_study *s, hpo_direction d)
     return HPO_OK;
 }
 
-/* Make a plug-in from "name:key=value,...": find its type, allocate its
- * state, let it read its options, refuse options it did not read. */
-static int make_plugin(hpo_study *s, const char *spec, const char *what,
-                       const void *(*find)(const char *), void **state_out,
-                       const void **type_out)
-{
-    hpo__opts o;
-    int rc = hpo__opts_parse(&o, spec, &s->msg);
-    if (rc)
-        return rc;
-    const void *type = find(o.name);
-    if (!type) {
-        rc = hpo__fail(&s->msg, HPO_EINVAL, "unknown %s '%s' (see hpo --help)",
-                       what, o.name);
-        hpo__opts_free(&o);
-        return rc;
-    }
-    /* Both plug-in types start with version, name, summary, options_help,
-     * state_size, init, destroy: read them through the sampler layout. */
-    const hpo__sampler_type *t = type;
-    void *state = calloc(1, t->state_size ? t->state_size : 1);
-    rc = state ? t->init(state, &o, &s->msg) : hpo__oom(&s->msg);
-    if (rc == HPO_OK)
-        rc = hpo__opts_check_used(&o, what, &s->msg);
-    hpo__opts_free(&o);
-    if (rc != HPO_OK) {
-        if (state && t->destroy)
-            t->destroy(state);
-        free(state);
-        return rc;
-    }
-    *state_out = state;
-    *type_out = type;
-    return HPO_OK;
-}
-
-static const void *find_sampler(const char *name)
-{
-    return hpo__sampler_find(name);
-}
-
-static const void *find_pruner(const char *name)
-{
-    return hpo__pruner_find(name);
-}
-
 int hpo_study_set_sampler(hpo_study *s, const char *spec)
 {
     NOT_OPEN_YET(s);
-    void *state = NULL;
-    const void *type = NULL;
-    int rc = make_plugin(s, spec, "sampler", find_sampler, &state, &type);
+    hpo__plugin p;
+    int rc = hpo__plugin_make_sampler(&p, spec, &s->msg);
     if (rc)
         return rc;
-    if (s->sampler_state && s->sampler->destroy)
-        s->sampler->destroy(s->sampler_state);
-    free(s->sampler_state);
-    s->sampler = type;
-    s->sampler_state = state;
+    hpo__plugin_free(&s->sampler);
+    s->sampler = p;
     return HPO_OK;
 }
 
 int hpo_study_set_pruner(hpo_study *s, const char *spec)
 {
     NOT_OPEN_YET(s);
-    void *state = NULL;
-    const void *type = NULL;
-    int rc = make_plugin(s, spec, "pruner", find_pruner, &state, &type);
+    hpo__plugin p;
+    int rc = hpo__plugin_make_pruner(&p, spec, &s->msg);
     if (rc)
         return rc;
-    if (s->pruner_state && s->pruner->destroy)
-        s->pruner->destroy(s->pruner_state);
-    free(s->pruner_state);
-    s->pruner = type;
-    s->pruner_state = state;
+    hpo__plugin_free(&s->pruner);
+    s->pruner = p;
     return HPO_OK;
 }
 
@@ -221,10 +164,10 @@ int hpo_study_set_log(hpo_study *s, hpo_log_fn fn, void *data)
 static int default_plugins(hpo_study *s)
 {
     int rc = HPO_OK;
-    if (!s->sampler_state)
-        rc = hpo_study_set_sampler(s, s->sampler->name);
-    if (rc == HPO_OK && !s->pruner_state)
-        rc = hpo_study_set_pruner(s, s->pruner->name);
+    if (!s->sampler.head)
+        rc = hpo_study_set_sampler(s, "auto");
+    if (rc == HPO_OK && !s->pruner.head)
+        rc = hpo_study_set_pruner(s, "none");
     return rc;
 }
 
@@ -446,22 +389,6 @@ int hpo__study_sys_attr_get(hpo_study *s, const char *key, const char **json)
         return hpo__study_storage_fail(s, rc);
     *json = hpo__attrs_get(&s->attr_cache, key);
     return HPO_OK;
-}
-
-const char *hpo__study_sys_attr(hpo_study *s, const char *key)
-{
-    const char *json;
-    return hpo__study_sys_attr_get(s, key, &json) ? NULL : json;
-}
-
-const hpo_space *hpo__study_space(const hpo_study *s)
-{
-    return s->space;
-}
-
-uint64_t hpo__study_seed(const hpo_study *s)
-{
-    return s->seed;
 }
 
 /* ---- reading trials ------------------------------------------------------ */

@@ -11,6 +11,7 @@
 #define HPO_STUDY_H
 
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 
 #include "../pruners/pruner.h"
@@ -26,10 +27,8 @@ struct hpo_study {
     int own_storage;
     int n_dirs;
     hpo_direction dirs[HPO_MAX_OBJECTIVES];
-    const hpo__sampler_type *sampler;
-    void *sampler_state;
-    const hpo__pruner_type *pruner;
-    void *pruner_state;
+    hpo__plugin sampler; /* made at open if the user chose none */
+    hpo__plugin pruner;
     uint64_t seed;
     int seeded;
     int seed_stored; /* the study's system attributes hold a seed */
@@ -89,6 +88,27 @@ struct hpo_trial {
     int history_read; /* a suggest of this trial has refreshed the history */
 };
 
+/* What the plug-in context reads of its study (plugin_ctx.c).  The
+ * history is every trial of the study ordered by number (finished and
+ * running), refreshed incrementally from storage: at every call, except
+ * that the suggests of one trial after its first see the history that one
+ * read (history.c); the pointers stay valid until the plug-in call
+ * returns.  The caller holds the lock. */
+int hpo__study_history(hpo_study *study, const hpo__trial_rec **trials,
+                       int *n);
+/* Study system attributes (JSON text), shared by every worker: HPO_OK with
+ * *json NULL when absent, else the storage's error (its message on the
+ * study). */
+int hpo__study_sys_attr_get(hpo_study *study, const char *key,
+                            const char **json);
+int hpo__study_set_sys_attr(hpo_study *study, const char *key,
+                            const char *json);
+/* Set key only if it holds `expected` (NULL: absent): HPO_OK when set,
+ * HPO_DONE when another worker changed it first. */
+int hpo__study_sys_attr_cas(hpo_study *study, const char *key,
+                            const char *expected, const char *json);
+
+void hpo__study_vlog(hpo_study *s, int level, const char *fmt, va_list ap);
 void hpo__study_log(hpo_study *s, int level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Refresh the history cache from storage; caller holds the lock. */
@@ -98,8 +118,6 @@ int hpo__history_refresh(hpo_study *s);
 void hpo__history_counts(const hpo_study *s, int counts[5]);
 /* A read-only trial handle wrapping a copy of rec. */
 hpo_trial *hpo__trial_from_rec(const hpo__trial_rec *rec);
-/* Is a better than b in the (single) direction? */
-int hpo__better(hpo_direction d, double a, double b);
 /* Liveness (liveness.c): a trial this handle runs is registered for
  * heartbeats from ask until tell or free; failed trials may be retried. */
 int hpo__liveness_start(hpo_study *s, int64_t trial_id);

@@ -221,15 +221,13 @@ static int sample_locked(hpo_study *s, hpo_trial *t, const char *name,
         return fixed;
     if (fixed || relative_value(t, name, d, out))
         return HPO_OK;
-    /* The study's message, where the history's errors go too. */
-    hpo__sampler_ctx ctx = {.study = s, .trial = &t->rec, .rng = &t->rng,
-                            .msg = &s->msg};
+    hpo_plugin_ctx ctx;
+    hpo__ctx_start(&ctx, s, &t->rec, &t->rng, &t->msg);
+    ctx.for_sampler = 1;
     s->sampling = t;
-    rc = s->sampler->sample_independent(s->sampler_state, &ctx, name, d, out);
+    rc = hpo__sampler_independent(&s->sampler, &ctx, name, d, out);
     s->sampling = NULL;
-    hpo__scratch_release(&ctx.scratch);
-    if (rc < 0)
-        hpo__msg_set(&t->msg, hpo__msg_get(&s->msg));
+    hpo__ctx_end(&ctx, rc);
     if (rc == HPO_OK && !hpo__dist_contains(d, *out))
         *out = hpo__dist_snap(d, *out);
     return rc;
@@ -372,12 +370,13 @@ int hpo_trial_should_prune(hpo_trial *t)
         return HPO_EMISUSE;
     hpo_study *s = t->study;
     pthread_mutex_lock(&s->lock);
-    hpo__pruner_ctx ctx = {.study = s, .trial = &t->rec, .msg = &s->msg};
-    int rc = s->pruner->prune(s->pruner_state, &ctx);
-    if (rc < 0) /* the study's message, where the history's errors go too */
-        hpo__msg_set(&t->msg, hpo__msg_get(&s->msg));
+    hpo_plugin_ctx ctx;
+    hpo__ctx_start_pruner(&ctx, s, &t->rec, &t->msg);
+    hpo_verdict verdict;
+    int rc = hpo__pruner_should_prune(&s->pruner, &ctx, &verdict);
+    hpo__ctx_end(&ctx, rc);
     pthread_mutex_unlock(&s->lock);
-    return rc;
+    return rc ? rc : (int)verdict;
 }
 
 int hpo_trial_set_user_attr(hpo_trial *t, const char *key, const char *json)
@@ -393,20 +392,6 @@ int hpo_trial_set_user_attr(hpo_trial *t, const char *key, const char *json)
         return hpo__fail(&t->msg, rc, "%s", hpo_storage_errmsg(t->study->storage));
     return hpo__attrs_set(&t->rec.user_attrs, key, json) ? hpo__oom(&t->msg)
                                                          : HPO_OK;
-}
-
-int hpo__ctx_set_trial_sys_attr(hpo__sampler_ctx *ctx, const char *key,
-                                const char *json)
-{
-    hpo_study *s = ctx->study;
-    int rc = hpo__st_set_trial_attr(s->storage, ctx->trial->id, 1, key, json);
-    if (rc == HPO_EFINISHED && !hpo__state_finished(ctx->trial->state))
-        rc = HPO_OK; /* finished under its handle: kept there (late.c) */
-    if (rc)
-        return hpo__fail(ctx->msg, rc, "%s", hpo_storage_errmsg(s->storage));
-    return hpo__attrs_set(&ctx->trial->system_attrs, key, json)
-               ? hpo__oom(ctx->msg)
-               : HPO_OK;
 }
 
 /* ---- accessors ------------------------------------------------------------- */
@@ -526,11 +511,7 @@ hpo_param_kind hpo_trial_param_kind(const hpo_trial *t, int i)
 {
     if (i < 0 || i >= t->rec.n_params)
         return HPO_PARAM_FLOAT;
-    switch (t->rec.params[i].dist.kind) {
-    case HPO__INT: return HPO_PARAM_INT;
-    case HPO__CATEGORICAL: return HPO_PARAM_CATEGORICAL;
-    default: return HPO_PARAM_FLOAT;
-    }
+    return hpo_dist_kind(&t->rec.params[i].dist);
 }
 
 const char *hpo_trial_param_distribution(const hpo_trial *t, int i)

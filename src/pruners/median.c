@@ -9,32 +9,28 @@
  * n_min_trials (1) trials with a value at the step needed to judge.
  */
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 
-#include "../core/study.h"
+#include "pruner.h"
 
 typedef struct median {
     int64_t n_startup, n_warmup, interval, n_min;
 } median;
 
-static int median_init(void *state, hpo__opts *o, hpo__msg *m)
-{
-    median *p = state;
-    *p = (median){.n_startup = 5, .n_warmup = 0, .interval = 1, .n_min = 1};
-    int rc = hpo__opts_int(o, "n_startup_trials", &p->n_startup, m);
-    if (!rc)
-        rc = hpo__opts_int(o, "n_warmup_steps", &p->n_warmup, m);
-    if (!rc)
-        rc = hpo__opts_int(o, "interval_steps", &p->interval, m);
-    if (!rc)
-        rc = hpo__opts_int(o, "n_min_trials", &p->n_min, m);
-    if (!rc && (p->n_startup < 0 || p->n_warmup < 0 || p->interval < 1 ||
-                p->n_min < 1))
-        rc = hpo__fail(m, HPO_EINVAL,
-                       "median: n_startup_trials and n_warmup_steps >= 0, "
-                       "interval_steps and n_min_trials >= 1");
-    return rc;
-}
+static const hpo_option median_options[] = {
+    {"n_startup_trials", HPO_OPTION_INT, "5", 0, INFINITY, NULL,
+     "COMPLETE trials before any pruning", offsetof(median, n_startup), 0},
+    {"n_warmup_steps", HPO_OPTION_INT, "0", 0, INFINITY, NULL,
+     "steps of each trial never pruned", offsetof(median, n_warmup), 0},
+    {"interval_steps", HPO_OPTION_INT, "1", 1, INFINITY, NULL,
+     "judge every this many steps after the warm-up",
+     offsetof(median, interval), 0},
+    {"n_min_trials", HPO_OPTION_INT, "1", 1, INFINITY, NULL,
+     "trials with a value at the step needed to judge",
+     offsetof(median, n_min), 0},
+    {NULL},
+};
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -64,21 +60,22 @@ static double best_so_far(const hpo__trial_rec *t, hpo_direction d)
     return best;
 }
 
-static int median_prune(void *state, hpo__pruner_ctx *ctx)
+static int median_should_prune(void *state, hpo_plugin_ctx *ctx,
+                               hpo_verdict *verdict)
 {
     median *p = state;
     const hpo__trial_rec *t = ctx->trial;
     if (t->n_inter == 0)
-        return 0;
+        return HPO_OK;
     int64_t step = t->inter[t->n_inter - 1].step;
     if (step < p->n_warmup || (step - p->n_warmup) % p->interval != 0)
-        return 0;
+        return HPO_OK;
     const hpo__trial_rec *h;
     int n;
-    int rc = hpo__study_history(ctx->study, &h, &n);
+    int rc = hpo__ctx_history(ctx, &h, &n);
     if (rc)
         return rc;
-    hpo_direction dir = hpo_study_direction(ctx->study, 0);
+    hpo_direction dir = hpo_ctx_direction(ctx, 0);
     double *vals = malloc(((size_t)n + 1) * sizeof *vals);
     if (!vals)
         return hpo__oom(ctx->msg);
@@ -98,17 +95,16 @@ static int median_prune(void *state, hpo__pruner_ctx *ctx)
         prune = isnan(best) || hpo__better(dir, med, best);
     }
     free(vals);
-    return prune;
+    *verdict = prune ? HPO_VERDICT_PRUNE : HPO_VERDICT_CONTINUE;
+    return HPO_OK;
 }
 
-const hpo__pruner_type hpo__pruner_median = {
-    .version = HPO__PRUNER_VERSION,
-    .name = "median",
-    .summary = "stop a trial worse than the median of completed trials at "
-               "the same step",
-    .options_help = "n_startup_trials=5 n_warmup_steps=0 interval_steps=1 "
-                    "n_min_trials=1",
-    .state_size = sizeof(median),
-    .init = median_init,
-    .prune = median_prune,
+const hpo_pruner_type hpo__pruner_median = {
+    .head = {.version = HPO_PLUGIN_VERSION,
+             .name = "median",
+             .summary = "stop a trial worse than the median of completed "
+                        "trials at the same step",
+             .options = median_options,
+             .state_size = sizeof(median)},
+    .should_prune = median_should_prune,
 };

@@ -1,22 +1,18 @@
 /* none.c — the pruner that never prunes (Optuna's NopPruner). */
 #include "pruner.h"
 
-static int none_init(void *state, hpo__opts *opts, hpo__msg *msg)
+static int none_should_prune(void *state, hpo_plugin_ctx *ctx,
+                             hpo_verdict *verdict)
 {
+    (void)state;
+    (void)ctx;
+    *verdict = HPO_VERDICT_CONTINUE;
     return HPO_OK;
 }
 
-static int none_prune(void *state, hpo__pruner_ctx *ctx)
-{
-    return 0;
-}
-
-const hpo__pruner_type hpo__pruner_none = {
-    .version = HPO__PRUNER_VERSION,
-    .name = "none",
-    .summary = "never prune",
-    .options_help = "",
-    .state_size = 0,
-    .init = none_init,
-    .prune = none_prune,
+const hpo_pruner_type hpo__pruner_none = {
+    .head = {.version = HPO_PLUGIN_VERSION,
+             .name = "none",
+             .summary = "never prune"},
+    .should_prune = none_should_prune,
 };

@@ -39,7 +39,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/study.h"
 #include "sampler.h"
 
 #define GP_MAX_DIMS 16
@@ -47,22 +46,19 @@
 #define CHOICE_ATTR "hpo:auto"
 
 /* The models auto chooses among, by their sampler specs (the name stored
- * in "hpo:auto"). */
+ * in "hpo:auto"), made through the plug-in core like any sampler. */
 enum { GP, TPE, TPE_MV, TPE_GROUP, RF, N_MODELS };
-static const struct {
-    const hpo__sampler_type *type;
-    const char *spec;
-} models[N_MODELS] = {
-    [GP] = {&hpo__sampler_gp, "gp"},
-    [TPE] = {&hpo__sampler_tpe, "tpe"},
-    [TPE_MV] = {&hpo__sampler_tpe, "tpe:multivariate=true"},
-    [TPE_GROUP] = {&hpo__sampler_tpe, "tpe:multivariate=true,group=true"},
-    [RF] = {&hpo__sampler_rf, "rf"},
+static const char *const models[N_MODELS] = {
+    [GP] = "gp",
+    [TPE] = "tpe",
+    [TPE_MV] = "tpe:multivariate=true",
+    [TPE_GROUP] = "tpe:multivariate=true,group=true",
+    [RF] = "rf",
 };
 
 typedef struct auto_state {
-    int chosen;              /* index into models[], -1 until decided */
-    void *states[N_MODELS];  /* all made at init, so options fail early */
+    int chosen;                    /* index into models[], -1 until decided */
+    hpo__plugin model[N_MODELS];   /* all made at init */
     /* The trial for which nothing was known yet: its later suggests see
      * the same history (history.c), so they need not look again (with
      * thousands of parameters, comparing the trials' parameter sets on
@@ -70,40 +66,20 @@ typedef struct auto_state {
     int64_t undecided_for;
 } auto_state;
 
-static void *make(int model, hpo__msg *m, int *rc)
-{
-    const hpo__sampler_type *t = models[model].type;
-    void *state = calloc(1, t->state_size ? t->state_size : 1);
-    hpo__opts opts;
-    if (!state) {
-        *rc = hpo__oom(m);
-        return NULL;
-    }
-    if ((*rc = hpo__opts_parse(&opts, models[model].spec, m)) != HPO_OK)
-        return state;
-    *rc = t->init(state, &opts, m);
-    hpo__opts_free(&opts);
-    return state;
-}
-
 static void auto_destroy(void *state)
 {
     auto_state *a = state;
-    for (int i = 0; i < N_MODELS; i++) {
-        if (a->states[i] && models[i].type->destroy)
-            models[i].type->destroy(a->states[i]);
-        free(a->states[i]);
-    }
+    for (int i = 0; i < N_MODELS; i++)
+        hpo__plugin_free(&a->model[i]);
 }
 
-static int auto_init(void *state, hpo__opts *opts, hpo__msg *msg)
+static int auto_init(void *state, hpo_plugin_ctx *ctx)
 {
     auto_state *a = state;
     int rc = HPO_OK;
-    (void)opts;
     a->chosen = -1;
     for (int i = 0; i < N_MODELS && rc == HPO_OK; i++)
-        a->states[i] = make(i, msg, &rc);
+        rc = hpo__plugin_make_sampler(&a->model[i], models[i], ctx->msg);
     return rc;
 }
 
@@ -142,12 +118,12 @@ static int same_parameters(const hpo__trial_rec *a, const hpo__trial_rec *b)
 
 /* The shape of a define-by-run space from the COMPLETE trials: 0 while it
  * is not known yet (see the header). */
-static int observed_shape(hpo__sampler_ctx *ctx, space_shape *s, int *known)
+static int observed_shape(hpo_plugin_ctx *ctx, space_shape *s, int *known)
 {
     const hpo__trial_rec *h, *first = NULL;
     int n, n_complete = 0;
     *known = 0;
-    int rc = hpo__study_history(ctx->study, &h, &n);
+    int rc = hpo__ctx_history(ctx, &h, &n);
     if (rc != HPO_OK)
         return rc;
     memset(s, 0, sizeof *s);
@@ -175,8 +151,8 @@ static int from_json(const char *json)
     size_t len = json ? strlen(json) : 0;
     for (int i = 0; len >= 2 && i < N_MODELS; i++)
         if (json[0] == '"' && json[len - 1] == '"' &&
-            strlen(models[i].spec) == len - 2 &&
-            strncmp(json + 1, models[i].spec, len - 2) == 0)
+            strlen(models[i]) == len - 2 &&
+            strncmp(json + 1, models[i], len - 2) == 0)
             return i;
     return -1;
 }
@@ -185,17 +161,17 @@ static int from_json(const char *json)
  * once; -1 while nothing is known.  A storage that cannot be read is an
  * error, not "nothing stored": deciding again could store another model
  * over the one the study's workers use. */
-static int choose(auto_state *a, hpo__sampler_ctx *ctx, int *m)
+static int choose(auto_state *a, hpo_plugin_ctx *ctx, int *m)
 {
     int64_t trial = ctx->trial ? ctx->trial->id : 0;
     *m = a->chosen;
     if (a->chosen >= 0 || (trial && trial == a->undecided_for))
         return HPO_OK; /* decided, or not for this trial's suggests */
     const char *stored;
-    int rc = hpo__study_sys_attr_get(ctx->study, CHOICE_ATTR, &stored);
+    int rc = hpo_ctx_study_attr(ctx, CHOICE_ATTR, &stored);
     if (rc || (*m = a->chosen = from_json(stored)) >= 0)
         return rc;
-    const hpo_space *space = hpo__study_space(ctx->study);
+    const hpo_space *space = hpo_ctx_space(ctx);
     space_shape s;
     int known = 1;
     if (space)
@@ -207,12 +183,12 @@ static int choose(auto_state *a, hpo__sampler_ctx *ctx, int *m)
     }
     a->chosen = rule(&s);
     char json[64];
-    snprintf(json, sizeof json, "\"%s\"", models[a->chosen].spec);
-    hpo__study_set_sys_attr(ctx->study, CHOICE_ATTR, json);
-    hpo__study_log(ctx->study, 1,
+    snprintf(json, sizeof json, "\"%s\"", models[a->chosen]);
+    hpo_ctx_set_study_attr(ctx, CHOICE_ATTR, json);
+    hpo_ctx_log(ctx, 1,
                    "auto sampler: chose %s for this study (%d parameter%s, "
                    "%d categorical, %s, %s)",
-                   models[a->chosen].spec, s.n, s.n == 1 ? "" : "s",
+                   models[a->chosen], s.n, s.n == 1 ? "" : "s",
                    s.n_categorical,
                    s.conditional ? "conditional" : "flat",
                    s.declared ? "declared" : "define-by-run");
@@ -220,28 +196,28 @@ static int choose(auto_state *a, hpo__sampler_ctx *ctx, int *m)
     return HPO_OK;
 }
 
-static int auto_infer(void *state, hpo__sampler_ctx *ctx,
+static int auto_infer(void *state, hpo_plugin_ctx *ctx,
                       const hpo_space **space)
 {
     auto_state *a = state;
     int m, rc = choose(a, ctx, &m);
     *space = NULL;
-    if (rc || m < 0 || !models[m].type->infer_relative_space)
+    if (rc || m < 0)
         return rc;
-    return models[m].type->infer_relative_space(a->states[m], ctx, space);
+    return hpo__sampler_infer_relative(&a->model[m], ctx, space);
 }
 
-static int auto_relative(void *state, hpo__sampler_ctx *ctx,
+static int auto_relative(void *state, hpo_plugin_ctx *ctx,
                          const hpo_space *space, double *values)
 {
     auto_state *a = state;
     int m, rc = choose(a, ctx, &m);
-    if (rc || m < 0 || !models[m].type->sample_relative)
+    if (rc || m < 0)
         return rc;
-    return models[m].type->sample_relative(a->states[m], ctx, space, values);
+    return hpo__sampler_relative(&a->model[m], ctx, space, values);
 }
 
-static int auto_independent(void *state, hpo__sampler_ctx *ctx,
+static int auto_independent(void *state, hpo_plugin_ctx *ctx,
                             const char *name, const hpo__dist *dist,
                             double *value)
 {
@@ -251,32 +227,30 @@ static int auto_independent(void *state, hpo__sampler_ctx *ctx,
         return rc;
     if (m < 0)
         return hpo__sample_independent_uniform(NULL, ctx, name, dist, value);
-    return models[m].type->sample_independent(a->states[m], ctx, name, dist,
-                                              value);
+    return hpo__sampler_independent(&a->model[m], ctx, name, dist, value);
 }
 
-static int auto_after(void *state, hpo__sampler_ctx *ctx,
+static int auto_after(void *state, hpo_plugin_ctx *ctx,
                       hpo_trial_state final_state, const double *values,
                       int n)
 {
     auto_state *a = state;
     int m = a->chosen;
-    if (m < 0 || !models[m].type->after_trial)
+    if (m < 0)
         return HPO_OK;
-    return models[m].type->after_trial(a->states[m], ctx, final_state, values,
-                                       n);
+    return hpo__sampler_after_trial(&a->model[m], ctx, final_state, values,
+                                    n);
 }
 
-const hpo__sampler_type hpo__sampler_auto = {
-    .version = HPO__SAMPLER_VERSION,
-    .name = "auto",
-    .summary = "the default: multivariate tpe for conditional or mostly "
-               "categorical spaces, gp up to 16 parameters, else tpe "
-               "(stored as hpo:auto)",
-    .options_help = "",
-    .state_size = sizeof(auto_state),
-    .init = auto_init,
-    .destroy = auto_destroy,
+const hpo_sampler_type hpo__sampler_auto = {
+    .head = {.version = HPO_PLUGIN_VERSION,
+             .name = "auto",
+             .summary = "the default: multivariate tpe for conditional or "
+                        "mostly categorical spaces, gp up to 16 parameters, "
+                        "else tpe (stored as hpo:auto)",
+             .state_size = sizeof(auto_state),
+             .init = auto_init,
+             .destroy = auto_destroy},
     .infer_relative_space = auto_infer,
     .sample_relative = auto_relative,
     .sample_independent = auto_independent,

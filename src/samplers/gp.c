@@ -57,6 +57,7 @@
  * EHVI's two models fit plain standardized values, see gp_outputs.c).
  */
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -90,7 +91,7 @@ typedef enum acquisition {
 
 typedef struct gp_state {
     int64_t n_startup;
-    acquisition acq;
+    int acq; /* an acquisition */
     double kappa;
     int64_t n_candidates, n_restarts;
     int fantasies;
@@ -101,47 +102,33 @@ typedef struct gp_state {
     hpo_space *inferred;
 } gp_state;
 
-static int parse_acquisition(gp_state *st, hpo__opts *opts, hpo__msg *msg)
-{
-    static const char *const names[] = {"logei", "ucb", "ehvi", "parego"};
-    const char *acq = hpo__opts_str(opts, "acquisition");
-    st->acq = ACQ_EHVI;
-    if (!acq)
-        return HPO_OK;
-    for (int k = 0; k < 4; k++)
-        if (strcmp(acq, names[k]) == 0) {
-            st->acq = (acquisition)k;
-            return HPO_OK;
-        }
-    return hpo__fail(msg, HPO_EINVAL,
-                     "gp: acquisition must be logei, ucb, ehvi or parego, "
-                     "not '%s'", acq);
-}
+static const hpo_option gp_options[] = {
+    {"n_startup_trials", HPO_OPTION_INT, "10", 1, INFINITY, NULL,
+     "Sobol trials before the model", offsetof(gp_state, n_startup), 0},
+    {"acquisition", HPO_OPTION_ENUM, "ehvi", 0, 0, "logei|ucb|ehvi|parego",
+     "ehvi: log-EI for one objective, exact EHVI for two, ParEGO for more; "
+     "logei, ucb and parego scalarize several objectives by ParEGO",
+     offsetof(gp_state, acq), 0},
+    {"kappa", HPO_OPTION_FLOAT, "2", 0, INFINITY, NULL,
+     "UCB's weight on the standard deviation", offsetof(gp_state, kappa), 0},
+    {"candidates", HPO_OPTION_INT, "512", 1, 1000000, NULL,
+     "Sobol points scored per trial", offsetof(gp_state, n_candidates), 0},
+    {"restarts", HPO_OPTION_INT, "5", 1, INFINITY, NULL,
+     "L-BFGS starts on the acquisition", offsetof(gp_state, n_restarts), 0},
+    {"fantasies", HPO_OPTION_BOOL, "true", 0, 0, NULL,
+     "running trials as lies at the worst value (CL-max)",
+     offsetof(gp_state, fantasies), 0},
+    {"warp", HPO_OPTION_BOOL, "true", 0, 0, NULL,
+     "Yeo-Johnson output warping (not for EHVI's models)",
+     offsetof(gp_state, warp), 0},
+    {NULL},
+};
 
-static int gp_init(void *state, hpo__opts *opts, hpo__msg *msg)
+static int gp_init(void *state, hpo_plugin_ctx *ctx)
 {
-    gp_state *st = state;
+    (void)state;
+    (void)ctx;
     hpo__linalg_init();
-    st->n_startup = 10;
-    st->kappa = 2.0;
-    st->n_candidates = 512;
-    st->n_restarts = 5;
-    st->fantasies = 1;
-    st->warp = 1;
-    int rc;
-    if ((rc = parse_acquisition(st, opts, msg)) ||
-        (rc = hpo__opts_int(opts, "n_startup_trials", &st->n_startup, msg)) ||
-        (rc = hpo__opts_double(opts, "kappa", &st->kappa, msg)) ||
-        (rc = hpo__opts_int(opts, "candidates", &st->n_candidates, msg)) ||
-        (rc = hpo__opts_int(opts, "restarts", &st->n_restarts, msg)) ||
-        (rc = hpo__opts_bool(opts, "fantasies", &st->fantasies, msg)) ||
-        (rc = hpo__opts_bool(opts, "warp", &st->warp, msg)))
-        return rc;
-    if (st->n_startup < 1 || st->n_candidates < 1 || st->n_restarts < 1 ||
-        st->n_candidates > 1000000 || !(st->kappa >= 0))
-        return hpo__fail(msg, HPO_EINVAL,
-                         "gp: n_startup_trials, candidates and restarts "
-                         "must be >= 1 and kappa >= 0");
     return HPO_OK;
 }
 
@@ -158,7 +145,7 @@ static void gp_destroy(void *state)
 
 /* ---- the relative space ------------------------------------------------- */
 
-static int gp_infer_relative_space(void *state, hpo__sampler_ctx *ctx,
+static int gp_infer_relative_space(void *state, hpo_plugin_ctx *ctx,
                                    const hpo_space **space)
 {
     gp_state *st = state;
@@ -167,7 +154,7 @@ static int gp_infer_relative_space(void *state, hpo__sampler_ctx *ctx,
 
 /* ---- start-up: scrambled Sobol points ------------------------------------ */
 
-static int sample_startup(gp_state *st, hpo__sampler_ctx *ctx,
+static int sample_startup(gp_state *st, hpo_plugin_ctx *ctx,
                           const hpo_space *space, double *values)
 {
     if (st->startup.dim != space->n) {
@@ -181,7 +168,7 @@ static int sample_startup(gp_state *st, hpo__sampler_ctx *ctx,
         if (rc != HPO_OK)
             return rc;
         hpo__rng rng;
-        hpo__rng_derive(&rng, hpo__study_seed(ctx->study), STARTUP_STREAM);
+        hpo__rng_derive(&rng, hpo_ctx_seed(ctx), STARTUP_STREAM);
         hpo__sobol_scramble(&st->startup, &rng);
     }
     double *u = hpo__scratch(ctx, sizeof(double) * (size_t)space->n);
@@ -253,7 +240,7 @@ static void order_starts(training *tr)
 
 /* The incumbent for log-EI, or the front for EHVI, over the trials that
  * count. */
-static int incumbents(hpo__sampler_ctx *ctx, training *tr)
+static int incumbents(hpo_plugin_ctx *ctx, training *tr)
 {
     tr->best = HUGE_VAL;
     for (int i = 0; i < tr->n; i++)
@@ -277,13 +264,13 @@ static int incumbents(hpo__sampler_ctx *ctx, training *tr)
     return HPO_OK;
 }
 
-static int build_training(gp_state *st, hpo__sampler_ctx *ctx,
+static int build_training(gp_state *st, hpo_plugin_ctx *ctx,
                           const hpo_space *space, const gp_layout *lay,
                           training *tr)
 {
     const hpo__trial_rec *trials;
     int n_all;
-    int rc = hpo__study_history(ctx->study, &trials, &n_all);
+    int rc = hpo__ctx_history(ctx, &trials, &n_all);
     if (rc != HPO_OK)
         return rc;
     int dim = lay->dim > 0 ? lay->dim : 1;
@@ -348,7 +335,7 @@ static void reset_models(gp_state *st)
 
 /* Bring every model in use up to date and add the running trials as
  * fantasies (constant liar at each model's worst output, gp_fit.h). */
-static int fit_models(gp_state *st, hpo__sampler_ctx *ctx, const training *tr)
+static int fit_models(gp_state *st, hpo_plugin_ctx *ctx, const training *tr)
 {
     gp_fitted *f[2 + GP_MAX_CONSTRAINTS];
     int count = models_in_use(st, tr, f), n_obj = tr->out.n_models;
@@ -439,7 +426,7 @@ static void perturb_incumbent(const legal *lg, hpo__rng *rng, double *u)
 
 /* The points the acquisition is first scored at, all legal: a scrambled
  * Sobol set, the best trials, and perturbations of the incumbent. */
-static double *candidates(gp_state *st, hpo__sampler_ctx *ctx,
+static double *candidates(gp_state *st, hpo_plugin_ctx *ctx,
                           const training *tr, const legal *lg, int *count)
 {
     int dim = tr->dim, n_sobol = (int)st->n_candidates;
@@ -495,7 +482,7 @@ static gp_acq acquisition_of(gp_state *st, const training *tr)
     return a;
 }
 
-static int maximize_acquisition(gp_state *st, hpo__sampler_ctx *ctx,
+static int maximize_acquisition(gp_state *st, hpo_plugin_ctx *ctx,
                                 const training *tr, const gp_layout *lay,
                                 const hpo_space *space, double *u)
 {
@@ -530,7 +517,7 @@ static int maximize_acquisition(gp_state *st, hpo__sampler_ctx *ctx,
     return HPO_OK;
 }
 
-static int gp_sample_relative(void *state, hpo__sampler_ctx *ctx,
+static int gp_sample_relative(void *state, hpo_plugin_ctx *ctx,
                               const hpo_space *space, double *values)
 {
     gp_state *st = state;
@@ -561,25 +548,15 @@ static int gp_sample_relative(void *state, hpo__sampler_ctx *ctx,
     return rc;
 }
 
-const hpo__sampler_type hpo__sampler_gp = {
-    .version = HPO__SAMPLER_VERSION,
-    .name = "gp",
-    .summary = "Gaussian-process Bayesian optimization (Matern-5/2 ARD, "
-               "log-EI or EHVI, constraints, L-BFGS)",
-    .options_help =
-        "n_startup_trials=N  Sobol trials before the model (default 10); "
-        "acquisition=logei|ucb|ehvi|parego (default ehvi: log-EI for one "
-        "objective, exact EHVI for two, ParEGO for more; logei, ucb and "
-        "parego scalarize several objectives by ParEGO); kappa=K  UCB's "
-        "weight on the standard deviation (default 2); candidates=N  Sobol "
-        "points scored per trial (default 512); restarts=N  L-BFGS starts "
-        "on the acquisition (default 5); fantasies=true|false  running "
-        "trials as lies at the worst value (CL-max) (default true); "
-        "warp=true|false  "
-        "Yeo-Johnson output warping (default true; not for EHVI's models)",
-    .state_size = sizeof(gp_state),
-    .init = gp_init,
-    .destroy = gp_destroy,
+const hpo_sampler_type hpo__sampler_gp = {
+    .head = {.version = HPO_PLUGIN_VERSION,
+             .name = "gp",
+             .summary = "Gaussian-process Bayesian optimization (Matern-5/2 "
+                        "ARD, log-EI or EHVI, constraints, L-BFGS)",
+             .options = gp_options,
+             .state_size = sizeof(gp_state),
+             .init = gp_init,
+             .destroy = gp_destroy},
     .infer_relative_space = gp_infer_relative_space,
     .sample_relative = gp_sample_relative,
     .sample_independent = hpo__sample_independent_uniform,

@@ -83,7 +83,7 @@ static int newest_count(const hpo__trial_rec *const *done, int n, double *c)
     return 0;
 }
 
-int gp_constraints_collect(gp_constraint_set *cs, hpo__sampler_ctx *ctx,
+int gp_constraints_collect(gp_constraint_set *cs, hpo_plugin_ctx *ctx,
                            const hpo__trial_rec *const *done, int n,
                            const double *x, int dim)
 {

@@ -40,7 +40,7 @@ typedef struct gp_constraint_set {
  * list (trials with another length are left out of the models).  Memory
  * from the context's scratch.  HPO_OK or HPO_ENOMEM.
  */
-int gp_constraints_collect(gp_constraint_set *cs, hpo__sampler_ctx *ctx,
+int gp_constraints_collect(gp_constraint_set *cs, hpo_plugin_ctx *ctx,
                            const hpo__trial_rec *const *done, int n,
                            const double *x, int dim);
 

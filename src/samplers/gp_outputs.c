@@ -34,7 +34,7 @@
 
 /* values[i * n_obj + k]: objective k of trial i, minimized, clamped into
  * [lo[k], hi[k]], the range of its finite values. */
-static void minimized_values(hpo__sampler_ctx *ctx,
+static void minimized_values(hpo_plugin_ctx *ctx,
                              const hpo__trial_rec *const *done, int n,
                              int n_obj, double *values, double *lo, double *hi)
 {
@@ -45,7 +45,7 @@ static void minimized_values(hpo__sampler_ctx *ctx,
     for (int i = 0; i < n; i++)
         for (int k = 0; k < n_obj; k++) {
             double v = k < done[i]->n_values ? done[i]->values[k] : NAN;
-            if (hpo_study_direction(ctx->study, k) == HPO_MAXIMIZE)
+            if (hpo_ctx_direction(ctx, k) == HPO_MAXIMIZE)
                 v = -v;
             values[(size_t)i * n_obj + k] = v;
             if (isfinite(v)) {
@@ -101,11 +101,11 @@ static double reference(const double *y, int n)
     return hi + REF_MARGIN * (hi > lo ? hi - lo : 1);
 }
 
-int gp_outputs_build(gp_outputs *o, hpo__sampler_ctx *ctx,
+int gp_outputs_build(gp_outputs *o, hpo_plugin_ctx *ctx,
                      const hpo__trial_rec *const *done, int n, int two_models,
                      int warp)
 {
-    int n_obj = hpo_study_n_objectives(ctx->study);
+    int n_obj = hpo_ctx_n_objectives(ctx);
     two_models = two_models && n_obj == 2;
     double *w = hpo__scratch(ctx, sizeof(double) * (size_t)n_obj * 3);
     double *values = hpo__scratch(ctx, sizeof(double) * (size_t)n * n_obj + 1);

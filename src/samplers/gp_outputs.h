@@ -26,7 +26,7 @@ typedef struct gp_outputs {
  * random stream does not depend on the mode).  Memory from the context's
  * scratch.  HPO_OK or HPO_ENOMEM.
  */
-int gp_outputs_build(gp_outputs *o, hpo__sampler_ctx *ctx,
+int gp_outputs_build(gp_outputs *o, hpo_plugin_ctx *ctx,
                      const hpo__trial_rec *const *done, int n, int two_models,
                      int warp);
 

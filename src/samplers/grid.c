@@ -43,6 +43,7 @@
  *      (geometric middle when log).
  */
 #include <math.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -424,9 +425,9 @@ static int grid_build(grid_state *g, const hpo_space *s, hpo__msg *m)
 
 /* The grid of the study's declared space, built once and kept until the
  * space changes. */
-static int grid_get(grid_state *g, hpo__sampler_ctx *ctx, const hpo_space **out)
+static int grid_get(grid_state *g, hpo_plugin_ctx *ctx, const hpo_space **out)
 {
-    const hpo_space *s = hpo__study_space(ctx->study);
+    const hpo_space *s = hpo_ctx_space(ctx);
     if (!s || s->n == 0)
         return hpo__fail(ctx->msg, HPO_EINVAL,
                          "the grid sampler needs a declared search space "
@@ -560,7 +561,7 @@ static int64_t encode_point(const grid_state *g, const hpo_space *s,
  * external values, as hpo_study_enqueue stores them) as internal values;
  * NaN for a parameter it does not fix. */
 static int fixed_values(const hpo_space *s, const char *json, double *values,
-                        hpo__sampler_ctx *ctx)
+                        hpo_plugin_ctx *ctx)
 {
     cJSON *root;
     if (hpo__json_parse(json, "fixed_params", &root, ctx->msg) == HPO_ENOMEM)
@@ -652,10 +653,10 @@ static int is_folded(const grid_state *g, int number)
 
 /* Fold the trials finished since the last call into done_bits, and hand
  * back the history. */
-static int fold_finished(grid_state *g, hpo__sampler_ctx *ctx,
+static int fold_finished(grid_state *g, hpo_plugin_ctx *ctx,
                          const hpo__trial_rec **trials, int *n)
 {
-    int rc = hpo__study_history(ctx->study, trials, n);
+    int rc = hpo__ctx_history(ctx, trials, n);
     if (rc != HPO_OK)
         return rc;
     if (!g->done_bits &&
@@ -692,7 +693,7 @@ static int in_list(const uint64_t *ids, int n, uint64_t id)
 /* The points RUNNING trials (other than trial number `skip`) take that no
  * finished trial holds, each once, in scratch memory.  Call after
  * fold_finished. */
-static int running_claims(const grid_state *g, hpo__sampler_ctx *ctx,
+static int running_claims(const grid_state *g, hpo_plugin_ctx *ctx,
                           const hpo__trial_rec *trials, int n, int skip,
                           uint64_t **ids, int *n_ids)
 {
@@ -714,7 +715,7 @@ static int running_claims(const grid_state *g, hpo__sampler_ctx *ctx,
 }
 
 /* Every point taken?  (*taken: how many are.) */
-static int count_taken(grid_state *g, hpo__sampler_ctx *ctx, int skip,
+static int count_taken(grid_state *g, hpo_plugin_ctx *ctx, int skip,
                        uint64_t **claims, int *n_claims, uint64_t *taken)
 {
     const hpo__trial_rec *trials;
@@ -731,7 +732,7 @@ static int count_taken(grid_state *g, hpo__sampler_ctx *ctx, int skip,
  * different processes start at different positions).  When every point is
  * taken (a race between processes the exhaustion check could not see), the
  * trial repeats order(k), as Optuna repeats a visited point. */
-static int choose_point(grid_state *g, hpo__sampler_ctx *ctx,
+static int choose_point(grid_state *g, hpo_plugin_ctx *ctx,
                         const hpo__trial_rec *t, uint64_t *id)
 {
     uint64_t k = t->number >= 0 ? (uint64_t)t->number : 0;
@@ -757,20 +758,21 @@ static int choose_point(grid_state *g, hpo__sampler_ctx *ctx,
 /* The sampler methods                                                        */
 /* ------------------------------------------------------------------------- */
 
-static int grid_init(void *state, hpo__opts *opts, hpo__msg *msg)
+static const hpo_option grid_options[] = {
+    {"points", HPO_OPTION_INT, "auto", 1, HPO_MAX_GRID_POINTS, NULL,
+     "values per continuous float axis (auto: 5); when given, also thins "
+     "int/step axes of more than 10000 values",
+     offsetof(grid_state, points), HPO_OPTION_AUTO},
+    {NULL},
+};
+
+static int grid_init(void *state, hpo_plugin_ctx *ctx)
 {
     grid_state *g = state;
-    int64_t points = -1;
-    int rc = hpo__opts_int(opts, "points", &points, msg);
-    if (rc != HPO_OK)
-        return rc;
-    if (points != -1 && (points < 1 || points > HPO_MAX_GRID_POINTS))
-        return hpo__fail(msg, HPO_EINVAL,
-                         "grid sampler: points=%lld must be between 1 and "
-                         "%.0f",
-                         (long long)points, HPO_MAX_GRID_POINTS);
-    g->points_given = points != -1;
-    g->points = g->points_given ? points : HPO_GRID_DEFAULT_POINTS;
+    (void)ctx;
+    g->points_given = g->points != HPO_AUTO_INT;
+    if (!g->points_given)
+        g->points = HPO_GRID_DEFAULT_POINTS;
     return HPO_OK;
 }
 
@@ -779,7 +781,7 @@ static void grid_destroy(void *state)
     grid_clear(state);
 }
 
-static int grid_is_exhausted(void *state, hpo__sampler_ctx *ctx)
+static int grid_is_exhausted(void *state, hpo_plugin_ctx *ctx)
 {
     grid_state *g = state;
     const hpo_space *s;
@@ -791,13 +793,13 @@ static int grid_is_exhausted(void *state, hpo__sampler_ctx *ctx)
     return rc != HPO_OK ? rc : taken >= g->n_points;
 }
 
-static int grid_infer_relative_space(void *state, hpo__sampler_ctx *ctx,
+static int grid_infer_relative_space(void *state, hpo_plugin_ctx *ctx,
                                      const hpo_space **space)
 {
     return grid_get(state, ctx, space);
 }
 
-static int grid_sample_relative(void *state, hpo__sampler_ctx *ctx,
+static int grid_sample_relative(void *state, hpo_plugin_ctx *ctx,
                                 const hpo_space *space, double *values)
 {
     grid_state *g = state;
@@ -833,7 +835,7 @@ static int grid_sample_relative(void *state, hpo__sampler_ctx *ctx,
     }
     char json[32];
     snprintf(json, sizeof json, "%lld", (long long)id);
-    rc = hpo__ctx_set_trial_sys_attr(ctx, GRID_ID_KEY, json);
+    rc = hpo_ctx_set_trial_attr(ctx, GRID_ID_KEY, json);
     if (rc != HPO_OK)
         return rc;
     decode_point(g, s, (uint64_t)id, values);
@@ -841,7 +843,7 @@ static int grid_sample_relative(void *state, hpo__sampler_ctx *ctx,
 }
 
 /* HPO_DONE once finished trials hold every point, so optimize stops. */
-static int grid_after_trial(void *state, hpo__sampler_ctx *ctx,
+static int grid_after_trial(void *state, hpo_plugin_ctx *ctx,
                             hpo_trial_state final_state, const double *values,
                             int n)
 {
@@ -863,16 +865,15 @@ static int grid_after_trial(void *state, hpo__sampler_ctx *ctx,
     return done >= g->n_points ? HPO_DONE : HPO_OK;
 }
 
-const hpo__sampler_type hpo__sampler_grid = {
-    .version = HPO__SAMPLER_VERSION,
-    .name = "grid",
-    .summary = "every point of the declared space's grid, each once "
-               "(Cartesian product; stops when exhausted)",
-    .options_help = "points=N  values per continuous float axis (default "
-                    "5); also thins int/step axes of more than 10000 values",
-    .state_size = sizeof(grid_state),
-    .init = grid_init,
-    .destroy = grid_destroy,
+const hpo_sampler_type hpo__sampler_grid = {
+    .head = {.version = HPO_PLUGIN_VERSION,
+             .name = "grid",
+             .summary = "every point of the declared space's grid, each once "
+                        "(Cartesian product; stops when exhausted)",
+             .options = grid_options,
+             .state_size = sizeof(grid_state),
+             .init = grid_init,
+             .destroy = grid_destroy},
     .is_exhausted = grid_is_exhausted,
     .infer_relative_space = grid_infer_relative_space,
     .sample_relative = grid_sample_relative,

@@ -61,10 +61,10 @@ static int intersection(const hpo__trial_rec *trials, int n, hpo_space **out,
     return HPO_OK;
 }
 
-int hpo__sampler_joint_space(hpo__sampler_ctx *ctx, hpo_space **inferred,
+int hpo__sampler_joint_space(hpo_plugin_ctx *ctx, hpo_space **inferred,
                              const hpo_space **space)
 {
-    const hpo_space *declared = hpo__study_space(ctx->study);
+    const hpo_space *declared = hpo_ctx_space(ctx);
     if (declared && declared->n > 0) {
         *space = declared;
         return HPO_OK;
@@ -73,7 +73,7 @@ int hpo__sampler_joint_space(hpo__sampler_ctx *ctx, hpo_space **inferred,
     int n;
     hpo_space_free(*inferred);
     *inferred = NULL;
-    int rc = hpo__study_history(ctx->study, &trials, &n);
+    int rc = hpo__ctx_history(ctx, &trials, &n);
     if (rc == HPO_OK)
         rc = intersection(trials, n, inferred, ctx->msg);
     *space = *inferred && (*inferred)->n > 0 ? *inferred : NULL;

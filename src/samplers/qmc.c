@@ -32,6 +32,7 @@
  * Options: scramble=true|false (default true).
  */
 #include <math.h>
+#include <stddef.h>
 
 #include "math/sobol.h"
 #include "sampler.h"
@@ -47,12 +48,12 @@ typedef struct qmc_state {
     hpo__sobol sobol;
 } qmc_state;
 
-static int qmc_init(void *state, hpo__opts *opts, hpo__msg *msg)
-{
-    qmc_state *st = state;
-    st->scramble = 1;
-    return hpo__opts_bool(opts, "scramble", &st->scramble, msg);
-}
+static const hpo_option qmc_options[] = {
+    {"scramble", HPO_OPTION_BOOL, "true", 0, 0, NULL,
+     "randomise the points (Matousek's scrambling, from the seed)",
+     offsetof(qmc_state, scramble), 0},
+    {NULL},
+};
 
 static void qmc_destroy(void *state)
 {
@@ -60,7 +61,7 @@ static void qmc_destroy(void *state)
     hpo__sobol_free(&st->sobol);
 }
 
-static int ensure_sequence(qmc_state *st, hpo__sampler_ctx *ctx, int dim)
+static int ensure_sequence(qmc_state *st, hpo_plugin_ctx *ctx, int dim)
 {
     if (st->sobol.dim == dim)
         return HPO_OK;
@@ -75,21 +76,21 @@ static int ensure_sequence(qmc_state *st, hpo__sampler_ctx *ctx, int dim)
         return rc;
     if (st->scramble) {
         hpo__rng rng;
-        hpo__rng_derive(&rng, hpo__study_seed(ctx->study), SCRAMBLE_STREAM);
+        hpo__rng_derive(&rng, hpo_ctx_seed(ctx), SCRAMBLE_STREAM);
         hpo__sobol_scramble(&st->sobol, &rng);
     }
     return HPO_OK;
 }
 
-static int qmc_infer_relative_space(void *state, hpo__sampler_ctx *ctx,
+static int qmc_infer_relative_space(void *state, hpo_plugin_ctx *ctx,
                                     const hpo_space **space)
 {
-    const hpo_space *declared = hpo__study_space(ctx->study);
+    const hpo_space *declared = hpo_ctx_space(ctx);
     *space = declared && declared->n > 0 ? declared : NULL;
     return HPO_OK;
 }
 
-static int qmc_sample_relative(void *state, hpo__sampler_ctx *ctx,
+static int qmc_sample_relative(void *state, hpo_plugin_ctx *ctx,
                                const hpo_space *space, double *values)
 {
     qmc_state *st = state;
@@ -114,16 +115,14 @@ static int qmc_sample_relative(void *state, hpo__sampler_ctx *ctx,
     return HPO_OK;
 }
 
-const hpo__sampler_type hpo__sampler_qmc = {
-    .version = HPO__SAMPLER_VERSION,
-    .name = "qmc",
-    .summary = "scrambled Sobol points over the declared space, "
-               "one per trial number",
-    .options_help = "scramble=true|false  randomise the points "
-                    "(Matousek's scrambling, from the seed; default true)",
-    .state_size = sizeof(qmc_state),
-    .init = qmc_init,
-    .destroy = qmc_destroy,
+const hpo_sampler_type hpo__sampler_qmc = {
+    .head = {.version = HPO_PLUGIN_VERSION,
+             .name = "qmc",
+             .summary = "scrambled Sobol points over the declared space, "
+                        "one per trial number",
+             .options = qmc_options,
+             .state_size = sizeof(qmc_state),
+             .destroy = qmc_destroy},
     .infer_relative_space = qmc_infer_relative_space,
     .sample_relative = qmc_sample_relative,
     .sample_independent = hpo__sample_independent_uniform,

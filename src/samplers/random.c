@@ -37,25 +37,20 @@ double hpo__sample_uniform(const hpo__dist *d, hpo__rng *rng)
     return hpo__dist_from_unit(d, hpo__rng_uniform(rng));
 }
 
-static int random_init(void *state, hpo__opts *opts, hpo__msg *msg)
-{
-    return HPO_OK;
-}
-
-int hpo__sample_independent_uniform(void *state, hpo__sampler_ctx *ctx,
+int hpo__sample_independent_uniform(void *state, hpo_plugin_ctx *ctx,
                                     const char *name, const hpo__dist *dist,
                                     double *value)
 {
+    (void)state;
+    (void)name;
     *value = hpo__sample_uniform(dist, ctx->rng);
     return HPO_OK;
 }
 
-const hpo__sampler_type hpo__sampler_random = {
-    .version = HPO__SAMPLER_VERSION,
-    .name = "random",
-    .summary = "independent uniform sampling (log-uniform on log axes)",
-    .options_help = "",
-    .state_size = 0,
-    .init = random_init,
+const hpo_sampler_type hpo__sampler_random = {
+    .head = {.version = HPO_PLUGIN_VERSION,
+             .name = "random",
+             .summary = "independent uniform sampling (log-uniform on log "
+                        "axes)"},
     .sample_independent = hpo__sample_independent_uniform,
 };

@@ -79,6 +79,7 @@
  * log_y=true|false (true).
  */
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -101,46 +102,43 @@ typedef struct rf_state {
     rf_options forest;
     double random_fraction, branch_fraction;
     int log_y;
+    int64_t trees, split, leaf; /* options, into forest */
     hpo__sobol startup; /* dim 0 until first used */
     hpo_space *inferred;
 } rf_state;
 
-static int rf_init(void *state, hpo__opts *opts, hpo__msg *msg)
+static const hpo_option rf_options_table[] = {
+    {"n_startup_trials", HPO_OPTION_INT, "10", 1, INFINITY, NULL,
+     "Sobol trials before the model", offsetof(rf_state, n_startup), 0},
+    {"trees", HPO_OPTION_INT, "10", 1, 1000, NULL, "trees in the forest",
+     offsetof(rf_state, trees), 0},
+    {"min_samples_split", HPO_OPTION_INT, "3", 2, 1000000, NULL,
+     "smallest node that is split", offsetof(rf_state, split), 0},
+    {"min_samples_leaf", HPO_OPTION_INT, "1", 1, 1000000, NULL,
+     "points each child keeps at least", offsetof(rf_state, leaf), 0},
+    {"random_fraction", HPO_OPTION_FLOAT, "0.1", 0, 1, NULL,
+     "share of uniform random trials interleaved",
+     offsetof(rf_state, random_fraction), 0},
+    {"branch_fraction", HPO_OPTION_FLOAT, "0.4", 0, 1, NULL,
+     "in a conditional space, share of random trials in its least-tried "
+     "branch",
+     offsetof(rf_state, branch_fraction), 0},
+    {"candidates", HPO_OPTION_INT, "1000", 1, 1000000, NULL,
+     "random configurations scored per trial",
+     offsetof(rf_state, n_candidates), 0},
+    {"log_y", HPO_OPTION_BOOL, "true", 0, 0, NULL, "log-scaled outputs",
+     offsetof(rf_state, log_y), 0},
+    {NULL},
+};
+
+static int rf_init(void *state, hpo_plugin_ctx *ctx)
 {
     rf_state *st = state;
-    st->n_startup = 10;
-    st->n_candidates = 1000;
-    st->random_fraction = 0.1;
-    st->branch_fraction = 0.4;
-    st->log_y = 1;
+    (void)ctx;
     rf_options_default(&st->forest);
-    int64_t trees = st->forest.n_trees;
-    int64_t split = st->forest.min_samples_split;
-    int64_t leaf = st->forest.min_samples_leaf;
-    int rc;
-    if ((rc = hpo__opts_int(opts, "n_startup_trials", &st->n_startup, msg)) ||
-        (rc = hpo__opts_int(opts, "trees", &trees, msg)) ||
-        (rc = hpo__opts_int(opts, "min_samples_split", &split, msg)) ||
-        (rc = hpo__opts_int(opts, "min_samples_leaf", &leaf, msg)) ||
-        (rc = hpo__opts_double(opts, "random_fraction", &st->random_fraction,
-                               msg)) ||
-        (rc = hpo__opts_double(opts, "branch_fraction",
-                               &st->branch_fraction, msg)) ||
-        (rc = hpo__opts_int(opts, "candidates", &st->n_candidates, msg)) ||
-        (rc = hpo__opts_bool(opts, "log_y", &st->log_y, msg)))
-        return rc;
-    if (st->n_startup < 1 || trees < 1 || trees > 1000 || split < 2 ||
-        split > 1000000 || leaf < 1 || leaf > 1000000 ||
-        st->n_candidates < 1 || st->n_candidates > 1000000 ||
-        !(st->random_fraction >= 0 && st->random_fraction <= 1) ||
-        !(st->branch_fraction >= 0 && st->branch_fraction <= 1))
-        return hpo__fail(msg, HPO_EINVAL,
-                         "rf: n_startup_trials, trees, min_samples_leaf and "
-                         "candidates must be >= 1, min_samples_split >= 2, "
-                         "random_fraction and branch_fraction in [0, 1]");
-    st->forest.n_trees = (int)trees;
-    st->forest.min_samples_split = (int)split;
-    st->forest.min_samples_leaf = (int)leaf;
+    st->forest.n_trees = (int)st->trees;
+    st->forest.min_samples_split = (int)st->split;
+    st->forest.min_samples_leaf = (int)st->leaf;
     return HPO_OK;
 }
 
@@ -153,7 +151,7 @@ static void rf_destroy(void *state)
 
 /* ---- the relative space ------------------------------------------------- */
 
-static int rf_infer_relative_space(void *state, hpo__sampler_ctx *ctx,
+static int rf_infer_relative_space(void *state, hpo_plugin_ctx *ctx,
                                    const hpo_space **space)
 {
     rf_state *st = state;
@@ -164,7 +162,7 @@ static int rf_infer_relative_space(void *state, hpo__sampler_ctx *ctx,
 
 /* Sobol coordinates for the unconditional numeric parameters, uniform
  * draws for categoricals and conditional parameters. */
-static int startup_config(rf_state *st, hpo__sampler_ctx *ctx,
+static int startup_config(rf_state *st, hpo_plugin_ctx *ctx,
                           const rf_encoding *enc, double *z)
 {
     const hpo_space *space = enc->space;
@@ -177,7 +175,7 @@ static int startup_config(rf_state *st, hpo__sampler_ctx *ctx,
         if (rc != HPO_OK)
             return rc;
         hpo__rng rng;
-        hpo__rng_derive(&rng, hpo__study_seed(ctx->study), STARTUP_STREAM);
+        hpo__rng_derive(&rng, hpo_ctx_seed(ctx), STARTUP_STREAM);
         hpo__sobol_scramble(&st->startup, &rng);
     }
     double *u = hpo__scratch(ctx, sizeof(double) * (size_t)space->n);
@@ -207,10 +205,10 @@ typedef struct training {
 /* One objective to minimize per completed trial: a maximized one negated;
  * several combined by ParEGO's augmented Chebyshev scalarization of the
  * objectives normalized to [0, 1], with weights drawn from the simplex. */
-static int scalarize(hpo__sampler_ctx *ctx, const hpo__trial_rec **done,
+static int scalarize(hpo_plugin_ctx *ctx, const hpo__trial_rec **done,
                      int n, double *y)
 {
-    int n_obj = hpo_study_n_objectives(ctx->study);
+    int n_obj = hpo_ctx_n_objectives(ctx);
     double *w = hpo__scratch(ctx, sizeof(double) * (size_t)n_obj * 3);
     if (!w)
         return hpo__fail(ctx->msg, HPO_ENOMEM, "rf: out of memory");
@@ -226,7 +224,7 @@ static int scalarize(hpo__sampler_ctx *ctx, const hpo__trial_rec **done,
     for (int i = 0; i < n; i++)
         for (int k = 0; k < n_obj && k < done[i]->n_values; k++) {
             double v = done[i]->values[k];
-            if (hpo_study_direction(ctx->study, k) == HPO_MAXIMIZE)
+            if (hpo_ctx_direction(ctx, k) == HPO_MAXIMIZE)
                 v = -v;
             if (isfinite(v)) {
                 lo[k] = fmin(lo[k], v);
@@ -237,7 +235,7 @@ static int scalarize(hpo__sampler_ctx *ctx, const hpo__trial_rec **done,
         double s = -HUGE_VAL, sum = 0;
         for (int k = 0; k < n_obj; k++) {
             double v = k < done[i]->n_values ? done[i]->values[k] : NAN;
-            if (hpo_study_direction(ctx->study, k) == HPO_MAXIMIZE)
+            if (hpo_ctx_direction(ctx, k) == HPO_MAXIMIZE)
                 v = -v;
             /* Infinite and NaN values count as the worst seen. */
             v = !(v <= hi[k]) ? hi[k] : !(v >= lo[k]) ? lo[k] : v;
@@ -313,7 +311,7 @@ static int by_y(const void *a, const void *b)
 }
 
 /* tr->order: the completed trials by value, best first. */
-static int rank_trials(hpo__sampler_ctx *ctx, training *tr)
+static int rank_trials(hpo_plugin_ctx *ctx, training *tr)
 {
     ranked_y *r = hpo__scratch(ctx, sizeof *r * (size_t)(tr->n + 1));
     if (!r)
@@ -326,12 +324,12 @@ static int rank_trials(hpo__sampler_ctx *ctx, training *tr)
     return HPO_OK;
 }
 
-static int build_training(rf_state *st, hpo__sampler_ctx *ctx,
+static int build_training(rf_state *st, hpo_plugin_ctx *ctx,
                           const rf_encoding *enc, training *tr)
 {
     const hpo__trial_rec *trials;
     int n_all;
-    int rc = hpo__study_history(ctx->study, &trials, &n_all);
+    int rc = hpo__ctx_history(ctx, &trials, &n_all);
     if (rc != HPO_OK)
         return rc;
     int dim = enc->dim;
@@ -375,7 +373,7 @@ static int build_training(rf_state *st, hpo__sampler_ctx *ctx,
 /* The choice of the branching categorical that the completed and running
  * trials took least often (ties drawn at random), or -1 when out of
  * memory. */
-static int least_tried_branch(hpo__sampler_ctx *ctx, const rf_encoding *enc,
+static int least_tried_branch(hpo_plugin_ctx *ctx, const rf_encoding *enc,
                               const training *tr)
 {
     int b = enc->branch, nc = enc->space->p[b].dist.n_choices;
@@ -398,7 +396,7 @@ static int least_tried_branch(hpo__sampler_ctx *ctx, const rf_encoding *enc,
     return pick;
 }
 
-static int branch_config(hpo__sampler_ctx *ctx, const rf_encoding *enc,
+static int branch_config(hpo_plugin_ctx *ctx, const rf_encoding *enc,
                          const training *tr, double *z)
 {
     int choice = least_tried_branch(ctx, enc, tr);
@@ -408,7 +406,7 @@ static int branch_config(hpo__sampler_ctx *ctx, const rf_encoding *enc,
     return HPO_OK;
 }
 
-static int model_config(rf_state *st, hpo__sampler_ctx *ctx,
+static int model_config(rf_state *st, hpo_plugin_ctx *ctx,
                         const rf_encoding *enc, const training *tr, double *z)
 {
     rf_forest forest = {0};
@@ -428,7 +426,7 @@ static int model_config(rf_state *st, hpo__sampler_ctx *ctx,
     return HPO_OK;
 }
 
-static int rf_sample_relative(void *state, hpo__sampler_ctx *ctx,
+static int rf_sample_relative(void *state, hpo_plugin_ctx *ctx,
                               const hpo_space *space, double *values)
 {
     rf_state *st = state;
@@ -454,24 +452,16 @@ static int rf_sample_relative(void *state, hpo__sampler_ctx *ctx,
     return rc;
 }
 
-const hpo__sampler_type hpo__sampler_rf = {
-    .version = HPO__SAMPLER_VERSION,
-    .name = "rf",
-    .summary = "random-forest Bayesian optimization (SMAC: forest, EI, "
-               "local search; conditional and categorical spaces)",
-    .options_help =
-        "n_startup_trials=N  Sobol trials before the model (default 10); "
-        "trees=N  trees in the forest (default 10); min_samples_split=N  "
-        "smallest node that is split (default 3); min_samples_leaf=N  "
-        "(default 1); random_fraction=P  share of uniform random trials "
-        "interleaved (default 0.1); branch_fraction=P  in a conditional "
-        "space, share of random trials in its least-tried branch (default "
-        "0.4); candidates=N  random configurations "
-        "scored per trial (default 1000); log_y=true|false  log-scaled "
-        "outputs (default true)",
-    .state_size = sizeof(rf_state),
-    .init = rf_init,
-    .destroy = rf_destroy,
+const hpo_sampler_type hpo__sampler_rf = {
+    .head = {.version = HPO_PLUGIN_VERSION,
+             .name = "rf",
+             .summary = "random-forest Bayesian optimization (SMAC: forest, "
+                        "EI, local search; conditional and categorical "
+                        "spaces)",
+             .options = rf_options_table,
+             .state_size = sizeof(rf_state),
+             .init = rf_init,
+             .destroy = rf_destroy},
     .infer_relative_space = rf_infer_relative_space,
     .sample_relative = rf_sample_relative,
     .sample_independent = hpo__sample_independent_uniform,

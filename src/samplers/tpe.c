@@ -80,6 +80,7 @@
  * consider_failed=true.
  */
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -87,6 +88,7 @@
 
 typedef struct tpe_state {
     tpe_opts o;
+    int64_t n_startup, n_ei_candidates, gamma_max; /* options, into o */
     tpe_columns cols; /* per-parameter caches (tpe_column.c) */
     /* The relative space last handed to the core (rebuilt every call). */
     hpo_space *space;
@@ -94,59 +96,49 @@ typedef struct tpe_state {
     int n_groups;
 } tpe_state;
 
-static int read_int(hpo__opts *opts, const char *key, int *out, int min,
-                    hpo__msg *msg)
-{
-    int64_t v = *out;
-    int rc = hpo__opts_int(opts, key, &v, msg);
-    if (rc)
-        return rc;
-    if (v < min || v > 1000000000)
-        return hpo__fail(msg, HPO_EINVAL, "tpe: %s must be at least %d",
-                         key, min);
-    *out = (int)v;
-    return HPO_OK;
-}
+#define OPT(field) offsetof(tpe_state, o.field)
+static const hpo_option tpe_options[] = {
+    {"n_startup_trials", HPO_OPTION_INT, "10", 0, 1e9, NULL,
+     "random trials first", offsetof(tpe_state, n_startup), 0},
+    {"n_ei_candidates", HPO_OPTION_INT, "24", 1, 1e9, NULL,
+     "draws scored by l(x)/g(x)", offsetof(tpe_state, n_ei_candidates), 0},
+    {"gamma", HPO_OPTION_FLOAT, "0.1", 0, 1, NULL,
+     "share of trials called good", OPT(gamma), HPO_OPTION_LOW_OPEN},
+    {"gamma_max", HPO_OPTION_INT, "25", 1, 1e9, NULL,
+     "... but at most this many", offsetof(tpe_state, gamma_max), 0},
+    {"prior_weight", HPO_OPTION_FLOAT, "1", 0, INFINITY, NULL,
+     "weight of the uniform prior component", OPT(prior_weight),
+     HPO_OPTION_LOW_OPEN | HPO_OPTION_HIGH_OPEN},
+    {"consider_endpoints", HPO_OPTION_BOOL, "false", 0, 0, NULL,
+     "the domain's ends count as neighbours", OPT(consider_endpoints), 0},
+    {"consider_magic_clip", HPO_OPTION_BOOL, "true", 0, 0, NULL,
+     "minimum bandwidth 1 / min(100, 1 + n)", OPT(magic_clip), 0},
+    {"multivariate", HPO_OPTION_BOOL, "false", 0, 0, NULL,
+     "one joint model over the relative space", OPT(multivariate), 0},
+    {"group", HPO_OPTION_BOOL, "false", 0, 0, NULL,
+     "joint model per always-together group (conditional spaces; needs "
+     "multivariate)",
+     OPT(group), 0},
+    {"constant_liar", HPO_OPTION_BOOL, "true", 0, 0, NULL,
+     "running trials count as the worst (Optuna's default: false)",
+     OPT(constant_liar), 0},
+    {"consider_failed", HPO_OPTION_BOOL, "true", 0, 0, NULL,
+     "failed trials join the bad group", OPT(consider_failed), 0},
+    {"exact_density", HPO_OPTION_BOOL, "false", 0, 0, NULL,
+     "normalised kernels (Optuna >= 3.5)", OPT(exact_density), 0},
+    {NULL},
+};
+#undef OPT
 
-static int tpe_init(void *state, hpo__opts *opts, hpo__msg *msg)
+static int tpe_init(void *state, hpo_plugin_ctx *ctx)
 {
     tpe_state *st = state;
     tpe_opts *o = &st->o;
-    *o = (tpe_opts){.n_startup_trials = 10,
-                    .n_ei_candidates = 24,
-                    .gamma = 0.1,
-                    .gamma_max = 25,
-                    .prior_weight = 1.0,
-                    .magic_clip = 1,
-                    .constant_liar = 1,
-                    .consider_failed = 1};
-    int rc;
-    if ((rc = read_int(opts, "n_startup_trials", &o->n_startup_trials, 0,
-                       msg)) ||
-        (rc = read_int(opts, "n_ei_candidates", &o->n_ei_candidates, 1,
-                       msg)) ||
-        (rc = read_int(opts, "gamma_max", &o->gamma_max, 1, msg)) ||
-        (rc = hpo__opts_double(opts, "gamma", &o->gamma, msg)) ||
-        (rc = hpo__opts_double(opts, "prior_weight", &o->prior_weight,
-                               msg)) ||
-        (rc = hpo__opts_bool(opts, "consider_endpoints",
-                             &o->consider_endpoints, msg)) ||
-        (rc = hpo__opts_bool(opts, "consider_magic_clip", &o->magic_clip,
-                             msg)) ||
-        (rc = hpo__opts_bool(opts, "multivariate", &o->multivariate, msg)) ||
-        (rc = hpo__opts_bool(opts, "group", &o->group, msg)) ||
-        (rc = hpo__opts_bool(opts, "exact_density", &o->exact_density, msg)) ||
-        (rc = hpo__opts_bool(opts, "consider_failed", &o->consider_failed,
-                             msg)) ||
-        (rc = hpo__opts_bool(opts, "constant_liar", &o->constant_liar,
-                             msg)))
-        return rc;
-    if (!(o->gamma > 0 && o->gamma <= 1))
-        return hpo__fail(msg, HPO_EINVAL, "tpe: gamma must be in (0, 1]");
-    if (!(o->prior_weight > 0 && isfinite(o->prior_weight)))
-        return hpo__fail(msg, HPO_EINVAL, "tpe: prior_weight must be > 0");
+    o->n_startup_trials = (int)st->n_startup;
+    o->n_ei_candidates = (int)st->n_ei_candidates;
+    o->gamma_max = (int)st->gamma_max;
     if (o->group && !o->multivariate)
-        return hpo__fail(msg, HPO_EINVAL,
+        return hpo__fail(ctx->msg, HPO_EINVAL,
                          "tpe: group=true needs multivariate=true");
     return HPO_OK;
 }
@@ -166,10 +158,10 @@ static int finished(const hpo__trial_rec *t)
     return t->state == HPO_COMPLETE || t->state == HPO_PRUNED_STATE;
 }
 
-static int history(hpo__sampler_ctx *ctx, const hpo__trial_rec **trials,
+static int history(hpo_plugin_ctx *ctx, const hpo__trial_rec **trials,
                    int *n, int *n_finished)
 {
-    int rc = hpo__study_history(ctx->study, trials, n);
+    int rc = hpo__ctx_history(ctx, trials, n);
     if (rc)
         return rc;
     *n_finished = 0;
@@ -199,13 +191,13 @@ static const hpo__param *find_param(const hpo__trial_rec *t,
  * order the group's rows were laid out (trial order, holders only).  As
  * in Optuna 3.1, only feasible COMPLETE members count towards the
  * hypervolume; the others (NaN rows) get the smallest weight. */
-static int below_weights(hpo__sampler_ctx *ctx,
+static int below_weights(hpo_plugin_ctx *ctx,
                          const hpo__trial_rec *const *used,
                          const unsigned char *holds,
                          const unsigned char *below, int n, int nb,
                          double *wb)
 {
-    int m = hpo_study_n_objectives(ctx->study);
+    int m = hpo_ctx_n_objectives(ctx);
     if (m <= 1 || nb > TPE_MAX_GOOD) {
         tpe_default_weights(nb, wb);
         return HPO_OK;
@@ -222,7 +214,7 @@ static int below_weights(hpo__sampler_ctx *ctx,
             t->state == HPO_COMPLETE && !(hpo__trial_violation(t) > 0);
         for (int d = 0; d < m; d++) {
             double v = counts && d < t->n_values ? t->values[d] : NAN;
-            int maximize = hpo_study_direction(ctx->study, d) == HPO_MAXIMIZE;
+            int maximize = hpo_ctx_direction(ctx, d) == HPO_MAXIMIZE;
             y[(size_t)row * m + d] = maximize ? -v : v;
         }
         row++;
@@ -231,7 +223,7 @@ static int below_weights(hpo__sampler_ctx *ctx,
     return HPO_OK;
 }
 
-static int sample_model(tpe_state *st, hpo__sampler_ctx *ctx,
+static int sample_model(tpe_state *st, hpo_plugin_ctx *ctx,
                         const hpo__trial_rec *trials, int n_trials,
                         const char *const *names, const hpo__dist *const *dists,
                         int n_axes, double *out)
@@ -334,7 +326,7 @@ static int sample_model(tpe_state *st, hpo__sampler_ctx *ctx,
     return HPO_OK;
 }
 
-static int tpe_independent(void *state, hpo__sampler_ctx *ctx,
+static int tpe_independent(void *state, hpo_plugin_ctx *ctx,
                            const char *name, const hpo__dist *dist,
                            double *value)
 {
@@ -480,7 +472,7 @@ out:
     return rc;
 }
 
-static int tpe_infer_relative_space(void *state, hpo__sampler_ctx *ctx,
+static int tpe_infer_relative_space(void *state, hpo_plugin_ctx *ctx,
                                     const hpo_space **space)
 {
     tpe_state *st = state;
@@ -520,7 +512,7 @@ static int tpe_infer_relative_space(void *state, hpo__sampler_ctx *ctx,
     return HPO_OK;
 }
 
-static int tpe_relative(void *state, hpo__sampler_ctx *ctx,
+static int tpe_relative(void *state, hpo_plugin_ctx *ctx,
                         const hpo_space *space, double *values)
 {
     tpe_state *st = state;
@@ -569,24 +561,15 @@ static int tpe_relative(void *state, hpo__sampler_ctx *ctx,
     return HPO_OK;
 }
 
-const hpo__sampler_type hpo__sampler_tpe = {
-    .version = HPO__SAMPLER_VERSION,
-    .name = "tpe",
-    .summary = "tree-structured Parzen estimator (Optuna's TPE: "
-               "univariate or multivariate, constant liar, MOTPE)",
-    .options_help =
-        "n_startup_trials=10  random trials first; "
-        "n_ei_candidates=24  draws scored by l(x)/g(x); "
-        "gamma=0.1 gamma_max=25  good share and cap; "
-        "prior_weight=1; consider_endpoints=false; "
-        "consider_magic_clip=true; multivariate=false  joint model; "
-        "group=true  joint per always-together group (conditional spaces); "
-        "constant_liar=true  running trials count as worst; "
-        "consider_failed=true  failed trials join the bad group; "
-        "exact_density=false  normalised kernels (Optuna >= 3.5)",
-    .state_size = sizeof(tpe_state),
-    .init = tpe_init,
-    .destroy = tpe_destroy,
+const hpo_sampler_type hpo__sampler_tpe = {
+    .head = {.version = HPO_PLUGIN_VERSION,
+             .name = "tpe",
+             .summary = "tree-structured Parzen estimator (Optuna's TPE: "
+                        "univariate or multivariate, constant liar, MOTPE)",
+             .options = tpe_options,
+             .state_size = sizeof(tpe_state),
+             .init = tpe_init,
+             .destroy = tpe_destroy},
     .infer_relative_space = tpe_infer_relative_space,
     .sample_relative = tpe_relative,
     .sample_independent = tpe_independent,

@@ -43,13 +43,13 @@ void tpe_mo_weights(const double *y, int m, int n, double *w);
 /* ---- the split (tpe_split.c) ------------------------------------------- */
 /* Is a trial one the model learns from (COMPLETE, PRUNED, and RUNNING
  * under constant liar, never the trial being sampled)? */
-int tpe_trial_usable(const tpe_opts *o, const hpo__sampler_ctx *ctx,
+int tpe_trial_usable(const tpe_opts *o, const hpo_plugin_ctx *ctx,
                      const hpo__trial_rec *t);
 /* Mark the n_below best of trials[0..n) in below[] (1 good, 0 bad):
  * feasible trials first — COMPLETE by value (several objectives: by
  * nondomination rank, ties by hypervolume contribution), then PRUNED by
  * last step and value, then RUNNING — then infeasible ones by violation. */
-int tpe_split(hpo__sampler_ctx *ctx, const hpo__trial_rec *const *trials,
+int tpe_split(hpo_plugin_ctx *ctx, const hpo__trial_rec *const *trials,
               int n, int n_below, unsigned char *below);
 
 /* ---- per-parameter caches (tpe_column.c) ------------------------------- */
@@ -95,7 +95,7 @@ int tpe_columns_hold(tpe_column *const *col, int n, int i,
 void tpe_column_store(tpe_column *c, int i, int64_t id, double x);
 /* The rows r of the bad group (history index ahist[r], value xa[r]) in
  * ascending value, ties by row; NULL if memory runs out. */
-int *tpe_sorted_rows(hpo__sampler_ctx *ctx, tpe_column *col, const int *ahist,
+int *tpe_sorted_rows(hpo_plugin_ctx *ctx, tpe_column *col, const int *ahist,
                      const double *xa, int nab, int n_trials);
 
 /* ---- Parzen estimators (tpe_parzen.c) ---------------------------------- */
@@ -139,7 +139,7 @@ typedef struct tpe_parzen {
  * weights w (trial order).  sorted, if not NULL, lists the rows of a
  * univariate numerical estimator by value (ties by row), which spares the
  * sort.  Memory from the call's scratch. */
-int tpe_parzen_build(tpe_parzen *pe, hpo__sampler_ctx *ctx,
+int tpe_parzen_build(tpe_parzen *pe, hpo_plugin_ctx *ctx,
                      const tpe_axis *axes, int n_axes, const double *obs,
                      const double *w, int n_obs, const int *sorted,
                      const tpe_opts *o);
@@ -151,7 +151,7 @@ double tpe_parzen_log_pdf(const tpe_parzen *pe, const double *x);
  * log l(x) - log g(x); of candidates within TPE_TIE_LOG_RATIO of each
  * other, the first drawn. */
 #define TPE_TIE_LOG_RATIO 1e-9
-int tpe_pick(hpo__sampler_ctx *ctx, const tpe_parzen *below,
+int tpe_pick(hpo_plugin_ctx *ctx, const tpe_parzen *below,
              const tpe_parzen *above, int n_candidates, double *best);
 
 #endif

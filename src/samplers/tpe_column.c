@@ -149,7 +149,7 @@ void tpe_column_store(tpe_column *c, int i, int64_t id, double x)
  * values) by value, from the column's order; rows the column does not
  * hold (running trials) are merged in.  NULL when there is no column.
  */
-int *tpe_sorted_rows(hpo__sampler_ctx *ctx, tpe_column *col,
+int *tpe_sorted_rows(hpo_plugin_ctx *ctx, tpe_column *col,
                         const int *ahist, const double *xa, int nab,
                         int n_trials)
 {

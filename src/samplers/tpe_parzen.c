@@ -143,7 +143,7 @@ static void sort_mus(sorted_mu *v, int n)
 
 /* Univariate bandwidths: the larger gap to a neighbour among the
  * observations and the prior's centre (sigma[n_obs] is the prior's). */
-static int neighbour_sigmas(hpo__sampler_ctx *ctx, const double *mu,
+static int neighbour_sigmas(hpo_plugin_ctx *ctx, const double *mu,
                             int n_obs, const int *presorted,
                             int consider_endpoints, double *sigma,
                             sorted_mu **sorted)
@@ -199,7 +199,7 @@ static int neighbour_sigmas(hpo__sampler_ctx *ctx, const double *mu,
  */
 #define WINDOW_Z 9.0
 
-static int build_window(tpe_parzen *pe, hpo__sampler_ctx *ctx,
+static int build_window(tpe_parzen *pe, hpo_plugin_ctx *ctx,
                         const sorted_mu *sorted, int n_obs)
 {
     size_t n = (size_t)n_obs + 1;
@@ -253,7 +253,7 @@ static void mixture_weights(tpe_parzen *pe, const double *w, int n_obs,
     }
 }
 
-static int numerical_axis(tpe_parzen *pe, hpo__sampler_ctx *ctx, int j,
+static int numerical_axis(tpe_parzen *pe, hpo_plugin_ctx *ctx, int j,
                           const double *obs, int n_obs, const int *presorted,
                           const tpe_opts *o)
 {
@@ -313,7 +313,7 @@ static void categorical_axis(tpe_parzen *pe, int j, const double *obs,
             k < n_obs ? obs[(size_t)k * na + j] : -1;
 }
 
-int tpe_parzen_build(tpe_parzen *pe, hpo__sampler_ctx *ctx,
+int tpe_parzen_build(tpe_parzen *pe, hpo_plugin_ctx *ctx,
                      const tpe_axis *axes, int n_axes, const double *obs,
                      const double *w, int n_obs, const int *sorted,
                      const tpe_opts *o)
@@ -559,7 +559,7 @@ double tpe_parzen_log_pdf(const tpe_parzen *pe, const double *x)
     return log_sum_exp(terms, nc);
 }
 
-int tpe_pick(hpo__sampler_ctx *ctx, const tpe_parzen *below,
+int tpe_pick(hpo_plugin_ctx *ctx, const tpe_parzen *below,
              const tpe_parzen *above, int n_candidates, double *best)
 {
     int na = below->n_axes;

@@ -31,7 +31,7 @@ int tpe_n_below(const tpe_opts *o, int n)
     return k < o->gamma_max ? k : o->gamma_max;
 }
 
-int tpe_trial_usable(const tpe_opts *o, const hpo__sampler_ctx *ctx,
+int tpe_trial_usable(const tpe_opts *o, const hpo_plugin_ctx *ctx,
                      const hpo__trial_rec *t)
 {
     if (t->number == ctx->trial->number)
@@ -191,7 +191,7 @@ static void sum_select(const double *y, int m, const int *idx, int n,
 /* Rank the n points (n x m) into keys: front number, with the straddling
  * front split by its selection; fronts are peeled only until `need` points
  * are ranked, so the cost is O(n * fronts * front size). */
-static int rank_fronts(hpo__sampler_ctx *ctx, const double *y, int n, int m,
+static int rank_fronts(hpo_plugin_ctx *ctx, const double *y, int n, int m,
                        int need, double *rank)
 {
     int *left = hpo__scratch(ctx, sizeof(int) * (size_t)n);
@@ -245,7 +245,7 @@ static int rank_fronts(hpo__sampler_ctx *ctx, const double *y, int n, int m,
 }
 
 /* The several-objective ranks of the feasible COMPLETE trials. */
-static int multi_objective_keys(hpo__sampler_ctx *ctx,
+static int multi_objective_keys(hpo_plugin_ctx *ctx,
                                 const hpo__trial_rec *const *trials,
                                 rank_key *keys, int n, int m, int need)
 {
@@ -264,7 +264,7 @@ static int multi_objective_keys(hpo__sampler_ctx *ctx,
         const hpo__trial_rec *t = trials[i];
         for (int d = 0; d < m; d++) {
             double v = d < t->n_values ? t->values[d] : INFINITY;
-            int maximize = hpo_study_direction(ctx->study, d) == HPO_MAXIMIZE;
+            int maximize = hpo_ctx_direction(ctx, d) == HPO_MAXIMIZE;
             y[(size_t)c * m + d] = maximize ? -v : v;
         }
         which[c++] = i;
@@ -277,16 +277,16 @@ static int multi_objective_keys(hpo__sampler_ctx *ctx,
     return HPO_OK;
 }
 
-int tpe_split(hpo__sampler_ctx *ctx, const hpo__trial_rec *const *trials,
+int tpe_split(hpo_plugin_ctx *ctx, const hpo__trial_rec *const *trials,
               int n, int n_below, unsigned char *below)
 {
     rank_key *keys = hpo__scratch(ctx, sizeof *keys * (size_t)(n + 1));
     if (!keys)
         return hpo__fail(ctx->msg, HPO_ENOMEM, "tpe: out of memory");
-    int m = hpo_study_n_objectives(ctx->study);
+    int m = hpo_ctx_n_objectives(ctx);
     if (m < 1)
         m = 1;
-    double sign = hpo_study_direction(ctx->study, 0) == HPO_MAXIMIZE ? -1 : 1;
+    double sign = hpo_ctx_direction(ctx, 0) == HPO_MAXIMIZE ? -1 : 1;
     for (int i = 0; i < n; i++) {
         const hpo__trial_rec *t = trials[i];
         rank_key *key = &keys[i];
