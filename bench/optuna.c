@@ -94,6 +94,11 @@ static int run_child(char *const *argv)
 
 cJSON *bench_optuna_run(const char *const *args)
 {
+    return bench_python_run(bench_optuna_script(), args);
+}
+
+cJSON *bench_python_run(const char *script, const char *const *args)
+{
     char out_path[] = "/tmp/hpo-bench-optuna-XXXXXX";
     int fd = mkstemp(out_path);
     if (fd < 0) {
@@ -111,7 +116,7 @@ cJSON *bench_optuna_run(const char *const *args)
         return NULL;
     }
     argv[0] = bench_python();
-    argv[1] = bench_optuna_script();
+    argv[1] = script;
     for (int i = 0; i < n; i++)
         argv[2 + i] = args[i];
     argv[2 + n] = "--out";
