@@ -129,6 +129,8 @@ int bench_write_quality_csv(const char *path, const bench_job *jobs, int n);
  * stderr. */
 struct cJSON;
 struct cJSON *bench_optuna_run(const char *const *args);
+/* A whole file as a string (owned), or NULL. */
+char *bench_read_file(const char *path);
 /* The same with another script of bench/ (its own --out argument too). */
 struct cJSON *bench_python_run(const char *script, const char *const *args);
 /* FILE in $HPO_DATA_DIR, or ../shared/data beside the checkout (static

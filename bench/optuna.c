@@ -36,7 +36,7 @@ const char *bench_optuna_script(void)
     return p && *p ? p : HPO_BENCH_SOURCE_DIR "/optuna_ref.py";
 }
 
-static char *read_file(const char *path)
+char *bench_read_file(const char *path)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
@@ -125,7 +125,7 @@ cJSON *bench_python_run(const char *script, const char *const *args)
     bench_pin_threads();
     cJSON *json = NULL;
     if (run_child((char *const *)argv) == 0) {
-        char *text = read_file(out_path);
+        char *text = bench_read_file(out_path);
         json = text ? cJSON_Parse(text) : NULL;
         if (!json)
             fprintf(stderr, "hpo-bench: cannot read %s's output %s\n",

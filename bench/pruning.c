@@ -45,6 +45,7 @@ typedef struct prune_opts {
     double target;
     const char *methods;
     const char *json;
+    const char *saved; /* --optuna-json: files of earlier runs, or NULL */
 } prune_opts;
 
 /* One method over the seeds; INFINITY where nothing completed or the
@@ -233,6 +234,51 @@ static cJSON *run_optuna(const hpo__folds *split, const prune_opts *o)
     return doc;
 }
 
+/* Earlier runs' JSON (--json), merged: the Optuna side takes half an hour
+ * or more at the full budget, and need not run again each time hpo's
+ * side changes.  The budget and seeds come from the files. */
+static cJSON *load_saved(prune_opts *o)
+{
+    char *storage, *files[MAX_METHODS];
+    int n = bench_split(o->saved, &storage, files, MAX_METHODS);
+    cJSON *doc = NULL;
+    for (int i = 0; i < n; i++) {
+        char *text = bench_read_file(files[i]);
+        cJSON *one = text ? cJSON_Parse(text) : NULL;
+        free(text);
+        if (!one || (doc && number(doc, "budget_rounds") !=
+                                number(one, "budget_rounds"))) {
+            fprintf(stderr, "hpo-bench pruning: %s: %s\n", files[i],
+                    one ? "another budget" : "cannot read");
+            cJSON_Delete(one);
+            cJSON_Delete(doc);
+            free(storage);
+            return NULL;
+        }
+        if (!doc) {
+            doc = one;
+            continue;
+        }
+        cJSON *runs = cJSON_GetObjectItemCaseSensitive(doc, "runs");
+        cJSON *more = cJSON_DetachItemFromObject(one, "runs"), *m;
+        while (more && (m = more->child))
+            cJSON_AddItemToObject(runs, m->string,
+                                  cJSON_DetachItemViaPointer(more, m));
+        cJSON_Delete(more);
+        cJSON_Delete(one);
+    }
+    free(storage);
+    if (!doc)
+        fprintf(stderr, "hpo-bench pruning: no runs in '%s'\n", o->saved);
+    const cJSON *first = doc ? cJSON_GetObjectItemCaseSensitive(doc, "runs")
+                             : NULL;
+    if (first && first->child) {
+        o->budget = (long)number(doc, "budget_rounds");
+        o->n_seeds = cJSON_GetArraySize(first->child);
+    }
+    return doc;
+}
+
 /* spam.csv and hpo's hold-out split of it. */
 static int load_split(hpo__dataset *d, hpo__folds *split)
 {
@@ -255,12 +301,14 @@ static int usage(void)
     fprintf(stderr,
 "usage: hpo-bench pruning [--problem xgb_spam] [--seeds 0-4]\n"
 "           [--budget-rounds 14580] [--target 0.1113] [--methods LIST]\n"
-"           [--json FILE]\n"
+"           [--json FILE] [--optuna-json FILE,...]\n"
 "xgb_spam (BENCHMARKS.md) at equal total boosting rounds.  Optuna 3.1's\n"
 "methods, SAMPLER[+PRUNER] with SAMPLER tpe|random and PRUNER\n"
 "median|sh|hyperband (Optuna's defaults; Hyperband with min_resource=1,\n"
 "max_resource=243, reduction_factor=3); the default LIST is\n"
 "tpe,random,tpe+median,tpe+sh,tpe+hyperband,random+sh.\n"
+"--optuna-json reads the Optuna side from earlier --json files (their\n"
+"budget and seeds) instead of running it again.\n"
 "Needs /usr/bin/python3 with python3-optuna and python3-xgboost; data\n"
 "from $HPO_DATA_DIR or ../shared/data.\n");
     return 2;
@@ -284,6 +332,8 @@ static int parse_value(prune_opts *o, const char *name, const char *v)
     }
     if (strcmp(name, "--methods") == 0)
         o->methods = v;
+    else if (strcmp(name, "--optuna-json") == 0)
+        o->saved = v;
     else
         o->json = v;
     return 0;
@@ -293,20 +343,22 @@ static int parse(prune_opts *o, int argc, char **argv)
 {
     static const char *const names[] = {"--problem", "--seeds",
                                         "--budget-rounds", "--target",
-                                        "--methods", "--json"};
+                                        "--methods", "--json",
+                                        "--optuna-json"};
     *o = (prune_opts){.budget = 60 * MAX_ROUNDS, .target = 0.1113,
                       .methods = "tpe,random,tpe+median,tpe+sh,"
                                  "tpe+hyperband,random+sh"};
     o->n_seeds = bench_parse_seeds("0-4", o->seeds, BENCH_MAX_SEEDS);
     for (int i = 0; i < argc; i++) {
-        const char *v = NULL;
+        const char *v = NULL, *arg = argv[i];
         size_t k = 0;
         while (k < sizeof names / sizeof *names &&
                !bench_option(argc, argv, &i, names[k], &v))
             k++;
         if (k == sizeof names / sizeof *names || !v ||
             parse_value(o, names[k], v) != 0) {
-            fprintf(stderr, "hpo-bench pruning: bad option '%s'\n", argv[i]);
+            fprintf(stderr, "hpo-bench pruning: bad option '%s'%s%s\n", arg,
+                    v ? " " : "", v ? v : "");
             return -1;
         }
     }
@@ -325,7 +377,11 @@ int bench_pruning(int argc, char **argv)
     cJSON *doc = NULL;
     static prune_row rows[2 * MAX_METHODS];
     int n = -1, n_hpo = 0;
-    if (load_split(&d, &split) == 0 && (doc = run_optuna(&split, &o)))
+    if (o.saved)
+        doc = load_saved(&o);
+    else if (load_split(&d, &split) == 0)
+        doc = run_optuna(&split, &o);
+    if (doc)
         n = optuna_rows(doc, &o, rows, MAX_METHODS);
     if (n >= 0) {
         n_hpo = hpo_rows(&o, rows + n, MAX_METHODS);

@@ -36,4 +36,7 @@ for runs in d["runs"].values():
     assert r["rounds"] == 500 and r["trials"] == r["complete"] + r["pruned"]
     assert all(a[0] <= 500 for a in r["curve"])
 PY
+# The saved Optuna side prints the same table again, without Python.
+HPO_BENCH_PYTHON=/bin/false "$bench" pruning --optuna-json "$json" |
+    cmp -s - "$out" || fail "--optuna-json does not print the same table"
 echo ok
