@@ -110,6 +110,18 @@ static void add_run(prune_row *row, const cJSON *run, const prune_opts *o)
     row->seconds += number(run, "seconds");
 }
 
+/* INFINITY (never reached) is a value here; bench_quantile would make
+ * the middle of {x, inf} NaN (0 * inf), so only its sort is used. */
+static double median(const double *v, int n)
+{
+    double c[BENCH_MAX_SEEDS];
+    memcpy(c, v, sizeof *c * (size_t)n);
+    bench_quantile(c, n, 0.0); /* sorts c */
+    if (n % 2)
+        return c[n / 2];
+    return isinf(c[n / 2]) ? c[n / 2] : (c[n / 2 - 1] + c[n / 2]) / 2;
+}
+
 /* The default target: the median final value of Optuna's random search
  * in this run; -1 if it did not run. */
 static int resolve_target(const cJSON *doc, prune_opts *o)
@@ -130,7 +142,7 @@ static int resolve_target(const cJSON *doc, prune_opts *o)
                         "--target\n");
         return -1;
     }
-    o->target = bench_quantile(final, n, 0.5);
+    o->target = median(final, n);
     o->target_is_random = 1;
     return 0;
 }
@@ -160,12 +172,6 @@ static int optuna_rows(const cJSON *doc, const prune_opts *o, prune_row *rows,
 
 /* ---- the tables ------------------------------------------------------------ */
 
-static double median(const double *v, int n)
-{
-    double c[BENCH_MAX_SEEDS];
-    memcpy(c, v, sizeof *c * (size_t)n);
-    return bench_quantile(c, n, 0.5);
-}
 
 static void print_loss(double v)
 {
