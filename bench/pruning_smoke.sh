@@ -39,4 +39,18 @@ PY
 # The saved Optuna side prints the same table again, without Python.
 HPO_BENCH_PYTHON=/bin/false "$bench" pruning --optuna-json "$json" |
     cmp -s - "$out" || fail "--optuna-json does not print the same table"
+# Medians over seeds that never got there: a seed without a complete
+# trial is infinitely bad, not NaN.  Finals 0.2, 0.3 and none: the target
+# (random's median final) is 0.3, reached at round 243 by two of three.
+cat > "$json" <<'JSON'
+{"budget_rounds": 500, "runs": {"random": [
+ {"final": 0.2, "curve": [[243, 0.2]], "trials": 2, "pruned": 0, "seconds": 1},
+ {"final": 0.3, "curve": [[243, 0.3]], "trials": 2, "pruned": 0, "seconds": 1},
+ {"final": null, "curve": [], "trials": 1, "pruned": 1, "seconds": 1}]}}
+JSON
+"$bench" pruning --optuna-json "$json" > "$out" || fail "hand-made runs"
+grep -Eq '^optuna random +0\.30000 +243 ' "$out" ||
+    { cat "$out"; fail "median over seeds with one never complete"; }
+grep -Eq '^optuna random +- +- +0\.30000 +0\.30000 +0\.30000$' "$out" ||
+    { cat "$out"; fail "anytime medians with one never complete"; }
 echo ok
