@@ -129,6 +129,17 @@ int bench_write_quality_csv(const char *path, const bench_job *jobs, int n);
  * stderr. */
 struct cJSON;
 struct cJSON *bench_optuna_run(const char *const *args);
+/* A whole file as a string (owned), or NULL. */
+char *bench_read_file(const char *path);
+/* The same with another script of bench/ (its own --out argument too). */
+struct cJSON *bench_python_run(const char *script, const char *const *args);
+/* FILE in $HPO_DATA_DIR, or ../shared/data beside the checkout (static
+ * storage: the next call overwrites it). */
+const char *bench_data_path(const char *file);
+struct hpo__folds;
+/* {"folds": [{"train": [...], "test": [...]}, ...]}, 0-based data rows:
+ * how the Python references train on hpo's very splits. */
+int bench_write_folds(const char *path, const struct hpo__folds *folds);
 /* Write doc (not freed) to path as indented JSON: 0, or -1 after
  * "hpo-bench: cannot write PATH" on stderr. */
 int bench_write_json(const char *path, const struct cJSON *doc);
@@ -241,6 +252,7 @@ void bench_pg_show(const bench_pg *pg, const char *setting, char *out,
 
 /* Subcommands. */
 int bench_quality(int argc, char **argv);
+int bench_pruning(int argc, char **argv);
 int bench_throughput(int argc, char **argv);
 int bench_check(int argc, char **argv);
 int bench_storage(int argc, char **argv);

@@ -32,6 +32,8 @@ static const subcommand subcommands[] = {
      "hpo tune's trials/s per window as its SQLite study grows"},
     {"scaling", bench_scaling,
      "ms/trial against the number of parameters (tpe, auto), vs Optuna"},
+    {"pruning", bench_pruning,
+     "xgb_spam at equal total boosting rounds: pruners vs Optuna's"},
     {NULL, NULL, NULL},
 };
 

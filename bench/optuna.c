@@ -36,7 +36,7 @@ const char *bench_optuna_script(void)
     return p && *p ? p : HPO_BENCH_SOURCE_DIR "/optuna_ref.py";
 }
 
-static char *read_file(const char *path)
+char *bench_read_file(const char *path)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
@@ -94,6 +94,11 @@ static int run_child(char *const *argv)
 
 cJSON *bench_optuna_run(const char *const *args)
 {
+    return bench_python_run(bench_optuna_script(), args);
+}
+
+cJSON *bench_python_run(const char *script, const char *const *args)
+{
     char out_path[] = "/tmp/hpo-bench-optuna-XXXXXX";
     int fd = mkstemp(out_path);
     if (fd < 0) {
@@ -111,7 +116,7 @@ cJSON *bench_optuna_run(const char *const *args)
         return NULL;
     }
     argv[0] = bench_python();
-    argv[1] = bench_optuna_script();
+    argv[1] = script;
     for (int i = 0; i < n; i++)
         argv[2 + i] = args[i];
     argv[2 + n] = "--out";
@@ -120,7 +125,7 @@ cJSON *bench_optuna_run(const char *const *args)
     bench_pin_threads();
     cJSON *json = NULL;
     if (run_child((char *const *)argv) == 0) {
-        char *text = read_file(out_path);
+        char *text = bench_read_file(out_path);
         json = text ? cJSON_Parse(text) : NULL;
         if (!json)
             fprintf(stderr, "hpo-bench: cannot read %s's output %s\n",

@@ -45,11 +45,7 @@ typedef struct svm_bench {
 
 static const char *data_path(void)
 {
-    const char *dir = getenv("HPO_DATA_DIR");
-    static char path[4096];
-    snprintf(path, sizeof path, "%s/breast_cancer.csv",
-             dir && *dir ? dir : HPO_BENCH_SOURCE_DIR "/../../shared/data");
-    return path;
+    return bench_data_path("breast_cancer.csv");
 }
 
 static int setup(svm_bench *b)
@@ -174,26 +170,6 @@ static int run_hpo_seed(svm_bench *b, int seed, timed_objective *to,
 
 /* ---- the reference ------------------------------------------------------------ */
 
-static int write_folds(const svm_bench *b, const char *path)
-{
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return -1;
-    fprintf(f, "{\"folds\": [");
-    for (int k = 0; k < b->folds.n; k++) {
-        const hpo__split *s = &b->folds.v[k];
-        fprintf(f, "%s{\"train\": [", k ? ", " : "");
-        for (int i = 0; i < s->n_train; i++)
-            fprintf(f, "%s%d", i ? "," : "", s->train[i]);
-        fprintf(f, "], \"test\": [");
-        for (int i = 0; i < s->n_test; i++)
-            fprintf(f, "%s%d", i ? "," : "", s->test[i]);
-        fprintf(f, "]}");
-    }
-    fprintf(f, "]}\n");
-    return fclose(f) == 0 ? 0 : -1;
-}
-
 static char *read_all(const char *path)
 {
     FILE *f = fopen(path, "r");
@@ -234,7 +210,7 @@ static cJSON *run_reference(const svm_bench *b)
     join_ints(seeds, sizeof seeds, b->seeds, b->n_seeds);
     join_ints(budgets, sizeof budgets, b->budgets, b->n_budgets);
     cJSON *json = NULL;
-    if (write_folds(b, folds) == 0) {
+    if (bench_write_folds(folds, &b->folds) == 0) {
         pid_t pid = fork();
         if (pid == 0) {
             execl(bench_python(), bench_python(),

@@ -18,6 +18,8 @@ packages=(
     procps python3 python3-optuna
     # the svm_breast_cancer benchmark's reference: scikit-learn's SVC
     python3-sklearn
+    # the xgb_spam pruning benchmark's reference (hpo-bench pruning)
+    python3-xgboost
     # the PostgreSQL storage tests: a throw-away server (tests/pg/), and
     # psycopg2 so Python Optuna reaches it
     postgresql python3-psycopg2
