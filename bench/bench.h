@@ -9,6 +9,8 @@
  *   cli_throughput.c  `hpo-bench cli-throughput`: hpo tune's trials/s as
  *                  its study grows
  *   scaling.c      `hpo-bench scaling`: ms/trial against the parameter count
+ *   pruner_overhead.c  `hpo-bench pruner-overhead`: us per should_prune as
+ *                  the study grows
  *   storage.c      `hpo-bench storage`: trials/s and ask latency on SQLite
  *                  and PostgreSQL, several processes (storage_hpo.c, pg.c)
  *   optuna.c       runs optuna_ref.py and reads its JSON
@@ -253,6 +255,7 @@ void bench_pg_show(const bench_pg *pg, const char *setting, char *out,
 /* Subcommands. */
 int bench_quality(int argc, char **argv);
 int bench_pruning(int argc, char **argv);
+int bench_pruner_overhead(int argc, char **argv); /* pruner_overhead.c */
 int bench_throughput(int argc, char **argv);
 int bench_check(int argc, char **argv);
 int bench_storage(int argc, char **argv);
