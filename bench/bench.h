@@ -255,6 +255,15 @@ void bench_pg_show(const bench_pg *pg, const char *setting, char *out,
 /* Subcommands. */
 int bench_quality(int argc, char **argv);
 int bench_pruning(int argc, char **argv);
+/* One hpo run of `hpo-bench pruning` (pruning_hpo.c), as optuna_pruning.py
+ * writes one; NULL on error (printed).  The types are src/ml's. */
+struct hpo__dataset;
+struct hpo__split;
+struct cJSON;
+struct cJSON *bench_pruning_hpo_run(const struct hpo__dataset *d,
+                                    const struct hpo__split *split,
+                                    const char *method, int seed,
+                                    long budget);
 int bench_pruner_overhead(int argc, char **argv); /* pruner_overhead.c */
 int bench_throughput(int argc, char **argv);
 int bench_check(int argc, char **argv);

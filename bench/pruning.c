@@ -47,6 +47,7 @@ typedef struct prune_opts {
     long budget;
     double target; /* NAN: random search's median final value */
     const char *methods;
+    const char *hpo_methods; /* --hpo-methods: hpo's specs, or NULL */
     const char *json;
     const char *saved; /* --optuna-json: files of earlier runs, or NULL */
     int target_is_random;
@@ -202,14 +203,38 @@ static void print_anytime(const prune_row *r)
     printf("\n");
 }
 
-/* Where hpo's rows will join: its pruners (issue 10, items 3 and 5) run
- * per seed in process, fill a prune_row each with the same measures
- * (add_run's), and are printed by print_tables beside Optuna's.  None is
- * built yet, so none is printed: no row is ever made up. */
-static int hpo_rows(const prune_opts *o, prune_row *rows, int max)
+/* hpo's rows: each of --hpo-methods over the seeds, in process
+ * (pruning_hpo.c), measured by add_run as Optuna's are; -1 on error. */
+static int hpo_rows(const hpo__dataset *d, const hpo__folds *split,
+                    const prune_opts *o, prune_row *rows, int max)
 {
-    (void)o, (void)rows, (void)max;
-    return 0;
+    char *storage = NULL, *methods[MAX_METHODS];
+    int n_methods = o->hpo_methods ? bench_split(o->hpo_methods, &storage,
+                                                 methods, MAX_METHODS)
+                                   : 0;
+    int n = 0;
+    for (int i = 0; i < n_methods && n < max; i++) {
+        prune_row *row = &rows[n++];
+        memset(row, 0, sizeof *row);
+        snprintf(row->label, sizeof row->label, "hpo %s", methods[i]);
+        for (int k = 0; k < o->n_seeds; k++) {
+            cJSON *run = bench_pruning_hpo_run(d, &split->v[0], methods[i],
+                                               o->seeds[k], o->budget);
+            if (!run) {
+                free(storage);
+                return -1;
+            }
+            fprintf(stderr, "hpo %s seed %d: final %.5f\n", methods[i],
+                    o->seeds[k], number(run, "final"));
+            add_run(row, run, o);
+            cJSON_Delete(run);
+        }
+        row->trials /= row->n;
+        row->pruned /= row->n;
+        row->seconds /= row->n;
+    }
+    free(storage);
+    return n;
 }
 
 static void print_tables(const prune_row *rows, int n, int n_hpo,
@@ -225,9 +250,6 @@ static void print_tables(const prune_row *rows, int n, int n_hpo,
            o->target_is_random ? " = random's final" : "");
     for (int i = 0; i < n; i++)
         print_summary(&rows[i], o);
-    if (n_hpo == 0)
-        printf("%-24s  (hpo's pruners are not built yet; their rows join "
-               "here)\n", "hpo");
     printf("\nanytime: best COMPLETE log-loss after a fraction of the budget "
            "(median over seeds; - = none complete yet)\n%-24s", "method");
     for (int k = 0; k < N_AT; k++) {
@@ -347,6 +369,8 @@ static int usage(void)
 "random search, which must then be among the methods).\n"
 "--optuna-json reads the Optuna side from earlier --json files (their\n"
 "budget and seeds) instead of running it again.\n"
+"--hpo-methods LIST: hpo's rows, SAMPLER[+PRUNER] in hpo's specs with\n"
+"options (tpe+hyperband:min_resource=1,max_resource=243), same seeds.\n"
 "Needs /usr/bin/python3 with python3-optuna and python3-xgboost; data\n"
 "from $HPO_DATA_DIR or ../shared/data.\n");
     return 2;
@@ -370,6 +394,8 @@ static int parse_value(prune_opts *o, const char *name, const char *v)
     }
     if (strcmp(name, "--methods") == 0)
         o->methods = v;
+    else if (strcmp(name, "--hpo-methods") == 0)
+        o->hpo_methods = v;
     else if (strcmp(name, "--optuna-json") == 0)
         o->saved = v;
     else
@@ -382,7 +408,7 @@ static int parse(prune_opts *o, int argc, char **argv)
     static const char *const names[] = {"--problem", "--seeds",
                                         "--budget-rounds", "--target",
                                         "--methods", "--json",
-                                        "--optuna-json"};
+                                        "--optuna-json", "--hpo-methods"};
     *o = (prune_opts){.budget = 60 * MAX_ROUNDS, .target = NAN,
                       .methods = "tpe,random,tpe+median,tpe+sh,"
                                  "tpe+hyperband,random+sh"};
@@ -415,18 +441,21 @@ int bench_pruning(int argc, char **argv)
     cJSON *doc = NULL;
     static prune_row rows[2 * MAX_METHODS];
     int n = -1, n_hpo = 0;
+    int have_split = load_split(&d, &split) == 0;
     if (o.saved)
         doc = load_saved(&o);
-    else if (load_split(&d, &split) == 0)
+    else if (have_split)
         doc = run_optuna(&split, &o);
     if (doc && resolve_target(doc, &o) == 0)
         n = optuna_rows(doc, &o, rows, MAX_METHODS);
-    if (n >= 0) {
-        n_hpo = hpo_rows(&o, rows + n, MAX_METHODS);
-        print_tables(rows, n + n_hpo, n_hpo, &o);
-    } else if (doc && !isnan(o.target))
+    if (n < 0 && doc && !isnan(o.target))
         fprintf(stderr, "hpo-bench pruning: optuna_pruning.py's output "
                         "does not hold one run per method and seed\n");
+    if (n >= 0 && have_split &&
+        (n_hpo = hpo_rows(&d, &split, &o, rows + n, MAX_METHODS)) < 0)
+        n = -1; /* the error is printed */
+    if (n >= 0)
+        print_tables(rows, n + n_hpo, n_hpo, &o);
     int rc = n >= 0 && (!o.json || bench_write_json(o.json, doc) == 0) ? 0 : 1;
     cJSON_Delete(doc);
     hpo__folds_free(&split);
