@@ -174,6 +174,24 @@ const hpo_record *hpo_ctx_trial_at(hpo_plugin_ctx *ctx, int i);
  * HPO_ENOTFOUND when there is none, or an error. */
 int hpo_ctx_best(hpo_plugin_ctx *ctx, const hpo_record **best);
 
+/* The trials that finished (COMPLETE, PRUNED or FAIL) since the cursor
+ * last looked, each once, in the study's whole history (whatever a
+ * pruner's view shows a sampler), in time proportional to the trials new
+ * since then plus those still running: what an incremental plug-in (a
+ * pruner's per-step sorted values) reads instead of rescanning thousands
+ * of trials at every call.  A zeroed cursor starts at the beginning; keep
+ * it in the plug-in's state and free it in destroy.  Returns 1 with *out
+ * a newly finished trial, 0 when there is none left, or an error. */
+typedef struct hpo_history_cursor {
+    int seen;                 /* history positions below this were read */
+    int *pending;             /* positions read while still unfinished */
+    int n_pending, cap_pending;
+    int at;                   /* the next pending position to look at */
+} hpo_history_cursor;
+int hpo_ctx_next_finished(hpo_plugin_ctx *ctx, hpo_history_cursor *cursor,
+                          const hpo_record **out);
+void hpo_history_cursor_free(hpo_history_cursor *cursor);
+
 /* The study's system attributes (JSON text), shared by every worker.
  * get: HPO_OK with *json NULL when absent. */
 int hpo_ctx_study_attr(hpo_plugin_ctx *ctx, const char *key,

@@ -1,0 +1,67 @@
+/*
+ * history_cursor.c — newly finished trials, each once (hpo_plugin.h).
+ *
+ * The history is ordered by number and only grows, so a position names a
+ * trial for good.  A cursor remembers how far it has read and which of the
+ * positions it read were still unfinished; each call looks at those and at
+ * the positions added since, never at the finished trials it has handed
+ * out already.  Trials finish in any order (several workers): a trial is
+ * handed out when it is first seen finished.
+ */
+#include <stdlib.h>
+
+#include "study.h"
+
+static int push_pending(hpo_history_cursor *c, int pos)
+{
+    if (c->n_pending == c->cap_pending) {
+        int cap = c->cap_pending ? 2 * c->cap_pending : 16;
+        int *v = realloc(c->pending, (size_t)cap * sizeof *v);
+        if (!v)
+            return HPO_ENOMEM;
+        c->pending = v;
+        c->cap_pending = cap;
+    }
+    c->pending[c->n_pending++] = pos;
+    return HPO_OK;
+}
+
+int hpo_ctx_next_finished(hpo_plugin_ctx *ctx, hpo_history_cursor *c,
+                          const hpo_record **out)
+{
+    *out = NULL;
+    if (!ctx->core)
+        return hpo_ctx_fail(ctx, HPO_EMISUSE, "no study in this call");
+    const hpo__trial_rec *h;
+    int n, rc = hpo__study_history(ctx->core, &h, &n);
+    if (rc)
+        return hpo_ctx_fail(ctx, rc, "%s", hpo__msg_get(&ctx->core->msg));
+    while (c->at < c->n_pending) { /* the ones running when last seen */
+        int pos = c->pending[c->at];
+        if (!hpo__state_finished(h[pos].state)) {
+            c->at++;
+            continue;
+        }
+        c->pending[c->at] = c->pending[--c->n_pending];
+        *out = &h[pos];
+        return 1;
+    }
+    while (c->seen < n) { /* the ones added since */
+        int pos = c->seen++;
+        if (hpo__state_finished(h[pos].state)) {
+            *out = &h[pos];
+            return 1;
+        }
+        if (push_pending(c, pos))
+            return hpo__oom(ctx->msg);
+        c->at = c->n_pending; /* looked at in this round already */
+    }
+    c->at = 0; /* the next round looks at every pending one again */
+    return 0;
+}
+
+void hpo_history_cursor_free(hpo_history_cursor *c)
+{
+    free(c->pending);
+    *c = (hpo_history_cursor){0};
+}
