@@ -14,14 +14,9 @@
 
 static int push_pending(hpo_history_cursor *c, int pos)
 {
-    if (c->n_pending == c->cap_pending) {
-        int cap = c->cap_pending ? 2 * c->cap_pending : 16;
-        int *v = realloc(c->pending, (size_t)cap * sizeof *v);
-        if (!v)
-            return HPO_ENOMEM;
-        c->pending = v;
-        c->cap_pending = cap;
-    }
+    if (hpo__grow((void **)&c->pending, &c->cap_pending, c->n_pending + 1,
+                  sizeof *c->pending))
+        return HPO_ENOMEM;
     c->pending[c->n_pending++] = pos;
     return HPO_OK;
 }

@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "../core/internal.h"
 #include "step_percentile.h"
 
 /* ---- a binary heap of doubles; sign +1 max-heap, -1 min-heap ------------- */
@@ -18,14 +19,8 @@ static int above(double a, double b, int sign)
 
 static int heap_push(hpo__heap *h, double x, int sign)
 {
-    if (h->n == h->cap) {
-        int cap = h->cap ? 2 * h->cap : 8;
-        double *v = realloc(h->v, (size_t)cap * sizeof *v);
-        if (!v)
-            return HPO_ENOMEM;
-        h->v = v;
-        h->cap = cap;
-    }
+    if (hpo__grow((void **)&h->v, &h->cap, h->n + 1, sizeof *h->v))
+        return HPO_ENOMEM;
     int i = h->n++;
     while (i > 0 && above(x, h->v[(i - 1) / 2], sign)) {
         h->v[i] = h->v[(i - 1) / 2];
@@ -113,14 +108,9 @@ static hpo__step_stat *stat_of(hpo__step_percentile *sp, int64_t step)
     int i = find(sp, step);
     if (i < sp->n_steps && sp->steps[i].step == step)
         return &sp->steps[i];
-    if (sp->n_steps == sp->cap_steps) {
-        int cap = sp->cap_steps ? 2 * sp->cap_steps : 64;
-        hpo__step_stat *v = realloc(sp->steps, (size_t)cap * sizeof *v);
-        if (!v)
-            return NULL;
-        sp->steps = v;
-        sp->cap_steps = cap;
-    }
+    if (hpo__grow((void **)&sp->steps, &sp->cap_steps, sp->n_steps + 1,
+                  sizeof *sp->steps))
+        return NULL;
     for (int k = sp->n_steps; k > i; k--)
         sp->steps[k] = sp->steps[k - 1];
     sp->n_steps++;
