@@ -240,7 +240,7 @@ __attribute__((unused)) static void contract_first_beat(hpo_storage *st)
     free(ids);
 }
 
-/* ---- compare-and-set of study system attributes ---------------------------- */
+/* ---- compare-and-set of study system attributes ------------------------- */
 
 /* The study's system attribute `key` now, malloc'd; NULL when absent. */
 static char *sys_attr_copy(hpo_storage *st, int64_t study, const char *key)

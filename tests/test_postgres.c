@@ -984,6 +984,18 @@ static void test_optuna_to_hpo(void)
     free(url);
 }
 
+/* Compare-and-set: the contract, and two processes raising one counter
+ * lose no update. */
+static void test_cas(void)
+{
+    hpo_storage *st = fresh("cas", NULL);
+    contract_cas(st);
+    hpo_storage_close(st);
+    char *url = pg_db_url("cascount", NULL);
+    contract_cas_counter(url);
+    free(url);
+}
+
 /* ---- faults ------------------------------------------------------------- */
 
 #if HPO_FAULTS /* the fault hooks of test builds (src/core/faults.h) */
@@ -1051,6 +1063,16 @@ static void test_lost_commit(void)
         lose_next_commit(mode);
         CHECK_RC(hpo__st_delete_study(st, made), HPO_OK);
         CHECK_RC(hpo__st_find_study(st, name, &info), HPO_ENOTFOUND);
+
+        /* a compare-and-set that committed is not run again (it would
+         * lose against its own value), one that did not is */
+        const char *before = mode == FAULT_COMMITTED ? NULL : "1";
+        const char *after = mode == FAULT_COMMITTED ? "1" : "2";
+        lose_next_commit(mode);
+        CHECK_RC(hpo__st_cas_study_sys_attr(st, s, "gen", before, after),
+                 HPO_OK);
+        CHECK(hpo__fault_fired(HPO__FAULT_PG));
+        CHECK(sys_attr_is(st, s, "gen", after));
     }
     hpo__fault_disarm();
     hpo__trial_list all = {0};
@@ -1301,6 +1323,7 @@ int main(void)
     RUN(test_threads_numbers);
     RUN(test_claim_race);
     RUN(test_fork_numbers);
+    RUN(test_cas);
     RUN(test_reopen);
     RUN(test_heartbeat);
     RUN(test_first_beat);

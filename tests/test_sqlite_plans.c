@@ -28,6 +28,7 @@ static const char *const per_trial[] = {
     "TRIAL_USER_SET", "TRIAL_SYSTEM_SET", "READ_TRIALS_SINCE",
     "READ_VALUES_SINCE", "READ_PARAMS_SINCE", "READ_INTER_SINCE",
     "READ_USER_ATTRS_SINCE", "READ_SYSTEM_ATTRS_SINCE", "HEARTBEAT", "STALE",
+    "STUDY_SYSTEM_ADD", "STUDY_SYSTEM_SWAP", /* plug-ins' shared state */
     NULL,
 };
 

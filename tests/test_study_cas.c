@@ -71,7 +71,7 @@ static void test_sqlite_contract(void)
     free(url);
 }
 
-/* ---- no lost update -------------------------------------------------------- */
+/* ---- no lost update ------------------------------------------------------ */
 
 typedef struct counter_arg {
     hpo_storage *st;
@@ -135,7 +135,8 @@ static void core_accessor(const char *url)
     CHECK(strcmp(hpo_study_system_attr(s, "ga"), "{\"gen\": 2}") == 0);
 
     /* another worker wins; the loser's cache shows the winner */
-    CHECK_RC(hpo__st_set_study_attr(other, s->id, 1, "ga", "{\"gen\": 3}"), HPO_OK);
+    CHECK_RC(hpo__st_set_study_attr(other, s->id, 1, "ga", "{\"gen\": 3}"),
+             HPO_OK);
     CHECK_RC(hpo__study_sys_attr_cas(s, "ga", "{\"gen\": 2}", "{\"gen\": 4}"),
              HPO_DONE);
     const char *cached = hpo__attrs_get(&s->attr_cache, "ga");

@@ -563,9 +563,10 @@ static int cas_body(hpo_storage *st, hpo__pg *p, void *arg)
     hpo__pg_arg_text(&a, c->json);
     if (c->expected)
         hpo__pg_arg_text(&a, c->expected);
-    PGresult *r = hpo__pg_exec(
-        st, p, c->expected ? HPO__PGQ_STUDY_SYSTEM_SWAP : HPO__PGQ_STUDY_SYSTEM_ADD,
-        &a);
+    PGresult *r = hpo__pg_exec(st, p,
+                               c->expected ? HPO__PGQ_STUDY_SYSTEM_SWAP
+                                           : HPO__PGQ_STUDY_SYSTEM_ADD,
+                               &a);
     if (!r)
         return HPO_ESTORAGE;
     c->won = PQntuples(r) == 1 ? HPO_OK : HPO_DONE;
