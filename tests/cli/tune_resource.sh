@@ -77,6 +77,12 @@ expect_eq "pruned: trial 3's state, value and steps" \
 for f in pids/*.3; do
     expect_true "pruned: $f's process is gone" process_gone "$(cat "$f")"
 done
+# Python Optuna 3.1 reads it the same.
+expect_eq "pruned: as Optuna reads it" "$($PY -c "
+import optuna
+optuna.logging.set_verbosity(optuna.logging.WARNING)
+t = optuna.load_study(study_name='p', storage='$DB').trials[3]
+print(t.state.name, t.value, t.intermediate_values)")" "PRUNED 101.0 {1: 101.0}"
 
 # 6. Bad reports.  A repeated step keeps its first value, with a warning.
 run "$HPO" tune --storage "$DB" --study rep -n 1 -p x=float:0:1 \
