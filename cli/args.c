@@ -151,7 +151,22 @@ int cli_no_operands(const cli_args *a, const char *hint)
 
 int cli_is_run_option(int id)
 {
-    return id >= CLI_OPT_TRIALS && id <= CLI_OPT_QUIET;
+    return id >= CLI_OPT_TRIALS && id <= CLI_OPT_MAX_RESOURCE;
+}
+
+/* A number of resource units: a whole number from 1 on. */
+static int parse_resource(const char *cmd, const char *flag, const char *text,
+                          int64_t *out)
+{
+    int64_t v;
+    if (!cli_text_to_i64(text, &v) || v < 1 || v > CLI_RESOURCE_MAX) {
+        cli_error(cmd, "%s: '%s' is not a whole number of resource units "
+                  "from 1 to %lld (steps: epochs, boosting rounds)", flag,
+                  text, (long long)CLI_RESOURCE_MAX);
+        return -1;
+    }
+    *out = v;
+    return 0;
 }
 
 /* A flag's value parser answers 0 or -1; an option answers an exit code. */
@@ -196,6 +211,12 @@ int cli_take_run_option(const char *cmd, int id, const char *v,
     case CLI_OPT_QUIET:
         o->quiet = 1;
         return 0;
+    case CLI_OPT_BUDGET_RESOURCE:
+        return usage_if(parse_resource(cmd, "--budget-resource", v,
+                                       &o->budget_resource));
+    case CLI_OPT_MAX_RESOURCE:
+        return usage_if(parse_resource(cmd, "--max-resource", v,
+                                       &o->max_resource));
     }
     return CLI_EXIT_USAGE;
 }

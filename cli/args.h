@@ -64,8 +64,25 @@ int cli_no_operands(const cli_args *a, const char *hint);
 enum {
     CLI_OPT_TRIALS = 200, CLI_OPT_TIMEOUT, CLI_OPT_JOBS, CLI_OPT_SAMPLER,
     CLI_OPT_PRUNER, CLI_OPT_SEED, CLI_OPT_STORAGE, CLI_OPT_STUDY,
-    CLI_OPT_QUIET
+    CLI_OPT_QUIET, CLI_OPT_BUDGET_RESOURCE, CLI_OPT_MAX_RESOURCE
 };
+
+/* The resource budget's entries (tune and tune-model): not in
+ * CLI_RUN_OPTIONS, since nested-cv has no use for them. */
+#define CLI_RESOURCE_OPTIONS                                               \
+    {"budget-resource", 0, 1, CLI_OPT_BUDGET_RESOURCE},                    \
+    {"max-resource", 0, 1, CLI_OPT_MAX_RESOURCE}
+
+/* Their help lines. */
+#define CLI_RESOURCE_HELP                                                  \
+"      --budget-resource N start no trial once the study's trials have used\n" \
+"                          N more units of resource (reported steps: epochs,\n" \
+"                          rounds); running trials finish\n"                \
+"      --max-resource R    a trial that completes without reports counts R\n" \
+"                          units (default 1)\n"
+
+/* The most a resource option takes: kept exactly as a JSON number. */
+#define CLI_RESOURCE_MAX 1000000000000000LL
 
 /* Their table entries, but --timeout (not every subcommand has it). */
 #define CLI_RUN_OPTIONS                                                    \
@@ -83,6 +100,8 @@ typedef struct cli_run_opts {
     int have_seed;
     uint64_t seed;
     int quiet;
+    int64_t budget_resource; /* --budget-resource; 0 = none */
+    int64_t max_resource;    /* --max-resource; 0 = count 1 */
 } cli_run_opts;
 
 /* Is id one of those options? */

@@ -32,6 +32,7 @@ struct progress {
     int complete, pruned, failed;
     int have_best, best_number;
     double best;
+    int64_t resource_used, resource_target; /* progress.h */
 };
 
 static double elapsed_s(const progress *p)
@@ -87,6 +88,24 @@ static double remaining_s(const progress *p, double elapsed)
     return left;
 }
 
+/* " resource 4860/14580" (or without the target) when there is a budget
+ * or something was used; "" otherwise.  Call with the mutex held. */
+static size_t format_resource(const progress *p, char *buf, size_t size,
+                              const char *sep)
+{
+    int n = 0;
+    if (p->resource_target > 0)
+        n = snprintf(buf, size, "%sresource %lld/%lld", sep,
+                     (long long)p->resource_used,
+                     (long long)p->resource_target);
+    else if (p->resource_used > 0)
+        n = snprintf(buf, size, "%sresource %lld", sep,
+                     (long long)p->resource_used);
+    else if (size > 0)
+        buf[0] = '\0';
+    return n < 0 ? 0 : (size_t)n < size ? (size_t)n : size - 1;
+}
+
 /* Call with the mutex held. */
 static void draw(progress *p)
 {
@@ -106,6 +125,7 @@ static void draw(progress *p)
     if (p->pruned)
         n += (size_t)snprintf(line + n, sizeof line - n, " pruned %d",
                               p->pruned);
+    n += format_resource(p, line + n, sizeof line - n, " ");
     if (p->have_best)
         n += (size_t)snprintf(line + n, sizeof line - n,
                               " best %.6g (trial %d)", p->best,
@@ -288,8 +308,31 @@ void progress_summary(progress *p, const char *why)
             done == 1 ? "" : "s", el, p->complete, p->pruned, p->failed);
     if (p->have_best)
         fprintf(stderr, "; best %.6g (trial %d)", p->best, p->best_number);
-    fputc('\n', stderr);
+    char resource[96];
+    format_resource(p, resource, sizeof resource, "; ");
+    fprintf(stderr, "%s\n", resource);
     fflush(stderr);
+    pthread_mutex_unlock(&p->mu);
+}
+
+void progress_set_resource_target(progress *p, int64_t target)
+{
+    pthread_mutex_lock(&p->mu);
+    p->resource_target = target;
+    pthread_mutex_unlock(&p->mu);
+}
+
+void progress_set_resource_used(progress *p, int64_t used)
+{
+    pthread_mutex_lock(&p->mu);
+    p->resource_used = used;
+    pthread_mutex_unlock(&p->mu);
+}
+
+void progress_add_resource(progress *p, int64_t used)
+{
+    pthread_mutex_lock(&p->mu);
+    p->resource_used += used;
     pthread_mutex_unlock(&p->mu);
 }
 

@@ -4,6 +4,8 @@
  * A live line, redrawn at most four times a second when stderr is a
  * terminal:
  *     [ 37/100] done 35 failed 2 best 0.0123 (trial 17) elapsed 12s remaining ~20s
+ * (with "resource 4860/14580" after the counts when the study has a
+ * resource budget or its trials report steps),
  * one line per failed trial with its reason, and a summary at the end.
  * Quiet (-q) prints none of it; a stderr that is not a terminal gets the
  * failure lines and the summary but no live line.
@@ -37,6 +39,15 @@ void progress_study_log(int level, const char *message, void *data);
 /* "hpo: 20 trials in 3.2 s: 17 complete, 1 pruned, 2 failed; best ..."
  * unless quiet; `why` ("interrupted") is put first when not NULL. */
 void progress_summary(progress *p, const char *why);
+/* The resource on the live line and in the summary: "resource USED/TARGET"
+ * with a budget (the study's total, hpo_study_resource_used, set after
+ * each finished trial), else "resource USED" once something was used
+ * (this run's trials, added one by one: reading the study's whole history
+ * for it would cost memory a run without a budget does not need).
+ * Thread-safe. */
+void progress_set_resource_target(progress *p, int64_t target);
+void progress_set_resource_used(progress *p, int64_t used);
+void progress_add_resource(progress *p, int64_t used);
 /* Counts so far. */
 int progress_n_complete(const progress *p);
 int progress_n_failed(const progress *p);

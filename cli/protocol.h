@@ -6,6 +6,9 @@
  *
  *     @hpo value V [V2 ...]   the final value(s), one per objective
  *     @hpo report STEP V      an intermediate value at a whole-number step
+ *                             (hpo_trial_report's rules: a repeated step
+ *                             is ignored with a warning, a step going back
+ *                             or below 0 fails the trial; NaN is stored)
  *     @hpo constraints C [C2 ...]
  *                             constraint values, each <= 0 when satisfied
  *                             (Optuna's constraints_func); the last wins

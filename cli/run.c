@@ -1,7 +1,7 @@
 /*
  * run.c — the run loop of `hpo tune` and `hpo worker` (run.h).
  *
- *        +--> budget: target reached? ---------------------------> done
+ *        +--> budget: target or resource budget reached? ---------> done
  *        |      | no slot free, others' trials RUNNING, heartbeats on:
  *        |      |   fail stale trials, wait, look again
  *        |      v
@@ -40,11 +40,29 @@ static double monotonic_s(void)
     return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
+/* With a resource budget, show what the study's trials have used; 1 when
+ * the budget is spent (hpo_study_optimize stops starting trials then). */
+static int note_resource(tune_ctx *ctx)
+{
+    int64_t used;
+    if (ctx->target_resource <= 0)
+        return 0;
+    if (hpo_study_resource_used(ctx->study, ctx->max_resource, &used) !=
+        HPO_OK)
+        return 0; /* the next ask meets the storage error and reports it */
+    progress_set_resource_used(ctx->progress, used);
+    return used >= ctx->target_resource;
+}
+
 /* After each finished trial: count it, and stop when this process may
  * start no more (Ctrl-C, or the study's target has no slot left). */
 static int on_trial_done(hpo_study *study, const hpo_trial *trial, void *data)
 {
     tune_ctx *ctx = data;
+    if (ctx->target_resource <= 0)
+        progress_add_resource(ctx->progress,
+                              hpo_trial_resource(trial, ctx->max_resource));
+    note_resource(ctx);
     progress_trial_done(ctx->progress, trial);
     ctx->n_run++;
     if (interrupt_signal())
@@ -132,6 +150,12 @@ static void wait_interruptible(double seconds)
 static int jobs_now(tune_ctx *ctx, const run_limits *lim, int *rc,
                     int *said_waiting)
 {
+    if (note_resource(ctx)) {
+        progress_say(ctx->progress, "hpo: study %s has used its resource "
+                     "budget (%lld)", ctx->study_name,
+                     (long long)ctx->target_resource);
+        return 0;
+    }
     if (ctx->target_complete <= 0)
         return (int)lim->jobs;
     budget_counts c;
@@ -192,8 +216,14 @@ static int run_loop(tune_ctx *ctx, const run_limits *lim)
             .n_trials = lim->n_trials > 0 ? (int)left : 0,
             .timeout_s = lim->timeout_s > 0 ? time_left : 0,
             .n_jobs = jobs, .callback = on_trial_done, .callback_data = ctx,
+            .budget_resource = ctx->target_resource,
+            .max_resource = ctx->max_resource,
         };
         rc = hpo_study_optimize(ctx->study, tune_run_trial, ctx, &opt);
+        if (rc == HPO_OK && note_resource(ctx))
+            progress_say(ctx->progress, "hpo: study %s has used its resource "
+                         "budget (%lld); the trials under way finished",
+                         ctx->study_name, (long long)ctx->target_resource);
         if (rc != HPO_STOPPED || !ctx->budget_stop || ctx->exec_failed ||
             ctx->start_failed)
             return rc;
@@ -208,6 +238,7 @@ int run_study(const char *cmd, tune_ctx *ctx, const run_limits *lim,
                  url_shown);
     interrupt_set_study(study);
     hpo_study_set_log(study, progress_study_log, ctx->progress);
+    progress_set_resource_target(ctx->progress, ctx->target_resource);
     progress_start(ctx->progress);
     int rc = run_loop(ctx, lim);
     char *why_stopped = rc < 0 ? stop_reason(study, storage, rc) : NULL;

@@ -73,6 +73,11 @@ static int add_directions(cJSON *o, const study_config *c)
     return ok;
 }
 
+static cJSON *count_or_null(int64_t n)
+{
+    return n > 0 ? cJSON_CreateNumber((double)n) : cJSON_CreateNull();
+}
+
 char *study_config_to_json(const study_config *c)
 {
     cJSON *o = cJSON_CreateObject();
@@ -86,9 +91,10 @@ char *study_config_to_json(const study_config *c)
              hpo__json_put(o, "grace", seconds_or_null(c->grace_s)) &&
              cJSON_AddNumberToObject(o, "retry_failed", c->retry_failed) &&
              hpo__json_put(o, "target_complete",
-                           c->target_complete > 0
-                               ? cJSON_CreateNumber((double)c->target_complete)
-                               : cJSON_CreateNull());
+                           count_or_null(c->target_complete)) &&
+             hpo__json_put(o, "target_resource",
+                           count_or_null(c->target_resource)) &&
+             hpo__json_put(o, "max_resource", count_or_null(c->max_resource));
     char *text = ok ? cJSON_PrintUnformatted(o) : NULL;
     cJSON_Delete(o);
     return text;
@@ -181,9 +187,19 @@ static int parse_directions(const cJSON *o, study_config *c)
     return 0;
 }
 
+/* A whole number field, or null / absent for 0. */
+static int count_field(const cJSON *o, const char *key, int64_t *out)
+{
+    double v;
+    if (number_field(o, key, &v) || v > 1e15 || v != floor(v))
+        return -1;
+    *out = (int64_t)v;
+    return 0;
+}
+
 static int parse_fields(const cJSON *o, study_config *c, const char **bad)
 {
-    double retry, target;
+    double retry;
     const cJSON *space = cJSON_GetObjectItemCaseSensitive(o, "space");
     if ((*bad = "command", parse_command(o, c)) ||
         (*bad = "space", !cJSON_IsObject(space)) ||
@@ -196,11 +212,11 @@ static int parse_fields(const cJSON *o, study_config *c, const char **bad)
         (*bad = "grace", number_field(o, "grace", &c->grace_s)) ||
         (*bad = "retry_failed", number_field(o, "retry_failed", &retry)) ||
         retry > 1e9 || retry != floor(retry) ||
-        (*bad = "target_complete", number_field(o, "target_complete", &target)) ||
-        target > 1e15 || target != floor(target))
+        (*bad = "target_complete", count_field(o, "target_complete", &c->target_complete)) ||
+        (*bad = "target_resource", count_field(o, "target_resource", &c->target_resource)) ||
+        (*bad = "max_resource", count_field(o, "max_resource", &c->max_resource)))
         return -1;
     c->retry_failed = (int)retry;
-    c->target_complete = (int64_t)target;
     return 0;
 }
 

@@ -11,8 +11,13 @@
  *    "trial_timeout": 60 | null,              seconds
  *    "heartbeat": 10 | null, "grace": 20 | null,
  *    "retry_failed": 0,
- *    "target_complete": 120 | null}           COMPLETE trials the study is
+ *    "target_complete": 120 | null,           COMPLETE trials the study is
  *                                             run to (tune's --trials)
+ *    "target_resource": 14580 | null,         resource the study's trials
+ *                                             may use in all (tune's
+ *                                             --budget-resource)
+ *    "max_resource": 243 | null}              what a COMPLETE trial without
+ *                                             reports counts (--max-resource)
  *
  * Written by every `hpo tune` (the command and space must match what is
  * stored, unless --force), read by `hpo worker` and `hpo enqueue`.
@@ -38,6 +43,8 @@ typedef struct study_config {
     double grace_s;         /* 0 = twice the heartbeat */
     int retry_failed;
     int64_t target_complete; /* 0 = none */
+    int64_t target_resource; /* 0 = none */
+    int64_t max_resource;    /* 0 = count 1 */
 } study_config;
 
 void study_config_free(study_config *c);

@@ -41,6 +41,7 @@ static const cli_option tune_options[] = {
     {"space", 0, 1, OPT_SPACE},
     CLI_RUN_OPTIONS,
     {"timeout", 0, 1, CLI_OPT_TIMEOUT},
+    CLI_RESOURCE_OPTIONS,
     {"direction", 'd', 1, OPT_DIRECTION},
     {"trial-timeout", 0, 1, OPT_TRIAL_TIMEOUT},
     SETUP_LIVENESS_OPTIONS,
@@ -78,10 +79,12 @@ static void tune_help(FILE *out)
 "                          units=int:16:256:step=16, kernel=cat:rbf,linear,poly\n"
 "      --space FILE        parameters from a JSON file\n"
 "The run:\n"
-"  -n, --trials N          run N trials (default %d unless --timeout); the\n"
-"                          study stops at N more complete trials, also for\n"
-"                          hpo worker processes that join it\n"
+"  -n, --trials N          run N trials (default %d unless --timeout or\n"
+"                          --budget-resource); the study stops at N more\n"
+"                          complete trials, also for hpo worker processes\n"
+"                          that join it\n"
 "      --timeout T         start no trial after T (seconds, or 30s, 10m, 2h)\n"
+CLI_RESOURCE_HELP
 "  -j, --jobs N            run N children at once (default 1)\n"
 "      --trial-timeout T   kill a child after T; its trial fails\n"
 "  -d, --direction D       minimize or maximize; repeat for several objectives\n"
@@ -196,7 +199,8 @@ static int parse_options(tune_opts *o, int argc, char **argv)
         return CLI_EXIT_USAGE;
     }
     o->command = argv + a.i;
-    if (!o->run.trials_given && o->run.timeout_s == 0)
+    if (!o->run.trials_given && o->run.timeout_s == 0 &&
+        !o->run.budget_resource)
         o->run.n_trials = DEFAULT_TRIALS;
     return -1;
 }
@@ -275,13 +279,21 @@ static int check_stored(hpo_study *s, const study_config *given, int force)
     return CLI_EXIT_USAGE;
 }
 
-/* Store this run's settings, with the study-wide target: N more COMPLETE
- * trials than the study has now (none without --trials' limit). */
-static int store_config(hpo_study *s, study_config *c, int64_t n_trials)
+/* Store this run's settings, with the study-wide targets: N more COMPLETE
+ * trials than the study has now (none without --trials' limit), and N
+ * more units of resource than its trials have used (--budget-resource). */
+static int store_config(hpo_study *s, study_config *c, const cli_run_opts *run)
 {
     budget_counts counts = {0};
-    int rc = n_trials > 0 ? budget_count(s, &counts) : HPO_OK;
-    c->target_complete = n_trials > 0 ? counts.complete + n_trials : 0;
+    int64_t used = 0;
+    int rc = run->n_trials > 0 ? budget_count(s, &counts) : HPO_OK;
+    if (rc == HPO_OK && run->budget_resource > 0)
+        rc = hpo_study_resource_used(s, run->max_resource, &used);
+    c->target_complete = run->n_trials > 0 ? counts.complete + run->n_trials
+                                           : 0;
+    c->target_resource = run->budget_resource > 0 ? used + run->budget_resource
+                                                  : 0;
+    c->max_resource = run->max_resource;
     c->n_directions = hpo_study_n_objectives(s);
     for (int i = 0; i < c->n_directions; i++)
         c->directions[i] = hpo_study_direction(s, i);
@@ -331,7 +343,7 @@ static int prepare(tune_opts *o, study_config *cfg, hpo_study *study,
     hpo_study_set_storage(study, *storage);
     if ((rc = open_study(study, o)) ||
         (rc = check_stored(study, cfg, o->force)) ||
-        (rc = store_config(study, cfg, o->run.n_trials)))
+        (rc = store_config(study, cfg, &o->run)))
         return rc;
     return 0;
 }
@@ -364,6 +376,8 @@ static int tune(tune_opts *o)
     ctx.exec_path = resolved ? path : NULL;
     ctx.trial_timeout_s = o->trial_timeout_s;
     ctx.target_complete = cfg.target_complete;
+    ctx.target_resource = cfg.target_resource;
+    ctx.max_resource = cfg.max_resource;
     ctx.progress = progress_new(o->run.quiet, (int)o->run.n_trials,
                                 o->run.timeout_s,
                                 ctx.n_objectives == 1

@@ -23,6 +23,9 @@ typedef struct tune_ctx {
     /* The study-wide number of COMPLETE trials to stop at (budget.h);
      * 0 for none. */
     int64_t target_complete;
+    /* The study-wide resource budget (hpo_optimize_options.budget_resource;
+     * 0 for none) and what a trial without reports counts. */
+    int64_t target_resource, max_resource;
 
     /* Counted by run.c's callback, one call at a time. */
     int n_run;        /* trials this process finished */

@@ -43,6 +43,7 @@ static const cli_option tm_options[] = {
     ML_DATA_OPTIONS,
     ML_STUDY_OPTIONS,
     {"timeout", 0, 1, CLI_OPT_TIMEOUT},
+    CLI_RESOURCE_OPTIONS,
     SETUP_LIVENESS_OPTIONS,
     {"force", 0, 0, OPT_FORCE},
     {"help", 'h', 0, OPT_HELP},
@@ -63,8 +64,11 @@ ML_DATA_HELP
 "The search space:\n"
 ML_SPACE_HELP
 "The run (as hpo tune):\n"
-"  -n, --trials N          run N trials (default %d unless --timeout)\n"
+"  -n, --trials N          run N trials (default %d unless --timeout or\n"
+"                          --budget-resource)\n"
 "      --timeout T         start no trial after T (seconds, or 30s, 10m, 2h)\n"
+CLI_RESOURCE_HELP
+"                          (xgboost: a boosting round is one unit)\n"
 "  -j, --jobs N            run N trials at once, on threads\n"
 "      --sampler NAME[:k=v,...]   the sampler (default: auto)\n"
 "      --pruner NAME[:k=v,...]    the pruner (xgboost reports every round)\n"
@@ -240,12 +244,26 @@ static int check_and_store(const tm_opts *o, const ml_problem *p,
 
 typedef struct tm_run {
     progress *progress;
+    int64_t max_resource, budget; /* budget 0: none */
 } tm_run;
+
+/* The resource on the progress line (progress.h): the study's with a
+ * budget, else this run's. */
+static void note_resource(hpo_study *study, const hpo_trial *trial,
+                          tm_run *r)
+{
+    int64_t used;
+    if (r->budget <= 0)
+        progress_add_resource(r->progress,
+                              hpo_trial_resource(trial, r->max_resource));
+    else if (hpo_study_resource_used(study, r->max_resource, &used) == HPO_OK)
+        progress_set_resource_used(r->progress, used);
+}
 
 static int on_trial_done(hpo_study *study, const hpo_trial *trial, void *data)
 {
-    (void)study;
     tm_run *r = data;
+    note_resource(study, trial, r);
     progress_trial_done(r->progress, trial);
     return interrupt_signal() != 0;
 }
@@ -296,9 +314,20 @@ static int run(const tm_opts *o, const ml_problem *p, hpo_study *s,
 {
     char data[256], folds[64];
     hpo__eval_cache *cache = hpo__eval_cache_new(p->t, &p->d, &p->folds, 0);
-    tm_run r = {.progress = progress_new(
-                    o->study.run.quiet, (int)o->study.run.n_trials,
-                    o->study.run.timeout_s, hpo_study_direction(s, 0))};
+    const cli_run_opts *run = &o->study.run;
+    tm_run r = {.progress = progress_new(run->quiet, (int)run->n_trials,
+                                         run->timeout_s,
+                                         hpo_study_direction(s, 0)),
+                .max_resource = run->max_resource};
+    /* The budget is N more units than the study's trials have used. */
+    int64_t used = 0;
+    if (run->budget_resource > 0 &&
+        hpo_study_resource_used(s, run->max_resource, &used) != HPO_OK) {
+        cli_error(CMD, "reading the study's resource: %s",
+                  hpo_study_errmsg(s));
+        progress_free(r.progress);
+        return CLI_EXIT_FAILED;
+    }
     if (!cache || !r.progress) {
         cli_error(CMD, "out of memory");
         hpo__eval_cache_free(cache);
@@ -320,7 +349,12 @@ static int run(const tm_opts *o, const ml_problem *p, hpo_study *s,
                                .timeout_s = o->study.run.timeout_s,
                                .n_jobs = (int)o->study.run.jobs,
                                .callback = on_trial_done,
-                               .callback_data = &r};
+                               .callback_data = &r,
+                               .budget_resource = run->budget_resource > 0
+                                   ? used + run->budget_resource : 0,
+                               .max_resource = run->max_resource};
+    r.budget = oo.budget_resource;
+    progress_set_resource_target(r.progress, r.budget);
     progress_start(r.progress);
     double start = now_s();
     int rc = hpo_study_optimize(s, hpo__ml_objective_run, &ob, &oo);
@@ -387,7 +421,8 @@ int cli_tune_model(int argc, char **argv)
 {
     tm_opts o = {.study = ML_STUDY_DEFAULTS};
     int rc = ml_parse_command(&tm_command, argc, argv, &o);
-    if (rc < 0 && !o.study.run.trials_given && o.study.run.timeout_s == 0)
+    if (rc < 0 && !o.study.run.trials_given && o.study.run.timeout_s == 0 &&
+        !o.study.run.budget_resource)
         o.study.run.n_trials = DEFAULT_TRIALS;
     if (rc < 0)
         rc = tune_model(&o, argv[1]);

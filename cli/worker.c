@@ -10,7 +10,8 @@
  * study has the number of COMPLETE trials tune's --trials set (budget.h),
  * waiting, when heartbeats are on, for the last trials other workers run
  * in case one of them fails; with --trials N it runs N trials of its own
- * whatever the study's target.
+ * whatever the study's target.  A resource budget hpo tune stored
+ * (--budget-resource) holds for every worker, with --trials or without.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -63,7 +64,8 @@ static void worker_help(FILE *out)
 "      --storage URL       the study's storage (default %s)\n"
 "      --study NAME        the study (required)\n"
 "  -n, --trials N          run N trials (default: until the study has the\n"
-"                          complete trials hpo tune --trials asked for)\n"
+"                          complete trials hpo tune --trials asked for);\n"
+"                          hpo tune's --budget-resource holds either way\n"
 "      --timeout T         start no trial after T (seconds, or 30s, 10m, 2h)\n"
 "  -j, --jobs N            run N children at once (default 1)\n"
 "      --heartbeat S       beat for each running trial every S seconds, and\n"
@@ -197,6 +199,10 @@ static int work(const worker_opts *o)
     ctx.exec_path = resolved ? path : NULL;
     ctx.trial_timeout_s = cfg.trial_timeout_s;
     ctx.target_complete = o->run.n_trials > 0 ? 0 : cfg.target_complete;
+    /* The resource budget holds for every worker, --trials or not: it
+     * bounds what the study spends. */
+    ctx.target_resource = cfg.target_resource;
+    ctx.max_resource = cfg.max_resource;
     ctx.progress = progress_new(o->run.quiet, (int)o->run.n_trials,
                                 o->run.timeout_s,
                                 ctx.n_objectives == 1

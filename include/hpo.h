@@ -427,6 +427,19 @@ typedef struct hpo_optimize_options {
     int n_jobs;       /* worker threads; 0 or 1 = the calling thread */
     hpo_callback_fn callback;
     void *callback_data;
+    /* A budget of resource (intermediate steps as units: epochs, boosting
+     * rounds; hpo_trial_resource has the rule): start no trial once the
+     * study's trials together have used budget_resource units.  Every
+     * trial of the study counts, whichever worker or process ran it, as
+     * read from storage before each start; a running trial counts what it
+     * has reported so far, and trials under way finish (so the total may
+     * end above the budget by what they still use).  0 = no limit; the
+     * run then returns HPO_OK.  The budget is the study's total, not this
+     * call's: to allow N more, add N to hpo_study_resource_used(). */
+    int64_t budget_resource;
+    /* What a COMPLETE trial that reported no intermediate value counts
+     * (a full training run); 0 counts it as 1. */
+    int64_t max_resource;
 } hpo_optimize_options;
 
 /*
@@ -461,8 +474,21 @@ int hpo_trial_suggest_categorical(hpo_trial *trial, const char *name,
 /* Suggest every active parameter of the study's declared space, in order. */
 int hpo_trial_suggest_all(hpo_trial *trial);
 
-/* Report an intermediate value at a step (e.g. an epoch).  Reporting the
- * same step twice keeps the first value (Optuna's rule). */
+/* Report an intermediate value at a step (e.g. an epoch; steps are the
+ * trial's resource, see hpo_trial_resource).  The rules:
+ *   - a negative step is HPO_EINVAL;
+ *   - a step reported before keeps its first value: the call returns
+ *     HPO_OK, stores nothing and logs a warning (Optuna's rule);
+ *   - a step below the highest one reported is HPO_EINVAL, nothing stored
+ *     (Optuna accepts any order; hpo keeps steps going forward, so the last
+ *     report is the highest step, which pruners and a PRUNED trial's value
+ *     read);
+ *   - NaN and ±inf are stored as given (as Optuna stores them).  A NaN
+ *     means "no value at this step": pruners skip it, and a trial with no
+ *     other value is judged as the worst;
+ *   - after tell, HPO_EFINISHED.
+ * A study with several objectives takes no intermediate values
+ * (HPO_EMISUSE). */
 int hpo_trial_report(hpo_trial *trial, int64_t step, double value);
 /* The study's pruner's verdict on the trial so far: 0 go on; 1 prune it
  * (return HPO_PRUNED from the objective, or tell it PRUNED); 2 stop, it
@@ -564,6 +590,29 @@ int hpo_study_best_trial(hpo_study *study, hpo_trial **out);
 /* The feasible COMPLETE trials no other feasible COMPLETE trial dominates
  * (any number of objectives), ordered by number. */
 int hpo_study_pareto_front(hpo_study *study, hpo_trial ***out, int *n);
+
+/* ------------------------------------------------------------------------- */
+/* Resource: intermediate steps as units of work                              */
+/* ------------------------------------------------------------------------- */
+
+/*
+ * The resource a trial has used, in the units its steps count (epochs,
+ * boosting rounds):
+ *   - with intermediate values: its highest step, plus one when it
+ *     reported a step 0.  Steps counted from 1 (hpo's learners: round k is
+ *     step k) and from 0 (Optuna's XGBoost and LightGBM callbacks: round k
+ *     is step k-1) both give the rounds trained: 1..243 and 0..242 are 243;
+ *   - without: a COMPLETE trial counts max_resource (0 means 1), any other
+ *     state 0 (it was not run, or failed before it reported anything).
+ * Any state counts: a PRUNED or FAIL trial used what it reported.
+ */
+int64_t hpo_trial_resource(const hpo_trial *trial, int64_t max_resource);
+/* The resource all of the study's trials have used, as hpo_study_optimize
+ * counts it for budget_resource: read from storage (every worker's
+ * trials), running ones as far as they got.  HPO_EINVAL for a negative
+ * max_resource. */
+int hpo_study_resource_used(hpo_study *study, int64_t max_resource,
+                            int64_t *used);
 
 /* ------------------------------------------------------------------------- */
 /* Registry                                                                   */

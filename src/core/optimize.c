@@ -1,12 +1,13 @@
 /*
  * optimize.c — hpo_study_optimize: n_jobs threads, each a loop of
- * ask -> objective -> tell, until the trial budget, the timeout, the
- * sampler, a callback or hpo_study_stop() ends the run.
+ * ask -> objective -> tell, until the trial budget, the resource budget,
+ * the timeout, the sampler, a callback or hpo_study_stop() ends the run.
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "resource.h"
 #include "study.h"
 
 typedef struct run {
@@ -18,12 +19,32 @@ typedef struct run {
     atomic_int started;       /* trials handed out */
     atomic_int stop_reason;   /* first reason to stop, 0 while running */
     pthread_mutex_t callback_lock;
+    pthread_mutex_t tally_lock; /* guards tally */
+    hpo__resource_tally tally;  /* the study's resource, for the budget */
 } run;
 
 static void stop_with(run *r, int reason)
 {
     int none = 0;
     atomic_compare_exchange_strong(&r->stop_reason, &none, reason);
+}
+
+/* Is there resource left in the study's budget?  Read from storage before
+ * every start, since other workers spend from the same budget. */
+static int resource_left(run *r)
+{
+    int64_t used = 0;
+    pthread_mutex_lock(&r->tally_lock);
+    int rc = hpo__resource_tally_used(r->study, &r->tally, &used);
+    pthread_mutex_unlock(&r->tally_lock);
+    if (rc != HPO_OK) {
+        stop_with(r, rc);
+        return 0;
+    }
+    if (used < r->opt.budget_resource)
+        return 1;
+    stop_with(r, HPO_OK); /* the budget is spent: done, as after n_trials */
+    return 0;
 }
 
 /* Claim a slot in the trial budget, or say why not. */
@@ -43,6 +64,8 @@ static int may_start(run *r)
         stop_with(r, HPO_TIMEOUT);
         return 0;
     }
+    if (r->opt.budget_resource > 0 && !resource_left(r))
+        return 0;
     if (r->opt.n_trials > 0 &&
         atomic_fetch_add(&r->started, 1) >= r->opt.n_trials) {
         stop_with(r, HPO_OK);
@@ -152,14 +175,18 @@ int hpo_study_optimize(hpo_study *s, hpo_objective_fn objective, void *data,
     run r = {.study = s, .objective = objective, .data = data};
     if (options)
         r.opt = *options;
-    if (r.opt.n_trials < 0 || r.opt.timeout_s < 0 || r.opt.n_jobs < 0)
+    if (r.opt.n_trials < 0 || r.opt.timeout_s < 0 || r.opt.n_jobs < 0 ||
+        r.opt.budget_resource < 0 || r.opt.max_resource < 0)
         return hpo__fail(&s->msg, HPO_EINVAL,
-                         "n_trials, timeout_s and n_jobs must not be negative");
+                         "n_trials, timeout_s, n_jobs, budget_resource and "
+                         "max_resource must not be negative");
+    r.tally.max_resource = r.opt.max_resource;
     if (r.opt.timeout_s > 0)
         r.deadline = hpo__monotonic() + r.opt.timeout_s;
     atomic_store(&s->stop_requested, 0);
     hpo__msg_set(&s->msg, NULL);
     pthread_mutex_init(&r.callback_lock, NULL);
+    pthread_mutex_init(&r.tally_lock, NULL);
     int n_jobs = r.opt.n_jobs > 1 ? r.opt.n_jobs : 1;
     pthread_t *threads = calloc((size_t)n_jobs, sizeof *threads);
     int started = 0;
@@ -171,6 +198,8 @@ int hpo_study_optimize(hpo_study *s, hpo_objective_fn objective, void *data,
         pthread_join(threads[i], NULL);
     free(threads);
     pthread_mutex_destroy(&r.callback_lock);
+    pthread_mutex_destroy(&r.tally_lock);
+    hpo__resource_tally_free(&r.tally);
     int reason = atomic_load(&r.stop_reason);
     if (reason < 0 && !*hpo__msg_get(&s->msg))
         hpo__fail(&s->msg, reason, "optimize stopped: %s", hpo_errstr(reason));

@@ -338,6 +338,31 @@ int hpo_trial_suggest_all(hpo_trial *t)
 
 /* ---- intermediate values, pruning, attributes ---------------------------- */
 
+/* Steps count resource spent, which never goes back.  A step reported
+ * before keeps its first value (Optuna's rule: a warning, not an error);
+ * a step below the highest one reported is refused, so that the last
+ * report is always the highest step, which pruners and a PRUNED trial's
+ * value read.  Returns 1 to ignore the report, else a status. */
+static int check_step(hpo_trial *t, int64_t step, double value)
+{
+    int64_t top = -1;
+    for (int i = 0; i < t->rec.n_inter; i++) {
+        if (t->rec.inter[i].step == step) {
+            hpo__study_log(t->study, 2, "trial %d: step %lld was reported "
+                           "before; %g is ignored (the first value is kept)",
+                           t->rec.number, (long long)step, value);
+            return 1;
+        }
+        if (t->rec.inter[i].step > top)
+            top = t->rec.inter[i].step;
+    }
+    if (step < top)
+        return hpo__fail(&t->msg, HPO_EINVAL, "trial %d: step %lld after "
+                         "step %lld: steps must not go back",
+                         t->rec.number, (long long)step, (long long)top);
+    return HPO_OK;
+}
+
 int hpo_trial_report(hpo_trial *t, int64_t step, double value)
 {
     if (!t || !t->study)
@@ -351,6 +376,9 @@ int hpo_trial_report(hpo_trial *t, int64_t step, double value)
     if (t->study->n_dirs != 1)
         return hpo__fail(&t->msg, HPO_EMISUSE,
                          "intermediate values need a single objective");
+    int checked = check_step(t, step, value);
+    if (checked != HPO_OK)
+        return checked == 1 ? HPO_OK : checked;
     int added = hpo__rec_add_inter(&t->rec, step, value);
     if (added < 0)
         return hpo__oom(&t->msg);
