@@ -126,16 +126,19 @@ int hpo_study_ask(hpo_study *s, hpo_trial **out)
 
 /* ---- tell ---------------------------------------------------------------- */
 
-/* Optuna records a pruned single-objective trial's last finite
- * intermediate value as its value. */
+/* Optuna 3.1 records a pruned single-objective trial's value at its last
+ * (highest) step as its value, infinities included, and none when that is
+ * NaN. */
 static int pruned_value(const hpo_trial *t, double *v)
 {
-    for (int i = t->rec.n_inter - 1; i >= 0; i--)
-        if (isfinite(t->rec.inter[i].value)) {
-            *v = t->rec.inter[i].value;
-            return 1;
-        }
-    return 0;
+    int last = -1;
+    for (int i = 0; i < t->rec.n_inter; i++)
+        if (last < 0 || t->rec.inter[i].step > t->rec.inter[last].step)
+            last = i;
+    if (last < 0 || isnan(t->rec.inter[last].value))
+        return 0;
+    *v = t->rec.inter[last].value;
+    return 1;
 }
 
 static int check_values(hpo_study *s, hpo_trial *t, hpo_trial_state *state,
