@@ -305,6 +305,13 @@ const hpo_pruner_type *hpo_pruner_at(int i);
 /* The message of the last failed registration in this thread. */
 const char *hpo_register_errmsg(void);
 
+/* A plug-in's name, summary and every option of its table (name=default,
+ * type and range, help): indented text as `hpo tune --help` prints it, or
+ * a markdown section as docs/plugin-options.md has it.  The one formatter
+ * of option docs.  malloc'd (the caller frees it); NULL when out of
+ * memory. */
+char *hpo_plugin_describe(const hpo_plugin_head *head, int markdown);
+
 #ifdef __cplusplus
 }
 #endif

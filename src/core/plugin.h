@@ -100,9 +100,6 @@ int hpo__options_check_table(const hpo_plugin_head *head, hpo__msg *m);
  * (marked used), else the default.  STRING values are copied into
  * p->strings. */
 int hpo__options_apply(hpo__plugin *p, hpo__opts *o, hpo__msg *m);
-/* The option list for --help and the docs, one option per line:
- * "  name=default  help (range)"; malloc'd, NULL when out of memory. */
-char *hpo__options_help(const hpo_plugin_head *head, const char *indent);
 
 /* The registry (registry.c): built-in types, then registered ones. */
 const hpo_sampler_type *hpo__sampler_lookup(const char *name);
