@@ -32,7 +32,7 @@ static const hpo_option margin_options[] = {
     {"margin", HPO_OPTION_FLOAT, "0.1", 0, INFINITY, NULL,
      "how much worse than the best trial at the same step a trial may be",
      offsetof(margin, margin), 0},
-    {NULL},
+    {0},
 };
 
 /* The value r reported at step, or NaN. */

@@ -31,7 +31,7 @@ static const hpo_option local_options[] = {
     {"scale", HPO_OPTION_FLOAT, "0.1", 0, 1, NULL,
      "standard deviation of a step, as a share of each parameter's range",
      offsetof(local, scale), HPO_OPTION_LOW_OPEN},
-    {NULL},
+    {0},
 };
 
 /* [0, 1] folded back into itself: a step past an end bounces off it. */

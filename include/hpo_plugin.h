@@ -70,7 +70,8 @@ typedef enum hpo_option_type {
  * plug-in's state before init (the default when the user gave none), so
  * init only checks what involves several options.  Numbers are checked
  * against [low, high] unless both are 0 (use -INFINITY / INFINITY for an
- * open end).  A table ends with an entry whose name is NULL.
+ * open end).  A table ends with an entry whose name is NULL: {0} (clang
+ * -Wextra objects to {NULL}, which leaves the other fields implicit).
  */
 typedef struct hpo_option {
     const char *name;
@@ -203,7 +204,7 @@ typedef struct hpo_plugin_head {
     int version;             /* HPO_PLUGIN_VERSION */
     const char *name;        /* what users type: [a-z0-9_]+ */
     const char *summary;     /* one line for --help and the docs */
-    const hpo_option *options; /* NULL or ended by {NULL} */
+    const hpo_option *options; /* NULL or ended by {0} */
     size_t state_size;       /* zeroed bytes the core allocates */
     /* The options are in the state: check what involves several of them
      * and set up.  Only hpo_ctx_fail may be called.  May be NULL. */

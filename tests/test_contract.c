@@ -54,7 +54,7 @@ typedef struct nearby {
 static const hpo_option nearby_options[] = {
     {"scale", HPO_OPTION_FLOAT, "0.1", 0, 1, NULL, "step, share of the range",
      offsetof(nearby, scale), HPO_OPTION_LOW_OPEN},
-    {NULL},
+    {0},
 };
 
 static int nearby_sample(void *state, hpo_plugin_ctx *ctx, const char *name,
@@ -94,7 +94,7 @@ typedef struct worse {
 static const hpo_option worse_options[] = {
     {"margin", HPO_OPTION_FLOAT, "0", 0, INFINITY, NULL,
      "how much worse than the mean", offsetof(worse, margin), 0},
-    {NULL},
+    {0},
 };
 
 static int worse_should_prune(void *state, hpo_plugin_ctx *ctx,

@@ -51,7 +51,7 @@ static const hpo_option opts_table[] = {
      offsetof(opts_state, label), 0},
     {"rate", HPO_OPTION_FLOAT, "1", 0, INFINITY, NULL, "a float > 0",
      offsetof(opts_state, rate), HPO_OPTION_LOW_OPEN | HPO_OPTION_AUTO},
-    {NULL},
+    {0},
 };
 
 static int opts_init(void *state, hpo_plugin_ctx *ctx)
@@ -133,16 +133,16 @@ static void expect_bad_table(const hpo_option *table, size_t state_size,
 static void test_bad_tables(void)
 {
     static const hpo_option out_of_range[] = {
-        {"k", HPO_OPTION_INT, "0", 1, 5, NULL, "", 0, 0}, {NULL}};
+        {"k", HPO_OPTION_INT, "0", 1, 5, NULL, "", 0, 0}, {0}};
     static const hpo_option twice[] = {
         {"k", HPO_OPTION_INT, "1", 0, 0, NULL, "", 0, 0},
-        {"k", HPO_OPTION_INT, "1", 0, 0, NULL, "", 8, 0}, {NULL}};
+        {"k", HPO_OPTION_INT, "1", 0, 0, NULL, "", 8, 0}, {0}};
     static const hpo_option outside[] = {
-        {"k", HPO_OPTION_FLOAT, "1", 0, 0, NULL, "", 16, 0}, {NULL}};
+        {"k", HPO_OPTION_FLOAT, "1", 0, 0, NULL, "", 16, 0}, {0}};
     static const hpo_option bad_name[] = {
-        {"K-1", HPO_OPTION_INT, "1", 0, 0, NULL, "", 0, 0}, {NULL}};
+        {"K-1", HPO_OPTION_INT, "1", 0, 0, NULL, "", 0, 0}, {0}};
     static const hpo_option no_choices[] = {
-        {"k", HPO_OPTION_ENUM, "a", 0, 0, NULL, "", 0, 0}, {NULL}};
+        {"k", HPO_OPTION_ENUM, "a", 0, 0, NULL, "", 0, 0}, {0}};
     expect_bad_table(out_of_range, 8, "k=0 is outside [1, 5]");
     expect_bad_table(twice, 16, "option k twice");
     expect_bad_table(outside, 16, "option k lies outside the state");
