@@ -88,6 +88,12 @@ int hpo__pruner_should_prune(const hpo__plugin *p, hpo_plugin_ctx *ctx,
                              hpo_verdict *verdict);
 int hpo__pruner_on_tell(const hpo__plugin *p, hpo_plugin_ctx *ctx,
                         hpo_trial_state state, const double *values, int n);
+/* Does the plug-in have the method?  Where the default does nothing, the
+ * core skips the lock and the context for an absent one: a trial of the
+ * random sampler costs what it did before the plug-in core. */
+int hpo__sampler_has_is_exhausted(const hpo__plugin *p);
+int hpo__sampler_has_after_trial(const hpo__plugin *p);
+int hpo__pruner_has_on_tell(const hpo__plugin *p);
 /* Does the pruner restrict what the sampler sees? */
 int hpo__pruner_has_view(const hpo__plugin *p);
 int hpo__pruner_view(const hpo__plugin *p, hpo_plugin_ctx *ctx, int n,
