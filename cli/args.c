@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "hpo_plugin.h"
 
 void cli_args_init(cli_args *a, const char *cmd, int argc, char **argv)
 {
@@ -221,12 +222,24 @@ int cli_take_run_option(const char *cmd, int id, const char *v,
     return CLI_EXIT_USAGE;
 }
 
-void cli_list_registry(FILE *out,
-                       const char *(*name_of)(int i, const char **summary))
+/* Both plug-in types start with their head. */
+static const hpo_plugin_head *plugin_at(int pruners, int i)
 {
-    const char *summary, *name;
-    for (int i = 0; (name = name_of(i, &summary)) != NULL; i++)
-        fprintf(out, "    %-14s %s\n", name, summary ? summary : "");
+    return pruners ? (const hpo_plugin_head *)hpo_pruner_at(i)
+                   : (const hpo_plugin_head *)hpo_sampler_at(i);
+}
+
+int cli_list_registry(FILE *out, int pruners, int markdown)
+{
+    const hpo_plugin_head *h;
+    for (int i = 0; (h = plugin_at(pruners, i)) != NULL; i++) {
+        char *text = hpo_plugin_describe(h, markdown);
+        if (!text)
+            return -1;
+        fputs(text, out);
+        free(text);
+    }
+    return 0;
 }
 
 int cli_text_to_i64(const char *text, int64_t *out)

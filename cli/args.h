@@ -110,10 +110,10 @@ int cli_is_run_option(int id);
 int cli_take_run_option(const char *cmd, int id, const char *value,
                         cli_run_opts *o);
 
-/* The names and summaries of a registry (hpo_sampler_name,
- * hpo_pruner_name), one a line, for --help. */
-void cli_list_registry(FILE *out,
-                       const char *(*name_of)(int i, const char **summary));
+/* Every sampler (pruners 0) or pruner (1) with its options, from their
+ * tables (hpo_plugin_describe): text for --help, or markdown for
+ * docs/plugin-options.md.  -1 when out of memory. */
+int cli_list_registry(FILE *out, int pruners, int markdown);
 
 /* "hpo CMD: message" on stderr. */
 void cli_error(const char *cmd, const char *fmt, ...)

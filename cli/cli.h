@@ -47,6 +47,7 @@ int cli_enqueue(int argc, char **argv);
 int cli_learn(int argc, char **argv);
 int cli_tune_model(int argc, char **argv);
 int cli_nested_cv(int argc, char **argv);
+int cli_help_plugins(int argc, char **argv);
 
 /* Print the best trial of a study (for several objectives: the Pareto
  * front) to `out`, as text or, when json is set, as a JSON document.

@@ -117,6 +117,9 @@ int main(int argc, char **argv)
     for (const subcommand *c = subcommands; c->name; c++)
         if (strcmp(c->name, cmd) == 0)
             return c->run(argc - 1, argv + 1);
+    /* Unlisted: it writes docs/plugin-options.md. */
+    if (strcmp(cmd, "help-plugins") == 0)
+        return cli_help_plugins(argc - 1, argv + 1);
     cli_error(NULL, "unknown command '%s' (see hpo --help)", cmd);
     return CLI_EXIT_USAGE;
 }

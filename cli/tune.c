@@ -107,9 +107,9 @@ CLI_RESOURCE_HELP
 "                          times\n"
 "\n"
 "Samplers:\n", DEFAULT_TRIALS, CLI_DEFAULT_STORAGE);
-    cli_list_registry(out, hpo_sampler_name);
+    cli_list_registry(out, 0, 0);
     fprintf(out, "Pruners:\n");
-    cli_list_registry(out, hpo_pruner_name);
+    cli_list_registry(out, 1, 0);
     fprintf(out,
 "\n"
 "A trial FAILs, and the study goes on, when its child exits non-zero, is\n"

@@ -87,9 +87,9 @@ CLI_RESOURCE_HELP
         fprintf(out, "'hpo tune-model MODEL --help' lists a model's "
                 "hyperparameters.\n");
     fprintf(out, "Samplers:\n");
-    cli_list_registry(out, hpo_sampler_name);
+    cli_list_registry(out, 0, 0);
     fprintf(out, "Pruners:\n");
-    cli_list_registry(out, hpo_pruner_name);
+    cli_list_registry(out, 1, 0);
     fprintf(out,
 "\n"
 "Example:\n"

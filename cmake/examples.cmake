@@ -22,6 +22,10 @@ set(HPO_EXAMPLE_EXPECT_ask_tell
   "pruning: [1-9][0-9]* complete, [1-9][0-9]* pruned; best trial #[0-9]+: lr = ${hpo_float}, loss ${hpo_float}\npareto front: [1-9][0-9]* of 60 trials\n  trial #")
 set(HPO_EXAMPLE_EXPECT_space_file
   "12 parameters from .*\"momentum\".*each only with its optimizer: yes\nbest trial #[0-9]+, value ${hpo_float}:\n  lr  ")
+set(HPO_EXAMPLE_EXPECT_custom_sampler
+  "    local +Gaussian steps.*\n        scale=0.1  \\(float in \\(0, 1\\]\\) .*refused: local: option scale=2 is outside.*within 0.01 of the minimum 0 at \\(1, -2\\): yes\n")
+set(HPO_EXAMPLE_EXPECT_custom_pruner
+  "margin pruner: [1-9][0-9]* complete, [1-9][0-9]* pruned; best trial #[0-9]+: lr = ${hpo_float}, loss ${hpo_float}\n")
 set(HPO_EXAMPLE_ARGS_space_file ${PROJECT_SOURCE_DIR}/examples/space.json)
 
 if(HPO_TESTS)

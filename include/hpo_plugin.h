@@ -70,7 +70,8 @@ typedef enum hpo_option_type {
  * plug-in's state before init (the default when the user gave none), so
  * init only checks what involves several options.  Numbers are checked
  * against [low, high] unless both are 0 (use -INFINITY / INFINITY for an
- * open end).  A table ends with an entry whose name is NULL.
+ * open end).  A table ends with an entry whose name is NULL: {0} (clang
+ * -Wextra objects to {NULL}, which leaves the other fields implicit).
  */
 typedef struct hpo_option {
     const char *name;
@@ -221,7 +222,7 @@ typedef struct hpo_plugin_head {
     int version;             /* HPO_PLUGIN_VERSION */
     const char *name;        /* what users type: [a-z0-9_]+ */
     const char *summary;     /* one line for --help and the docs */
-    const hpo_option *options; /* NULL or ended by {NULL} */
+    const hpo_option *options; /* NULL or ended by {0} */
     size_t state_size;       /* zeroed bytes the core allocates */
     /* The options are in the state: check what involves several of them
      * and set up.  Only hpo_ctx_fail may be called.  May be NULL. */
@@ -322,6 +323,13 @@ const hpo_pruner_type *hpo_pruner_at(int i);
 
 /* The message of the last failed registration in this thread. */
 const char *hpo_register_errmsg(void);
+
+/* A plug-in's name, summary and every option of its table (name=default,
+ * type and range, help): indented text as `hpo tune --help` prints it, or
+ * a markdown section as docs/plugin-options.md has it.  The one formatter
+ * of option docs.  malloc'd (the caller frees it); NULL when out of
+ * memory. */
+char *hpo_plugin_describe(const hpo_plugin_head *head, int markdown);
 
 #ifdef __cplusplus
 }

@@ -15,16 +15,121 @@
  *      trials proposed the same failing point 24 times in 40).
  *
  * The loop is read from the registry (hpo_sampler_name), so a new sampler is
- * checked here without a line of this file changing.
+ * checked here without a line of this file changing.  Two plug-ins defined
+ * below are registered first (hpo_register_sampler/pruner), so registered
+ * types go through the same loops as built-in ones.
+ *
+ * What every pruner promises (test_every_pruner):
+ *
+ *   7. it never prunes the first trial of a study;
+ *   8. the same verdicts for the same seed and history;
+ *   9. a PRUNED trial is stored with its last intermediate value as its
+ *      value, and Python Optuna 3.1 reads it from SQLite as PRUNED with its
+ *      intermediate values (tests/interop/pruned_trials.py);
+ *
+ * and every sampler and pruner refuses an unknown option, and each of its
+ * options out of range or of the wrong kind, with a message naming it.
  */
+#include <stddef.h>
 #include <stdint.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "core/hpoconf.h"
+#include "hpo_plugin.h"
 #include "problems.h"
 
 #define BUDGET 20
 #define SEED 7
+
+/* ---- two registered plug-ins, so the loops cover registered types -------- */
+
+/* "contract_nearby": a step of `scale` (unit cube) from a random earlier
+ * COMPLETE trial's value, else uniform. */
+typedef struct nearby {
+    double scale;
+} nearby;
+
+static const hpo_option nearby_options[] = {
+    {"scale", HPO_OPTION_FLOAT, "0.1", 0, 1, NULL, "step, share of the range",
+     offsetof(nearby, scale), HPO_OPTION_LOW_OPEN},
+    {0},
+};
+
+static int nearby_sample(void *state, hpo_plugin_ctx *ctx, const char *name,
+                         const hpo_dist *dist, double *value)
+{
+    int n = hpo_ctx_n_trials(ctx);
+    if (n < 0)
+        return n;
+    uint64_t k = hpo_ctx_below(ctx, (uint64_t)n + 1);
+    const hpo_record *r = (int)k < n ? hpo_ctx_trial_at(ctx, (int)k) : NULL;
+    int i = r && hpo_record_state(r) == HPO_COMPLETE
+                ? hpo_record_param_index(r, name)
+                : -1;
+    double u = hpo_ctx_uniform(ctx);
+    if (i >= 0) {
+        u = hpo_dist_to_unit(dist, hpo_record_param_value(r, i)) +
+            ((nearby *)state)->scale * hpo_ctx_normal(ctx);
+        u = fmin(1, fmax(0, u));
+    }
+    *value = hpo_dist_from_unit(dist, u);
+    return HPO_OK;
+}
+
+static const hpo_sampler_type nearby_sampler = {
+    .head = {HPO_PLUGIN_VERSION, "contract_nearby",
+             "steps from earlier trials (test)", nearby_options,
+             sizeof(nearby), NULL, NULL},
+    .sample_independent = nearby_sample,
+};
+
+/* "contract_worse": prune a trial whose latest value is worse than the mean
+ * of the COMPLETE trials' values by more than `margin`. */
+typedef struct worse {
+    double margin;
+} worse;
+
+static const hpo_option worse_options[] = {
+    {"margin", HPO_OPTION_FLOAT, "0", 0, INFINITY, NULL,
+     "how much worse than the mean", offsetof(worse, margin), 0},
+    {0},
+};
+
+static int worse_should_prune(void *state, hpo_plugin_ctx *ctx,
+                              hpo_verdict *verdict)
+{
+    const hpo_record *t = hpo_ctx_trial(ctx);
+    int n_inter = hpo_record_n_intermediate(t), n = hpo_ctx_n_trials(ctx);
+    if (n < 0)
+        return n;
+    double sum = 0, v;
+    int count = 0;
+    for (int i = 0; i < n; i++) {
+        const hpo_record *r = hpo_ctx_trial_at(ctx, i);
+        if (hpo_record_state(r) == HPO_COMPLETE) {
+            sum += hpo_record_value(r, 0);
+            count++;
+        }
+    }
+    if (count == 0 || n_inter == 0)
+        return HPO_OK;
+    int64_t step;
+    hpo_record_intermediate(t, n_inter - 1, &step, &v);
+    double by = hpo_ctx_direction(ctx, 0) == HPO_MINIMIZE ? v - sum / count
+                                                          : sum / count - v;
+    if (by > ((worse *)state)->margin)
+        *verdict = HPO_VERDICT_PRUNE;
+    return HPO_OK;
+}
+
+static const hpo_pruner_type worse_pruner = {
+    .head = {HPO_PLUGIN_VERSION, "contract_worse",
+             "worse than the mean of complete trials (test)", worse_options,
+             sizeof(worse), NULL, NULL},
+    .should_prune = worse_should_prune,
+};
 
 /* Options the contract run needs for some samplers; others get their bare
  * name.  A grid of 2 points per axis keeps the 30-D problems' grids finite. */
@@ -302,10 +407,212 @@ static void test_random_on_branin_is_not_broken(void)
     CHECK(regret[2] < 1);
 }
 
+
+/* ---- pruners -------------------------------------------------------------- */
+
+#define PRUNE_TRIALS 24
+#define PRUNE_STEPS 8
+#define PYTHON "/usr/bin/python3"
+
+/* Options a pruner needs here to judge at all within PRUNE_TRIALS; others
+ * get their bare name. */
+static const struct {
+    const char *name, *spec;
+} pruner_specs[] = {
+    {"median", "median:n_startup_trials=2"},
+};
+
+static const char *pruner_spec_for(const char *name)
+{
+    for (size_t i = 0; i < sizeof pruner_specs / sizeof pruner_specs[0]; i++)
+        if (strcmp(pruner_specs[i].name, name) == 0)
+            return pruner_specs[i].spec;
+    return name;
+}
+
+typedef struct prune_outcome {
+    signed char verdict[PRUNE_TRIALS][PRUNE_STEPS]; /* -1: not asked */
+    int n_pruned, n_reports;
+} prune_outcome;
+
+/* Trial k's learning curve: x^2 + 1 / (step + 1) for a random x. */
+static void prune_trial(hpo_study *s, hpo_trial *t, signed char *verdict,
+                        prune_outcome *out)
+{
+    double x, v = NAN;
+    CHECK_RC(hpo_trial_suggest_float(t, "x", -2, 2, 0, 0, &x), HPO_OK);
+    hpo_trial_state state = HPO_COMPLETE;
+    for (int step = 0; step < PRUNE_STEPS; step++) {
+        v = x * x + 1.0 / (step + 1);
+        CHECK_RC(hpo_trial_report(t, step, v), HPO_OK);
+        out->n_reports++;
+        int r = hpo_trial_should_prune(t);
+        CHECK(r >= 0 && r <= 2);
+        verdict[step] = (signed char)r;
+        if (r == 1)
+            state = HPO_PRUNED_STATE;
+        if (r != 0)
+            break;
+    }
+    out->n_pruned += state == HPO_PRUNED_STATE;
+    CHECK_RC(hpo_study_tell(s, t, state, state == HPO_COMPLETE ? &v : NULL,
+                            state == HPO_COMPLETE), HPO_OK);
+    /* Rule 9, hpo's side: a PRUNED trial's value is its last report. */
+    if (state == HPO_PRUNED_STATE)
+        CHECK(hpo_trial_n_values(t) == 1 && hpo_trial_value(t, 0) == v);
+}
+
+static void prune_run(const char *spec, hpo_storage *st, prune_outcome *out)
+{
+    memset(out, 0, sizeof *out);
+    memset(out->verdict, -1, sizeof out->verdict);
+    hpo_study *s = hpo_study_new();
+    if (st)
+        CHECK_RC(hpo_study_set_storage(s, st), HPO_OK);
+    int rc = hpo_study_set_pruner(s, spec);
+    if (rc != HPO_OK)
+        fprintf(stderr, "%s: %s\n", spec, hpo_study_errmsg(s));
+    CHECK_RC(rc, HPO_OK);
+    CHECK_RC(hpo_study_set_sampler(s, "random"), HPO_OK);
+    CHECK_RC(hpo_study_set_seed(s, SEED), HPO_OK);
+    CHECK_RC(hpo_study_open(s, "pruned", HPO_OPEN_CREATE), HPO_OK);
+    for (int k = 0; rc == HPO_OK && k < PRUNE_TRIALS; k++) {
+        hpo_trial *t;
+        CHECK_RC(hpo_study_ask(s, &t), HPO_OK);
+        prune_trial(s, t, out->verdict[k], out);
+        hpo_trial_free(t);
+    }
+    hpo_study_free(s);
+}
+
+static int have_optuna(void)
+{
+    return system(PYTHON " -c 'import optuna' >/dev/null 2>&1") == 0;
+}
+
+/* Rule 9, Optuna's side: the run again in SQLite, read by Optuna 3.1. */
+static void check_optuna_reads(const char *spec, const prune_outcome *want)
+{
+    char db[64], url[80], cmd[512];
+    snprintf(db, sizeof db, "/tmp/hpo_contract_%d.db", (int)getpid());
+    snprintf(url, sizeof url, "sqlite:///%s", db);
+    unlink(db);
+    hpo_storage *st;
+    if (hpo_storage_open(&st, url) == HPO_EUNSUPPORTED) {
+        hpo_storage_close(st);
+        return;
+    }
+    prune_outcome got;
+    prune_run(spec, st, &got);
+    hpo_storage_close(st);
+    CHECK(memcmp(got.verdict, want->verdict, sizeof got.verdict) == 0);
+    snprintf(cmd, sizeof cmd, PYTHON " '%s' '%s' pruned %d %d",
+             HPO_SOURCE_DIR "/tests/interop/pruned_trials.py", db,
+             got.n_pruned, got.n_reports);
+    int status = system(cmd);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    unlink(db);
+}
+
+static void test_every_pruner(void)
+{
+    int optuna = have_optuna(), n_pruned = 0;
+    if (!optuna)
+        fprintf(stderr, "  SKIP rule 9's Optuna side: %s has no optuna "
+                        "(scripts/setup.sh installs python3-optuna)\n", PYTHON);
+    const hpo_pruner_type *p;
+    for (int i = 0; (p = hpo_pruner_at(i)) != NULL; i++) {
+        const char *spec = pruner_spec_for(p->head.name);
+        static prune_outcome first, second;
+        prune_run(spec, NULL, &first);
+        for (int step = 0; step < PRUNE_STEPS; step++)
+            CHECK(first.verdict[0][step] != 1); /* rule 7 */
+        prune_run(spec, NULL, &second);
+        int same = memcmp(first.verdict, second.verdict,
+                          sizeof first.verdict) == 0;
+        if (!same)
+            fprintf(stderr, "%s: two runs with seed %d differ\n", spec, SEED);
+        CHECK(same); /* rule 8 */
+        if (optuna)
+            check_optuna_reads(spec, &first);
+        fprintf(stderr, "  %s: %d of %d trials pruned\n", spec, first.n_pruned,
+                PRUNE_TRIALS);
+        n_pruned += first.n_pruned;
+    }
+    CHECK(n_pruned > 0); /* the rules were checked on PRUNED trials */
+}
+
+/* ---- options -------------------------------------------------------------- */
+
+/* A value the option must refuse, or NULL when it accepts every value of
+ * its type (a number without a range, a string). */
+static const char *refused_value(const hpo_option *o, char *buf, size_t size)
+{
+    if (o->type == HPO_OPTION_BOOL)
+        return "maybe";
+    if (o->type == HPO_OPTION_ENUM)
+        return "no_such_choice";
+    if (o->type == HPO_OPTION_STRING || (o->low == 0 && o->high == 0))
+        return NULL;
+    if (isfinite(o->low))
+        snprintf(buf, size, "%.17g",
+                 o->flags & HPO_OPTION_LOW_OPEN ? o->low : o->low - 1);
+    else if (isfinite(o->high))
+        snprintf(buf, size, "%.17g",
+                 o->flags & HPO_OPTION_HIGH_OPEN ? o->high : o->high + 1);
+    else
+        return NULL;
+    return buf;
+}
+
+/* hpo_study_set_sampler or _pruner with spec refuses it, naming `says`. */
+static void expect_refused(int pruner, const char *spec, const char *says)
+{
+    hpo_study *s = hpo_study_new();
+    int rc = pruner ? hpo_study_set_pruner(s, spec)
+                    : hpo_study_set_sampler(s, spec);
+    if (rc != HPO_EINVAL || !strstr(hpo_study_errmsg(s), says))
+        fprintf(stderr, "%s: %s (%s)\n", spec, hpo_study_errmsg(s),
+                hpo_errname(rc));
+    CHECK_RC(rc, HPO_EINVAL);
+    CHECK_STR_CONTAINS(hpo_study_errmsg(s), says);
+    hpo_study_free(s);
+}
+
+static void check_options_refused(int pruner, const hpo_plugin_head *h)
+{
+    char spec[256], buf[64];
+    snprintf(spec, sizeof spec, "%s:no_such_option=1", h->name);
+    expect_refused(pruner, spec, "no_such_option");
+    for (const hpo_option *o = h->options; o && o->name; o++) {
+        const char *bad = refused_value(o, buf, sizeof buf);
+        if (!bad)
+            continue;
+        snprintf(spec, sizeof spec, "%s:%s=%s", h->name, o->name, bad);
+        expect_refused(pruner, spec, o->name);
+        if (o->type == HPO_OPTION_INT || o->type == HPO_OPTION_FLOAT) {
+            snprintf(spec, sizeof spec, "%s:%s=twelve", h->name, o->name);
+            expect_refused(pruner, spec, o->name);
+        }
+    }
+}
+
+static void test_options_refused(void)
+{
+    for (int i = 0; hpo_sampler_at(i); i++)
+        check_options_refused(0, &hpo_sampler_at(i)->head);
+    for (int i = 0; hpo_pruner_at(i); i++)
+        check_options_refused(1, &hpo_pruner_at(i)->head);
+}
+
 int main(void)
 {
+    CHECK_RC(hpo_register_sampler(&nearby_sampler), HPO_OK);
+    CHECK_RC(hpo_register_pruner(&worse_pruner), HPO_OK);
     RUN(test_every_sampler_on_every_problem);
     RUN(test_random_on_branin_is_not_broken);
     RUN(test_failed_trials_do_not_attract);
+    RUN(test_every_pruner);
+    RUN(test_options_refused);
     return CHECK_DONE();
 }

@@ -75,9 +75,12 @@ static int ask_locked(hpo_study *s, hpo_trial *t)
     if (rc)
         return rc;
     hpo_plugin_ctx ctx;
-    hpo__ctx_start(&ctx, s, NULL, NULL, &s->msg);
-    int exhausted = hpo__sampler_is_exhausted(&s->sampler, &ctx);
-    hpo__ctx_end(&ctx, exhausted); /* the grid's claims, every time */
+    int exhausted = 0;
+    if (hpo__sampler_has_is_exhausted(&s->sampler)) {
+        hpo__ctx_start(&ctx, s, NULL, NULL, &s->msg);
+        exhausted = hpo__sampler_is_exhausted(&s->sampler, &ctx);
+        hpo__ctx_end(&ctx, exhausted); /* the grid's claims, every time */
+    }
     if (exhausted) {
         if (exhausted < 0) /* an error (the grid sampler without a space) */
             return exhausted;
@@ -167,6 +170,8 @@ static int check_values(hpo_study *s, hpo_trial *t, hpo_trial_state *state,
 static int pruner_on_tell(hpo_study *s, hpo_trial *t, hpo_trial_state state,
                           const double *values, int n)
 {
+    if (!hpo__pruner_has_on_tell(&s->pruner))
+        return HPO_OK;
     pthread_mutex_lock(&s->lock);
     hpo_plugin_ctx ctx;
     hpo__ctx_start_pruner(&ctx, s, &t->rec, &t->msg);
@@ -181,6 +186,8 @@ static int pruner_on_tell(hpo_study *s, hpo_trial *t, hpo_trial_state state,
 static int after_trial(hpo_study *s, hpo_trial *t, hpo_trial_state state,
                        const double *values, int n)
 {
+    if (!hpo__sampler_has_after_trial(&s->sampler))
+        return HPO_OK;
     pthread_mutex_lock(&s->lock);
     hpo_plugin_ctx ctx;
     hpo__ctx_start(&ctx, s, &t->rec, &t->rng, &t->msg);

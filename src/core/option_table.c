@@ -5,6 +5,7 @@
  * parameter tables do, so an option is described once.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -232,22 +233,93 @@ static const char *type_word(const hpo_option *o)
     return "?";
 }
 
-char *hpo__options_help(const hpo_plugin_head *head, const char *indent)
+/* Text that grows by appends; NULL once out of memory (then stays NULL). */
+static char *append(char *out, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static char *append(char *out, const char *fmt, ...)
 {
-    char *out = hpo__strdup("");
-    const hpo_option *t = head->options;
-    for (int i = 0; out && t && t[i].name; i++) {
-        char range[64] = "";
-        if ((t[i].type == HPO_OPTION_INT || t[i].type == HPO_OPTION_FLOAT) &&
-            has_range(&t[i]))
-            range_text(&t[i], range, sizeof range);
-        char *line = hpo__asprintf(
-            "%s%s%s=%s  (%s%s%s%s) %s\n", out, indent, t[i].name,
-            t[i].def ? t[i].def : "", type_word(&t[i]), *range ? " in " : "",
-            range, t[i].flags & HPO_OPTION_AUTO ? ", or auto" : "",
-            t[i].help ? t[i].help : "");
+    if (!out)
+        return NULL;
+    va_list ap;
+    va_start(ap, fmt);
+    char *more = hpo__vasprintf(fmt, ap);
+    va_end(ap);
+    char *joined = more ? hpo__asprintf("%s%s", out, more) : NULL;
+    free(more);
+    free(out);
+    return joined;
+}
+
+/* "int in [0, inf), or auto": the option's type and what it accepts. */
+static void accepts_text(const hpo_option *o, char *buf, size_t size)
+{
+    char range[64] = "";
+    if ((o->type == HPO_OPTION_INT || o->type == HPO_OPTION_FLOAT) &&
+        has_range(o))
+        range_text(o, range, sizeof range);
+    snprintf(buf, size, "%s%s%s%s", type_word(o), *range ? " in " : "", range,
+             o->flags & HPO_OPTION_AUTO ? ", or auto" : "");
+}
+
+/* A markdown table cell: '|' would end the cell, so it is escaped. */
+static char *cell(char *out, const char *text)
+{
+    char *esc = malloc(2 * strlen(text) + 1), *e = esc;
+    if (!esc) {
         free(out);
-        out = line;
+        return NULL;
+    }
+    for (const char *c = text; *c; c++) {
+        if (*c == '|')
+            *e++ = '\\';
+        *e++ = *c;
+    }
+    *e = '\0';
+    out = append(out, "%s", esc);
+    free(esc);
+    return out;
+}
+
+static char *describe_text(char *out, const hpo_plugin_head *h)
+{
+    out = append(out, "    %-14s %s\n", h->name, h->summary ? h->summary : "");
+    const hpo_option *t = h->options;
+    for (int i = 0; t && t[i].name; i++) {
+        char accepts[192];
+        accepts_text(&t[i], accepts, sizeof accepts);
+        out = append(out, "        %s=%s  (%s) %s\n", t[i].name,
+                     t[i].def ? t[i].def : "", accepts,
+                     t[i].help ? t[i].help : "");
     }
     return out;
+}
+
+static char *describe_markdown(char *out, const hpo_plugin_head *h)
+{
+    out = append(out, "### `%s`\n\n%s\n\n", h->name,
+                 h->summary ? h->summary : "");
+    const hpo_option *t = h->options;
+    if (!t || !t[0].name)
+        return append(out, "No options.\n\n");
+    out = append(out, "| option | default | accepts | what |\n"
+                      "| --- | --- | --- | --- |\n");
+    for (int i = 0; t[i].name; i++) {
+        char accepts[192];
+        accepts_text(&t[i], accepts, sizeof accepts);
+        out = append(out, "| `%s` | `%s` | ", t[i].name,
+                     t[i].def ? t[i].def : "");
+        out = cell(out, accepts);
+        out = append(out, " | ");
+        out = cell(out, t[i].help ? t[i].help : "");
+        out = append(out, " |\n");
+    }
+    return append(out, "\n");
+}
+
+char *hpo_plugin_describe(const hpo_plugin_head *head, int markdown)
+{
+    if (!head || !head->name)
+        return NULL;
+    char *out = hpo__strdup("");
+    return markdown ? describe_markdown(out, head) : describe_text(out, head);
 }

@@ -169,6 +169,21 @@ int hpo__pruner_on_tell(const hpo__plugin *p, hpo_plugin_ctx *ctx,
     return method_failed(p, ctx, "on_tell", rc);
 }
 
+int hpo__sampler_has_is_exhausted(const hpo__plugin *p)
+{
+    return p->sampler && p->sampler->is_exhausted != NULL;
+}
+
+int hpo__sampler_has_after_trial(const hpo__plugin *p)
+{
+    return p->sampler && p->sampler->after_trial != NULL;
+}
+
+int hpo__pruner_has_on_tell(const hpo__plugin *p)
+{
+    return p->pruner && p->pruner->on_tell != NULL;
+}
+
 int hpo__pruner_has_view(const hpo__plugin *p)
 {
     return p->pruner && p->pruner->sampler_view != NULL;

@@ -88,6 +88,12 @@ int hpo__pruner_should_prune(const hpo__plugin *p, hpo_plugin_ctx *ctx,
                              hpo_verdict *verdict);
 int hpo__pruner_on_tell(const hpo__plugin *p, hpo_plugin_ctx *ctx,
                         hpo_trial_state state, const double *values, int n);
+/* Does the plug-in have the method?  Where the default does nothing, the
+ * core skips the lock and the context for an absent one: a trial of the
+ * random sampler costs what it did before the plug-in core. */
+int hpo__sampler_has_is_exhausted(const hpo__plugin *p);
+int hpo__sampler_has_after_trial(const hpo__plugin *p);
+int hpo__pruner_has_on_tell(const hpo__plugin *p);
 /* Does the pruner restrict what the sampler sees? */
 int hpo__pruner_has_view(const hpo__plugin *p);
 int hpo__pruner_view(const hpo__plugin *p, hpo_plugin_ctx *ctx, int n,
@@ -100,9 +106,6 @@ int hpo__options_check_table(const hpo_plugin_head *head, hpo__msg *m);
  * (marked used), else the default.  STRING values are copied into
  * p->strings. */
 int hpo__options_apply(hpo__plugin *p, hpo__opts *o, hpo__msg *m);
-/* The option list for --help and the docs, one option per line:
- * "  name=default  help (range)"; malloc'd, NULL when out of memory. */
-char *hpo__options_help(const hpo_plugin_head *head, const char *indent);
 
 /* The registry (registry.c): built-in types, then registered ones. */
 const hpo_sampler_type *hpo__sampler_lookup(const char *name);

@@ -121,7 +121,7 @@ static const hpo_option gp_options[] = {
     {"warp", HPO_OPTION_BOOL, "true", 0, 0, NULL,
      "Yeo-Johnson output warping (not for EHVI's models)",
      offsetof(gp_state, warp), 0},
-    {NULL},
+    {0},
 };
 
 static int gp_init(void *state, hpo_plugin_ctx *ctx)

@@ -763,7 +763,7 @@ static const hpo_option grid_options[] = {
      "values per continuous float axis (auto: 5); when given, also thins "
      "int/step axes of more than 10000 values",
      offsetof(grid_state, points), HPO_OPTION_AUTO},
-    {NULL},
+    {0},
 };
 
 static int grid_init(void *state, hpo_plugin_ctx *ctx)

@@ -52,7 +52,7 @@ static const hpo_option qmc_options[] = {
     {"scramble", HPO_OPTION_BOOL, "true", 0, 0, NULL,
      "randomise the points (Matousek's scrambling, from the seed)",
      offsetof(qmc_state, scramble), 0},
-    {NULL},
+    {0},
 };
 
 static void qmc_destroy(void *state)

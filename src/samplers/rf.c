@@ -128,7 +128,7 @@ static const hpo_option rf_options_table[] = {
      offsetof(rf_state, n_candidates), 0},
     {"log_y", HPO_OPTION_BOOL, "true", 0, 0, NULL, "log-scaled outputs",
      offsetof(rf_state, log_y), 0},
-    {NULL},
+    {0},
 };
 
 static int rf_init(void *state, hpo_plugin_ctx *ctx)

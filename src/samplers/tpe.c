@@ -126,7 +126,7 @@ static const hpo_option tpe_options[] = {
      "failed trials join the bad group", OPT(consider_failed), 0},
     {"exact_density", HPO_OPTION_BOOL, "false", 0, 0, NULL,
      "normalised kernels (Optuna >= 3.5)", OPT(exact_density), 0},
-    {NULL},
+    {0},
 };
 #undef OPT
 
