@@ -14,5 +14,31 @@
 
 extern const hpo_pruner_type hpo__pruner_none;
 extern const hpo_pruner_type hpo__pruner_median;
+extern const hpo_pruner_type hpo__pruner_percentile;
+extern const hpo_pruner_type hpo__pruner_threshold;
+extern const hpo_pruner_type hpo__pruner_patient;
+extern const hpo_pruner_type hpo__pruner_successive_halving;
+extern const hpo_pruner_type hpo__pruner_hyperband;
+
+/* A trial's steps (steps.c).  Its last step is the largest reported (0
+ * when it has none, else 1 with *step and *value). */
+int hpo__last_step(const hpo__trial_rec *t, int64_t *step, double *value);
+/* 1 with *v when the trial reported at step (NaN included), else 0. */
+int hpo__value_at_step(const hpo__trial_rec *t, int64_t step, double *v);
+/* The best non-NaN value so far in direction d; NaN when none. */
+double hpo__best_so_far(const hpo__trial_rec *t, hpo_direction d);
+/* Is a trial that just reported at step judged now (Optuna's warm-up and
+ * interval rule)? */
+int hpo__judged_at(const hpo__trial_rec *t, int64_t step, int64_t warmup,
+                   int64_t interval);
+
+/* The percentile rule (percentile.c), shared with median (its 50th). */
+typedef struct hpo__percentile {
+    double percentile; /* 0..100, of the best-first ordering */
+    int64_t n_startup, n_warmup, interval, n_min;
+} hpo__percentile;
+extern const hpo_option hpo__percentile_options[];
+int hpo__percentile_should_prune(void *state, hpo_plugin_ctx *ctx,
+                                 hpo_verdict *verdict);
 
 #endif
