@@ -163,6 +163,9 @@ int hpo_ctx_n_objectives(const hpo_plugin_ctx *ctx);
 hpo_direction hpo_ctx_direction(const hpo_plugin_ctx *ctx, int i);
 uint64_t hpo_ctx_seed(const hpo_plugin_ctx *ctx);
 const hpo_space *hpo_ctx_space(const hpo_plugin_ctx *ctx); /* NULL: none */
+/* The study's name (Hyperband hashes it with a trial's number to pick the
+ * trial's bracket, as Optuna does); NULL without a study. */
+const char *hpo_ctx_study_name(const hpo_plugin_ctx *ctx);
 
 /* The trials a sampler sees (every trial of the study ordered by number,
  * finished and running — or, under a scheduling pruner, the part of it

@@ -29,6 +29,7 @@ static const hpo_pruner_type *const builtin_pruners[] = {
     &hpo__pruner_percentile,
     &hpo__pruner_threshold,
     &hpo__pruner_patient,
+    &hpo__pruner_successive_halving,
     NULL,
 };
 
