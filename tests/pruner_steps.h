@@ -6,15 +6,24 @@
 #include "check.h"
 #include "hpo.h"
 
-static inline hpo_study *pruned_study(const char *pruner, hpo_direction d,
-                               const char *name)
+/* sampler NULL: the default one. */
+static inline hpo_study *sampled_study(const char *pruner, const char *sampler,
+                                       hpo_direction d, const char *name)
 {
     hpo_study *s = hpo_study_new();
     hpo_study_add_direction(s, d);
     hpo_study_set_seed(s, 1);
     CHECK_RC(hpo_study_set_pruner(s, pruner), HPO_OK);
+    if (sampler)
+        CHECK_RC(hpo_study_set_sampler(s, sampler), HPO_OK);
     CHECK_RC(hpo_study_open(s, name, HPO_OPEN_CREATE), HPO_OK);
     return s;
+}
+
+static inline hpo_study *pruned_study(const char *pruner, hpo_direction d,
+                                      const char *name)
+{
+    return sampled_study(pruner, NULL, d, name);
 }
 
 /* Report v[i] at step steps ? steps[i] : i, asking should_prune after each;

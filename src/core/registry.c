@@ -30,6 +30,7 @@ static const hpo_pruner_type *const builtin_pruners[] = {
     &hpo__pruner_threshold,
     &hpo__pruner_patient,
     &hpo__pruner_successive_halving,
+    &hpo__pruner_hyperband,
     NULL,
 };
 

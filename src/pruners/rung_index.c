@@ -231,3 +231,12 @@ int64_t hpo__largest_complete_step(const hpo__trial_rec *h, int n)
             largest = step;
     return largest;
 }
+
+int hpo__need_one_objective(hpo_plugin_ctx *ctx, const char *who)
+{
+    int n = hpo_ctx_n_objectives(ctx);
+    return n == 1 ? HPO_OK
+                  : hpo_ctx_fail(ctx, HPO_EINVAL,
+                                 "%s needs one objective (the study has %d)",
+                                 who, n);
+}

@@ -58,5 +58,7 @@ int hpo__shared_resource(hpo_plugin_ctx *ctx, const char *key,
                          int64_t estimate, int64_t *out);
 /* The largest last step of the COMPLETE trials of h[0..n-1]; -1: none. */
 int64_t hpo__largest_complete_step(const hpo__trial_rec *h, int n);
+/* HPO_EINVAL unless the study has one objective (rungs rank one value). */
+int hpo__need_one_objective(hpo_plugin_ctx *ctx, const char *who);
 
 #endif

@@ -79,21 +79,12 @@ static int fix_min_resource(sh_pruner *p, hpo_plugin_ctx *ctx,
     return rc;
 }
 
-static int need_one_objective(hpo_plugin_ctx *ctx, const char *who)
-{
-    int n = hpo_ctx_n_objectives(ctx);
-    return n == 1 ? HPO_OK
-                  : hpo_ctx_fail(ctx, HPO_EINVAL,
-                                 "%s needs one objective (the study has %d)",
-                                 who, n);
-}
-
 static int sh_should_prune(void *state, hpo_plugin_ctx *ctx,
                            hpo_verdict *verdict)
 {
     sh_pruner *p = state;
     const hpo__trial_rec *h;
-    int n, rc = need_one_objective(ctx, "successive_halving");
+    int n, rc = hpo__need_one_objective(ctx, "successive_halving");
     if (!rc)
         rc = hpo__ctx_history(ctx, &h, &n);
     if (!rc && p->sha.min_resource == 0)
