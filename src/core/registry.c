@@ -31,6 +31,7 @@ static const hpo_pruner_type *const builtin_pruners[] = {
     &hpo__pruner_patient,
     &hpo__pruner_successive_halving,
     &hpo__pruner_hyperband,
+    &hpo__pruner_bohb,
     NULL,
 };
 

@@ -20,35 +20,32 @@
 #include <math.h>
 #include <stddef.h>
 
-#include "rung_index.h"
+#include "hyperband.h"
 
 #define MAX_RESOURCE_KEY "hpo:hyperband:max_resource"
 
-typedef struct hb_pruner {
-    int64_t min_resource, max_resource, eta, bootstrap;
-    hpo__hyperband hb; /* n_brackets 0 until max_resource is known */
-    hpo__rung_index ix;
-    const char *study_name; /* of the current call, for bracket_of */
-} hb_pruner;
-
-static const hpo_option hb_options[] = {
+/* bohb.c reads the table whole; hyperband from its second row. */
+const hpo_option hpo__hyperband_options[] = {
+    {"random_fraction", HPO_OPTION_FLOAT, "0.3333333333333333", 0, 1, NULL,
+     "the share of trials sampled at random (the sampler is shown nothing)",
+     offsetof(hpo__hb_pruner, random_fraction), 0},
     {"min_resource", HPO_OPTION_INT, "1", 1, INFINITY, NULL,
      "steps of the first rung of the most aggressive bracket",
-     offsetof(hb_pruner, min_resource), 0},
+     offsetof(hpo__hb_pruner, min_resource), 0},
     {"max_resource", HPO_OPTION_INT, "auto", 1, INFINITY, NULL,
      "steps of a full trial: sets the number of brackets (auto: the first "
      "COMPLETE trial's last step + 1)",
-     offsetof(hb_pruner, max_resource), HPO_OPTION_AUTO},
+     offsetof(hpo__hb_pruner, max_resource), HPO_OPTION_AUTO},
     {"reduction_factor", HPO_OPTION_INT, "3", 2, INFINITY, NULL,
      "1 / the fraction of trials promoted at each rung",
-     offsetof(hb_pruner, eta), 0},
+     offsetof(hpo__hb_pruner, eta), 0},
     {"bootstrap_count", HPO_OPTION_INT, "0", 0, INFINITY, NULL,
      "trials at a rung before any is promoted",
-     offsetof(hb_pruner, bootstrap), 0},
+     offsetof(hpo__hb_pruner, bootstrap), 0},
     {NULL},
 };
 
-static int make_brackets(hb_pruner *p, int64_t max_resource, hpo__msg *m)
+static int make_brackets(hpo__hb_pruner *p, int64_t max_resource, hpo__msg *m)
 {
     int rc = hpo__hyperband_init(&p->hb, p->min_resource, max_resource, p->eta,
                                  m);
@@ -59,22 +56,22 @@ static int make_brackets(hb_pruner *p, int64_t max_resource, hpo__msg *m)
     return rc;
 }
 
-static int hb_init(void *state, hpo_plugin_ctx *ctx)
+int hpo__hb_init(void *state, hpo_plugin_ctx *ctx)
 {
-    hb_pruner *p = state;
+    hpo__hb_pruner *p = state;
     if (p->max_resource == HPO_AUTO_INT)
         return HPO_OK;
     return make_brackets(p, p->max_resource, ctx->msg);
 }
 
-static void hb_destroy(void *state)
+void hpo__hb_destroy(void *state)
 {
-    hpo__rung_index_free(&((hb_pruner *)state)->ix);
+    hpo__rung_index_free(&((hpo__hb_pruner *)state)->ix);
 }
 
 /* `auto`: from the largest last step of a COMPLETE trial (-1: none yet),
  * shared through the study. */
-static int fix_max_resource(hb_pruner *p, hpo_plugin_ctx *ctx,
+static int fix_max_resource(hpo__hb_pruner *p, hpo_plugin_ctx *ctx,
                             int64_t largest_step)
 {
     int64_t estimate = 0, max_resource;
@@ -92,13 +89,11 @@ static int fix_max_resource(hb_pruner *p, hpo_plugin_ctx *ctx,
 
 static int bracket_of(void *arg, const hpo__trial_rec *t)
 {
-    hb_pruner *p = arg;
+    hpo__hb_pruner *p = arg;
     return hpo__hyperband_bracket_id(&p->hb, p->study_name, t->number);
 }
 
-/* The history, with the brackets known and the index up to date; *ready 0
- * while max_resource is not known. */
-static int hb_update(hb_pruner *p, hpo_plugin_ctx *ctx,
+int hpo__hb_update(hpo__hb_pruner *p, hpo_plugin_ctx *ctx,
                      const hpo__trial_rec **h, int *n, int *ready)
 {
     int rc = hpo__ctx_history(ctx, h, n);
@@ -111,14 +106,14 @@ static int hb_update(hb_pruner *p, hpo_plugin_ctx *ctx,
     return hpo__rung_index_update(&p->ix, *h, *n, bracket_of, p, ctx->msg);
 }
 
-static int hb_should_prune(void *state, hpo_plugin_ctx *ctx,
+int hpo__hb_should_prune(void *state, hpo_plugin_ctx *ctx,
                            hpo_verdict *verdict)
 {
-    hb_pruner *p = state;
+    hpo__hb_pruner *p = state;
     const hpo__trial_rec *h;
     int n, ready, rc = hpo__need_one_objective(ctx, "hyperband");
     if (!rc)
-        rc = hb_update(p, ctx, &h, &n, &ready);
+        rc = hpo__hb_update(p, ctx, &h, &n, &ready);
     if (rc || !ready)
         return rc;
     int b = bracket_of(p, ctx->trial);
@@ -133,9 +128,9 @@ static int hb_sampler_view(void *state, hpo_plugin_ctx *ctx, int n,
                            unsigned char *keep, double *value)
 {
     (void)value;
-    hb_pruner *p = state;
+    hpo__hb_pruner *p = state;
     const hpo__trial_rec *h;
-    int nh, ready, rc = hb_update(p, ctx, &h, &nh, &ready);
+    int nh, ready, rc = hpo__hb_update(p, ctx, &h, &nh, &ready);
     if (rc || !ready)
         return rc;
     int b = bracket_of(p, ctx->trial);
@@ -144,12 +139,12 @@ static int hb_sampler_view(void *state, hpo_plugin_ctx *ctx, int n,
     return HPO_OK;
 }
 
-static int hb_on_tell(void *state, hpo_plugin_ctx *ctx,
+int hpo__hb_on_tell(void *state, hpo_plugin_ctx *ctx,
                       hpo_trial_state final_state, const double *values,
                       int n)
 {
     (void)values, (void)n;
-    hb_pruner *p = state;
+    hpo__hb_pruner *p = state;
     int64_t step;
     double v;
     if (p->hb.n_brackets || final_state != HPO_COMPLETE ||
@@ -163,11 +158,11 @@ const hpo_pruner_type hpo__pruner_hyperband = {
              .name = "hyperband",
              .summary = "Hyperband: brackets of successive halving, each "
                         "trial in one by a hash; the sampler sees its bracket",
-             .options = hb_options,
-             .state_size = sizeof(hb_pruner),
-             .init = hb_init,
-             .destroy = hb_destroy},
-    .should_prune = hb_should_prune,
-    .on_tell = hb_on_tell,
+             .options = &hpo__hyperband_options[1],
+             .state_size = sizeof(hpo__hb_pruner),
+             .init = hpo__hb_init,
+             .destroy = hpo__hb_destroy},
+    .should_prune = hpo__hb_should_prune,
+    .on_tell = hpo__hb_on_tell,
     .sampler_view = hb_sampler_view,
 };
