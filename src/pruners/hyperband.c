@@ -42,7 +42,7 @@ const hpo_option hpo__hyperband_options[] = {
     {"bootstrap_count", HPO_OPTION_INT, "0", 0, INFINITY, NULL,
      "trials at a rung before any is promoted",
      offsetof(hpo__hb_pruner, bootstrap), 0},
-    {NULL},
+    {0},
 };
 
 static int make_brackets(hpo__hb_pruner *p, int64_t max_resource, hpo__msg *m)

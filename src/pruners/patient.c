@@ -30,7 +30,7 @@ static const hpo_option patient_options[] = {
     {"wrapped", HPO_OPTION_STRING, NULL, 0, 0, NULL,
      "the pruner asked once patience runs out (none: prune)",
      offsetof(patient, wrapped), 0},
-    {NULL},
+    {0},
 };
 
 static int patient_init(void *state, hpo_plugin_ctx *ctx)

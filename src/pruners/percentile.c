@@ -36,7 +36,7 @@ const hpo_option hpo__percentile_options[] = {
     {"n_min_trials", HPO_OPTION_INT, "1", 1, INFINITY, NULL,
      "trials with a value at the step needed to judge",
      offsetof(hpo__percentile, n_min), 0},
-    {NULL},
+    {0},
 };
 
 static int cmp_double(const void *a, const void *b)

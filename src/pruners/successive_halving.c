@@ -42,7 +42,7 @@ static const hpo_option sh_options[] = {
     {"bootstrap_count", HPO_OPTION_INT, "0", 0, INFINITY, NULL,
      "trials at a rung before any is promoted",
      offsetof(sh_pruner, bootstrap), 0},
-    {NULL},
+    {0},
 };
 
 static int sh_init(void *state, hpo_plugin_ctx *ctx)

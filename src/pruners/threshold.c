@@ -28,7 +28,7 @@ static const hpo_option threshold_options[] = {
     {"interval_steps", HPO_OPTION_INT, "1", 1, INFINITY, NULL,
      "judge every this many steps after the warm-up",
      offsetof(threshold, interval), 0},
-    {NULL},
+    {0},
 };
 
 static int threshold_init(void *state, hpo_plugin_ctx *ctx)
