@@ -25,6 +25,7 @@ const hpo_pruner_type hpo__pruner_median = {
                         "trials at the same step",
              .options = &hpo__percentile_options[1],
              .state_size = sizeof(hpo__percentile),
-             .init = median_init},
+             .init = median_init,
+             .destroy = hpo__percentile_destroy},
     .should_prune = hpo__percentile_should_prune,
 };

@@ -15,7 +15,9 @@
 #include <math.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "halving.h"
 #include "pruner.h"
 
 /* median.c reads the table from its second row: no percentile there. */
@@ -39,10 +41,64 @@ const hpo_option hpo__percentile_options[] = {
     {0},
 };
 
-static int cmp_double(const void *a, const void *b)
+struct hpo__step_values {
+    int64_t step;
+    hpo__rung r; /* sorted */
+};
+
+/* The position of step in p->steps, or where it would go. */
+static int step_slot(const hpo__percentile *p, int64_t step)
 {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
+    int lo = 0, hi = p->n_steps;
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (p->steps[mid].step < step)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static int add_value(hpo__percentile *p, int64_t step, double v, hpo__msg *m)
+{
+    int at = step_slot(p, step);
+    if (at == p->n_steps || p->steps[at].step != step) {
+        if (hpo__grow((void **)&p->steps, &p->cap_steps, p->n_steps + 1,
+                      sizeof *p->steps))
+            return hpo__oom(m);
+        memmove(p->steps + at + 1, p->steps + at,
+                (size_t)(p->n_steps - at) * sizeof *p->steps);
+        p->steps[at] = (hpo__step_values){.step = step};
+        p->n_steps++;
+    }
+    return hpo__rung_add(&p->steps[at].r, v, m);
+}
+
+/* A finished trial, once: a COMPLETE one's values join their steps. */
+static int fold(void *arg, const hpo__trial_rec *t, int at)
+{
+    (void)at;
+    hpo__percentile *p = arg;
+    if (t->state != HPO_COMPLETE)
+        return HPO_OK;
+    p->n_complete++;
+    hpo__msg m = {0};
+    int rc = HPO_OK;
+    for (int i = 0; i < t->n_inter && rc == HPO_OK; i++)
+        if (!isnan(t->inter[i].value))
+            rc = add_value(p, t->inter[i].step, t->inter[i].value, &m);
+    hpo__msg_free(&m); /* only out of memory can fail here */
+    return rc;
+}
+
+void hpo__percentile_destroy(void *state)
+{
+    hpo__percentile *p = state;
+    for (int i = 0; i < p->n_steps; i++)
+        hpo__rung_free(&p->steps[i].r);
+    free(p->steps);
+    hpo__watermark_free(&p->w);
 }
 
 /* numpy.percentile's default (linear) of sorted v[0..k-1], k >= 1. */
@@ -55,35 +111,27 @@ static double percentile_of(const double *v, int k, double q)
 }
 
 /* The percentile of the COMPLETE trials' non-NaN values at step; NaN when
- * fewer than n_min trials have one.  *n_complete counts the trials. */
-static int percentile_at(const hpo__percentile *p, hpo_plugin_ctx *ctx,
-                         int64_t step, double *out, int *n_complete)
+ * fewer than n_min trials have one. */
+static int percentile_at(hpo__percentile *p, hpo_plugin_ctx *ctx,
+                         int64_t step, double *out)
 {
     const hpo__trial_rec *h;
     int n, rc = hpo__ctx_history(ctx, &h, &n);
+    if (!rc)
+        rc = hpo__watermark_update(&p->w, h, n, fold, p, ctx->msg);
     if (rc)
-        return rc;
-    double *vals = malloc(((size_t)n + 1) * sizeof *vals);
-    if (!vals)
-        return hpo__oom(ctx->msg);
-    int k = 0;
-    *n_complete = 0;
-    for (int i = 0; i < n; i++) {
-        if (h[i].state != HPO_COMPLETE)
-            continue;
-        ++*n_complete;
-        if (hpo__value_at_step(&h[i], step, &vals[k]) && !isnan(vals[k]))
-            k++;
-    }
+        return rc == HPO_ENOMEM ? hpo__oom(ctx->msg) : rc;
+    int at = step_slot(p, step);
+    const hpo__rung *r = at < p->n_steps && p->steps[at].step == step
+                             ? &p->steps[at].r
+                             : NULL;
     *out = NAN;
-    if (k >= p->n_min && k > 0) {
-        qsort(vals, (size_t)k, sizeof *vals, cmp_double);
+    if (r && r->n >= p->n_min && r->n > 0) {
         double q = hpo_ctx_direction(ctx, 0) == HPO_MAXIMIZE
                        ? 100 - p->percentile
                        : p->percentile;
-        *out = percentile_of(vals, k, q);
+        *out = percentile_of(r->v, r->n, q);
     }
-    free(vals);
     return HPO_OK;
 }
 
@@ -98,9 +146,8 @@ int hpo__percentile_should_prune(void *state, hpo_plugin_ctx *ctx,
         !hpo__judged_at(t, step, p->n_warmup, p->interval))
         return HPO_OK;
     double cut = NAN;
-    int n_complete = 0;
-    int rc = percentile_at(p, ctx, step, &cut, &n_complete);
-    if (rc || n_complete == 0 || n_complete < p->n_startup)
+    int rc = percentile_at(p, ctx, step, &cut);
+    if (rc || p->n_complete == 0 || p->n_complete < p->n_startup)
         return rc;
     hpo_direction dir = hpo_ctx_direction(ctx, 0);
     double best = hpo__best_so_far(t, dir);
@@ -126,6 +173,7 @@ const hpo_pruner_type hpo__pruner_percentile = {
                         "trials at the same step",
              .options = hpo__percentile_options,
              .state_size = sizeof(hpo__percentile),
-             .init = percentile_init},
+             .init = percentile_init,
+             .destroy = hpo__percentile_destroy},
     .should_prune = hpo__percentile_should_prune,
 };

@@ -33,11 +33,32 @@ double hpo__best_so_far(const hpo__trial_rec *t, hpo_direction d);
 int hpo__judged_at(const hpo__trial_rec *t, int64_t step, int64_t warmup,
                    int64_t interval);
 
+/* The history followed by a watermark (watermark.c): `finished` is called
+ * once for each trial (at its position in the history) when it is
+ * finished; running trials wait in `pending` (positions). */
+typedef struct hpo__watermark {
+    int seen; /* positions [0, seen) looked at */
+    int *pending;
+    int n_pending, cap_pending;
+} hpo__watermark;
+typedef int (*hpo__finished_fn)(void *arg, const hpo__trial_rec *t, int at);
+int hpo__watermark_update(hpo__watermark *w, const hpo__trial_rec *h, int n,
+                          hpo__finished_fn finished, void *arg, hpo__msg *m);
+void hpo__watermark_free(hpo__watermark *w);
+
 /* The percentile rule (percentile.c), shared with median (its 50th). */
+typedef struct hpo__step_values hpo__step_values;
 typedef struct hpo__percentile {
     double percentile; /* 0..100, of the best-first ordering */
     int64_t n_startup, n_warmup, interval, n_min;
+    /* The COMPLETE trials' non-NaN values per step, sorted, kept from
+     * the history by the watermark: a decision is a lookup. */
+    hpo__watermark w;
+    int n_complete;
+    hpo__step_values *steps; /* by step */
+    int n_steps, cap_steps;
 } hpo__percentile;
+void hpo__percentile_destroy(void *state);
 extern const hpo_option hpo__percentile_options[];
 int hpo__percentile_should_prune(void *state, hpo_plugin_ctx *ctx,
                                  hpo_verdict *verdict);

@@ -27,7 +27,7 @@ void hpo__rung_index_free(hpo__rung_index *ix)
             hpo__rung_free(&ix->rungs[g][k]);
     free(ix->rungs);
     free(ix->group);
-    free(ix->pending);
+    hpo__watermark_free(&ix->w);
     memset(ix, 0, sizeof *ix);
 }
 
@@ -45,57 +45,31 @@ static int rung_value(const hpo__trial_rec *t, int k, double *v)
 }
 
 /* A finished trial's rung values, into its group's rungs for good. */
-static int fold(hpo__rung_index *ix, const hpo__trial_rec *t, int g,
-                hpo__msg *m)
+static int fold(void *arg, const hpo__trial_rec *t, int at)
 {
+    hpo__rung_index *ix = arg;
+    hpo__msg m = {0};
     double v;
-    for (int k = 0; k < HPO__MAX_RUNGS && rung_value(t, k, &v); k++) {
-        int rc = hpo__rung_add(&ix->rungs[g][k], v, m);
-        if (rc)
-            return rc;
-    }
-    return HPO_OK;
-}
-
-/* Pending positions that have finished are folded and dropped. */
-static int fold_finished_pending(hpo__rung_index *ix, const hpo__trial_rec *h,
-                                 int n, hpo__msg *m)
-{
-    int kept = 0;
-    for (int i = 0; i < ix->n_pending; i++) {
-        int at = ix->pending[i];
-        if (at < n && hpo__state_finished(h[at].state)) {
-            int rc = fold(ix, &h[at], ix->group[at], m);
-            if (rc)
-                return rc;
-        } else
-            ix->pending[kept++] = at;
-    }
-    ix->n_pending = kept;
-    return HPO_OK;
+    int rc = HPO_OK;
+    for (int k = 0; k < HPO__MAX_RUNGS && rc == HPO_OK && rung_value(t, k, &v);
+         k++)
+        rc = hpo__rung_add(&ix->rungs[ix->group[at]][k], v, &m);
+    hpo__msg_free(&m); /* only out of memory can fail: values are not NaN */
+    return rc;
 }
 
 int hpo__rung_index_update(hpo__rung_index *ix, const hpo__trial_rec *h,
                            int n, hpo__group_fn group_fn, void *arg,
                            hpo__msg *m)
 {
-    int rc = fold_finished_pending(ix, h, n, m);
-    if (rc == HPO_OK && n > ix->seen &&
+    if (n > ix->n_grouped &&
         hpo__grow((void **)&ix->group, &ix->cap_group, n, 1))
-        rc = hpo__oom(m);
-    for (; rc == HPO_OK && ix->seen < n; ix->seen++) {
-        const hpo__trial_rec *t = &h[ix->seen];
-        int g = group_fn ? group_fn(arg, t) : 0;
-        ix->group[ix->seen] = (unsigned char)g;
-        if (hpo__state_finished(t->state))
-            rc = fold(ix, t, g, m);
-        else if (hpo__grow((void **)&ix->pending, &ix->cap_pending,
-                           ix->n_pending + 1, sizeof *ix->pending))
-            rc = hpo__oom(m);
-        else
-            ix->pending[ix->n_pending++] = ix->seen;
-    }
-    return rc;
+        return hpo__oom(m);
+    for (; ix->n_grouped < n; ix->n_grouped++)
+        ix->group[ix->n_grouped] =
+            (unsigned char)(group_fn ? group_fn(arg, &h[ix->n_grouped]) : 0);
+    int rc = hpo__watermark_update(&ix->w, h, n, fold, ix, m);
+    return rc == HPO_ENOMEM ? hpo__oom(m) : rc;
 }
 
 /* Take out one copy of v, added for one decision (a running trial's). */
@@ -123,15 +97,16 @@ static int promotable(hpo__rung_index *ix, int g, int k, double value,
                       int *promote)
 {
     hpo__rung *r = &ix->rungs[g][k];
+    const hpo__watermark *w = &ix->w;
     double *added = hpo_ctx_scratch(ctx, sizeof(double) *
-                                             ((size_t)ix->n_pending + 1));
+                                             ((size_t)w->n_pending + 1));
     if (!added)
         return hpo__oom(ctx->msg);
     int n_added = 0, rc = HPO_OK;
-    for (int i = 0; i < ix->n_pending && rc == HPO_OK; i++) {
-        const hpo__trial_rec *t = &h[ix->pending[i]];
+    for (int i = 0; i < w->n_pending && rc == HPO_OK; i++) {
+        const hpo__trial_rec *t = &h[w->pending[i]];
         double v;
-        if (t->number != ctx->trial->number && ix->group[ix->pending[i]] == g &&
+        if (t->number != ctx->trial->number && ix->group[w->pending[i]] == g &&
             rung_value(t, k, &v) && !(rc = hpo__rung_add(r, v, ctx->msg)))
             added[n_added++] = v;
     }

@@ -25,11 +25,9 @@ typedef int (*hpo__group_fn)(void *arg, const hpo__trial_rec *t);
 typedef struct hpo__rung_index {
     int n_groups;
     hpo__rung (*rungs)[HPO__MAX_RUNGS]; /* [group][rung], finished trials */
-    int seen;                /* history positions [0, seen) looked at */
-    unsigned char *group;    /* the group of each position < seen */
-    int cap_group;
-    int *pending;            /* positions < seen still unfinished */
-    int n_pending, cap_pending;
+    hpo__watermark w;        /* finished trials folded in */
+    unsigned char *group;    /* the group of each position < n_grouped */
+    int n_grouped, cap_group;
 } hpo__rung_index;
 
 int hpo__rung_index_init(hpo__rung_index *ix, int n_groups, hpo__msg *m);
