@@ -1,6 +1,7 @@
-/* test_pruner_interop.c — hpo's successive_halving and hyperband decide as
- * Optuna 3.1's SuccessiveHalvingPruner and HyperbandPruner do, and store
- * what Optuna stores: hpo runs 40 trials into SQLite, then
+/* test_pruner_interop.c — hpo's successive_halving, hyperband, median and
+ * percentile decide as Optuna 3.1's SuccessiveHalvingPruner,
+ * HyperbandPruner, MedianPruner and PercentilePruner do, and store
+ * what Optuna stores: hpo runs 40 trials of each into SQLite, then
  * tests/interop/optuna_pruners.py replays their parameters through Optuna
  * with its own pruner and compares every trial's state, last step and
  * completed_rung_<k> attributes (Hyperband's brackets: crc32 of the same
@@ -66,6 +67,9 @@ static void test_same_as_optuna(void)
     run(db, "hb", "hyperband:min_resource=1,max_resource=27,"
                   "reduction_factor=3",
         "hyperband");
+    run(db, "med", "median", "median");
+    run(db, "pct", "percentile:percentile=25,n_warmup_steps=2,interval_steps=3",
+        "percentile");
     unlink(db);
     rmdir(dir);
 }

@@ -3,7 +3,8 @@
 
     optuna_pruners.py DB STUDY PRUNER
         Load STUDY (written by hpo into the SQLite file DB with the pruner
-        PRUNER: successive_halving or hyperband, options as in the C test),
+        PRUNER: successive_halving, hyperband, median or percentile,
+        options as in the C test),
         run the same trials in order in an Optuna study of the same name with
         Optuna's own pruner, and compare every trial's state, last step and
         completed_rung_<k> attributes.
@@ -19,6 +20,11 @@ optuna.logging.set_verbosity(optuna.logging.WARNING)
 
 
 def pruner(kind):
+    if kind == "median":
+        return optuna.pruners.MedianPruner()
+    if kind == "percentile":
+        return optuna.pruners.PercentilePruner(25.0, n_warmup_steps=2,
+                                               interval_steps=3)
     if kind == "successive_halving":
         return optuna.pruners.SuccessiveHalvingPruner(min_resource=1,
                                                       reduction_factor=2)
