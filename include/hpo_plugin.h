@@ -63,6 +63,7 @@ typedef enum hpo_option_type {
                                   HPO_AUTO_INT or NaN (float) */
 #define HPO_OPTION_LOW_OPEN 2  /* the value must be > low, not >= low */
 #define HPO_OPTION_HIGH_OPEN 4 /* the value must be < high, not <= high */
+#define HPO_OPTION_REQUIRED 8  /* the user must give it (def is then NULL) */
 #define HPO_AUTO_INT INT64_MIN
 
 /*
@@ -164,6 +165,9 @@ int hpo_ctx_n_objectives(const hpo_plugin_ctx *ctx);
 hpo_direction hpo_ctx_direction(const hpo_plugin_ctx *ctx, int i);
 uint64_t hpo_ctx_seed(const hpo_plugin_ctx *ctx);
 const hpo_space *hpo_ctx_space(const hpo_plugin_ctx *ctx); /* NULL: none */
+/* The study's name (Hyperband hashes it with a trial's number to pick the
+ * trial's bracket, as Optuna does); NULL without a study. */
+const char *hpo_ctx_study_name(const hpo_plugin_ctx *ctx);
 
 /* The trials a sampler sees (every trial of the study ordered by number,
  * finished and running — or, under a scheduling pruner, the part of it

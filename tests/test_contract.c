@@ -420,6 +420,12 @@ static const struct {
     const char *name, *spec;
 } pruner_specs[] = {
     {"median", "median:n_startup_trials=2"},
+    {"percentile", "percentile:percentile=25,n_startup_trials=2"},
+    {"threshold", "threshold:upper=2"},
+    {"patient", "patient:patience=1,wrapped=median"},
+    {"successive_halving", "successive_halving:min_resource=1"},
+    {"hyperband", "hyperband:min_resource=1,max_resource=8"},
+    {"bohb", "bohb:min_resource=1,max_resource=8"},
 };
 
 static const char *pruner_spec_for(const char *name)

@@ -21,6 +21,33 @@ static int push_pending(hpo_history_cursor *c, int pos)
     return HPO_OK;
 }
 
+int hpo__cursor_next(hpo_history_cursor *c, const hpo__trial_rec *h, int n,
+                     int *pos)
+{
+    while (c->at < c->n_pending) { /* the ones running when last seen */
+        int p = c->pending[c->at];
+        if (p >= n || !hpo__state_finished(h[p].state)) {
+            c->at++;
+            continue;
+        }
+        c->pending[c->at] = c->pending[--c->n_pending];
+        *pos = p;
+        return 1;
+    }
+    while (c->seen < n) { /* the ones added since */
+        int p = c->seen++;
+        if (hpo__state_finished(h[p].state)) {
+            *pos = p;
+            return 1;
+        }
+        if (push_pending(c, p))
+            return HPO_ENOMEM;
+        c->at = c->n_pending; /* looked at in this round already */
+    }
+    c->at = 0; /* the next round looks at every pending one again */
+    return 0;
+}
+
 int hpo_ctx_next_finished(hpo_plugin_ctx *ctx, hpo_history_cursor *c,
                           const hpo_record **out)
 {
@@ -28,31 +55,13 @@ int hpo_ctx_next_finished(hpo_plugin_ctx *ctx, hpo_history_cursor *c,
     if (!ctx->core)
         return hpo_ctx_fail(ctx, HPO_EMISUSE, "no study in this call");
     const hpo__trial_rec *h;
-    int n, rc = hpo__study_history(ctx->core, &h, &n);
+    int n, pos, rc = hpo__study_history(ctx->core, &h, &n);
     if (rc)
         return hpo_ctx_fail(ctx, rc, "%s", hpo__msg_get(&ctx->core->msg));
-    while (c->at < c->n_pending) { /* the ones running when last seen */
-        int pos = c->pending[c->at];
-        if (!hpo__state_finished(h[pos].state)) {
-            c->at++;
-            continue;
-        }
-        c->pending[c->at] = c->pending[--c->n_pending];
+    rc = hpo__cursor_next(c, h, n, &pos);
+    if (rc == 1)
         *out = &h[pos];
-        return 1;
-    }
-    while (c->seen < n) { /* the ones added since */
-        int pos = c->seen++;
-        if (hpo__state_finished(h[pos].state)) {
-            *out = &h[pos];
-            return 1;
-        }
-        if (push_pending(c, pos))
-            return hpo__oom(ctx->msg);
-        c->at = c->n_pending; /* looked at in this round already */
-    }
-    c->at = 0; /* the next round looks at every pending one again */
-    return 0;
+    return rc == HPO_ENOMEM ? hpo__oom(ctx->msg) : rc;
 }
 
 void hpo_history_cursor_free(hpo_history_cursor *c)

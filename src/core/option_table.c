@@ -181,6 +181,20 @@ int hpo__options_apply(hpo__plugin *p, hpo__opts *o, hpo__msg *m)
     return HPO_OK;
 }
 
+int hpo__options_check_required(const hpo_plugin_head *head, hpo__opts *o,
+                                 hpo__msg *m)
+{
+    const hpo_option *t = head->options;
+    for (int i = 0; t && t[i].name; i++)
+        if ((t[i].flags & HPO_OPTION_REQUIRED) && !hpo__opts_str(o, t[i].name))
+            return hpo__fail(m, HPO_EINVAL,
+                             "%s: option %s is required (%s), as in %s:%s=...",
+                             head->name, t[i].name,
+                             t[i].help ? t[i].help : "no default", head->name,
+                             t[i].name);
+    return HPO_OK;
+}
+
 /* Each row is well formed and its default parses: checked when a type is
  * registered, so a plug-in's table mistakes show before any user sees
  * them.  Parsing the defaults needs a state to write into. */
@@ -280,15 +294,22 @@ static char *cell(char *out, const char *text)
     return out;
 }
 
+static const char *default_text(const hpo_option *o)
+{
+    if (o->flags & HPO_OPTION_REQUIRED)
+        return "(required)";
+    return o->def ? o->def : "";
+}
+
 static char *describe_text(char *out, const hpo_plugin_head *h)
 {
-    out = append(out, "    %-14s %s\n", h->name, h->summary ? h->summary : "");
+    out = append(out, "    %-20s %s\n", h->name, h->summary ? h->summary : "");
     const hpo_option *t = h->options;
     for (int i = 0; t && t[i].name; i++) {
         char accepts[192];
         accepts_text(&t[i], accepts, sizeof accepts);
         out = append(out, "        %s=%s  (%s) %s\n", t[i].name,
-                     t[i].def ? t[i].def : "", accepts,
+                     default_text(&t[i]), accepts,
                      t[i].help ? t[i].help : "");
     }
     return out;
@@ -307,7 +328,7 @@ static char *describe_markdown(char *out, const hpo_plugin_head *h)
         char accepts[192];
         accepts_text(&t[i], accepts, sizeof accepts);
         out = append(out, "| `%s` | `%s` | ", t[i].name,
-                     t[i].def ? t[i].def : "");
+                     default_text(&t[i]));
         out = cell(out, accepts);
         out = append(out, " | ");
         out = cell(out, t[i].help ? t[i].help : "");

@@ -45,6 +45,8 @@ static int make(hpo__plugin *p, const hpo_plugin_head *head, hpo__opts *o,
     int rc = hpo__options_apply(p, o, m);
     if (rc == HPO_OK)
         rc = hpo__opts_check_used(o, what, m);
+    if (rc == HPO_OK)
+        rc = hpo__options_check_required(head, o, m);
     if (rc == HPO_OK && head->init) {
         hpo_plugin_ctx ctx;
         hpo__ctx_start(&ctx, NULL, NULL, NULL, m);

@@ -54,6 +54,12 @@ int hpo__ctx_end(hpo_plugin_ctx *ctx, int rc);
 int hpo__ctx_history(hpo_plugin_ctx *ctx, const hpo__trial_rec **trials,
                      int *n);
 
+/* The cursor of hpo_ctx_next_finished over a history array h[0..n)
+ * (history_cursor.c): 1 with *pos the next newly finished position, 0
+ * when none is left, or HPO_ENOMEM. */
+int hpo__cursor_next(hpo_history_cursor *c, const hpo__trial_rec *h, int n,
+                     int *pos);
+
 /* A made plug-in: its type and its state. */
 typedef struct hpo__plugin {
     const hpo_plugin_head *head;
@@ -106,6 +112,9 @@ int hpo__options_check_table(const hpo_plugin_head *head, hpo__msg *m);
  * (marked used), else the default.  STRING values are copied into
  * p->strings. */
 int hpo__options_apply(hpo__plugin *p, hpo__opts *o, hpo__msg *m);
+/* HPO_EINVAL naming the first HPO_OPTION_REQUIRED option o lacks. */
+int hpo__options_check_required(const hpo_plugin_head *head, hpo__opts *o,
+                                hpo__msg *m);
 
 /* The registry (registry.c): built-in types, then registered ones. */
 const hpo_sampler_type *hpo__sampler_lookup(const char *name);

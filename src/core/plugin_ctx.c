@@ -112,6 +112,11 @@ const hpo_space *hpo_ctx_space(const hpo_plugin_ctx *ctx)
     return ctx->core ? ctx->core->space : NULL;
 }
 
+const char *hpo_ctx_study_name(const hpo_plugin_ctx *ctx)
+{
+    return ctx->core ? ctx->core->name : NULL;
+}
+
 /* ---- the history --------------------------------------------------------- */
 
 /* The part of the history a scheduling pruner shows the sampler of this

@@ -26,6 +26,12 @@ static const hpo_sampler_type *const builtin_samplers[] = {
 static const hpo_pruner_type *const builtin_pruners[] = {
     &hpo__pruner_none,
     &hpo__pruner_median,
+    &hpo__pruner_percentile,
+    &hpo__pruner_threshold,
+    &hpo__pruner_patient,
+    &hpo__pruner_successive_halving,
+    &hpo__pruner_hyperband,
+    &hpo__pruner_bohb,
     NULL,
 };
 
