@@ -106,10 +106,12 @@ static int slow_branin_objective(hpo_trial *t, void *data, double *values)
 }
 
 /* Four threads ask while others still run: constant liar counts the
- * running ones as bad, and the search still works. */
-static void test_constant_liar_four_jobs(void)
+ * running ones as bad, and the search still works.  Which trials overlap
+ * depends on thread timing, so one run's regret is a draw: the median of
+ * three seeds is what is checked (one run under ASan once gave 0.349). */
+static double four_jobs_regret(uint64_t seed)
 {
-    hpo_study *s = tpe_study("tpe:constant_liar=true", 3);
+    hpo_study *s = tpe_study("tpe:constant_liar=true", seed);
     open_study(s);
     hpo_optimize_options o = {.n_trials = 100, .n_jobs = 4};
     CHECK_RC(hpo_study_optimize(s, slow_branin_objective, NULL, &o), HPO_OK);
@@ -117,9 +119,20 @@ static void test_constant_liar_four_jobs(void)
     CHECK_RC(hpo_study_count_trials(s, counts), HPO_OK);
     CHECK(counts[HPO_COMPLETE] == 100);
     double regret = best_value(s) - BRANIN_MIN;
-    fprintf(stderr, "  constant liar, 4 jobs: regret %g\n", regret);
-    CHECK(regret < 0.3);
     hpo_study_free(s);
+    return regret;
+}
+
+static void test_constant_liar_four_jobs(void)
+{
+    double r[3];
+    for (int k = 0; k < 3; k++)
+        r[k] = four_jobs_regret(3 + (uint64_t)k);
+    double median = r[0] > r[1] ? (r[1] > r[2] ? r[1] : fmin(r[0], r[2]))
+                                : (r[0] > r[2] ? r[0] : fmin(r[1], r[2]));
+    fprintf(stderr, "  constant liar, 4 jobs: regrets %g %g %g, median %g\n",
+            r[0], r[1], r[2], median);
+    CHECK(median < 0.3);
 }
 
 /* Mean distance between the points of `n` trials asked at once (none told)
