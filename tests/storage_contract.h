@@ -19,6 +19,17 @@
 #include "core/internal.h"
 #include "storage/storage.h"
 
+/* Open url, checking it opens (the storage's message printed if not). */
+static inline hpo_storage *contract_open_ok(const char *url)
+{
+    hpo_storage *st = NULL;
+    int rc = hpo_storage_open(&st, url);
+    if (rc != HPO_OK)
+        fprintf(stderr, "open %s: %s\n", url, hpo_storage_errmsg(st));
+    CHECK_RC(rc, HPO_OK);
+    return st;
+}
+
 /* ---- helpers -------------------------------------------------------------- */
 
 /* A study with n objectives: d0, then MAXIMIZE. */

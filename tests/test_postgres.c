@@ -49,21 +49,11 @@ static void lose_next_commit(int mode)
 #define PYTHON "/usr/bin/python3"
 #define INTEROP HPO_SOURCE_DIR "/tests/interop/optuna_interop.py"
 
-static hpo_storage *open_ok(const char *url)
-{
-    hpo_storage *st = NULL;
-    int rc = hpo_storage_open(&st, url);
-    if (rc != HPO_OK)
-        fprintf(stderr, "open %s: %s\n", url, hpo_storage_errmsg(st));
-    CHECK_RC(rc, HPO_OK);
-    return st;
-}
-
 /* A fresh database and a storage on it. */
 static hpo_storage *fresh(const char *db, const char *query)
 {
     char *url = pg_db_url(db, query);
-    hpo_storage *st = open_ok(url);
+    hpo_storage *st = contract_open_ok(url);
     free(url);
     return st;
 }
@@ -108,7 +98,7 @@ static void test_url(void)
     char *url = hpo__asprintf("postgres://postgres@127.0.0.1:%d/u?sslmode="
                               "disable&optuna=3.1&application_name=hpo_test",
                               pg_port);
-    hpo_storage *st = open_ok(url);
+    hpo_storage *st = contract_open_ok(url);
     CHECK(make_study(st, "m", 1, HPO_MINIMIZE) > 0);
     CHECK(text_is("postgres", "SELECT count(*) FROM pg_stat_activity"
                               " WHERE application_name = 'hpo_test'", "1"));
@@ -118,7 +108,7 @@ static void test_url(void)
     const char *syncs[] = {"?sync=full", "?sync=normal&sync=full"};
     for (int i = 0; i < 2; i++) {
         url = url_of("u", syncs[i]);
-        st = open_ok(url);
+        st = contract_open_ok(url);
         CHECK(make_study(st, syncs[i], 1, HPO_MINIMIZE) > 0);
         hpo_storage_close(st);
         free(url);
@@ -373,7 +363,7 @@ static void test_threads_numbers(void)
     static worker w[4];
     pthread_t th[4];
     for (int i = 0; i < 4; i++) {
-        w[i] = (worker){.st = i < 2 ? st : open_ok(url), .own = i >= 2,
+        w[i] = (worker){.st = i < 2 ? st : contract_open_ok(url), .own = i >= 2,
                         .study = s, .n = 50};
         pthread_create(&th[i], NULL, create_many, &w[i]);
     }
@@ -422,7 +412,7 @@ static void test_claim_race(void)
     static worker w[4];
     pthread_t th[4];
     for (int i = 0; i < 4; i++) {
-        w[i] = (worker){.st = open_ok(url), .study = s};
+        w[i] = (worker){.st = contract_open_ok(url), .study = s};
         pthread_create(&th[i], NULL, claim_all, &w[i]);
     }
     int seen[40] = {0}, total = 0;
@@ -479,7 +469,7 @@ static void test_fork_numbers(void)
         waitpid(pid[p], &status, 0);
         CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
     }
-    st = open_ok(url);
+    st = contract_open_ok(url);
     hpo__trial_list all = {0};
     CHECK_RC(hpo__st_get_trials(st, s, 0, &all), HPO_OK);
     CHECK(all.n == 2 * PER_PROCESS);
@@ -536,7 +526,7 @@ static void test_reopen(void)
     hpo_storage_close(st);
 
     char *url = url_of("reopen", NULL);
-    st = open_ok(url);
+    st = contract_open_ok(url);
     free(url);
     CHECK_RC(hpo__st_get_trials(st, s, 0, &after), HPO_OK);
     CHECK(before.n == 4 && after.n == 4);
@@ -630,8 +620,8 @@ static void test_markers(void)
 
     /* an existing marker wins over the option */
     char *u31 = url_of("m31", "?optuna=4"), *u32 = url_of("m32", NULL);
-    hpo_storage_close(open_ok(u31));
-    hpo_storage_close(open_ok(u32));
+    hpo_storage_close(contract_open_ok(u31));
+    hpo_storage_close(contract_open_ok(u32));
     CHECK(text_is("m31", "SELECT string_agg(version_num, ',')"
                          " FROM alembic_version", "v3.0.0.d"));
     CHECK(text_is("m32", "SELECT string_agg(version_num, ',')"
@@ -639,7 +629,7 @@ static void test_markers(void)
 
     /* empty version tables are filled */
     pg_raw_exec("m31", "DELETE FROM alembic_version; DELETE FROM version_info");
-    hpo_storage_close(open_ok(u31));
+    hpo_storage_close(contract_open_ok(u31));
     CHECK(text_is("m31", "SELECT version_num FROM alembic_version",
                   "v3.2.0.a"));
     CHECK(text_is("m31", "SELECT schema_version || ' ' || library_version"
@@ -873,7 +863,7 @@ static void run_multi_trial(hpo_study *s, int i)
 static void test_hpo_to_optuna(void)
 {
     char *url = pg_db_url("hpo_wrote", NULL);
-    hpo_storage *st = open_ok(url);
+    hpo_storage *st = contract_open_ok(url);
     hpo_study *single = hpo_study_new();
     hpo_study_set_storage(single, st);
     hpo_study_set_seed(single, 7);
@@ -914,7 +904,7 @@ static void test_hpo_to_optuna(void)
 
     /* a v3.2.0.a marker is refused by Debian's Optuna 3.1 */
     url = pg_db_url("marker32", "?optuna=3.2");
-    hpo_storage_close(open_ok(url));
+    hpo_storage_close(contract_open_ok(url));
     char *plain = url_of("marker32", NULL);
     if (system(PYTHON " -c 'import optuna,sys; sys.exit(optuna.__version__ "
                       ">= \"3.2\")'") == 0)
@@ -946,7 +936,7 @@ static void test_optuna_to_hpo(void)
     /* Python creates the schema itself here: hpo must accept its DDL. */
     char *url = pg_db_url("py_wrote", NULL);
     CHECK_RC(run_python("make", url, NULL), 0);
-    hpo_storage *st = open_ok(url);
+    hpo_storage *st = contract_open_ok(url);
     hpo_study *s = hpo_study_new();
     hpo_study_set_storage(s, st);
     hpo_study_set_seed(s, 11);
@@ -1256,7 +1246,7 @@ static void test_read_speed(void)
 static void test_refused_text(void)
 {
     char *url = pg_db_url("refused", NULL);
-    hpo_storage *st = open_ok(url);
+    hpo_storage *st = contract_open_ok(url);
     free(url);
     hpo_study *s = hpo_study_new();
     hpo_study_set_storage(s, st);

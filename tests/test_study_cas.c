@@ -29,16 +29,6 @@ static char *sqlite_url(const char *file)
     return hpo__asprintf("sqlite:///%s/%s", dir, file);
 }
 
-static hpo_storage *open_ok(const char *url)
-{
-    hpo_storage *st = NULL;
-    int rc = hpo_storage_open(&st, url);
-    if (rc != HPO_OK)
-        fprintf(stderr, "open %s: %s\n", url, hpo_storage_errmsg(st));
-    CHECK_RC(rc, HPO_OK);
-    return st;
-}
-
 static int have_sqlite(void)
 {
     hpo_storage *probe = NULL;
@@ -55,7 +45,7 @@ static int have_sqlite(void)
 
 static void test_memory_contract(void)
 {
-    hpo_storage *st = open_ok("memory:");
+    hpo_storage *st = contract_open_ok("memory:");
     contract_cas(st);
     hpo_storage_close(st);
 }
@@ -65,7 +55,7 @@ static void test_sqlite_contract(void)
     if (!have_sqlite())
         return;
     char *url = sqlite_url("contract.db");
-    hpo_storage *st = open_ok(url);
+    hpo_storage *st = contract_open_ok(url);
     contract_cas(st);
     hpo_storage_close(st);
     free(url);
@@ -90,7 +80,7 @@ static void *count_up(void *arg)
 /* One memory storage, two threads. */
 static void test_memory_counter(void)
 {
-    hpo_storage *st = open_ok("memory:");
+    hpo_storage *st = contract_open_ok("memory:");
     int64_t s = make_study(st, "threads", 1, HPO_MINIMIZE);
     counter_arg c[2] = {{st, s, 0, 0}, {st, s, 0, 0}};
     pthread_t th[2];
@@ -119,7 +109,7 @@ static void test_sqlite_counter(void)
 
 static void core_accessor(const char *url)
 {
-    hpo_storage *st = open_ok(url), *other = open_ok(url);
+    hpo_storage *st = contract_open_ok(url), *other = contract_open_ok(url);
     hpo_study *s = hpo_study_new();
     CHECK_RC(hpo_study_set_storage(s, st), HPO_OK);
     CHECK_RC(hpo__study_sys_attr_cas(s, "ga", NULL, "1"), HPO_EMISUSE);
@@ -154,7 +144,7 @@ static void test_core_memory(void)
 {
     /* one in-memory storage per handle: the "other worker" is the same
      * handle here */
-    hpo_storage *st = open_ok("memory:");
+    hpo_storage *st = contract_open_ok("memory:");
     hpo_study *s = hpo_study_new();
     CHECK_RC(hpo_study_set_storage(s, st), HPO_OK);
     CHECK_RC(hpo_study_open(s, "core", HPO_OPEN_CREATE), HPO_OK);

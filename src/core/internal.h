@@ -273,11 +273,8 @@ typedef struct hpo__opts {
 
 int hpo__opts_parse(hpo__opts *o, const char *spec, hpo__msg *m);
 void hpo__opts_free(hpo__opts *o);
-/* Each getter leaves *out alone when the key is absent and returns HPO_OK;
- * HPO_EINVAL with a message when the value does not parse. */
-int hpo__opts_int(hpo__opts *o, const char *key, int64_t *out, hpo__msg *m);
-int hpo__opts_double(hpo__opts *o, const char *key, double *out, hpo__msg *m);
-int hpo__opts_bool(hpo__opts *o, const char *key, int *out, hpo__msg *m);
+/* The value given for key (marking it used), or NULL; the plug-in core
+ * parses it from the option table (option_table.c). */
 const char *hpo__opts_str(hpo__opts *o, const char *key);
 /* HPO_EINVAL naming the first key no plug-in read (a typo). */
 int hpo__opts_check_used(const hpo__opts *o, const char *what, hpo__msg *m);

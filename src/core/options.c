@@ -1,10 +1,8 @@
 /* options.c — plug-in specs "name:key=value,key=value" (NLopt's
  * string-keyed options).  The plug-in reads what it knows; the core then
  * refuses whatever nobody read, so a typo is an error, not a silent no-op. */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "internal.h"
 
@@ -89,52 +87,6 @@ static const char *lookup(hpo__opts *o, const char *key)
 const char *hpo__opts_str(hpo__opts *o, const char *key)
 {
     return lookup(o, key);
-}
-
-int hpo__opts_int(hpo__opts *o, const char *key, int64_t *out, hpo__msg *m)
-{
-    const char *v = lookup(o, key);
-    if (!v)
-        return HPO_OK;
-    char *end;
-    errno = 0;
-    long long x = strtoll(v, &end, 10);
-    if (!*v || *end || errno)
-        return hpo__fail(m, HPO_EINVAL,
-                         "%s: option %s='%s' is not a whole number", o->name,
-                         key, v);
-    *out = x;
-    return HPO_OK;
-}
-
-int hpo__opts_double(hpo__opts *o, const char *key, double *out, hpo__msg *m)
-{
-    const char *v = lookup(o, key);
-    if (!v)
-        return HPO_OK;
-    char *end;
-    double x = strtod(v, &end);
-    if (!*v || *end)
-        return hpo__fail(m, HPO_EINVAL, "%s: option %s='%s' is not a number",
-                         o->name, key, v);
-    *out = x;
-    return HPO_OK;
-}
-
-int hpo__opts_bool(hpo__opts *o, const char *key, int *out, hpo__msg *m)
-{
-    const char *v = lookup(o, key);
-    if (!v)
-        return HPO_OK;
-    if (!strcasecmp(v, "true") || !strcmp(v, "1") || !strcasecmp(v, "yes"))
-        *out = 1;
-    else if (!strcasecmp(v, "false") || !strcmp(v, "0") || !strcasecmp(v, "no"))
-        *out = 0;
-    else
-        return hpo__fail(m, HPO_EINVAL,
-                         "%s: option %s='%s' is not true or false", o->name,
-                         key, v);
-    return HPO_OK;
 }
 
 int hpo__opts_check_used(const hpo__opts *o, const char *what, hpo__msg *m)

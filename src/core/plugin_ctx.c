@@ -136,14 +136,10 @@ static int make_view(hpo_plugin_ctx *ctx, const hpo__trial_rec *h, int n)
     }
     hpo__rng rng;
     hpo__rng_derive(&rng, s->seed, VIEW_STREAM ^ (uint64_t)ctx->trial->number);
-    hpo_plugin_ctx pc;
+    hpo_plugin_ctx pc; /* a failing view's message becomes this call's */
     hpo__ctx_start(&pc, s, ctx->trial, &rng, ctx->msg);
-    int rc = hpo__pruner_view(&s->pruner, &pc, n, keep, value);
-    if (rc < 0) { /* the pruner's message becomes this call's */
-        hpo__msg_take(ctx->msg, pc.own.text);
-        pc.own.text = NULL;
-    }
-    hpo__ctx_end(&pc, HPO_OK);
+    int rc = hpo__ctx_end(&pc, hpo__pruner_view(&s->pruner, &pc, n, keep,
+                                                  value));
     if (rc < 0)
         return rc;
     int k = 0;

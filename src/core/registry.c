@@ -150,16 +150,6 @@ static int check_pruner(const hpo_pruner_type *t, int taken, hpo__msg *m)
     return rc;
 }
 
-int hpo__plugin_check_sampler(const hpo_sampler_type *t, hpo__msg *m)
-{
-    return check_head(&t->head, 0, m);
-}
-
-int hpo__plugin_check_pruner(const hpo_pruner_type *t, hpo__msg *m)
-{
-    return check_pruner(t, 0, m);
-}
-
 /* Append t to list under the lock, unless a check refuses it. */
 static int add(const void **list, int *n, const void *t, int rc,
                const char *what)
