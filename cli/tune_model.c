@@ -71,7 +71,8 @@ CLI_RESOURCE_HELP
 "                          (xgboost: a boosting round is one unit)\n"
 "  -j, --jobs N            run N trials at once, on threads\n"
 "      --sampler NAME[:k=v,...]   the sampler (default: auto)\n"
-"      --pruner NAME[:k=v,...]    the pruner (xgboost reports every round)\n"
+"      --pruner NAME[:k=v,...]    the pruner (xgboost reports every round;\n"
+"                          default for xgboost: auto, else none)\n"
 "      --seed N            seed the sampler\n"
 "      --storage URL       memory:, sqlite:///FILE.db, postgresql://...\n"
 "                          (default %s)\n"
@@ -143,7 +144,10 @@ static int configure(const tm_opts *o, const ml_problem *p,
                       /* auto picks GP for the learners' small spaces */
                       .sampler = (char *)(run->sampler ? run->sampler
                                                        : "auto"),
-                      .pruner = (char *)run->pruner};
+                      /* learners that report round by round (xgboost)
+                       * are stopped early by hpo's measured default */
+                      .pruner = (char *)(run->pruner ? run->pruner
+                                         : p->t->fidelity ? "auto" : NULL)};
     int rc = setup_apply_liveness(CMD, &o->liveness, &c);
     if (!rc)
         rc = setup_configure_study(CMD, s, &c, space, 0);

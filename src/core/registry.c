@@ -32,6 +32,7 @@ static const hpo_pruner_type *const builtin_pruners[] = {
     &hpo__pruner_successive_halving,
     &hpo__pruner_hyperband,
     &hpo__pruner_bohb,
+    &hpo__pruner_auto,
     NULL,
 };
 

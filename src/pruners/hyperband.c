@@ -119,7 +119,8 @@ int hpo__hb_should_prune(void *state, hpo_plugin_ctx *ctx,
     int b = bracket_of(p, ctx->trial);
     hpo__sha sha;
     hpo__hyperband_sha(&p->hb, b, &sha);
-    return hpo__asha_judge(&p->ix, b, &sha, p->bootstrap, h, ctx, verdict);
+    return hpo__asha_judge(&p->ix, b, &sha, p->bootstrap, 0, INT64_MAX, h, ctx,
+                           verdict);
 }
 
 /* The sampler of a trial sees its bracket only (all before the brackets

@@ -31,8 +31,7 @@ void hpo__rung_index_free(hpo__rung_index *ix)
     memset(ix, 0, sizeof *ix);
 }
 
-/* The trial's value at rung k: 1 when it has a readable one. */
-static int rung_value(const hpo__trial_rec *t, int k, double *v)
+int hpo__rung_value(const hpo__trial_rec *t, int k, double *v)
 {
     char key[32];
     hpo__sha_rung_key(k, key, sizeof key);
@@ -51,7 +50,7 @@ static int fold(void *arg, const hpo__trial_rec *t, int at)
     hpo__msg m = {0};
     double v;
     int rc = HPO_OK;
-    for (int k = 0; k < HPO__MAX_RUNGS && rc == HPO_OK && rung_value(t, k, &v);
+    for (int k = 0; k < HPO__MAX_RUNGS && rc == HPO_OK && hpo__rung_value(t, k, &v);
          k++)
         rc = hpo__rung_add(&ix->rungs[ix->group[at]][k], v, &m);
     hpo__msg_free(&m); /* only out of memory can fail: values are not NaN */
@@ -107,7 +106,7 @@ static int promotable(hpo__rung_index *ix, int g, int k, double value,
         const hpo__trial_rec *t = &h[w->pending[i]];
         double v;
         if (t->number != ctx->trial->number && ix->group[w->pending[i]] == g &&
-            rung_value(t, k, &v) && !(rc = hpo__rung_add(r, v, ctx->msg)))
+            hpo__rung_value(t, k, &v) && !(rc = hpo__rung_add(r, v, ctx->msg)))
             added[n_added++] = v;
     }
     if (rc == HPO_OK)
@@ -124,7 +123,7 @@ static int current_rung(const hpo__trial_rec *t)
 {
     double v;
     int k = 0;
-    while (k < HPO__MAX_RUNGS && rung_value(t, k, &v))
+    while (k < HPO__MAX_RUNGS && hpo__rung_value(t, k, &v))
         k++;
     return k;
 }
@@ -140,7 +139,8 @@ static int record_rung(hpo_plugin_ctx *ctx, int k, double value)
 }
 
 int hpo__asha_judge(hpo__rung_index *ix, int group, const hpo__sha *sha,
-                    int64_t bootstrap_count, const hpo__trial_rec *h,
+                    int64_t bootstrap_count, int first_pruning_rung,
+                    int64_t end_step, const hpo__trial_rec *h,
                     hpo_plugin_ctx *ctx, hpo_verdict *verdict)
 {
     int64_t step, rung_step;
@@ -153,7 +153,10 @@ int hpo__asha_judge(hpo__rung_index *ix, int group, const hpo__sha *sha,
         if (past || step < rung_step)
             break;
         int promote = 0, rc = HPO_OK;
-        if (isfinite(value) && !(rc = record_rung(ctx, k, value)))
+        if (isfinite(value) && !(rc = record_rung(ctx, k, value)) &&
+            (k < first_pruning_rung || rung_step >= end_step))
+            continue; /* recorded, not trusted to prune (rank_gate.h) */
+        if (!rc && isfinite(value))
             rc = promotable(ix, group, k, value, sha, bootstrap_count, h, ctx,
                             &promote);
         if (rc || !promote) {

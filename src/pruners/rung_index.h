@@ -43,9 +43,12 @@ int hpo__rung_index_update(hpo__rung_index *ix, const hpo__trial_rec *h,
  * its next rung, record its value there (completed_rung_<k>) and prune
  * unless it is promotable among the group's values at that rung.  A NaN
  * or infinite value at a rung prunes (JSON attributes cannot hold
- * infinities). */
+ * infinities).  Rungs below first_pruning_rung, and rungs at end_step or
+ * later, only record (0 and INT64_MAX: Optuna's rule, every rung
+ * prunes). */
 int hpo__asha_judge(hpo__rung_index *ix, int group, const hpo__sha *sha,
-                    int64_t bootstrap_count, const hpo__trial_rec *h,
+                    int64_t bootstrap_count, int first_pruning_rung,
+                    int64_t end_step, const hpo__trial_rec *h,
                     hpo_plugin_ctx *ctx, hpo_verdict *verdict);
 
 /* A resource every worker must use alike (min_resource, max_resource):
@@ -54,6 +57,9 @@ int hpo__asha_judge(hpo__rung_index *ix, int group, const hpo__sha *sha,
  * neither is known yet. */
 int hpo__shared_resource(hpo_plugin_ctx *ctx, const char *key,
                          int64_t estimate, int64_t *out);
+/* A trial's value at rung k ("completed_rung_<k>"): 1 when it has a
+ * readable one (not NaN), else 0. */
+int hpo__rung_value(const hpo__trial_rec *t, int k, double *v);
 /* The largest last step of the COMPLETE trials of h[0..n-1]; -1: none. */
 int64_t hpo__largest_complete_step(const hpo__trial_rec *h, int n);
 /* HPO_EINVAL unless the study has one objective (rungs rank one value). */

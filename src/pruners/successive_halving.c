@@ -12,19 +12,29 @@
  * COMPLETE trial / 100, 1), kept in the study system attribute
  * "hpo:successive_halving:min_resource" so that every worker uses the
  * same; no pruning before it is known), reduction_factor (4),
- * min_early_stopping_rate (0), bootstrap_count (0).
+ * min_early_stopping_rate (0), bootstrap_count (0).  hpo's own:
+ * rank_check_trials and min_rank_correlation, the gate of rank_gate.h (a
+ * rung prunes only once it ranks the COMPLETE trials as their final
+ * values do; off by default, on in the `auto` pruner); the rungs it
+ * trusts are shown in the study system attribute
+ * "hpo:successive_halving:first_pruning_rung".
  */
 #include <math.h>
 #include <stddef.h>
 
-#include "rung_index.h"
+#include <stdio.h>
+
+#include "rank_gate.h"
 
 #define MIN_RESOURCE_KEY "hpo:successive_halving:min_resource"
+#define FIRST_RUNG_KEY "hpo:successive_halving:first_pruning_rung"
 
 typedef struct sh_pruner {
-    int64_t min_resource_opt, eta, rate, bootstrap;
+    int64_t min_resource_opt, eta, rate, bootstrap, gate_trials;
+    double gate_correlation;
     hpo__sha sha; /* min_resource 0 until known */
     hpo__rung_index ix;
+    hpo__rank_gate gate;
 } sh_pruner;
 
 static const hpo_option sh_options[] = {
@@ -42,12 +52,22 @@ static const hpo_option sh_options[] = {
     {"bootstrap_count", HPO_OPTION_INT, "0", 0, INFINITY, NULL,
      "trials at a rung before any is promoted",
      offsetof(sh_pruner, bootstrap), 0},
+    {"rank_check_trials", HPO_OPTION_INT, "0", 0, INFINITY, NULL,
+     "COMPLETE trials with a value at a rung before it may prune, and only "
+     "if it ranks them as their final values do (0: no check)",
+     offsetof(sh_pruner, gate_trials), 0},
+    {"min_rank_correlation", HPO_OPTION_FLOAT, "0", -1, 1, NULL,
+     "what the 95% lower confidence bound of the Spearman correlation "
+     "between a rung's and the final values, over the better half of those "
+     "trials, must exceed for the rung to prune",
+     offsetof(sh_pruner, gate_correlation), 0},
     {0},
 };
 
 static int sh_init(void *state, hpo_plugin_ctx *ctx)
 {
     sh_pruner *p = state;
+    hpo__rank_gate_init(&p->gate, p->gate_trials, p->gate_correlation);
     if (p->min_resource_opt != HPO_AUTO_INT) {
         int rc = hpo__sha_init(&p->sha, p->min_resource_opt, p->eta, p->rate,
                                ctx->msg);
@@ -60,6 +80,31 @@ static int sh_init(void *state, hpo_plugin_ctx *ctx)
 static void sh_destroy(void *state)
 {
     hpo__rung_index_free(&((sh_pruner *)state)->ix);
+    hpo__rank_gate_free(&((sh_pruner *)state)->gate);
+}
+
+/* Show the rungs the gate trusts, for the user and every worker's log:
+ * {"rung": k, "step": s, "rank_correlation": rho, "trials": n}, or
+ * {"rung": null} while none is. */
+static int show_first_rung(const sh_pruner *p, hpo_plugin_ctx *ctx, int k)
+{
+    char json[160], rho[40];
+    int64_t step = 0;
+    hpo__msg ignored = {0};
+    int unknown = k >= HPO__MAX_RUNGS ||
+                  hpo__sha_rung_step(&p->sha, k, &step, &ignored) != HPO_OK;
+    hpo__msg_free(&ignored);
+    if (unknown)
+        return hpo_ctx_set_study_attr(ctx, FIRST_RUNG_KEY, "{\"rung\": null}");
+    hpo__format_double(rho, sizeof rho, p->gate.correlation[k]);
+    snprintf(json, sizeof json,
+             "{\"rung\": %d, \"step\": %lld, \"rank_correlation\": %s, "
+             "\"trials\": %d}",
+             k, (long long)step, rho, p->gate.pairs[k].n);
+    hpo_ctx_log(ctx, 1, "successive_halving: rungs from step %lld "
+                "on may prune (rank correlation %s over %d trials)",
+                (long long)step, rho, p->gate.pairs[k].n);
+    return hpo_ctx_set_study_attr(ctx, FIRST_RUNG_KEY, json);
 }
 
 /* `auto`: the first COMPLETE trial's estimate, shared through the study. */
@@ -91,10 +136,17 @@ static int sh_should_prune(void *state, hpo_plugin_ctx *ctx,
         rc = fix_min_resource(p, ctx, hpo__largest_complete_step(h, n));
     if (rc || p->sha.min_resource == 0)
         return rc;
+    int first = 0, changed = 0;
     rc = hpo__rung_index_update(&p->ix, h, n, NULL, NULL, ctx->msg);
+    if (!rc)
+        rc = hpo__rank_gate_update(&p->gate, h, n, &p->sha,
+                                   hpo_ctx_direction(ctx, 0), &first,
+                                   &changed, ctx->msg);
+    if (!rc && changed)
+        rc = show_first_rung(p, ctx, first);
     return rc ? rc
-              : hpo__asha_judge(&p->ix, 0, &p->sha, p->bootstrap, h, ctx,
-                                verdict);
+              : hpo__asha_judge(&p->ix, 0, &p->sha, p->bootstrap, first,
+                                p->gate.end_step, h, ctx, verdict);
 }
 
 /* The first COMPLETE trial fixes `auto` as soon as it is told. */

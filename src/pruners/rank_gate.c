@@ -1,0 +1,227 @@
+/*
+ * rank_gate.c — trust a rung only when its ranking agrees with the final
+ * ranking on the study's own COMPLETE trials (see rank_gate.h).
+ *
+ * The check between rungs is the one Bohdal et al. make to grow PASHA's
+ * maximum resource (Bohdal, Balles, Wistuba, Ermis, Archambeau, Zappella,
+ * "PASHA: Efficient HPO and NAS with Progressive Resource Allocation",
+ * ICLR 2023): do two fidelities rank the configurations alike?  Here it
+ * decides instead from which rung a successive halving may prune, and
+ * compares each rung with the full fidelity by Spearman's correlation.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rank_gate.h"
+
+void hpo__rank_gate_init(hpo__rank_gate *g, int64_t min_trials,
+                         double min_correlation)
+{
+    memset(g, 0, sizeof *g);
+    g->min_trials = min_trials;
+    g->min_correlation = min_correlation;
+    g->first_trusted = min_trials > 0 ? HPO__MAX_RUNGS : 0;
+    g->end_step = INT64_MAX;
+    g->end_rung = HPO__MAX_RUNGS;
+    for (int k = 0; k < HPO__MAX_RUNGS; k++)
+        g->correlation[k] = g->bound[k] = NAN;
+}
+
+void hpo__rank_gate_free(hpo__rank_gate *g)
+{
+    for (int k = 0; k < HPO__MAX_RUNGS; k++) {
+        free(g->pairs[k].at_rung);
+        free(g->pairs[k].final);
+    }
+    hpo__watermark_free(&g->w);
+    memset(g, 0, sizeof *g);
+}
+
+/* ---- Spearman's rank correlation ----------------------------------------- */
+
+/* A value and where it came from, sorted by value (qsort has no argument
+ * to carry the values in, and pruners of several studies run at once). */
+typedef struct keyed {
+    double key;
+    int i;
+} keyed;
+
+static int by_key(const void *a, const void *b)
+{
+    double x = ((const keyed *)a)->key, y = ((const keyed *)b)->key;
+    return (x > y) - (x < y);
+}
+
+/* o[0..n-1] = x's values with their indices, in increasing order. */
+static void sort_keyed(const double *x, int n, keyed *o)
+{
+    for (int i = 0; i < n; i++)
+        o[i] = (keyed){x[i], i};
+    qsort(o, (size_t)n, sizeof *o, by_key);
+}
+
+/* rank[i] = the 1-based rank of x[i], ties given their average rank;
+ * o is n keyed of scratch. */
+static void average_ranks(const double *x, int n, keyed *o, double *rank)
+{
+    sort_keyed(x, n, o);
+    for (int i = 0; i < n;) {
+        int j = i + 1;
+        while (j < n && o[j].key == o[i].key)
+            j++;
+        for (int t = i; t < j; t++)
+            rank[o[t].i] = (i + 1 + j) / 2.0; /* mean of ranks i+1..j */
+        i = j;
+    }
+}
+
+/* Pearson's correlation of a and b; NaN when either is constant. */
+static double pearson(const double *a, const double *b, int n)
+{
+    double ma = 0, mb = 0, sab = 0, saa = 0, sbb = 0;
+    for (int i = 0; i < n; i++)
+        ma += a[i] / n, mb += b[i] / n;
+    for (int i = 0; i < n; i++) {
+        sab += (a[i] - ma) * (b[i] - mb);
+        saa += (a[i] - ma) * (a[i] - ma);
+        sbb += (b[i] - mb) * (b[i] - mb);
+    }
+    return saa > 0 && sbb > 0 ? sab / sqrt(saa * sbb) : NAN;
+}
+
+int hpo__spearman(const double *x, const double *y, int n, double *rho,
+                  hpo__msg *m)
+{
+    *rho = NAN;
+    if (n < 2)
+        return HPO_OK;
+    keyed *order = malloc((size_t)n * sizeof *order);
+    double *rx = malloc((size_t)n * sizeof *rx);
+    double *ry = malloc((size_t)n * sizeof *ry);
+    if (order && rx && ry) {
+        average_ranks(x, n, order, rx);
+        average_ranks(y, n, order, ry);
+        *rho = pearson(rx, ry, n);
+    }
+    int rc = order && rx && ry ? HPO_OK : hpo__oom(m);
+    free(order), free(rx), free(ry);
+    return rc;
+}
+
+/* ---- the pairs ------------------------------------------------------------ */
+
+static int add_pair(hpo__rung_pairs *p, double at_rung, double final)
+{
+    int cap = p->cap;
+    if (hpo__grow((void **)&p->at_rung, &cap, p->n + 1, sizeof(double)) ||
+        hpo__grow((void **)&p->final, &p->cap, p->n + 1, sizeof(double)))
+        return HPO_ENOMEM;
+    p->at_rung[p->n] = at_rung;
+    p->final[p->n++] = final;
+    return HPO_OK;
+}
+
+/* A finished trial: when COMPLETE with a final value, one pair per rung
+ * it recorded. */
+static int fold(void *arg, const hpo__trial_rec *t, int at)
+{
+    (void)at;
+    hpo__rank_gate *g = arg;
+    double final = hpo_record_value(t, 0), v;
+    int64_t last;
+    if (t->state != HPO_COMPLETE || !isfinite(final) ||
+        !hpo__last_step(t, &last, &v))
+        return HPO_OK;
+    if (g->end_step == INT64_MAX || last > g->end_step)
+        g->end_step = last;
+    for (int k = 0; k < HPO__MAX_RUNGS && hpo__rung_value(t, k, &v); k++) {
+        if (!isfinite(v))
+            continue;
+        if (add_pair(&g->pairs[k], v, final))
+            return HPO_ENOMEM;
+        g->changed = 1;
+    }
+    return HPO_OK;
+}
+
+/* The one-sided 95% lower confidence bound of a Spearman correlation rho
+ * over m pairs: Fisher's z with Fieller, Hartley and Pearson's variance
+ * 1.06 / (m - 3) (Biometrika 44, 1957); NaN when m <= 3. */
+static double lower_bound(double rho, int m)
+{
+    if (m <= 3 || isnan(rho))
+        return NAN;
+    return tanh(atanh(rho) - 1.6448536269514722 * sqrt(1.06 / (m - 3)));
+}
+
+/* The correlation at one rung over the better half of its pairs by final
+ * value (NaN with fewer than min_trials pairs). */
+static int rung_correlation(const hpo__rank_gate *g, int k, hpo_direction d,
+                            double *rho, hpo__msg *m)
+{
+    const hpo__rung_pairs *p = &g->pairs[k];
+    *rho = NAN;
+    if (p->n < g->min_trials || p->n < 2)
+        return HPO_OK;
+    int half = (p->n + 1) / 2;
+    keyed *order = malloc((size_t)p->n * sizeof *order);
+    double *x = malloc((size_t)half * sizeof *x);
+    double *y = malloc((size_t)half * sizeof *y);
+    int rc = order && x && y ? HPO_OK : hpo__oom(m);
+    if (!rc) {
+        sort_keyed(p->final, p->n, order);
+        for (int i = 0; i < half; i++) { /* the better half by final value */
+            int j = order[d == HPO_MAXIMIZE ? p->n - 1 - i : i].i;
+            x[i] = p->at_rung[j];
+            y[i] = p->final[j];
+        }
+        rc = hpo__spearman(x, y, half, rho, m);
+    }
+    free(order), free(x), free(y);
+    return rc;
+}
+
+/* The lowest rung such that it and every higher rung below the full
+ * fidelity with enough pairs agree with the final ranking. */
+static int first_trusted(const hpo__rank_gate *g)
+{
+    int first = HPO__MAX_RUNGS;
+    for (int k = g->end_rung - 1; k >= 0; k--) {
+        if (g->pairs[k].n < g->min_trials)
+            continue; /* too few pairs: neither trusted nor refused */
+        if (!(g->bound[k] > g->min_correlation))
+            break;
+        first = k;
+    }
+    return first;
+}
+
+int hpo__rank_gate_update(hpo__rank_gate *g, const hpo__trial_rec *h, int n,
+                          const hpo__sha *sha, hpo_direction d, int *first,
+                          int *changed, hpo__msg *m)
+{
+    *changed = 0;
+    *first = g->first_trusted;
+    if (g->min_trials == 0)
+        return HPO_OK;
+    int rc = hpo__watermark_update(&g->w, h, n, fold, g, m);
+    if (rc || !g->changed)
+        return rc;
+    g->changed = 0;
+    if (g->end_step == 0)
+        g->end_rung = 0; /* no rung ends before step 0 */
+    else if ((rc = hpo__sha_rung_of_step(sha, g->end_step - 1, &g->end_rung,
+                                         m)))
+        return rc;
+    for (int k = 0; k < HPO__MAX_RUNGS && !rc && g->pairs[k].n > 0; k++) {
+        rc = rung_correlation(g, k, d, &g->correlation[k], m);
+        g->bound[k] = lower_bound(g->correlation[k], (g->pairs[k].n + 1) / 2);
+    }
+    if (rc)
+        return rc;
+    int now = first_trusted(g);
+    *changed = now != g->first_trusted;
+    *first = g->first_trusted = now;
+    return HPO_OK;
+}
