@@ -140,8 +140,8 @@ static int fold(void *arg, const hpo__trial_rec *t, int at)
             continue;
         if (add_pair(&g->pairs[k], v, final))
             return HPO_ENOMEM;
-        g->changed = 1;
     }
+    g->n_complete++;
     return HPO_OK;
 }
 
@@ -206,9 +206,13 @@ int hpo__rank_gate_update(hpo__rank_gate *g, const hpo__trial_rec *h, int n,
     if (g->min_trials == 0)
         return HPO_OK;
     int rc = hpo__watermark_update(&g->w, h, n, fold, g, m);
-    if (rc || !g->changed)
+    /* Re-read when the COMPLETE trials have grown by a twentieth since the
+     * last reading (each new one while few): the correlations move little
+     * per trial once there are many, and a reading sorts every pair, so
+     * reading at each would cost O(n^2 log n) over a study. */
+    if (rc || g->n_complete < g->n_read + 1 + g->n_read / 20)
         return rc;
-    g->changed = 0;
+    g->n_read = g->n_complete;
     if (g->end_step == 0)
         g->end_rung = 0; /* no rung ends before step 0 */
     else if ((rc = hpo__sha_rung_of_step(sha, g->end_step - 1, &g->end_rung,

@@ -20,9 +20,14 @@
  * 95% lower confidence bound of that correlation exceeds min_correlation
  * (0: a positive agreement, shown beyond chance).  The bound scales the
  * evidence asked for with the trials seen: over a better half of 5
- * trials it needs a correlation of 0.83, of 10 0.56, of 30 0.31.  The trusted rungs are re-read as trials
- * complete, never cached for good: pruning at a rung narrows the range
- * of its survivors, so trust can be lost and regained.
+ * trials it needs a correlation of 0.83, of 10 0.56, of 30 0.31.  Rungs
+ * at the full fidelity (the largest last step of the COMPLETE trials) or
+ * later never prune: a trial there has done its work.
+ *
+ * The trusted rungs are re-read as trials complete (after each of the
+ * first twenty, then whenever their number has grown by a twentieth),
+ * never fixed for good: pruning at a rung narrows the range of its
+ * survivors, so trust can be lost and regained.
  */
 #ifndef HPO_RANK_GATE_H
 #define HPO_RANK_GATE_H
@@ -48,7 +53,8 @@ typedef struct hpo__rank_gate {
      * final ones, so they are not evidence either. */
     int64_t end_step;
     int end_rung; /* the lowest rung recorded at end_step or later */
-    int changed;            /* new pairs since the last reading */
+    int n_complete;         /* COMPLETE trials folded in */
+    int n_read;             /* ... at the last reading of the rungs */
 } hpo__rank_gate;
 
 void hpo__rank_gate_init(hpo__rank_gate *g, int64_t min_trials,
