@@ -330,9 +330,13 @@ static cJSON *load_saved(prune_opts *o)
         fprintf(stderr, "hpo-bench pruning: no runs in '%s'\n", o->saved);
     const cJSON *first = doc ? cJSON_GetObjectItemCaseSensitive(doc, "runs")
                              : NULL;
-    if (first && first->child) {
+    if (first && first->child) { /* the seeds of the first method's runs */
         o->budget = (long)number(doc, "budget_rounds");
-        o->n_seeds = cJSON_GetArraySize(first->child);
+        o->n_seeds = 0;
+        const cJSON *run;
+        cJSON_ArrayForEach(run, first->child)
+            if (o->n_seeds < BENCH_MAX_SEEDS)
+                o->seeds[o->n_seeds++] = (int)number(run, "seed");
     }
     return doc;
 }
