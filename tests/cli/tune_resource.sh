@@ -124,6 +124,15 @@ run "$HPO" tune-model xgboost --data "$DATA" --set num_round=20 --seed 1 \
     --budget-resource 100 --storage "$DB" --study xb
 expect_match "tune-model: 5 trials of 20 rounds" "$ERR" \
     "hpo: 5 trials in .*; resource 100/100"
+# xgboost's default pruner is auto (docs/pruners.md), its choice stored.
+choice=$($PY -c "import sqlite3, sys
+row = sqlite3.connect(sys.argv[1]).execute(
+    'select a.value_json from study_system_attributes a join studies s '
+    'using (study_id) where s.study_name = ? and a.key = ?',
+    ('xb', 'hpo:auto_pruner')).fetchone()
+print(row[0] if row else 'none')" "$TMP/r.db")
+expect_match "tune-model xgboost: auto pruner by default" "$choice" \
+    '^"successive_halving:min_resource=1,reduction_factor=3,rank_check_trials=10'
 run "$HPO" tune-model xgboost --data "$DATA" --set num_round=20 --seed 1 \
     -n 6 --pruner median:n_startup_trials=2 --storage "$DB" --study xp
 expect_eq "tune-model pruned: exit 0" "$RC" 0
