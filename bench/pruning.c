@@ -160,7 +160,10 @@ static int optuna_rows(const cJSON *doc, const prune_opts *o, prune_row *rows,
             return -1;
         prune_row *row = &rows[n++];
         memset(row, 0, sizeof *row);
-        snprintf(row->label, sizeof row->label, "optuna %s", method->string);
+        /* hpo's rows saved by an earlier --json keep their label */
+        snprintf(row->label, sizeof row->label, "%s%s",
+                 strncmp(method->string, "hpo ", 4) ? "optuna " : "",
+                 method->string);
         const cJSON *run;
         cJSON_ArrayForEach(run, method)
             add_run(row, run, o);
@@ -204,9 +207,11 @@ static void print_anytime(const prune_row *r)
 }
 
 /* hpo's rows: each of --hpo-methods over the seeds, in process
- * (pruning_hpo.c), measured by add_run as Optuna's are; -1 on error. */
+ * (pruning_hpo.c), measured by add_run as Optuna's are, and kept in doc's
+ * runs as "hpo METHOD" (so that --json saves them, and --optuna-json
+ * shows them again beside later rows); -1 on error. */
 static int hpo_rows(const hpo__dataset *d, const hpo__folds *split,
-                    const prune_opts *o, prune_row *rows, int max)
+                    const prune_opts *o, cJSON *doc, prune_row *rows, int max)
 {
     char *storage = NULL, *methods[MAX_METHODS];
     int n_methods = o->hpo_methods ? bench_split(o->hpo_methods, &storage,
@@ -217,6 +222,9 @@ static int hpo_rows(const hpo__dataset *d, const hpo__folds *split,
         prune_row *row = &rows[n++];
         memset(row, 0, sizeof *row);
         snprintf(row->label, sizeof row->label, "hpo %s", methods[i]);
+        cJSON *saved = cJSON_CreateArray();
+        cJSON_AddItemToObject(cJSON_GetObjectItemCaseSensitive(doc, "runs"),
+                              row->label, saved);
         for (int k = 0; k < o->n_seeds; k++) {
             cJSON *run = bench_pruning_hpo_run(d, &split->v[0], methods[i],
                                                o->seeds[k], o->budget);
@@ -227,7 +235,7 @@ static int hpo_rows(const hpo__dataset *d, const hpo__folds *split,
             fprintf(stderr, "hpo %s seed %d: final %.5f\n", methods[i],
                     o->seeds[k], number(run, "final"));
             add_run(row, run, o);
-            cJSON_Delete(run);
+            cJSON_AddItemToArray(saved, run);
         }
         row->trials /= row->n;
         row->pruned /= row->n;
@@ -334,9 +342,13 @@ static cJSON *load_saved(prune_opts *o)
         o->budget = (long)number(doc, "budget_rounds");
         o->n_seeds = 0;
         const cJSON *run;
-        cJSON_ArrayForEach(run, first->child)
-            if (o->n_seeds < BENCH_MAX_SEEDS)
-                o->seeds[o->n_seeds++] = (int)number(run, "seed");
+        cJSON_ArrayForEach(run, first->child) {
+            double seed = number(run, "seed"); /* NaN when absent */
+            if (o->n_seeds < BENCH_MAX_SEEDS) {
+                o->seeds[o->n_seeds] = isfinite(seed) ? (int)seed : o->n_seeds;
+                o->n_seeds++;
+            }
+        }
     }
     return doc;
 }
@@ -372,7 +384,8 @@ static int usage(void)
 "--target: reach it in how many rounds (default: the median final value of\n"
 "random search, which must then be among the methods).\n"
 "--optuna-json reads the Optuna side from earlier --json files (their\n"
-"budget and seeds) instead of running it again.\n"
+"budget and seeds) instead of running it again; hpo rows saved in them\n"
+"(--json keeps them too) are shown again as they were.\n"
 "--hpo-methods LIST: hpo's rows, SAMPLER[+PRUNER] in hpo's specs with\n"
 "options (tpe+hyperband:min_resource=1,max_resource=243), same seeds.\n"
 "Needs /usr/bin/python3 with python3-optuna and python3-xgboost; data\n"
@@ -456,7 +469,7 @@ int bench_pruning(int argc, char **argv)
         fprintf(stderr, "hpo-bench pruning: optuna_pruning.py's output "
                         "does not hold one run per method and seed\n");
     if (n >= 0 && have_split &&
-        (n_hpo = hpo_rows(&d, &split, &o, rows + n, MAX_METHODS)) < 0)
+        (n_hpo = hpo_rows(&d, &split, &o, doc, rows + n, MAX_METHODS)) < 0)
         n = -1; /* the error is printed */
     if (n >= 0)
         print_tables(rows, n + n_hpo, n_hpo, &o);

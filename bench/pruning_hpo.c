@@ -208,7 +208,9 @@ cJSON *bench_pruning_hpo_run(const hpo__dataset *d, const hpo__split *split,
     else
         cJSON_AddNullToObject(run, "final");
     cJSON_AddItemToObject(run, "curve", r.curve);
+    cJSON_AddNumberToObject(run, "rounds", r.spent);
     cJSON_AddNumberToObject(run, "trials", r.complete + r.pruned);
+    cJSON_AddNumberToObject(run, "complete", r.complete);
     cJSON_AddNumberToObject(run, "pruned", r.pruned);
     cJSON_AddNumberToObject(run, "seconds", bench_now_s() - start);
     return run;
