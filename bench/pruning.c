@@ -327,9 +327,13 @@ static cJSON *load_saved(prune_opts *o)
         }
         cJSON *runs = cJSON_GetObjectItemCaseSensitive(doc, "runs");
         cJSON *more = cJSON_DetachItemFromObject(one, "runs"), *m;
-        while (more && (m = more->child))
-            cJSON_AddItemToObject(runs, m->string,
-                                  cJSON_DetachItemViaPointer(more, m));
+        while (more && (m = more->child)) { /* a method twice: the first */
+            cJSON *item = cJSON_DetachItemViaPointer(more, m);
+            if (cJSON_GetObjectItemCaseSensitive(runs, item->string))
+                cJSON_Delete(item);
+            else
+                cJSON_AddItemToObject(runs, item->string, item);
+        }
         cJSON_Delete(more);
         cJSON_Delete(one);
     }
