@@ -47,7 +47,8 @@ static void ncv_help(FILE *out, const char *model)
 "  -n, --trials N          trials per inner study (default %d)\n"
 "  -j, --jobs N            threads per inner study\n"
 "      --sampler NAME[:k=v,...] (default auto), --pruner ..., --seed N\n"
-"                          as hpo tune; fold i's study gets seed N + i - 1\n"
+"                          as hpo tune-model (xgboost's pruner: auto);\n"
+"                          fold i's study gets seed N + i - 1\n"
 "      --storage URL       keep the inner studies (default: in memory) ...\n"
 "      --study NAME        ... as NAME-fold-1, NAME-fold-2, ...\n"
 "  -q, --quiet             only the table\n"
@@ -170,7 +171,8 @@ static int nested(const ncv_opts *o, const char *model)
         .n_jobs = (int)o->study.run.jobs,
         .space = space, .fixed = &o->study.space.fixed,
         .sampler = o->study.run.sampler ? o->study.run.sampler : "auto",
-        .pruner = o->study.run.pruner,
+        .pruner = o->study.run.pruner ? o->study.run.pruner
+                  : p.t->fidelity ? "auto" : NULL, /* as tune-model */
         .have_seed = o->study.run.have_seed, .seed = o->study.run.seed,
         .storage = storage, .study_name = o->study.run.study_name,
         .on_phase = on_phase, .on_fold = on_fold, .data = &show};
