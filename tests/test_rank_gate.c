@@ -3,7 +3,9 @@
  * correlation on a hand-worked example; low rungs that rank trials the
  * wrong way round never prune, while plain successive halving loses the
  * best trial there; a rung that agrees prunes once shown to; a rung at the
- * full fidelity never prunes; the choice is stored in the study. */
+ * full fidelity never prunes; the choice is stored in the study; trials
+ * chosen by a rung are left out of the evidence, witnesses are never
+ * pruned and revoke a rung trusted wrongly. */
 #include <math.h>
 #include <string.h>
 
@@ -117,6 +119,72 @@ static void test_full_fidelity_rung(void)
     hpo_study_free(s);
 }
 
+/* A trial that reports once and is told FAILED: it only moves the trial
+ * numbers on. */
+static void filler_trial(hpo_study *s)
+{
+    hpo_trial *t;
+    CHECK_RC(hpo_study_ask(s, &t), HPO_OK);
+    CHECK_RC(hpo_study_tell(s, t, HPO_FAIL, NULL, 0), HPO_OK);
+    hpo_trial_free(t);
+}
+
+/* Ten agreeing trials make every rung trusted (from step 1).  A trial
+ * chosen by a pruning rung is marked; witnesses (numbers 0, 3, 6, ...)
+ * are never pruned.  Then ten witnesses that rank the wrong way round
+ * before step 27, and end better than all, are the better half: the
+ * check is found out and moves to step 27. */
+static void test_witnesses_revoke_trust(void)
+{
+    hpo_study *s = pruned_study("auto", HPO_MINIMIZE, "witness");
+    double v[END];
+    for (int i = 1; i <= 10; i++) {
+        for (int k = 0; k < END; k++)
+            v[k] = 0.1 * i;
+        complete_trial(s, v, END);
+    }
+    /* Trial 10, the best so far at every rung: chosen, and marked. */
+    hpo_trial *t;
+    CHECK_RC(hpo_study_ask(s, &t), HPO_OK);
+    CHECK(hpo_trial_number(t) == 10);
+    for (int k = 0; k < END; k++)
+        v[k] = 0.05;
+    CHECK(report_all(t, v, NULL, END) == 0);
+    const char *gate = hpo_study_system_attr(
+        s, "hpo:successive_halving:first_pruning_rung");
+    CHECK(gate && strstr(gate, "\"step\": 1,"));
+    const char *mark = hpo_trial_system_attr(t, "hpo:successive_halving:"
+                                                "selected");
+    CHECK(mark && !strcmp(mark, "true"));
+    CHECK_RC(hpo_study_tell(s, t, HPO_COMPLETE, &v[END - 1], 1), HPO_OK);
+    hpo_trial_free(t);
+    filler_trial(s); /* 11 */
+    for (int w = 0; w < 10; w++) {
+        /* Witness 12 + 3w: poor before step 27, then the best yet. */
+        CHECK_RC(hpo_study_ask(s, &t), HPO_OK);
+        CHECK(hpo_trial_number(t) % 3 == 0);
+        for (int k = 0; k < END; k++)
+            v[k] = k < 27 ? 5 - 0.01 * w : 0.001 * (w + 1);
+        CHECK(report_all(t, v, NULL, END) == 0);
+        CHECK(!hpo_trial_system_attr(t, "hpo:successive_halving:selected"));
+        CHECK_RC(hpo_study_tell(s, t, HPO_COMPLETE, &v[END - 1], 1), HPO_OK);
+        hpo_trial_free(t);
+        filler_trial(s);
+        filler_trial(s);
+    }
+    /* The next decision reads the check again. */
+    CHECK_RC(hpo_study_ask(s, &t), HPO_OK);
+    CHECK_RC(hpo_trial_report(t, 0, 1), HPO_OK);
+    CHECK(hpo_trial_should_prune(t) == 0);
+    hpo_trial_free(t);
+    gate = hpo_study_system_attr(s, "hpo:successive_halving:"
+                                    "first_pruning_rung");
+    if (!gate || !strstr(gate, "\"step\": 27,"))
+        fprintf(stderr, "first_pruning_rung: %s\n", gate ? gate : "(none)");
+    CHECK(gate && strstr(gate, "\"step\": 27,"));
+    hpo_study_free(s);
+}
+
 static void test_options(void)
 {
     check_refused("successive_halving:rank_check_trials=-1",
@@ -132,6 +200,7 @@ int main(void)
     test_reversed_low_rungs();
     test_trusted_rung_prunes();
     test_full_fidelity_rung();
+    test_witnesses_revoke_trust();
     test_options();
     return CHECK_DONE();
 }

@@ -119,7 +119,7 @@ int hpo__hb_should_prune(void *state, hpo_plugin_ctx *ctx,
     int b = bracket_of(p, ctx->trial);
     hpo__sha sha;
     hpo__hyperband_sha(&p->hb, b, &sha);
-    return hpo__asha_judge(&p->ix, b, &sha, p->bootstrap, 0, INT64_MAX, h, ctx,
+    return hpo__asha_judge(&p->ix, b, &sha, p->bootstrap, NULL, h, ctx,
                            verdict);
 }
 

@@ -122,8 +122,8 @@ static int add_pair(hpo__rung_pairs *p, double at_rung, double final)
     return HPO_OK;
 }
 
-/* A finished trial: when COMPLETE with a final value, one pair per rung
- * it recorded. */
+/* A finished trial: when COMPLETE with a final value and not chosen by a
+ * rung that pruned, one pair per rung it recorded. */
 static int fold(void *arg, const hpo__trial_rec *t, int at)
 {
     (void)at;
@@ -134,7 +134,9 @@ static int fold(void *arg, const hpo__trial_rec *t, int at)
         !hpo__last_step(t, &last, &v))
         return HPO_OK;
     if (g->end_step == INT64_MAX || last > g->end_step)
-        g->end_step = last;
+        g->end_step = last; /* selected or not, it shows the full fidelity */
+    if (hpo_record_system_attr(t, HPO__SELECTED_KEY))
+        return HPO_OK;
     for (int k = 0; k < HPO__MAX_RUNGS && hpo__rung_value(t, k, &v); k++) {
         if (!isfinite(v))
             continue;

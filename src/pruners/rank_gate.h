@@ -24,18 +24,25 @@
  * at the full fidelity (the largest last step of the COMPLETE trials) or
  * later never prune: a trial there has done its work.
  *
- * The trusted rungs are re-read as trials complete (after each of the
- * first twenty, then whenever their number has grown by a twentieth),
- * never fixed for good: pruning at a rung narrows the range of its
- * survivors, so trust can be lost and regained.
+ * The evidence is unselected: a trial that went on past a rung allowed
+ * to prune was chosen by it (marked with the trial system attribute
+ * HPO__SELECTED_KEY) and is left out, since its values say how the
+ * survivors rank, not how the rung ranks the field.  So that evidence
+ * keeps coming once rungs prune, the pruner exempts witness trials (every
+ * n-th by number) from pruning: a rung trusted by chance is then found
+ * out as they complete, and trust can be lost and won again.  The check
+ * is re-read as trials complete (after each of the first twenty, then
+ * whenever their number has grown by a twentieth).
  */
 #ifndef HPO_RANK_GATE_H
 #define HPO_RANK_GATE_H
 
 #include "rung_index.h"
 
+#define HPO__SELECTED_KEY "hpo:successive_halving:selected"
+
 typedef struct hpo__rung_pairs {
-    double *at_rung, *final; /* one pair per COMPLETE trial */
+    double *at_rung, *final; /* one pair per unselected COMPLETE trial */
     int n, cap;
 } hpo__rung_pairs;
 

@@ -139,9 +139,9 @@ static int record_rung(hpo_plugin_ctx *ctx, int k, double value)
 }
 
 int hpo__asha_judge(hpo__rung_index *ix, int group, const hpo__sha *sha,
-                    int64_t bootstrap_count, int first_pruning_rung,
-                    int64_t end_step, const hpo__trial_rec *h,
-                    hpo_plugin_ctx *ctx, hpo_verdict *verdict)
+                    int64_t bootstrap_count, hpo__rung_limits *lim,
+                    const hpo__trial_rec *h, hpo_plugin_ctx *ctx,
+                    hpo_verdict *verdict)
 {
     int64_t step, rung_step;
     double value;
@@ -153,8 +153,8 @@ int hpo__asha_judge(hpo__rung_index *ix, int group, const hpo__sha *sha,
         if (past || step < rung_step)
             break;
         int promote = 0, rc = HPO_OK;
-        if (isfinite(value) && !(rc = record_rung(ctx, k, value)) &&
-            (k < first_pruning_rung || rung_step >= end_step))
+        if (isfinite(value) && !(rc = record_rung(ctx, k, value)) && lim &&
+            (k < lim->first_rung || rung_step >= lim->end_step))
             continue; /* recorded, not trusted to prune (rank_gate.h) */
         if (!rc && isfinite(value))
             rc = promotable(ix, group, k, value, sha, bootstrap_count, h, ctx,
@@ -164,6 +164,8 @@ int hpo__asha_judge(hpo__rung_index *ix, int group, const hpo__sha *sha,
             hpo__msg_free(&ignored);
             return rc;
         }
+        if (lim)
+            lim->selected = 1;
     }
     hpo__msg_free(&ignored);
     return HPO_OK;

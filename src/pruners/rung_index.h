@@ -38,18 +38,25 @@ int hpo__rung_index_update(hpo__rung_index *ix, const hpo__trial_rec *h,
                            int n, hpo__group_fn group_fn, void *arg,
                            hpo__msg *m);
 
+/* Which rungs may prune (rank_gate.h): those from first_rung on that end
+ * before end_step; the others only record.  selected is set to 1 when the
+ * trial went on past a rung that may prune (it was chosen by it). */
+typedef struct hpo__rung_limits {
+    int first_rung;
+    int64_t end_step;
+    int selected;
+} hpo__rung_limits;
+
 /* Optuna's SuccessiveHalvingPruner.prune for the current trial of ctx in
  * `group`, the index just updated from h: while its last step has reached
  * its next rung, record its value there (completed_rung_<k>) and prune
  * unless it is promotable among the group's values at that rung.  A NaN
  * or infinite value at a rung prunes (JSON attributes cannot hold
- * infinities).  Rungs below first_pruning_rung, and rungs at end_step or
- * later, only record (0 and INT64_MAX: Optuna's rule, every rung
- * prunes). */
+ * infinities).  lim NULL: every rung may prune (Optuna's rule). */
 int hpo__asha_judge(hpo__rung_index *ix, int group, const hpo__sha *sha,
-                    int64_t bootstrap_count, int first_pruning_rung,
-                    int64_t end_step, const hpo__trial_rec *h,
-                    hpo_plugin_ctx *ctx, hpo_verdict *verdict);
+                    int64_t bootstrap_count, hpo__rung_limits *lim,
+                    const hpo__trial_rec *h, hpo_plugin_ctx *ctx,
+                    hpo_verdict *verdict);
 
 /* A resource every worker must use alike (min_resource, max_resource):
  * the study system attribute `key` when set; else `estimate` (> 0) stored

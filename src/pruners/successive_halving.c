@@ -15,9 +15,9 @@
  * min_early_stopping_rate (0), bootstrap_count (0).  hpo's own:
  * rank_check_trials and min_rank_correlation, the gate of rank_gate.h (a
  * rung prunes only once it ranks the COMPLETE trials as their final
- * values do; off by default, on in the `auto` pruner); the rungs it
- * trusts are shown in the study system attribute
- * "hpo:successive_halving:first_pruning_rung".
+ * values do; off by default, on in the `auto` pruner) and witness_every
+ * (its witness trials); the rungs it trusts are shown in the study system
+ * attribute "hpo:successive_halving:first_pruning_rung".
  */
 #include <math.h>
 #include <stddef.h>
@@ -30,7 +30,7 @@
 #define FIRST_RUNG_KEY "hpo:successive_halving:first_pruning_rung"
 
 typedef struct sh_pruner {
-    int64_t min_resource_opt, eta, rate, bootstrap, gate_trials;
+    int64_t min_resource_opt, eta, rate, bootstrap, gate_trials, witness_every;
     double gate_correlation;
     hpo__sha sha; /* min_resource 0 until known */
     hpo__rung_index ix;
@@ -61,6 +61,10 @@ static const hpo_option sh_options[] = {
      "between a rung's and the final values, over the better half of those "
      "trials, must exceed for the rung to prune",
      offsetof(sh_pruner, gate_correlation), 0},
+    {"witness_every", HPO_OPTION_INT, "3", 0, INFINITY, NULL,
+     "with the rank check, trials whose number is a multiple of this are "
+     "never pruned, so that the check keeps unselected evidence (0: none)",
+     offsetof(sh_pruner, witness_every), 0},
     {0},
 };
 
@@ -107,6 +111,27 @@ static int show_first_rung(const sh_pruner *p, hpo_plugin_ctx *ctx, int k)
     return hpo_ctx_set_study_attr(ctx, FIRST_RUNG_KEY, json);
 }
 
+/* The decision at the rungs; with the rank check, only trusted rungs
+ * prune, a witness trial never, and a trial a rung chose is marked so
+ * that the check leaves it out (rank_gate.h). */
+static int judge(sh_pruner *p, int first_trusted, const hpo__trial_rec *h,
+                 hpo_plugin_ctx *ctx, hpo_verdict *verdict)
+{
+    if (p->gate_trials == 0)
+        return hpo__asha_judge(&p->ix, 0, &p->sha, p->bootstrap, NULL, h,
+                               ctx, verdict);
+    const hpo__trial_rec *t = ctx->trial;
+    int witness = p->witness_every > 0 &&
+                  hpo_record_number(t) % p->witness_every == 0;
+    hpo__rung_limits lim = {witness ? HPO__MAX_RUNGS : first_trusted,
+                            p->gate.end_step, 0};
+    int rc = hpo__asha_judge(&p->ix, 0, &p->sha, p->bootstrap, &lim, h, ctx,
+                             verdict);
+    if (!rc && lim.selected && !hpo_record_system_attr(t, HPO__SELECTED_KEY))
+        rc = hpo_ctx_set_trial_attr(ctx, HPO__SELECTED_KEY, "true");
+    return rc;
+}
+
 /* `auto`: the first COMPLETE trial's estimate, shared through the study. */
 static int fix_min_resource(sh_pruner *p, hpo_plugin_ctx *ctx,
                             int64_t largest_step)
@@ -144,9 +169,7 @@ static int sh_should_prune(void *state, hpo_plugin_ctx *ctx,
                                    &changed, ctx->msg);
     if (!rc && changed)
         rc = show_first_rung(p, ctx, first);
-    return rc ? rc
-              : hpo__asha_judge(&p->ix, 0, &p->sha, p->bootstrap, first,
-                                p->gate.end_step, h, ctx, verdict);
+    return rc ? rc : judge(p, first, h, ctx, verdict);
 }
 
 /* The first COMPLETE trial fixes `auto` as soon as it is told. */
