@@ -27,7 +27,7 @@
 #define CHOICE_ATTR "hpo:auto_pruner"
 #define AUTO_SPEC                                                             \
     "successive_halving:min_resource=1,reduction_factor=3,"                 \
-    "rank_check_trials=10,min_rank_correlation=0"
+    "rank_check_trials=10,min_rank_correlation=0,witness_every=3"
 
 typedef struct auto_pruner {
     hpo__plugin inner;
