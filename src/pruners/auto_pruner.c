@@ -17,6 +17,11 @@
  *    prunes only once the COMPLETE trials show it ranks as the final
  *    values do.  reduction_factor 3 (Hyperband's) gives rungs at 1, 3, 9,
  *    27, 81, ... steps for the check to choose from.
+ *  - Measured (xgb_spam, 14,580 rounds, 5 seeds; docs/benchmarks.md):
+ *    with the auto sampler it ends at 0.12385, as without pruning and at
+ *    or below Optuna 3.1's TPE without pruning (0.12432), where Optuna's
+ *    pruners end at 0.12944-0.13121 and fixed schedules of hpo's lose
+ *    0.005-0.011.
  * The choice is stored in the study system attribute "hpo:auto_pruner",
  * as the auto sampler stores its own in "hpo:auto".
  */
