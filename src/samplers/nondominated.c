@@ -19,8 +19,12 @@
  *   2. Two objectives (Jensen 2003's observation): within one front, the
  *      member added last has the smallest second objective, so checking it
  *      alone decides the front.  That makes m = 2 O(n log n).
- *   3. A front's members are checked newest first: they are the closest in
- *      the sort order and so the likeliest to dominate.
+ *   3. Three objectives: each front keeps the 2-D staircase of its
+ *      members' last two objectives (nd_staircase.c), so checking a front
+ *      is one binary search and m = 3 is O(n log n) comparisons (plus the
+ *      staircase's array moves).
+ *   4. More objectives: a front's members are checked newest first, the
+ *      closest in the sort order and so the likeliest to dominate.
  *
  * Constrained domination and crowding distance: Deb, Pratap, Agarwal &
  * Meyarivan 2002, "A Fast and Elitist Multiobjective Genetic Algorithm:
@@ -29,6 +33,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "nd_staircase.h"
 #include "nondominated.h"
 
 /* Which columns of which rows a sort compares, in order; ties go to the
@@ -104,12 +109,25 @@ static int nd_front_dominates(const double *y, int m, const int *next, int q,
     return 0;
 }
 
+/* Does front k dominate p?  Three objectives ask the front's staircase
+ * (nd_staircase.c), others its members. */
+static int nd_dominated_by(const double *y, int m, const int *next,
+                           const int *head, const hpo__stair *stairs, int k,
+                           int p)
+{
+    if (stairs)
+        return hpo__stair_covers(&stairs[k], y[(size_t)p * m + 1],
+                                 y[(size_t)p * m + 2]);
+    return nd_front_dominates(y, m, next, head[k], p);
+}
+
 /*
  * ENS-BS over the cnt points idx[] (sorted here), ranks from base.
- * work: 2 n ints; head: cnt ints.  Returns the number of fronts.
+ * work: 2 n ints; head: cnt ints; stairs: NULL, or (m = 3) cnt empty
+ * staircases.  Returns the number of fronts, or -1 when memory runs out.
  */
 static int nd_ens(const double *y, int n, int m, int *idx, int cnt, int base,
-                  int *rank, int *work, int *head)
+                  int *rank, int *work, int *head, hpo__stair *stairs)
 {
     int *tmp = work, *next = work + n;
     nd_order o = {y, m, 0, m, NULL};
@@ -124,13 +142,16 @@ static int nd_ens(const double *y, int n, int m, int *idx, int cnt, int base,
         int lo = 0, hi = fronts;
         while (lo < hi) {
             int mid = lo + (hi - lo) / 2;
-            if (nd_front_dominates(y, m, next, head[mid], p))
+            if (nd_dominated_by(y, m, next, head, stairs, mid, p))
                 lo = mid + 1;
             else
                 hi = mid;
         }
         if (lo == fronts)
             head[fronts++] = -1;
+        if (stairs && hpo__stair_add(&stairs[lo], y[(size_t)p * m + 1],
+                                     y[(size_t)p * m + 2]) != HPO_OK)
+            return -1;
         next[p] = head[lo];
         head[lo] = p;
         rank[p] = base + lo;
@@ -196,7 +217,18 @@ int hpo__nd_rank(hpo__msg *msg, const double *y, int n, int m,
         else
             idx[nf++] = i;
     }
-    int fronts = nd_ens(y, n, m, idx, nf, 0, rank, work, head);
+    hpo__stair *stairs = m == 3 ? calloc(nf + 1, sizeof *stairs) : NULL;
+    int fronts = -1;
+    if (m != 3 || stairs)
+        fronts = nd_ens(y, n, m, idx, nf, 0, rank, work, head, stairs);
+    for (int k = 0; stairs && k < nf; k++)
+        hpo__stair_free(&stairs[k]);
+    free(stairs);
+    if (fronts < 0) {
+        free(mem);
+        return hpo__fail(msg, HPO_ENOMEM,
+                         "non-dominated sort: out of memory (%d points)", n);
+    }
     fronts += nd_rank_infeasible(viol, n, idx + nf, ni, fronts, rank, work);
     free(mem);
     if (n_fronts)

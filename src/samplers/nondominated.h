@@ -27,9 +27,10 @@
  *
  * m >= 1, n >= 0.  An objective may be infinite, never NaN; a violation is
  * >= 0 (infinity allowed), never NaN.  Returns HPO_OK, or HPO_EINVAL /
- * HPO_ENOMEM with a message in msg.  Time: O(n log n) for m <= 2; for m >= 3
- * O(n log n) plus the ENS comparisons (at most m n^2, far fewer when there
- * are many fronts).
+ * HPO_ENOMEM with a message in msg.  Time: O(n log n) comparisons for
+ * m <= 3 (m = 3 also moves up to n^2 doubles in memory when all points
+ * share one front); for m >= 4 O(n log n) plus the ENS comparisons (at most
+ * m n^2, far fewer when there are many fronts).
  */
 int hpo__nd_rank(hpo__msg *msg, const double *y, int n, int m,
                  const double *viol, int *rank, int *n_fronts);
