@@ -34,4 +34,10 @@
 #define HPO_MAX_FEATURES (1 << 20)
 #define HPO_MAX_DATA_CELLS ((size_t)1 << 28)
 
+/* Most values (points x objectives) one call for NSGA-III reference
+ * points (src/samplers/reference_points.c) may make, 128 MiB: 15
+ * objectives with 8 divisions (319,770 points) fit.  It also bounds the
+ * objectives to 4,096 (at least m points of m values each). */
+#define HPO_MAX_REFERENCE_VALUES (1L << 24)
+
 #endif
