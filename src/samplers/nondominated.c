@@ -16,7 +16,8 @@
  *      which also makes every stored earlier point strictly
  *      lexicographically smaller, so "no worse in objectives 1..m-1" alone
  *      decides domination (objective 0 is no worse by the sort).
- *   2. Two objectives (Jensen 2003's observation): within one front, the
+ *   2. Two objectives (as Jensen 2003, "Reducing the Run-Time Complexity of
+ *      Multiobjective EAs", IEEE TEC 7(5), observes): within one front, the
  *      member added last has the smallest second objective, so checking it
  *      alone decides the front.  That makes m = 2 O(n log n).
  *   3. Three objectives: each front keeps the 2-D staircase of its
@@ -28,7 +29,8 @@
  *
  * Constrained domination and crowding distance: Deb, Pratap, Agarwal &
  * Meyarivan 2002, "A Fast and Elitist Multiobjective Genetic Algorithm:
- * NSGA-II", IEEE TEC 6(2), sections III-B and IV.
+ * NSGA-II", IEEE TEC 6(2): the crowding-distance assignment of section
+ * III-B and the constrained domination of its constraint-handling section.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -183,11 +185,10 @@ static int nd_check_input(hpo__msg *msg, const double *y, int n, int m,
 }
 
 /* The infeasible points idx[0..cnt-1]: one front per distinct violation. */
-static int nd_rank_infeasible(const double *viol, int n, int *idx, int cnt,
+static int nd_rank_infeasible(const double *viol, int *idx, int cnt,
                               int base, int *rank, int *tmp)
 {
     nd_order o = {viol, 1, 0, 1, NULL};
-    (void)n;
     nd_sort(&o, idx, tmp, cnt);
     int fronts = 0;
     for (int s = 0; s < cnt; s++) {
@@ -229,7 +230,7 @@ int hpo__nd_rank(hpo__msg *msg, const double *y, int n, int m,
         return hpo__fail(msg, HPO_ENOMEM,
                          "non-dominated sort: out of memory (%d points)", n);
     }
-    fronts += nd_rank_infeasible(viol, n, idx + nf, ni, fronts, rank, work);
+    fronts += nd_rank_infeasible(viol, idx + nf, ni, fronts, rank, work);
     free(mem);
     if (n_fronts)
         *n_fronts = fronts;
