@@ -254,6 +254,10 @@ static void test_json_round_trip(void)
         CHECK_RC(hpo__cmaes_init(&a, N, NULL, 0.3, 0, sep, &m), HPO_OK);
         hpo__cmaes_restart_mode_set(&a, HPO__CMAES_RESTART_BIPOP);
         run_to(&a, &rng, 1, 0, 70); /* 7 generations */
+        double step[N] = {0.5};
+        a.sigma = 0.01; /* small enough for the margin to scale A[0] */
+        CHECK_RC(hpo__cmaes_margin(&a, step, 0.2, &m), HPO_OK);
+        CHECK(a.A[0] != 1);
         CHECK_RC(hpo__cmaes_ask(&a, NULL, &rng, &m), HPO_OK);
         char *text = hpo__cmaes_to_json(&a);
         CHECK(text != NULL);
@@ -314,6 +318,53 @@ static void test_ask_twice(void)
     hpo__msg_free(&m);
 }
 
+/* Mixed problem: x0 takes the values 0, .25, ..., 1 (best .75), x1 is
+ * continuous (best .3).  Run 150 generations, with or without the margin
+ * after each tell; return the chance that a candidate's x0 leaves the
+ * mean's value on the lower and the upper side. */
+static void mixed_run(int margin, double *p_lo, double *p_hi, hpo__cmaes *es)
+{
+    hpo__rng rng;
+    hpo__msg m = {0};
+    double step[2] = {0.25, 0}, f[16];
+    hpo__rng_seed(&rng, 13);
+    CHECK_RC(hpo__cmaes_init(es, 2, NULL, 0.3, 0, 0, &m), HPO_OK);
+    for (int g = 0; g < 150; g++) {
+        CHECK_RC(hpo__cmaes_ask(es, NULL, &rng, &m), HPO_OK);
+        for (int k = 0; k < es->lambda; k++) {
+            const double *x = es->x + 2 * k;
+            double v = round(x[0] / 0.25) * 0.25;
+            f[k] = (v - 0.75) * (v - 0.75) + (x[1] - 0.3) * (x[1] - 0.3);
+        }
+        CHECK_RC(hpo__cmaes_tell(es, f, &m), HPO_OK);
+        if (margin)
+            CHECK_RC(hpo__cmaes_margin(es, step, 0, &m), HPO_OK);
+    }
+    double s = es->A[0] * es->sigma * sqrt(es->C[0]);
+    *p_lo = 0.5 * erfc((es->mean[0] - 0.625) / s / sqrt(2.0));
+    *p_hi = 0.5 * erfc((0.875 - es->mean[0]) / s / sqrt(2.0));
+    hpo__msg_free(&m);
+}
+
+static void test_margin(void)
+{
+    hpo__cmaes es;
+    double lo, hi;
+    mixed_run(0, &lo, &hi, &es);
+    fprintf(stderr, "without margin: leave below %g, above %g\n", lo, hi);
+    CHECK(lo + hi < 1e-6); /* the discrete coordinate is frozen */
+    hpo__cmaes_free(&es);
+    mixed_run(1, &lo, &hi, &es);
+    double alpha = 1.0 / (2 * es.lambda);
+    fprintf(stderr, "with margin: leave below %g, above %g (alpha %g), A %g\n",
+            lo, hi, alpha, es.A[0]);
+    CHECK(lo >= alpha / 2 * (1 - 1e-6) && hi >= alpha / 2 * (1 - 1e-6));
+    CHECK(round(es.mean[0] / 0.25) == 3);
+    CHECK(es.A[0] > 1);
+    CHECK(fabs(es.mean[1] - 0.3) < 1e-4);
+    hpo__cmaes_free(&es);
+}
+
 int main(void)
 {
     RUN(test_rotated_ellipsoid);
@@ -325,5 +376,6 @@ int main(void)
     RUN(test_json_round_trip);
     RUN(test_bad_input);
     RUN(test_ask_twice);
+    RUN(test_margin);
     return CHECK_DONE();
 }

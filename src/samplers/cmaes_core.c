@@ -20,6 +20,9 @@
  *  3. Separable mode uses positive weights only: negative weights on a
  *     diagonal with fast rates could drive a variance negative.
  *  4. A NaN or infinite value ranks last.
+ *  5. With the margin (cmaes_margin.c) a candidate is m + sigma A y while
+ *     the update learns from m + sigma y, as in Hamano et al. 2022; both
+ *     clipped.
  */
 #include <lapacke.h>
 #include <math.h>
@@ -68,10 +71,10 @@ static void set_weights(hpo__cmaes *es)
 void hpo__cmaes_free_run(hpo__cmaes *es)
 {
     free(es->weights); free(es->mean); free(es->C); free(es->ps);
-    free(es->pc); free(es->B); free(es->D); free(es->x);
+    free(es->pc); free(es->B); free(es->D); free(es->x); free(es->xr); free(es->A);
     free(es->mean_old); free(es->best_hist); free(es->median_hist);
     es->weights = es->mean = es->C = es->ps = es->pc = NULL;
-    es->B = es->D = es->x = es->mean_old = es->best_hist = es->median_hist = NULL;
+    es->B = es->D = es->x = es->xr = es->A = es->mean_old = es->best_hist = es->median_hist = NULL;
 }
 
 void hpo__cmaes_free(hpo__cmaes *es)
@@ -95,7 +98,9 @@ int hpo__cmaes_alloc(hpo__cmaes *es, hpo__msg *m)
     es->D = calloc(n, sizeof(double));
     es->x = calloc(lam * n, sizeof(double));
     es->mean_old = calloc(n, sizeof(double));
-    if (!es->mean_old || !es->weights || !es->mean || !es->C || !es->ps || !es->pc || !es->B
+    es->xr = calloc(lam * n, sizeof(double));
+    es->A = calloc(n, sizeof(double));
+    if (!es->xr || !es->A || !es->mean_old || !es->weights || !es->mean || !es->C || !es->ps || !es->pc || !es->B
         || !es->D || !es->x) {
         hpo__cmaes_free_run(es);
         return hpo__oom(m);
@@ -122,6 +127,7 @@ int hpo__cmaes_start(hpo__cmaes *es, const double *mean, double sigma,
         double v = mean ? mean[i] : 0.5;
         es->mean[i] = v < 0 ? 0 : v > 1 ? 1 : v;
         es->D[i] = 1;
+        es->A[i] = 1;
         if (es->separable) { es->C[i] = 1; es->B[i] = 1; }
         else { es->C[i * n + i] = 1; es->B[i * n + i] = 1; }
     }
@@ -196,13 +202,16 @@ int hpo__cmaes_ask(hpo__cmaes *es, const double *z, hpo__rng *rng, hpo__msg *m)
     if (!zk)
         return hpo__oom(m);
     for (int k = 0; k < es->lambda; k++) {
-        double *x = es->x + (size_t)k * n, *y = zk + n;
+        double *x = es->x + (size_t)k * n, *xr = es->xr + (size_t)k * n;
+        double *y = zk + n;
         for (int i = 0; i < n; i++)
             zk[i] = z ? z[(size_t)k * n + i] : hpo__rng_normal(rng);
         transform(es, zk, y);
         for (int i = 0; i < n; i++) {
             double v = es->mean[i] + es->sigma * y[i];
-            x[i] = v < 0 ? 0 : v > 1 ? 1 : v;
+            double w = es->mean[i] + es->A[i] * es->sigma * y[i];
+            xr[i] = v < 0 ? 0 : v > 1 ? 1 : v;
+            x[i] = w < 0 ? 0 : w > 1 ? 1 : w;
         }
     }
     free(zk);
@@ -310,7 +319,7 @@ static void update_cov(hpo__cmaes *es, const ranked *r, double hsig, double *tmp
         double w = es->weights[k];
         if (w == 0)
             continue;
-        const double *x = es->x + (size_t)r[k].k * n;
+        const double *x = es->xr + (size_t)r[k].k * n;
         for (int i = 0; i < n; i++)
             yi[i] = (x[i] - es->mean_old[i]) / es->sigma;
         if (w < 0) {
@@ -352,7 +361,7 @@ int hpo__cmaes_tell(hpo__cmaes *es, const double *f, hpo__msg *m)
     for (int i = 0; i < n; i++)
         yw[i] = 0;
     for (int k = 0; k < es->mu; k++) {
-        const double *x = es->x + (size_t)r[k].k * n;
+        const double *x = es->xr + (size_t)r[k].k * n;
         for (int i = 0; i < n; i++)
             yw[i] += es->weights[k] * (x[i] - es->mean_old[i]) / es->sigma;
     }

@@ -70,7 +70,10 @@ typedef struct hpo__cmaes {
     long generation, evaluations;
     /* Generation `generation` once asked: lambda candidates in [0,1]^n. */
     int pending;
-    double *x;       /* lambda*n, candidate k at x + k*n */
+    double *x;       /* lambda*n, candidate k at x + k*n: evaluate these */
+    double *xr;      /* lambda*n, the samples the update learns from; equal
+                      * to x unless the margin scales a coordinate */
+    double *A;       /* n, the margin's scale per coordinate (1: none) */
     double *mean_old; /* scratch for tell (n) */
     double last_spread; /* max - min of the last generation's values */
     /* Per-generation best and median values, for TolFun and stagnation. */
@@ -119,6 +122,15 @@ const char *hpo__cmaes_stop_name(hpo__cmaes_stop_reason r);
  * population and step size the mode prescribes. */
 void hpo__cmaes_restart_mode_set(hpo__cmaes *es, hpo__cmaes_restart_mode mode);
 int hpo__cmaes_restart(hpo__cmaes *es, hpo__rng *rng, hpo__msg *m);
+
+/* The margin for discrete coordinates (cmaes_margin.c; Hamano et al.,
+ * GECCO 2022), after a tell: step[i] > 0 marks coordinate i discrete with
+ * values 0, step, 2 step, ... <= 1 in the cube (0: continuous).  Keeps the
+ * probability that a candidate leaves the mean's value at least alpha
+ * (<= 0: the paper's 1/(n lambda)) by moving the mean and scaling A.
+ * HPO_EMISUSE while a generation is pending. */
+int hpo__cmaes_margin(hpo__cmaes *es, const double *step, double alpha,
+                      hpo__msg *m);
 
 /* Readable JSON (cmaes_json.c): a malloc'd string, NULL when memory runs
  * out; and back, into an uninitialised *es, HPO_EINVAL with a message when

@@ -8,14 +8,18 @@
  *    "sigma": 0.21, "sigma0": 0.3, "mean": [..], "cov": [[..], [..]],
  *    "p_sigma": [..], "p_c": [..], "eigen_generation": 3,
  *    "eigen_sqrt": [..], "eigenvectors": [[..], [..]],
- *    "pending": true, "candidates": [[..], ..], "last_spread": 0.5,
+ *    "margin_scale": [..], "pending": true, "candidates": [[..], ..],
+ *    "samples": [[..], ..], "last_spread": 0.5,
  *    "best_history": [..], "median_history": [..],
  *    "restart": {"mode": "ipop", "lambda_default": 6, "sigma_default": 0.3,
  *                "restarts": 0, "large_runs": 0, "evals_large": 0,
  *                "evals_small": 0, "small": false}}
  *
  * "cov" is C by rows (its diagonal alone when separable); "eigenvectors"
- * holds B's columns, the principal axes (absent when separable).  The
+ * holds B's columns, the principal axes (absent when separable).
+ * "candidates" are the pending generation's points to evaluate, "samples"
+ * the points its update learns from (they differ only where the margin's
+ * scale "margin_scale" is not 1).  The
  * strategy parameters follow from n, lambda and separable and are not
  * stored.  Numbers are written to read back as the same doubles, so a
  * state read back draws the same generation from the same draws.
@@ -93,7 +97,9 @@ char *hpo__cmaes_to_json(const hpo__cmaes *es)
         && hpo__json_put(o, "eigen_sqrt", vec(es->D, n))
         && (sep || hpo__json_put(o, "eigenvectors", mat(es->B, n, n)))
         && hpo__json_put(o, "pending", cJSON_CreateBool(es->pending))
+        && hpo__json_put(o, "margin_scale", vec(es->A, n))
         && (!es->pending || hpo__json_put(o, "candidates", mat(es->x, es->lambda, n)))
+        && (!es->pending || hpo__json_put(o, "samples", mat(es->xr, es->lambda, n)))
         && hpo__json_put(o, "last_spread", isfinite(es->last_spread)
                                                ? hpo__json_number(es->last_spread, 0)
                                                : cJSON_CreateNull())
@@ -231,8 +237,10 @@ static void read_body(reader *r, hpo__cmaes *es)
             && read_vec(r, get(r, "p_c"), "p_c", es->pc, n)
             && read_vec(r, get(r, "eigen_sqrt"), "eigen_sqrt", es->D, n)
             && (sep || read_mat(r, get(r, "eigenvectors"), "eigenvectors", es->B, n, n))
+            && read_vec(r, get(r, "margin_scale"), "margin_scale", es->A, n)
             && (!es->pending
-                || read_mat(r, get(r, "candidates"), "candidates", es->x, es->lambda, n))
+                || (read_mat(r, get(r, "candidates"), "candidates", es->x, es->lambda, n)
+                    && read_mat(r, get(r, "samples"), "samples", es->xr, es->lambda, n)))
             && read_history(r, es));
     const cJSON *rs = get(r, "restart");
     if (r->rc == HPO_OK && !cJSON_IsObject(rs))
