@@ -299,6 +299,18 @@ static void test_bad_input(void)
     CHECK_RC(hpo__cmaes_from_json(&es, "{\"format\":\"hpo-ga\"}", &m), HPO_EINVAL);
     CHECK_STR_CONTAINS(hpo__msg_get(&m), "another sampler");
     CHECK_RC(hpo__cmaes_from_json(&es, "{\"format\":", &m), HPO_EINVAL);
+    /* A state whose step scale is zero would divide by zero in tell. */
+    CHECK_RC(hpo__cmaes_init(&es, 2, NULL, 0.3, 0, 1, &m), HPO_OK);
+    char *text = hpo__cmaes_to_json(&es);
+    hpo__cmaes_free(&es);
+    char *at = text ? strstr(text, "\"eigen_sqrt\":[1") : NULL;
+    CHECK(at != NULL);
+    if (at) {
+        at[strlen("\"eigen_sqrt\":[")] = '0';
+        CHECK_RC(hpo__cmaes_from_json(&es, text, &m), HPO_EINVAL);
+        CHECK_STR_CONTAINS(hpo__msg_get(&m), "not a valid distribution");
+    }
+    free(text);
     hpo__msg_free(&m);
 }
 

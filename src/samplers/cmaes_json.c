@@ -242,6 +242,10 @@ static void read_body(reader *r, hpo__cmaes *es)
                 || (read_mat(r, get(r, "candidates"), "candidates", es->x, es->lambda, n)
                     && read_mat(r, get(r, "samples"), "samples", es->xr, es->lambda, n)))
             && read_history(r, es));
+    for (int i = 0; r->rc == HPO_OK && i < n; i++)
+        if (!(es->D[i] > 0) || !(es->A[i] > 0) || !(es->mean[i] >= 0 && es->mean[i] <= 1)
+            || !((sep ? es->C[i] : es->C[(size_t)i * n + i]) > 0))
+            bad(r, "mean", "or the covariance, eigen_sqrt or margin_scale is not a valid distribution");
     const cJSON *rs = get(r, "restart");
     if (r->rc == HPO_OK && !cJSON_IsObject(rs))
         bad(r, "restart", "is missing");
