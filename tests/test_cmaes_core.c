@@ -258,13 +258,15 @@ static void test_json_round_trip(void)
         a.sigma = 0.01; /* small enough for the margin to scale A[0] */
         CHECK_RC(hpo__cmaes_margin(&a, step, 0.2, &m), HPO_OK);
         CHECK(a.A[0] != 1);
+        a.tol_fun = 1e-6; /* a driver's own tolerance survives too */
         CHECK_RC(hpo__cmaes_ask(&a, NULL, &rng, &m), HPO_OK);
         char *text = hpo__cmaes_to_json(&a);
         CHECK(text != NULL);
         CHECK_STR_CONTAINS(text, "\"mean\":[");
         CHECK_STR_CONTAINS(text, "\"restart\":{\"mode\":\"bipop\"");
         CHECK_RC(hpo__cmaes_from_json(&b, text, &m), HPO_OK);
-        CHECK(b.pending && b.generation == 7);
+        CHECK(b.pending && b.generation == 7 && b.tol_fun == 1e-6);
+        CHECK(b.tol_x == a.tol_x && b.A[0] == a.A[0]);
         CHECK(!memcmp(a.x, b.x, sizeof(double) * N * a.lambda));
         for (int k = 0; k < a.lambda; k++)
             f[k] = ellipsoid(a.x + k * N, N, 1);

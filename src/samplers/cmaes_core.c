@@ -149,6 +149,8 @@ int hpo__cmaes_init(hpo__cmaes *es, int n, const double *mean, double sigma,
     es->separable = separable ? 1 : 0;
     int rc = hpo__cmaes_start(es, mean, sigma, lambda, m);
     es->rs.lambda_default = es->lambda;
+    es->tol_fun = 1e-12;
+    es->tol_x = 1e-12 * sigma;
     es->rs.sigma_default = sigma;
     return rc;
 }

@@ -76,6 +76,9 @@ typedef struct hpo__cmaes {
     double *A;       /* n, the margin's scale per coordinate (1: none) */
     double *mean_old; /* scratch for tell (n) */
     double last_spread; /* max - min of the last generation's values */
+    /* Termination tolerances (cmaes_stop.c), kept across restarts: the
+     * tutorial's 1e-12 and 1e-12 * sigma0 unless the driver sets them. */
+    double tol_fun, tol_x;
     /* Per-generation best and median values, for TolFun and stagnation. */
     double *best_hist, *median_hist;
     int hist_len, hist_cap;

@@ -5,7 +5,8 @@
  *
  *   {"format": "hpo-cmaes", "version": 1, "n": 2, "lambda": 6,
  *    "separable": false, "generation": 3, "evaluations": 18,
- *    "sigma": 0.21, "sigma0": 0.3, "mean": [..], "cov": [[..], [..]],
+ *    "sigma": 0.21, "sigma0": 0.3, "tol_fun": 1e-12, "tol_x": 3e-13,
+ *    "mean": [..], "cov": [[..], [..]],
  *    "p_sigma": [..], "p_c": [..], "eigen_generation": 3,
  *    "eigen_sqrt": [..], "eigenvectors": [[..], [..]],
  *    "margin_scale": [..], "pending": true, "candidates": [[..], ..],
@@ -89,6 +90,8 @@ char *hpo__cmaes_to_json(const hpo__cmaes *es)
         && hpo__json_put(o, "evaluations", cJSON_CreateNumber((double)es->evaluations))
         && hpo__json_put(o, "sigma", hpo__json_number(es->sigma, 0))
         && hpo__json_put(o, "sigma0", hpo__json_number(es->sigma0, 0))
+        && hpo__json_put(o, "tol_fun", hpo__json_number(es->tol_fun, 0))
+        && hpo__json_put(o, "tol_x", hpo__json_number(es->tol_x, 0))
         && hpo__json_put(o, "mean", vec(es->mean, n))
         && hpo__json_put(o, "cov", sep ? vec(es->C, n) : mat(es->C, n, n))
         && hpo__json_put(o, "p_sigma", vec(es->ps, n))
@@ -225,6 +228,8 @@ static void read_body(reader *r, hpo__cmaes *es)
     es->evaluations = whole(r, r->root, "evaluations", 1e15);
     es->sigma = num(r, r->root, "sigma", 1e-300, 1e300);
     es->sigma0 = num(r, r->root, "sigma0", 1e-300, 1e300);
+    es->tol_fun = num(r, r->root, "tol_fun", 0, 1e300);
+    es->tol_x = num(r, r->root, "tol_x", 0, 1e300);
     es->eigen_generation = whole(r, r->root, "eigen_generation", 1e15);
     es->pending = flag(r, r->root, "pending");
     const cJSON *spread = get(r, "last_spread");

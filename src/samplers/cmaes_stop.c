@@ -8,8 +8,10 @@
  * Deviations:
  *  1. TolFun reads the range of the recent generations' best values and of
  *     the last generation's values (kept as its max - min).
- *  2. TolFun is 1e-12 and TolX is 1e-12 * sigma0 (the tutorial's), both in
- *     the unit cube's scale.
+ *  2. TolFun and TolX are fields of the state (es->tol_fun, es->tol_x),
+ *     by default the tutorial's 1e-12 and 1e-12 * sigma0 in the unit
+ *     cube's scale: at small budgets a driver loosens them so that
+ *     restarts fire in time.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -17,8 +19,6 @@
 
 #include "cmaes_core.h"
 
-#define TOLFUN 1e-12
-#define TOLX_FACTOR 1e-12
 #define MAX_CONDITION 1e14
 
 int hpo__cmaes_stag_window(const hpo__cmaes *es)
@@ -30,14 +30,14 @@ int hpo__cmaes_stag_window(const hpo__cmaes *es)
 static int tolfun(const hpo__cmaes *es)
 {
     int k = 10 + (int)ceil(30.0 * es->n / es->lambda);
-    if (es->hist_len < k || !(es->last_spread < TOLFUN))
+    if (es->hist_len < k || !(es->last_spread < es->tol_fun))
         return 0;
     double lo = HUGE_VAL, hi = -HUGE_VAL;
     for (int i = es->hist_len - k; i < es->hist_len; i++) {
         lo = fmin(lo, es->best_hist[i]);
         hi = fmax(hi, es->best_hist[i]);
     }
-    return hi - lo < TOLFUN;
+    return hi - lo < es->tol_fun;
 }
 
 static double cov_diag(const hpo__cmaes *es, int i)
@@ -47,7 +47,7 @@ static double cov_diag(const hpo__cmaes *es, int i)
 
 static int tolx(const hpo__cmaes *es)
 {
-    double tol = TOLX_FACTOR * es->sigma0;
+    double tol = es->tol_x;
     for (int i = 0; i < es->n; i++)
         if (es->sigma * fabs(es->pc[i]) >= tol
             || es->sigma * sqrt(cov_diag(es, i)) >= tol)
