@@ -1,0 +1,144 @@
+/*
+ * cmaes_core.h — the CMA-ES distribution as a plain state machine
+ * (N. Hansen, "The CMA Evolution Strategy: A Tutorial", arXiv:1604.00772,
+ * 2016), its separable variant (R. Ros and N. Hansen, "A Simple
+ * Modification in CMA-ES Achieving Linear Time and Space Complexity",
+ * PPSN 2008), termination tests and IPOP / BIPOP restarts (A. Auger and
+ * N. Hansen, CEC 2005; N. Hansen, "Benchmarking a BI-population CMA-ES on
+ * the BBOB-2009 function testbed", GECCO 2009).
+ *
+ * No sampler is registered here: a sampler drives this core.  The search
+ * space is the unit cube [0,1]^n; the sampler maps parameters there.
+ *
+ *   init ──► ask (generation g: lambda candidates, pending) ──► tell (lambda
+ *    ▲        values, g+1) ──► stop? ──no──► ask ...
+ *    └──────────── restart (yes, IPOP / BIPOP bookkeeping) ◄──┘
+ *
+ * A generation is a unit: after ask the state holds the lambda candidates
+ * of generation `generation` until tell takes their values, so parallel
+ * workers can evaluate one generation's members, each by its index.
+ * The whole state reads from and writes to readable JSON (cmaes_json.c).
+ */
+#ifndef HPO_CMAES_CORE_H
+#define HPO_CMAES_CORE_H
+
+#include "core/internal.h"
+
+/* Why a run stopped (cmaes_stop.c); 0 = keep going. */
+typedef enum hpo__cmaes_stop_reason {
+    HPO__CMAES_RUN = 0,
+    HPO__CMAES_TOLFUN,        /* values flat over recent generations */
+    HPO__CMAES_TOLX,          /* every coordinate's spread is tiny */
+    HPO__CMAES_NOEFFECTAXIS,  /* a step along a principal axis moves nothing */
+    HPO__CMAES_NOEFFECTCOORD, /* a step along a coordinate moves nothing */
+    HPO__CMAES_CONDITIONCOV,  /* cond(C) > 1e14 */
+    HPO__CMAES_STAGNATION,    /* the median stopped improving */
+} hpo__cmaes_stop_reason;
+
+typedef enum hpo__cmaes_restart_mode {
+    HPO__CMAES_RESTART_NONE = 0,
+    HPO__CMAES_RESTART_IPOP,
+    HPO__CMAES_RESTART_BIPOP,
+} hpo__cmaes_restart_mode;
+
+/* Restart bookkeeping (cmaes_restart.c), kept across runs. */
+typedef struct hpo__cmaes_restarts {
+    hpo__cmaes_restart_mode mode;
+    int lambda_default;  /* 4 + floor(3 ln n), or what the first run used */
+    double sigma_default;
+    int restarts;        /* runs started after the first */
+    int large_runs;      /* large-population restarts: lambda doubled each */
+    long evals_large;    /* evaluations spent in the large regime (BIPOP) */
+    long evals_small;    /* ... and in the small regime */
+    int small;           /* the current run is a small-population one */
+} hpo__cmaes_restarts;
+
+typedef struct hpo__cmaes {
+    /* Set at init (and restart); the strategy parameters follow from them. */
+    int n, lambda, separable;
+    double sigma0;
+    /* Strategy parameters (tutorial, Table 1), recomputed, never stored. */
+    int mu;
+    double *weights; /* lambda: mu positive (sum 1), then negative (active) */
+    double mueff, cs, ds, cc, c1, cmu, chi_n;
+    /* The distribution. */
+    double *mean, sigma;
+    double *C;       /* n*n column-major, or n (the diagonal) when separable */
+    double *ps, *pc;
+    double *B, *D;   /* C = B diag(D^2) B^T; B unused when separable */
+    long eigen_generation; /* generation whose C gave B and D */
+    long generation, evaluations;
+    /* Generation `generation` once asked: lambda candidates in [0,1]^n. */
+    int pending;
+    double *x;       /* lambda*n, candidate k at x + k*n: evaluate these */
+    double *xr;      /* lambda*n, the samples the update learns from; equal
+                      * to x unless the margin scales a coordinate */
+    double *A;       /* n, the margin's scale per coordinate (1: none) */
+    double *mean_old; /* scratch for tell (n) */
+    double last_spread; /* max - min of the last generation's values */
+    /* Termination tolerances (cmaes_stop.c), kept across restarts: the
+     * tutorial's 1e-12 and 1e-12 * sigma0 unless the driver sets them. */
+    double tol_fun, tol_x;
+    /* Per-generation best and median values, for TolFun and stagnation. */
+    double *best_hist, *median_hist;
+    int hist_len, hist_cap;
+    hpo__cmaes_restarts rs;
+} hpo__cmaes;
+
+/* Start a run in [0,1]^n: mean (NULL: the centre), sigma > 0, lambda
+ * (0: the default 4 + floor(3 ln n)), separable 0/1.  HPO_EINVAL or
+ * HPO_ENOMEM with a message in *m.  The restart mode starts as NONE. */
+int hpo__cmaes_init(hpo__cmaes *es, int n, const double *mean, double sigma,
+                    int lambda, int separable, hpo__msg *m);
+void hpo__cmaes_free(hpo__cmaes *es);
+
+/* Draw generation `generation`: from z (lambda*n standard normal draws) or,
+ * when z is NULL, from rng.  Candidates outside the cube are clipped onto
+ * it (deviation 1 in cmaes_core.c).  HPO_EMISUSE when a generation is
+ * already pending; asking it again is allowed only through tell. */
+int hpo__cmaes_ask(hpo__cmaes *es, const double *z, hpo__rng *rng,
+                   hpo__msg *m);
+/* Tell the values (minimised) of the pending generation's lambda
+ * candidates, in candidate order; a NaN value ranks last.  Updates the
+ * distribution and moves to the next generation.  HPO_EMISUSE when nothing
+ * is pending. */
+int hpo__cmaes_tell(hpo__cmaes *es, const double *f, hpo__msg *m);
+
+/* Internal to the cmaes_*.c files: (re)start a run on es->n and
+ * es->separable keeping the restart bookkeeping; allocate or free a run's
+ * arrays; the stagnation window in generations. */
+int hpo__cmaes_start(hpo__cmaes *es, const double *mean, double sigma,
+                     int lambda, hpo__msg *m);
+int hpo__cmaes_alloc(hpo__cmaes *es, hpo__msg *m);
+void hpo__cmaes_free_run(hpo__cmaes *es);
+int hpo__cmaes_stag_window(const hpo__cmaes *es);
+
+/* Recompute B and D from C now (the tell does it lazily). */
+int hpo__cmaes_eigen(hpo__cmaes *es, hpo__msg *m);
+
+/* Termination tests (cmaes_stop.c), after a tell. */
+hpo__cmaes_stop_reason hpo__cmaes_stop(const hpo__cmaes *es);
+const char *hpo__cmaes_stop_name(hpo__cmaes_stop_reason r);
+
+/* Restarts (cmaes_restart.c).  Set the mode before the first generation;
+ * hpo__cmaes_restart starts the next run at a uniform random mean with the
+ * population and step size the mode prescribes. */
+void hpo__cmaes_restart_mode_set(hpo__cmaes *es, hpo__cmaes_restart_mode mode);
+int hpo__cmaes_restart(hpo__cmaes *es, hpo__rng *rng, hpo__msg *m);
+
+/* The margin for discrete coordinates (cmaes_margin.c; Hamano et al.,
+ * GECCO 2022), after a tell: step[i] > 0 marks coordinate i discrete with
+ * values 0, step, 2 step, ... <= 1 in the cube (0: continuous).  Keeps the
+ * probability that a candidate leaves the mean's value at least alpha
+ * (<= 0: the paper's 1/(n lambda)) by moving the mean and scaling A.
+ * HPO_EMISUSE while a generation is pending. */
+int hpo__cmaes_margin(hpo__cmaes *es, const double *step, double alpha,
+                      hpo__msg *m);
+
+/* Readable JSON (cmaes_json.c): a malloc'd string, NULL when memory runs
+ * out; and back, into an uninitialised *es, HPO_EINVAL with a message when
+ * the text is not a CMA-ES state. */
+char *hpo__cmaes_to_json(const hpo__cmaes *es);
+int hpo__cmaes_from_json(hpo__cmaes *es, const char *json, hpo__msg *m);
+
+#endif
