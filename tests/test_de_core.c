@@ -53,12 +53,24 @@ static void test_memory_unchanged_without_success(void)
     hpo__de_memory_update(mf, mcr, 2, &k, SF, SCR, DF, 0);
     CHECK(mf[0] == 0.5 && mf[1] == 0.7 && mcr[0] == 0.5 && mcr[1] == 0.3);
     CHECK(k == 1);
-    /* Improvements of 0 (no weight) or so large that the sums overflow
-     * (inf / inf) write nothing either. */
-    const double zero[3] = {0, 0, 0}, huge[3] = {1e308, 1e308, 1e308};
+    /* Improvements of 0 (no weight) write nothing either. */
+    const double zero[3] = {0, 0, 0};
     hpo__de_memory_update(mf, mcr, 2, &k, SF, SCR, zero, 3);
-    hpo__de_memory_update(mf, mcr, 2, &k, SF, SCR, huge, 3);
     CHECK(mf[0] == 0.5 && mf[1] == 0.7 && mcr[0] == 0.5 && mcr[1] == 0.3);
+    CHECK(k == 1);
+}
+
+/* Equal improvements so large that their sum overflows weigh equally:
+ *   M_F = (.16 + .36 + .64) / (.4 + .6 + .8) = 1.16 / 1.8 = .6444...
+ *   M_CR = (.2 + .5 + .9) / 3 = .5333... */
+static void test_memory_update_huge_improvements(void)
+{
+    double mf[2] = {0.5, 0.5}, mcr[2] = {0.5, 0.5};
+    int k = 0;
+    const double huge[3] = {1e308, 1e308, 1e308};
+    hpo__de_memory_update(mf, mcr, 2, &k, SF, SCR, huge, 3);
+    CHECK_NEAR(mf[0], 1.16 / 1.8, 1e-15);
+    CHECK_NEAR(mcr[0], 1.6 / 3, 1e-15);
     CHECK(k == 1);
 }
 
@@ -415,6 +427,7 @@ int main(void)
 {
     RUN(test_memory_update_hand_worked);
     RUN(test_memory_unchanged_without_success);
+    RUN(test_memory_update_huge_improvements);
     RUN(test_select_updates_memory_and_archive);
     RUN(test_select_without_success);
     RUN(test_f_and_cr_rules);

@@ -14,9 +14,10 @@
  *     Storn & Price leave bounds to the user.
  *  2. A failed evaluation (NaN) counts as +inf: it never replaces a parent
  *     and a parent that failed is replaced by any finite trial.
- *  3. The memory update skips a generation whose successes all improved by
- *     exactly 0 (the weights would be 0/0); SHADE counts only strict
- *     improvements as successes, so this only happens with ties at +inf.
+ *  3. The memory update writes nothing when no improvement is positive
+ *     and finite (the weights would be 0/0).  Through hpo__de_select every
+ *     success improves strictly and finitely (an improvement over a failed
+ *     parent weighs |f(u)| + 1), so this only guards direct callers.
  */
 #include <assert.h>
 #include <math.h>
@@ -251,23 +252,26 @@ void hpo__de_memory_update(double *m_f, double *m_cr, int h, int *k,
                            const double *sf, const double *scr,
                            const double *df, int n)
 {
+    /* Weights df / max(df) in (0, 1]: the means are the same as with
+     * df / sum(df), and the sums cannot overflow for huge improvements. */
+    double top = 0;
+    for (int i = 0; i < n; i++)
+        if (df[i] > top)
+            top = df[i];
+    if (!(top > 0) || !isfinite(top))
+        return; /* no success, or no weight to give (deviation 3) */
     double w = 0, wf = 0, wf2 = 0, wcr = 0;
     for (int i = 0; i < n; i++) {
-        w += df[i];
-        wf += df[i] * sf[i];
-        wf2 += df[i] * sf[i] * sf[i];
-        wcr += df[i] * scr[i];
+        double wi = df[i] / top;
+        w += wi;
+        wf += wi * sf[i];
+        wf2 += wi * sf[i] * sf[i];
+        wcr += wi * scr[i];
     }
-    if (n == 0 || !(w > 0) || !(wf > 0))
-        return;
-    /* The weights df/w cancel in the Lehmer mean's ratio.  A mean that is
-     * not finite (improvements overflowing) is not written: a NaN in the
-     * memory would make hpo__de_draw_f draw forever. */
-    double lf = wf2 / wf, mcr = wcr / w;
-    if (!isfinite(lf) || !isfinite(mcr))
-        return;
-    m_f[*k] = lf;
-    m_cr[*k] = mcr;
+    /* The normalisation cancels in the Lehmer mean's ratio; F > 0, so wf
+     * > 0 whenever w is. */
+    m_f[*k] = wf2 / wf;
+    m_cr[*k] = wcr / w;
     *k = (*k + 1) % h;
 }
 
