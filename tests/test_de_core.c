@@ -11,6 +11,28 @@
 #include "core/json.h"
 #include "samplers/de_core.h"
 
+/* ---- test functions, minimized on the unit cube ------------------------ */
+
+/* Sphere around 0.3 in every coordinate; optimum 0. */
+static double sphere(const double *x, int n)
+{
+    double f = 0;
+    for (int j = 0; j < n; j++)
+        f += (x[j] - 0.3) * (x[j] - 0.3);
+    return f;
+}
+
+/* Rosenbrock on [-2, 2]^n mapped onto the cube (optimum z = 1 at x = .75). */
+static double rosenbrock(const double *x, int n)
+{
+    double f = 0;
+    for (int j = 0; j + 1 < n; j++) {
+        double a = 4 * x[j] - 2, b = 4 * x[j + 1] - 2;
+        f += 100 * (b - a * a) * (b - a * a) + (1 - a) * (1 - a);
+    }
+    return f;
+}
+
 /* ---- SHADE's memory update ------------------------------------------------ */
 
 /*
@@ -145,6 +167,31 @@ static void test_select_without_success(void)
     hpo__msg_free(&m);
 }
 
+/* The archive takes every beaten parent and stays at most N rows: once
+ * full, a new parent overwrites a random row. */
+static void test_archive_bounded(void)
+{
+    hpo__rng r;
+    hpo__rng_seed(&r, 9);
+    hpo__de s;
+    hpo__msg m = {0};
+    CHECK_RC(hpo__de_init(&s, HPO__DE_SHADE, 4, 5, 5, 0.5, 0.9, &r, &m), HPO_OK);
+    double v[5];
+    int beaten = 0;
+    for (int g = 0; g < 40; g++) {
+        hpo__de_trials(&s, &r);
+        for (int i = 0; i < 5; i++) {
+            v[i] = sphere(s.u + 4 * i, 4);
+            beaten += s.evaluated && v[i] < s.fx[i];
+        }
+        CHECK_RC(hpo__de_select(&s, v, &r, &m), HPO_OK);
+        CHECK(s.n_archive == (beaten < 5 ? beaten : 5));
+    }
+    CHECK(beaten > 5);
+    hpo__de_free(&s);
+    hpo__msg_free(&m);
+}
+
 /* ---- F, CR and bounds ---------------------------------------------------- */
 
 static void test_f_and_cr_rules(void)
@@ -224,26 +271,6 @@ static void test_init_refuses_bad_sizes(void)
 }
 
 /* ---- convergence --------------------------------------------------------- */
-
-/* Sphere around 0.3 in every coordinate; optimum 0. */
-static double sphere(const double *x, int n)
-{
-    double f = 0;
-    for (int j = 0; j < n; j++)
-        f += (x[j] - 0.3) * (x[j] - 0.3);
-    return f;
-}
-
-/* Rosenbrock on [-2, 2]^n mapped onto the cube (optimum z = 1 at x = .75). */
-static double rosenbrock(const double *x, int n)
-{
-    double f = 0;
-    for (int j = 0; j + 1 < n; j++) {
-        double a = 4 * x[j] - 2, b = 4 * x[j + 1] - 2;
-        f += 100 * (b - a * a) * (b - a * a) + (1 - a) * (1 - a);
-    }
-    return f;
-}
 
 /* Evaluations until the best value is <= target (or max_evals passed). */
 static long evals_to_reach(hpo__de_strategy st, double (*fn)(const double *, int),
@@ -430,6 +457,7 @@ int main(void)
     RUN(test_memory_update_huge_improvements);
     RUN(test_select_updates_memory_and_archive);
     RUN(test_select_without_success);
+    RUN(test_archive_bounded);
     RUN(test_f_and_cr_rules);
     RUN(test_bound_repair);
     RUN(test_init_refuses_bad_sizes);
