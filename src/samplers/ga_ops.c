@@ -165,6 +165,19 @@ void hpo__ga_decode(const hpo__dist *d, int n, const double *genes,
                         : hpo__dist_from_unit(&d[i], genes[i]);
 }
 
+int hpo__ga_invalid_gene(const hpo__dist *d, int n, const double *genes)
+{
+    for (int i = 0; i < n; i++) {
+        double g = genes[i];
+        int ok = d[i].kind == HPO__CATEGORICAL
+                     ? g >= 0 && g < d[i].n_choices && g == floor(g)
+                     : g >= 0 && g <= 1 && hpo__ga_snap(&d[i], g) == g;
+        if (!ok)
+            return i;
+    }
+    return -1;
+}
+
 void hpo__ga_random(const hpo__dist *d, int n, hpo__rng *r, double *genes)
 {
     for (int i = 0; i < n; i++)

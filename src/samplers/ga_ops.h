@@ -63,6 +63,10 @@ void hpo__ga_encode(const hpo__dist *d, int n, const double *values,
                     double *genes);
 void hpo__ga_decode(const hpo__dist *d, int n, const double *genes,
                     double *values);
+/* Is every gene legal: a numeric one in [0, 1] and on its grid, a
+ * categorical a whole index below n_choices?  The index of the first gene
+ * that is not, or -1.  (For a genome read back from storage.) */
+int hpo__ga_invalid_gene(const hpo__dist *d, int n, const double *genes);
 /* A uniformly random genome (the initial population). */
 void hpo__ga_random(const hpo__dist *d, int n, hpo__rng *r, double *genes);
 

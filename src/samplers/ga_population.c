@@ -167,3 +167,17 @@ int hpo__ga_pop_stalled(const hpo__ga_pop *p)
 {
     return p->patience > 0 && p->stale >= p->patience;
 }
+
+int hpo__ga_pop_check_genes(const hpo__ga_pop *p, const hpo__dist *d,
+                            hpo__msg *m)
+{
+    for (int i = 0; i < p->n; i++) {
+        const double *g = hpo__ga_member(p, i);
+        int j = hpo__ga_invalid_gene(d, p->n_genes, g);
+        if (j >= 0)
+            return hpo__fail(m, HPO_EINVAL,
+                             "ga state: member %d, gene %d (%g) is outside "
+                             "its parameter's domain", i, j, g[j]);
+    }
+    return HPO_OK;
+}

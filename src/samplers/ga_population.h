@@ -89,6 +89,12 @@ int hpo__ga_pop_replace(hpo__ga_pop *p, const double *genes,
 /* Has the best not improved for `patience` generations? */
 int hpo__ga_pop_stalled(const hpo__ga_pop *p);
 
+/* Do the members' genes fit the space d (n_genes parameters)?  HPO_OK, or
+ * HPO_EINVAL naming the first member and gene that does not: a stored
+ * population from another space, or a corrupt one. */
+int hpo__ga_pop_check_genes(const hpo__ga_pop *p, const hpo__dist *d,
+                            hpo__msg *m);
+
 /* The population as JSON text (malloc'd; NULL when memory runs out). */
 char *hpo__ga_pop_to_json(const hpo__ga_pop *p);
 /* Read text written by hpo__ga_pop_to_json into *p (initialised here; free
