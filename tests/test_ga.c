@@ -549,6 +549,9 @@ static void test_json(void)
          "\"best\": null, \"genes\": [[0.5]], \"fitness\": [1]}",
          "do not fit together"},
         {"{\"kind\": \"ga\", \"version\": 1.5}", "whole number"},
+        {"{\"kind\": \"ga\", \"version\": 1, \"n_genes\": 2000000000, "
+         "\"size\": 100000, \"n_elite\": 0, \"patience\": 0}",
+         "more than 50000000 genes"}, /* refused before allocating */
         {"{\"kind\": \"ga\"", "ga state"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {

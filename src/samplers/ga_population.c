@@ -35,6 +35,10 @@ int hpo__ga_pop_init(hpo__ga_pop *p, int n_genes, int size, int n_elite,
         return hpo__fail(m, HPO_EINVAL,
                          "ga: elite must be 0 to population size - 1 = %d "
                          "(got %d)", size - 1, n_elite);
+    if ((double)size * n_genes > HPO__GA_MAX_GENES)
+        return hpo__fail(m, HPO_EINVAL,
+                         "ga: %d members of %d genes is more than %d genes",
+                         size, n_genes, HPO__GA_MAX_GENES);
     if (patience < 0)
         return hpo__fail(m, HPO_EINVAL,
                          "ga: patience must be >= 0 (got %d)", patience);

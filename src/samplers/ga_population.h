@@ -24,7 +24,9 @@
 #define HPO__GA_DEFAULT_SIZE 100
 #define HPO__GA_DEFAULT_ELITE 5
 #define HPO__GA_DEFAULT_PATIENCE 0 /* off: run to the budget */
-#define HPO__GA_MAX_SIZE 1000000
+#define HPO__GA_MAX_SIZE 100000
+/* genes in all (size x n_genes): a stored state asking for more is corrupt */
+#define HPO__GA_MAX_GENES 50000000
 
 typedef struct hpo__ga_pop {
     int n_genes;

@@ -173,8 +173,6 @@ static int from_object(hpo__ga_pop *p, const cJSON *o, hpo__msg *m)
         rc = get_int(o, "n_elite", 0, &n_elite, m);
     if (rc == HPO_OK)
         rc = get_int(o, "patience", 0, &patience, m);
-    if (rc == HPO_OK && n_genes > HPO__GA_MAX_SIZE)
-        rc = hpo__fail(m, HPO_EINVAL, "ga state: %d genes", n_genes);
     if (rc == HPO_OK)
         rc = hpo__ga_pop_init(p, n_genes, size, n_elite, patience, m);
     return rc == HPO_OK ? get_counters(p, o, m) : rc;
