@@ -339,6 +339,33 @@ static void test_fill_and_rank(void)
     hpo__msg_free(&m);
 }
 
+/* Ranking 1,000 members in random order with many ties: sorted, each row
+ * moved with its fitness, ties in their earlier order. */
+static void test_rank(void)
+{
+    hpo__msg m = {0};
+    hpo__ga_pop p;
+    hpo__rng r;
+    hpo__rng_seed(&r, 13);
+    CHECK_RC(hpo__ga_pop_init(&p, 2, 1000, 0, 0, &m), HPO_OK);
+    for (int i = 0; i < 1000; i++) {
+        double f = (double)hpo__rng_below(&r, 50), g[2] = {f, i};
+        CHECK_RC(hpo__ga_pop_add(&p, g, i % 97 == 0 ? NAN : f, &m), HPO_OK);
+    }
+    int bad = 0;
+    for (int i = 1; i < 1000; i++) {
+        const double *a = hpo__ga_member(&p, i - 1), *b = hpo__ga_member(&p, i);
+        bad += !(p.fitness[i - 1] < p.fitness[i] ||
+                 (p.fitness[i - 1] == p.fitness[i] && a[1] < b[1]));
+        bad += isfinite(p.fitness[i]) && b[0] != p.fitness[i];
+        bad += !isfinite(p.fitness[i]) && (int)b[1] % 97 != 0;
+    }
+    CHECK(bad == 0);
+    CHECK(isinf(p.fitness[999]) && isfinite(p.fitness[988]));
+    hpo__ga_pop_free(&p);
+    hpo__msg_free(&m);
+}
+
 /* Children replace exactly the worst k; the size stays P; the best E
  * survive even when every child is worse; more than P - E children are
  * refused. */
@@ -604,6 +631,7 @@ int main(void)
     RUN(test_ops_check);
     RUN(test_init_refusals);
     RUN(test_fill_and_rank);
+    RUN(test_rank);
     RUN(test_replace_worst_keep_elite);
     RUN(test_tournament);
     RUN(test_stop_rule);

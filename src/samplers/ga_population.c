@@ -21,6 +21,12 @@
 
 #include "ga_population.h"
 
+/* A member's place in the ranking: by fitness, ties by position. */
+struct hpo__ga_key {
+    double f;
+    int i;
+};
+
 int hpo__ga_pop_init(hpo__ga_pop *p, int n_genes, int size, int n_elite,
                      int patience, hpo__msg *m)
 {
@@ -45,7 +51,9 @@ int hpo__ga_pop_init(hpo__ga_pop *p, int n_genes, int size, int n_elite,
     p->genes = calloc((size_t)size * (size_t)(n_genes ? n_genes : 1),
                       sizeof *p->genes);
     p->fitness = calloc((size_t)size, sizeof *p->fitness);
-    if (!p->genes || !p->fitness) {
+    p->key = calloc((size_t)size, sizeof *p->key);
+    p->row = calloc((size_t)(n_genes ? n_genes : 1), sizeof *p->row);
+    if (!p->genes || !p->fitness || !p->key || !p->row) {
         hpo__ga_pop_free(p);
         return hpo__oom(m);
     }
@@ -61,6 +69,8 @@ void hpo__ga_pop_free(hpo__ga_pop *p)
 {
     free(p->genes);
     free(p->fitness);
+    free(p->key);
+    free(p->row);
     memset(p, 0, sizeof *p);
 }
 
@@ -103,24 +113,46 @@ int hpo__ga_pop_add(hpo__ga_pop *p, const double *genes, double fitness,
     return HPO_OK;
 }
 
-/* Insertion sort: stable, and P is small (hundreds); a replaced
- * generation is mostly in order already. */
-void hpo__ga_pop_rank(hpo__ga_pop *p)
+static int key_cmp(const void *a, const void *b)
 {
-    size_t w = (size_t)p->n_genes;
-    for (int i = 1; i < p->n; i++) {
-        for (int j = i; j > 0 && p->fitness[j] < p->fitness[j - 1]; j--) {
-            double f = p->fitness[j];
-            p->fitness[j] = p->fitness[j - 1];
-            p->fitness[j - 1] = f;
-            double *a = hpo__ga_member(p, j), *b = hpo__ga_member(p, j - 1);
-            for (size_t g = 0; g < w; g++) {
-                double t = a[g];
-                a[g] = b[g];
-                b[g] = t;
+    const struct hpo__ga_key *x = a, *y = b;
+    if (x->f != y->f)
+        return x->f < y->f ? -1 : 1;
+    return (x->i > y->i) - (x->i < y->i);
+}
+
+/* Put old member key[j].i at position j for every j, following each cycle
+ * of the permutation with one spare row; a placed key is marked -1. */
+static void permute(hpo__ga_pop *p)
+{
+    size_t bytes = (size_t)p->n_genes * sizeof *p->row;
+    for (int j = 0; j < p->n; j++) {
+        if (p->key[j].i < 0 || p->key[j].i == j)
+            continue;
+        memcpy(p->row, hpo__ga_member(p, j), bytes);
+        double f = p->fitness[j];
+        int k = j;
+        for (;;) {
+            int src = p->key[k].i;
+            p->key[k].i = -1;
+            if (src == j) {
+                memcpy(hpo__ga_member(p, k), p->row, bytes);
+                p->fitness[k] = f;
+                break;
             }
+            memcpy(hpo__ga_member(p, k), hpo__ga_member(p, src), bytes);
+            p->fitness[k] = p->fitness[src];
+            k = src;
         }
     }
+}
+
+void hpo__ga_pop_rank(hpo__ga_pop *p)
+{
+    for (int i = 0; i < p->n; i++)
+        p->key[i] = (struct hpo__ga_key){p->fitness[i], i};
+    qsort(p->key, (size_t)p->n, sizeof *p->key, key_cmp);
+    permute(p);
 }
 
 int hpo__ga_pop_select(const hpo__ga_pop *p, hpo__rng *r)

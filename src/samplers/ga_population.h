@@ -39,6 +39,9 @@ typedef struct hpo__ga_pop {
     int n;          /* members; below size while the first generation fills */
     double *genes;  /* size x n_genes, member i at genes + i * n_genes */
     double *fitness; /* size; ranked best first once full */
+    /* scratch for ranking (allocated with the rest, not state) */
+    struct hpo__ga_key *key; /* size */
+    double *row;             /* n_genes */
 } hpo__ga_pop;
 
 /* HPO_OK, HPO_EINVAL (a bad size, elite count or patience) or HPO_ENOMEM,
@@ -69,7 +72,7 @@ static inline int hpo__ga_pop_children(const hpo__ga_pop *p)
 int hpo__ga_pop_add(hpo__ga_pop *p, const double *genes, double fitness,
                     hpo__msg *m);
 
-/* Sort members best first (ties keep their order). */
+/* Sort members best first (ties keep their order), O(P log P). */
 void hpo__ga_pop_rank(hpo__ga_pop *p);
 
 /* Binary tournament: two distinct members at random, the better one's
