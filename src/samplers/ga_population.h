@@ -12,7 +12,18 @@
  * and read back exactly, so workers can share one population through
  * storage.  No globals; randomness from the caller's hpo__rng.
  *
- * Fitness is minimised.  A fitness that is not finite (a failed trial) is
+ * How a sampler can drive it with workers sharing the study (not wired
+ * yet): the population's JSON lives in a study system attribute, updated
+ * with compare-and-set.  A trial asked while the first generation fills
+ * draws hpo__ga_random; later ones breed from the stored population with
+ * the trial's own stream (hpo__rng_derive(seed, trial number)), so any
+ * worker makes the same child, and record the generation they came from.
+ * A child's genome is hpo__ga_encode of its trial's parameters (exact on
+ * grids), so the trials themselves hold the brood: whichever worker sees
+ * P - E finished children of the current generation calls
+ * hpo__ga_pop_replace and writes the population back.
+ *
+ * Fitness is minimised (a maximising study passes -value).  A fitness that is not finite (a failed trial) is
  * kept as +inf: worst, never the best.
  */
 #ifndef HPO_GA_POPULATION_H
