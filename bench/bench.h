@@ -9,6 +9,7 @@
  *   cli_throughput.c  `hpo-bench cli-throughput`: hpo tune's trials/s as
  *                  its study grows
  *   scaling.c      `hpo-bench scaling`: ms/trial against the parameter count
+ *   nd_sort.c      `hpo-bench nd-sort`: ms of non-dominated sorting
  *   pruner_overhead.c  `hpo-bench pruner-overhead`: us per should_prune as
  *                  the study grows
  *   storage.c      `hpo-bench storage`: trials/s and ask latency on SQLite
@@ -265,6 +266,7 @@ struct cJSON *bench_pruning_hpo_run(const struct hpo__dataset *d,
                                     const char *method, int seed,
                                     long budget);
 int bench_pruner_overhead(int argc, char **argv); /* pruner_overhead.c */
+int bench_nd_sort(int argc, char **argv);         /* nd_sort.c */
 int bench_throughput(int argc, char **argv);
 int bench_check(int argc, char **argv);
 int bench_storage(int argc, char **argv);

@@ -36,6 +36,8 @@ static const subcommand subcommands[] = {
      "xgb_spam at equal total boosting rounds: pruners vs Optuna's"},
     {"pruner-overhead", bench_pruner_overhead,
      "us per should_prune at 1,000 / 10,000 stored trials, vs Optuna"},
+    {"nd-sort", bench_nd_sort,
+     "ms of non-dominated sorting and crowding at 1,000 / 10,000 points"},
     {NULL, NULL, NULL},
 };
 
