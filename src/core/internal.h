@@ -26,6 +26,13 @@ char *hpo__asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *hpo__vasprintf(const char *fmt, va_list ap);
 /* Grow *arr (of elem bytes each) so it holds at least need elements. */
 int hpo__grow(void **arr, int *cap, int need, size_t elem);
+/* A value and where it came from; hpo__sort_by_value orders an array of
+ * them by value, ties by index (the same order on every machine). */
+typedef struct hpo__value_index {
+    double value;
+    int index;
+} hpo__value_index;
+void hpo__sort_by_value(hpo__value_index *a, int n);
 double hpo__now(void);                       /* wall clock, seconds */
 double hpo__monotonic(void);                 /* for durations, seconds */
 /* Shortest text that reads back as the same double ("0.1", "1e-05"). */

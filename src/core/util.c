@@ -35,6 +35,21 @@ char *hpo__asprintf(const char *fmt, ...)
     return out;
 }
 
+static int by_value_then_index(const void *pa, const void *pb)
+{
+    const hpo__value_index *a = pa, *b = pb;
+    if (a->value < b->value)
+        return -1;
+    if (a->value > b->value)
+        return 1;
+    return (a->index > b->index) - (a->index < b->index);
+}
+
+void hpo__sort_by_value(hpo__value_index *a, int n)
+{
+    qsort(a, (size_t)n, sizeof *a, by_value_then_index);
+}
+
 int hpo__grow(void **arr, int *cap, int need, size_t elem)
 {
     if (need <= *cap)

@@ -40,38 +40,25 @@ void hpo__rank_gate_free(hpo__rank_gate *g)
 
 /* ---- Spearman's rank correlation ----------------------------------------- */
 
-/* A value and where it came from, sorted by value (qsort has no argument
- * to carry the values in, and pruners of several studies run at once). */
-typedef struct keyed {
-    double key;
-    int i;
-} keyed;
-
-static int by_key(const void *a, const void *b)
-{
-    double x = ((const keyed *)a)->key, y = ((const keyed *)b)->key;
-    return (x > y) - (x < y);
-}
-
 /* o[0..n-1] = x's values with their indices, in increasing order. */
-static void sort_keyed(const double *x, int n, keyed *o)
+static void sort_with_index(const double *x, int n, hpo__value_index *o)
 {
     for (int i = 0; i < n; i++)
-        o[i] = (keyed){x[i], i};
-    qsort(o, (size_t)n, sizeof *o, by_key);
+        o[i] = (hpo__value_index){x[i], i};
+    hpo__sort_by_value(o, n);
 }
 
 /* rank[i] = the 1-based rank of x[i], ties given their average rank;
- * o is n keyed of scratch. */
-static void average_ranks(const double *x, int n, keyed *o, double *rank)
+ * o is n pairs of scratch. */
+static void average_ranks(const double *x, int n, hpo__value_index *o, double *rank)
 {
-    sort_keyed(x, n, o);
+    sort_with_index(x, n, o);
     for (int i = 0; i < n;) {
         int j = i + 1;
-        while (j < n && o[j].key == o[i].key)
+        while (j < n && o[j].value == o[i].value)
             j++;
         for (int t = i; t < j; t++)
-            rank[o[t].i] = (i + 1 + j) / 2.0; /* mean of ranks i+1..j */
+            rank[o[t].index] = (i + 1 + j) / 2.0; /* mean of ranks i+1..j */
         i = j;
     }
 }
@@ -96,7 +83,7 @@ int hpo__spearman(const double *x, const double *y, int n, double *rho,
     *rho = NAN;
     if (n < 2)
         return HPO_OK;
-    keyed *order = malloc((size_t)n * sizeof *order);
+    hpo__value_index *order = malloc((size_t)n * sizeof *order);
     double *rx = malloc((size_t)n * sizeof *rx);
     double *ry = malloc((size_t)n * sizeof *ry);
     if (order && rx && ry) {
@@ -167,14 +154,14 @@ static int rung_correlation(const hpo__rank_gate *g, int k, hpo_direction d,
     if (p->n < g->min_trials || p->n < 2)
         return HPO_OK;
     int half = (p->n + 1) / 2;
-    keyed *order = malloc((size_t)p->n * sizeof *order);
+    hpo__value_index *order = malloc((size_t)p->n * sizeof *order);
     double *x = malloc((size_t)half * sizeof *x);
     double *y = malloc((size_t)half * sizeof *y);
     int rc = order && x && y ? HPO_OK : hpo__oom(m);
     if (!rc) {
-        sort_keyed(p->final, p->n, order);
+        sort_with_index(p->final, p->n, order);
         for (int i = 0; i < half; i++) { /* the better half by final value */
-            int j = order[d == HPO_MAXIMIZE ? p->n - 1 - i : i].i;
+            int j = order[d == HPO_MAXIMIZE ? p->n - 1 - i : i].index;
             x[i] = p->at_rung[j];
             y[i] = p->final[j];
         }

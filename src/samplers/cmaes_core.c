@@ -221,17 +221,9 @@ int hpo__cmaes_ask(hpo__cmaes *es, const double *z, hpo__rng *rng, hpo__msg *m)
     return HPO_OK;
 }
 
-typedef struct ranked {
-    double f;
-    int k;
-} ranked;
-
-/* NaN and infinities rank last (deviation 4); ties keep candidate order. */
-static int by_value(const void *a, const void *b)
-{
-    const ranked *ra = a, *rb = b;
-    return ra->f < rb->f ? -1 : ra->f > rb->f ? 1 : ra->k - rb->k;
-}
+/* Candidates ranked by value (hpo__sort_by_value): NaN and infinities
+ * rank last (deviation 4); ties keep candidate order. */
+typedef hpo__value_index ranked;
 
 /* out = C^{-1/2} v = B diag(1/D) B^T v. */
 static void inv_sqrt(const hpo__cmaes *es, const double *v, double *out, double *tmp)
@@ -270,8 +262,8 @@ static double norm(const double *v, int n)
 static int record_history(hpo__cmaes *es, const ranked *r, hpo__msg *m)
 {
     int lam = es->lambda;
-    double best = r[0].f, med = r[lam / 2].f;
-    double worst = r[lam - 1].f;
+    double best = r[0].value, med = r[lam / 2].value;
+    double worst = r[lam - 1].value;
     es->last_spread = isfinite(worst) && isfinite(best) ? worst - best : HUGE_VAL;
     if (es->hist_len == es->hist_cap) {
         int cap = es->hist_cap ? 2 * es->hist_cap : 64;
@@ -321,7 +313,7 @@ static void update_cov(hpo__cmaes *es, const ranked *r, double hsig, double *tmp
         double w = es->weights[k];
         if (w == 0)
             continue;
-        const double *x = es->xr + (size_t)r[k].k * n;
+        const double *x = es->xr + (size_t)r[k].index * n;
         for (int i = 0; i < n; i++)
             yi[i] = (x[i] - es->mean_old[i]) / es->sigma;
         if (w < 0) {
@@ -352,10 +344,10 @@ int hpo__cmaes_tell(hpo__cmaes *es, const double *f, hpo__msg *m)
         return hpo__oom(m);
     }
     for (int k = 0; k < lam; k++) {
-        r[k].f = isnan(f[k]) ? HUGE_VAL : f[k];
-        r[k].k = k;
+        r[k].value = isnan(f[k]) ? HUGE_VAL : f[k];
+        r[k].index = k;
     }
-    qsort(r, (size_t)lam, sizeof *r, by_value);
+    hpo__sort_by_value(r, lam);
     if ((rc = record_history(es, r, m)) != HPO_OK)
         goto out;
     double *yw = tmp + 3 * n, *cy = tmp + 4 * n;
@@ -363,7 +355,7 @@ int hpo__cmaes_tell(hpo__cmaes *es, const double *f, hpo__msg *m)
     for (int i = 0; i < n; i++)
         yw[i] = 0;
     for (int k = 0; k < es->mu; k++) {
-        const double *x = es->xr + (size_t)r[k].k * n;
+        const double *x = es->xr + (size_t)r[k].index * n;
         for (int i = 0; i < n; i++)
             yw[i] += es->weights[k] * (x[i] - es->mean_old[i]) / es->sigma;
     }

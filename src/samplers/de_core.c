@@ -171,18 +171,7 @@ static void mutant_rand1(const hpo__de *s, int i, double *v, hpo__rng *r)
 
 /* A member's value and index, to order the population best first (ties by
  * index, so the order is the same on every machine). */
-typedef struct ranked {
-    double f;
-    int i;
-} ranked;
-
-static int by_value(const void *a, const void *b)
-{
-    const ranked *x = a, *y = b;
-    if (x->f < y->f) return -1;
-    if (x->f > y->f) return 1;
-    return (x->i > y->i) - (x->i < y->i);
-}
+typedef hpo__value_index ranked;
 
 /* current-to-pbest/1: v = x_i + F (x_pbest - x_i) + F (x_r1 - x_r2);
  * pbest among the best max(2, round(p N)) with p ~ U[2/N, 0.2], r1 from
@@ -194,7 +183,7 @@ static void mutant_pbest(const hpo__de *s, int i, const ranked *order, double F,
     int top = (int)lround(p * s->pop);
     if (top < 2)
         top = 2;
-    int pb = order[hpo__rng_below(r, (uint64_t)top)].i;
+    int pb = order[hpo__rng_below(r, (uint64_t)top)].index;
     int r1 = pick_other(r, s->pop, i, -1);
     int r2 = pick_other(r, s->pop + s->n_archive, i, r1);
     const double *xi = s->x + (size_t)i * s->dim;
@@ -211,7 +200,7 @@ static void trials_shade(hpo__de *s, hpo__rng *r, double *v, ranked *order)
 {
     for (int i = 0; i < s->pop; i++)
         order[i] = (ranked){s->fx[i], i};
-    qsort(order, (size_t)s->pop, sizeof *order, by_value);
+    hpo__sort_by_value(order, s->pop);
     for (int i = 0; i < s->pop; i++) {
         int ri = (int)hpo__rng_below(r, (uint64_t)s->h);
         s->cr_i[i] = hpo__de_draw_cr(s->m_cr[ri], r);

@@ -71,19 +71,6 @@ typedef struct split {
     int position;   /* numeric: the last slot going left, in idx order */
 } split;
 
-typedef struct value_index {
-    double v;
-    int i;
-} value_index;
-
-static int by_value(const void *a, const void *b)
-{
-    const value_index *p = a, *q = b;
-    if (p->v != q->v)
-        return p->v < q->v ? -1 : 1;
-    return p->i - q->i;
-}
-
 static void builder_free(builder *b)
 {
     free(b->sorted);
@@ -121,7 +108,7 @@ static int builder_init(builder *b)
     b->cat_order = malloc(sizeof(int) * c);
     b->mask = malloc(c);
     b->best_mask = malloc(c);
-    value_index *vi = malloc(sizeof *vi * n);
+    hpo__value_index *vi = malloc(sizeof *vi * n);
     if (!b->sorted || !b->count || !b->first || !b->orig || !b->idx ||
         !b->tmp || !b->left || !b->lo || !b->hi || !b->features ||
         !b->cat_sum || !b->cat_cnt || !b->cat_order || !b->mask ||
@@ -131,11 +118,11 @@ static int builder_init(builder *b)
     }
     for (int j = 0; j < b->dim; j++) {
         for (int i = 0; i < b->n; i++)
-            vi[i] = (value_index){b->x[(size_t)i * d + j], i};
+            vi[i] = (hpo__value_index){b->x[(size_t)i * d + j], i};
         if (b->n_cat[j] == 0)
-            qsort(vi, n, sizeof *vi, by_value);
+            hpo__sort_by_value(vi, (int)n);
         for (int i = 0; i < b->n; i++)
-            b->sorted[(size_t)j * n + i] = vi[i].i;
+            b->sorted[(size_t)j * n + i] = vi[i].index;
     }
     free(vi);
     return 0;
