@@ -1,0 +1,361 @@
+/*
+ * generation.c — one population shared by every worker through storage
+ * (the protocol is in generation.h).
+ *
+ * The idea is Optuna's NSGAIISampler's (a trial's generation kept in its
+ * system attributes), extended with the population's own state in a
+ * study attribute advanced by compare-and-set, so that algorithms whose
+ * state is more than the trials themselves (CMA-ES's distribution,
+ * SHADE's memories) are shared too.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/json.h"
+#include "generation.h"
+
+/* Workers racing to advance one generation settle in a few rounds; this
+ * many means something keeps rewriting the state. */
+#define MAX_ROUNDS 64
+
+static void key_of(char *buf, size_t size, const hpo__gen_ops *ops,
+                   const char *what)
+{
+    snprintf(buf, size, "hpo:%s:%s", ops->name, what);
+}
+
+static void forget_members(hpo__gen *g)
+{
+    for (int i = 0; i < g->n; i++)
+        cJSON_Delete(g->m[i].attr);
+    g->n = g->n_finished = g->n_complete = 0;
+}
+
+static void forget_state(hpo__gen *g)
+{
+    forget_members(g);
+    cJSON_Delete(g->root);
+    free(g->text);
+    g->root = NULL;
+    g->text = NULL;
+    g->state = NULL;
+}
+
+void hpo__gen_free(hpo__gen *g)
+{
+    forget_state(g);
+    free(g->m);
+    memset(g, 0, sizeof *g);
+}
+
+/* ---- the space a state was made for -------------------------------------- */
+
+/* {name: distribution JSON, ...} in the space's order. */
+static cJSON *space_json(const hpo_space *space)
+{
+    cJSON *o = cJSON_CreateObject();
+    for (int i = 0; o && i < space->n; i++) {
+        char *d = hpo__dist_to_json(&space->p[i].dist);
+        cJSON *item = d ? cJSON_Parse(d) : NULL;
+        free(d);
+        if (!hpo__json_put(o, space->p[i].name, item)) {
+            cJSON_Delete(o);
+            return NULL;
+        }
+    }
+    return o;
+}
+
+/* 1 when the stored "space" is space, 0 when not, HPO_ENOMEM. */
+static int same_space(const cJSON *stored, const hpo_space *space)
+{
+    cJSON *now = space_json(space);
+    if (!now)
+        return HPO_ENOMEM;
+    int same = stored && cJSON_Compare(stored, now, 1);
+    cJSON_Delete(now);
+    return same;
+}
+
+/* ---- writing a state ------------------------------------------------------ */
+
+/* {"generation": gen, "space": ..., "state": state} as text; state taken. */
+static char *wrap(long gen, const hpo_space *space, cJSON *state)
+{
+    cJSON *root = cJSON_CreateObject();
+    int ok = root &&
+             hpo__json_put(root, "generation",
+                           cJSON_CreateNumber((double)gen)) &&
+             hpo__json_put(root, "space", space_json(space));
+    if (ok)
+        ok = hpo__json_put(root, "state", state);
+    else
+        cJSON_Delete(state);
+    char *text = ok ? cJSON_PrintUnformatted(root) : NULL;
+    cJSON_Delete(root);
+    return text;
+}
+
+/* Write generation gen's state over `expected` (NULL: none stored):
+ * HPO_OK, HPO_DONE when another worker wrote first, or an error. */
+static int publish(hpo_plugin_ctx *ctx, const hpo__gen_ops *ops,
+                   const hpo_space *space, const char *expected, long gen,
+                   cJSON *state)
+{
+    char key[HPO_MAX_NAME];
+    key_of(key, sizeof key, ops, "state");
+    char *text = wrap(gen, space, state);
+    if (!text)
+        return hpo__oom(ctx->msg);
+    int rc = hpo_ctx_study_attr_cas(ctx, key, expected, text);
+    free(text);
+    return rc;
+}
+
+/* A new population for space at generation gen. */
+static int start(hpo__gen *g, const hpo__gen_ops *ops, void *st,
+                 hpo_plugin_ctx *ctx, const hpo_space *space, long gen)
+{
+    cJSON *state = NULL;
+    int rc = ops->first(st, ctx, space, &state);
+    if (rc != HPO_OK) {
+        cJSON_Delete(state);
+        return rc;
+    }
+    return publish(ctx, ops, space, g->text, gen, state);
+}
+
+/* ---- reading a state ------------------------------------------------------ */
+
+/* Read the stored state into g (g->text NULL when there is none). */
+static int load(hpo__gen *g, const hpo__gen_ops *ops, hpo_plugin_ctx *ctx)
+{
+    char key[HPO_MAX_NAME];
+    key_of(key, sizeof key, ops, "state");
+    forget_state(g);
+    const char *text;
+    int rc = hpo_ctx_study_attr(ctx, key, &text);
+    if (rc != HPO_OK || !text)
+        return rc;
+    g->text = hpo__strdup(text);
+    if (!g->text)
+        return hpo__oom(ctx->msg);
+    g->root = cJSON_Parse(g->text);
+    const cJSON *gen = cJSON_GetObjectItemCaseSensitive(g->root, "generation");
+    g->state = cJSON_GetObjectItemCaseSensitive(g->root, "state");
+    if (!cJSON_IsNumber(gen) || gen->valuedouble < 0 ||
+        gen->valuedouble != floor(gen->valuedouble) ||
+        !cJSON_IsObject(g->state))
+        return hpo__fail(ctx->msg, HPO_EINVAL,
+                         "%s: the study system attribute %s is not a %s "
+                         "state (it needs \"generation\" and \"state\"); "
+                         "delete it to start a new population",
+                         ops->name, key, ops->name);
+    g->generation = (long)gen->valuedouble;
+    return HPO_OK;
+}
+
+/* ---- the members of the current generation -------------------------------- */
+
+/* The first position of trials[0..n) numbered >= number. */
+static int first_at(const hpo__trial_rec *trials, int n, int number)
+{
+    int lo = 0, hi = n;
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (trials[mid].number < number)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* A trial's generation and member index from its attribute: 1 when it has
+ * a well-formed one (*attr parsed, owned by the caller), 0 when not. */
+static int membership(const hpo__trial_rec *t, const char *key, long *gen,
+                      int *member, cJSON **attr)
+{
+    *attr = NULL;
+    const char *text = hpo__attrs_get(&t->system_attrs, key);
+    if (!text)
+        return 0;
+    cJSON *a = cJSON_Parse(text);
+    const cJSON *gj = cJSON_GetObjectItemCaseSensitive(a, "generation");
+    const cJSON *kj = cJSON_GetObjectItemCaseSensitive(a, "member");
+    if (!cJSON_IsNumber(gj) || !cJSON_IsNumber(kj) || kj->valuedouble < 0) {
+        cJSON_Delete(a);
+        return 0; /* written by something else: not a member */
+    }
+    *gen = (long)gj->valuedouble;
+    *member = (int)kj->valuedouble;
+    *attr = a;
+    return 1;
+}
+
+static int add_member(hpo__gen *g, const hpo__trial_rec *t, int member,
+                      cJSON *attr, hpo__msg *m)
+{
+    if (hpo__grow((void **)&g->m, &g->cap, g->n + 1, sizeof *g->m)) {
+        cJSON_Delete(attr);
+        return hpo__oom(m);
+    }
+    g->m[g->n++] = (hpo__gen_member){t, member, attr};
+    g->n_finished += hpo__state_finished(t->state);
+    g->n_complete += t->state == HPO_COMPLETE;
+    return HPO_OK;
+}
+
+/* Collect the members of g->generation; move the watermark past trials
+ * that can never be members again. */
+static int scan(hpo__gen *g, const hpo__gen_ops *ops, hpo_plugin_ctx *ctx)
+{
+    char key[HPO_MAX_NAME];
+    key_of(key, sizeof key, ops, "member");
+    forget_members(g);
+    if (g->generation < g->settled_gen)
+        g->settled = 0; /* a state from before: trust nothing */
+    g->settled_gen = g->generation;
+    const hpo__trial_rec *trials;
+    int n, rc = hpo__ctx_history(ctx, &trials, &n);
+    int settling = 1;
+    for (int i = rc ? n : first_at(trials, n, g->settled); i < n; i++) {
+        const hpo__trial_rec *t = &trials[i];
+        long gen = -1;
+        int member = 0;
+        cJSON *attr;
+        int is_member = membership(t, key, &gen, &member, &attr);
+        int old = !is_member || gen < g->generation;
+        settling = settling && old && hpo__state_finished(t->state);
+        if (settling)
+            g->settled = t->number + 1;
+        if (is_member && gen == g->generation)
+            rc = add_member(g, t, member, attr, ctx->msg);
+        else
+            cJSON_Delete(attr);
+        if (rc != HPO_OK)
+            break;
+    }
+    return rc;
+}
+
+/* ---- the loop ------------------------------------------------------------- */
+
+/* One round: HPO_OK when g is current, HPO_DONE when the state changed
+ * (read it again), or an error. */
+static int round_once(hpo__gen *g, const hpo__gen_ops *ops, void *st,
+                      hpo_plugin_ctx *ctx, const hpo_space *space)
+{
+    int rc = load(g, ops, ctx);
+    if (rc != HPO_OK)
+        return rc;
+    if (!g->text) {
+        rc = start(g, ops, st, ctx, space, 0);
+        return rc == HPO_OK ? HPO_DONE : rc;
+    }
+    int same = same_space(cJSON_GetObjectItemCaseSensitive(g->root, "space"),
+                          space);
+    if (same < 0)
+        return hpo__oom(ctx->msg);
+    if (!same) {
+        hpo_ctx_log(ctx, 2, "%s: the search space changed: a new population "
+                    "starts at generation %ld", ops->name, g->generation + 1);
+        rc = start(g, ops, st, ctx, space, g->generation + 1);
+        return rc == HPO_OK ? HPO_DONE : rc;
+    }
+    rc = scan(g, ops, ctx);
+    if (rc != HPO_OK)
+        return rc;
+    rc = ops->ready(st, ctx, g);
+    if (rc <= 0)
+        return rc; /* 0 = HPO_OK: not ready, g is current */
+    cJSON *next = NULL;
+    rc = ops->next(st, ctx, space, g, &next);
+    if (rc != HPO_OK) {
+        cJSON_Delete(next);
+        return rc;
+    }
+    rc = publish(ctx, ops, space, g->text, g->generation + 1, next);
+    return rc == HPO_OK ? HPO_DONE : rc;
+}
+
+int hpo__gen_sync(hpo__gen *g, const hpo__gen_ops *ops, void *st,
+                  hpo_plugin_ctx *ctx, const hpo_space *space)
+{
+    for (int r = 0; r < MAX_ROUNDS; r++) {
+        int rc = round_once(g, ops, st, ctx, space);
+        if (rc != HPO_DONE)
+            return rc;
+    }
+    return hpo__fail(ctx->msg, HPO_ESTORAGE,
+                     "%s: the population's state changed %d times while "
+                     "this trial was sampled", ops->name, MAX_ROUNDS);
+}
+
+int hpo__gen_join(hpo__gen *g, const hpo__gen_ops *ops, hpo_plugin_ctx *ctx,
+                  cJSON *extra)
+{
+    char key[HPO_MAX_NAME];
+    key_of(key, sizeof key, ops, "member");
+    cJSON *a = extra ? extra : cJSON_CreateObject();
+    char *text = NULL;
+    if (hpo__json_put(a, "generation",
+                      cJSON_CreateNumber((double)g->generation)) &&
+        hpo__json_put(a, "member", cJSON_CreateNumber(g->n)))
+        text = cJSON_PrintUnformatted(a);
+    cJSON_Delete(a);
+    if (!text)
+        return hpo__oom(ctx->msg);
+    int rc = hpo_ctx_set_trial_attr(ctx, key, text);
+    free(text);
+    return rc;
+}
+
+/* ---- helpers for the algorithms ------------------------------------------- */
+
+double hpo__gen_minimised(hpo_plugin_ctx *ctx, const hpo__trial_rec *r, int i)
+{
+    if (r->state != HPO_COMPLETE || i >= r->n_values)
+        return NAN;
+    double v = r->values[i];
+    return hpo_ctx_direction(ctx, i) == HPO_MAXIMIZE ? -v : v;
+}
+
+/* null stands for a value JSON cannot hold (NaN, an infinity): NaN. */
+int hpo__gen_read_vector(const cJSON *obj, const char *key, double *out,
+                         int n, const char *what, hpo__msg *m)
+{
+    const cJSON *a = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) != n)
+        return hpo__fail(m, HPO_EINVAL, "%s: \"%s\" is not an array of %d "
+                         "numbers", what, key, n);
+    int i = 0;
+    const cJSON *x;
+    cJSON_ArrayForEach(x, a)
+    {
+        if (cJSON_IsNull(x)) {
+            out[i++] = NAN;
+            continue;
+        }
+        if (!cJSON_IsNumber(x))
+            return hpo__fail(m, HPO_EINVAL, "%s: \"%s\"[%d] is not a number",
+                             what, key, i);
+        out[i++] = x->valuedouble;
+    }
+    return HPO_OK;
+}
+
+cJSON *hpo__gen_vector(const double *x, int n)
+{
+    cJSON *a = cJSON_CreateArray();
+    for (int i = 0; a && i < n; i++)
+        if (!hpo__json_put(a, NULL, isfinite(x[i])
+                                        ? hpo__json_number(x[i], 0)
+                                        : cJSON_CreateNull())) {
+            cJSON_Delete(a);
+            return NULL;
+        }
+    return a;
+}
