@@ -35,7 +35,6 @@ static void forget_members(hpo__gen *g)
 
 static void forget_state(hpo__gen *g)
 {
-    forget_members(g);
     cJSON_Delete(g->root);
     free(g->text);
     g->root = NULL;
@@ -45,8 +44,10 @@ static void forget_state(hpo__gen *g)
 
 void hpo__gen_free(hpo__gen *g)
 {
+    forget_members(g);
     forget_state(g);
     free(g->m);
+    free(g->spare);
     memset(g, 0, sizeof *g);
 }
 
@@ -129,14 +130,28 @@ static int start(hpo__gen *g, const hpo__gen_ops *ops, void *st,
 
 /* ---- reading a state ------------------------------------------------------ */
 
-/* Read the stored state into g (g->text NULL when there is none). */
+static int not_a_state(const hpo__gen_ops *ops, hpo_plugin_ctx *ctx,
+                       const char *key)
+{
+    return hpo__fail(ctx->msg, HPO_EINVAL,
+                     "%s: the study system attribute %s is not a %s state "
+                     "(it needs \"generation\" and \"state\"); delete it to "
+                     "start a new population", ops->name, key, ops->name);
+}
+
+/* Read the stored state into g (g->text NULL when there is none).  The
+ * text read last time, unchanged, keeps its parse: most calls see the
+ * same generation. */
 static int load(hpo__gen *g, const hpo__gen_ops *ops, hpo_plugin_ctx *ctx)
 {
     char key[HPO_MAX_NAME];
     key_of(key, sizeof key, ops, "state");
-    forget_state(g);
     const char *text;
     int rc = hpo_ctx_study_attr(ctx, key, &text);
+    if (rc == HPO_OK && text && g->text && g->root &&
+        strcmp(text, g->text) == 0)
+        return HPO_OK;
+    forget_state(g);
     if (rc != HPO_OK || !text)
         return rc;
     g->text = hpo__strdup(text);
@@ -147,12 +162,11 @@ static int load(hpo__gen *g, const hpo__gen_ops *ops, hpo_plugin_ctx *ctx)
     g->state = cJSON_GetObjectItemCaseSensitive(g->root, "state");
     if (!cJSON_IsNumber(gen) || gen->valuedouble < 0 ||
         gen->valuedouble != floor(gen->valuedouble) ||
-        !cJSON_IsObject(g->state))
-        return hpo__fail(ctx->msg, HPO_EINVAL,
-                         "%s: the study system attribute %s is not a %s "
-                         "state (it needs \"generation\" and \"state\"); "
-                         "delete it to start a new population",
-                         ops->name, key, ops->name);
+        !cJSON_IsObject(g->state)) {
+        cJSON_Delete(g->root);
+        g->root = NULL; /* read it again next time */
+        return not_a_state(ops, ctx, key);
+    }
     g->generation = (long)gen->valuedouble;
     return HPO_OK;
 }
@@ -202,10 +216,37 @@ static int add_member(hpo__gen *g, const hpo__trial_rec *t, int member,
         cJSON_Delete(attr);
         return hpo__oom(m);
     }
-    g->m[g->n++] = (hpo__gen_member){t, member, attr};
+    g->m[g->n++] = (hpo__gen_member){t, member, attr, t->number};
     g->n_finished += hpo__state_finished(t->state);
     g->n_complete += t->state == HPO_COMPLETE;
     return HPO_OK;
+}
+
+/* Trial t's membership of g->generation: 1 with *attr when it is a member
+ * (taken from the last call's members when it was one then: a member's
+ * attribute never changes, so it is parsed once), 0 when it is not;
+ * *older set when it is not a member of this generation or a later one. */
+static int member_of(hpo__gen *g, const char *key, const hpo__trial_rec *t,
+                     hpo__gen_member *old, int n_old, int *j, int *member,
+                     cJSON **attr, int *older)
+{
+    while (*j < n_old && old[*j].number < t->number)
+        (*j)++;
+    *older = 0;
+    if (*j < n_old && old[*j].number == t->number) {
+        *member = old[*j].member;
+        *attr = old[*j].attr;
+        old[(*j)++].attr = NULL;
+        return 1;
+    }
+    long gen = -1;
+    int is = membership(t, key, &gen, member, attr);
+    *older = !is || gen < g->generation;
+    if (is && gen == g->generation)
+        return 1;
+    cJSON_Delete(*attr);
+    *attr = NULL;
+    return 0;
 }
 
 /* Collect the members of g->generation; move the watermark past trials
@@ -214,30 +255,35 @@ static int scan(hpo__gen *g, const hpo__gen_ops *ops, hpo_plugin_ctx *ctx)
 {
     char key[HPO_MAX_NAME];
     key_of(key, sizeof key, ops, "member");
-    forget_members(g);
     if (g->generation < g->settled_gen)
         g->settled = 0; /* a state from before: trust nothing */
+    if (g->generation != g->settled_gen)
+        forget_members(g);
     g->settled_gen = g->generation;
+    /* The last call's members, moved aside to be taken over. */
+    hpo__gen_member *old = g->m;
+    int n_old = g->n, cap_old = g->cap, j = 0;
+    g->m = g->spare;
+    g->cap = g->cap_spare;
+    g->n = g->n_finished = g->n_complete = 0;
     const hpo__trial_rec *trials;
     int n, rc = hpo__ctx_history(ctx, &trials, &n);
     int settling = 1;
     for (int i = rc ? n : first_at(trials, n, g->settled); i < n; i++) {
         const hpo__trial_rec *t = &trials[i];
-        long gen = -1;
-        int member = 0;
+        int member = 0, older;
         cJSON *attr;
-        int is_member = membership(t, key, &gen, &member, &attr);
-        int old = !is_member || gen < g->generation;
-        settling = settling && old && hpo__state_finished(t->state);
+        int is = member_of(g, key, t, old, n_old, &j, &member, &attr, &older);
+        settling = settling && older && hpo__state_finished(t->state);
         if (settling)
             g->settled = t->number + 1;
-        if (is_member && gen == g->generation)
-            rc = add_member(g, t, member, attr, ctx->msg);
-        else
-            cJSON_Delete(attr);
-        if (rc != HPO_OK)
+        if (is && (rc = add_member(g, t, member, attr, ctx->msg)) != HPO_OK)
             break;
     }
+    for (int k = 0; k < n_old; k++)
+        cJSON_Delete(old[k].attr);
+    g->spare = old;
+    g->cap_spare = cap_old;
     return rc;
 }
 

@@ -41,6 +41,7 @@ typedef struct hpo__gen_member {
     const hpo__trial_rec *rec; /* borrowed from the call's history */
     int member;                /* its index k in the generation */
     cJSON *attr;               /* its member attribute, parsed */
+    int number;                /* the trial's number */
 } hpo__gen_member;
 
 /* What hpo__gen_sync read; lives in the sampler's state between calls
@@ -52,6 +53,8 @@ typedef struct hpo__gen {
     long generation;
     hpo__gen_member *m; /* members of `generation`, by trial number */
     int n, cap;
+    hpo__gen_member *spare; /* the other buffer of scan's double buffering */
+    int cap_spare;
     int n_finished;  /* members COMPLETE, PRUNED or FAIL */
     int n_complete;  /* members COMPLETE */
     /* Trials numbered below `settled` are finished and belong to a
