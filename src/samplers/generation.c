@@ -359,3 +359,52 @@ cJSON *hpo__gen_vector(const double *x, int n)
         }
     return a;
 }
+
+hpo__dist *hpo__gen_dists(hpo_plugin_ctx *ctx, const hpo_space *space)
+{
+    hpo__dist *d = hpo__scratch(ctx, sizeof *d * (size_t)(space->n + 1));
+    if (!d) {
+        hpo__oom(ctx->msg);
+        return NULL;
+    }
+    for (int i = 0; i < space->n; i++)
+        d[i] = space->p[i].dist; /* shallow: read only, within the call */
+    return d;
+}
+
+int hpo__gen_bad_state(const hpo__gen_ops *ops, hpo_plugin_ctx *ctx, int rc)
+{
+    if (rc != HPO_EINVAL)
+        return rc;
+    char key[HPO_MAX_NAME];
+    key_of(key, sizeof key, ops, "state");
+    char *why = hpo__strdup(hpo__msg_get(ctx->msg));
+    rc = hpo__fail(ctx->msg, HPO_EINVAL,
+                   "%s: the study system attribute %s does not hold a "
+                   "population for this study (%s); delete it to start a "
+                   "new one", ops->name, key, why ? why : "out of memory");
+    free(why);
+    return rc;
+}
+
+int hpo__gen_exact(cJSON *item)
+{
+    for (cJSON *c = item ? item->child : NULL; c; c = c->next) {
+        if (!cJSON_IsNumber(c)) {
+            if (!hpo__gen_exact(c))
+                return 0;
+            continue;
+        }
+        cJSON *x = hpo__json_number(c->valuedouble, 0);
+        int ok = x && (cJSON_IsArray(item)
+                           ? cJSON_ReplaceItemViaPointer(item, c, x)
+                           : cJSON_ReplaceItemInObjectCaseSensitive(
+                                 item, c->string, x));
+        if (!ok) {
+            cJSON_Delete(x);
+            return 0;
+        }
+        c = x;
+    }
+    return 1;
+}
