@@ -318,4 +318,97 @@ static void pop_check_mixed(const char *spec, int n)
     hpo_space_free(sp);
 }
 
+/* A space that changes (another handle declares fewer parameters): a new
+ * population starts at generation g + 1, and goes on. */
+static void pop_check_space_change(const char *name, const char *spec, int n)
+{
+    hpo_space *three = pop_space(3), *two = pop_space(2);
+    hpo_study *a = pop_study("change.db", spec, 11, three);
+    pop_run(a, n, pop_sphere);
+    long g = pop_generation(a, name);
+    hpo_study *b = pop_study("change.db", spec, 11, two);
+    pop_run(b, 1, pop_sphere);
+    CHECK(pop_generation(b, name) == g + 1);
+    pop_run(b, n, pop_sphere);
+    CHECK(pop_generation(b, name) >= g + 3);
+    hpo_study_free(a);
+    hpo_study_free(b);
+    pop_close_storages();
+    hpo_space_free(three);
+    hpo_space_free(two);
+}
+
+/* A conditional space: y only when kind is "b".  Every trial completes,
+ * and the best finds kind "b" with y near 0.3. */
+static double pop_conditional_value(const hpo_trial *t)
+{
+    double kind = NAN, y = NAN;
+    CHECK(hpo_trial_param(t, "kind", &kind));
+    int has_y = hpo_trial_param(t, "y", &y);
+    CHECK(has_y == (kind == 1));
+    return kind == 1 ? (y - 0.3) * (y - 0.3) : 1;
+}
+
+static void pop_check_conditional(const char *spec, int n)
+{
+    hpo_space *sp = hpo_space_new();
+    const char *kinds[2] = {"a", "b"}, *when[1] = {"b"};
+    CHECK_RC(hpo_space_add_categorical(sp, "kind", kinds, 2), HPO_OK);
+    CHECK_RC(hpo_space_add_float(sp, "y", 0, 1, 0, 0), HPO_OK);
+    CHECK_RC(hpo_space_set_condition(sp, "y", "kind", when, 1), HPO_OK);
+    hpo_study *s = pop_study(NULL, spec, 12, sp);
+    pop_run(s, n, pop_conditional_value);
+    hpo_trial *best = NULL;
+    CHECK_RC(hpo_study_best_trial(s, &best), HPO_OK);
+    CHECK(best && hpo_trial_value(best, 0) < 0.01);
+    hpo_trial_free(best);
+    hpo_study_free(s);
+    hpo_space_free(sp);
+}
+
+/* What the common checks need to know of a sampler. */
+typedef struct pop_sampler {
+    const char *name;     /* "ga": its attributes are hpo:ga:... */
+    const char *spec;     /* a small population (4 to 6) for 3 parameters */
+    int reopen_trials;    /* trials that reach generation 2 with spec */
+    const char *foreign_state; /* another sampler's state */
+    const char *bad_state; /* this sampler's, with a coordinate out of range
+                              (2 parameters) */
+} pop_sampler;
+
+#define POP_RUN(call)                                                    \
+    do {                                                                 \
+        int before_ = check_failures;                                    \
+        call;                                                            \
+        fprintf(stderr, "%s %s\n", check_failures == before_ ? "ok  " : \
+                "FAIL", #call);                                          \
+    } while (0)
+
+/* Every common check (pop_dir_make first). */
+static void pop_check_common(const pop_sampler *c)
+{
+    POP_RUN(pop_check_reopen(c->name, c->spec, c->reopen_trials));
+    POP_RUN(pop_check_two_handles(c->name, c->spec, 40));
+    POP_RUN(pop_check_corrupt(c->name, c->spec, 6, c->foreign_state,
+                              c->bad_state));
+    POP_RUN(pop_check_mixed(c->spec, 120));
+    POP_RUN(pop_check_space_change(c->name, c->spec, c->reopen_trials));
+    POP_RUN(pop_check_conditional(c->spec, 60));
+}
+
+/* The best value of n trials of spec on pop_sphere over [0, 1]^dim. */
+static double pop_best_of(const char *spec, uint64_t seed, int dim, int n)
+{
+    hpo_space *sp = pop_space(dim);
+    hpo_study *s = pop_study(NULL, spec, seed, sp);
+    pop_run(s, n, pop_sphere);
+    hpo_trial *b = NULL;
+    CHECK_RC(hpo_study_best_trial(s, &b), HPO_OK);
+    double best = b ? hpo_trial_value(b, 0) : INFINITY;
+    hpo_trial_free(b);
+    hpo_study_free(s);
+    hpo_space_free(sp);
+    return best;
+}
+
 #endif
