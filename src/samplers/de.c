@@ -59,6 +59,11 @@ typedef struct de_state {
     double f, cr;
     hpo__gen gen;
     hpo_space *inferred;
+    /* The population of the stored text de_text, parsed: it changes once
+     * a generation, and reading it costs more than a trial's other work.
+     * A trial writes only its own row of u, f_i, cr_i in it. */
+    char *de_text;
+    hpo__de de;
 } de_state;
 
 static const hpo_option de_options[] = {
@@ -82,6 +87,8 @@ static void de_destroy(void *state)
     de_state *st = state;
     hpo__gen_free(&st->gen);
     hpo_space_free(st->inferred);
+    free(st->de_text);
+    hpo__de_free(&st->de);
 }
 
 /* ---- the stored population ----------------------------------------------- */
@@ -267,6 +274,21 @@ static cJSON *make_trial(hpo_plugin_ctx *ctx, hpo__de *s, int k, double *u)
     return extra;
 }
 
+/* st->de: the population of the state hpo__gen_sync read. */
+static int current_de(de_state *st, hpo_plugin_ctx *ctx, int dim)
+{
+    if (st->de_text && strcmp(st->de_text, st->gen.text) == 0)
+        return HPO_OK;
+    free(st->de_text);
+    st->de_text = NULL;
+    hpo__de_free(&st->de);
+    int rc = load(ctx, &st->gen, dim, &st->de);
+    if (rc != HPO_OK)
+        return rc;
+    st->de_text = hpo__strdup(st->gen.text);
+    return st->de_text ? HPO_OK : hpo__oom(ctx->msg);
+}
+
 static int de_sample_relative(void *state, hpo_plugin_ctx *ctx,
                               const hpo_space *space, double *values)
 {
@@ -278,13 +300,11 @@ static int de_sample_relative(void *state, hpo_plugin_ctx *ctx,
     if (!u)
         return hpo__oom(ctx->msg);
     int rc = hpo__gen_sync(&st->gen, &de_gen_ops, st, ctx, space);
-    hpo__de s;
     if (rc == HPO_OK)
-        rc = load(ctx, &st->gen, space->n, &s);
+        rc = current_de(st, ctx, space->n);
     if (rc != HPO_OK)
         return rc;
-    cJSON *extra = make_trial(ctx, &s, st->gen.n, u);
-    hpo__de_free(&s);
+    cJSON *extra = make_trial(ctx, &st->de, st->gen.n, u);
     if (!extra)
         return hpo__oom(ctx->msg);
     for (int j = 0; j < space->n; j++)

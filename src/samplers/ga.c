@@ -56,6 +56,11 @@ typedef struct ga_state {
     hpo_space *inferred;
     char *seen;      /* the state is_exhausted last read, and its verdict */
     int seen_stalled;
+    /* The population of the stored text pop_text, parsed: reading it
+     * costs more than a trial's other work, and it changes once a
+     * generation. */
+    char *pop_text;
+    hpo__ga_pop pop;
 } ga_state;
 
 static const hpo_option ga_options[] = {
@@ -115,6 +120,8 @@ static void ga_destroy(void *state)
     hpo__gen_free(&st->gen);
     hpo_space_free(st->inferred);
     free(st->seen);
+    free(st->pop_text);
+    hpo__ga_pop_free(&st->pop);
 }
 
 /* ---- the stored population ----------------------------------------------- */
@@ -255,26 +262,40 @@ static int ga_infer_relative_space(void *state, hpo_plugin_ctx *ctx,
     return hpo__sampler_joint_space(ctx, &st->inferred, space);
 }
 
+/* st->pop: the population of the state hpo__gen_sync read (the same
+ * text is the same space, checked by the driver). */
+static int current_pop(ga_state *st, hpo_plugin_ctx *ctx, const hpo__dist *d,
+                       int n)
+{
+    if (st->pop_text && strcmp(st->pop_text, st->gen.text) == 0)
+        return HPO_OK;
+    free(st->pop_text);
+    st->pop_text = NULL;
+    hpo__ga_pop_free(&st->pop);
+    int rc = load_pop(ctx, &st->gen, d, n, &st->pop);
+    if (rc != HPO_OK)
+        return rc;
+    st->pop_text = hpo__strdup(st->gen.text);
+    return st->pop_text ? HPO_OK : hpo__oom(ctx->msg);
+}
+
 /* This trial's genome: random while generation 0 fills, else a child. */
 static int genome(ga_state *st, hpo_plugin_ctx *ctx, const hpo__dist *d,
                   int n, double *genes)
 {
-    hpo__ga_pop p;
-    int rc = load_pop(ctx, &st->gen, d, n, &p);
+    int rc = current_pop(st, ctx, d, n);
     if (rc != HPO_OK)
         return rc;
-    if (!hpo__ga_pop_full(&p)) {
+    if (!hpo__ga_pop_full(&st->pop)) {
         hpo__ga_random(d, n, ctx->rng, genes);
-    } else {
-        /* Breeding makes a pair; one trial takes the first child. */
-        double *other = hpo__scratch(ctx, sizeof *other * (size_t)n);
-        if (other)
-            hpo__ga_pop_breed(&p, &st->ops, d, ctx->rng, genes, other);
-        else
-            rc = hpo__oom(ctx->msg);
+        return HPO_OK;
     }
-    hpo__ga_pop_free(&p);
-    return rc;
+    /* Breeding makes a pair; one trial takes the first child. */
+    double *other = hpo__scratch(ctx, sizeof *other * (size_t)n);
+    if (!other)
+        return hpo__oom(ctx->msg);
+    hpo__ga_pop_breed(&st->pop, &st->ops, d, ctx->rng, genes, other);
+    return HPO_OK;
 }
 
 static int ga_sample_relative(void *state, hpo_plugin_ctx *ctx,
