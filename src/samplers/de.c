@@ -231,6 +231,11 @@ static int de_next(void *vst, hpo_plugin_ctx *ctx, const hpo_space *space,
         return rc;
     rc = select_members(ctx, g, &s);
     if (rc == HPO_OK) {
+        /* The trial vectors live in the members' attributes: stored as
+         * zeros, the state is a third shorter and quicker to write. */
+        memset(s.u, 0, sizeof *s.u * (size_t)s.pop * s.dim);
+        memset(s.f_i, 0, sizeof *s.f_i * (size_t)s.pop);
+        memset(s.cr_i, 0, sizeof *s.cr_i * (size_t)s.pop);
         *state = hpo__de_to_json(&s, ctx->msg);
         rc = *state ? HPO_OK : HPO_ENOMEM;
     }

@@ -132,15 +132,7 @@ static const hpo__gen_ops ga_gen_ops; /* below */
 static int load_pop(hpo_plugin_ctx *ctx, const hpo__gen *g,
                     const hpo__dist *d, int n_genes, hpo__ga_pop *p)
 {
-    /* Printed with every number exact, so genes stay on their grid. */
-    cJSON *copy = cJSON_Duplicate(g->state, 1);
-    char *text = copy && hpo__gen_exact(copy) ? cJSON_PrintUnformatted(copy)
-                                              : NULL;
-    cJSON_Delete(copy);
-    if (!text)
-        return hpo__oom(ctx->msg);
-    int rc = hpo__ga_pop_from_json(p, text, ctx->msg);
-    free(text);
+    int rc = hpo__ga_pop_from_object(p, g->state, ctx->msg);
     if (rc == HPO_OK && p->n_genes != n_genes)
         rc = hpo__fail(ctx->msg, HPO_EINVAL, "%d genes for %d parameters",
                        p->n_genes, n_genes);
@@ -151,16 +143,15 @@ static int load_pop(hpo_plugin_ctx *ctx, const hpo__gen *g,
     return hpo__gen_bad_state(&ga_gen_ops, ctx, rc);
 }
 
+/* The population as the driver's state: its own text, kept as written
+ * (printed again by cJSON, a gene could lose its last bit and fall off
+ * its grid; and reprinting costs more than the rest of a generation). */
 static int pop_state(hpo_plugin_ctx *ctx, const hpo__ga_pop *p,
                      cJSON **state)
 {
     char *text = hpo__ga_pop_to_json(p);
-    *state = text ? cJSON_Parse(text) : NULL;
+    *state = text ? cJSON_CreateRaw(text) : NULL;
     free(text);
-    if (*state && !hpo__gen_exact(*state)) {
-        cJSON_Delete(*state);
-        *state = NULL;
-    }
     return *state ? HPO_OK : hpo__oom(ctx->msg);
 }
 

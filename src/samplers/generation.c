@@ -134,9 +134,13 @@ static int load(hpo__gen *g, const hpo__gen_ops *ops, hpo_plugin_ctx *ctx)
 {
     char key[HPO_MAX_NAME];
     key_of(key, sizeof key, ops, "state");
-    forget_state(g);
     const char *text;
     int rc = hpo_ctx_study_attr(ctx, key, &text);
+    if (rc == HPO_OK && text && g->text && strcmp(text, g->text) == 0) {
+        forget_members(g); /* the same state, read before: parsed */
+        return HPO_OK;
+    }
+    forget_state(g);
     if (rc != HPO_OK || !text)
         return rc;
     g->text = hpo__strdup(text);
@@ -147,12 +151,14 @@ static int load(hpo__gen *g, const hpo__gen_ops *ops, hpo_plugin_ctx *ctx)
     g->state = cJSON_GetObjectItemCaseSensitive(g->root, "state");
     if (!cJSON_IsNumber(gen) || gen->valuedouble < 0 ||
         gen->valuedouble != floor(gen->valuedouble) ||
-        !cJSON_IsObject(g->state))
+        !cJSON_IsObject(g->state)) {
+        forget_state(g); /* g->text is only ever a state that parsed */
         return hpo__fail(ctx->msg, HPO_EINVAL,
                          "%s: the study system attribute %s is not a %s "
                          "state (it needs \"generation\" and \"state\"); "
                          "delete it to start a new population",
                          ops->name, key, ops->name);
+    }
     g->generation = (long)gen->valuedouble;
     return HPO_OK;
 }
@@ -385,26 +391,4 @@ int hpo__gen_bad_state(const hpo__gen_ops *ops, hpo_plugin_ctx *ctx, int rc)
                    "new one", ops->name, key, why ? why : "out of memory");
     free(why);
     return rc;
-}
-
-int hpo__gen_exact(cJSON *item)
-{
-    for (cJSON *c = item ? item->child : NULL; c; c = c->next) {
-        if (!cJSON_IsNumber(c)) {
-            if (!hpo__gen_exact(c))
-                return 0;
-            continue;
-        }
-        cJSON *x = hpo__json_number(c->valuedouble, 0);
-        int ok = x && (cJSON_IsArray(item)
-                           ? cJSON_ReplaceItemViaPointer(item, c, x)
-                           : cJSON_ReplaceItemInObjectCaseSensitive(
-                                 item, c->string, x));
-        if (!ok) {
-            cJSON_Delete(x);
-            return 0;
-        }
-        c = x;
-    }
-    return 1;
 }

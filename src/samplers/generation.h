@@ -101,10 +101,6 @@ int hpo__gen_read_vector(const cJSON *obj, const char *key, double *out,
  * (JSON has no token for them); NULL when memory runs out. */
 cJSON *hpo__gen_vector(const double *x, int n);
 
-/* Every number under item made one that prints exactly (cJSON's printer
- * may change a double's last bit: hpo__json_number); 0 when memory runs
- * out.  For an algorithm whose state goes to and from text of its own. */
-int hpo__gen_exact(cJSON *item);
 /* The distributions of space's parameters, contiguous (as the GA's and
  * DE's cores take them), in the call's scratch memory; NULL with a
  * message when memory runs out. */
