@@ -60,6 +60,40 @@ static int by_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* More workers than the population: 10 asks before any tell, all of
+ * generation 0; told in reverse, the population is still trials 0..3 (the
+ * first P finished by trial number), the others only in the history. */
+static void test_over_filled_generation(void)
+{
+    enum { P = 4, ASKED = 10 };
+    hpo_space *sp = pop_space(2);
+    hpo_study *s = pop_study(NULL, "ga:population_size=4,elites=1", 13, sp);
+    hpo_trial *t[ASKED];
+    double v[ASKED];
+    for (int i = 0; i < ASKED; i++) {
+        CHECK_RC(hpo_study_ask(s, &t[i]), HPO_OK);
+        CHECK_RC(hpo_trial_suggest_all(t[i]), HPO_OK);
+        v[i] = pop_sphere(t[i]);
+    }
+    for (int i = ASKED - 1; i >= 0; i--) {
+        CHECK_RC(hpo_study_tell(s, t[i], HPO_COMPLETE, &v[i], 1), HPO_OK);
+        hpo_trial_free(t[i]);
+    }
+    long gen[16], member[16];
+    CHECK(pop_members(s, GA, gen, member, 16) == ASKED);
+    for (int i = 0; i < ASKED; i++)
+        CHECK(gen[i] == 0 && member[i] == i);
+    pop_run(s, 1, pop_sphere);
+    double f[P], want[P];
+    CHECK(stored_fitness(s, f, P) == P);
+    memcpy(want, v, sizeof want);
+    qsort(want, P, sizeof *want, by_double);
+    for (int i = 0; i < P; i++)
+        CHECK(f[i] == want[i]);
+    hpo_study_free(s);
+    hpo_space_free(sp);
+}
+
 /* Every generation: the new population is the old one's best E plus the
  * P - E children (a failed child as +inf), ranked. */
 static void check_replaced(const double *old, const double *children,
@@ -197,6 +231,7 @@ int main(void)
         return 1;
     RUN(test_generation_zero_is_the_population);
     RUN(test_elites_kept_worst_replaced);
+    RUN(test_over_filled_generation);
     RUN(test_patience_stops);
     RUN(test_beats_random);
     RUN(test_options_refused);
