@@ -47,6 +47,13 @@ const bench_method bench_methods[] = {
      "optuna.samplers.TPESampler(seed=seed, multivariate=True, group=True)",
      NULL},
     {"rf", "rf", "optuna.samplers.TPESampler(seed=seed)", NULL},
+    /* Evolutionary.  Optuna 3.1's genetic algorithm is its NSGAIISampler
+     * (one objective: ranked by value); it has no differential evolution,
+     * so DE stands beside its other evolutionary sampler, CMA-ES. */
+    {"ga", "ga", "optuna.samplers.NSGAIISampler(seed=seed)", NULL},
+    {"de", "de", "optuna.samplers.CmaEsSampler(seed=seed)", NULL},
+    {"de:rand1bin", "de:strategy=rand1bin",
+     "optuna.samplers.CmaEsSampler(seed=seed)", NULL},
     /* The default sampler on each side. */
     {"auto", "auto", "optuna.samplers.TPESampler(seed=seed)", NULL},
     {NULL, NULL, NULL, NULL},

@@ -456,8 +456,43 @@ static void test_json_refuses_corrupt(void)
     hpo__msg_free(&m);
 }
 
+/* hpo__de_trial makes vector i with the same rule and draws as
+ * hpo__de_trials: from the stream hpo__de_trials is at when it reaches i
+ * (both strategies), the same u, F and CR; other rows untouched. */
+static void test_one_trial_as_the_whole(void)
+{
+    for (int strategy = 0; strategy < 2; strategy++) {
+        hpo__rng r;
+        hpo__rng_seed(&r, 7);
+        hpo__de whole, one;
+        hpo__msg m = {0};
+        CHECK_RC(hpo__de_init(&whole, (hpo__de_strategy)strategy, 3, 8, 4,
+                              0.6, 0.8, &r, &m), HPO_OK);
+        hpo__rng_seed(&r, 7);
+        CHECK_RC(hpo__de_init(&one, (hpo__de_strategy)strategy, 3, 8, 4, 0.6,
+                              0.8, &r, &m), HPO_OK);
+        for (int i = 0; i < 8; i++)
+            whole.fx[i] = one.fx[i] = (i * 5) % 8;
+        whole.evaluated = one.evaluated = 1;
+        hpo__rng ra, rb;
+        hpo__rng_seed(&ra, 11);
+        hpo__rng_seed(&rb, 11);
+        hpo__de_trials(&whole, &ra);
+        for (int i = 0; i < 8; i++)
+            hpo__de_trial(&one, i, &rb);
+        CHECK(memcmp(whole.u, one.u, 24 * sizeof *whole.u) == 0);
+        CHECK(memcmp(whole.f_i, one.f_i, 8 * sizeof *whole.f_i) == 0);
+        CHECK(memcmp(whole.cr_i, one.cr_i, 8 * sizeof *whole.cr_i) == 0);
+        CHECK(!one.pending);
+        hpo__de_free(&whole);
+        hpo__de_free(&one);
+        hpo__msg_free(&m);
+    }
+}
+
 int main(void)
 {
+    RUN(test_one_trial_as_the_whole);
     RUN(test_memory_update_hand_worked);
     RUN(test_memory_unchanged_without_success);
     RUN(test_memory_update_huge_improvements);

@@ -196,19 +196,30 @@ static void mutant_pbest(const hpo__de *s, int i, const ranked *order, double F,
                               xi[j]);
 }
 
-static void trials_shade(hpo__de *s, hpo__rng *r, double *v, ranked *order)
+/* Trial vector i into row i of s->u (with its F and CR); order ranks the
+ * population (SHADE only), v is a scratch row. */
+static void trial_one(hpo__de *s, int i, const ranked *order, double *v,
+                      hpo__rng *r)
 {
-    for (int i = 0; i < s->pop; i++)
-        order[i] = (ranked){s->fx[i], i};
-    hpo__sort_by_value(order, s->pop);
-    for (int i = 0; i < s->pop; i++) {
+    if (s->strategy == HPO__DE_SHADE) {
         int ri = (int)hpo__rng_below(r, (uint64_t)s->h);
         s->cr_i[i] = hpo__de_draw_cr(s->m_cr[ri], r);
         s->f_i[i] = hpo__de_draw_f(s->m_f[ri], r);
         mutant_pbest(s, i, order, s->f_i[i], v, r);
-        crossover(s, s->x + (size_t)i * s->dim, v, s->cr_i[i],
-                  s->u + (size_t)i * s->dim, r);
+    } else {
+        s->f_i[i] = s->f;
+        s->cr_i[i] = s->cr;
+        mutant_rand1(s, i, v, r);
     }
+    crossover(s, s->x + (size_t)i * s->dim, v, s->cr_i[i],
+              s->u + (size_t)i * s->dim, r);
+}
+
+static void rank(const hpo__de *s, ranked *order)
+{
+    for (int i = 0; i < s->pop; i++)
+        order[i] = (ranked){s->fx[i], i};
+    hpo__sort_by_value(order, s->pop);
 }
 
 void hpo__de_trials(hpo__de *s, hpo__rng *r)
@@ -222,17 +233,24 @@ void hpo__de_trials(hpo__de *s, hpo__rng *r)
      * fit on the stack. */
     double v[HPO__DE_MAX_DIM];
     ranked order[HPO__DE_MAX_POP];
-    if (s->strategy == HPO__DE_SHADE) {
-        trials_shade(s, r, v, order);
+    if (s->strategy == HPO__DE_SHADE)
+        rank(s, order);
+    for (int i = 0; i < s->pop; i++)
+        trial_one(s, i, order, v, r);
+}
+
+void hpo__de_trial(hpo__de *s, int i, hpo__rng *r)
+{
+    if (!s->evaluated) {
+        memcpy(s->u + (size_t)i * s->dim, s->x + (size_t)i * s->dim,
+               (size_t)s->dim * sizeof *s->u);
         return;
     }
-    for (int i = 0; i < s->pop; i++) {
-        s->f_i[i] = s->f;
-        s->cr_i[i] = s->cr;
-        mutant_rand1(s, i, v, r);
-        crossover(s, s->x + (size_t)i * s->dim, v, s->cr,
-                  s->u + (size_t)i * s->dim, r);
-    }
+    double v[HPO__DE_MAX_DIM];
+    ranked order[HPO__DE_MAX_POP];
+    if (s->strategy == HPO__DE_SHADE)
+        rank(s, order);
+    trial_one(s, i, order, v, r);
 }
 
 /* ---- selection and the memory ---------------------------------------------- */

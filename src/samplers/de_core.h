@@ -73,6 +73,11 @@ int hpo__de_alloc(hpo__de *s, hpo__de_strategy strategy, int dim, int pop,
  * from the population, archive and memory.  Calling it again while
  * pending makes fresh ones. */
 void hpo__de_trials(hpo__de *s, hpo__rng *r);
+/* Only trial vector i (row i of s->u, s->f_i[i], s->cr_i[i]), with the
+ * same rule and draws as hpo__de_trials makes it: for a sampler whose
+ * trials each make their own with their own stream.  Does not touch
+ * s->pending. */
+void hpo__de_trial(hpo__de *s, int i, hpo__rng *r);
 /* Take the values of s->u (pop of them; NaN counts as +inf, a failed
  * trial) and update population, archive and memory.  HPO_EINVAL with a
  * message when no trials are pending. */

@@ -117,5 +117,10 @@ char *hpo__ga_pop_to_json(const hpo__ga_pop *p);
  * it with hpo__ga_pop_free).  HPO_EINVAL for text that is not a GA
  * population or is inconsistent, with a message; *p is then empty. */
 int hpo__ga_pop_from_json(hpo__ga_pop *p, const char *text, hpo__msg *m);
+/* The same from the parsed text (a sampler keeps it inside a larger
+ * document): no printing, so every gene is read back exactly. */
+struct cJSON;
+int hpo__ga_pop_from_object(hpo__ga_pop *p, const struct cJSON *o,
+                            hpo__msg *m);
 
 #endif

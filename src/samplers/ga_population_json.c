@@ -191,3 +191,12 @@ int hpo__ga_pop_from_json(hpo__ga_pop *p, const char *text, hpo__msg *m)
         hpo__ga_pop_free(p);
     return rc;
 }
+
+int hpo__ga_pop_from_object(hpo__ga_pop *p, const cJSON *o, hpo__msg *m)
+{
+    memset(p, 0, sizeof *p);
+    int rc = from_object(p, o, m);
+    if (rc != HPO_OK)
+        hpo__ga_pop_free(p);
+    return rc;
+}

@@ -163,8 +163,7 @@ static int load(hpo__gen *g, const hpo__gen_ops *ops, hpo_plugin_ctx *ctx)
     if (!cJSON_IsNumber(gen) || gen->valuedouble < 0 ||
         gen->valuedouble != floor(gen->valuedouble) ||
         !cJSON_IsObject(g->state)) {
-        cJSON_Delete(g->root);
-        g->root = NULL; /* read it again next time */
+        forget_state(g); /* g->text is only ever a state that parsed */
         return not_a_state(ops, ctx, key);
     }
     g->generation = (long)gen->valuedouble;
@@ -404,4 +403,31 @@ cJSON *hpo__gen_vector(const double *x, int n)
             return NULL;
         }
     return a;
+}
+
+hpo__dist *hpo__gen_dists(hpo_plugin_ctx *ctx, const hpo_space *space)
+{
+    hpo__dist *d = hpo__scratch(ctx, sizeof *d * (size_t)(space->n + 1));
+    if (!d) {
+        hpo__oom(ctx->msg);
+        return NULL;
+    }
+    for (int i = 0; i < space->n; i++)
+        d[i] = space->p[i].dist; /* shallow: read only, within the call */
+    return d;
+}
+
+int hpo__gen_bad_state(const hpo__gen_ops *ops, hpo_plugin_ctx *ctx, int rc)
+{
+    if (rc != HPO_EINVAL)
+        return rc;
+    char key[HPO_MAX_NAME];
+    key_of(key, sizeof key, ops, "state");
+    char *why = hpo__strdup(hpo__msg_get(ctx->msg));
+    rc = hpo__fail(ctx->msg, HPO_EINVAL,
+                   "%s: the study system attribute %s does not hold a "
+                   "population for this study (%s); delete it to start a "
+                   "new one", ops->name, key, why ? why : "out of memory");
+    free(why);
+    return rc;
 }

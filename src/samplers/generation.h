@@ -104,4 +104,13 @@ int hpo__gen_read_vector(const cJSON *obj, const char *key, double *out,
  * (JSON has no token for them); NULL when memory runs out. */
 cJSON *hpo__gen_vector(const double *x, int n);
 
+/* The distributions of space's parameters, contiguous (as the GA's and
+ * DE's cores take them), in the call's scratch memory; NULL with a
+ * message when memory runs out. */
+hpo__dist *hpo__gen_dists(hpo_plugin_ctx *ctx, const hpo_space *space);
+/* An HPO_EINVAL from reading the algorithm's fields out of g->state made
+ * an error naming the study attribute, with the reader's message; other
+ * codes returned unchanged. */
+int hpo__gen_bad_state(const hpo__gen_ops *ops, hpo_plugin_ctx *ctx, int rc);
+
 #endif
