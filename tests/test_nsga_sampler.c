@@ -266,11 +266,327 @@ static void test_mixed_domains(void)
     hpo_space_free(sp);
 }
 
+/* One objective: the fronts are the values in order. */
+static void test_one_objective(void)
+{
+    double best[2];
+    const char *specs[2] = {"nsga2:population_size=20", "random"};
+    for (int m = 0; m < 2; m++) {
+        hpo_space *sp = box(5);
+        hpo_study *s = study(specs[m], 6, sp, 0);
+        CHECK_RC(hpo_study_open(s, "one", HPO_OPEN_CREATE), HPO_OK);
+        best[m] = INFINITY;
+        for (int k = 0; k < 600; k++) {
+            double x[5], y = 0;
+            hpo_trial *t = ask(s, 5, x);
+            for (int i = 0; i < 5; i++)
+                y += (x[i] - 0.3) * (x[i] - 0.3);
+            best[m] = fmin(best[m], y);
+            tell(s, t, &y, 1);
+        }
+        hpo_study_free(s);
+        hpo_space_free(sp);
+    }
+    fprintf(stderr, "  sphere5, 600 trials: nsga2 %g, random %g\n", best[0],
+            best[1]);
+    CHECK(best[0] < 1e-3);
+    CHECK(best[1] > 5e-3);
+}
+
+/* DTLZ2 with 3 objectives and 12 variables (k = 10): the front is the unit
+ * sphere's positive octant. */
+enum { DTLZ_DIM = 12 };
+
+static void dtlz2(const double *x, double *f)
+{
+    double g = 0;
+    for (int i = 2; i < DTLZ_DIM; i++)
+        g += (x[i] - 0.5) * (x[i] - 0.5);
+    double a = x[0] * M_PI / 2, b = x[1] * M_PI / 2;
+    f[0] = (1 + g) * cos(a) * cos(b);
+    f[1] = (1 + g) * cos(a) * sin(b);
+    f[2] = (1 + g) * sin(a);
+}
+
+/* How many of the 91 reference lines (12 divisions) are nearest to one of
+ * the final parents, and the parents' largest distance from the origin. */
+static int lines_covered(const char *spec, double *worst_norm)
+{
+    enum { N = 2400 };
+    hpo_space *sp = box(DTLZ_DIM);
+    hpo_study *s = study(spec, 7, sp, 3);
+    CHECK_RC(hpo_study_open(s, "dtlz2", HPO_OPEN_CREATE), HPO_OK);
+    static double f[N][3];
+    for (int k = 0; k < N; k++) {
+        double x[DTLZ_DIM];
+        hpo_trial *t = ask(s, DTLZ_DIM, x);
+        dtlz2(x, f[k]);
+        tell(s, t, f[k], 3);
+    }
+    cJSON *st = state_of(s, strncmp(spec, "nsga3", 5) ? "nsga2" : "nsga3");
+    unsigned char hit[13][13] = {{0}};
+    int lines = 0;
+    *worst_norm = 0;
+    for (int i = 0; i < n_parents(st); i++) {
+        const double *y = f[(int)state_at(st, "parents", i)];
+        double norm = sqrt(y[0] * y[0] + y[1] * y[1] + y[2] * y[2]);
+        *worst_norm = fmax(*worst_norm, norm);
+        int best_a = 0, best_b = 0;
+        double best_d = INFINITY;
+        for (int a = 0; a <= 12; a++)
+            for (int b = 0; a + b <= 12; b++) {
+                double w[3] = {a / 12.0, b / 12.0, (12 - a - b) / 12.0};
+                double ww = 0, yw = 0;
+                for (int k = 0; k < 3; k++)
+                    ww += w[k] * w[k], yw += y[k] * w[k];
+                double d = norm * norm - yw * yw / ww;
+                if (d < best_d)
+                    best_d = d, best_a = a, best_b = b;
+            }
+        lines += !hit[best_a][best_b];
+        hit[best_a][best_b] = 1;
+    }
+    cJSON_Delete(st);
+    hpo_study_free(s);
+    hpo_space_free(sp);
+    return lines;
+}
+
+static void test_nsga3_spreads_over_dtlz2(void)
+{
+    double norm3, norm2;
+    int lines3 = lines_covered("nsga3", &norm3);
+    int lines2 = lines_covered("nsga2:population_size=92", &norm2);
+    fprintf(stderr, "  dtlz2, 2400 trials: lines nsga3 %d (|f| <= %.3f), "
+            "nsga2 %d (|f| <= %.3f) of 91\n", lines3, norm3, lines2, norm2);
+    CHECK(lines3 >= 70 && lines3 > lines2);
+    CHECK(norm3 < 1.2);
+}
+
+/* ---- the population in storage ------------------------------------------- */
+
+static char db_dir[64], db_url[128];
+
+static int make_db(const char *name)
+{
+    snprintf(db_dir, sizeof db_dir, "/tmp/hpo-nsga-XXXXXX");
+    if (!mkdtemp(db_dir))
+        return 0;
+    snprintf(db_url, sizeof db_url, "sqlite:///%s/%s.db", db_dir, name);
+    hpo_storage *st = NULL;
+    int rc = hpo_storage_open(&st, db_url);
+    hpo_storage_close(st);
+    if (rc == HPO_EUNSUPPORTED)
+        fprintf(stderr, "  (built without SQLite; skipped)\n");
+    return rc == HPO_OK;
+}
+
+static void remove_db(const char *name)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/%s.db", db_dir, name);
+    unlink(path);
+    rmdir(db_dir);
+}
+
+static hpo_study *on_file(hpo_storage **st, const hpo_space *sp, int flags)
+{
+    CHECK_RC(hpo_storage_open(st, db_url), HPO_OK);
+    hpo_study *s = study("nsga2:population_size=10", 5, sp, 0);
+    CHECK_RC(hpo_study_set_storage(s, *st), HPO_OK);
+    CHECK_RC(hpo_study_add_direction(s, HPO_MINIMIZE), HPO_OK);
+    CHECK_RC(hpo_study_add_direction(s, HPO_MINIMIZE), HPO_OK);
+    CHECK_RC(hpo_study_open(s, "pop", flags), HPO_OK);
+    return s;
+}
+
+static void front_values(const double *x, double *v)
+{
+    v[0] = x[0];
+    v[1] = 1 - sqrt(x[0]) + x[1];
+}
+
+/* The generation the trial joined (-1: none). */
+static double member_generation(hpo_trial *t)
+{
+    const char *text = hpo_trial_system_attr(t, "hpo:nsga2:member");
+    cJSON *a = text ? cJSON_Parse(text) : NULL;
+    double g = generation_of(a);
+    cJSON_Delete(a);
+    return g;
+}
+
+/* A new handle on the file continues generation g; a changed space starts
+ * a new population at g + 1. */
+static void test_state_survives_reopening(void)
+{
+    if (!make_db("reopen"))
+        return;
+    hpo_space *sp = box(2);
+    hpo_storage *st;
+    hpo_study *s = on_file(&st, sp, HPO_OPEN_CREATE);
+    for (int k = 0; k < 45; k++) {
+        double x[2], v[2];
+        hpo_trial *t = ask(s, 2, x);
+        front_values(x, v);
+        tell(s, t, v, 2);
+    }
+    cJSON *before = state_of(s, "nsga2");
+    double g = generation_of(before);
+    CHECK(g == 4);
+    hpo_study_free(s);
+    hpo_storage_close(st);
+
+    s = on_file(&st, sp, HPO_OPEN_LOAD);
+    double x[2];
+    hpo_trial *t = ask(s, 2, x);
+    CHECK(member_generation(t) == g);
+    cJSON *after = state_of(s, "nsga2");
+    CHECK(cJSON_Compare(before, after, 1));
+    hpo_trial_free(t);
+    hpo_study_free(s);
+    hpo_storage_close(st);
+
+    hpo_space *sp3 = box(3);
+    s = on_file(&st, sp3, HPO_OPEN_LOAD);
+    double x3[3];
+    t = ask(s, 3, x3);
+    cJSON *fresh = state_of(s, "nsga2");
+    CHECK(generation_of(fresh) == g + 1 && n_parents(fresh) == 0);
+    CHECK(member_generation(t) == g + 1);
+    hpo_trial_free(t);
+    cJSON_Delete(before);
+    cJSON_Delete(after);
+    cJSON_Delete(fresh);
+    hpo_study_free(s);
+    hpo_storage_close(st);
+    hpo_space_free(sp);
+    hpo_space_free(sp3);
+    remove_db("reopen");
+}
+
+/* Two handles asking in turn fill the same generations. */
+static void test_two_handles_share_a_population(void)
+{
+    if (!make_db("shared"))
+        return;
+    hpo_space *sp = box(2);
+    hpo_storage *st[2];
+    hpo_study *s[2];
+    s[0] = on_file(&st[0], sp, HPO_OPEN_CREATE);
+    s[1] = on_file(&st[1], sp, HPO_OPEN_LOAD);
+    enum { ROUNDS = 25 };
+    double gen[2 * ROUNDS];
+    for (int r = 0; r < ROUNDS; r++)
+        for (int h = 0; h < 2; h++) {
+            double x[2], v[2];
+            hpo_trial *t = ask(s[h], 2, x);
+            CHECK(hpo_trial_number(t) == 2 * r + h);
+            gen[2 * r + h] = member_generation(t);
+            front_values(x, v);
+            tell(s[h], t, v, 2);
+        }
+    /* Generations of 10 each, numbered in turn whichever handle asked. */
+    for (int k = 0; k < 2 * ROUNDS; k++)
+        CHECK(gen[k] == k / 10);
+    cJSON *a = state_of(s[0], "nsga2"), *b = state_of(s[1], "nsga2");
+    CHECK(generation_of(a) == 4 && cJSON_Compare(a, b, 1));
+    cJSON_Delete(a);
+    cJSON_Delete(b);
+    for (int h = 0; h < 2; h++) {
+        hpo_study_free(s[h]);
+        hpo_storage_close(st[h]);
+    }
+    hpo_space_free(sp);
+    remove_db("shared");
+}
+
+/* ---- bad input ------------------------------------------------------------ */
+
+static void expect_ask_fails(hpo_study *s, const char *needle)
+{
+    hpo_trial *t = NULL;
+    CHECK_RC(hpo_study_ask(s, &t), HPO_EINVAL);
+    CHECK(t == NULL);
+    CHECK_STR_CONTAINS(hpo_study_errmsg(s), needle);
+}
+
+/* A state that is not nsga2's: HPO_EINVAL naming the attribute, the text
+ * left as it was. */
+static void test_corrupt_state(void)
+{
+    hpo_space *sp = box(2);
+    hpo_study *s = study("nsga2:population_size=10", 8, sp, 2);
+    CHECK_RC(hpo_study_open(s, "corrupt", HPO_OPEN_CREATE), HPO_OK);
+    for (int k = 0; k < 25; k++) {
+        double x[2], v[2];
+        hpo_trial *t = ask(s, 2, x);
+        front_values(x, v);
+        tell(s, t, v, 2);
+    }
+    const char *key = "hpo:nsga2:state";
+    char *good = strdup(hpo_study_system_attr(s, key));
+    char *p = strstr(good, "\"parents\":[");
+    CHECK(p != NULL);
+    const char *bad[2] = {"[1, 2]", NULL};
+    char corrupt[8192];
+    snprintf(corrupt, sizeof corrupt, "%.*s\"parents\":\"x\",\"old\":%s",
+             (int)(p - good), good, p + strlen("\"parents\":"));
+    bad[1] = corrupt;
+    for (int i = 0; i < 2; i++) {
+        CHECK_RC(hpo_study_set_system_attr(s, key, bad[i]), HPO_OK);
+        expect_ask_fails(s, key);
+        CHECK(strcmp(hpo_study_system_attr(s, key), bad[i]) == 0);
+    }
+    free(good);
+    hpo_study_free(s);
+    hpo_space_free(sp);
+}
+
+static void test_bad_options(void)
+{
+    const char *bad[] = {"nsga2:population_size=1", "nsga2:crossover=blx",
+                         "nsga2:mutation_prob=2",
+                         "nsga3:divisions=4,reference_points=1 0"};
+    for (int i = 0; i < 4; i++) {
+        hpo_study *s = hpo_study_new();
+        CHECK_RC(hpo_study_set_sampler(s, bad[i]), HPO_EINVAL);
+        hpo_study_free(s);
+    }
+    /* Points of two objectives for a study of three. */
+    hpo_space *sp = box(2);
+    hpo_study *s = study("nsga3:reference_points=1 0;0 1", 9, sp, 3);
+    CHECK_RC(hpo_study_open(s, "refs", HPO_OPEN_CREATE), HPO_OK);
+    expect_ask_fails(s, "reference_points row 1");
+    hpo_study_free(s);
+    /* Given ones work. */
+    s = study("nsga3:reference_points=1 0;0.5 0.5;0 1,population_size=8", 9,
+              sp, 2);
+    CHECK_RC(hpo_study_open(s, "refs", HPO_OPEN_CREATE), HPO_OK);
+    for (int k = 0; k < 40; k++) {
+        double x[2], v[2];
+        hpo_trial *t = ask(s, 2, x);
+        front_values(x, v);
+        tell(s, t, v, 2);
+    }
+    cJSON *st = state_of(s, "nsga3");
+    CHECK(generation_of(st) == 4 && n_parents(st) == 8);
+    cJSON_Delete(st);
+    hpo_study_free(s);
+    hpo_space_free(sp);
+}
+
 int main(void)
 {
     RUN(test_selection_by_fronts_and_crowding);
     RUN(test_constrained_domination);
     RUN(test_mixed_domains);
+    RUN(test_one_objective);
     RUN(test_zdt1_hypervolume);
+    RUN(test_nsga3_spreads_over_dtlz2);
+    RUN(test_state_survives_reopening);
+    RUN(test_two_handles_share_a_population);
+    RUN(test_corrupt_state);
+    RUN(test_bad_options);
     return CHECK_DONE();
 }
