@@ -47,6 +47,9 @@ const bench_method bench_methods[] = {
      "optuna.samplers.TPESampler(seed=seed, multivariate=True, group=True)",
      NULL},
     {"rf", "rf", "optuna.samplers.TPESampler(seed=seed)", NULL},
+    /* Optuna 3.1 has no NSGA-III (3.2 added it): NSGA-II beside both. */
+    {"nsga2", "nsga2", "optuna.samplers.NSGAIISampler(seed=seed)", NULL},
+    {"nsga3", "nsga3", "optuna.samplers.NSGAIISampler(seed=seed)", NULL},
     /* The default sampler on each side. */
     {"auto", "auto", "optuna.samplers.TPESampler(seed=seed)", NULL},
     {NULL, NULL, NULL, NULL},

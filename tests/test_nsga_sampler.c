@@ -12,6 +12,7 @@
 #include "check.h"
 #include "hpo.h"
 #include "mixed_domains.h"
+#include "problems.h"
 
 static hpo_study *study(const char *spec, uint64_t seed, const hpo_space *sp,
                         int n_obj)
@@ -97,25 +98,6 @@ static int parent_pos(const cJSON *root, int number)
         if (state_at(root, "parents", i) == number)
             return i;
     return -1;
-}
-
-/* The area two minimised objectives dominate within ref. */
-static double hypervolume2d(double (*p)[2], int n, const double ref[2])
-{
-    /* Sort by the first objective (insertion: n is small enough). */
-    for (int i = 1; i < n; i++)
-        for (int j = i; j > 0 && p[j][0] < p[j - 1][0]; j--) {
-            double t0 = p[j][0], t1 = p[j][1];
-            p[j][0] = p[j - 1][0], p[j][1] = p[j - 1][1];
-            p[j - 1][0] = t0, p[j - 1][1] = t1;
-        }
-    double hv = 0, low = ref[1];
-    for (int i = 0; i < n; i++)
-        if (p[i][0] < ref[0] && p[i][1] < low) {
-            hv += (ref[0] - p[i][0]) * (low - p[i][1]);
-            low = p[i][1];
-        }
-    return hv;
 }
 
 /* ---- the selection, hand-checked ------------------------------------------ */
@@ -211,36 +193,26 @@ static void test_constrained_domination(void)
 
 enum { ZDT_DIM = 30 };
 
-static void zdt1(const double *x, double *v)
-{
-    double sum = 0;
-    for (int i = 1; i < ZDT_DIM; i++)
-        sum += x[i];
-    double g = 1 + 9 * sum / (ZDT_DIM - 1);
-    v[0] = x[0];
-    v[1] = g * (1 - sqrt(x[0] / g));
-}
-
 static double zdt1_hypervolume(const char *spec, int n)
 {
     hpo_space *sp = box(ZDT_DIM);
     hpo_study *s = study(spec, 3, sp, 2);
     CHECK_RC(hpo_study_open(s, "zdt1", HPO_OPEN_CREATE), HPO_OK);
-    double (*pts)[2] = malloc(sizeof *pts * (size_t)n), x[ZDT_DIM];
+    const bench_problem *p = bench_problem_find("zdt1");
+    double *pts = malloc(sizeof(double) * 2 * (size_t)n), x[ZDT_DIM];
     for (int k = 0; k < n; k++) {
         hpo_trial *t = ask(s, ZDT_DIM, x);
-        zdt1(x, pts[k]);
-        tell(s, t, pts[k], 2);
+        p->f(x, pts + 2 * k);
+        tell(s, t, pts + 2 * k, 2);
     }
-    double hv = hypervolume2d(pts, n, (const double[2]){11, 11});
+    double hv = bench_hypervolume2d(pts, n, p->ref);
     free(pts);
     hpo_study_free(s);
     hpo_space_free(sp);
     return hv;
 }
 
-/* The true front's hypervolume is 120.667; Optuna's NSGAIISampler reaches
- * about 112 at 2,000 trials, random search about 96. */
+/* The true front's hypervolume is 120.667; random search stays near 96. */
 static void test_zdt1_hypervolume(void)
 {
     double nsga = zdt1_hypervolume("nsga2", 2000);
@@ -293,26 +265,17 @@ static void test_one_objective(void)
     CHECK(best[1] > 5e-3);
 }
 
-/* DTLZ2 with 3 objectives and 12 variables (k = 10): the front is the unit
- * sphere's positive octant. */
+/* DTLZ2 (bench/problems.c): 3 objectives, 12 variables; the front is the
+ * unit sphere's positive octant. */
 enum { DTLZ_DIM = 12 };
 
-static void dtlz2(const double *x, double *f)
-{
-    double g = 0;
-    for (int i = 2; i < DTLZ_DIM; i++)
-        g += (x[i] - 0.5) * (x[i] - 0.5);
-    double a = x[0] * M_PI / 2, b = x[1] * M_PI / 2;
-    f[0] = (1 + g) * cos(a) * cos(b);
-    f[1] = (1 + g) * cos(a) * sin(b);
-    f[2] = (1 + g) * sin(a);
-}
-
 /* How many of the 91 reference lines (12 divisions) are nearest to one of
- * the final parents, and the parents' largest distance from the origin. */
+ * the final parents, and the parents' largest distance from the origin
+ * (1 on the front).  At 4,600 trials (50 generations of 92) nsga3 covers
+ * 83, nsga2 51: crowding distance does not spread a 3-D front. */
 static int lines_covered(const char *spec, double *worst_norm)
 {
-    enum { N = 2400 };
+    enum { N = 4600 };
     hpo_space *sp = box(DTLZ_DIM);
     hpo_study *s = study(spec, 7, sp, 3);
     CHECK_RC(hpo_study_open(s, "dtlz2", HPO_OPEN_CREATE), HPO_OK);
@@ -320,7 +283,7 @@ static int lines_covered(const char *spec, double *worst_norm)
     for (int k = 0; k < N; k++) {
         double x[DTLZ_DIM];
         hpo_trial *t = ask(s, DTLZ_DIM, x);
-        dtlz2(x, f[k]);
+        bench_problem_find("dtlz2")->f(x, f[k]);
         tell(s, t, f[k], 3);
     }
     cJSON *st = state_of(s, strncmp(spec, "nsga3", 5) ? "nsga2" : "nsga3");
@@ -357,10 +320,10 @@ static void test_nsga3_spreads_over_dtlz2(void)
     double norm3, norm2;
     int lines3 = lines_covered("nsga3", &norm3);
     int lines2 = lines_covered("nsga2:population_size=92", &norm2);
-    fprintf(stderr, "  dtlz2, 2400 trials: lines nsga3 %d (|f| <= %.3f), "
+    fprintf(stderr, "  dtlz2, 4600 trials: lines nsga3 %d (|f| <= %.3f), "
             "nsga2 %d (|f| <= %.3f) of 91\n", lines3, norm3, lines2, norm2);
-    CHECK(lines3 >= 70 && lines3 > lines2);
-    CHECK(norm3 < 1.2);
+    CHECK(lines3 >= 75 && lines3 >= lines2 + 15);
+    CHECK(norm3 < 1.1);
 }
 
 /* ---- the population in storage ------------------------------------------- */

@@ -38,9 +38,11 @@ static void forget_state(hpo__gen *g)
     forget_members(g);
     cJSON_Delete(g->root);
     free(g->text);
+    hpo_space_free(g->space_ok);
     g->root = NULL;
     g->text = NULL;
     g->state = NULL;
+    g->space_ok = NULL;
 }
 
 void hpo__gen_free(hpo__gen *g)
@@ -68,14 +70,38 @@ static cJSON *space_json(const hpo_space *space)
     return o;
 }
 
-/* 1 when the stored "space" is space, 0 when not, HPO_ENOMEM. */
-static int same_space(const cJSON *stored, const hpo_space *space)
+/* The same names and distributions in the same order (what space_json
+ * writes). */
+static int space_equal(const hpo_space *a, const hpo_space *b)
 {
+    if (a->n != b->n)
+        return 0;
+    for (int i = 0; i < a->n; i++)
+        if (strcmp(a->p[i].name, b->p[i].name) != 0 ||
+            !hpo__dist_equal(&a->p[i].dist, &b->p[i].dist))
+            return 0;
+    return 1;
+}
+
+/* 1 when g's stored "space" is space, 0 when not, HPO_ENOMEM. */
+static int same_space(hpo__gen *g, const hpo_space *space)
+{
+    if (g->space_ok && space_equal(g->space_ok, space))
+        return 1;
+    const cJSON *stored = cJSON_GetObjectItemCaseSensitive(g->root, "space");
     cJSON *now = space_json(space);
     if (!now)
         return HPO_ENOMEM;
     int same = stored && cJSON_Compare(stored, now, 1);
     cJSON_Delete(now);
+    if (same) {
+        hpo_space_free(g->space_ok);
+        g->space_ok = calloc(1, sizeof *g->space_ok);
+        if (g->space_ok && hpo__space_copy(g->space_ok, space) != HPO_OK) {
+            hpo_space_free(g->space_ok);
+            g->space_ok = NULL; /* no cache: compared again next time */
+        }
+    }
     return same;
 }
 
@@ -134,15 +160,19 @@ static int load(hpo__gen *g, const hpo__gen_ops *ops, hpo_plugin_ctx *ctx)
 {
     char key[HPO_MAX_NAME];
     key_of(key, sizeof key, ops, "state");
-    forget_state(g);
     const char *text;
     int rc = hpo_ctx_study_attr(ctx, key, &text);
-    if (rc != HPO_OK || !text)
-        return rc;
-    g->text = hpo__strdup(text);
-    if (!g->text)
-        return hpo__oom(ctx->msg);
-    g->root = cJSON_Parse(g->text);
+    if (rc == HPO_OK && text && g->text && strcmp(text, g->text) == 0) {
+        forget_members(g); /* unchanged: parsed already, checked below */
+    } else {
+        forget_state(g);
+        if (rc != HPO_OK || !text)
+            return rc;
+        g->text = hpo__strdup(text);
+        if (!g->text)
+            return hpo__oom(ctx->msg);
+        g->root = cJSON_Parse(g->text);
+    }
     const cJSON *gen = cJSON_GetObjectItemCaseSensitive(g->root, "generation");
     g->state = cJSON_GetObjectItemCaseSensitive(g->root, "state");
     if (!cJSON_IsNumber(gen) || gen->valuedouble < 0 ||
@@ -255,8 +285,7 @@ static int round_once(hpo__gen *g, const hpo__gen_ops *ops, void *st,
         rc = start(g, ops, st, ctx, space, 0);
         return rc == HPO_OK ? HPO_DONE : rc;
     }
-    int same = same_space(cJSON_GetObjectItemCaseSensitive(g->root, "space"),
-                          space);
+    int same = same_space(g, space);
     if (same < 0)
         return hpo__oom(ctx->msg);
     if (!same) {

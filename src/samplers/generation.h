@@ -58,6 +58,10 @@ typedef struct hpo__gen {
      * generation before `settled_gen` (or to none): never read again. */
     int settled;
     long settled_gen;
+    /* A copy of the last space found equal to the stored state's "space",
+     * while the stored text is unchanged (a cache: printing and comparing
+     * the space at every trial cost 0.3 ms at 30 parameters). */
+    hpo_space *space_ok;
 } hpo__gen;
 
 /* The algorithm behind a population sampler. */
