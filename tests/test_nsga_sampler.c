@@ -100,6 +100,16 @@ static int parent_pos(const cJSON *root, int number)
     return -1;
 }
 
+/* The generation a trial joined, from its member attribute key (-1: none). */
+static double member_generation_of(hpo_trial *t, const char *key)
+{
+    const char *text = hpo_trial_system_attr(t, key);
+    cJSON *a = text ? cJSON_Parse(text) : NULL;
+    double g = generation_of(a);
+    cJSON_Delete(a);
+    return g;
+}
+
 /* ---- the selection, hand-checked ------------------------------------------ */
 
 /* Ask n trials of one generation and tell them the given values. */
@@ -185,6 +195,65 @@ static void test_constrained_domination(void)
     CHECK(state_at(st, "rank", parent_pos(st, 1)) == 0);
     CHECK(state_at(st, "rank", parent_pos(st, 3)) == 1);
     cJSON_Delete(st);
+    hpo_study_free(s);
+    hpo_space_free(sp);
+}
+
+/* A conditional space: each trial suggests only its branch's parameter;
+ * the other branch's gene is random when a child switches branch. */
+static void test_conditional_space(void)
+{
+    hpo_space *sp = hpo_space_new();
+    CHECK_RC(hpo_space_parse_param(sp, "kind=cat:a,b"), HPO_OK);
+    CHECK_RC(hpo_space_parse_param(sp, "xa=float:0:1:if=kind=a"), HPO_OK);
+    CHECK_RC(hpo_space_parse_param(sp, "xb=float:0:1:if=kind=b"), HPO_OK);
+    hpo_study *s = study("nsga2:population_size=10", 10, sp, 0);
+    CHECK_RC(hpo_study_open(s, "cond", HPO_OPEN_CREATE), HPO_OK);
+    double best = INFINITY;
+    for (int k = 0; k < 200; k++) {
+        hpo_trial *t = NULL;
+        CHECK_RC(hpo_study_ask(s, &t), HPO_OK);
+        CHECK_RC(hpo_trial_suggest_all(t), HPO_OK);
+        double kind = NAN, xa = NAN, xb = NAN;
+        CHECK(hpo_trial_param(t, "kind", &kind) == 1);
+        int a = hpo_trial_param(t, "xa", &xa) == 1;
+        int b = hpo_trial_param(t, "xb", &xb) == 1;
+        CHECK(a == (kind == 0) && b == (kind == 1));
+        double y = a ? 0.1 + (xa - 0.3) * (xa - 0.3) : (xb - 0.7) * (xb - 0.7);
+        best = fmin(best, y);
+        tell(s, t, &y, 1);
+    }
+    fprintf(stderr, "  conditional space: best %g after 200 trials\n", best);
+    CHECK(best < 1e-3);
+    hpo_study_free(s);
+    hpo_space_free(sp);
+}
+
+/* More workers than the population: 15 asks before any tell over-fill
+ * generation 0, and all 15 compete for its 10 places. */
+static void test_overfilled_generation(void)
+{
+    hpo_space *sp = box(1);
+    hpo_study *s = study("nsga2:population_size=10", 11, sp, 0);
+    CHECK_RC(hpo_study_open(s, "over", HPO_OPEN_CREATE), HPO_OK);
+    hpo_trial *t[15];
+    double x[1];
+    for (int i = 0; i < 15; i++) {
+        t[i] = ask(s, 1, x);
+        CHECK(member_generation_of(t[i], "hpo:nsga2:member") == 0);
+    }
+    for (int i = 0; i < 15; i++) {
+        double y = 15 - i; /* the later trials are the better */
+        tell(s, t[i], &y, 1);
+    }
+    hpo_trial *next = ask(s, 1, x);
+    CHECK(member_generation_of(next, "hpo:nsga2:member") == 1);
+    cJSON *st = state_of(s, "nsga2");
+    CHECK(n_parents(st) == 10);
+    for (int i = 0; i < 10; i++)
+        CHECK(state_at(st, "parents", i) >= 5 && state_at(st, "rank", i) == i);
+    cJSON_Delete(st);
+    hpo_trial_free(next);
     hpo_study_free(s);
     hpo_space_free(sp);
 }
@@ -372,12 +441,9 @@ static void front_values(const double *x, double *v)
 /* The generation the trial joined (-1: none). */
 static double member_generation(hpo_trial *t)
 {
-    const char *text = hpo_trial_system_attr(t, "hpo:nsga2:member");
-    cJSON *a = text ? cJSON_Parse(text) : NULL;
-    double g = generation_of(a);
-    cJSON_Delete(a);
-    return g;
+    return member_generation_of(t, "hpo:nsga2:member");
 }
+
 
 /* A new handle on the file continues generation g; a changed space starts
  * a new population at g + 1. */
@@ -426,6 +492,41 @@ static void test_state_survives_reopening(void)
     hpo_space_free(sp);
     hpo_space_free(sp3);
     remove_db("reopen");
+}
+
+/* Define-by-run: the space is the parameters every completed trial has.
+ * When later trials drop y it shrinks to {x}, and the same handle (whose
+ * driver remembers the space it last found equal) starts a new
+ * population. */
+static void test_space_shrinks_in_one_handle(void)
+{
+    hpo_study *s = study("nsga2:population_size=5", 12, NULL, 0);
+    CHECK_RC(hpo_study_open(s, "shrink", HPO_OPEN_CREATE), HPO_OK);
+    double g_before = -1;
+    for (int k = 0; k < 40; k++) {
+        hpo_trial *t = NULL;
+        double x, y = 0;
+        CHECK_RC(hpo_study_ask(s, &t), HPO_OK);
+        CHECK_RC(hpo_trial_suggest_float(t, "x", 0, 1, 0, 0, &x), HPO_OK);
+        /* Trial 32, in the middle of a generation, is the first without
+         * y; trial 33's ask sees the space shrink. */
+        if (k < 32)
+            CHECK_RC(hpo_trial_suggest_float(t, "y", 0, 1, 0, 0, &y), HPO_OK);
+        cJSON *st = state_of(s, "nsga2");
+        const cJSON *space = cJSON_GetObjectItemCaseSensitive(st, "space");
+        if (k == 32)
+            g_before = generation_of(st);
+        if (k == 33) {
+            CHECK(g_before >= 5 && generation_of(st) == g_before + 1);
+            CHECK(cJSON_GetArraySize(space) == 1 &&
+                  cJSON_GetObjectItemCaseSensitive(space, "x") != NULL);
+            CHECK(n_parents(st) == 0);
+        }
+        cJSON_Delete(st);
+        double v = x * x + y;
+        tell(s, t, &v, 1);
+    }
+    hpo_study_free(s);
 }
 
 /* Two handles asking in turn fill the same generations. */
@@ -544,11 +645,14 @@ int main(void)
     RUN(test_selection_by_fronts_and_crowding);
     RUN(test_constrained_domination);
     RUN(test_mixed_domains);
+    RUN(test_conditional_space);
+    RUN(test_overfilled_generation);
     RUN(test_one_objective);
     RUN(test_zdt1_hypervolume);
     RUN(test_nsga3_spreads_over_dtlz2);
     RUN(test_state_survives_reopening);
     RUN(test_two_handles_share_a_population);
+    RUN(test_space_shrinks_in_one_handle);
     RUN(test_corrupt_state);
     RUN(test_bad_options);
     return CHECK_DONE();
