@@ -293,18 +293,24 @@ static void test_zdt1_hypervolume(void)
 }
 
 /* Every kind of domain, exactly legal; a categorical and the steps are
- * bred too. */
+ * bred too, with either crossover and either mutation. */
 static void test_mixed_domains(void)
 {
-    hpo_space *sp = mixed_space();
-    hpo_study *s = study("nsga2:population_size=10", 4, sp, 0);
-    CHECK_RC(hpo_study_open(s, "mixed", HPO_OPEN_CREATE), HPO_OK);
-    static double out[300][MIXED_PARAMS];
-    double best = mixed_run(s, 300, out);
-    fprintf(stderr, "  mixed domains: best %g after 300 trials\n", best);
-    CHECK(best < 1);
-    hpo_study_free(s);
-    hpo_space_free(sp);
+    const char *specs[2] = {
+        "nsga2:population_size=10",
+        "nsga2:population_size=10,crossover=sbx,mutation=gaussian"};
+    for (int i = 0; i < 2; i++) {
+        hpo_space *sp = mixed_space();
+        hpo_study *s = study(specs[i], 4, sp, 0);
+        CHECK_RC(hpo_study_open(s, "mixed", HPO_OPEN_CREATE), HPO_OK);
+        static double out[300][MIXED_PARAMS];
+        double best = mixed_run(s, 300, out);
+        fprintf(stderr, "  mixed domains, %s: best %g after 300 trials\n",
+                specs[i], best);
+        CHECK(best < 1);
+        hpo_study_free(s);
+        hpo_space_free(sp);
+    }
 }
 
 /* One objective: the fronts are the values in order. */

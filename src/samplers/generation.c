@@ -107,14 +107,18 @@ static int same_space(hpo__gen *g, const hpo_space *space)
 
 /* ---- writing a state ------------------------------------------------------ */
 
-/* {"generation": gen, "space": ..., "state": state} as text; state taken. */
-static char *wrap(long gen, const hpo_space *space, cJSON *state)
+/* {"generation": gen, "space": ..., "state": state} as text; state taken.
+ * same: the stored "space", known equal to space (copied rather than
+ * printed from space again), or NULL. */
+static char *wrap(long gen, const hpo_space *space, const cJSON *same,
+                  cJSON *state)
 {
     cJSON *root = cJSON_CreateObject();
     int ok = root &&
              hpo__json_put(root, "generation",
                            cJSON_CreateNumber((double)gen)) &&
-             hpo__json_put(root, "space", space_json(space));
+             hpo__json_put(root, "space", same ? cJSON_Duplicate(same, 1)
+                                               : space_json(space));
     if (ok)
         ok = hpo__json_put(root, "state", state);
     else
@@ -127,12 +131,12 @@ static char *wrap(long gen, const hpo_space *space, cJSON *state)
 /* Write generation gen's state over `expected` (NULL: none stored):
  * HPO_OK, HPO_DONE when another worker wrote first, or an error. */
 static int publish(hpo_plugin_ctx *ctx, const hpo__gen_ops *ops,
-                   const hpo_space *space, const char *expected, long gen,
-                   cJSON *state)
+                   const hpo_space *space, const cJSON *same,
+                   const char *expected, long gen, cJSON *state)
 {
     char key[HPO_MAX_NAME];
     key_of(key, sizeof key, ops, "state");
-    char *text = wrap(gen, space, state);
+    char *text = wrap(gen, space, same, state);
     if (!text)
         return hpo__oom(ctx->msg);
     int rc = hpo_ctx_study_attr_cas(ctx, key, expected, text);
@@ -150,7 +154,7 @@ static int start(hpo__gen *g, const hpo__gen_ops *ops, void *st,
         cJSON_Delete(state);
         return rc;
     }
-    return publish(ctx, ops, space, g->text, gen, state);
+    return publish(ctx, ops, space, NULL, g->text, gen, state);
 }
 
 /* ---- reading a state ------------------------------------------------------ */
@@ -163,7 +167,8 @@ static int load(hpo__gen *g, const hpo__gen_ops *ops, hpo_plugin_ctx *ctx)
     const char *text;
     int rc = hpo_ctx_study_attr(ctx, key, &text);
     if (rc == HPO_OK && text && g->text && strcmp(text, g->text) == 0) {
-        forget_members(g); /* unchanged: parsed already, checked below */
+        /* unchanged: parsed already, checked below; the members stay for
+         * scan to reuse */
     } else {
         forget_state(g);
         if (rc != HPO_OK || !text)
@@ -232,10 +237,33 @@ static int add_member(hpo__gen *g, const hpo__trial_rec *t, int member,
         cJSON_Delete(attr);
         return hpo__oom(m);
     }
-    g->m[g->n++] = (hpo__gen_member){t, member, attr};
+    g->m[g->n++] = (hpo__gen_member){t, member, attr, t->number};
     g->n_finished += hpo__state_finished(t->state);
     g->n_complete += t->state == HPO_COMPLETE;
     return HPO_OK;
+}
+
+/* The member the last scan found as trial t (its attribute taken), when
+ * that scan was of the same generation: a member attribute is written once,
+ * so it need not be parsed again.  *j walks old[] in trial order. */
+static int known_member(hpo__gen_member *prev, int n_prev, int *j,
+                        const hpo__trial_rec *t, int *member, cJSON **attr)
+{
+    while (*j < n_prev && prev[*j].number < t->number)
+        (*j)++;
+    if (*j >= n_prev || prev[*j].number != t->number || !prev[*j].attr)
+        return 0;
+    *member = prev[*j].member;
+    *attr = prev[*j].attr;
+    prev[*j].attr = NULL;
+    return 1;
+}
+
+static void free_members(hpo__gen_member *m, int n)
+{
+    for (int i = 0; i < n; i++)
+        cJSON_Delete(m[i].attr);
+    free(m);
 }
 
 /* Collect the members of g->generation; move the watermark past trials
@@ -244,7 +272,11 @@ static int scan(hpo__gen *g, const hpo__gen_ops *ops, hpo_plugin_ctx *ctx)
 {
     char key[HPO_MAX_NAME];
     key_of(key, sizeof key, ops, "member");
-    forget_members(g);
+    hpo__gen_member *prev = g->m; /* the last scan's, for known_member */
+    int n_prev = g->generation == g->settled_gen ? g->n : 0, j = 0;
+    int prev_count = g->n;
+    g->m = NULL;
+    g->n = g->cap = g->n_finished = g->n_complete = 0;
     if (g->generation < g->settled_gen)
         g->settled = 0; /* a state from before: trust nothing */
     g->settled_gen = g->generation;
@@ -253,10 +285,11 @@ static int scan(hpo__gen *g, const hpo__gen_ops *ops, hpo_plugin_ctx *ctx)
     int settling = 1;
     for (int i = rc ? n : first_at(trials, n, g->settled); i < n; i++) {
         const hpo__trial_rec *t = &trials[i];
-        long gen = -1;
+        long gen = g->generation;
         int member = 0;
         cJSON *attr;
-        int is_member = membership(t, key, &gen, &member, &attr);
+        int is_member = known_member(prev, n_prev, &j, t, &member, &attr) ||
+                        membership(t, key, &gen, &member, &attr);
         int old = !is_member || gen < g->generation;
         settling = settling && old && hpo__state_finished(t->state);
         if (settling)
@@ -268,6 +301,7 @@ static int scan(hpo__gen *g, const hpo__gen_ops *ops, hpo_plugin_ctx *ctx)
         if (rc != HPO_OK)
             break;
     }
+    free_members(prev, prev_count);
     return rc;
 }
 
@@ -306,7 +340,9 @@ static int round_once(hpo__gen *g, const hpo__gen_ops *ops, void *st,
         cJSON_Delete(next);
         return rc;
     }
-    rc = publish(ctx, ops, space, g->text, g->generation + 1, next);
+    rc = publish(ctx, ops, space,
+                 cJSON_GetObjectItemCaseSensitive(g->root, "space"), g->text,
+                 g->generation + 1, next);
     return rc == HPO_OK ? HPO_DONE : rc;
 }
 

@@ -41,6 +41,7 @@ typedef struct hpo__gen_member {
     const hpo__trial_rec *rec; /* borrowed from the call's history */
     int member;                /* its index k in the generation */
     cJSON *attr;               /* its member attribute, parsed */
+    int number;                /* the trial's number */
 } hpo__gen_member;
 
 /* What hpo__gen_sync read; lives in the sampler's state between calls
@@ -50,7 +51,9 @@ typedef struct hpo__gen {
     cJSON *root;     /* parsed */
     const cJSON *state; /* root's "state": the algorithm's fields */
     long generation;
-    hpo__gen_member *m; /* members of `generation`, by trial number */
+    hpo__gen_member *m; /* members of `generation`, by trial number (kept
+                           between calls, rec excepted, so that the next
+                           scan parses only new members' attributes) */
     int n, cap;
     int n_finished;  /* members COMPLETE, PRUNED or FAIL */
     int n_complete;  /* members COMPLETE */

@@ -244,7 +244,7 @@ static void pool_add(hpo_plugin_ctx *ctx, nsga_pool *p, const hpo__trial_rec *r)
 }
 
 /* The parents of g and its COMPLETE members, ranked. */
-static int make_pool(nsga_state *st, hpo_plugin_ctx *ctx, const hpo__gen *g,
+static int make_pool(hpo_plugin_ctx *ctx, const hpo__gen *g,
                      const nsga_parents *par, nsga_pool *pool)
 {
     const hpo__trial_rec *trials;
@@ -260,7 +260,6 @@ static int make_pool(nsga_state *st, hpo_plugin_ctx *ctx, const hpo__gen *g,
     int constrained = 0;
     for (int i = 0; i < pool->n; i++)
         constrained |= pool->viol[i] > 0;
-    (void)st;
     return hpo__nd_rank(ctx->msg, pool->y, pool->n, pool->m,
                         constrained ? pool->viol : NULL, pool->rank,
                         &pool->n_fronts);
@@ -344,7 +343,7 @@ int hpo__nsga_next(void *state, hpo_plugin_ctx *ctx, const hpo_space *space,
     nsga_pool pool;
     int rc = hpo__nsga_read_parents(ctx, st->gen_ops, g->state, &par);
     if (rc == HPO_OK)
-        rc = make_pool(st, ctx, g, &par, &pool);
+        rc = make_pool(ctx, g, &par, &pool);
     if (rc != HPO_OK)
         return rc;
     int *chosen = hpo__scratch(ctx, sizeof(int) * (size_t)(pool.n + 1));
