@@ -43,7 +43,7 @@
  * attribute holds only the generation and index: storing the genome there
  * too ("x", 30 numbers for ZDT) made each trial print and parse the
  * genomes of the whole current generation (the driver reads every
- * member's attribute), 0.7 ms of a trial at 30 parameters.
+ * member's attribute): 0.2 ms of a trial at 30 parameters.
  */
 #include <math.h>
 #include <stdio.h>
