@@ -124,11 +124,18 @@ static hpo__dist *dists_of(hpo_plugin_ctx *ctx, const hpo_space *space)
 static void genome_of(hpo_plugin_ctx *ctx, const hpo_space *space,
                       const hpo__dist *d, const hpo__trial_rec *r, double *x)
 {
-    hpo__ga_random(d, space->n, ctx->rng, x);
-    for (int i = 0; r && i < space->n; i++) {
-        const hpo__param *p = hpo__rec_param(r, space->p[i].name);
+    for (int i = 0; i < space->n; i++) {
+        const char *name = space->p[i].name;
+        /* A declared space's parameters are usually stored in its order. */
+        const hpo__param *p = !r ? NULL
+                              : i < r->n_params &&
+                                        strcmp(r->params[i].name, name) == 0
+                                  ? &r->params[i]
+                                  : hpo__rec_param(r, name);
         if (p && hpo__dist_contains(&d[i], p->internal))
             hpo__ga_encode(&d[i], 1, &p->internal, &x[i]);
+        else
+            hpo__ga_random(&d[i], 1, ctx->rng, &x[i]);
     }
 }
 
