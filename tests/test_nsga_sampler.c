@@ -340,6 +340,28 @@ static void test_one_objective(void)
     CHECK(best[1] > 5e-3);
 }
 
+/* A maximised objective is negated: the population climbs. */
+static void test_maximize(void)
+{
+    hpo_space *sp = box(3);
+    hpo_study *s = study("nsga2:population_size=20", 13, sp, 0);
+    CHECK_RC(hpo_study_add_direction(s, HPO_MAXIMIZE), HPO_OK);
+    CHECK_RC(hpo_study_open(s, "max", HPO_OPEN_CREATE), HPO_OK);
+    double best = -INFINITY;
+    for (int k = 0; k < 400; k++) {
+        double x[3], y = 0;
+        hpo_trial *t = ask(s, 3, x);
+        for (int i = 0; i < 3; i++)
+            y -= (x[i] - 0.7) * (x[i] - 0.7);
+        best = fmax(best, y);
+        tell(s, t, &y, 1);
+    }
+    fprintf(stderr, "  maximize: best %g after 400 trials\n", best);
+    CHECK(best > -1e-3);
+    hpo_study_free(s);
+    hpo_space_free(sp);
+}
+
 /* DTLZ2 (bench/problems.c): 3 objectives, 12 variables; the front is the
  * unit sphere's positive octant. */
 enum { DTLZ_DIM = 12 };
@@ -654,6 +676,7 @@ int main(void)
     RUN(test_conditional_space);
     RUN(test_overfilled_generation);
     RUN(test_one_objective);
+    RUN(test_maximize);
     RUN(test_zdt1_hypervolume);
     RUN(test_nsga3_spreads_over_dtlz2);
     RUN(test_state_survives_reopening);

@@ -321,6 +321,9 @@ static int cut_by_niching(nsga_state *st, hpo_plugin_ctx *ctx,
         rho[assoc[i]]++;
     for (int chosen = 0; chosen < k;) {
         int r = least_crowded(rho, closed, h, rng);
+        if (r < 0) /* cannot happen: an open line holds each point left */
+            return hpo__fail(ctx->msg, HPO_EINVAL, "nsga3: niching ran out "
+                             "of reference lines");
         int i = niche_member(assoc, dist, taken, n_kept, n, r, rho[r] == 0,
                              rng);
         if (i < 0) {
