@@ -245,7 +245,7 @@ static int add_member(hpo__gen *g, const hpo__trial_rec *t, int member,
 
 /* The member the last scan found as trial t (its attribute taken), when
  * that scan was of the same generation: a member attribute is written once,
- * so it need not be parsed again.  *j walks old[] in trial order. */
+ * so it need not be parsed again.  *j walks prev[] in trial order. */
 static int known_member(hpo__gen_member *prev, int n_prev, int *j,
                         const hpo__trial_rec *t, int *member, cJSON **attr)
 {
