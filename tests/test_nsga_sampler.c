@@ -369,7 +369,7 @@ enum { DTLZ_DIM = 12 };
 /* How many of the 91 reference lines (12 divisions) are nearest to one of
  * the final parents, and the parents' largest distance from the origin
  * (1 on the front).  At 4,600 trials (50 generations of 92) nsga3 covers
- * 83, nsga2 51: crowding distance does not spread a 3-D front. */
+ * 89, nsga2 56: crowding distance does not spread a 3-D front. */
 static int lines_covered(const char *spec, double *worst_norm)
 {
     enum { N = 4600 };
