@@ -54,6 +54,9 @@ const bench_method bench_methods[] = {
     {"de", "de", "optuna.samplers.CmaEsSampler(seed=seed)", NULL},
     {"de:rand1bin", "de:strategy=rand1bin",
      "optuna.samplers.CmaEsSampler(seed=seed)", NULL},
+    /* Optuna 3.1 has no NSGA-III (3.2 added it): NSGA-II beside both. */
+    {"nsga2", "nsga2", "optuna.samplers.NSGAIISampler(seed=seed)", NULL},
+    {"nsga3", "nsga3", "optuna.samplers.NSGAIISampler(seed=seed)", NULL},
     /* The default sampler on each side. */
     {"auto", "auto", "optuna.samplers.TPESampler(seed=seed)", NULL},
     {NULL, NULL, NULL, NULL},

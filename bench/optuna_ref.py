@@ -196,6 +196,13 @@ def zdt3(x):
     return [x[0], g * (1 - math.sqrt(r) - r * math.sin(10 * math.pi * x[0]))]
 
 
+def dtlz2(x):
+    g = sum((v - 0.5) ** 2 for v in x[2:])
+    a, b = x[0] * math.pi / 2, x[1] * math.pi / 2
+    return [(1 + g) * math.cos(a) * math.cos(b), (1 + g) * math.cos(a) * math.sin(b),
+            (1 + g) * math.sin(a)]
+
+
 PROBLEMS = {p.name: p for p in [
     Problem("branin", [Param("x1", "float", -5, 10), Param("x2", "float", 0, 15)], branin),
     Problem("hartmann6", box("x", 6, 0, 1), hartmann6),
@@ -223,6 +230,7 @@ PROBLEMS = {p.name: p for p in [
     Problem("cat_heavy", [Param("c%d" % i, "cat", choices="abcde"[:n])
                           for i, n in enumerate(CAT_SIZES)]
             + [Param("x0", "float", 0, 1), Param("x1", "float", 0, 1)], cat_heavy),
+    Problem("dtlz2", box("x", 12, 0, 1), dtlz2, 3, (1.1, 1.1, 1.1)),
 ]}
 
 
@@ -235,6 +243,23 @@ def hypervolume2d(points, ref):
             area += (ref[0] - a) * (level - b)
             level = b
     return area
+
+
+def hypervolume(points, ref):
+    """Two or three minimized objectives (bench/hypervolume.c): in 3-D the
+    non-dominated points sliced along the third objective."""
+    if len(ref) == 2:
+        return hypervolume2d(points, ref)
+    front = []  # lexicographic order: only an earlier point can dominate
+    for p in sorted({tuple(p) for p in points if all(a < r for a, r in zip(p, ref))}):
+        if not any(q[1] <= p[1] and q[2] <= p[2] for q in front):
+            front.append(p)
+    front.sort(key=lambda p: p[2])
+    volume = 0.0
+    for i, p in enumerate(front):
+        top = front[i + 1][2] if i + 1 < len(front) else ref[2]
+        volume += hypervolume2d([q[:2] for q in front[:i + 1]], ref) * (top - p[2])
+    return volume
 
 
 # ---------------------------------------------------------------------------
@@ -313,7 +338,7 @@ def run_one(problem, expression, seed, budgets):
         if problem.n_objectives == 1:
             metric = min(v[0] for v in seen)
         else:
-            metric = hypervolume2d(seen, problem.ref)
+            metric = hypervolume(seen, problem.ref)
         window = overhead[:b]
         result["metric"].append(metric)
         result["overhead_mean_ms"].append(1e3 * sum(window) / len(window))

@@ -64,10 +64,13 @@ static void print_problem_header(FILE *f, const bench_problem *p, int ref)
         fprintf(f, "\n%s: %d params, f* = %.15g; regret = best - f* (lower is better)\n",
                 p->name, p->dim, p->f_star);
     else
+    {
         fprintf(f, "\n%s: %d params, %d objectives; hypervolume with reference "
-                   "(%g, %g), best %.10g (higher is better)\n",
-                p->name, p->dim, p->n_objectives, p->ref[0], p->ref[1],
-                p->f_star);
+                   "(%g", p->name, p->dim, p->n_objectives, p->ref[0]);
+        for (int i = 1; i < p->n_objectives; i++)
+            fprintf(f, ", %g", p->ref[i]);
+        fprintf(f, "), best %.10g (higher is better)\n", p->f_star);
+    }
     fprintf(f, "%-8s %6s | %-30s %9s %9s", "method", "budget", "hpo: median [25%, 75%]",
             "ms mean", "ms last");
     if (ref)

@@ -247,6 +247,24 @@ static void zdt3(const double *x, double *v)
 }
 
 /* ------------------------------------------------------------------------- */
+/* DTLZ2 (Deb, Thiele, Laumanns & Zitzler 2002): 12 variables in [0, 1],     */
+/* three objectives; the front is the unit sphere's positive octant (k = 10)  */
+/* ------------------------------------------------------------------------- */
+
+enum { DTLZ_DIM = 12 };
+
+static void dtlz2(const double *x, double *v)
+{
+    double g = 0;
+    for (int i = 2; i < DTLZ_DIM; i++)
+        g += (x[i] - 0.5) * (x[i] - 0.5);
+    double a = x[0] * M_PI / 2, b = x[1] * M_PI / 2;
+    v[0] = (1 + g) * cos(a) * cos(b);
+    v[1] = (1 + g) * cos(a) * sin(b);
+    v[2] = (1 + g) * sin(a);
+}
+
+/* ------------------------------------------------------------------------- */
 /* The table                                                                  */
 /* ------------------------------------------------------------------------- */
 
@@ -315,6 +333,10 @@ static const bench_param cat_heavy_params[] = {
 #define ZDT1_HV (121.0 - 1.0 / 3)
 #define ZDT2_HV (121.0 - 2.0 / 3)
 #define ZDT3_HV 128.77811613
+/* DTLZ2's front is the unit sphere in the positive octant: with reference
+ * (1.1, 1.1, 1.1) it dominates the box less the eighth of the unit ball. */
+#define DTLZ_REF {1.1, 1.1, 1.1}
+#define DTLZ2_HV (1.1 * 1.1 * 1.1 - M_PI / 6)
 
 const bench_problem bench_problems[] = {
     /* name, dim, objectives, f*, params, f, ref, default budgets */
@@ -331,6 +353,7 @@ const bench_problem bench_problems[] = {
     {"sparse_bool60", 60, 1, -19.5, PARAMS(bools), sparse_bool60, NO_REF, "100,300"},
     {"cond_model", 8, 1, 0, PARAMS(cond_model_params), cond_model, NO_REF, "20,50,100"},
     {"cat_heavy", 10, 1, 0, PARAMS(cat_heavy_params), cat_heavy, NO_REF, "20,50,100"},
+    {"dtlz2", DTLZ_DIM, 3, DTLZ2_HV, PARAMS(unit_box), dtlz2, DTLZ_REF, "1000,5000"},
     {NULL, 0, 0, 0, NULL, 0, NULL, NO_REF, NULL},
 };
 

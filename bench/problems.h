@@ -48,7 +48,7 @@ typedef struct bench_param {
     unsigned when;
 } bench_param;
 
-#define BENCH_MAX_OBJECTIVES 2
+#define BENCH_MAX_OBJECTIVES 3
 /* The largest dim of any problem (x[] buffers on the stack). */
 #define BENCH_MAX_DIM 64
 
@@ -106,5 +106,8 @@ int bench_sphere_objective(hpo_trial *trial, void *data, double *values);
  * 2-objective problem, bounded by ref.  Points not strictly better than
  * ref in both objectives add nothing.  NaN if memory runs out. */
 double bench_hypervolume2d(const double *pts, int n, const double ref[2]);
+/* The same for m = 2 or 3 objectives (rows of m values); NaN for other m
+ * or when memory runs out. */
+double bench_hypervolume(const double *pts, int n, int m, const double *ref);
 
 #endif

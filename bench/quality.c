@@ -150,7 +150,8 @@ static void read_budgets(const bench_job *j, const double *values,
                     best = values[k];
             out->metric[b] = best;
         } else {
-            out->metric[b] = bench_hypervolume2d(values, upto, p->ref);
+            out->metric[b] =
+                bench_hypervolume(values, upto, p->n_objectives, p->ref);
         }
         double all = 0, last = 0;
         int from = upto > 100 ? upto - 100 : 0;

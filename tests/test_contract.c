@@ -290,12 +290,12 @@ static void check_no_impossible_result(const char *spec, const bench_problem *p,
                     p->name, best, p->f_star);
         CHECK(best >= p->f_star - 1e-9);
     } else {
-        double pts[2 * BUDGET];
-        for (int k = 0; k < o->n; k++) {
-            pts[2 * k] = o->v[k][0];
-            pts[2 * k + 1] = o->v[k][1];
-        }
-        double hv = bench_hypervolume2d(pts, o->n, p->ref);
+        int m = p->n_objectives;
+        double pts[BENCH_MAX_OBJECTIVES * BUDGET];
+        for (int k = 0; k < o->n; k++)
+            for (int i = 0; i < m; i++)
+                pts[m * k + i] = o->v[k][i];
+        double hv = bench_hypervolume(pts, o->n, m, p->ref);
         CHECK(hv >= 0 && hv <= p->f_star + 1e-9);
     }
 }

@@ -221,9 +221,42 @@ static void test_hypervolume(void)
     }
 }
 
+/* DTLZ2: on its Pareto set (x3..x12 = 1/2) the values lie on the unit
+ * sphere; three objectives' hypervolume by hand and on a dense front. */
+static void test_dtlz2_and_hypervolume3d(void)
+{
+    const bench_problem *p = bench_problem_find("dtlz2");
+    double x[12], v[3];
+    fill(x, 12, 0.5);
+    x[0] = 0.3;
+    x[1] = 0.8;
+    p->f(x, v);
+    CHECK_NEAR(v[0] * v[0] + v[1] * v[1] + v[2] * v[2], 1, 1e-12);
+    const double ref[3] = {11, 11, 11};
+    double one[] = {1, 1, 1};
+    CHECK_NEAR(bench_hypervolume(one, 1, 3, ref), 1000, 1e-9);
+    /* Two boxes of 360 overlapping in 216; a dominated point, a copy and
+     * one outside add nothing. */
+    double pts[] = {1, 5, 5, 5, 1, 5, 6, 6, 6, 1, 5, 5, 0, 0, 12};
+    CHECK_NEAR(bench_hypervolume(pts, 5, 3, ref), 504, 1e-9);
+    enum { N = 120 };
+    double *front = malloc(sizeof(double) * 3 * (N + 1) * (N + 1));
+    int n = 0;
+    for (int i = 0; i <= N; i++)
+        for (int j = 0; j <= N; j++, n++) {
+            x[0] = (double)i / N;
+            x[1] = (double)j / N;
+            p->f(x, front + 3 * n);
+        }
+    double hv = bench_hypervolume(front, n, 3, p->ref);
+    CHECK(hv <= p->f_star);
+    CHECK_NEAR(hv, p->f_star, 0.01);
+    free(front);
+}
+
 static void test_table_is_well_formed(void)
 {
-    CHECK(bench_problem_count() == 13);
+    CHECK(bench_problem_count() == 14);
     for (const bench_problem *p = bench_problems; p->name; p++) {
         CHECK(p->dim >= 1 && p->dim <= BENCH_MAX_DIM);
         CHECK(p->n_params == p->dim || p->n_params == 1);
@@ -256,6 +289,7 @@ int main(void)
     RUN(test_cat_heavy_optimum);
     RUN(test_zdt_fronts);
     RUN(test_hypervolume);
+    RUN(test_dtlz2_and_hypervolume3d);
     RUN(test_table_is_well_formed);
     return CHECK_DONE();
 }

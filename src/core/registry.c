@@ -22,6 +22,8 @@ static const hpo_sampler_type *const builtin_samplers[] = {
     &hpo__sampler_rf,
     &hpo__sampler_ga,
     &hpo__sampler_de,
+    &hpo__sampler_nsga2,
+    &hpo__sampler_nsga3,
     NULL,
 };
 

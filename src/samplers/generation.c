@@ -37,9 +37,11 @@ static void forget_state(hpo__gen *g)
 {
     cJSON_Delete(g->root);
     free(g->text);
+    hpo_space_free(g->space_ok);
     g->root = NULL;
     g->text = NULL;
     g->state = NULL;
+    g->space_ok = NULL;
 }
 
 void hpo__gen_free(hpo__gen *g)
@@ -69,27 +71,55 @@ static cJSON *space_json(const hpo_space *space)
     return o;
 }
 
-/* 1 when the stored "space" is space, 0 when not, HPO_ENOMEM. */
-static int same_space(const cJSON *stored, const hpo_space *space)
+/* The same names and distributions in the same order (what space_json
+ * writes). */
+static int space_equal(const hpo_space *a, const hpo_space *b)
 {
+    if (a->n != b->n)
+        return 0;
+    for (int i = 0; i < a->n; i++)
+        if (strcmp(a->p[i].name, b->p[i].name) != 0 ||
+            !hpo__dist_equal(&a->p[i].dist, &b->p[i].dist))
+            return 0;
+    return 1;
+}
+
+/* 1 when g's stored "space" is space, 0 when not, HPO_ENOMEM. */
+static int same_space(hpo__gen *g, const hpo_space *space)
+{
+    if (g->space_ok && space_equal(g->space_ok, space))
+        return 1;
+    const cJSON *stored = cJSON_GetObjectItemCaseSensitive(g->root, "space");
     cJSON *now = space_json(space);
     if (!now)
         return HPO_ENOMEM;
     int same = stored && cJSON_Compare(stored, now, 1);
     cJSON_Delete(now);
+    if (same) {
+        hpo_space_free(g->space_ok);
+        g->space_ok = calloc(1, sizeof *g->space_ok);
+        if (g->space_ok && hpo__space_copy(g->space_ok, space) != HPO_OK) {
+            hpo_space_free(g->space_ok);
+            g->space_ok = NULL; /* no cache: compared again next time */
+        }
+    }
     return same;
 }
 
 /* ---- writing a state ------------------------------------------------------ */
 
-/* {"generation": gen, "space": ..., "state": state} as text; state taken. */
-static char *wrap(long gen, const hpo_space *space, cJSON *state)
+/* {"generation": gen, "space": ..., "state": state} as text; state taken.
+ * same: the stored "space", known equal to space (copied rather than
+ * printed from space again), or NULL. */
+static char *wrap(long gen, const hpo_space *space, const cJSON *same,
+                  cJSON *state)
 {
     cJSON *root = cJSON_CreateObject();
     int ok = root &&
              hpo__json_put(root, "generation",
                            cJSON_CreateNumber((double)gen)) &&
-             hpo__json_put(root, "space", space_json(space));
+             hpo__json_put(root, "space", same ? cJSON_Duplicate(same, 1)
+                                               : space_json(space));
     if (ok)
         ok = hpo__json_put(root, "state", state);
     else
@@ -102,12 +132,12 @@ static char *wrap(long gen, const hpo_space *space, cJSON *state)
 /* Write generation gen's state over `expected` (NULL: none stored):
  * HPO_OK, HPO_DONE when another worker wrote first, or an error. */
 static int publish(hpo_plugin_ctx *ctx, const hpo__gen_ops *ops,
-                   const hpo_space *space, const char *expected, long gen,
-                   cJSON *state)
+                   const hpo_space *space, const cJSON *same,
+                   const char *expected, long gen, cJSON *state)
 {
     char key[HPO_MAX_NAME];
     key_of(key, sizeof key, ops, "state");
-    char *text = wrap(gen, space, state);
+    char *text = wrap(gen, space, same, state);
     if (!text)
         return hpo__oom(ctx->msg);
     int rc = hpo_ctx_study_attr_cas(ctx, key, expected, text);
@@ -125,7 +155,7 @@ static int start(hpo__gen *g, const hpo__gen_ops *ops, void *st,
         cJSON_Delete(state);
         return rc;
     }
-    return publish(ctx, ops, space, g->text, gen, state);
+    return publish(ctx, ops, space, NULL, g->text, gen, state);
 }
 
 /* ---- reading a state ------------------------------------------------------ */
@@ -300,8 +330,7 @@ static int round_once(hpo__gen *g, const hpo__gen_ops *ops, void *st,
         rc = start(g, ops, st, ctx, space, 0);
         return rc == HPO_OK ? HPO_DONE : rc;
     }
-    int same = same_space(cJSON_GetObjectItemCaseSensitive(g->root, "space"),
-                          space);
+    int same = same_space(g, space);
     if (same < 0)
         return hpo__oom(ctx->msg);
     if (!same) {
@@ -322,7 +351,9 @@ static int round_once(hpo__gen *g, const hpo__gen_ops *ops, void *st,
         cJSON_Delete(next);
         return rc;
     }
-    rc = publish(ctx, ops, space, g->text, g->generation + 1, next);
+    rc = publish(ctx, ops, space,
+                 cJSON_GetObjectItemCaseSensitive(g->root, "space"), g->text,
+                 g->generation + 1, next);
     return rc == HPO_OK ? HPO_DONE : rc;
 }
 
