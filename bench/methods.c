@@ -47,6 +47,11 @@ const bench_method bench_methods[] = {
      "optuna.samplers.TPESampler(seed=seed, multivariate=True, group=True)",
      NULL},
     {"rf", "rf", "optuna.samplers.TPESampler(seed=seed)", NULL},
+    {"cmaes", "cmaes", "optuna.samplers.CmaEsSampler(seed=seed)", NULL},
+    {"cmaes:restart=bipop", "cmaes:restart=bipop",
+     "optuna.samplers.CmaEsSampler(seed=seed, restart_strategy='ipop')", NULL},
+    {"cmaes:restart=none", "cmaes:restart=none",
+     "optuna.samplers.CmaEsSampler(seed=seed)", NULL},
     /* The default sampler on each side. */
     {"auto", "auto", "optuna.samplers.TPESampler(seed=seed)", NULL},
     {NULL, NULL, NULL, NULL},

@@ -38,6 +38,8 @@ static void forget_state(hpo__gen *g)
     forget_members(g);
     cJSON_Delete(g->root);
     free(g->text);
+    hpo_space_free(g->space_seen);
+    g->space_seen = NULL;
     g->root = NULL;
     g->text = NULL;
     g->state = NULL;
@@ -77,6 +79,38 @@ static int same_space(const cJSON *stored, const hpo_space *space)
     int same = stored && cJSON_Compare(stored, now, 1);
     cJSON_Delete(now);
     return same;
+}
+
+/* Is space the one last found equal to the stored state's (names and
+ * distributions, in order)? */
+static int seen_before(const hpo__gen *g, const hpo_space *space)
+{
+    const hpo_space *s = g->space_seen;
+    if (!s || s->n != space->n)
+        return 0;
+    for (int i = 0; i < s->n; i++)
+        if (strcmp(s->p[i].name, space->p[i].name) != 0 ||
+            !hpo__dist_equal(&s->p[i].dist, &space->p[i].dist))
+            return 0;
+    return 1;
+}
+
+/* 1 when space is the stored state's, 0 when not, HPO_ENOMEM. */
+static int stored_space(hpo__gen *g, const hpo_space *space)
+{
+    if (seen_before(g, space))
+        return 1;
+    int same = same_space(cJSON_GetObjectItemCaseSensitive(g->root, "space"),
+                          space);
+    if (same != 1)
+        return same;
+    hpo_space_free(g->space_seen);
+    g->space_seen = calloc(1, sizeof *g->space_seen);
+    if (!g->space_seen || hpo__space_copy(g->space_seen, space)) {
+        hpo_space_free(g->space_seen);
+        g->space_seen = NULL; /* only a cache */
+    }
+    return 1;
 }
 
 /* ---- writing a state ------------------------------------------------------ */
@@ -134,9 +168,13 @@ static int load(hpo__gen *g, const hpo__gen_ops *ops, hpo_plugin_ctx *ctx)
 {
     char key[HPO_MAX_NAME];
     key_of(key, sizeof key, ops, "state");
-    forget_state(g);
     const char *text;
     int rc = hpo_ctx_study_attr(ctx, key, &text);
+    if (rc == HPO_OK && text && g->state && strcmp(text, g->text) == 0) {
+        forget_members(g);
+        return HPO_OK; /* unchanged: parsed already (most trials) */
+    }
+    forget_state(g);
     if (rc != HPO_OK || !text)
         return rc;
     g->text = hpo__strdup(text);
@@ -147,12 +185,14 @@ static int load(hpo__gen *g, const hpo__gen_ops *ops, hpo_plugin_ctx *ctx)
     g->state = cJSON_GetObjectItemCaseSensitive(g->root, "state");
     if (!cJSON_IsNumber(gen) || gen->valuedouble < 0 ||
         gen->valuedouble != floor(gen->valuedouble) ||
-        !cJSON_IsObject(g->state))
+        !cJSON_IsObject(g->state)) {
+        forget_state(g); /* not kept as a parsed state */
         return hpo__fail(ctx->msg, HPO_EINVAL,
                          "%s: the study system attribute %s is not a %s "
                          "state (it needs \"generation\" and \"state\"); "
                          "delete it to start a new population",
                          ops->name, key, ops->name);
+    }
     g->generation = (long)gen->valuedouble;
     return HPO_OK;
 }
@@ -255,8 +295,7 @@ static int round_once(hpo__gen *g, const hpo__gen_ops *ops, void *st,
         rc = start(g, ops, st, ctx, space, 0);
         return rc == HPO_OK ? HPO_DONE : rc;
     }
-    int same = same_space(cJSON_GetObjectItemCaseSensitive(g->root, "space"),
-                          space);
+    int same = stored_space(g, space);
     if (same < 0)
         return hpo__oom(ctx->msg);
     if (!same) {

@@ -58,6 +58,9 @@ typedef struct hpo__gen {
      * generation before `settled_gen` (or to none): never read again. */
     int settled;
     long settled_gen;
+    /* A copy of the last space found equal to root's "space" (a cache:
+     * comparing the JSON at every trial cost more than the trial). */
+    hpo_space *space_seen;
 } hpo__gen;
 
 /* The algorithm behind a population sampler. */

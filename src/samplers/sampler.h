@@ -34,6 +34,7 @@ extern const hpo_sampler_type hpo__sampler_qmc;
 extern const hpo_sampler_type hpo__sampler_gp;
 extern const hpo_sampler_type hpo__sampler_tpe;
 extern const hpo_sampler_type hpo__sampler_rf;
+extern const hpo_sampler_type hpo__sampler_cmaes;
 
 /* The space a joint model covers (intersection.c): the declared space, or
  * else the parameters every completed trial has with one distribution
