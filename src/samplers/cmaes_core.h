@@ -22,6 +22,8 @@
 #ifndef HPO_CMAES_CORE_H
 #define HPO_CMAES_CORE_H
 
+#include <cJSON.h>
+
 #include "core/internal.h"
 
 /* Why a run stopped (cmaes_stop.c); 0 = keep going. */
@@ -159,5 +161,7 @@ int hpo__cmaes_warm_count(int count, double gamma);
  * the text is not a CMA-ES state. */
 char *hpo__cmaes_to_json(const hpo__cmaes *es);
 int hpo__cmaes_from_json(hpo__cmaes *es, const char *json, hpo__msg *m);
+/* The same from the parsed object (a sampler holding it parsed already). */
+int hpo__cmaes_from_object(hpo__cmaes *es, const cJSON *root, hpo__msg *m);
 
 #endif
