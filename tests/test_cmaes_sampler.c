@@ -80,7 +80,7 @@ static hpo_study *open_study(const char *spec, int n, hpo_storage *storage,
     hpo_space *sp = hpo_space_new();
     char name[8];
     for (int i = 0; i < n; i++) {
-        snprintf(name, sizeof name, "x%d", i);
+        snprintf(name, sizeof name, "x%d", i & 7);
         hpo_space_add_float(sp, name, 0, 1, 0, 0);
     }
     CHECK_RC(hpo_study_set_space(s, sp), HPO_OK);
@@ -106,7 +106,7 @@ static double step(hpo_study *s, fn f, int n, int *number)
         return NAN;
     }
     for (int i = 0; i < n; i++) {
-        snprintf(name, sizeof name, "x%d", i);
+        snprintf(name, sizeof name, "x%d", i & 7);
         CHECK_RC(hpo_trial_suggest_float(t, name, 0, 1, 0, 0, &x[i]), HPO_OK);
     }
     v = f(x, n);
@@ -142,19 +142,20 @@ static double state_number(hpo_study *s, const char *key, int restart)
 
 /* ---- convergence ---------------------------------------------------------- */
 
-/* Measured: f < 1e-8 after 1,450-1,650 trials (seeds 1-3, 6-D, condition
- * 1e4); random search is near 1e-1 there.  The bound leaves ~25%. */
+/* Measured: f < 1e-8 after 1,019-1,347 trials (seeds 1-5, 6-D, condition
+ * 1e4, no restarts); random search is at 7.1 after 2,000.  The bound of
+ * 1,600 trials leaves ~20% over the slowest seed. */
 static void test_rotated_ellipsoid(void)
 {
     make_rotation(6);
     for (uint64_t seed = 1; seed <= 2; seed++) {
         hpo_study *s = open_study("cmaes:restart=none", 6, NULL, seed);
-        double best = run(s, ellipsoid, 6, 2000);
+        double best = run(s, ellipsoid, 6, 1600);
         CHECK(best < 1e-8);
         hpo_study_free(s);
     }
     hpo_study *r = open_study("random", 6, NULL, 1);
-    CHECK(run(r, ellipsoid, 6, 2000) > 1e-3);
+    CHECK(run(r, ellipsoid, 6, 1600) > 1e-1);
     hpo_study_free(r);
 }
 
@@ -182,6 +183,32 @@ static void test_ipop_restarts_on_stall(void)
     run(s, flat, 2, 400);
     CHECK_NEAR(state_number(s, "restarts", 1), 0, 0);
     hpo_study_free(s);
+}
+
+/* Branin in the unit cube (x in [-5, 10], y in [0, 15]). */
+static double branin(const double *u, int n)
+{
+    (void)n;
+    double x = -5 + 15 * u[0], y = 15 * u[1], pi = 3.14159265358979323846;
+    double b = 5.1 / (4 * pi * pi), c = 5 / pi, t = 1 / (8 * pi);
+    return pow(y - b * x * x + c * x - 6, 2) + 10 * (1 - t) * cos(x) + 10;
+}
+
+/* A large population in 2-D (lambda 48, IPOP's fourth run on branin):
+ * the active update with a stale eigendecomposition made C indefinite
+ * (a diagonal of -0.003), the state could not be read back and every
+ * later ask failed; the sampler now restarts a degenerate run, so before
+ * the core's fix this run restarted 1-3 times with regret ~0.02 (now:
+ * none, regret 1.5e-10 to 5.8e-9). */
+static void test_large_population_keeps_c_positive(void)
+{
+    for (uint64_t seed = 1; seed <= 3; seed++) {
+        hpo_study *s = open_study("cmaes:popsize=48,restart=none", 2, NULL, seed);
+        double best = run(s, branin, 2, 1500);
+        CHECK(best - 0.397887357729738 < 1e-7);
+        CHECK_NEAR(state_number(s, "restarts", 1), 0, 0);
+        hpo_study_free(s);
+    }
 }
 
 /* ---- storage ---------------------------------------------------------------- */
@@ -464,6 +491,7 @@ int main(void)
 {
     RUN(test_rotated_ellipsoid);
     RUN(test_ipop_restarts_on_stall);
+    RUN(test_large_population_keeps_c_positive);
     RUN(test_state_survives_reopen);
     RUN(test_two_handles_share_one_distribution);
     RUN(test_corrupt_state_refused);

@@ -378,6 +378,15 @@ int hpo__cmaes_tell(hpo__cmaes *es, const double *f, hpo__msg *m)
     double b = hsig * sqrt(es->cc * (2 - es->cc) * es->mueff);
     for (int i = 0; i < n; i++)
         es->pc[i] = (1 - es->cc) * es->pc[i] + b * yw[i];
+    /* The negative weights are scaled by |C^{-1/2} y|, which keeps C
+     * positive definite only with the current C's decomposition: a stale
+     * one (the lazy refresh below) drove C indefinite on branin at
+     * lambda 48 (a diagonal of -0.003), and the state could not be read
+     * back.  Refresh it first whenever a weight is negative. */
+    if (!es->separable && es->weights[lam - 1] < 0
+        && es->eigen_generation != es->generation
+        && (rc = hpo__cmaes_eigen(es, m)) != HPO_OK)
+        goto out;
     update_cov(es, r, hsig, tmp);
     es->sigma *= exp(fmin(1.0, es->cs / es->ds * (psn / es->chi_n - 1)));
     es->generation++;
