@@ -416,6 +416,27 @@ static void test_warm_start_from_earlier_trials(void)
     hpo_storage_close(st2);
 }
 
+/* A second handle on the same study with a third parameter: the stored
+ * state no longer fits, so a new distribution (n = 3) starts at the next
+ * generation, and the first one's members are never told to it. */
+static void test_space_change_starts_new_population(void)
+{
+    hpo_storage *st = NULL;
+    CHECK_RC(hpo_storage_open(&st, "memory:"), HPO_OK);
+    hpo_study *a = open_study("cmaes", 2, st, 6);
+    run(a, sphere, 2, 20);
+    double gen = state_number(a, "generation", 0);
+    hpo_study_free(a);
+    hpo_study *b = open_study("cmaes", 3, st, 6);
+    run(b, sphere, 3, 30);
+    double n = state_number(b, "n", 0);
+    CHECK_NEAR(n, 3, 0);
+    CHECK(state_number(b, "generation", 0) > gen + 1); /* g+1, then on */
+    CHECK(state_number(b, "evaluations", 0) <= 30);
+    hpo_study_free(b);
+    hpo_storage_close(st);
+}
+
 /* ---- other spaces -------------------------------------------------------- */
 
 static void test_categorical_and_conditional(void)
@@ -497,6 +518,7 @@ int main(void)
     RUN(test_corrupt_state_refused);
     RUN(test_ints_and_steps_with_margin);
     RUN(test_warm_start_from_earlier_trials);
+    RUN(test_space_change_starts_new_population);
     RUN(test_categorical_and_conditional);
     RUN(test_one_objective_only);
     RUN(test_bad_options);
