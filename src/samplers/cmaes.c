@@ -337,9 +337,10 @@ static int start_run(cmaes_state *st, hpo_plugin_ctx *ctx, hpo__cmaes *es)
     if (st->warm != ON_FALSE && count >= need) {
         rc = hpo__cmaes_warm(es, n, pts, f, count, st->gamma, WARM_ALPHA,
                              lambda, st->separable, ctx->msg);
-        hpo_ctx_log(ctx, 2, "cmaes: warm start from the best %d of %d earlier "
-                    "trials (sigma %.3g)", hpo__cmaes_warm_count(count, st->gamma),
-                    count, es->sigma);
+        if (rc == HPO_OK)
+            hpo_ctx_log(ctx, 2, "cmaes: warm start from the best %d of %d "
+                        "earlier trials (sigma %.3g)",
+                        hpo__cmaes_warm_count(count, st->gamma), count, es->sigma);
     } else {
         rc = hpo__cmaes_init(es, n, NULL, sigma, lambda, st->separable, ctx->msg);
     }
