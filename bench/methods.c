@@ -30,6 +30,13 @@ static int grid_fits(const bench_problem *p, int max_budget)
     return bench_grid_points(p, max_budget) >= GRID_MIN_POINTS;
 }
 
+/* CMA-ES optimizes one objective (it refuses several). */
+static int single_objective(const bench_problem *p, int max_budget)
+{
+    (void)max_budget;
+    return p->n_objectives == 1;
+}
+
 const bench_method bench_methods[] = {
     /* label, hpo sampler spec, Optuna sampler, runs on */
     {"random", "random", "optuna.samplers.RandomSampler(seed=seed)", NULL},
@@ -57,6 +64,15 @@ const bench_method bench_methods[] = {
     /* Optuna 3.1 has no NSGA-III (3.2 added it): NSGA-II beside both. */
     {"nsga2", "nsga2", "optuna.samplers.NSGAIISampler(seed=seed)", NULL},
     {"nsga3", "nsga3", "optuna.samplers.NSGAIISampler(seed=seed)", NULL},
+    /* hpo restarts by IPOP unless told otherwise; Optuna 3.1 by default
+     * never, and has no BIPOP (its IPOP is the closest). */
+    {"cmaes", "cmaes", "optuna.samplers.CmaEsSampler(seed=seed)",
+     single_objective},
+    {"cmaes:restart=bipop", "cmaes:restart=bipop",
+     "optuna.samplers.CmaEsSampler(seed=seed, restart_strategy='ipop')",
+     single_objective},
+    {"cmaes:restart=none", "cmaes:restart=none",
+     "optuna.samplers.CmaEsSampler(seed=seed)", single_objective},
     /* The default sampler on each side. */
     {"auto", "auto", "optuna.samplers.TPESampler(seed=seed)", NULL},
     {NULL, NULL, NULL, NULL},

@@ -16,6 +16,8 @@ packages=(
     # tests: process tools, and Python Optuna for the interop tests and the
     # side-by-side benchmarks (Debian's interpreter, /usr/bin/python3)
     procps python3 python3-optuna
+    # Optuna's CmaEsSampler, beside hpo's cmaes in hpo-bench (issue 11)
+    python3-cmaes
     # the svm_breast_cancer benchmark's reference: scikit-learn's SVC
     python3-sklearn
     # the xgb_spam pruning benchmark's reference (hpo-bench pruning)

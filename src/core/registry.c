@@ -24,6 +24,7 @@ static const hpo_sampler_type *const builtin_samplers[] = {
     &hpo__sampler_de,
     &hpo__sampler_nsga2,
     &hpo__sampler_nsga3,
+    &hpo__sampler_cmaes,
     NULL,
 };
 

@@ -193,6 +193,18 @@ static void transform(const hpo__cmaes *es, const double *z, double *y)
     }
 }
 
+void hpo__cmaes_sample(const hpo__cmaes *es, const double *z, double *x,
+                       double *xr, double *y)
+{
+    transform(es, z, y);
+    for (int i = 0; i < es->n; i++) {
+        double v = es->mean[i] + es->sigma * y[i];
+        double w = es->mean[i] + es->A[i] * es->sigma * y[i];
+        xr[i] = v < 0 ? 0 : v > 1 ? 1 : v;
+        x[i] = w < 0 ? 0 : w > 1 ? 1 : w;
+    }
+}
+
 int hpo__cmaes_ask(hpo__cmaes *es, const double *z, hpo__rng *rng, hpo__msg *m)
 {
     int n = es->n;
@@ -204,17 +216,10 @@ int hpo__cmaes_ask(hpo__cmaes *es, const double *z, hpo__rng *rng, hpo__msg *m)
     if (!zk)
         return hpo__oom(m);
     for (int k = 0; k < es->lambda; k++) {
-        double *x = es->x + (size_t)k * n, *xr = es->xr + (size_t)k * n;
-        double *y = zk + n;
         for (int i = 0; i < n; i++)
             zk[i] = z ? z[(size_t)k * n + i] : hpo__rng_normal(rng);
-        transform(es, zk, y);
-        for (int i = 0; i < n; i++) {
-            double v = es->mean[i] + es->sigma * y[i];
-            double w = es->mean[i] + es->A[i] * es->sigma * y[i];
-            xr[i] = v < 0 ? 0 : v > 1 ? 1 : v;
-            x[i] = w < 0 ? 0 : w > 1 ? 1 : w;
-        }
+        hpo__cmaes_sample(es, zk, es->x + (size_t)k * n, es->xr + (size_t)k * n,
+                          zk + n);
     }
     free(zk);
     es->pending = 1;
@@ -359,8 +364,10 @@ int hpo__cmaes_tell(hpo__cmaes *es, const double *f, hpo__msg *m)
         for (int i = 0; i < n; i++)
             yw[i] += es->weights[k] * (x[i] - es->mean_old[i]) / es->sigma;
     }
+    /* The mean of clipped points lies in the cube but for rounding
+     * (-3e-17 seen): clamp, so a stored state always reads back. */
     for (int i = 0; i < n; i++)
-        es->mean[i] = es->mean_old[i] + es->sigma * yw[i];
+        es->mean[i] = fmin(fmax(es->mean_old[i] + es->sigma * yw[i], 0), 1);
     inv_sqrt(es, yw, cy, tmp);
     double a = sqrt(es->cs * (2 - es->cs) * es->mueff);
     for (int i = 0; i < n; i++)
@@ -371,6 +378,15 @@ int hpo__cmaes_tell(hpo__cmaes *es, const double *f, hpo__msg *m)
     double b = hsig * sqrt(es->cc * (2 - es->cc) * es->mueff);
     for (int i = 0; i < n; i++)
         es->pc[i] = (1 - es->cc) * es->pc[i] + b * yw[i];
+    /* The negative weights are scaled by |C^{-1/2} y|, which keeps C
+     * positive definite only with the current C's decomposition: a stale
+     * one (the lazy refresh below) drove C indefinite on branin at
+     * lambda 48 (a diagonal of -0.003), and the state could not be read
+     * back.  Refresh it first whenever a weight is negative. */
+    if (!es->separable && es->weights[lam - 1] < 0
+        && es->eigen_generation != es->generation
+        && (rc = hpo__cmaes_eigen(es, m)) != HPO_OK)
+        goto out;
     update_cov(es, r, hsig, tmp);
     es->sigma *= exp(fmin(1.0, es->cs / es->ds * (psn / es->chi_n - 1)));
     es->generation++;

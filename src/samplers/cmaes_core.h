@@ -22,6 +22,8 @@
 #ifndef HPO_CMAES_CORE_H
 #define HPO_CMAES_CORE_H
 
+#include <cJSON.h>
+
 #include "core/internal.h"
 
 /* Why a run stopped (cmaes_stop.c); 0 = keep going. */
@@ -98,6 +100,12 @@ void hpo__cmaes_free(hpo__cmaes *es);
  * already pending; asking it again is allowed only through tell. */
 int hpo__cmaes_ask(hpo__cmaes *es, const double *z, hpo__rng *rng,
                    hpo__msg *m);
+/* One candidate from n standard normal draws z, without touching the
+ * state: x to evaluate, xr to learn from (as ask makes each of its lambda;
+ * y is n doubles of scratch).  A sampler that draws each candidate with
+ * its own trial's stream uses this, then tells through es->xr. */
+void hpo__cmaes_sample(const hpo__cmaes *es, const double *z, double *x,
+                       double *xr, double *y);
 /* Tell the values (minimised) of the pending generation's lambda
  * candidates, in candidate order; a NaN value ranks last.  Updates the
  * distribution and moves to the next generation.  HPO_EMISUSE when nothing
@@ -135,10 +143,25 @@ int hpo__cmaes_restart(hpo__cmaes *es, hpo__rng *rng, hpo__msg *m);
 int hpo__cmaes_margin(hpo__cmaes *es, const double *step, double alpha,
                       hpo__msg *m);
 
+/* Warm start (cmaes_warm.c; Nomura et al., AAAI 2021): start a run in
+ * [0,1]^n from count earlier points pts (count*n) with values f
+ * (minimised, NaN worst): mean and covariance of the best
+ * hpo__cmaes_warm_count(count, gamma) of them plus alpha^2 I, split into
+ * sigma^2 C.  As hpo__cmaes_init otherwise (restart mode NONE, sigma0 and
+ * the restarts' default sigma the warm sigma: a caller may reset them). */
+int hpo__cmaes_warm(hpo__cmaes *es, int n, const double *pts, const double *f,
+                    int count, double gamma, double alpha, int lambda,
+                    int separable, hpo__msg *m);
+/* How many of count points the warm start keeps: floor(gamma count), at
+ * least 1. */
+int hpo__cmaes_warm_count(int count, double gamma);
+
 /* Readable JSON (cmaes_json.c): a malloc'd string, NULL when memory runs
  * out; and back, into an uninitialised *es, HPO_EINVAL with a message when
  * the text is not a CMA-ES state. */
 char *hpo__cmaes_to_json(const hpo__cmaes *es);
 int hpo__cmaes_from_json(hpo__cmaes *es, const char *json, hpo__msg *m);
+/* The same from the parsed object (a sampler holding it parsed already). */
+int hpo__cmaes_from_object(hpo__cmaes *es, const cJSON *root, hpo__msg *m);
 
 #endif

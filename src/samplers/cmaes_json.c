@@ -26,6 +26,7 @@
  * state read back draws the same generation from the same draws.
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,11 +35,23 @@
 
 static const char *const mode_names[] = {"none", "ipop", "bipop"};
 
+/* An array's numbers with 17 digits, which always read back exactly: one
+ * snprintf each, where the shortest text costs up to three snprintf and
+ * strtod pairs (a state of n = 8 has ~500 numbers, written every
+ * generation).  Every value in a state is finite (its reader refuses
+ * others). */
+static cJSON *exact(double x)
+{
+    char buf[32];
+    snprintf(buf, sizeof buf, "%.17g", x);
+    return isfinite(x) ? cJSON_CreateRaw(buf) : hpo__json_number(x, 0);
+}
+
 static cJSON *vec(const double *v, int len)
 {
     cJSON *a = cJSON_CreateArray();
     for (int i = 0; a && i < len; i++)
-        if (!hpo__json_put(a, NULL, hpo__json_number(v[i], 0))) {
+        if (!hpo__json_put(a, NULL, exact(v[i]))) {
             cJSON_Delete(a);
             return NULL;
         }
@@ -263,8 +276,15 @@ int hpo__cmaes_from_json(hpo__cmaes *es, const char *json, hpo__msg *m)
     cJSON *root = NULL;
     memset(es, 0, sizeof *es);
     int rc = hpo__json_parse(json, "cmaes state", &root, m);
-    if (rc != HPO_OK)
-        return rc;
+    if (rc == HPO_OK)
+        rc = hpo__cmaes_from_object(es, root, m);
+    cJSON_Delete(root);
+    return rc;
+}
+
+int hpo__cmaes_from_object(hpo__cmaes *es, const cJSON *root, hpo__msg *m)
+{
+    memset(es, 0, sizeof *es);
     reader r = {root, m, HPO_OK};
     const cJSON *fmt = get(&r, "format");
     if (!cJSON_IsString(fmt) || strcmp(fmt->valuestring, "hpo-cmaes") != 0)
@@ -280,7 +300,6 @@ int hpo__cmaes_from_json(hpo__cmaes *es, const char *json, hpo__msg *m)
         r.rc = hpo__cmaes_alloc(es, m);
     if (r.rc == HPO_OK)
         read_body(&r, es);
-    cJSON_Delete(root);
     if (r.rc != HPO_OK)
         hpo__cmaes_free_run(es);
     return r.rc;

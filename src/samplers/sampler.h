@@ -38,6 +38,7 @@ extern const hpo_sampler_type hpo__sampler_ga;
 extern const hpo_sampler_type hpo__sampler_de;
 extern const hpo_sampler_type hpo__sampler_nsga2;
 extern const hpo_sampler_type hpo__sampler_nsga3;
+extern const hpo_sampler_type hpo__sampler_cmaes;
 
 /* The space a joint model covers (intersection.c): the declared space, or
  * else the parameters every completed trial has with one distribution
