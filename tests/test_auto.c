@@ -204,6 +204,93 @@ static void test_stored_choice_is_kept(void)
     hpo_study_free(s);
 }
 
+/* A study of `n_obj` objectives over `space` (taken) with the auto
+ * sampler's options `spec`, run for n trials of a sphere centred at 0.3
+ * (second objective: centred at 0.7). */
+static hpo_study *run_spheres(const char *spec, hpo_space *space, int n_obj,
+                              int n)
+{
+    hpo_study *s = hpo_study_new();
+    CHECK_RC(hpo_study_set_seed(s, 5), HPO_OK);
+    CHECK_RC(hpo_study_set_sampler(s, spec), HPO_OK);
+    for (int k = 0; k < n_obj; k++)
+        CHECK_RC(hpo_study_add_direction(s, HPO_MINIMIZE), HPO_OK);
+    CHECK_RC(hpo_study_set_space(s, space), HPO_OK);
+    CHECK_RC(hpo_study_open(s, "handover", HPO_OPEN_CREATE), HPO_OK);
+    for (int i = 0; i < n; i++) {
+        hpo_trial *t = NULL;
+        CHECK_RC(hpo_study_ask(s, &t), HPO_OK);
+        if (!t)
+            break;
+        CHECK_RC(hpo_trial_suggest_all(t), HPO_OK);
+        double v[2] = {0, 0};
+        for (int j = 0; j < hpo_space_size(space); j++) {
+            double x = 0;
+            hpo_trial_param(t, hpo_space_name(space, j), &x);
+            v[0] += (x - 0.3) * (x - 0.3);
+            v[1] += (x - 0.7) * (x - 0.7);
+        }
+        CHECK_RC(hpo_study_tell(s, t, HPO_COMPLETE, v, n_obj), HPO_OK);
+        hpo_trial_free(t);
+    }
+    hpo_space_free(space);
+    return s;
+}
+
+/* Does trial `number` of s carry the system attribute key? */
+static int trial_has(hpo_study *s, int number, const char *key)
+{
+    hpo_trial **ts;
+    int n = 0, has = 0;
+    CHECK_RC(hpo_study_trials(s, &ts, &n), HPO_OK);
+    if (number < n)
+        has = hpo_trial_system_attr(ts[number], key) != NULL;
+    hpo_trials_free(ts, n);
+    return has;
+}
+
+/* After `handover` trials a numeric gp study goes on with cmaes, which
+ * starts from the gp's trials; it says so in hpo:auto:handover. */
+static void test_gp_hands_over_to_cmaes(void)
+{
+    hpo_study *s = run_spheres("auto:handover=20", floats(3), 1, 40);
+    CHECK(chose(s, "\"gp\""));
+    const char *h = hpo_study_system_attr(s, "hpo:auto:handover");
+    CHECK(h && strstr(h, "\"cmaes\"") && strstr(h, "\"at_trial\": 20"));
+    CHECK(!trial_has(s, 18, "hpo:cmaes:member"));
+    CHECK(trial_has(s, 19, "hpo:cmaes:member"));
+    CHECK(trial_has(s, 39, "hpo:cmaes:member"));
+    hpo_study_free(s);
+}
+
+/* handover=0 keeps the gp; a categorical parameter keeps it too (CMA-ES
+ * would sample it at random). */
+static void test_no_handover(void)
+{
+    hpo_study *s = run_spheres("auto:handover=0", floats(2), 1, 25);
+    CHECK(!hpo_study_system_attr(s, "hpo:auto:handover"));
+    CHECK(!trial_has(s, 24, "hpo:cmaes:member"));
+    hpo_study_free(s);
+    hpo_space *space = floats(2);
+    const char *const abc[] = {"a", "b", "c"};
+    CHECK_RC(hpo_space_add_categorical(space, "c", abc, 3), HPO_OK);
+    s = run_spheres("auto:handover=10", space, 1, 25);
+    CHECK(chose(s, "\"gp\""));
+    CHECK(!hpo_study_system_attr(s, "hpo:auto:handover"));
+    hpo_study_free(s);
+}
+
+/* Several objectives: nsga2 after mo_handover trials. */
+static void test_several_objectives_hand_over_to_nsga2(void)
+{
+    hpo_study *s = run_spheres("auto:mo_handover=15", floats(2), 2, 30);
+    const char *h = hpo_study_system_attr(s, "hpo:auto:handover");
+    CHECK(h && strstr(h, "\"nsga2\""));
+    CHECK(!trial_has(s, 13, "hpo:nsga2:member"));
+    CHECK(trial_has(s, 29, "hpo:nsga2:member"));
+    hpo_study_free(s);
+}
+
 int main(void)
 {
     RUN(test_small_numeric_space_gets_gp);
@@ -214,5 +301,8 @@ int main(void)
     RUN(test_define_by_run_large_space_gets_tpe);
     RUN(test_define_by_run_conditional_space_gets_multivariate_tpe);
     RUN(test_stored_choice_is_kept);
+    RUN(test_gp_hands_over_to_cmaes);
+    RUN(test_no_handover);
+    RUN(test_several_objectives_hand_over_to_nsga2);
     return CHECK_DONE();
 }

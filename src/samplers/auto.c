@@ -44,19 +44,25 @@
 #define GP_MAX_DIMS 16
 #define DECIDE_AFTER 5
 #define CHOICE_ATTR "hpo:auto"
+#define HANDOVER_ATTR "hpo:auto:handover"
 
 /* The models auto chooses among, by their sampler specs (the name stored
  * in "hpo:auto"), made through the plug-in core like any sampler. */
-enum { GP, TPE, TPE_MV, TPE_GROUP, RF, N_MODELS };
+enum { GP, TPE, TPE_MV, TPE_GROUP, RF, CMAES, NSGA2, N_MODELS };
 static const char *const models[N_MODELS] = {
     [GP] = "gp",
     [TPE] = "tpe",
     [TPE_MV] = "tpe:multivariate=true",
     [TPE_GROUP] = "tpe:multivariate=true,group=true",
     [RF] = "rf",
+    [CMAES] = "cmaes",
+    [NSGA2] = "nsga2",
 };
 
 typedef struct auto_state {
+    int64_t handover, mo_handover; /* options: trials, 0 = never */
+    int handed;                    /* the model handed over to, or -1 */
+    int64_t kept_for;              /* the trial checked and kept */
     int chosen;                    /* index into models[], -1 until decided */
     hpo__plugin model[N_MODELS];   /* all made at init */
     /* The trial for which nothing was known yet: its later suggests see
@@ -73,11 +79,23 @@ static void auto_destroy(void *state)
         hpo__plugin_free(&a->model[i]);
 }
 
+static const hpo_option auto_options[] = {
+    {"handover", HPO_OPTION_INT, "300", 0, 1e9, NULL,
+     "trials after which a one-objective numeric gp study goes on with "
+     "cmaes, warm-started from them (0: never)",
+     offsetof(auto_state, handover), 0},
+    {"mo_handover", HPO_OPTION_INT, "1000", 0, 1e9, NULL,
+     "trials after which a study of several objectives goes on with nsga2 "
+     "(0: never)",
+     offsetof(auto_state, mo_handover), 0},
+    {0},
+};
+
 static int auto_init(void *state, hpo_plugin_ctx *ctx)
 {
     auto_state *a = state;
     int rc = HPO_OK;
-    a->chosen = -1;
+    a->chosen = a->handed = -1;
     for (int i = 0; i < N_MODELS && rc == HPO_OK; i++)
         rc = hpo__plugin_make_sampler(&a->model[i], models[i], ctx->msg);
     return rc;
@@ -161,7 +179,7 @@ static int from_json(const char *json)
  * once; -1 while nothing is known.  A storage that cannot be read is an
  * error, not "nothing stored": deciding again could store another model
  * over the one the study's workers use. */
-static int choose(auto_state *a, hpo_plugin_ctx *ctx, int *m)
+static int choose_model(auto_state *a, hpo_plugin_ctx *ctx, int *m)
 {
     int64_t trial = ctx->trial ? ctx->trial->id : 0;
     *m = a->chosen;
@@ -194,6 +212,91 @@ static int choose(auto_state *a, hpo_plugin_ctx *ctx, int *m)
                    s.declared ? "declared" : "define-by-run");
     *m = a->chosen;
     return HPO_OK;
+}
+
+/* ---- handing a long study over -------------------------------------------- */
+
+/* Does the space hold a categorical parameter (which CMA-ES would only
+ * sample at random)?  The declared space, else the first COMPLETE
+ * trial's parameters. */
+static int has_categorical(hpo_plugin_ctx *ctx)
+{
+    const hpo_space *space = hpo_ctx_space(ctx);
+    if (space)
+        return declared_shape(space).n_categorical > 0;
+    const hpo__trial_rec *h;
+    int n;
+    if (hpo__ctx_history(ctx, &h, &n) != HPO_OK)
+        return 1;
+    for (int i = 0; i < n; i++) {
+        if (h[i].state != HPO_COMPLETE)
+            continue;
+        for (int k = 0; k < h[i].n_params; k++)
+            if (h[i].params[k].dist.kind == HPO__CATEGORICAL)
+                return 1;
+        return 0;
+    }
+    return 1;
+}
+
+/* The model a study using model m hands over to, and after how many
+ * trials (*at, 0 = never); -1 when none. */
+static int handover_target(const auto_state *a, hpo_plugin_ctx *ctx, int m,
+                           int64_t *at)
+{
+    if (hpo_ctx_n_objectives(ctx) > 1) {
+        *at = a->mo_handover;
+        return NSGA2;
+    }
+    *at = a->handover;
+    return m == GP && !has_categorical(ctx) ? CMAES : -1;
+}
+
+static int record_handover(hpo_plugin_ctx *ctx, int target, int n)
+{
+    char json[96];
+    snprintf(json, sizeof json, "{\"to\": \"%s\", \"at_trial\": %d}",
+             models[target], n);
+    int rc = hpo_ctx_study_attr_cas(ctx, HANDOVER_ATTR, NULL, json);
+    if (rc == HPO_OK)
+        hpo_ctx_log(ctx, 1, "auto sampler: %d trials, handing over to %s",
+                    n, models[target]);
+    return rc < 0 ? rc : HPO_OK; /* HPO_DONE: another worker did */
+}
+
+/* Replace *m by the model the study was handed over to, once it has
+ * enough trials (or another worker has handed it over). */
+static int hand_over(auto_state *a, hpo_plugin_ctx *ctx, int *m)
+{
+    if (a->handed >= 0) {
+        *m = a->handed;
+        return HPO_OK;
+    }
+    int64_t trial = ctx->trial ? ctx->trial->id : 0;
+    if (trial && trial == a->kept_for)
+        return HPO_OK; /* looked for this trial already */
+    a->kept_for = trial;
+    int n = hpo_ctx_n_trials(ctx);
+    if (n < 0)
+        return n;
+    int64_t at;
+    int target = handover_target(a, ctx, *m, &at);
+    const char *stored = NULL;
+    int rc = target < 0 || at <= 0
+                 ? HPO_OK
+                 : hpo_ctx_study_attr(ctx, HANDOVER_ATTR, &stored);
+    if (rc != HPO_OK || target < 0 || at <= 0 || (!stored && n < at))
+        return rc;
+    if (!stored && (rc = record_handover(ctx, target, n)) != HPO_OK)
+        return rc;
+    *m = a->handed = target;
+    return HPO_OK;
+}
+
+static int choose(auto_state *a, hpo_plugin_ctx *ctx, int *m)
+{
+    int rc = choose_model(a, ctx, m);
+    return rc || *m < 0 ? rc : hand_over(a, ctx, m);
 }
 
 static int auto_infer(void *state, hpo_plugin_ctx *ctx,
@@ -235,7 +338,7 @@ static int auto_after(void *state, hpo_plugin_ctx *ctx,
                       int n)
 {
     auto_state *a = state;
-    int m = a->chosen;
+    int m = a->handed >= 0 ? a->handed : a->chosen;
     if (m < 0)
         return HPO_OK;
     return hpo__sampler_after_trial(&a->model[m], ctx, final_state, values,
@@ -246,8 +349,11 @@ const hpo_sampler_type hpo__sampler_auto = {
     .head = {.version = HPO_PLUGIN_VERSION,
              .name = "auto",
              .summary = "the default: multivariate tpe for conditional or "
-                        "mostly categorical spaces, gp up to 16 parameters, "
-                        "else tpe (stored as hpo:auto)",
+                        "mostly categorical spaces, gp up to 16 parameters "
+                        "(cmaes after `handover` trials), else tpe; nsga2 "
+                        "for several objectives after `mo_handover` trials "
+                        "(stored as hpo:auto, hpo:auto:handover)",
+             .options = auto_options,
              .state_size = sizeof(auto_state),
              .init = auto_init,
              .destroy = auto_destroy},
