@@ -280,14 +280,24 @@ static void test_no_handover(void)
     hpo_study_free(s);
 }
 
-/* Several objectives: nsga2 after mo_handover trials. */
+/* Several objectives: nsga2 after mo_gp_handover trials of the gp (two
+ * parameters), after mo_handover trials of tpe (twenty). */
 static void test_several_objectives_hand_over_to_nsga2(void)
 {
-    hpo_study *s = run_spheres("auto:mo_handover=15", floats(2), 2, 30);
+    hpo_study *s = run_spheres("auto:mo_gp_handover=15,mo_handover=0",
+                               floats(2), 2, 30);
     const char *h = hpo_study_system_attr(s, "hpo:auto:handover");
     CHECK(h && strstr(h, "\"nsga2\""));
     CHECK(!trial_has(s, 13, "hpo:nsga2:member"));
     CHECK(trial_has(s, 29, "hpo:nsga2:member"));
+    hpo_study_free(s);
+    s = run_spheres("auto:mo_handover=12,mo_gp_handover=0", floats(20), 2, 20);
+    CHECK(chose(s, "\"tpe\""));
+    CHECK(!trial_has(s, 10, "hpo:nsga2:member"));
+    CHECK(trial_has(s, 11, "hpo:nsga2:member"));
+    hpo_study_free(s);
+    s = run_spheres("auto:mo_gp_handover=0", floats(2), 2, 20);
+    CHECK(!hpo_study_system_attr(s, "hpo:auto:handover"));
     hpo_study_free(s);
 }
 

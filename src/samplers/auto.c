@@ -60,7 +60,7 @@ static const char *const models[N_MODELS] = {
 };
 
 typedef struct auto_state {
-    int64_t handover, mo_handover; /* options: trials, 0 = never */
+    int64_t handover, mo_handover, mo_gp_handover; /* trials; 0 = never */
     int handed;                    /* the model handed over to, or -1 */
     int64_t kept_for;              /* the trial checked and kept */
     int chosen;                    /* index into models[], -1 until decided */
@@ -84,10 +84,13 @@ static const hpo_option auto_options[] = {
      "trials after which a one-objective numeric gp study goes on with "
      "cmaes, warm-started from them (0: never)",
      offsetof(auto_state, handover), 0},
-    {"mo_handover", HPO_OPTION_INT, "1000", 0, 1e9, NULL,
-     "trials after which a study of several objectives goes on with nsga2 "
-     "(0: never)",
+    {"mo_handover", HPO_OPTION_INT, "300", 0, 1e9, NULL,
+     "trials after which a tpe study of several objectives goes on with "
+     "nsga2 (0: never)",
      offsetof(auto_state, mo_handover), 0},
+    {"mo_gp_handover", HPO_OPTION_INT, "1000", 0, 1e9, NULL,
+     "the same for a gp study of several objectives (0: never)",
+     offsetof(auto_state, mo_gp_handover), 0},
     {0},
 };
 
@@ -245,7 +248,7 @@ static int handover_target(const auto_state *a, hpo_plugin_ctx *ctx, int m,
                            int64_t *at)
 {
     if (hpo_ctx_n_objectives(ctx) > 1) {
-        *at = a->mo_handover;
+        *at = m == GP ? a->mo_gp_handover : a->mo_handover;
         return NSGA2;
     }
     *at = a->handover;
@@ -351,7 +354,8 @@ const hpo_sampler_type hpo__sampler_auto = {
              .summary = "the default: multivariate tpe for conditional or "
                         "mostly categorical spaces, gp up to 16 parameters "
                         "(cmaes after `handover` trials), else tpe; nsga2 "
-                        "for several objectives after `mo_handover` trials "
+                        "for several objectives after `mo_handover` (tpe) or "
+                        "`mo_gp_handover` (gp) trials "
                         "(stored as hpo:auto, hpo:auto:handover)",
              .options = auto_options,
              .state_size = sizeof(auto_state),
