@@ -98,7 +98,7 @@ int hpo__nsga_population(const nsga_state *st);
      "categoricals: another choice",                                       \
      offsetof(nsga_state, mut), 0},                                         \
     {"mutation_prob", HPO_OPTION_FLOAT, "auto", 0, 1, NULL,                 \
-     "chance per gene; auto: 1 / parameters",                               \
+     "chance per gene; auto: 1 / parameters, at least 0.1",                 \
      offsetof(nsga_state, p_mut), HPO_OPTION_AUTO},                         \
     {"eta_c", HPO_OPTION_FLOAT, "20", 0, 1000, NULL,                        \
      "SBX distribution index: larger, children nearer their parents",       \

@@ -13,7 +13,8 @@
  *
  * Options: population_size (50), crossover=uniform|sbx (uniform, as
  * Optuna 3.1), crossover_prob (0.9), mutation=polynomial|gaussian,
- * mutation_prob (auto: 1 / parameters), eta_c, eta_m (20), sigma (0.1).
+ * mutation_prob (auto: 1 / parameters, at least 0.1), eta_c, eta_m (20),
+ * sigma (0.1).
  */
 #include <stddef.h>
 #include <string.h>
