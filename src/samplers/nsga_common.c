@@ -116,15 +116,6 @@ static const hpo__trial_rec *by_number(const hpo__trial_rec *t, int n,
     return lo < n && t[lo].number == number ? &t[lo] : NULL;
 }
 
-/* The space's distributions side by side, as ga_ops takes them. */
-static hpo__dist *dists_of(hpo_plugin_ctx *ctx, const hpo_space *space)
-{
-    hpo__dist *d = hpo__scratch(ctx, sizeof *d * (size_t)space->n);
-    for (int i = 0; d && i < space->n; i++)
-        d[i] = space->p[i].dist; /* shallow: read only */
-    return d;
-}
-
 /* A parent's genes: its parameters, and random genes for those it did
  * not use (inactive in a conditional space) or lacks (a trial from before
  * the sampler). */
@@ -201,7 +192,7 @@ int hpo__nsga_sample(void *state, hpo_plugin_ctx *ctx, const hpo_space *space,
         rc = hpo__nsga_read_parents(ctx, st->gen_ops, st->gen.state, &par);
     if (rc != HPO_OK)
         return rc;
-    hpo__dist *d = dists_of(ctx, space);
+    hpo__dist *d = hpo__gen_dists(ctx, space);
     double *x = hpo__scratch(ctx, sizeof(double) * (size_t)space->n);
     if (!d || !x)
         return hpo__oom(ctx->msg);
