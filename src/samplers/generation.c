@@ -202,8 +202,7 @@ static int load(hpo__gen *g, const hpo__gen_ops *ops, hpo_plugin_ctx *ctx)
 
 /* ---- the members of the current generation -------------------------------- */
 
-/* The first position of trials[0..n) numbered >= number. */
-static int first_at(const hpo__trial_rec *trials, int n, int number)
+int hpo__gen_first_at(const hpo__trial_rec *trials, int n, int number)
 {
     int lo = 0, hi = n;
     while (lo < hi) {
@@ -298,7 +297,7 @@ static int scan(hpo__gen *g, const hpo__gen_ops *ops, hpo_plugin_ctx *ctx)
     const hpo__trial_rec *trials;
     int n, rc = hpo__ctx_history(ctx, &trials, &n);
     int settling = 1;
-    for (int i = rc ? n : first_at(trials, n, g->settled); i < n; i++) {
+    for (int i = rc ? n : hpo__gen_first_at(trials, n, g->settled); i < n; i++) {
         const hpo__trial_rec *t = &trials[i];
         int member = 0, older;
         cJSON *attr;

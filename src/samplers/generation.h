@@ -96,6 +96,10 @@ int hpo__gen_join(hpo__gen *g, const hpo__gen_ops *ops, hpo_plugin_ctx *ctx,
 
 void hpo__gen_free(hpo__gen *g);
 
+/* The first position of trials[0..n) (ordered by number) numbered >=
+ * number: a binary search. */
+int hpo__gen_first_at(const hpo__trial_rec *trials, int n, int number);
+
 /* A trial's objective i as a value to minimise (negated for a maximised
  * objective); NaN when it has none (not COMPLETE). */
 double hpo__gen_minimised(hpo_plugin_ctx *ctx, const hpo__trial_rec *r,

@@ -45,6 +45,7 @@
  * genomes of the whole current generation (the driver reads every
  * member's attribute): 0.2 ms of a trial at 30 parameters.
  */
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,14 +106,9 @@ int hpo__nsga_population(const nsga_state *st)
 static const hpo__trial_rec *by_number(const hpo__trial_rec *t, int n,
                                        double number)
 {
-    int lo = 0, hi = n;
-    while (lo < hi) {
-        int mid = lo + (hi - lo) / 2;
-        if (t[mid].number < number)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    if (!(number >= 0 && number <= INT_MAX))
+        return NULL; /* not a trial number (a corrupt state) */
+    int lo = hpo__gen_first_at(t, n, (int)number);
     return lo < n && t[lo].number == number ? &t[lo] : NULL;
 }
 
