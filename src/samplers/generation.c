@@ -297,7 +297,8 @@ static int scan(hpo__gen *g, const hpo__gen_ops *ops, hpo_plugin_ctx *ctx)
     const hpo__trial_rec *trials;
     int n, rc = hpo__ctx_history(ctx, &trials, &n);
     int settling = 1;
-    for (int i = rc ? n : hpo__gen_first_at(trials, n, g->settled); i < n; i++) {
+    int from = rc ? n : hpo__gen_first_at(trials, n, g->settled);
+    for (int i = from; i < n; i++) {
         const hpo__trial_rec *t = &trials[i];
         int member = 0, older;
         cJSON *attr;
