@@ -73,6 +73,14 @@ const bench_method bench_methods[] = {
      single_objective},
     {"cmaes:restart=none", "cmaes:restart=none",
      "optuna.samplers.CmaEsSampler(seed=seed)", single_objective},
+    /* LRA-CMA-ES (Optuna >= 3.3's lr_adapt=True); Optuna 3.1 has none. */
+    {"cmaes:lr_adapt=true", "cmaes:lr_adapt=true",
+     "optuna.samplers.CmaEsSampler(seed=seed)", single_objective},
+    {"cmaes:lr_adapt+bipop", "cmaes:lr_adapt=true,restart=bipop",
+     "optuna.samplers.CmaEsSampler(seed=seed, restart_strategy='ipop')",
+     single_objective},
+    {"cmaes:lr_adapt+none", "cmaes:lr_adapt=true,restart=none",
+     "optuna.samplers.CmaEsSampler(seed=seed)", single_objective},
     /* The default sampler on each side. */
     {"auto", "auto", "optuna.samplers.TPESampler(seed=seed)", NULL},
     /* auto's hand-over from gp to cmaes at other points, the measurement

@@ -497,6 +497,48 @@ static void test_one_objective_only(void)
     hpo_study_free(s);
 }
 
+/* ---- learning-rate adaptation --------------------------------------------- */
+
+/* Styblinski-Tang in [-5, 5]^n, shifted so that the optimum is 0: two
+ * basins per coordinate, the global one at -2.90, a local one at 2.75
+ * (14.14 worse). */
+static double styblinski(const double *u, int n)
+{
+    double f = 0;
+    for (int i = 0; i < n; i++) {
+        double x = -5 + 10 * u[i];
+        f += 0.5 * (x * x * x * x - 16 * x * x + 5 * x) + 39.16616570377142;
+    }
+    return f;
+}
+
+/* How many of seeds 1..seeds reach the global optimum (regret < 1e-3)
+ * within trials. */
+static int styblinski_hits(const char *spec, int seeds, int trials)
+{
+    int hits = 0;
+    for (int seed = 1; seed <= seeds; seed++) {
+        hpo_study *s = open_study(spec, 4, NULL, (uint64_t)seed);
+        hits += run(s, styblinski, 4, trials) < 1e-3;
+        hpo_study_free(s);
+    }
+    return hits;
+}
+
+/* One run (no restarts) in 4-D: plain CMA-ES settles in whichever basins
+ * its first generations chose; with lr_adapt the rates fall while the
+ * updates are noise-like, the distribution stays wide longer and finds
+ * the global basin more often.  Measured: 1 of 6 seeds against 4 of 6 at
+ * 2,000 trials (1/8 against 6/8 at 2,500; the core alone, 20 seeds at
+ * 5,000 evaluations: 4/20 against 16/20). */
+static void test_lr_adapt_escapes_local_basins(void)
+{
+    int plain = styblinski_hits("cmaes:restart=none", 6, 2000);
+    int lra = styblinski_hits("cmaes:restart=none,lr_adapt=true", 6, 2000);
+    fprintf(stderr, "styblinski 4-D: plain %d/6, lr_adapt %d/6\n", plain, lra);
+    CHECK(lra > plain);
+}
+
 static void test_bad_options(void)
 {
     hpo_study *s = hpo_study_new();
@@ -505,6 +547,8 @@ static void test_bad_options(void)
     CHECK_RC(hpo_study_set_sampler(s, "cmaes:sigma0=0"), HPO_EINVAL);
     CHECK_RC(hpo_study_set_sampler(s, "cmaes:warm_gamma=2"), HPO_EINVAL);
     CHECK_STR_CONTAINS(hpo_study_errmsg(s), "warm_gamma");
+    CHECK_RC(hpo_study_set_sampler(s, "cmaes:lr_adapt=maybe"), HPO_EINVAL);
+    CHECK_STR_CONTAINS(hpo_study_errmsg(s), "lr_adapt");
     hpo_study_free(s);
 }
 
@@ -521,6 +565,7 @@ int main(void)
     RUN(test_space_change_starts_new_population);
     RUN(test_categorical_and_conditional);
     RUN(test_one_objective_only);
+    RUN(test_lr_adapt_escapes_local_basins);
     RUN(test_bad_options);
     return CHECK_DONE();
 }

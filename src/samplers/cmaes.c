@@ -6,7 +6,8 @@
  * IPOP / BIPOP restarts (cmaes_restart.c, cmaes_stop.c), the margin for
  * integer and step parameters (cmaes_margin.c, Hamano et al., GECCO 2022)
  * and warm starting from earlier trials (cmaes_warm.c, Nomura et al.,
- * AAAI 2021).
+ * AAAI 2021), and learning-rate adaptation as an option (lr_adapt,
+ * cmaes_lra.c, Nomura et al., GECCO 2023).
  *
  *   study attr "hpo:cmaes:state"   {"generation": g, "space": ...,
  *                                   "state": the distribution of g
@@ -80,6 +81,7 @@ enum { ON_AUTO, ON_TRUE, ON_FALSE };
 typedef struct cmaes_state {
     int restart, separable, margin, warm;
     double sigma0, gamma;
+    int lr_adapt;
     int64_t popsize;
     hpo_space *inferred;
     hpo__gen gen;
@@ -115,6 +117,11 @@ static const hpo_option cmaes_options[] = {
     {"warm_gamma", HPO_OPTION_FLOAT, "0.1", 0, 1, NULL,
      "share of the earlier trials the warm start keeps",
      offsetof(cmaes_state, gamma), HPO_OPTION_LOW_OPEN},
+    {"lr_adapt", HPO_OPTION_BOOL, "false", 0, 0, NULL,
+     "LRA-CMA-ES: adapt the mean's and covariance's learning rates to the "
+     "updates' signal-to-noise ratio (Nomura et al. 2023; for multimodal "
+     "and noisy objectives)",
+     offsetof(cmaes_state, lr_adapt), 0},
     {0},
 };
 
@@ -350,6 +357,7 @@ static int start_run(cmaes_state *st, hpo_plugin_ctx *ctx, hpo__cmaes *es)
     es->tol_fun = TOL_FUN;
     es->tol_x = TOL_X * es->sigma0;
     hpo__cmaes_restart_mode_set(es, (hpo__cmaes_restart_mode)st->restart);
+    hpo__cmaes_lra_set(es, st->lr_adapt);
     return HPO_OK;
 }
 

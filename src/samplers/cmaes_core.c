@@ -73,6 +73,7 @@ void hpo__cmaes_free_run(hpo__cmaes *es)
     free(es->weights); free(es->mean); free(es->C); free(es->ps);
     free(es->pc); free(es->B); free(es->D); free(es->x); free(es->xr); free(es->A);
     free(es->mean_old); free(es->best_hist); free(es->median_hist);
+    hpo__cmaes_lra_free(es);
     es->weights = es->mean = es->C = es->ps = es->pc = NULL;
     es->B = es->D = es->x = es->xr = es->A = es->mean_old = es->best_hist = es->median_hist = NULL;
 }
@@ -101,7 +102,7 @@ int hpo__cmaes_alloc(hpo__cmaes *es, hpo__msg *m)
     es->xr = calloc(lam * n, sizeof(double));
     es->A = calloc(n, sizeof(double));
     if (!es->xr || !es->A || !es->mean_old || !es->weights || !es->mean || !es->C || !es->ps || !es->pc || !es->B
-        || !es->D || !es->x) {
+        || !es->D || !es->x || !hpo__cmaes_lra_alloc(es)) {
         hpo__cmaes_free_run(es);
         return hpo__oom(m);
     }
@@ -136,6 +137,7 @@ int hpo__cmaes_start(hpo__cmaes *es, const double *mean, double sigma,
     es->pending = 0;
     es->hist_len = es->hist_cap = 0;
     es->last_spread = 0;
+    hpo__cmaes_lra_reset(es);
     return HPO_OK;
 }
 
@@ -353,7 +355,8 @@ int hpo__cmaes_tell(hpo__cmaes *es, const double *f, hpo__msg *m)
         r[k].index = k;
     }
     hpo__sort_by_value(r, lam);
-    if ((rc = record_history(es, r, m)) != HPO_OK)
+    if ((rc = record_history(es, r, m)) != HPO_OK
+        || (es->lra.on && (rc = hpo__cmaes_lra_save(es, m)) != HPO_OK))
         goto out;
     double *yw = tmp + 3 * n, *cy = tmp + 4 * n;
     memcpy(es->mean_old, es->mean, (size_t)n * sizeof(double));
@@ -392,6 +395,9 @@ int hpo__cmaes_tell(hpo__cmaes *es, const double *f, hpo__msg *m)
     es->generation++;
     es->evaluations += lam;
     es->pending = 0;
+    /* LRA's damped step ends with a fresh decomposition. */
+    if (es->lra.on && (rc = hpo__cmaes_lra_apply(es, m)) != HPO_OK)
+        goto out;
     /* The tutorial's lazy refresh: O(n^3) only every lambda/(c1+cmu)/n/10
      * generations, so the decomposition costs O(n^2) per candidate. */
     if (es->separable

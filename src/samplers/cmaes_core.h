@@ -43,6 +43,18 @@ typedef enum hpo__cmaes_restart_mode {
     HPO__CMAES_RESTART_BIPOP,
 } hpo__cmaes_restart_mode;
 
+/* Learning-rate adaptation (cmaes_lra.c; Nomura, Akimoto and Ono, GECCO
+ * 2023): on or off for the whole study; a restart starts it afresh. */
+typedef struct hpo__cmaes_lra {
+    int on;
+    double eta_mean, eta_cov; /* the learning rates, in (0, 1] */
+    double v_mean, v_cov;     /* moving averages of the steps' squared norms */
+    double *e_mean;  /* n: moving average of the local mean step */
+    double *e_cov;   /* n*n (n when separable): ... of the local cov step */
+    /* Scratch for one tell, never stored: sigma and C before the update. */
+    double sigma_old, *cov_old, *scratch;
+} hpo__cmaes_lra;
+
 /* Restart bookkeeping (cmaes_restart.c), kept across runs. */
 typedef struct hpo__cmaes_restarts {
     hpo__cmaes_restart_mode mode;
@@ -85,6 +97,7 @@ typedef struct hpo__cmaes {
     double *best_hist, *median_hist;
     int hist_len, hist_cap;
     hpo__cmaes_restarts rs;
+    hpo__cmaes_lra lra;
 } hpo__cmaes;
 
 /* Start a run in [0,1]^n: mean (NULL: the centre), sigma > 0, lambda
@@ -120,6 +133,19 @@ int hpo__cmaes_start(hpo__cmaes *es, const double *mean, double sigma,
 int hpo__cmaes_alloc(hpo__cmaes *es, hpo__msg *m);
 void hpo__cmaes_free_run(hpo__cmaes *es);
 int hpo__cmaes_stag_window(const hpo__cmaes *es);
+
+/* Learning-rate adaptation (cmaes_lra.c).  set: on or off, the rates back
+ * to 1 and the averages to 0 (reset: the same, keeping on/off; a run's
+ * start calls it).  The tell calls save before its update and apply after
+ * it (when on): apply damps the update's mean and covariance steps by the
+ * adapted rates.  alloc (0 when memory ran out) and free: the arrays, by
+ * hpo__cmaes_alloc and hpo__cmaes_free_run. */
+void hpo__cmaes_lra_set(hpo__cmaes *es, int on);
+void hpo__cmaes_lra_reset(hpo__cmaes *es);
+int hpo__cmaes_lra_save(hpo__cmaes *es, hpo__msg *m);
+int hpo__cmaes_lra_apply(hpo__cmaes *es, hpo__msg *m);
+int hpo__cmaes_lra_alloc(hpo__cmaes *es);
+void hpo__cmaes_lra_free(hpo__cmaes *es);
 
 /* Recompute B and D from C now (the tell does it lazily). */
 int hpo__cmaes_eigen(hpo__cmaes *es, hpo__msg *m);

@@ -14,13 +14,17 @@
  *    "best_history": [..], "median_history": [..],
  *    "restart": {"mode": "ipop", "lambda_default": 6, "sigma_default": 0.3,
  *                "restarts": 0, "large_runs": 0, "evals_large": 0,
- *                "evals_small": 0, "small": false}}
+ *                "evals_small": 0, "small": false},
+ *    "lr_adapt": true, "lra": {"eta_mean": 0.8, "eta_cov": 0.3,
+ *                "v_mean": 0.2, "v_cov": 0.1, "e_mean": [..], "e_cov": [[..], ..]}}
  *
  * "cov" is C by rows (its diagonal alone when separable); "eigenvectors"
  * holds B's columns, the principal axes (absent when separable).
  * "candidates" are the pending generation's points to evaluate, "samples"
  * the points its update learns from (they differ only where the margin's
- * scale "margin_scale" is not 1).  The
+ * scale "margin_scale" is not 1).  "lra" is the learning-rate adaptation's
+ * state (cmaes_lra.c), there when "lr_adapt" is true; a state without
+ * "lr_adapt" (written before it existed) reads as false.  The
  * strategy parameters follow from n, lambda and separable and are not
  * stored.  Numbers are written to read back as the same doubles, so a
  * state read back draws the same generation from the same draws.
@@ -89,6 +93,26 @@ static cJSON *restart_json(const hpo__cmaes_restarts *rs)
     return o;
 }
 
+static cJSON *lra_json(const hpo__cmaes *es)
+{
+    const hpo__cmaes_lra *l = &es->lra;
+    int n = es->n;
+    cJSON *o = cJSON_CreateObject();
+    int ok = o
+        && hpo__json_put(o, "eta_mean", exact(l->eta_mean))
+        && hpo__json_put(o, "eta_cov", exact(l->eta_cov))
+        && hpo__json_put(o, "v_mean", exact(l->v_mean))
+        && hpo__json_put(o, "v_cov", exact(l->v_cov))
+        && hpo__json_put(o, "e_mean", vec(l->e_mean, n))
+        && hpo__json_put(o, "e_cov", es->separable ? vec(l->e_cov, n)
+                                                   : mat(l->e_cov, n, n));
+    if (!ok) {
+        cJSON_Delete(o);
+        return NULL;
+    }
+    return o;
+}
+
 char *hpo__cmaes_to_json(const hpo__cmaes *es)
 {
     int n = es->n, sep = es->separable;
@@ -121,7 +145,9 @@ char *hpo__cmaes_to_json(const hpo__cmaes *es)
                                                : cJSON_CreateNull())
         && hpo__json_put(o, "best_history", vec(es->best_hist, es->hist_len))
         && hpo__json_put(o, "median_history", vec(es->median_hist, es->hist_len))
-        && hpo__json_put(o, "restart", restart_json(&es->rs));
+        && hpo__json_put(o, "restart", restart_json(&es->rs))
+        && hpo__json_put(o, "lr_adapt", cJSON_CreateBool(es->lra.on))
+        && (!es->lra.on || hpo__json_put(o, "lra", lra_json(es)));
     char *text = ok ? cJSON_PrintUnformatted(o) : NULL;
     cJSON_Delete(o);
     return text;
@@ -229,6 +255,35 @@ static int read_history(reader *r, hpo__cmaes *es)
         && read_vec(r, md, "median_history", es->median_hist, len);
 }
 
+/* "lr_adapt" and "lra": absent in a state written before them, which
+ * reads as off. */
+static void read_lra(reader *r, hpo__cmaes *es)
+{
+    hpo__cmaes_lra *l = &es->lra;
+    int n = es->n;
+    hpo__cmaes_lra_reset(es);
+    if (!cJSON_GetObjectItemCaseSensitive(r->root, "lr_adapt"))
+        return;
+    l->on = flag(r, r->root, "lr_adapt");
+    const cJSON *o = cJSON_GetObjectItemCaseSensitive(r->root, "lra");
+    if (r->rc != HPO_OK || !l->on)
+        return;
+    if (!cJSON_IsObject(o)) {
+        bad(r, "lra", "is missing while lr_adapt is true");
+        return;
+    }
+    l->eta_mean = num(r, o, "eta_mean", 1e-300, 1);
+    l->eta_cov = num(r, o, "eta_cov", 1e-300, 1);
+    l->v_mean = num(r, o, "v_mean", 0, 1e300);
+    l->v_cov = num(r, o, "v_cov", 0, 1e300);
+    const cJSON *em = cJSON_GetObjectItemCaseSensitive(o, "e_mean");
+    const cJSON *ec = cJSON_GetObjectItemCaseSensitive(o, "e_cov");
+    if (r->rc == HPO_OK)
+        (void)(read_vec(r, em, "e_mean", l->e_mean, n)
+               && (es->separable ? read_vec(r, ec, "e_cov", l->e_cov, n)
+                                 : read_mat(r, ec, "e_cov", l->e_cov, n, n)));
+}
+
 static const cJSON *get(const reader *r, const char *key)
 {
     return cJSON_GetObjectItemCaseSensitive(r->root, key);
@@ -269,6 +324,8 @@ static void read_body(reader *r, hpo__cmaes *es)
         bad(r, "restart", "is missing");
     else if (r->rc == HPO_OK)
         read_restart(r, rs, &es->rs);
+    if (r->rc == HPO_OK)
+        read_lra(r, es);
 }
 
 int hpo__cmaes_from_json(hpo__cmaes *es, const char *json, hpo__msg *m)
