@@ -35,15 +35,15 @@
 
 static const char *const mode_names[] = {"none", "ipop", "bipop"};
 
-/* An array's numbers with 17 digits, which always read back exactly: one
- * snprintf each, where the shortest text costs up to three snprintf and
- * strtod pairs (a state of n = 8 has ~500 numbers, written every
- * generation).  Every value in a state is finite (its reader refuses
- * others). */
+/* An array's numbers with 17 digits, which always read back exactly
+ * (hpo__format_exact: no snprintf, where the shortest text costs up to
+ * three snprintf and strtod pairs; a state of n = 8 has ~500 numbers,
+ * written every generation).  Every value in a state is finite (its
+ * reader refuses others). */
 static cJSON *exact(double x)
 {
     char buf[32];
-    snprintf(buf, sizeof buf, "%.17g", x);
+    hpo__format_exact(buf, sizeof buf, x);
     return isfinite(x) ? cJSON_CreateRaw(buf) : hpo__json_number(x, 0);
 }
 
