@@ -211,6 +211,9 @@ static void read_restart(reader *r, const cJSON *o, hpo__cmaes_restarts *rs)
     rs->small = flag(r, o, "small");
 }
 
+/* The histories, of the same length; a longer one than the stagnation
+ * window (a state written before the window was capped at 2,000) keeps
+ * its latest window, which is all the tests read. */
 static int read_history(reader *r, hpo__cmaes *es)
 {
     const cJSON *b = cJSON_GetObjectItemCaseSensitive(r->root, "best_history");
@@ -224,9 +227,17 @@ static int read_history(reader *r, hpo__cmaes *es)
         r->rc = hpo__oom(r->m);
         return 0;
     }
+    if (!read_vec(r, b, "best_history", es->best_hist, len)
+        || !read_vec(r, md, "median_history", es->median_hist, len))
+        return 0;
+    int keep = hpo__cmaes_stag_window(es);
+    if (len > keep) {
+        memmove(es->best_hist, es->best_hist + len - keep, (size_t)keep * sizeof(double));
+        memmove(es->median_hist, es->median_hist + len - keep, (size_t)keep * sizeof(double));
+        len = keep;
+    }
     es->hist_len = es->hist_cap = len;
-    return read_vec(r, b, "best_history", es->best_hist, len)
-        && read_vec(r, md, "median_history", es->median_hist, len);
+    return 1;
 }
 
 static const cJSON *get(const reader *r, const char *key)
