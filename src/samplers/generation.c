@@ -283,14 +283,22 @@ static int add_member(hpo__gen *g, const hpo__trial_rec *t, int member,
 /* Trial t's membership of g->generation: 1 with *attr when it is a member
  * (taken from the last call's members when it was one then: a member's
  * attribute never changes, so it is parsed once), 0 when it is not;
- * *older set when it is not a member of this generation or a later one. */
+ * *older set when it is not a member of this generation or a later one.
+ * stale: the last call's members are of an older generation (not parsed
+ * again to learn it). */
 static int member_of(hpo__gen *g, const char *key, const hpo__trial_rec *t,
-                     hpo__gen_member *old, int n_old, int *j, int *member,
-                     cJSON **attr, int *older)
+                     hpo__gen_member *old, int n_old, int stale, int *j,
+                     int *member, cJSON **attr, int *older)
 {
     while (*j < n_old && old[*j].number < t->number)
         (*j)++;
     *older = 0;
+    if (*j < n_old && old[*j].number == t->number && stale) {
+        (*j)++;
+        *older = 1;
+        *attr = NULL;
+        return 0;
+    }
     if (*j < n_old && old[*j].number == t->number) {
         *member = old[*j].member;
         *attr = old[*j].attr;
@@ -313,10 +321,11 @@ static int scan(hpo__gen *g, const hpo__gen_ops *ops, hpo_plugin_ctx *ctx)
 {
     char key[HPO_MAX_NAME];
     key_of(key, sizeof key, ops, "member");
-    if (g->generation < g->settled_gen)
+    int stale = g->generation > g->settled_gen; /* the old members: older */
+    if (g->generation < g->settled_gen) {
         g->settled = 0; /* a state from before: trust nothing */
-    if (g->generation != g->settled_gen)
         forget_members(g);
+    }
     g->settled_gen = g->generation;
     /* The last call's members, moved aside to be taken over. */
     hpo__gen_member *old = g->m;
@@ -332,7 +341,8 @@ static int scan(hpo__gen *g, const hpo__gen_ops *ops, hpo_plugin_ctx *ctx)
         const hpo__trial_rec *t = &trials[i];
         int member = 0, older;
         cJSON *attr;
-        int is = member_of(g, key, t, old, n_old, &j, &member, &attr, &older);
+        int is = member_of(g, key, t, old, n_old, stale, &j, &member, &attr,
+                           &older);
         settling = settling && older && hpo__state_finished(t->state);
         if (settling)
             g->settled = t->number + 1;
