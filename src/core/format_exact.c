@@ -13,7 +13,8 @@
  *     |printed - x| <= 0.5 * 10^(k-16) + eps * x < x * (0.5e-16 + 7.1e-19),
  * which is below half an ulp of x (at least x * 2^-54 = x * 5.55e-17): the
  * nearest double to the printed text, which strtod returns, is x.  Where
- * long double is no wider than double, and for subnormal or huge x, the
+ * long double is no wider than double (also at run time: valgrind runs
+ * x87 arithmetic at double precision), and for subnormal or huge x, the
  * text comes from snprintf "%.17g" (exact by C's rules).
  */
 #include <float.h>
@@ -42,6 +43,15 @@ static long double scale10(long double a, int e)
         p *= pow10_exact[27];
     p *= pow10_exact[m];
     return e < 0 ? a / p : a * p;
+}
+
+/* Does long double arithmetic carry more than double's 53 bits here?  Not
+ * under valgrind, whatever LDBL_MANT_DIG says (volatile: computed at run
+ * time, not folded by the compiler). */
+static int wide_at_run_time(void)
+{
+    volatile long double one = 1, tiny = 0x1p-60L;
+    return one + tiny != one;
 }
 
 /* d's 17 digits without trailing zeros into out (NUL-terminated); their
@@ -114,7 +124,7 @@ void hpo__format_exact(char *buf, size_t size, double x)
         strcpy(buf, signbit(x) ? "-0" : "0");
         return;
     }
-    if (size >= 32 && ax >= 1e-290 && ax <= 1e290) {
+    if (size >= 32 && ax >= 1e-290 && ax <= 1e290 && wide_at_run_time()) {
         int k = (int)floor(log10(ax));
         long double s = scale10(ax, 16 - k);
         if (s >= 1e17L) /* log10 rounded up to the next power: one less */
