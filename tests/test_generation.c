@@ -59,7 +59,7 @@ static int toy_next(void *st, hpo_plugin_ctx *ctx, const hpo_space *space,
                : HPO_ENOMEM;
 }
 
-static const hpo__gen_ops toy_ops = {"toy", toy_first, toy_ready, toy_next};
+static const hpo__gen_ops toy_ops = {"toy", toy_first, toy_ready, toy_next, NULL};
 
 static void toy_destroy(void *state)
 {

@@ -37,6 +37,10 @@ double hpo__now(void);                       /* wall clock, seconds */
 double hpo__monotonic(void);                 /* for durations, seconds */
 /* Shortest text that reads back as the same double ("0.1", "1e-05"). */
 void hpo__format_double(char *buf, size_t size, double x);
+/* 17 significant digits, which read back as the same double, for text a
+ * sampler writes for itself (format_exact.c: ~300 instructions where
+ * snprintf takes ~2,000); size >= 32 for the fast path. */
+void hpo__format_exact(char *buf, size_t size, double x);
 
 /* A message buffer kept on a handle (the "errmsg" of every handle). */
 typedef struct hpo__msg {

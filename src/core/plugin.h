@@ -54,6 +54,15 @@ int hpo__ctx_end(hpo_plugin_ctx *ctx, int rc);
 int hpo__ctx_history(hpo_plugin_ctx *ctx, const hpo__trial_rec **trials,
                      int *n);
 
+/* hpo_ctx_set_trial_attr and hpo_ctx_study_attr_cas for built-in
+ * samplers' own records (generation.c), without checking that the text is
+ * JSON: cJSON printed it from an object the sampler built, and the check
+ * parsed it again (a fifth of CMA-ES's time a trial). */
+int hpo__ctx_set_trial_attr_built(hpo_plugin_ctx *ctx, const char *key,
+                                  const char *json);
+int hpo__ctx_study_attr_cas_built(hpo_plugin_ctx *ctx, const char *key,
+                                  const char *expected, const char *json);
+
 /* The cursor of hpo_ctx_next_finished over a history array h[0..n)
  * (history_cursor.c): 1 with *pos the next newly finished position, 0
  * when none is left, or HPO_ENOMEM. */

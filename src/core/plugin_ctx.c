@@ -272,12 +272,12 @@ const hpo_record *hpo_ctx_trial(hpo_plugin_ctx *ctx)
 }
 
 static int set_trial_attr(hpo_plugin_ctx *ctx, int system, const char *key,
-                          const char *json)
+                          const char *json, int check)
 {
     if (!ctx->core || !ctx->trial)
         return hpo_ctx_fail(ctx, HPO_EMISUSE, "no trial in this call");
     hpo_study *s = ctx->core;
-    int rc = hpo__check_attr(ctx->msg, key, json);
+    int rc = check ? hpo__check_attr(ctx->msg, key, json) : HPO_OK;
     if (rc)
         return rc;
     rc = hpo__st_set_trial_attr(s->storage, ctx->trial->id, system, key, json);
@@ -293,11 +293,27 @@ static int set_trial_attr(hpo_plugin_ctx *ctx, int system, const char *key,
 int hpo_ctx_set_trial_attr(hpo_plugin_ctx *ctx, const char *key,
                            const char *json)
 {
-    return set_trial_attr(ctx, 1, key, json);
+    return set_trial_attr(ctx, 1, key, json, 1);
+}
+
+int hpo__ctx_set_trial_attr_built(hpo_plugin_ctx *ctx, const char *key,
+                                  const char *json)
+{
+    return set_trial_attr(ctx, 1, key, json, 0);
+}
+
+int hpo__ctx_study_attr_cas_built(hpo_plugin_ctx *ctx, const char *key,
+                                  const char *expected, const char *json)
+{
+    int rc = need_study(ctx);
+    if (rc == HPO_OK)
+        rc = study_failed(ctx, hpo__study_sys_attr_cas_built(
+                                   ctx->core, key, expected, json));
+    return rc;
 }
 
 int hpo_ctx_set_trial_user_attr(hpo_plugin_ctx *ctx, const char *key,
                                 const char *json)
 {
-    return set_trial_attr(ctx, 0, key, json);
+    return set_trial_attr(ctx, 0, key, json, 1);
 }

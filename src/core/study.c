@@ -364,9 +364,17 @@ int hpo__study_sys_attr_cas(hpo_study *s, const char *key,
     if (!s->opened)
         return hpo__fail(&s->msg, HPO_EMISUSE, "open the study first");
     int rc = hpo__check_attr(&s->msg, key, new_json);
-    if (rc)
-        return rc;
-    rc = hpo__st_cas_study_sys_attr(s->storage, s->id, key, expected_json,
+    return rc ? rc : hpo__study_sys_attr_cas_built(s, key, expected_json,
+                                                    new_json);
+}
+
+int hpo__study_sys_attr_cas_built(hpo_study *s, const char *key,
+                                  const char *expected_json,
+                                  const char *new_json)
+{
+    if (!s->opened)
+        return hpo__fail(&s->msg, HPO_EMISUSE, "open the study first");
+    int rc = hpo__st_cas_study_sys_attr(s->storage, s->id, key, expected_json,
                                     new_json);
     if (rc < 0)
         return hpo__study_storage_fail(s, rc);

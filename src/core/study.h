@@ -107,6 +107,10 @@ int hpo__study_set_sys_attr(hpo_study *study, const char *key,
  * HPO_DONE when another worker changed it first. */
 int hpo__study_sys_attr_cas(hpo_study *study, const char *key,
                             const char *expected, const char *json);
+/* The same without checking json (a built-in sampler's text, printed by
+ * cJSON from an object it built: valid by construction). */
+int hpo__study_sys_attr_cas_built(hpo_study *study, const char *key,
+                                  const char *expected, const char *json);
 
 void hpo__study_vlog(hpo_study *s, int level, const char *fmt, va_list ap);
 void hpo__study_log(hpo_study *s, int level, const char *fmt, ...)

@@ -62,9 +62,17 @@ static long first_invalid(const char *s, long *chars)
     long n = 0;
     const char *p = s;
     int len;
-    for (; *p; p += len, n++)
+    for (; *p; p += len, n++) {
+        /* ASCII a byte at a time without the sequence's call: the
+         * samplers' states are ASCII, and tens of KB are checked at every
+         * write. */
+        if ((unsigned char)*p < 0x80) {
+            len = 1;
+            continue;
+        }
         if (!(len = hpo__utf8_seq(p)))
             break;
+    }
     *chars = n;
     return *p ? (long)(p - s) : -1;
 }

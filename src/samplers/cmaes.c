@@ -88,6 +88,10 @@ typedef struct cmaes_state {
     /* The distribution of the stored state's text es_text (a cache). */
     hpo__cmaes es;
     char *es_text;
+    /* The distribution the last cmaes_next made, until the driver says it
+     * was stored (cmaes_adopt) or the next one replaces it. */
+    hpo__cmaes es_new;
+    int has_new;
     /* This call's coordinates (scratch) and space, for the driver's ops. */
     struct coords *c;
     const hpo_space *space;
@@ -133,10 +137,18 @@ static void drop_cache(cmaes_state *st)
     st->es_text = NULL;
 }
 
+static void drop_new(cmaes_state *st)
+{
+    if (st->has_new)
+        hpo__cmaes_free(&st->es_new);
+    st->has_new = 0;
+}
+
 static void cmaes_destroy(void *state)
 {
     cmaes_state *st = state;
     drop_cache(st);
+    drop_new(st);
     hpo__gen_free(&st->gen);
     hpo_space_free(st->inferred);
 }
@@ -361,14 +373,13 @@ static int start_run(cmaes_state *st, hpo_plugin_ctx *ctx, hpo__cmaes *es)
     return HPO_OK;
 }
 
-/* The core's JSON as the driver's state object (raw text: printed once),
- * es freed; why: the stop that caused a restart (NULL: none), kept as
+/* The core's JSON as the driver's state object (raw text: printed once);
+ * why: the stop that caused a restart (NULL: none), kept as
  * "last_stop". */
-static int state_of(hpo_plugin_ctx *ctx, hpo__cmaes *es, const char *why,
-                    cJSON **state)
+static int state_of(hpo_plugin_ctx *ctx, const hpo__cmaes *es,
+                    const char *why, cJSON **state)
 {
     char *text = hpo__cmaes_to_json(es);
-    hpo__cmaes_free(es);
     *state = NULL;
     if (text && why) {
         size_t len = strlen(text) + strlen(why) + 32;
@@ -396,7 +407,9 @@ static int cmaes_first(void *state, hpo_plugin_ctx *ctx, const hpo_space *space,
         hpo__cmaes_free(&es);
         return rc;
     }
-    return state_of(ctx, &es, NULL, out);
+    rc = state_of(ctx, &es, NULL, out);
+    hpo__cmaes_free(&es);
+    return rc;
 }
 
 /* ---- the next generation ------------------------------------------------- */
@@ -471,15 +484,39 @@ static int cmaes_next(void *state, hpo_plugin_ctx *ctx, const hpo_space *space,
     const char *why = NULL;
     if (rc == HPO_OK)
         rc = after_tell(st, ctx, &es, g->generation, &why);
+    if (rc == HPO_OK)
+        rc = state_of(ctx, &es, why, out);
+    drop_new(st);
     if (rc != HPO_OK) {
         hpo__cmaes_free(&es);
         return rc;
     }
-    return state_of(ctx, &es, why, out);
+    st->es_new = es; /* kept for cmaes_adopt */
+    st->has_new = 1;
+    return HPO_OK;
+}
+
+/* The driver stored the state cmaes_next made last as text: it becomes
+ * the cache, as if read back (the text holds exactly its numbers), so
+ * the writer of a generation does not parse it again. */
+static int cmaes_adopt(void *state, const char *text)
+{
+    cmaes_state *st = state;
+    if (!st->has_new)
+        return HPO_EINVAL;
+    char *copy = hpo__strdup(text);
+    if (!copy)
+        return HPO_ENOMEM;
+    drop_cache(st);
+    st->es = st->es_new;
+    st->es.pending = 0;
+    st->es_text = copy;
+    st->has_new = 0;
+    return HPO_OK;
 }
 
 static const hpo__gen_ops cmaes_ops = {"cmaes", cmaes_first, cmaes_ready,
-                                       cmaes_next};
+                                       cmaes_next, cmaes_adopt};
 
 /* ---- sampling ------------------------------------------------------------ */
 

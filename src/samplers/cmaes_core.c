@@ -265,7 +265,7 @@ static double norm(const double *v, int n)
 
 /* Keep the per-generation best and median, trimmed to the longest window
  * the stagnation test reads (Hansen 2009: 120 + 30n/lambda + 20% of the
- * generations, at most 20,000). */
+ * generations; at most 2,000, cmaes_stop.c). */
 static int record_history(hpo__cmaes *es, const ranked *r, hpo__msg *m)
 {
     int lam = es->lambda;

@@ -39,39 +39,64 @@
 
 static const char *const mode_names[] = {"none", "ipop", "bipop"};
 
-/* An array's numbers with 17 digits, which always read back exactly: one
- * snprintf each, where the shortest text costs up to three snprintf and
- * strtod pairs (a state of n = 8 has ~500 numbers, written every
- * generation).  Every value in a state is finite (its reader refuses
- * others). */
-static cJSON *exact(double x)
+/* v[0..len) as a JSON array appended at p, each number with 17 digits,
+ * which always read back exactly (hpo__format_exact: no snprintf, where
+ * the shortest text costs up to three snprintf and strtod pairs); the end
+ * of the text.  Every value of a valid state is finite (its reader
+ * refuses others); the others are written as hpo__json_number writes
+ * them. */
+static char *put_array(char *p, const double *v, int len)
 {
-    char buf[32];
-    snprintf(buf, sizeof buf, "%.17g", x);
-    return isfinite(x) ? cJSON_CreateRaw(buf) : hpo__json_number(x, 0);
+    *p++ = '[';
+    for (int i = 0; i < len; i++) {
+        if (i)
+            *p++ = ',';
+        if (isfinite(v[i]))
+            hpo__format_exact(p, 32, v[i]);
+        else
+            strcpy(p, isnan(v[i]) ? "NaN" : v[i] > 0 ? "Infinity" : "-Infinity");
+        p += strlen(p);
+    }
+    *p++ = ']';
+    *p = '\0';
+    return p;
+}
+
+/* An array of len numbers (flat) or of rows such arrays (row r at
+ * v + r*len) as one raw node: a state of n = 10 has ~500 numbers and its
+ * history up to 4,000 more, written every generation, and a node per
+ * number cost more than printing them. */
+static cJSON *numbers(const double *v, int rows, int len, int flat)
+{
+    size_t cap = (size_t)rows * ((size_t)len * 26 + 3) + 40;
+    char *buf = malloc(cap), *p = buf;
+    if (!buf)
+        return NULL;
+    if (flat) {
+        put_array(p, v, len);
+    } else {
+        *p++ = '[';
+        for (int r = 0; r < rows; r++) {
+            if (r)
+                *p++ = ',';
+            p = put_array(p, v + (size_t)r * len, len);
+        }
+        strcpy(p, "]");
+    }
+    cJSON *a = cJSON_CreateRaw(buf);
+    free(buf);
+    return a;
 }
 
 static cJSON *vec(const double *v, int len)
 {
-    cJSON *a = cJSON_CreateArray();
-    for (int i = 0; a && i < len; i++)
-        if (!hpo__json_put(a, NULL, exact(v[i]))) {
-            cJSON_Delete(a);
-            return NULL;
-        }
-    return a;
+    return numbers(v, 1, len, 1);
 }
 
 /* rows of len doubles each, row r at v + r*len */
 static cJSON *mat(const double *v, int rows, int len)
 {
-    cJSON *a = cJSON_CreateArray();
-    for (int r = 0; a && r < rows; r++)
-        if (!hpo__json_put(a, NULL, vec(v + (size_t)r * len, len))) {
-            cJSON_Delete(a);
-            return NULL;
-        }
-    return a;
+    return numbers(v, rows, len, 0);
 }
 
 static cJSON *restart_json(const hpo__cmaes_restarts *rs)
@@ -237,6 +262,9 @@ static void read_restart(reader *r, const cJSON *o, hpo__cmaes_restarts *rs)
     rs->small = flag(r, o, "small");
 }
 
+/* The histories, of the same length; a longer one than the stagnation
+ * window (a state written before the window was capped at 2,000) keeps
+ * its latest window, which is all the tests read. */
 static int read_history(reader *r, hpo__cmaes *es)
 {
     const cJSON *b = cJSON_GetObjectItemCaseSensitive(r->root, "best_history");
@@ -250,9 +278,17 @@ static int read_history(reader *r, hpo__cmaes *es)
         r->rc = hpo__oom(r->m);
         return 0;
     }
+    if (!read_vec(r, b, "best_history", es->best_hist, len)
+        || !read_vec(r, md, "median_history", es->median_hist, len))
+        return 0;
+    int keep = hpo__cmaes_stag_window(es);
+    if (len > keep) {
+        memmove(es->best_hist, es->best_hist + len - keep, (size_t)keep * sizeof(double));
+        memmove(es->median_hist, es->median_hist + len - keep, (size_t)keep * sizeof(double));
+        len = keep;
+    }
     es->hist_len = es->hist_cap = len;
-    return read_vec(r, b, "best_history", es->best_hist, len)
-        && read_vec(r, md, "median_history", es->median_hist, len);
+    return 1;
 }
 
 /* "lr_adapt" and "lra": absent in a state written before them, which

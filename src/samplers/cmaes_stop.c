@@ -20,11 +20,20 @@
 #include "cmaes_core.h"
 
 #define MAX_CONDITION 1e14
+/* The longest stagnation window, in generations: the history kept (and
+ * stored in the state at every generation) is at most this long.  Hansen
+ * caps it at 20,000, for budgets of 1e5 n evaluations and more; at 2,000
+ * the window, 120 + 30 n / lambda + a fifth of the run's generations,
+ * reaches the cap only after ~9,000 generations of one run (36,000+
+ * evaluations at the smallest population), so no stop within an hpo
+ * study's usual budgets moves, while the state stays under ~100 KB (two
+ * histories of 2,000 numbers) instead of growing to ~1 MB. */
+#define MAX_STAG_WINDOW 2000
 
 int hpo__cmaes_stag_window(const hpo__cmaes *es)
 {
     double w = 120 + 30.0 * es->n / es->lambda + 0.2 * (double)es->generation;
-    return w > 20000 ? 20000 : (int)ceil(w);
+    return w > MAX_STAG_WINDOW ? MAX_STAG_WINDOW : (int)ceil(w);
 }
 
 static int tolfun(const hpo__cmaes *es)

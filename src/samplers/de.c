@@ -243,7 +243,7 @@ static int de_next(void *vst, hpo_plugin_ctx *ctx, const hpo_space *space,
     return rc;
 }
 
-static const hpo__gen_ops de_gen_ops = {"de", de_first, de_ready, de_next};
+static const hpo__gen_ops de_gen_ops = {"de", de_first, de_ready, de_next, NULL};
 
 /* ---- the sampler ---------------------------------------------------------- */
 

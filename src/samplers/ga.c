@@ -242,7 +242,7 @@ static int ga_next(void *vst, hpo_plugin_ctx *ctx, const hpo_space *space,
     return rc;
 }
 
-static const hpo__gen_ops ga_gen_ops = {"ga", ga_first, ga_ready, ga_next};
+static const hpo__gen_ops ga_gen_ops = {"ga", ga_first, ga_ready, ga_next, NULL};
 
 /* ---- the sampler ---------------------------------------------------------- */
 

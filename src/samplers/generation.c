@@ -33,21 +33,32 @@ static void forget_members(hpo__gen *g)
     g->n = g->n_finished = g->n_complete = 0;
 }
 
+/* The state read last; the space cache stays, to be checked against the
+ * next state's "space". */
 static void forget_state(hpo__gen *g)
 {
     cJSON_Delete(g->root);
     free(g->text);
-    hpo_space_free(g->space_ok);
     g->root = NULL;
     g->text = NULL;
     g->state = NULL;
+    g->space_checked = 0;
+}
+
+static void forget_space(hpo__gen *g)
+{
+    hpo_space_free(g->space_ok);
+    cJSON_Delete(g->space_node);
     g->space_ok = NULL;
+    g->space_node = NULL;
+    g->space_checked = 0;
 }
 
 void hpo__gen_free(hpo__gen *g)
 {
     forget_members(g);
     forget_state(g);
+    forget_space(g);
     free(g->m);
     free(g->spare);
     memset(g, 0, sizeof *g);
@@ -84,25 +95,40 @@ static int space_equal(const hpo_space *a, const hpo_space *b)
     return 1;
 }
 
-/* 1 when g's stored "space" is space, 0 when not, HPO_ENOMEM. */
+/* Remember space and its JSON now (taken) as the stored one's. */
+static void cache_space(hpo__gen *g, const hpo_space *space, cJSON *now)
+{
+    forget_space(g);
+    g->space_ok = calloc(1, sizeof *g->space_ok);
+    if (g->space_ok && hpo__space_copy(g->space_ok, space) == HPO_OK) {
+        g->space_node = now;
+        g->space_checked = 1;
+        return;
+    }
+    cJSON_Delete(now);
+    forget_space(g); /* no cache: compared again next time */
+}
+
+/* 1 when g's stored "space" is space, 0 when not, HPO_ENOMEM.  The stored
+ * text of each generation is compared as JSON with the cached one, and
+ * space with the cached copy: printing the space at every generation cost
+ * as much as a generation's update. */
 static int same_space(hpo__gen *g, const hpo_space *space)
 {
-    if (g->space_ok && space_equal(g->space_ok, space))
-        return 1;
-    const cJSON *stored = cJSON_GetObjectItemCaseSensitive(g->root, "space");
+    const cJSON *stored = g->root
+        ? cJSON_GetObjectItemCaseSensitive(g->root, "space") : NULL;
+    if (g->space_ok && !g->space_checked && stored)
+        g->space_checked = cJSON_Compare(stored, g->space_node, 1);
+    if (g->space_ok && g->space_checked)
+        return space_equal(g->space_ok, space);
     cJSON *now = space_json(space);
     if (!now)
         return HPO_ENOMEM;
     int same = stored && cJSON_Compare(stored, now, 1);
-    cJSON_Delete(now);
-    if (same) {
-        hpo_space_free(g->space_ok);
-        g->space_ok = calloc(1, sizeof *g->space_ok);
-        if (g->space_ok && hpo__space_copy(g->space_ok, space) != HPO_OK) {
-            hpo_space_free(g->space_ok);
-            g->space_ok = NULL; /* no cache: compared again next time */
-        }
-    }
+    if (same)
+        cache_space(g, space, now);
+    else
+        cJSON_Delete(now);
     return same;
 }
 
@@ -130,18 +156,23 @@ static char *wrap(long gen, const hpo_space *space, const cJSON *same,
 }
 
 /* Write generation gen's state over `expected` (NULL: none stored):
- * HPO_OK, HPO_DONE when another worker wrote first, or an error. */
+ * HPO_OK with the text written in *written (when not NULL; the caller's),
+ * HPO_DONE when another worker wrote first, or an error. */
 static int publish(hpo_plugin_ctx *ctx, const hpo__gen_ops *ops,
                    const hpo_space *space, const cJSON *same,
-                   const char *expected, long gen, cJSON *state)
+                   const char *expected, long gen, cJSON *state,
+                   char **written)
 {
     char key[HPO_MAX_NAME];
     key_of(key, sizeof key, ops, "state");
     char *text = wrap(gen, space, same, state);
     if (!text)
         return hpo__oom(ctx->msg);
-    int rc = hpo_ctx_study_attr_cas(ctx, key, expected, text);
-    free(text);
+    int rc = hpo__ctx_study_attr_cas_built(ctx, key, expected, text);
+    if (rc == HPO_OK && written)
+        *written = text;
+    else
+        free(text);
     return rc;
 }
 
@@ -155,7 +186,7 @@ static int start(hpo__gen *g, const hpo__gen_ops *ops, void *st,
         cJSON_Delete(state);
         return rc;
     }
-    return publish(ctx, ops, space, NULL, g->text, gen, state);
+    return publish(ctx, ops, space, NULL, g->text, gen, state, NULL);
 }
 
 /* ---- reading a state ------------------------------------------------------ */
@@ -170,16 +201,15 @@ static int not_a_state(const hpo__gen_ops *ops, hpo_plugin_ctx *ctx,
 }
 
 /* Read the stored state into g (g->text NULL when there is none).  The
- * text read last time, unchanged, keeps its parse: most calls see the
- * same generation. */
+ * text read last time, unchanged, keeps its parse (or stays adopted):
+ * most calls see the same generation. */
 static int load(hpo__gen *g, const hpo__gen_ops *ops, hpo_plugin_ctx *ctx)
 {
     char key[HPO_MAX_NAME];
     key_of(key, sizeof key, ops, "state");
     const char *text;
     int rc = hpo_ctx_study_attr(ctx, key, &text);
-    if (rc == HPO_OK && text && g->text && g->root &&
-        strcmp(text, g->text) == 0)
+    if (rc == HPO_OK && text && g->text && strcmp(text, g->text) == 0)
         return HPO_OK;
     forget_state(g);
     if (rc != HPO_OK || !text)
@@ -253,14 +283,22 @@ static int add_member(hpo__gen *g, const hpo__trial_rec *t, int member,
 /* Trial t's membership of g->generation: 1 with *attr when it is a member
  * (taken from the last call's members when it was one then: a member's
  * attribute never changes, so it is parsed once), 0 when it is not;
- * *older set when it is not a member of this generation or a later one. */
+ * *older set when it is not a member of this generation or a later one.
+ * stale: the last call's members are of an older generation (not parsed
+ * again to learn it). */
 static int member_of(hpo__gen *g, const char *key, const hpo__trial_rec *t,
-                     hpo__gen_member *old, int n_old, int *j, int *member,
-                     cJSON **attr, int *older)
+                     hpo__gen_member *old, int n_old, int stale, int *j,
+                     int *member, cJSON **attr, int *older)
 {
     while (*j < n_old && old[*j].number < t->number)
         (*j)++;
     *older = 0;
+    if (*j < n_old && old[*j].number == t->number && stale) {
+        (*j)++;
+        *older = 1;
+        *attr = NULL;
+        return 0;
+    }
     if (*j < n_old && old[*j].number == t->number) {
         *member = old[*j].member;
         *attr = old[*j].attr;
@@ -283,10 +321,11 @@ static int scan(hpo__gen *g, const hpo__gen_ops *ops, hpo_plugin_ctx *ctx)
 {
     char key[HPO_MAX_NAME];
     key_of(key, sizeof key, ops, "member");
-    if (g->generation < g->settled_gen)
+    int stale = g->generation > g->settled_gen; /* the old members: older */
+    if (g->generation < g->settled_gen) {
         g->settled = 0; /* a state from before: trust nothing */
-    if (g->generation != g->settled_gen)
         forget_members(g);
+    }
     g->settled_gen = g->generation;
     /* The last call's members, moved aside to be taken over. */
     hpo__gen_member *old = g->m;
@@ -302,7 +341,8 @@ static int scan(hpo__gen *g, const hpo__gen_ops *ops, hpo_plugin_ctx *ctx)
         const hpo__trial_rec *t = &trials[i];
         int member = 0, older;
         cJSON *attr;
-        int is = member_of(g, key, t, old, n_old, &j, &member, &attr, &older);
+        int is = member_of(g, key, t, old, n_old, stale, &j, &member, &attr,
+                           &older);
         settling = settling && older && hpo__state_finished(t->state);
         if (settling)
             g->settled = t->number + 1;
@@ -317,6 +357,23 @@ static int scan(hpo__gen *g, const hpo__gen_ops *ops, hpo_plugin_ctx *ctx)
 }
 
 /* ---- the loop ------------------------------------------------------------- */
+
+/* This process just stored text as generation gen: when the algorithm
+ * keeps what it built for it, g holds the text unparsed (root and state
+ * NULL; the space is the cached one, which wrote it); otherwise it is
+ * read back at the next round as any state.  text taken. */
+static void adopt(hpo__gen *g, const hpo__gen_ops *ops, void *st, char *text,
+                  long gen)
+{
+    if (!g->space_ok || ops->adopt(st, text) != HPO_OK) {
+        free(text);
+        return;
+    }
+    forget_state(g);
+    g->text = text;
+    g->generation = gen;
+    g->space_checked = 1;
+}
 
 /* One round: HPO_OK when g is current, HPO_DONE when the state changed
  * (read it again), or an error. */
@@ -351,9 +408,11 @@ static int round_once(hpo__gen *g, const hpo__gen_ops *ops, void *st,
         cJSON_Delete(next);
         return rc;
     }
-    rc = publish(ctx, ops, space,
-                 cJSON_GetObjectItemCaseSensitive(g->root, "space"), g->text,
-                 g->generation + 1, next);
+    char *written = NULL;
+    rc = publish(ctx, ops, space, g->space_node, g->text, g->generation + 1,
+                 next, ops->adopt ? &written : NULL);
+    if (rc == HPO_OK && written)
+        adopt(g, ops, st, written, g->generation + 1);
     return rc == HPO_OK ? HPO_DONE : rc;
 }
 
@@ -384,7 +443,7 @@ int hpo__gen_join(hpo__gen *g, const hpo__gen_ops *ops, hpo_plugin_ctx *ctx,
     cJSON_Delete(a);
     if (!text)
         return hpo__oom(ctx->msg);
-    int rc = hpo_ctx_set_trial_attr(ctx, key, text);
+    int rc = hpo__ctx_set_trial_attr_built(ctx, key, text);
     free(text);
     return rc;
 }
@@ -423,13 +482,22 @@ int hpo__gen_read_vector(const cJSON *obj, const char *key, double *out,
     return HPO_OK;
 }
 
+/* 17 digits (hpo__format_exact) rather than the shortest text: a member's
+ * point is written at every trial, and the shortest costs up to three
+ * snprintf and strtod pairs a number. */
+static cJSON *exact(double x)
+{
+    char buf[32];
+    hpo__format_exact(buf, sizeof buf, x);
+    return cJSON_CreateRaw(buf);
+}
+
 cJSON *hpo__gen_vector(const double *x, int n)
 {
     cJSON *a = cJSON_CreateArray();
     for (int i = 0; a && i < n; i++)
-        if (!hpo__json_put(a, NULL, isfinite(x[i])
-                                        ? hpo__json_number(x[i], 0)
-                                        : cJSON_CreateNull())) {
+        if (!hpo__json_put(a, NULL, isfinite(x[i]) ? exact(x[i])
+                                                   : cJSON_CreateNull())) {
             cJSON_Delete(a);
             return NULL;
         }

@@ -48,7 +48,8 @@ typedef struct hpo__gen_member {
  * (the watermark is a cache), its members only within one call. */
 typedef struct hpo__gen {
     char *text;      /* the stored state's text */
-    cJSON *root;     /* parsed */
+    cJSON *root;     /* parsed; NULL (and state NULL) when text is what
+                        this process wrote and ops->adopt took it */
     const cJSON *state; /* root's "state": the algorithm's fields */
     long generation;
     hpo__gen_member *m; /* members of `generation`, by trial number (kept
@@ -67,6 +68,8 @@ typedef struct hpo__gen {
      * while the stored text is unchanged (a cache: printing and comparing
      * the space at every trial cost 0.3 ms at 30 parameters). */
     hpo_space *space_ok;
+    cJSON *space_node;  /* space_ok as the stored "space" (with space_ok) */
+    int space_checked;  /* the stored text's "space" was compared with it */
 } hpo__gen;
 
 /* The algorithm behind a population sampler. */
@@ -80,6 +83,13 @@ typedef struct hpo__gen_ops {
     /* The next generation's state from the current one and its members. */
     int (*next)(void *st, hpo_plugin_ctx *ctx, const hpo_space *space,
                 const hpo__gen *g, cJSON **state);
+    /* Optional: the state the last `next` made was stored as text (this
+     * process won the compare-and-set).  HPO_OK when the algorithm keeps
+     * what it built for that text, so that the driver neither parses it
+     * nor fills g->root and g->state until the stored text changes (a
+     * generation is read back by its writer without a parse); anything
+     * else and the text is read back as any other. */
+    int (*adopt)(void *st, const char *text);
 } hpo__gen_ops;
 
 /* Bring g up to date for space: read the stored state (writing the first

@@ -43,7 +43,7 @@ static int cut_by_crowding(nsga_state *st, hpo_plugin_ctx *ctx,
 }
 
 static const hpo__gen_ops nsga2_gen = {"nsga2", hpo__nsga_first,
-                                       hpo__nsga_ready, hpo__nsga_next};
+                                       hpo__nsga_ready, hpo__nsga_next, NULL};
 
 static int nsga2_init(void *state, hpo_plugin_ctx *ctx)
 {

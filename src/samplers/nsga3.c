@@ -340,7 +340,7 @@ static int cut_by_niching(nsga_state *st, hpo_plugin_ctx *ctx,
 /* ---- the sampler ---------------------------------------------------------- */
 
 static const hpo__gen_ops nsga3_gen = {"nsga3", hpo__nsga_first,
-                                       hpo__nsga_ready, hpo__nsga_next};
+                                       hpo__nsga_ready, hpo__nsga_next, NULL};
 
 static int nsga3_init(void *state, hpo_plugin_ctx *ctx)
 {
