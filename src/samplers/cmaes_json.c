@@ -124,10 +124,10 @@ static cJSON *lra_json(const hpo__cmaes *es)
     int n = es->n;
     cJSON *o = cJSON_CreateObject();
     int ok = o
-        && hpo__json_put(o, "eta_mean", exact(l->eta_mean))
-        && hpo__json_put(o, "eta_cov", exact(l->eta_cov))
-        && hpo__json_put(o, "v_mean", exact(l->v_mean))
-        && hpo__json_put(o, "v_cov", exact(l->v_cov))
+        && hpo__json_put(o, "eta_mean", hpo__json_number(l->eta_mean, 0))
+        && hpo__json_put(o, "eta_cov", hpo__json_number(l->eta_cov, 0))
+        && hpo__json_put(o, "v_mean", hpo__json_number(l->v_mean, 0))
+        && hpo__json_put(o, "v_cov", hpo__json_number(l->v_cov, 0))
         && hpo__json_put(o, "e_mean", vec(l->e_mean, n))
         && hpo__json_put(o, "e_cov", es->separable ? vec(l->e_cov, n)
                                                    : mat(l->e_cov, n, n));
