@@ -3,10 +3,14 @@
  *
  *   hpo-bench quality [--methods random,qmc,...] [--problems all|branin,...]
  *                     [--budgets 20,50,100] [--seeds 0-9] [--vs-optuna]
- *                     [--define-by-run] [--json FILE] [--csv FILE]
+ *                     [--define-by-run] [--run-per-budget] [--json FILE]
+ *                     [--csv FILE]
  *
  * For every problem × method × seed, one ask/suggest/tell loop runs to the
- * largest budget and is read at each budget: the best value (regret = best
+ * largest budget (the study told so first: hpo_study_plan_trials, as
+ * hpo_study_optimize and `hpo tune -n` do) and is read at each budget
+ * (with --run-per-budget, a run of its own to each, for methods that plan
+ * for the budget: auto's hand-over): the best value (regret = best
  * - f*) or, with several objectives, the hypervolume of the front so far.
  * Overhead is the time spent in the library (ask, suggests, tell, free)
  * per trial: the loop's time minus the objective's own time.  Without
@@ -35,20 +39,27 @@ typedef struct quality_args {
     const char *methods, *problems, *budgets, *seeds;
     int vs_optuna;
     int define_by_run;
+    int run_per_budget;
     const char *json, *csv;
 } quality_args;
 
 /* --define-by-run for bench_run_hpo (bo_goal.c's runs keep the default). */
 static int declare_space = 1;
+/* --run-per-budget: a run of its own to each budget. */
+static int run_per_budget = 0;
 
 static void usage(FILE *f)
 {
     fprintf(f,
             "usage: hpo-bench quality [--methods LIST] [--problems all|LIST]\n"
             "         [--budgets 20,50,100] [--seeds 0-9] [--vs-optuna]\n"
-            "         [--define-by-run] [--json FILE] [--csv FILE]\n"
+            "         [--define-by-run] [--run-per-budget] [--json FILE] "
+            "[--csv FILE]\n"
             "--define-by-run: hpo's study gets no declared space (grid then "
             "fails, qmc samples at random)\n"
+            "--run-per-budget: a run of its own to each budget (a method "
+            "that plans for the study's budget, auto, is read at each as "
+            "it runs when told that one)\n"
             "methods:");
     for (const bench_method *m = bench_methods; m->label; m++)
         fprintf(f, " %s", m->label);
@@ -165,18 +176,22 @@ static void read_budgets(const bench_job *j, const double *values,
     }
 }
 
-void bench_run_hpo(const bench_job *j, int seed, bench_run *out)
+/* One study run to `budget` trials, told that budget first (as
+ * hpo_study_optimize and `hpo tune -n` tell theirs: auto plans its
+ * hand-over by it); read at each of j's budgets up to it. */
+static void run_to(const bench_job *j, int seed, int budget, bench_run *out)
 {
     const bench_problem *p = j->problem;
-    int max_budget = j->budgets[j->n_budgets - 1];
     memset(out, 0, sizeof *out);
-    double *values = malloc(sizeof(double) * (size_t)max_budget *
+    double *values = malloc(sizeof(double) * (size_t)budget *
                             (size_t)p->n_objectives);
-    double *overhead_s = malloc(sizeof(double) * (size_t)max_budget);
+    double *overhead_s = malloc(sizeof(double) * (size_t)budget);
     hpo_study *s = NULL;
     int rc = values && overhead_s ? open_study(j, seed, &s) : HPO_ENOMEM;
+    if (rc == HPO_OK && (rc = hpo_study_plan_trials(s, budget)) != HPO_OK)
+        fail_run(j, seed, "plan", hpo_study_errmsg(s), rc);
     int n = 0;
-    while (rc == HPO_OK && n < max_budget) {
+    while (rc == HPO_OK && n < budget) {
         rc = run_trial(j, seed, s, &values[n * p->n_objectives],
                        &overhead_s[n]);
         if (rc == HPO_OK)
@@ -189,6 +204,20 @@ void bench_run_hpo(const bench_job *j, int seed, bench_run *out)
     hpo_study_free(s);
     free(values);
     free(overhead_s);
+}
+
+void bench_run_hpo(const bench_job *j, int seed, bench_run *out)
+{
+    int n_budgets = j->n_budgets;
+    run_to(j, seed, j->budgets[n_budgets - 1], out);
+    for (int b = 0; run_per_budget && out->ok && b < n_budgets - 1; b++) {
+        bench_run one;
+        run_to(j, seed, j->budgets[b], &one);
+        out->ok = one.ok;
+        out->metric[b] = one.metric[b];
+        out->overhead_mean_ms[b] = one.overhead_mean_ms[b];
+        out->overhead_last100_ms[b] = one.overhead_last100_ms[b];
+    }
 }
 
 /* ------------------------------------------------------------------------- */
@@ -418,6 +447,8 @@ static int parse_args(int argc, char **argv, quality_args *a)
             a->vs_optuna = 1;
         } else if (strcmp(argv[i], "--define-by-run") == 0) {
             a->define_by_run = 1;
+        } else if (strcmp(argv[i], "--run-per-budget") == 0) {
+            a->run_per_budget = 1;
         } else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
             usage(stdout);
             exit(0);
@@ -438,6 +469,7 @@ int bench_quality(int argc, char **argv)
         return 2;
     }
     declare_space = !a.define_by_run;
+    run_per_budget = a.run_per_budget;
     int n_seeds = bench_parse_seeds(a.seeds, seeds, BENCH_MAX_SEEDS);
     bench_job *jobs = NULL;
     int n = n_seeds > 0 ? make_jobs(&a, seeds, n_seeds, &jobs) : -1;

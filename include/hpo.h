@@ -452,6 +452,16 @@ typedef struct hpo_optimize_options {
 int hpo_study_optimize(hpo_study *study, hpo_objective_fn objective,
                        void *data, const hpo_optimize_options *options);
 
+/* The study's budget in trials, for samplers that plan for it (`auto`
+ * hands a long gp study to cmaes at a point that depends on it): the
+ * study system attribute HPO_N_TRIALS_ATTR becomes the study's trials now
+ * (in any state) plus n_more, unless a larger number is stored there
+ * (another worker's longer run).  hpo_study_optimize calls it with its
+ * n_trials (when not 0); call it before an ask/tell loop of known
+ * length.  The study must be open. */
+#define HPO_N_TRIALS_ATTR "hpo:n_trials"
+int hpo_study_plan_trials(hpo_study *study, int n_more);
+
 /* Ask a running hpo_study_optimize() to stop after the trials in flight.
  * Async-signal-safe: may be called from a signal handler. */
 void hpo_study_stop(hpo_study *study);

@@ -204,6 +204,10 @@ static void test_stored_choice_is_kept(void)
     hpo_study_free(s);
 }
 
+/* The budget run_spheres' studies are told (hpo_study_plan_trials), 0
+ * for none. */
+static int plan_budget = 0;
+
 /* A study of `n_obj` objectives over `space` (taken) with the auto
  * sampler's options `spec`, run for n trials of a sphere centred at 0.3
  * (second objective: centred at 0.7). */
@@ -217,6 +221,8 @@ static hpo_study *run_spheres(const char *spec, hpo_space *space, int n_obj,
         CHECK_RC(hpo_study_add_direction(s, HPO_MINIMIZE), HPO_OK);
     CHECK_RC(hpo_study_set_space(s, space), HPO_OK);
     CHECK_RC(hpo_study_open(s, "handover", HPO_OPEN_CREATE), HPO_OK);
+    if (plan_budget)
+        CHECK_RC(hpo_study_plan_trials(s, plan_budget), HPO_OK);
     for (int i = 0; i < n; i++) {
         hpo_trial *t = NULL;
         CHECK_RC(hpo_study_ask(s, &t), HPO_OK);
@@ -280,6 +286,63 @@ static void test_no_handover(void)
     hpo_study_free(s);
 }
 
+/* The study's budget moves the hand-over (handover=auto): a study of
+ * 1,000 trials hands over after 150 and says why; without a budget it
+ * has not by then (300, the old default); an explicit handover wins over
+ * the budget; a budget of 300 keeps the gp past 300 trials ... */
+static void test_budget_moves_the_handover(void)
+{
+    plan_budget = 1000;
+    hpo_study *s = run_spheres("auto", floats(3), 1, 152);
+    CHECK(hpo_study_system_attr(s, "hpo:n_trials") &&
+          strcmp(hpo_study_system_attr(s, "hpo:n_trials"), "1000") == 0);
+    const char *h = hpo_study_system_attr(s, "hpo:auto:handover");
+    CHECK(h && strstr(h, "\"cmaes\"") && strstr(h, "\"at_trial\": 150") &&
+          strstr(h, "\"handover\": 150") && strstr(h, "\"budget\": 1000"));
+    CHECK(!trial_has(s, 148, "hpo:cmaes:member"));
+    CHECK(trial_has(s, 151, "hpo:cmaes:member"));
+    hpo_study_free(s);
+    s = run_spheres("auto:handover=20", floats(3), 1, 25);
+    h = hpo_study_system_attr(s, "hpo:auto:handover");
+    CHECK(h && strstr(h, "\"at_trial\": 20") && strstr(h, "\"budget\": null"));
+    hpo_study_free(s);
+    plan_budget = 0;
+    s = run_spheres("auto", floats(3), 1, 152);
+    CHECK(!hpo_study_system_attr(s, "hpo:auto:handover"));
+    hpo_study_free(s);
+}
+
+/* ... and hpo_study_optimize records its n_trials as the budget, unless a
+ * larger one is stored (another worker's longer run). */
+static int sphere_objective(hpo_trial *t, void *data, double *v)
+{
+    (void)data;
+    double x = 0;
+    int rc = hpo_trial_suggest_float(t, "x", 0, 1, 0, 0, &x);
+    v[0] = (x - 0.3) * (x - 0.3);
+    return rc;
+}
+
+static void test_optimize_records_the_budget(void)
+{
+    hpo_study *s = hpo_study_new();
+    CHECK_RC(hpo_study_set_sampler(s, "random"), HPO_OK);
+    CHECK_RC(hpo_study_open(s, "budget", HPO_OPEN_CREATE), HPO_OK);
+    hpo_optimize_options o = {.n_trials = 5};
+    CHECK_RC(hpo_study_optimize(s, sphere_objective, NULL, &o), HPO_OK);
+    const char *b = hpo_study_system_attr(s, "hpo:n_trials");
+    CHECK(b && strcmp(b, "5") == 0);
+    CHECK_RC(hpo_study_optimize(s, sphere_objective, NULL, &o), HPO_OK);
+    b = hpo_study_system_attr(s, "hpo:n_trials");
+    CHECK(b && strcmp(b, "10") == 0); /* 5 trials then, 5 more */
+    CHECK_RC(hpo_study_plan_trials(s, 1000), HPO_OK);
+    CHECK_RC(hpo_study_optimize(s, sphere_objective, NULL, &o), HPO_OK);
+    b = hpo_study_system_attr(s, "hpo:n_trials");
+    CHECK(b && strcmp(b, "1010") == 0); /* the larger plan holds */
+    CHECK_RC(hpo_study_plan_trials(s, -1), HPO_EINVAL);
+    hpo_study_free(s);
+}
+
 /* Several objectives: nsga2 after mo_gp_handover trials of the gp (two
  * parameters), after mo_handover trials of tpe (twenty). */
 static void test_several_objectives_hand_over_to_nsga2(void)
@@ -314,5 +377,7 @@ int main(void)
     RUN(test_gp_hands_over_to_cmaes);
     RUN(test_no_handover);
     RUN(test_several_objectives_hand_over_to_nsga2);
+    RUN(test_budget_moves_the_handover);
+    RUN(test_optimize_records_the_budget);
     return CHECK_DONE();
 }

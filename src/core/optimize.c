@@ -180,6 +180,10 @@ int hpo_study_optimize(hpo_study *s, hpo_objective_fn objective, void *data,
         return hpo__fail(&s->msg, HPO_EINVAL,
                          "n_trials, timeout_s, n_jobs, budget_resource and "
                          "max_resource must not be negative");
+    int rc = r.opt.n_trials > 0 ? hpo_study_plan_trials(s, r.opt.n_trials)
+                                : HPO_OK;
+    if (rc != HPO_OK)
+        return rc;
     r.tally.max_resource = r.opt.max_resource;
     if (r.opt.timeout_s > 0)
         r.deadline = hpo__monotonic() + r.opt.timeout_s;
