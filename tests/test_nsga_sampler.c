@@ -305,12 +305,12 @@ static void test_first_generation_from_earlier_trials(void)
     s = study(spec, 7, sp, 2);
     CHECK_RC(hpo_study_set_storage(s, st), HPO_OK);
     CHECK_RC(hpo_study_open(s, "handed", HPO_OPEN_LOAD), HPO_OK);
+    /* Generation 0 is random; its parents are the earlier trials. */
     for (int k = 0; k < HANDED_POP; k++) {
         hpo_trial *t = ask(s, HANDED_DIM, x);
         CHECK(member_generation_of(t, "hpo:nsga2:member") == 0);
         double v[2];
         small_zdt1(x, v, &g);
-        g_bred += g / HANDED_POP;
         tell(s, t, v, 2);
     }
     cJSON *root = state_of(s, "nsga2");
@@ -328,9 +328,24 @@ static void test_first_generation_from_earlier_trials(void)
             CHECK(state_at(root, "rank", parent_pos(root, a)) == 0);
         }
     }
-    fprintf(stderr, "  %d earlier trials on the front; mean g: random %.2f, "
-            "first generation %.2f\n", front, g_random, g_bred);
     CHECK(front > 0 && front <= HANDED_POP);
+    cJSON_Delete(root);
+    /* Generation 1 is bred from the best of those and generation 0. */
+    for (int k = 0; k < HANDED_POP; k++) {
+        hpo_trial *t = ask(s, HANDED_DIM, x);
+        CHECK(member_generation_of(t, "hpo:nsga2:member") == 1);
+        double v[2];
+        small_zdt1(x, v, &g);
+        g_bred += g / HANDED_POP;
+        tell(s, t, v, 2);
+    }
+    root = state_of(s, "nsga2");
+    int earlier = 0;
+    for (int i = 0; i < n_parents(root); i++)
+        earlier += state_at(root, "parents", i) < HANDED_EARLIER;
+    CHECK(generation_of(root) == 1 && earlier > 0);
+    fprintf(stderr, "  %d earlier trials on the front; mean g: random %.2f, "
+            "generation 1 %.2f\n", front, g_random, g_bred);
     CHECK(g_bred < g_random);
     cJSON_Delete(root);
     hpo_study_free(s);
