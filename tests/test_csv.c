@@ -136,6 +136,17 @@ static void test_missing_policies(void)
     CHECK(has_note(&d, "3 rows with a missing value dropped (the first at line 3); 2 left"));
     hpo__data_free(&d);
 
+    /* A level only dropped rows held is gone: no empty feature, and the
+     * text labels are the classes (found by the fuzzer). */
+    const char *levels = "c,y\nred,cat\nblue,?\ngreen,dog\nred,bird\n?,owl\ngreen,cat\n";
+    CHECK_RC(parse(&d, levels, strlen(levels), &o, msg, sizeof msg), HPO_OK);
+    CHECK(d.n_rows == 4 && d.n_features == 2 && d.n_classes == 3);
+    CHECK(strcmp(d.feature_names[0], "c=green") == 0 && strcmp(d.feature_names[1], "c=red") == 0);
+    CHECK(strcmp(d.class_names[0], "bird") == 0 && strcmp(d.class_names[2], "dog") == 0 &&
+          d.class_names[3] == NULL);
+    CHECK(d.y[0] == 1 && d.y[1] == 2 && d.y[2] == 0 && d.x[0] == 0 && d.x[1] == 1);
+    hpo__data_free(&d);
+
     const char *features = "a,b,y\n1,2,0\n?,4,1\n5,,0\n7,8,1\n9,10,1\n";
     o.missing = HPO__MISSING_MEDIAN;
     CHECK_RC(parse(&d, features, strlen(features), &o, msg, sizeof msg), HPO_OK);

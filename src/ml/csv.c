@@ -759,10 +759,42 @@ static int fill_column(csv_build *b, int j, double *scratch)
     return add_note(b->d, note) ? fail_oom(b) : HPO_OK;
 }
 
+/* After rows are dropped, the levels no kept row holds go (so every
+ * one-hot feature and text label is seen, and the labels are the classes). */
+static void prune_levels(csv_build *b, int j)
+{
+    csv_col *c = &b->cols[j];
+    level_table *t = &c->levels;
+    for (int k = 0; k < t->n; k++)
+        t->count[k] = 0;
+    for (int i = 0; i < b->n_rows; i++)
+        t->count[c->rank[(int)b->cells[(size_t)i * (size_t)b->n_cols + (size_t)j]]]++;
+    int kept = 0;
+    for (int k = 0; k < t->n; k++) {
+        int place = t->count[k] ? kept++ : -1;
+        if (place < 0)
+            free(t->names[k]);
+        else {
+            t->names[place] = t->names[k];
+            t->count[place] = t->count[k];
+        }
+        for (int first = 0; first < t->n; first++)
+            if (c->rank[first] == k)
+                c->rank[first] = place;
+    }
+    t->n = kept;
+    t->names[kept] = NULL;
+}
+
 static int handle_missing(csv_build *b)
 {
-    if (b->o->missing == HPO__MISSING_DROP)
-        return drop_rows(b);
+    if (b->o->missing == HPO__MISSING_DROP) {
+        int rc = drop_rows(b);
+        for (int j = 0; j < b->n_cols && rc == HPO_OK; j++)
+            if (b->cols[j].first_text >= 0)
+                prune_levels(b, j);
+        return rc;
+    }
     if (b->o->missing == HPO__MISSING_ERROR || b->cols[b->target].n_missing > 0)
         return missing_error(b, b->o->missing != HPO__MISSING_ERROR);
     double *scratch = malloc(sizeof *scratch * (size_t)b->n_rows);
