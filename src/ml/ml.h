@@ -42,8 +42,9 @@ typedef struct hpo__dataset {
     int n_classes;
     double *classes;
     int *class_of;
-    /* A CSV target of text labels: the labels, sorted (n_classes); the
-     * classes are then 0..n_classes-1 in that order.  NULL otherwise. */
+    /* A CSV target of text labels: the labels, sorted, NULL-terminated
+     * (n_classes of them once the task is set); the classes are then
+     * 0..n_classes-1 in that order.  NULL otherwise. */
     char **class_names;
     /* What the reader did beside reading numbers, one line each, for the
      * CLI to show: categorical columns and their levels, missing values
@@ -79,8 +80,9 @@ const char *hpo__missing_name(hpo__missing missing);
 int hpo__categorical_parse(const char *name, hpo__categorical *out,
                            hpo__msg *m);
 
-/* Load a CSV file (header row; target column by name, NULL = the last)
- * or a libsvm sparse file (format chosen by hpo__data_load from the
+/* Load a CSV file (header row; target column by name or 1-based number,
+ * NULL = the last; hpo__data_load_with for the other CSV options) or a
+ * libsvm sparse file (format chosen by hpo__data_load from the
  * extension .libsvm/.svm or the first line).  Errors name the file, line
  * and column: "data.csv:12:3: 'abc' is not a number". */
 int hpo__data_load_csv(hpo__dataset *d, const char *path, const char *target,
