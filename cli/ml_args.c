@@ -61,6 +61,17 @@ int ml_take_data_option(const char *cmd, int id, const char *v,
     case ML_OPT_FOLDS_SEED:
         return cli_parse_u64(cmd, "--folds-seed", v, &o->folds_seed)
                    ? CLI_EXIT_USAGE : 0;
+    case ML_OPT_MISSING:
+    case ML_OPT_CATEGORICAL: {
+        hpo__msg m = {0};
+        int rc = id == ML_OPT_MISSING
+                     ? hpo__missing_parse(v, &o->missing, &m)
+                     : hpo__categorical_parse(v, &o->categorical, &m);
+        if (rc != HPO_OK)
+            cli_error(cmd, "%s", hpo__msg_get(&m));
+        hpo__msg_free(&m);
+        return rc == HPO_OK ? 0 : CLI_EXIT_USAGE;
+    }
     }
     return CLI_EXIT_USAGE;
 }
@@ -148,12 +159,18 @@ int ml_problem_load(const char *cmd, const char *model,
         return CLI_EXIT_USAGE;
     }
     hpo__msg m = {0};
-    int rc = hpo__data_load(&p->d, o->data, o->target, &m);
+    hpo__data_opts dopts = {.target = o->target, .missing = o->missing,
+                            .categorical = o->categorical};
+    int rc = hpo__data_load_with(&p->d, o->data, &dopts, &m);
     if (rc != HPO_OK) {
         cli_error(cmd, "%s", hpo__msg_get(&m));
         hpo__msg_free(&m);
         return CLI_EXIT_REFUSED(rc);
     }
+    /* What the reader did to the data (one-hot columns, filled values,
+     * dropped rows) is said before any result that depends on it. */
+    for (int i = 0; i < p->d.n_notes; i++)
+        fprintf(stderr, "hpo %s: %s: %s\n", cmd, o->data, p->d.notes[i]);
     rc = choose_task_and_metric(cmd, o, p);
     return rc ? rc : make_folds(cmd, o, p);
 }

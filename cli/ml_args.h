@@ -25,7 +25,7 @@ int ml_not_built(const char *cmd);
 /* Option ids of the data options, above any subcommand's own. */
 enum {
     ML_OPT_DATA = 100, ML_OPT_TARGET, ML_OPT_TASK, ML_OPT_METRIC, ML_OPT_CV,
-    ML_OPT_HOLDOUT, ML_OPT_FOLDS_SEED
+    ML_OPT_HOLDOUT, ML_OPT_FOLDS_SEED, ML_OPT_MISSING, ML_OPT_CATEGORICAL
 };
 
 /* The data options' cli_option entries, for a subcommand's table. */
@@ -33,25 +33,36 @@ enum {
     {"data", 0, 1, ML_OPT_DATA}, {"target", 0, 1, ML_OPT_TARGET},          \
     {"task", 0, 1, ML_OPT_TASK}, {"metric", 0, 1, ML_OPT_METRIC},          \
     {"cv", 0, 1, ML_OPT_CV}, {"holdout", 0, 1, ML_OPT_HOLDOUT},            \
-    {"folds-seed", 0, 1, ML_OPT_FOLDS_SEED}
+    {"folds-seed", 0, 1, ML_OPT_FOLDS_SEED},                               \
+    {"missing", 0, 1, ML_OPT_MISSING},                                     \
+    {"categorical", 0, 1, ML_OPT_CATEGORICAL}
 
 /* The help text of those options. */
 #define ML_DATA_HELP                                                       \
 "      --data FILE         a CSV file (header row) or a libsvm file\n"     \
-"      --target COL        the CSV column to predict (default the last)\n" \
+"      --target COL        the CSV column to predict, by name or number\n" \
+"                          (default the last)\n"                          \
 "      --task T            classification or regression (default: guessed\n" \
 "                          from the target: few whole numbers = classes)\n" \
 "      --metric M          error (default for classes), accuracy, logloss,\n" \
 "                          auc, rmse (default for regression) or mae\n"    \
 "      --cv K              K-fold CV, stratified for classes (default 5)\n" \
 "      --holdout F         one split, a fraction F of the rows for testing\n" \
-"      --folds-seed S      the seed that fixes the folds (default 0)\n"
+"      --folds-seed S      the seed that fixes the folds (default 0)\n"   \
+"      --missing M         a missing value (empty, NA, NaN, ?) is an error\n" \
+"                          (default), or filled with the feature's mean or\n" \
+"                          median (text: its most frequent level), or its\n" \
+"                          row dropped: error, mean, median or drop\n"     \
+"      --categorical C     a text column: onehot (default: one feature per\n" \
+"                          level, at most 1000) or error\n"
 
 typedef struct ml_data_opts {
     const char *data, *target, *task, *metric;
     int64_t cv_k;
     double holdout; /* > 0: hold-out instead of k-fold */
     uint64_t folds_seed;
+    hpo__missing missing;
+    hpo__categorical categorical;
 } ml_data_opts;
 
 /* Take one data option; 0, or CLI_EXIT_USAGE after printing why. */

@@ -186,6 +186,16 @@ static int open_study(const tm_opts *o, const ml_problem *p, hpo_study *s)
 }
 
 /* What this run tunes, as the JSON text kept in MODEL_ATTR. */
+/* --missing and --categorical change the data: kept with the study when
+ * not the defaults (so studies made before they existed still match). */
+static int data_options(cJSON *j, const ml_data_opts *o)
+{
+    return (o->missing == HPO__MISSING_ERROR ||
+            cJSON_AddStringToObject(j, "missing", hpo__missing_name(o->missing))) &&
+           (o->categorical == HPO__CATEGORICAL_ONEHOT ||
+            cJSON_AddStringToObject(j, "categorical", "error"));
+}
+
 static char *what_is_tuned(const tm_opts *o, const ml_problem *p,
                            const hpo_space *space)
 {
@@ -207,7 +217,8 @@ static char *what_is_tuned(const tm_opts *o, const ml_problem *p,
                                                     : "classification") &&
              cJSON_AddStringToObject(j, "metric", hpo__metric_name(p->metric)) &&
              cJSON_AddStringToObject(j, "folds", folds) &&
-             cJSON_AddNumberToObject(j, "folds_seed", (double)p->spec.seed);
+             cJSON_AddNumberToObject(j, "folds_seed", (double)p->spec.seed) &&
+             data_options(j, &o->data);
     for (int i = 0; ok && i < o->study.space.fixed.n; i++)
         ok = cJSON_AddStringToObject(fixed, o->study.space.fixed.v[i].name,
                                      o->study.space.fixed.v[i].text) != NULL;

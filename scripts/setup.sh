@@ -13,6 +13,8 @@ packages=(
     liblapacke-dev libopenblas-dev libnlopt-dev
     # the learners of src/ml (issue 4)
     libsvm-dev liblinear-dev libxgboost-dev
+    # CSV data files with quotes (src/ml/csv.c): libcsv, RFC 4180
+    libcsv-dev
     # tests: process tools, and Python Optuna for the interop tests and the
     # side-by-side benchmarks (Debian's interpreter, /usr/bin/python3)
     procps python3 python3-optuna

@@ -33,6 +33,14 @@
  * asks for gigabytes and hundreds of millions of feature names. */
 #define HPO_MAX_FEATURES (1 << 20)
 #define HPO_MAX_DATA_CELLS ((size_t)1 << 28)
+/* A categorical CSV column (src/ml/csv.c) is one-hot encoded: at most
+ * this many distinct values (levels) per column, text class labels of a
+ * target included.  More is an identifier or free text, not a category,
+ * and would make thousands of nearly empty features. */
+#define HPO_MAX_LEVELS 1000
+/* Longest CSV field, in bytes: a longer one (an unterminated quote read
+ * to the end of the file, a binary file) is refused with its line. */
+#define HPO_MAX_CSV_FIELD (1 << 20)
 
 /* Most values (points x objectives) one call for NSGA-III reference
  * points (src/samplers/reference_points.c) may make, 128 MiB: 15

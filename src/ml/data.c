@@ -3,16 +3,8 @@
  * dense, row-major hpo__dataset, and decide whether its target holds class
  * labels.
  *
- * CSV: RFC 4180's shape without its quoting: one header row of column
- * names, then one row of numbers per line, fields separated by commas.
- * Deliberate deviations and extensions:
- *   1. Quoted fields are refused (the data sets hpo reads are numeric).
- *   2. A UTF-8 byte-order mark, CRLF line ends, a missing final newline,
- *      blank lines and spaces around fields are accepted.
- *   3. Non-finite numbers (nan, inf, 1e999) are refused: no learner
- *      handles them, and a NaN in the data is always a mistake upstream.
- *   4. In error messages, COL is the 1-based CSV column (field) number,
- *      and the message also names the column.
+ * CSV: csv.c reads it (RFC 4180 through libcsv, missing values,
+ * categorical columns); this file reads the file and guesses the task.
  *
  * libsvm: "label index:value ..." as read by libsvm's svm-train (Chang &
  * Lin, LIBSVM: a library for support vector machines, 2011, and its
@@ -31,12 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ml.h"
+#include "data_text.h"
 
-/* Longest cell text quoted back in a message. */
-#define CELL_QUOTE_MAX 40
-/* Column names listed when a target column is not found. */
-#define NAMES_LISTED_MAX 12
 /* Classification is guessed for at most this many distinct labels. */
 #define GUESS_CLASSES_MAX 100
 
@@ -125,45 +113,36 @@ static int blank_line(const char *s, const char *e)
     return s == e;
 }
 
-static void trim(const char **s, const char **e)
-{
-    while (*s < *e && is_blank(**s))
-        (*s)++;
-    while (*e > *s && is_blank((*e)[-1]))
-        (*e)--;
-}
-
-/* Parse [s, e) as a whole finite number.  The character at e is a
- * separator, a line end or the file's NUL, none of which can continue a
- * number, so strtod stops at e or earlier. */
-typedef enum cell_status { CELL_OK, CELL_EMPTY, CELL_NAN, CELL_NOT_FINITE } cell_status;
-
-static cell_status parse_number(const char *s, const char *e, double *out)
+/* The character at e is a separator, a line end or the file's NUL, none
+ * of which can continue a number, so strtod stops at e or earlier. */
+hpo__cell hpo__cell_number(const char *s, const char *e, double *out)
 {
     if (s == e)
-        return CELL_EMPTY;
+        return HPO__CELL_EMPTY;
+    if (hpo__decimal_fast(s, e, out))
+        return HPO__CELL_OK;
     if (is_blank(*s))
-        return CELL_NAN; /* strtod would skip it; the caller trimmed */
+        return HPO__CELL_NAN; /* strtod would skip it; the caller trimmed */
     char *stop;
     errno = 0;
     double v = strtod(s, &stop);
     if (stop != e)
-        return CELL_NAN;
+        return HPO__CELL_NAN;
     if (!isfinite(v))
-        return CELL_NOT_FINITE;
+        return HPO__CELL_NOT_FINITE;
     *out = v;
-    return CELL_OK;
+    return HPO__CELL_OK;
 }
 
-/* Cell text for a message: at most CELL_QUOTE_MAX characters, then "...". */
+/* Cell text for a message: at most HPO__CELL_QUOTE_MAX characters, then "...". */
 static int quoted_len(const char *s, const char *e)
 {
-    return (int)(e - s > CELL_QUOTE_MAX ? CELL_QUOTE_MAX : e - s);
+    return (int)(e - s > HPO__CELL_QUOTE_MAX ? HPO__CELL_QUOTE_MAX : e - s);
 }
 
 static const char *quoted_tail(const char *s, const char *e)
 {
-    return e - s > CELL_QUOTE_MAX ? "..." : "";
+    return e - s > HPO__CELL_QUOTE_MAX ? "..." : "";
 }
 
 /* ---- dataset building ------------------------------------------------------ */
@@ -182,6 +161,12 @@ void hpo__data_free(hpo__dataset *d)
     free(d->source);
     free(d->classes);
     free(d->class_of);
+    for (char **name = d->class_names; name && *name; name++)
+        free(*name);
+    free(d->class_names);
+    for (int i = 0; i < d->n_notes; i++)
+        free(d->notes[i]);
+    free(d->notes);
     memset(d, 0, sizeof *d);
 }
 
@@ -246,6 +231,11 @@ static int first_non_label(const hpo__dataset *d)
 
 int hpo__data_set_task(hpo__dataset *d, hpo__task task, hpo__msg *m)
 {
+    if (task == HPO__REGRESSION && d->class_names)
+        return hpo__fail(m, HPO_EINVAL,
+                         "%s: target '%s' holds text labels ('%s', ...), not "
+                         "numbers: it cannot be a regression target", d->source,
+                         d->target_name, d->class_names[0]);
     if (task == HPO__REGRESSION) {
         forget_classes(d);
         return HPO_OK;
@@ -269,6 +259,11 @@ int hpo__data_set_task(hpo__dataset *d, hpo__task task, hpo__msg *m)
     if (n < 2) {
         free(labels);
         free(class_of);
+        if (d->class_names)
+            return hpo__fail(m, HPO_EINVAL,
+                             "%s: target '%s' has a single label ('%s'): one class "
+                             "is nothing to classify", d->source, d->target_name,
+                             d->class_names[0]);
         return hpo__fail(m, HPO_EINVAL,
                          "%s: target '%s' has a single value (%.17g): one class "
                          "is nothing to classify", d->source, d->target_name, d->y[0]);
@@ -285,9 +280,12 @@ hpo__task hpo__data_task(const hpo__dataset *d)
 /* The loaders' guess: class labels when every target is a whole number,
  * there are 2..GUESS_CLASSES_MAX distinct values and at most half as many
  * as rows (so an integer-valued regression target such as a price or a
- * count is not mistaken for labels). */
+ * count is not mistaken for labels).  A target of text labels is always
+ * classes. */
 static int guess_task(hpo__dataset *d, hpo__msg *m)
 {
+    if (d->class_names) /* text labels: classes whatever their number */
+        return hpo__data_set_task(d, HPO__CLASSIFICATION, m);
     forget_classes(d);
     if (first_non_label(d) >= 0)
         return HPO_OK;
@@ -301,187 +299,9 @@ static int guess_task(hpo__dataset *d, hpo__msg *m)
     return hpo__data_set_task(d, HPO__CLASSIFICATION, m);
 }
 
-/* ---- CSV ------------------------------------------------------------------- */
+/* ---- dense storage -------------------------------------------------------- */
 
-typedef struct csv_header {
-    int n_cols;
-    char **names; /* n_cols */
-    int target;   /* column index */
-} csv_header;
-
-static void header_free(csv_header *h)
-{
-    if (h->names)
-        for (int j = 0; j < h->n_cols; j++)
-            free(h->names[j]);
-    free(h->names);
-    h->names = NULL;
-}
-
-static int count_fields(const char *s, const char *e)
-{
-    int n = 1;
-    while ((s = memchr(s, ',', (size_t)(e - s))) != NULL) {
-        n++;
-        s++;
-    }
-    return n;
-}
-
-/* "a, b, c, ... (40 in all)" for the message about a missing column. */
-static char *list_names(const csv_header *h)
-{
-    size_t size = 64;
-    for (int j = 0; j < h->n_cols && j < NAMES_LISTED_MAX; j++)
-        size += strlen(h->names[j]) + 2;
-    char *out = malloc(size);
-    if (!out)
-        return NULL;
-    size_t used = 0;
-    for (int j = 0; j < h->n_cols && j < NAMES_LISTED_MAX; j++)
-        used += (size_t)snprintf(out + used, size - used, "%s%s", j ? ", " : "",
-                                 h->names[j]);
-    if (h->n_cols > NAMES_LISTED_MAX)
-        snprintf(out + used, size - used, ", ... (%d in all)", h->n_cols);
-    return out;
-}
-
-static int find_target(csv_header *h, const char *path, const char *target,
-                       hpo__msg *m)
-{
-    if (!target) {
-        h->target = h->n_cols - 1;
-        return HPO_OK;
-    }
-    for (int j = 0; j < h->n_cols; j++)
-        if (strcmp(h->names[j], target) == 0) {
-            h->target = j;
-            return HPO_OK;
-        }
-    char *names = list_names(h);
-    int rc = hpo__fail(m, HPO_EINVAL, "%s: no column '%s' (columns: %s)", path,
-                       target, names ? names : "?");
-    free(names);
-    return rc;
-}
-
-static int check_header_names(const csv_header *h, const char *path, int line,
-                              hpo__msg *m)
-{
-    int numeric = 0;
-    for (int j = 0; j < h->n_cols; j++) {
-        const char *name = h->names[j];
-        double ignored;
-        if (!*name)
-            return hpo__fail(m, HPO_EINVAL, "%s:%d:%d: empty column name", path,
-                             line, j + 1);
-        if (strchr(name, '"'))
-            return hpo__fail(m, HPO_EINVAL,
-                             "%s:%d:%d: quoted fields are not supported", path,
-                             line, j + 1);
-        numeric += parse_number(name, name + strlen(name), &ignored) == CELL_OK;
-        for (int k = 0; k < j; k++)
-            if (strcmp(h->names[k], name) == 0)
-                return hpo__fail(m, HPO_EINVAL,
-                                 "%s:%d:%d: column '%s' appears twice (also column %d)",
-                                 path, line, j + 1, name, k + 1);
-    }
-    if (numeric == h->n_cols)
-        return hpo__fail(m, HPO_EINVAL,
-                         "%s:%d: the first line holds numbers, not column names "
-                         "(a header row is required)", path, line);
-    if (h->n_cols < 2)
-        return hpo__fail(m, HPO_EINVAL,
-                         "%s:%d: one column: a target needs at least one feature "
-                         "beside it", path, line);
-    return HPO_OK;
-}
-
-static int parse_header(csv_header *h, const char *s, const char *e,
-                        const char *path, int line, hpo__msg *m)
-{
-    h->n_cols = count_fields(s, e);
-    h->names = calloc((size_t)h->n_cols, sizeof *h->names);
-    if (!h->names)
-        return hpo__fail(m, HPO_ENOMEM, "%s: out of memory", path);
-    for (int j = 0; j < h->n_cols; j++) {
-        const char *comma = memchr(s, ',', (size_t)(e - s));
-        const char *fe = comma ? comma : e;
-        const char *ns = s, *ne = fe;
-        trim(&ns, &ne);
-        h->names[j] = hpo__strndup(ns, (size_t)(ne - ns));
-        if (!h->names[j])
-            return hpo__fail(m, HPO_ENOMEM, "%s: out of memory", path);
-        s = fe + 1;
-    }
-    return check_header_names(h, path, line, m);
-}
-
-static int cell_error(cell_status st, const char *s, const char *e,
-                      const char *path, int line, int col, const char *name,
-                      hpo__msg *m)
-{
-    if (st == CELL_EMPTY)
-        return hpo__fail(m, HPO_EINVAL, "%s:%d:%d: empty cell (column %s)", path,
-                         line, col, name);
-    if (*s == '"')
-        return hpo__fail(m, HPO_EINVAL,
-                         "%s:%d:%d: quoted fields are not supported (column %s)",
-                         path, line, col, name);
-    return hpo__fail(m, HPO_EINVAL, "%s:%d:%d: '%.*s%s' is not a %snumber (column %s)",
-                     path, line, col, quoted_len(s, e), s, quoted_tail(s, e),
-                     st == CELL_NOT_FINITE ? "finite " : "", name);
-}
-
-/* One data line into x[row] and y[row]. */
-static int parse_row(hpo__dataset *d, const csv_header *h, int row,
-                     const char *s, const char *e, int line, hpo__msg *m)
-{
-    int fields = count_fields(s, e);
-    if (fields != h->n_cols)
-        return hpo__fail(m, HPO_EINVAL, "%s:%d: %d field%s, the header has %d",
-                         d->source, line, fields, fields == 1 ? "" : "s", h->n_cols);
-    double *xr = d->x + (size_t)row * (size_t)d->n_features;
-    int feature = 0;
-    for (int j = 0; j < h->n_cols; j++) {
-        const char *comma = memchr(s, ',', (size_t)(e - s));
-        const char *fs = s, *fe = comma ? comma : e;
-        trim(&fs, &fe);
-        double v;
-        cell_status st = parse_number(fs, fe, &v);
-        if (st != CELL_OK)
-            return cell_error(st, fs, fe, d->source, line, j + 1, h->names[j], m);
-        if (j == h->target)
-            d->y[row] = v;
-        else
-            xr[feature++] = v;
-        s = (comma ? comma : e) + 1;
-    }
-    return HPO_OK;
-}
-
-static int count_lines(const line_cursor *c)
-{
-    size_t n = 1;
-    for (const char *p = c->p; (p = memchr(p, '\n', (size_t)(c->end - p))); p++)
-        n++;
-    return n > INT_MAX ? -1 : (int)n;
-}
-
-/* Names go to d: the features in file order, then the target. */
-static void take_names(hpo__dataset *d, csv_header *h)
-{
-    int feature = 0;
-    for (int j = 0; j < h->n_cols; j++) {
-        if (j == h->target)
-            d->target_name = h->names[j];
-        else
-            d->feature_names[feature++] = h->names[j];
-        h->names[j] = NULL;
-    }
-}
-
-static int alloc_dense(hpo__dataset *d, int max_rows, int n_features, hpo__msg *m)
+int hpo__data_alloc(hpo__dataset *d, int max_rows, int n_features, hpo__msg *m)
 {
     d->n_features = n_features;
     /* Below INT_MAX rows x 2^20 features, the product cannot overflow. */
@@ -500,43 +320,6 @@ static int alloc_dense(hpo__dataset *d, int max_rows, int n_features, hpo__msg *
                          "%s: %d rows x %d features do not fit in memory",
                          d->source, max_rows, n_features);
     return HPO_OK;
-}
-
-static int load_csv_rows(hpo__dataset *d, csv_header *h, line_cursor *c, hpo__msg *m)
-{
-    int max_rows = count_lines(c);
-    if (max_rows < 0)
-        return hpo__fail(m, HPO_EINVAL, "%s: too many rows", d->source);
-    int rc = alloc_dense(d, max_rows, h->n_cols - 1, m);
-    const char *s, *e;
-    while (rc == HPO_OK && next_line(c, &s, &e))
-        if (!blank_line(s, e))
-            rc = parse_row(d, h, d->n_rows++, s, e, c->line_no, m);
-    if (d->feature_names)
-        take_names(d, h);
-    if (rc == HPO_OK && d->n_rows == 0)
-        rc = hpo__fail(m, HPO_EINVAL, "%s: no data rows", d->source);
-    return rc;
-}
-
-static int parse_csv(hpo__dataset *d, const text_file *f, const char *target,
-                     hpo__msg *m)
-{
-    line_cursor c;
-    cursor_init(&c, f);
-    const char *s = NULL, *e = NULL;
-    while (next_line(&c, &s, &e) && blank_line(s, e))
-        s = NULL;
-    if (!s)
-        return hpo__fail(m, HPO_EINVAL, "%s: empty", d->source);
-    csv_header h = {0};
-    int rc = parse_header(&h, s, e, d->source, c.line_no, m);
-    if (rc == HPO_OK)
-        rc = find_target(&h, d->source, target, m);
-    if (rc == HPO_OK)
-        rc = load_csv_rows(d, &h, &c, m);
-    header_free(&h);
-    return rc;
 }
 
 /* ---- libsvm ---------------------------------------------------------------- */
@@ -622,9 +405,9 @@ static int parse_pair(sparse_rows *sp, const libsvm_where *w, const char *s,
                          "%d, the most hpo holds", w->path, w->line,
                          (int)(s - w->line_start) + 1, index, HPO_MAX_FEATURES);
     double v;
-    cell_status st = parse_number(colon + 1, e, &v);
-    if (st != CELL_OK)
-        return token_error(w, s, e, st == CELL_NOT_FINITE ? "has a value that is "
+    hpo__cell st = hpo__cell_number(colon + 1, e, &v);
+    if (st != HPO__CELL_OK)
+        return token_error(w, s, e, st == HPO__CELL_NOT_FINITE ? "has a value that is "
                            "not a finite number" : "has a value that is not a number", m);
     *prev = (int)index;
     if (grow_entries(sp) != HPO_OK)
@@ -666,8 +449,8 @@ static int parse_libsvm_line(sparse_rows *sp, const libsvm_where *w,
         return HPO_OK;
     const char *te = token_end(s, e);
     double label;
-    cell_status st = parse_number(s, te, &label);
-    if (st != CELL_OK)
+    hpo__cell st = hpo__cell_number(s, te, &label);
+    if (st != HPO__CELL_OK)
         return token_error(w, s, te, "is not a number (the label)", m);
     int rc = add_sparse_row(sp, w->path, label, m);
     int prev = 0;
@@ -688,7 +471,7 @@ static int densify(hpo__dataset *d, const sparse_rows *sp, hpo__msg *m)
     if (sp->max_index == 0)
         return hpo__fail(m, HPO_EINVAL, "%s: no features (no index:value pairs)",
                          d->source);
-    int rc = alloc_dense(d, sp->n_rows, sp->max_index, m);
+    int rc = hpo__data_alloc(d, sp->n_rows, sp->max_index, m);
     if (rc != HPO_OK)
         return rc;
     d->n_rows = sp->n_rows;
@@ -730,57 +513,39 @@ static int parse_libsvm(hpo__dataset *d, const text_file *f, hpo__msg *m)
 
 /* ---- entry points ---------------------------------------------------------- */
 
-typedef int (*parse_fn)(hpo__dataset *d, const text_file *f, const char *target,
-                        hpo__msg *m);
+typedef int (*parse_fn)(hpo__dataset *d, const text_file *f,
+                        const hpo__data_opts *o, hpo__msg *m);
+
+static int parse_csv(hpo__dataset *d, const text_file *f, const hpo__data_opts *o,
+                     hpo__msg *m)
+{
+    return hpo__csv_parse(d, f->buf, f->len, o, m);
+}
 
 static int parse_libsvm_any_target(hpo__dataset *d, const text_file *f,
-                                   const char *target, hpo__msg *m)
+                                   const hpo__data_opts *o, hpo__msg *m)
 {
-    if (target && strcmp(target, "label") != 0)
+    if (o->target && strcmp(o->target, "label") != 0)
         return hpo__fail(m, HPO_EINVAL,
                          "%s: a libsvm file has no column names: its target is "
-                         "the label (asked for '%s')", d->source, target);
+                         "the label (asked for '%s')", d->source, o->target);
     return parse_libsvm(d, f, m);
 }
 
 /* What every loader does once the text is in memory. */
 static int parse_text(hpo__dataset *d, const char *source, const text_file *f,
-                      const char *target, parse_fn parse, hpo__msg *m)
+                      const hpo__data_opts *o, parse_fn parse, hpo__msg *m)
 {
+    static const hpo__data_opts defaults;
     memset(d, 0, sizeof *d);
     if (!(d->source = hpo__strdup(source)))
         return hpo__fail(m, HPO_ENOMEM, "out of memory");
-    int rc = parse(d, f, target, m);
+    int rc = parse(d, f, o ? o : &defaults, m);
     if (rc == HPO_OK)
         rc = guess_task(d, m);
     if (rc != HPO_OK)
         hpo__data_free(d);
     return rc;
-}
-
-static int load_with(hpo__dataset *d, const char *path, const char *target,
-                     parse_fn parse, hpo__msg *m)
-{
-    memset(d, 0, sizeof *d);
-    if (!path)
-        return hpo__fail(m, HPO_EINVAL, "no data file given");
-    text_file f;
-    int rc = read_whole_file(path, &f, m);
-    if (rc == HPO_OK)
-        rc = parse_text(d, path, &f, target, parse, m);
-    free(f.buf);
-    return rc;
-}
-
-int hpo__data_load_csv(hpo__dataset *d, const char *path, const char *target,
-                       hpo__msg *m)
-{
-    return load_with(d, path, target, parse_csv, m);
-}
-
-int hpo__data_load_libsvm(hpo__dataset *d, const char *path, hpo__msg *m)
-{
-    return load_with(d, path, NULL, parse_libsvm_any_target, m);
 }
 
 static int has_suffix(const char *s, const char *suffix)
@@ -789,8 +554,8 @@ static int has_suffix(const char *s, const char *suffix)
     return n >= k && strcasecmp(s + n - k, suffix) == 0;
 }
 
-/* CSV unless the extension says libsvm, or the first non-blank line has no
- * comma and its second token looks like "index:value". */
+/* CSV unless the first non-blank line has no comma and its second token
+ * looks like "index:value". */
 static parse_fn sniff_format(const text_file *f)
 {
     line_cursor c;
@@ -812,33 +577,110 @@ static parse_fn sniff_format(const text_file *f)
     return parse_csv;
 }
 
-int hpo__data_load(hpo__dataset *d, const char *path, const char *target,
-                   hpo__msg *m)
+/* The reader a file's extension names, or NULL to sniff its text. */
+static parse_fn format_of_path(const char *path)
 {
-    if (path && (has_suffix(path, ".libsvm") || has_suffix(path, ".svm") ||
-                 has_suffix(path, ".svmlight")))
-        return load_with(d, path, target, parse_libsvm_any_target, m);
-    if (path && has_suffix(path, ".csv"))
-        return hpo__data_load_csv(d, path, target, m);
-    text_file f;
+    if (has_suffix(path, ".libsvm") || has_suffix(path, ".svm") ||
+        has_suffix(path, ".svmlight"))
+        return parse_libsvm_any_target;
+    return has_suffix(path, ".csv") ? parse_csv : NULL;
+}
+
+static int load_with(hpo__dataset *d, const char *path, const hpo__data_opts *o,
+                     parse_fn parse, hpo__msg *m)
+{
     memset(d, 0, sizeof *d);
     if (!path)
         return hpo__fail(m, HPO_EINVAL, "no data file given");
+    text_file f;
     int rc = read_whole_file(path, &f, m);
-    if (rc != HPO_OK)
-        return rc;
-    parse_fn parse = sniff_format(&f);
+    if (rc == HPO_OK)
+        rc = parse_text(d, path, &f, o,
+                        parse ? parse : (parse = format_of_path(path)) ? parse
+                                                                       : sniff_format(&f),
+                        m);
     free(f.buf);
-    return load_with(d, path, target, parse, m);
+    return rc;
+}
+
+int hpo__data_load_with(hpo__dataset *d, const char *path, const hpo__data_opts *o,
+                        hpo__msg *m)
+{
+    return load_with(d, path, o, NULL, m);
+}
+
+int hpo__data_load(hpo__dataset *d, const char *path, const char *target,
+                   hpo__msg *m)
+{
+    hpo__data_opts o = {.target = target};
+    return load_with(d, path, &o, NULL, m);
+}
+
+int hpo__data_load_csv(hpo__dataset *d, const char *path, const char *target,
+                       hpo__msg *m)
+{
+    hpo__data_opts o = {.target = target};
+    return load_with(d, path, &o, parse_csv, m);
+}
+
+int hpo__data_load_libsvm(hpo__dataset *d, const char *path, hpo__msg *m)
+{
+    return load_with(d, path, NULL, parse_libsvm_any_target, m);
+}
+
+int hpo__data_parse_with(hpo__dataset *d, const char *source, const char *text,
+                         size_t len, const hpo__data_opts *o,
+                         hpo__data_format format, hpo__msg *m)
+{
+    const text_file f = {(char *)text, len};
+    parse_fn parse = format == HPO__DATA_CSV      ? parse_csv
+                     : format == HPO__DATA_LIBSVM ? parse_libsvm_any_target
+                                                  : sniff_format(&f);
+    return parse_text(d, source, &f, o, parse, m);
 }
 
 int hpo__data_parse(hpo__dataset *d, const char *source, const char *text,
                     size_t len, const char *target, hpo__data_format format,
                     hpo__msg *m)
 {
-    const text_file f = {(char *)text, len};
-    parse_fn parse = format == HPO__DATA_CSV      ? parse_csv
-                     : format == HPO__DATA_LIBSVM ? parse_libsvm_any_target
-                                                  : sniff_format(&f);
-    return parse_text(d, source, &f, target, parse, m);
+    hpo__data_opts o = {.target = target};
+    return hpo__data_parse_with(d, source, text, len, &o, format, m);
+}
+
+/* ---- option names ------------------------------------------------------------ */
+
+static int name_index(const char *name, const char *const *names, int n)
+{
+    for (int i = 0; name && i < n; i++)
+        if (strcmp(name, names[i]) == 0)
+            return i;
+    return -1;
+}
+
+static const char *const missing_names[] = {"error", "mean", "median", "drop"};
+
+const char *hpo__missing_name(hpo__missing missing)
+{
+    return missing_names[missing];
+}
+
+int hpo__missing_parse(const char *name, hpo__missing *out, hpo__msg *m)
+{
+    int i = name_index(name, missing_names, 4);
+    if (i < 0)
+        return hpo__fail(m, HPO_EINVAL, "--missing: '%s' is not error, mean, median "
+                         "or drop", name ? name : "");
+    *out = (hpo__missing)i;
+    return HPO_OK;
+}
+
+int hpo__categorical_parse(const char *name, hpo__categorical *out, hpo__msg *m)
+{
+    static const char *const names[] = {"onehot", "error"};
+    int i = name_index(name, names, 2);
+    if (i < 0)
+        return hpo__fail(m, HPO_EINVAL, "--categorical: '%s' is not onehot or error",
+                         name ? name : "");
+    *out = (hpo__categorical)i;
+    return HPO_OK;
 }

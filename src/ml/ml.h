@@ -3,7 +3,9 @@
  * (issue 4).  Private to libhpo for now; the CLI (`hpo learn`,
  * `hpo tune-model`, `hpo nested-cv`) and the benchmarks use it.
  *
- *   data.c      CSV and libsvm loaders -> hpo__dataset (dense, row-major)
+ *   data.c      data files -> hpo__dataset (dense, row-major); libsvm
+ *   csv.c       CSV (RFC 4180 through libcsv): missing values, categorical
+ *               columns; number.c reads decimals
  *   scale.c     standardization fit on training rows only (no leakage)
  *   cv.c        hold-out, k-fold, stratified k-fold, repeated k-fold:
  *               folds as row-index lists, fixed by a seed
@@ -40,10 +42,47 @@ typedef struct hpo__dataset {
     int n_classes;
     double *classes;
     int *class_of;
+    /* A CSV target of text labels: the labels, sorted, NULL-terminated
+     * (n_classes of them once the task is set); the classes are then
+     * 0..n_classes-1 in that order.  NULL otherwise. */
+    char **class_names;
+    /* What the reader did beside reading numbers, one line each, for the
+     * CLI to show: categorical columns and their levels, missing values
+     * filled or rows dropped ("column 'color': one-hot over 3 levels"). */
+    int n_notes;
+    char **notes;
 } hpo__dataset;
 
-/* Load a CSV file (header row; target column by name, NULL = the last)
- * or a libsvm sparse file (format chosen by hpo__data_load from the
+/* CSV options (csv.c states the dialect).  Zeroed = the defaults. */
+typedef enum hpo__missing {
+    HPO__MISSING_ERROR = 0, /* a missing value is an error naming it */
+    HPO__MISSING_MEAN,      /* a feature's mean (categorical: its mode) */
+    HPO__MISSING_MEDIAN,    /* a feature's median (categorical: its mode) */
+    HPO__MISSING_DROP       /* rows with a missing value are dropped */
+} hpo__missing;
+typedef enum hpo__categorical {
+    HPO__CATEGORICAL_ONEHOT = 0, /* a text column: one feature per level */
+    HPO__CATEGORICAL_ERROR       /* a text column is an error naming it */
+} hpo__categorical;
+typedef struct hpo__data_opts {
+    /* The column to predict: a name, else a 1-based column number; NULL
+     * = the last column.  (libsvm: only "label".) */
+    const char *target;
+    hpo__missing missing;
+    hpo__categorical categorical;
+    /* 1: the general (libcsv) reader even for a file without quotes, which
+     * the fast reader takes; for the tests that both read alike. */
+    int general_reader;
+} hpo__data_opts;
+/* "error", "mean", "median", "drop" / "onehot", "error". */
+int hpo__missing_parse(const char *name, hpo__missing *out, hpo__msg *m);
+const char *hpo__missing_name(hpo__missing missing);
+int hpo__categorical_parse(const char *name, hpo__categorical *out,
+                           hpo__msg *m);
+
+/* Load a CSV file (header row; target column by name or 1-based number,
+ * NULL = the last; hpo__data_load_with for the other CSV options) or a
+ * libsvm sparse file (format chosen by hpo__data_load from the
  * extension .libsvm/.svm or the first line).  Errors name the file, line
  * and column: "data.csv:12:3: 'abc' is not a number". */
 int hpo__data_load_csv(hpo__dataset *d, const char *path, const char *target,
@@ -61,6 +100,12 @@ typedef enum hpo__data_format {
 int hpo__data_parse(hpo__dataset *d, const char *source, const char *text,
                     size_t len, const char *target, hpo__data_format format,
                     hpo__msg *m);
+/* The same with every CSV option (o == NULL: the defaults). */
+int hpo__data_load_with(hpo__dataset *d, const char *path,
+                        const hpo__data_opts *o, hpo__msg *m);
+int hpo__data_parse_with(hpo__dataset *d, const char *source, const char *text,
+                         size_t len, const hpo__data_opts *o,
+                         hpo__data_format format, hpo__msg *m);
 /* Treat the target as class labels or as a regression target (loaders
  * guess: whole numbers with few distinct values = classification). */
 int hpo__data_set_task(hpo__dataset *d, hpo__task task, hpo__msg *m);

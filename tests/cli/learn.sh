@@ -38,7 +38,8 @@ expect_usage "hpo learn: --metric: 'rmse' does not apply to classification (the 
     learn svm --data "$DATA" --metric rmse
 expect_usage "hpo learn: --data FILE is required" learn svm --C 1
 printf 'a,b,y\n1,2,0\n3,x,1\n' >bad.csv
-expect_usage "hpo learn: bad.csv:3:2: 'x' is not a number (column b)" learn svm --data bad.csv
+expect_usage "hpo learn: bad.csv:3:2: 'x' is not a number (column b): --categorical error refuses text in a feature (--categorical onehot encodes it)" \
+    learn svm --data bad.csv --categorical error
 expect_usage "hpo learn: --C needs a value" learn svm --data "$DATA" --C
 run "$HPO" learn svm --data "$DATA" --C abc
 expect_match "a non-number C" "$ERR" "C: 'abc' is not a number"
