@@ -4,8 +4,7 @@
  * hand-checked example, constrained domination, ZDT1's hypervolume beyond
  * random search's, NSGA-III's spread over DTLZ2's front, one objective,
  * exact mixed domains, the population in an SQLite file (reopened, shared
- * by two handles, a changed space), a first generation bred from a
- * study's earlier trials, a corrupt state and bad options.
+ * by two handles, a changed space), a corrupt state and bad options.
  */
 #include <cJSON.h>
 #include <unistd.h>
@@ -256,100 +255,6 @@ static void test_overfilled_generation(void)
     cJSON_Delete(st);
     hpo_trial_free(next);
     hpo_study_free(s);
-    hpo_space_free(sp);
-}
-
-/* ---- a study another sampler began ---------------------------------------- */
-
-enum { HANDED_DIM = 5, HANDED_EARLIER = 60, HANDED_POP = 20 };
-
-/* ZDT1 on five parameters; *g: its distance term (1 on the front). */
-static void small_zdt1(const double *x, double *v, double *g)
-{
-    double sum = 0;
-    for (int i = 1; i < HANDED_DIM; i++)
-        sum += x[i];
-    *g = 1 + 9 * sum / (HANDED_DIM - 1);
-    v[0] = x[0];
-    v[1] = *g * (1 - sqrt(x[0] / *g));
-}
-
-static int dominates(const double *a, const double *b)
-{
-    return a[0] <= b[0] && a[1] <= b[1] && (a[0] < b[0] || a[1] < b[1]);
-}
-
-/* A study `random` ran first (as `auto` hands MOTPE's trials over): the
- * first generation of nsga2 takes its parents from those trials (every
- * non-dominated one among them) and is bred from them, so its children
- * lie nearer the front than the random trials; before, it was drawn at
- * random and the earlier trials were thrown away. */
-static void test_first_generation_from_earlier_trials(void)
-{
-    hpo_space *sp = box(HANDED_DIM);
-    hpo_storage *st;
-    CHECK_RC(hpo_storage_open(&st, "memory:"), HPO_OK);
-    hpo_study *s = study("random", 7, sp, 2);
-    CHECK_RC(hpo_study_set_storage(s, st), HPO_OK);
-    CHECK_RC(hpo_study_open(s, "handed", HPO_OPEN_CREATE), HPO_OK);
-    double y[HANDED_EARLIER][2], x[HANDED_DIM], g, g_random = 0, g_bred = 0;
-    for (int k = 0; k < HANDED_EARLIER; k++) {
-        hpo_trial *t = ask(s, HANDED_DIM, x);
-        small_zdt1(x, y[k], &g);
-        g_random += g / HANDED_EARLIER;
-        tell(s, t, y[k], 2);
-    }
-    hpo_study_free(s);
-    char spec[64];
-    snprintf(spec, sizeof spec, "nsga2:population_size=%d", HANDED_POP);
-    s = study(spec, 7, sp, 2);
-    CHECK_RC(hpo_study_set_storage(s, st), HPO_OK);
-    CHECK_RC(hpo_study_open(s, "handed", HPO_OPEN_LOAD), HPO_OK);
-    /* Generation 0 is random; its parents are the earlier trials. */
-    for (int k = 0; k < HANDED_POP; k++) {
-        hpo_trial *t = ask(s, HANDED_DIM, x);
-        CHECK(member_generation_of(t, "hpo:nsga2:member") == 0);
-        double v[2];
-        small_zdt1(x, v, &g);
-        tell(s, t, v, 2);
-    }
-    cJSON *root = state_of(s, "nsga2");
-    CHECK(generation_of(root) == 0 && n_parents(root) == HANDED_POP);
-    for (int i = 0; i < n_parents(root); i++)
-        CHECK(state_at(root, "parents", i) < HANDED_EARLIER);
-    int front = 0;
-    for (int a = 0; a < HANDED_EARLIER; a++) {
-        int dominated = 0;
-        for (int b = 0; b < HANDED_EARLIER; b++)
-            dominated |= dominates(y[b], y[a]);
-        if (!dominated) {
-            front++;
-            CHECK(parent_pos(root, a) >= 0);
-            CHECK(state_at(root, "rank", parent_pos(root, a)) == 0);
-        }
-    }
-    CHECK(front > 0 && front <= HANDED_POP);
-    cJSON_Delete(root);
-    /* Generation 1 is bred from the best of those and generation 0. */
-    for (int k = 0; k < HANDED_POP; k++) {
-        hpo_trial *t = ask(s, HANDED_DIM, x);
-        CHECK(member_generation_of(t, "hpo:nsga2:member") == 1);
-        double v[2];
-        small_zdt1(x, v, &g);
-        g_bred += g / HANDED_POP;
-        tell(s, t, v, 2);
-    }
-    root = state_of(s, "nsga2");
-    int earlier = 0;
-    for (int i = 0; i < n_parents(root); i++)
-        earlier += state_at(root, "parents", i) < HANDED_EARLIER;
-    CHECK(generation_of(root) == 1 && earlier > 0);
-    fprintf(stderr, "  %d earlier trials on the front; mean g: random %.2f, "
-            "generation 1 %.2f\n", front, g_random, g_bred);
-    CHECK(g_bred < g_random);
-    cJSON_Delete(root);
-    hpo_study_free(s);
-    hpo_storage_close(st);
     hpo_space_free(sp);
 }
 
@@ -773,7 +678,6 @@ int main(void)
     RUN(test_one_objective);
     RUN(test_maximize);
     RUN(test_zdt1_hypervolume);
-    RUN(test_first_generation_from_earlier_trials);
     RUN(test_nsga3_spreads_over_dtlz2);
     RUN(test_state_survives_reopening);
     RUN(test_two_handles_share_a_population);

@@ -3,12 +3,7 @@
  * Agarwal & Meyarivan 2002) elitist generations on the shared population
  * of generation.h, as Optuna's NSGAIISampler runs them.
  *
- *   generation 0   population_size random configurations; when the
- *                  study already has population_size COMPLETE trials
- *                  of no generation (another sampler ran it first:
- *                  auto's hand-over), the best of them are generation
- *                  0's parents (hpo__nsga_first), so generation 1's
- *                  parents are selected from them and generation 0;
+ *   generation 0   population_size random configurations;
  *   generation g   each trial is a child of two parents drawn by binary
  *                  tournament (lower front wins, then the larger crowding
  *                  distance (nsga2; nsga3 stores none), then the first
@@ -69,9 +64,6 @@
 
 /* The selection's stream ("nsga-sel") plus the generation. */
 #define SELECT_STREAM UINT64_C(0x6e7367612d73656c)
-/* The generation the selection of a first generation's parents from
- * earlier trials draws as (no generation has that number). */
-#define FIRST_SELECTION (-1L)
 
 int hpo__nsga_init(nsga_state *st, hpo_plugin_ctx *ctx)
 {
@@ -154,17 +146,12 @@ static int tournament(const nsga_parents *p, hpo__rng *r)
     return cj > ci ? j : i;
 }
 
-/* This trial's genome: random in generation 0, else a mutated child.
- * Generation 0 is random even when earlier trials were chosen as its
- * parents (a hand-over): bred only from another sampler's trials, the
- * population lost the spread it needs on ZDT2 (hypervolume at 5,000
- * trials 115.9 against 119.4, 3 seeds); random members beside those
- * parents keep it, and the next selection still starts from the best. */
+/* This trial's genome: random in generation 0, else a mutated child. */
 static int breed(nsga_state *st, hpo_plugin_ctx *ctx, const hpo_space *space,
                  const nsga_parents *par, const hpo__dist *d, double *x)
 {
     int n = space->n;
-    if (par->n == 0 || st->gen.generation == 0) {
+    if (par->n == 0) {
         hpo__ga_random(d, n, ctx->rng, x);
         return HPO_OK;
     }
@@ -214,6 +201,16 @@ int hpo__nsga_sample(void *state, hpo_plugin_ctx *ctx, const hpo_space *space,
 
 /* ---- the generation driver's hooks ---------------------------------------- */
 
+int hpo__nsga_first(void *st, hpo_plugin_ctx *ctx, const hpo_space *space,
+                    cJSON **state)
+{
+    (void)st;
+    (void)space;
+    nsga_parents none = {0};
+    *state = hpo__nsga_write_parents(&none);
+    return *state ? HPO_OK : hpo__oom(ctx->msg);
+}
+
 int hpo__nsga_ready(void *st, hpo_plugin_ctx *ctx, const hpo__gen *g)
 {
     (void)ctx;
@@ -250,18 +247,6 @@ static void pool_add(hpo_plugin_ctx *ctx, nsga_pool *p, const hpo__trial_rec *r)
     p->rec[p->n++] = r;
 }
 
-/* The pool's non-dominated fronts (constrained domination when a trial
- * violates a constraint). */
-static int rank_pool(hpo_plugin_ctx *ctx, nsga_pool *pool)
-{
-    int constrained = 0;
-    for (int i = 0; i < pool->n; i++)
-        constrained |= pool->viol[i] > 0;
-    return hpo__nd_rank(ctx->msg, pool->y, pool->n, pool->m,
-                        constrained ? pool->viol : NULL, pool->rank,
-                        &pool->n_fronts);
-}
-
 /* The parents of g and its COMPLETE members, ranked. */
 static int make_pool(hpo_plugin_ctx *ctx, const hpo__gen *g,
                      const nsga_parents *par, nsga_pool *pool)
@@ -276,7 +261,12 @@ static int make_pool(hpo_plugin_ctx *ctx, const hpo__gen *g,
         pool_add(ctx, pool, by_number(trials, n_trials, par->number[i]));
     for (int i = 0; i < g->n; i++)
         pool_add(ctx, pool, g->m[i].rec);
-    return rank_pool(ctx, pool);
+    int constrained = 0;
+    for (int i = 0; i < pool->n; i++)
+        constrained |= pool->viol[i] > 0;
+    return hpo__nd_rank(ctx->msg, pool->y, pool->n, pool->m,
+                        constrained ? pool->viol : NULL, pool->rank,
+                        &pool->n_fronts);
 }
 
 /* Crowding distances front by front, for the fronts the selection reads. */
@@ -348,84 +338,34 @@ static int select_parents(nsga_state *st, hpo_plugin_ctx *ctx, long gen,
     return rc;
 }
 
-/* The parents chosen from a ranked pool, as the state's object. */
-static int write_selection(nsga_state *st, hpo_plugin_ctx *ctx, long gen,
-                           const nsga_pool *pool, cJSON **out)
-{
-    int *chosen = hpo__scratch(ctx, sizeof(int) * (size_t)(pool->n + 1));
-    double *buf =
-        hpo__scratch(ctx, sizeof(double) * (size_t)(pool->n + 1) * 3);
-    if (!chosen || !buf)
-        return hpo__oom(ctx->msg);
-    nsga_parents now;
-    int rc = select_parents(st, ctx, gen, pool, chosen, &now.n);
-    if (rc != HPO_OK)
-        return rc;
-    now.number = buf;
-    now.rank = buf + pool->n;
-    now.crowding = buf + 2 * pool->n;
-    for (int i = 0; i < now.n; i++) {
-        int c = chosen[i];
-        now.number[i] = pool->rec[c]->number;
-        now.rank[i] = pool->rank[c];
-        now.crowding[i] = st->crowding ? pool->crowd[c] : 0;
-    }
-    *out = hpo__nsga_write_parents(&now);
-    return *out ? HPO_OK : hpo__oom(ctx->msg);
-}
-
 int hpo__nsga_next(void *state, hpo_plugin_ctx *ctx, const hpo_space *space,
                    const hpo__gen *g, cJSON **out)
 {
     nsga_state *st = state;
     (void)space;
-    nsga_parents par;
+    nsga_parents par, now;
     nsga_pool pool;
     int rc = hpo__nsga_read_parents(ctx, st->gen_ops, g->state, &par);
     if (rc == HPO_OK)
         rc = make_pool(ctx, g, &par, &pool);
-    return rc == HPO_OK ? write_selection(st, ctx, g->generation, &pool, out)
-                        : rc;
-}
-
-/* A first generation's parents: when the study already holds a
- * population of COMPLETE trials that no generation of this sampler made
- * (handed over by `auto` from MOTPE, or run by any other sampler before),
- * the best of them, chosen as between two generations (FIRST_SELECTION:
- * the selection's stream), so that the first generation is bred from them
- * rather than drawn at random and their work is not thrown away; else
- * none, and the first generation is random.  The sampler's own earlier
- * members are left out: a population started anew because the space
- * changed starts as before, from random.  Read once per population, so
- * the whole history may be ranked. */
-int hpo__nsga_first(void *state, hpo_plugin_ctx *ctx, const hpo_space *space,
-                    cJSON **out)
-{
-    nsga_state *st = state;
-    (void)space;
-    const hpo__trial_rec *trials;
-    nsga_pool pool;
-    int n, rc = hpo__ctx_history(ctx, &trials, &n);
-    if (rc == HPO_OK)
-        rc = pool_alloc(ctx, &pool, n, hpo_ctx_n_objectives(ctx));
     if (rc != HPO_OK)
         return rc;
-    char key[HPO_MAX_NAME];
-    snprintf(key, sizeof key, "hpo:%s:member", st->gen_ops->name);
-    for (int i = 0; i < n; i++)
-        if (!hpo__attrs_get(&trials[i].system_attrs, key))
-            pool_add(ctx, &pool, &trials[i]);
-    if (pool.n < hpo__nsga_population(st)) {
-        nsga_parents none = {0};
-        *out = hpo__nsga_write_parents(&none);
-        return *out ? HPO_OK : hpo__oom(ctx->msg);
+    int *chosen = hpo__scratch(ctx, sizeof(int) * (size_t)(pool.n + 1));
+    double *buf = hpo__scratch(ctx, sizeof(double) * (size_t)(pool.n + 1) * 3);
+    if (!chosen || !buf)
+        return hpo__oom(ctx->msg);
+    rc = select_parents(st, ctx, g->generation, &pool, chosen, &now.n);
+    if (rc != HPO_OK)
+        return rc;
+    now.number = buf;
+    now.rank = buf + pool.n;
+    now.crowding = buf + 2 * pool.n;
+    for (int i = 0; i < now.n; i++) {
+        int c = chosen[i];
+        now.number[i] = pool.rec[c]->number;
+        now.rank[i] = pool.rank[c];
+        now.crowding[i] = st->crowding ? pool.crowd[c] : 0;
     }
-    rc = rank_pool(ctx, &pool);
-    if (rc == HPO_OK)
-        rc = write_selection(st, ctx, FIRST_SELECTION, &pool, out);
-    if (rc == HPO_OK)
-        hpo_ctx_log(ctx, 2, "%s: the first generation is bred from the best "
-                    "%d of the study's %d COMPLETE trials", st->gen_ops->name,
-                    hpo__nsga_population(st), pool.n);
-    return rc;
+    *out = hpo__nsga_write_parents(&now);
+    return *out ? HPO_OK : hpo__oom(ctx->msg);
 }
