@@ -133,7 +133,7 @@ static int delete_study(const char *url, const char *name, int yes)
 int cli_delete_study(int argc, char **argv)
 {
     cli_args a;
-    const char *v, *url = CLI_DEFAULT_STORAGE, *name = NULL;
+    const char *v, *url = NULL, *name = NULL;
     int id, yes = 0;
     cli_args_init(&a, CMD, argc, argv);
     while ((id = cli_next_option(&a, delete_options, &v)) > 0) {
@@ -158,5 +158,5 @@ int cli_delete_study(int argc, char **argv)
         cli_error(CMD, "--study is required");
         return CLI_EXIT_USAGE;
     }
-    return delete_study(url, name, yes);
+    return delete_study(cli_storage_url(url), name, yes);
 }

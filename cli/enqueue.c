@@ -367,7 +367,7 @@ done:
 int cli_enqueue(int argc, char **argv)
 {
     cli_args a;
-    const char *v, *url = CLI_DEFAULT_STORAGE, *name = NULL, *json = NULL;
+    const char *v, *url = NULL, *name = NULL, *json = NULL;
     int id, n_params = 0;
     char **params = calloc((size_t)argc, sizeof *params);
     if (!params)
@@ -401,7 +401,7 @@ int cli_enqueue(int argc, char **argv)
         rc = CLI_EXIT_USAGE;
     }
     if (rc < 0)
-        rc = enqueue(url, name, params, n_params, json);
+        rc = enqueue(cli_storage_url(url), name, params, n_params, json);
     free(params);
     return rc;
 }

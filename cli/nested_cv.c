@@ -7,6 +7,7 @@
  * alone would claim) and their gap.
  */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "args.h"
 #include "cli.h"
@@ -102,6 +103,11 @@ static const ml_command ncv_command = {CMD, ncv_options, OPT_HELP,
 static int parse(ncv_opts *o, int argc, char **argv)
 {
     int rc = ml_parse_command(&ncv_command, argc, argv, o);
+    /* HPO_STORAGE serves only a --study: without one nested-cv keeps its
+     * studies in memory, as it always did. */
+    if (rc < 0 && o->study.run.study_name && !o->study.run.storage_url &&
+        getenv("HPO_STORAGE") && *getenv("HPO_STORAGE"))
+        o->study.run.storage_url = getenv("HPO_STORAGE");
     if (rc < 0 && o->study.run.study_name && !o->study.run.storage_url) {
         cli_error(CMD, "--study names the studies kept in --storage; give "
                   "both, or neither");

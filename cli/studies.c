@@ -130,7 +130,7 @@ static int list_studies(const char *url, int format)
 int cli_studies(int argc, char **argv)
 {
     cli_args a;
-    const char *v, *url = CLI_DEFAULT_STORAGE;
+    const char *v, *url = NULL;
     int id, format = FORMAT_TABLE;
     cli_args_init(&a, "studies", argc, argv);
     while ((id = cli_next_option(&a, studies_options, &v)) > 0) {
@@ -149,5 +149,5 @@ int cli_studies(int argc, char **argv)
         cli_error("studies", "unexpected argument '%s'", argv[a.i]);
         return CLI_EXIT_USAGE;
     }
-    return list_studies(url, format);
+    return list_studies(cli_storage_url(url), format);
 }

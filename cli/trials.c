@@ -179,7 +179,7 @@ static int print_trials(FILE *out, hpo_study *study, int format)
 int cli_trials(int argc, char **argv)
 {
     cli_args a;
-    const char *v, *url = CLI_DEFAULT_STORAGE, *name = NULL;
+    const char *v, *url = NULL, *name = NULL;
     int id, format = FORMAT_TABLE;
     cli_args_init(&a, "trials", argc, argv);
     while ((id = cli_next_option(&a, trials_options, &v)) > 0) {
@@ -206,6 +206,7 @@ int cli_trials(int argc, char **argv)
     }
     hpo_storage *storage;
     hpo_study *study;
+    url = cli_storage_url(url);
     int rc = cli_open_study("trials", url, name, &storage, &study);
     if (rc == CLI_EXIT_OK)
         rc = print_trials(stdout, study, format);

@@ -24,6 +24,7 @@
 #include "progress.h"
 #include "run.h"
 #include "setup.h"
+#include "study_cmd.h"
 #include "study_config.h"
 #include "runner.h"
 #include "tune.h"
@@ -126,17 +127,6 @@ CLI_RESOURCE_HELP
 /* Options                                                                    */
 /* ------------------------------------------------------------------------- */
 
-static int parse_direction(const char *text, hpo_direction *out)
-{
-    if (strcmp(text, "minimize") == 0 || strcmp(text, "min") == 0)
-        *out = HPO_MINIMIZE;
-    else if (strcmp(text, "maximize") == 0 || strcmp(text, "max") == 0)
-        *out = HPO_MAXIMIZE;
-    else
-        return -1;
-    return 0;
-}
-
 /* One option; 0 to go on, else the exit code. */
 static int take_option(void *opts, int id, const char *v)
 {
@@ -167,7 +157,7 @@ static int take_option(void *opts, int id, const char *v)
                       HPO_MAX_OBJECTIVES);
             return CLI_EXIT_USAGE;
         }
-        if (parse_direction(v, &o->directions[o->n_directions]) != 0) {
+        if (study_cmd_direction(v, &o->directions[o->n_directions]) != 0) {
             cli_error(cmd, "--direction: '%s' is not minimize or maximize",
                       v);
             return CLI_EXIT_USAGE;
@@ -361,8 +351,7 @@ static int tune(tune_opts *o)
         cli_error("tune", "out of memory");
         return CLI_EXIT_FAILED;
     }
-    const char *url = o->run.storage_url ? o->run.storage_url
-                                         : CLI_DEFAULT_STORAGE;
+    const char *url = cli_storage_url(o->run.storage_url);
     cli_redact_url(url, shown, sizeof shown);
     runner_prepare();
     if ((rc = prepare(o, &cfg, study, &storage, url, path, sizeof path,

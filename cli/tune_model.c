@@ -397,8 +397,7 @@ static int tune_model(const tm_opts *o, const char *model)
     hpo_storage *storage = NULL;
     hpo_study *study = NULL;
     char shown[CLI_URL_SHOWN_MAX];
-    const char *url = o->study.run.storage_url ? o->study.run.storage_url
-                                           : CLI_DEFAULT_STORAGE;
+    const char *url = cli_storage_url(o->study.run.storage_url);
     cli_redact_url(url, shown, sizeof shown);
     int rc = ml_problem_load(CMD, model, &o->data, &p);
     if (!rc)

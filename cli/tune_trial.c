@@ -131,6 +131,7 @@ static char **expand_command(const tune_ctx *ctx, const hpo_trial *t)
  *  - hpo's own (HPO_PARAM_*, HPO_TRIAL_NUMBER, HPO_STUDY), which it sets
  *    anew, so a nested hpo or a stale shell variable cannot leak a
  *    parameter;
+ *  - HPO_STORAGE, hpo's storage URL, which may hold its password;
  *  - PGPASSWORD, the password of hpo's storage: the one libpq variable
  *    that is a secret itself.  The others (PGHOST, PGUSER, PGPASSFILE,
  *    ...) name a server, a user or a file the child's user can read
@@ -140,6 +141,7 @@ static int is_withheld(const char *entry)
     return strncmp(entry, "HPO_PARAM_", 10) == 0 ||
            strncmp(entry, "HPO_TRIAL_NUMBER=", 17) == 0 ||
            strncmp(entry, "HPO_STUDY=", 10) == 0 ||
+           strncmp(entry, "HPO_STORAGE=", 12) == 0 ||
            strncmp(entry, "PGPASSWORD=", 11) == 0;
 }
 

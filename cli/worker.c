@@ -181,8 +181,7 @@ static int work(const worker_opts *o)
     hpo_study *study = hpo_study_new();
     tune_ctx ctx = {0};
     pthread_mutex_init(&ctx.mu, NULL);
-    const char *url = o->run.storage_url ? o->run.storage_url
-                                         : CLI_DEFAULT_STORAGE;
+    const char *url = cli_storage_url(o->run.storage_url);
     cli_redact_url(url, shown, sizeof shown);
     runner_prepare();
     int rc = !space || !study ? CLI_EXIT_FAILED : 0;
