@@ -175,13 +175,20 @@ static int parse_options(tell_opts *o, int argc, char **argv)
     return check_flags(o);
 }
 
-/* "trial 3 COMPLETE 0.25" (the values as stored, full precision). */
+/* "trial 3 COMPLETE 0.25" (the values as stored, every digit needed). */
 static void print_told(const hpo_trial *t)
 {
     printf("trial %d %s", hpo_trial_number(t),
            hpo_state_name(hpo_trial_state_of(t)));
-    for (int i = 0; i < hpo_trial_n_values(t); i++)
-        printf(" %.17g", hpo_trial_value(t, i));
+    for (int i = 0; i < hpo_trial_n_values(t); i++) {
+        /* the shortest text that reads back as the stored value */
+        char text[32];
+        double v = hpo_trial_value(t, i);
+        snprintf(text, sizeof text, "%.15g", v);
+        if (strtod(text, NULL) != v)
+            snprintf(text, sizeof text, "%.17g", v);
+        printf(" %s", text);
+    }
     printf("\n");
 }
 

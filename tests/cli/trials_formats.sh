@@ -60,7 +60,7 @@ expect_eq "best: json" "$($PY -c 'import json,sys; b=json.load(sys.stdin); print
 
 # A study can be continued: the same tune with the same --study adds
 # trials after the others.
-run "$HPO" tune --storage "$DB" --study f -q -n 2 -p x=float:0:1 \
+run "$HPO" tune --storage "$DB" --study f -q -n 2 --more -p x=float:0:1 \
     -p kernel=cat:rbf,linear -- sh -c "$CHILD"
 expect_eq "continue: exit 0" "$RC" 0
 run "$HPO" trials --storage "$DB" --study f --format csv
