@@ -255,11 +255,17 @@ int run_study(const char *cmd, tune_ctx *ctx, const run_limits *lim,
     hpo_study *study = ctx->study;
     progress_say(ctx->progress, "hpo: study %s in %s", ctx->study_name,
                  url_shown);
+    ctx->seed_base = trial_seed_base(study, lim->have_seed, lim->seed);
+    if (slot_pool_init(&ctx->slots, (int)lim->jobs) != 0) {
+        cli_error(cmd, "out of memory");
+        return CLI_EXIT_FAILED;
+    }
     interrupt_set_study(study);
     hpo_study_set_log(study, progress_study_log, ctx->progress);
     progress_set_resource_target(ctx->progress, ctx->target_resource);
     progress_start(ctx->progress);
     int rc = run_loop(ctx, lim);
+    slot_pool_free(&ctx->slots);
     char *why_stopped = rc < 0 ? stop_reason(study, storage, rc) : NULL;
     progress_stop(ctx->progress);
     interrupt_set_study(NULL);

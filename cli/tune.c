@@ -73,12 +73,15 @@ static void tune_help(FILE *out)
 "usage: hpo tune [options] -- COMMAND [ARGS...]\n"
 "\n"
 "Run COMMAND once per trial.  In its arguments {NAME} becomes the trial's\n"
-"value of parameter NAME, {trial} the trial number, {{ and }} a brace.  The\n"
-"child also gets HPO_PARAM_NAME, HPO_TRIAL_NUMBER and HPO_STUDY.  It reports\n"
-"its result on stdout: a line '@hpo value V [V2...]' (one value per\n"
-"objective), or else the last line ending in a number counts; lines\n"
-"'@hpo report STEP V' are intermediate values for the pruner, and\n"
-"'@hpo constraints C [C2...]' constraint values (each <= 0 when satisfied).\n"
+"value of parameter NAME, {trial} the trial number, {seed} a per-trial seed,\n"
+"{{ and }} a brace.  The child also gets HPO_PARAM_NAME, HPO_TRIAL_NUMBER,\n"
+"HPO_STUDY, HPO_SEED and HPO_WORKER_SLOT (0..jobs-1, distinct among the\n"
+"children running at once).  It reports its result on stdout: a line\n"
+"'@hpo value V [V2...]' (one value per objective), or else the last line\n"
+"ending in a number counts; lines '@hpo report STEP V' are intermediate\n"
+"values for the pruner, '@hpo constraints C [C2...]' constraint values\n"
+"(each <= 0 when satisfied), '@hpo attr NAME VALUE' a named metric kept as\n"
+"the trial's user attribute NAME.\n"
 "\n"
 "The search space:\n"
 "  -p, --param SPEC        one parameter: lr=float:1e-5:1e-1:log, depth=int:1:12,\n"
@@ -488,7 +491,8 @@ static int tune(tune_opts *o)
     run_limits lim = {.n_trials = o->run.n_trials,
                       .timeout_s = o->run.timeout_s,
                       .jobs = fd_limit_cap_jobs("tune", o->run.jobs),
-                      .heartbeat_s = cfg.heartbeat_s};
+                      .heartbeat_s = cfg.heartbeat_s,
+                      .have_seed = o->run.have_seed, .seed = o->run.seed};
     rc = run_study("tune", &ctx, &lim, storage, shown);
 done:
     progress_free(ctx.progress);

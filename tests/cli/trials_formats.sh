@@ -28,12 +28,13 @@ expect_match "table: trial 0" "$OUT" $'\n0 +COMPLETE +0.5 +[0-9.e-]+ +[0-9.e-]+ 
 expect_match "table: trial 1" "$OUT" $'\n1 +FAIL +- +[0-9.e-]+ +[0-9.e-]+ +(rbf|linear) +stdout line 1: bad protocol line'
 
 run "$HPO" trials --storage "$DB" --study f --format csv
-expect_eq "csv: header" "$(head -1 <<<"$OUT")" "number,state,value,duration_s,x,kernel,fail_reason"
+expect_eq "csv: header" "$(head -1 <<<"$OUT")" \
+    "number,state,value,duration_s,x,kernel,fail_reason,datetime_start,datetime_complete,user_attrs_exit_status"
 expect_match "csv: a reason with a comma and quotes is quoted" "$OUT" \
-    $'\n1,FAIL,-,[^,]+,[^,]+,(rbf|linear),"stdout line 1: bad protocol line \'@hpo value 1,5\': \'1,5\' is not a number"\n'
-expect_eq "csv: python reads 4 rows of 7 fields" \
+    $'\n1,FAIL,,[^,]+,[^,]+,(rbf|linear),"stdout line 1: bad protocol line \'@hpo value 1,5\': \'1,5\' is not a number",[^,]+Z,[^,]+Z,0\n'
+expect_eq "csv: python reads 4 rows of 10 fields" \
     "$($PY -c 'import csv,sys; r=list(csv.reader(sys.stdin)); print(len(r), {len(x) for x in r})' <<<"$OUT")" \
-    "4 {7}"
+    "4 {10}"
 
 run "$HPO" trials --storage "$DB" --study f --format json
 check_json='
