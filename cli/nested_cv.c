@@ -51,7 +51,8 @@ static void ncv_help(FILE *out, const char *model)
 "                          as hpo tune-model (xgboost's pruner: auto);\n"
 "                          fold i's study gets seed N + i - 1\n"
 "      --storage URL       keep the inner studies (default: in memory) ...\n"
-"      --study NAME        ... as NAME-fold-1, NAME-fold-2, ...\n"
+"      --study NAME        ... as NAME-fold-1, NAME-fold-2, ... (in\n"
+"                          $HPO_STORAGE when --storage is not given)\n"
 "  -q, --quiet             only the table\n"
 "The data and the score (--cv and --holdout do not apply):\n"
 ML_DATA_HELP

@@ -34,8 +34,8 @@ static void studies_help(FILE *out)
 "List every study in a storage, oldest first: its name, its directions\n"
 "(one per objective) and its number of trials.\n"
 "\n"
-"      --storage URL   the storage (default %s); a sqlite:/// file\n"
-"                      must exist\n"
+"      --storage URL   the storage (default $HPO_STORAGE, else %s);\n"
+"                      a sqlite:/// file must exist\n"
 "  -f, --format F      table (default), csv or json\n"
 "\n"
 "Exit status: 0 done, 1 a storage error, 2 bad usage or no such storage.\n",

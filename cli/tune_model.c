@@ -75,7 +75,7 @@ CLI_RESOURCE_HELP
 "                          default for xgboost: auto, else none)\n"
 "      --seed N            seed the sampler\n"
 "      --storage URL       memory:, sqlite:///FILE.db, postgresql://...\n"
-"                          (default %s)\n"
+"                          (default $HPO_STORAGE, else %s)\n"
 "      --study NAME        load or create this study (default: a new\n"
 "                          MODEL-YYYYMMDD-HHMMSS)\n"
 "      --force             go on with a study that tuned something else\n"
