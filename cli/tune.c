@@ -279,6 +279,10 @@ static int parse_options(tune_opts *o, int argc, char **argv)
                   "COMMAND ARGS...)");
         return CLI_EXIT_USAGE;
     }
+    if (o->more && !o->run.trials_given) {
+        cli_error("tune", "--more needs --trials N (N more trials)");
+        return CLI_EXIT_USAGE;
+    }
     if (!o->run.trials_given && o->run.timeout_s == 0 &&
         !o->run.budget_resource)
         o->run.n_trials = DEFAULT_TRIALS;

@@ -37,6 +37,8 @@ expect_match "again: says how to run more" "$ERR" \
 
 tune -n 2 --more
 expect_eq "--more: 2 more" "$RC/$(complete)" "0/8"
+run "$HPO" tune --storage "$DB" --study r --more -p x=float:0:1 -- true
+expect_eq "--more without --trials" "$RC/$ERR" "2/hpo tune: --more needs --trials N (N more trials)"
 tune -n 9 -q
 expect_eq "-n 9: one more" "$RC/$(complete)" "0/9"
 finish
