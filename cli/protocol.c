@@ -11,8 +11,6 @@
 #include <string.h>
 
 #include "args.h"
-#include "core/internal.h" /* hpo__format_double */
-#include "core/json.h"
 #include "jsontext.h"
 #include "text.h"
 
@@ -181,25 +179,6 @@ static int is_reserved(const char *name)
     return 0;
 }
 
-/* VALUE as the JSON an attribute holds (protocol.h); malloc'd. */
-static char *attr_json(const char *value)
-{
-    const char *why;
-    size_t at;
-    double v;
-    if (hpo__json_check(value, &why, &at) == 0) /* 12, 0.5, true, [1] */
-        return strdup(value);
-    if (read_number(value, &v) && isfinite(v)) { /* .5, +1, 0x10: as JSON */
-        char buf[40];
-        if (v == floor(v) && fabs(v) < 9007199254740992.0)
-            snprintf(buf, sizeof buf, "%.0f", v);
-        else
-            hpo__format_double(buf, sizeof buf, v);
-        return strdup(buf);
-    }
-    return json_quote(value);
-}
-
 /* `@hpo attr NAME VALUE`: the value is the rest of the line, blanks and
  * all, so it is cut from the line before the words are split. */
 static protocol_event read_attr(protocol *p, const char *text, char *rest)
@@ -220,7 +199,7 @@ static protocol_event read_attr(protocol *p, const char *text, char *rest)
     if (is_reserved(p->attr_name))
         return malformed(p, text, "hpo writes that attribute itself");
     free(p->attr_json);
-    if (!(p->attr_json = attr_json(value)))
+    if (!(p->attr_json = json_from_text(value)))
         return malformed(p, text, "out of memory");
     return PROTOCOL_ATTR;
 }

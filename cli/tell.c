@@ -15,10 +15,13 @@
 #include "args.h"
 #include "ask_config.h"
 #include "cli.h"
+#include "jsontext.h"
 
 #define CMD "tell"
 
-enum { OPT_TRIAL = 1, OPT_VALUE, OPT_STATE, OPT_SKIP, OPT_HELP };
+enum { OPT_TRIAL = 1, OPT_VALUE, OPT_STATE, OPT_SKIP, OPT_ATTR, OPT_HELP };
+
+#define MAX_ATTRS 64
 
 static const cli_option tell_options[] = {
     {"trial", 0, 1, OPT_TRIAL},
@@ -27,6 +30,7 @@ static const cli_option tell_options[] = {
     {"values", 0, 1, OPT_VALUE},
     {"state", 0, 1, OPT_STATE},
     {"skip-if-finished", 0, 0, OPT_SKIP},
+    {"attr", 0, 1, OPT_ATTR},
     {"storage", 0, 1, CLI_OPT_STORAGE},
     {"study", 0, 1, CLI_OPT_STUDY},
     {"help", 'h', 0, OPT_HELP},
@@ -52,6 +56,8 @@ static void tell_help(FILE *out)
 "                          pruned\n"
 "      --skip-if-finished  a trial already finished is left as it is, and\n"
 "                          this is not an error\n"
+"      --attr NAME=VALUE   also store a user attribute (a metric), typed as\n"
+"                          '@hpo attr' types it; repeat for several\n"
 "\n"
 "Prints the trial's number, state and values.\n"
 "Exit status: 0 done, 1 a storage error, 2 bad usage, no such study or\n"
@@ -66,6 +72,8 @@ typedef struct tell_opts {
     hpo_trial_state state;
     double values[HPO_MAX_OBJECTIVES];
     int n_values;
+    const char *attrs[MAX_ATTRS]; /* NAME=VALUE, borrowed from argv */
+    int n_attrs;
 } tell_opts;
 
 static int add_value(tell_opts *o, const char *text)
@@ -122,6 +130,17 @@ static int take_option(tell_opts *o, cli_args *a, int id, const char *v)
         return take_state(o, v);
     case OPT_SKIP:
         o->skip_if_finished = 1;
+        return 0;
+    case OPT_ATTR:
+        if (!strchr(v, '=') || *v == '=') {
+            cli_error(CMD, "--attr: '%s' is not NAME=VALUE", v);
+            return CLI_EXIT_USAGE;
+        }
+        if (o->n_attrs == MAX_ATTRS) {
+            cli_error(CMD, "--attr: at most %d attributes", MAX_ATTRS);
+            return CLI_EXIT_USAGE;
+        }
+        o->attrs[o->n_attrs++] = v;
         return 0;
     }
     return cli_take_run_option(CMD, id, v, &o->run);
@@ -227,6 +246,28 @@ static int check_trial(const tell_opts *o, hpo_study *study,
     return 0;
 }
 
+/* The --attr values on the trial, before it is told; 0 or an exit code
+ * (nothing is told then). */
+static int set_attrs(const tell_opts *o, hpo_trial *t)
+{
+    for (int i = 0; i < o->n_attrs; i++) {
+        const char *eq = strchr(o->attrs[i], '=');
+        char *name = strndup(o->attrs[i], (size_t)(eq - o->attrs[i]));
+        char *json = json_from_text(eq + 1);
+        int rc = name && json ? hpo_trial_set_user_attr(t, name, json)
+                              : HPO_ENOMEM;
+        free(name);
+        free(json);
+        if (rc != HPO_OK) {
+            cli_error(CMD, "--attr '%s': %s", o->attrs[i],
+                      rc == HPO_ENOMEM ? "out of memory" : hpo_trial_errmsg(t));
+            return rc == HPO_ENOMEM || rc == HPO_ESTORAGE ? CLI_EXIT_FAILED
+                                                          : CLI_EXIT_USAGE;
+        }
+    }
+    return 0;
+}
+
 static int tell(const tell_opts *o, hpo_study *study)
 {
     hpo_trial *t = NULL;
@@ -241,6 +282,8 @@ static int tell(const tell_opts *o, hpo_study *study)
         return CLI_EXIT_FAILED;
     }
     int exit = check_trial(o, study, t, &skip);
+    if (!exit && !skip)
+        exit = set_attrs(o, t);
     if (!exit && !skip) {
         rc = hpo_study_tell(study, t, o->state, o->values, o->n_values);
         if (rc == HPO_OK) {

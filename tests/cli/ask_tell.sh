@@ -141,8 +141,15 @@ expect_eq "bad input changed nothing stored" "$after" "$before"
 run "$HPO" tell --storage "$DB" --study sphere --trial 1 --value 0 --skip-if-finished
 expect_eq "--skip-if-finished: a no-op, exit 0" "$RC/$OUT" \
     "0/trial 1 is already finished (COMPLETE): skipped"
-run "$HPO" tell --storage "$DB" --study sphere --trial "$n" --value -1.5
+bad "tell: --attr without =" "hpo tell: --attr: 'acc' is not NAME=VALUE" \
+    tell --storage "$DB" --study sphere --trial "$n" --value 1 --attr acc
+run "$HPO" tell --storage "$DB" --study sphere --trial "$n" --value -1.5 \
+    --attr acc=0.93 --attr 'model=resnet 18' --attr epochs=12
 expect_eq "a negative value after --value" "$RC/$OUT" "0/trial $n COMPLETE -1.5"
+expect_eq "--attr: typed user attributes Optuna reads" "$("$PY" -c 'import optuna, sys
+s = optuna.load_study(study_name="sphere", storage=sys.argv[1])
+print(sorted(s.trials[int(sys.argv[2])].user_attrs.items()))' "$DB" "$n")" \
+    "[('acc', 0.93), ('epochs', 12), ('model', 'resnet 18')]"
 
 # 7. Several objectives: tell takes one value per objective.
 "$HPO" create-study --storage "$DB" --study two -d minimize -d maximize >/dev/null
