@@ -24,16 +24,23 @@ void cli_args_init(cli_args *a, const char *cmd, int argc, char **argv)
     a->i = 1; /* argv[0] is the subcommand */
 }
 
+/* Where the values being taken come from, when not the command line. */
+static const char *error_where;
+
+void cli_error_where(const char *where)
+{
+    error_where = where;
+}
+
 void cli_error(const char *cmd, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
     char *msg = cli_message_line(fmt, ap);
     va_end(ap);
-    if (cmd)
-        fprintf(stderr, "hpo %s: %s\n", cmd, msg ? msg : "out of memory");
-    else
-        fprintf(stderr, "hpo: %s\n", msg ? msg : "out of memory");
+    fprintf(stderr, "hpo%s%s: %s%s%s\n", cmd ? " " : "", cmd ? cmd : "",
+            error_where ? error_where : "", error_where ? ": " : "",
+            msg ? msg : "out of memory");
     free(msg);
 }
 

@@ -115,6 +115,10 @@ int cli_take_run_option(const char *cmd, int id, const char *value,
  * docs/plugin-options.md.  -1 when out of memory. */
 int cli_list_registry(FILE *out, int pruners, int markdown);
 
+/* While `where` is set (not NULL), cli_error prints "hpo CMD: WHERE:
+ * message": a run configuration file's "FILE:LINE". */
+void cli_error_where(const char *where);
+
 /* "hpo CMD: message" on stderr. */
 void cli_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

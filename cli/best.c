@@ -27,7 +27,8 @@ static void best_help(FILE *out)
 "Print the best trial of a study: its number, value and parameters.  For a\n"
 "study with several objectives, print every trial of the Pareto front.\n"
 "\n"
-"      --storage URL   where the study is (default %s)\n"
+"      --storage URL   where the study is (default $HPO_STORAGE, else\n"
+"                      %s)\n"
 "      --study NAME    the study\n"
 "  -f, --format F      text (default) or json\n"
 "\n"
@@ -120,7 +121,7 @@ int cli_print_best(FILE *out, hpo_study *study, int json)
 int cli_best(int argc, char **argv)
 {
     cli_args a;
-    const char *v, *url = CLI_DEFAULT_STORAGE, *name = NULL;
+    const char *v, *url = NULL, *name = NULL;
     int id, json = 0;
     cli_args_init(&a, "best", argc, argv);
     while ((id = cli_next_option(&a, best_options, &v)) > 0) {
@@ -150,6 +151,7 @@ int cli_best(int argc, char **argv)
     }
     hpo_storage *storage;
     hpo_study *study;
+    url = cli_storage_url(url);
     int rc = cli_open_study("best", url, name, &storage, &study);
     if (rc == CLI_EXIT_OK) {
         int r = cli_print_best(stdout, study, json);

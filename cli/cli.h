@@ -48,6 +48,9 @@ int cli_learn(int argc, char **argv);
 int cli_tune_model(int argc, char **argv);
 int cli_nested_cv(int argc, char **argv);
 int cli_help_plugins(int argc, char **argv);
+int cli_create_study(int argc, char **argv);
+int cli_ask(int argc, char **argv);
+int cli_tell(int argc, char **argv);
 
 /* Print the best trial of a study (for several objectives: the Pareto
  * front) to `out`, as text or, when json is set, as a JSON document.
@@ -61,6 +64,11 @@ int cli_print_best(FILE *out, hpo_study *study, int json);
  * failed).  *storage is to be closed in every case. */
 int cli_open_storage(const char *cmd, const char *url, int must_exist,
                      hpo_storage **storage);
+
+/* The storage URL a command uses: --storage's value when given (not
+ * NULL), else the environment variable HPO_STORAGE when set and not empty,
+ * else CLI_DEFAULT_STORAGE. */
+const char *cli_storage_url(const char *given);
 
 /* Open `url` (which must exist) and load study `name` for reading; on
  * failure print one line prefixed with "hpo CMD: " and return

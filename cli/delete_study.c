@@ -35,7 +35,8 @@ static void delete_help(FILE *out)
 "hpo asks for confirmation on the terminal; when standard input is not a\n"
 "terminal it refuses to delete without --yes.\n"
 "\n"
-"      --storage URL   where the study is (default %s)\n"
+"      --storage URL   where the study is (default $HPO_STORAGE, else\n"
+"                      %s)\n"
 "      --study NAME    the study to delete\n"
 "  -y, --yes           delete without asking\n"
 "\n"
@@ -133,7 +134,7 @@ static int delete_study(const char *url, const char *name, int yes)
 int cli_delete_study(int argc, char **argv)
 {
     cli_args a;
-    const char *v, *url = CLI_DEFAULT_STORAGE, *name = NULL;
+    const char *v, *url = NULL, *name = NULL;
     int id, yes = 0;
     cli_args_init(&a, CMD, argc, argv);
     while ((id = cli_next_option(&a, delete_options, &v)) > 0) {
@@ -158,5 +159,5 @@ int cli_delete_study(int argc, char **argv)
         cli_error(CMD, "--study is required");
         return CLI_EXIT_USAGE;
     }
-    return delete_study(url, name, yes);
+    return delete_study(cli_storage_url(url), name, yes);
 }

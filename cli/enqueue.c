@@ -45,7 +45,8 @@ static void enqueue_help(FILE *out)
 "checked against the study's stored search space; parameters left out are\n"
 "sampled as usual.\n"
 "\n"
-"      --storage URL       the study's storage (default %s)\n"
+"      --storage URL       the study's storage (default $HPO_STORAGE,\n"
+"                          else %s)\n"
 "      --study NAME        the study (required)\n"
 "  -p, --param NAME=VALUE  one parameter: lr=0.01, depth=4, kernel=rbf\n"
 "      --params JSON       a JSON object {\"lr\": 0.01, \"kernel\": \"rbf\"}, or\n"
@@ -367,7 +368,7 @@ done:
 int cli_enqueue(int argc, char **argv)
 {
     cli_args a;
-    const char *v, *url = CLI_DEFAULT_STORAGE, *name = NULL, *json = NULL;
+    const char *v, *url = NULL, *name = NULL, *json = NULL;
     int id, n_params = 0;
     char **params = calloc((size_t)argc, sizeof *params);
     if (!params)
@@ -401,7 +402,7 @@ int cli_enqueue(int argc, char **argv)
         rc = CLI_EXIT_USAGE;
     }
     if (rc < 0)
-        rc = enqueue(url, name, params, n_params, json);
+        rc = enqueue(cli_storage_url(url), name, params, n_params, json);
     free(params);
     return rc;
 }

@@ -8,7 +8,11 @@
 
 #include <cjson/cJSON.h>
 
-#include "core/internal.h" /* hpo__utf8_seq: the library's own rule */
+#include <math.h>
+#include <stdio.h>
+
+#include "core/internal.h" /* hpo__utf8_seq, hpo__format_double */
+#include "core/json.h"
 
 long json_invalid_utf8(const char *text)
 {
@@ -68,4 +72,23 @@ char *json_unquote(const char *json)
         out = strdup(json);
     cJSON_Delete(v);
     return out;
+}
+
+char *json_from_text(const char *value)
+{
+    const char *why;
+    size_t at;
+    char *end;
+    if (hpo__json_check(value, &why, &at) == 0) /* 12, 0.5, true, [1] */
+        return strdup(value);
+    double v = *value ? strtod(value, &end) : NAN;
+    if (*value && *end == '\0' && isfinite(v)) { /* .5, +1, 0x10: as JSON */
+        char buf[40];
+        if (v == floor(v) && fabs(v) < 9007199254740992.0)
+            snprintf(buf, sizeof buf, "%.0f", v);
+        else
+            hpo__format_double(buf, sizeof buf, v);
+        return strdup(buf);
+    }
+    return json_quote(value);
 }

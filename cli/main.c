@@ -29,11 +29,28 @@ static const subcommand subcommands[] = {
     {"trials", cli_trials, "list the trials of a study (table, csv, json)"},
     {"studies", cli_studies, "list the studies of a storage (table, csv, json)"},
     {"delete-study", cli_delete_study, "delete a study and all its trials"},
+    {"create-study", cli_create_study, "create an empty study (for ask and tell)"},
+    {"ask", cli_ask, "start a trial and print its parameters as JSON"},
+    {"tell", cli_tell, "finish a trial hpo ask started with its value(s)"},
     {"learn", cli_learn, "cross-validate one configuration of a learner"},
     {"tune-model", cli_tune_model, "tune a learner (svm, linear, xgboost) in-process"},
     {"nested-cv", cli_nested_cv, "estimate a tuned learner's error by nested CV"},
     {NULL, NULL, NULL},
 };
+
+/* The samplers and pruners by name (--sampler, --pruner); their options
+ * are in hpo tune --help. */
+static void list_plugins(FILE *out)
+{
+    const char *name, *summary;
+    fprintf(out, "\nSamplers (--sampler NAME[:k=v,...]; options in hpo tune "
+            "--help):\n");
+    for (int i = 0; (name = hpo_sampler_name(i, &summary)) != NULL; i++)
+        fprintf(out, "  %-13s %s\n", name, summary ? summary : "");
+    fprintf(out, "\nPruners (--pruner NAME[:k=v,...]):\n");
+    for (int i = 0; (name = hpo_pruner_name(i, &summary)) != NULL; i++)
+        fprintf(out, "  %-13s %s\n", name, summary ? summary : "");
+}
 
 static void usage(FILE *out)
 {
@@ -43,6 +60,7 @@ static void usage(FILE *out)
 "Commands:\n");
     for (const subcommand *c = subcommands; c->name; c++)
         fprintf(out, "  %-13s %s\n", c->name, c->summary);
+    list_plugins(out);
     fprintf(out,
 "\n"
 "Examples:\n"
@@ -54,9 +72,13 @@ static void usage(FILE *out)
 "  hpo trials --study demo --format csv > trials.csv\n"
 "  hpo studies\n"
 "  hpo delete-study --study demo --yes\n"
+"  hpo create-study --study loop -p x=float:-5:5\n"
+"  hpo ask --study loop         # {\"number\": 0, \"params\": {\"x\": 1.25}}\n"
+"  hpo tell --study loop --trial 0 --value 1.5625\n"
 "\n"
-"Studies live in --storage URL: sqlite:///FILE.db (default %s),\n"
-"memory: or postgresql://USER@HOST/DB.  'hpo COMMAND --help' tells more;\n"
+"Studies live in --storage URL: sqlite:///FILE.db (default: the\n"
+"environment variable HPO_STORAGE, else %s), memory: or\n"
+"postgresql://USER@HOST/DB.  'hpo COMMAND --help' tells more;\n"
 "hpo --version prints the version.\n"
 "\n"
 "Exit status:\n"

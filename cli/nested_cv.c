@@ -7,6 +7,7 @@
  * alone would claim) and their gap.
  */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "args.h"
 #include "cli.h"
@@ -50,7 +51,8 @@ static void ncv_help(FILE *out, const char *model)
 "                          as hpo tune-model (xgboost's pruner: auto);\n"
 "                          fold i's study gets seed N + i - 1\n"
 "      --storage URL       keep the inner studies (default: in memory) ...\n"
-"      --study NAME        ... as NAME-fold-1, NAME-fold-2, ...\n"
+"      --study NAME        ... as NAME-fold-1, NAME-fold-2, ... (in\n"
+"                          $HPO_STORAGE when --storage is not given)\n"
 "  -q, --quiet             only the table\n"
 "The data and the score (--cv and --holdout do not apply):\n"
 ML_DATA_HELP
@@ -102,6 +104,11 @@ static const ml_command ncv_command = {CMD, ncv_options, OPT_HELP,
 static int parse(ncv_opts *o, int argc, char **argv)
 {
     int rc = ml_parse_command(&ncv_command, argc, argv, o);
+    /* HPO_STORAGE serves only a --study: without one nested-cv keeps its
+     * studies in memory, as it always did. */
+    if (rc < 0 && o->study.run.study_name && !o->study.run.storage_url &&
+        getenv("HPO_STORAGE") && *getenv("HPO_STORAGE"))
+        o->study.run.storage_url = getenv("HPO_STORAGE");
     if (rc < 0 && o->study.run.study_name && !o->study.run.storage_url) {
         cli_error(CMD, "--study names the studies kept in --storage; give "
                   "both, or neither");

@@ -13,7 +13,8 @@
 /* Is the placeholder text [name, name+len) a parameter or "trial"? */
 static int known_name(const char *name, size_t len, const hpo_space *space)
 {
-    if (len == 5 && strncmp(name, "trial", 5) == 0)
+    if ((len == 5 && strncmp(name, "trial", 5) == 0) ||
+        (len == 4 && strncmp(name, "seed", 4) == 0))
         return 1;
     for (int i = 0; i < hpo_space_size(space); i++) {
         const char *p = hpo_space_name(space, i);
@@ -47,7 +48,7 @@ int placeholder_check(const char *text, const hpo_space *space, char *err,
         size_t len = (size_t)(close - s - 1);
         if (!known_name(s + 1, len, space)) {
             snprintf(err, size, "unknown placeholder '{%.*s}' (a parameter "
-                     "name or {trial}; write {{ and }} for literal braces)",
+                     "name, {trial} or {seed}; write {{ and }} for literal braces)",
                      (int)(len > 100 ? 100 : len), s + 1);
             return -1;
         }
@@ -69,7 +70,7 @@ static int param_index(const hpo_trial *trial, const char *name, size_t len)
 }
 
 static void put_value(strbuf *b, const char *name, size_t len,
-                      const hpo_trial *trial)
+                      const hpo_trial *trial, uint32_t seed)
 {
     int i = param_index(trial, name, len);
     if (i >= 0) {
@@ -85,10 +86,16 @@ static void put_value(strbuf *b, const char *name, size_t len,
         int n = snprintf(num, sizeof num, "%d", hpo_trial_number(trial));
         strbuf_put(b, num, (size_t)n);
     }
+    if (len == 4 && strncmp(name, "seed", 4) == 0) {
+        char num[24];
+        int n = snprintf(num, sizeof num, "%u", (unsigned)seed);
+        strbuf_put(b, num, (size_t)n);
+    }
     /* An inactive parameter expands to nothing. */
 }
 
-char *placeholder_expand(const char *text, const hpo_trial *trial)
+char *placeholder_expand(const char *text, const hpo_trial *trial,
+                         uint32_t seed)
 {
     strbuf b = {0};
     for (const char *s = text; *s; s++) {
@@ -97,7 +104,7 @@ char *placeholder_expand(const char *text, const hpo_trial *trial)
             s++;
         } else if (s[0] == '{' && strchr(s + 1, '}')) {
             const char *close = strchr(s + 1, '}');
-            put_value(&b, s + 1, (size_t)(close - s - 1), trial);
+            put_value(&b, s + 1, (size_t)(close - s - 1), trial, seed);
             s = close;
         } else {
             strbuf_put(&b, s, 1);

@@ -4,6 +4,8 @@
  *   {NAME}   the trial's value of parameter NAME, as text ("0.001", "12",
  *            "rbf"); empty when the parameter is inactive (a condition)
  *   {trial}  the trial number (unless a parameter is named "trial")
+ *   {seed}   the trial's seed (trial_env.h; unless a parameter is named
+ *            "seed")
  *   {{  }}   a literal brace
  *
  * A lone '}' is kept as it is; a '{' without its '}' is an error.
@@ -12,15 +14,17 @@
 #define HPO_CLI_PLACEHOLDER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "hpo.h"
 
-/* 0 if every placeholder of `text` names a parameter of `space` or
- * "trial"; else -1 with the reason in `err`. */
+/* 0 if every placeholder of `text` names a parameter of `space`,
+ * "trial" or "seed"; else -1 with the reason in `err`. */
 int placeholder_check(const char *text, const hpo_space *space, char *err,
                       size_t size);
 /* `text` with its placeholders replaced; malloc'd, NULL if out of memory.
  * Call only on text that passed placeholder_check(). */
-char *placeholder_expand(const char *text, const hpo_trial *trial);
+char *placeholder_expand(const char *text, const hpo_trial *trial,
+                         uint32_t seed);
 
 #endif

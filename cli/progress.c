@@ -307,7 +307,8 @@ void progress_summary(progress *p, const char *why)
             "%d failed", why ? why : "", why ? ": " : "", done,
             done == 1 ? "" : "s", el, p->complete, p->pruned, p->failed);
     if (p->have_best)
-        fprintf(stderr, "; best %.6g (trial %d)", p->best, p->best_number);
+        fprintf(stderr, "; this run's best %.6g (trial %d)", p->best,
+                p->best_number);
     char resource[96];
     format_resource(p, resource, sizeof resource, "; ");
     fprintf(stderr, "%s\n", resource);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "args.h"
+#include "jsontext.h"
 #include "text.h"
 
 #define SPACES " \t\r\v\f"
@@ -24,6 +25,12 @@ void protocol_init(protocol *p, int n_objectives)
 {
     memset(p, 0, sizeof *p);
     p->n_objectives = n_objectives;
+}
+
+void protocol_free(protocol *p)
+{
+    free(p->attr_json);
+    p->attr_json = NULL;
 }
 
 /* A number as C reads it, whole word; not one that overflows a double
@@ -160,11 +167,61 @@ static void quote_line(char *text, size_t size, const char *line, size_t len)
     text_excerpt(text, size, line + start, len - start, 100);
 }
 
+/* Attribute names hpo writes on a trial itself (tune_trial.c). */
+static int is_reserved(const char *name)
+{
+    static const char *const own[] = {"fail_reason", "exit_status", "signal",
+                                      "stdout_tail", "stderr_tail",
+                                      "skipped_reason", NULL};
+    for (int i = 0; own[i]; i++)
+        if (strcmp(name, own[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* `@hpo attr NAME VALUE`: the value is the rest of the line, blanks and
+ * all, so it is cut from the line before the words are split. */
+static protocol_event read_attr(protocol *p, const char *text, char *rest)
+{
+    rest += strspn(rest, SPACES);
+    size_t name_len = strcspn(rest, SPACES);
+    char *value = rest + name_len;
+    value += strspn(value, SPACES);
+    size_t value_len = strlen(value);
+    while (value_len && strchr(SPACES, value[value_len - 1]))
+        value[--value_len] = '\0';
+    if (!name_len || !value_len)
+        return malformed(p, text, "expected '@hpo attr NAME VALUE'");
+    if (name_len >= sizeof p->attr_name)
+        return malformed(p, text, "the name is too long");
+    memcpy(p->attr_name, rest, name_len);
+    p->attr_name[name_len] = '\0';
+    if (is_reserved(p->attr_name))
+        return malformed(p, text, "hpo writes that attribute itself");
+    free(p->attr_json);
+    if (!(p->attr_json = json_from_text(value)))
+        return malformed(p, text, "out of memory");
+    return PROTOCOL_ATTR;
+}
+
+/* "@hpo attr": the rest of the line after it, else NULL. */
+static char *attr_rest(char *line)
+{
+    line += strspn(line, SPACES) + 4; /* "@hpo" */
+    line += strspn(line, SPACES);
+    if (strncmp(line, "attr", 4) != 0 || (line[4] && !strchr(SPACES, line[4])))
+        return NULL;
+    return line + 4;
+}
+
 static protocol_event read_protocol_line(protocol *p, char *line, size_t len,
                                          int64_t *step, double *value)
 {
     char text[200];
     quote_line(text, sizeof text, line, len);
+    char *rest = attr_rest(line);
+    if (rest)
+        return read_attr(p, text, rest);
 
     char *words[MAX_WORDS];
     int n = split_words(line, words, MAX_WORDS);
@@ -174,8 +231,8 @@ static protocol_event read_protocol_line(protocol *p, char *line, size_t len,
         return read_value(p, text, words, n);
     if (n >= 2 && strcmp(words[1], "constraints") == 0)
         return read_constraints(p, text, words, n);
-    return malformed(p, text, "expected '@hpo value V', '@hpo report STEP V' "
-                     "or '@hpo constraints C...'");
+    return malformed(p, text, "expected '@hpo value V', '@hpo report STEP V', "
+                     "'@hpo constraints C...' or '@hpo attr NAME VALUE'");
 }
 
 /* Does the line end with n_objectives numbers?  Then remember them. */

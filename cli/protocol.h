@@ -12,6 +12,17 @@
  *     @hpo constraints C [C2 ...]
  *                             constraint values, each <= 0 when satisfied
  *                             (Optuna's constraints_func); the last wins
+ *     @hpo attr NAME VALUE    a named metric kept beside the value, as the
+ *                             trial's user attribute NAME (which Optuna
+ *                             reads): VALUE, the rest of the line, is
+ *                             stored as itself when it is JSON (0.93, 12,
+ *                             true, [1, 2], {"a": 1}, "text"), as a JSON
+ *                             number when it is another finite C number
+ *                             (.5, 0x10), else as a string (nan, some
+ *                             words); the last line for a NAME wins.  The
+ *                             names hpo writes itself (fail_reason,
+ *                             exit_status, signal, stdout_tail,
+ *                             stderr_tail, skipped_reason) are refused
  *
  * Without an `@hpo value` line, the result is the last line whose last
  * words are numbers (one per objective): "loss 0.25" gives 0.25.  The last
@@ -39,6 +50,7 @@ typedef enum protocol_event {
     PROTOCOL_REPORT, /* an `@hpo report` line: *step and *value are set */
     PROTOCOL_VALUE,  /* an `@hpo value` line */
     PROTOCOL_CONSTRAINTS, /* an `@hpo constraints` line */
+    PROTOCOL_ATTR,   /* an `@hpo attr` line: attr_name and attr_json set */
     PROTOCOL_ERROR   /* a malformed protocol line: see protocol.error */
 } protocol_event;
 
@@ -52,9 +64,13 @@ typedef struct protocol {
     int n_constraints;                 /* 0: none reported */
     double constraints[HPO_MAX_CONSTRAINTS];
     char error[400];                   /* the first malformed line */
+    char attr_name[1024];              /* the last `@hpo attr` line's */
+    char *attr_json;                   /* its value as JSON, malloc'd */
 } protocol;
 
 void protocol_init(protocol *p, int n_objectives);
+/* Release what the lines left (attr_json). */
+void protocol_free(protocol *p);
 
 /* Read one line of output: its `len` bytes without the newline (they may
  * hold NUL bytes; line[len] must be '\0'; the line may be modified).

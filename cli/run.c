@@ -116,6 +116,25 @@ static int print_result(const char *cmd, hpo_study *study)
     return rc == HPO_OK || rc == HPO_ENOTFOUND ? 0 : -1;
 }
 
+/* The study's best beside the summary's (this run's): a study may have
+ * run before, or have workers elsewhere. */
+static void say_study_best(tune_ctx *ctx)
+{
+    hpo_trial *best = NULL;
+    int counts[5];
+    if (ctx->n_objectives != 1 ||
+        hpo_study_best_trial(ctx->study, &best) != HPO_OK ||
+        hpo_study_count_trials(ctx->study, counts) != HPO_OK) {
+        hpo_trial_free(best);
+        return;
+    }
+    progress_say(ctx->progress, "hpo: study %s: best %.6g (trial %d) of %d "
+                 "complete trial%s", ctx->study_name, hpo_trial_value(best, 0),
+                 hpo_trial_number(best), counts[HPO_COMPLETE],
+                 counts[HPO_COMPLETE] == 1 ? "" : "s");
+    hpo_trial_free(best);
+}
+
 /* Why the run failed (rc < 0), malloc'd: the study's message, taken
  * before later calls on the study replace it.  A storage failure in a
  * worker thread's tell reaches the study only as "optimize stopped:
@@ -236,17 +255,24 @@ int run_study(const char *cmd, tune_ctx *ctx, const run_limits *lim,
     hpo_study *study = ctx->study;
     progress_say(ctx->progress, "hpo: study %s in %s", ctx->study_name,
                  url_shown);
+    ctx->seed_base = trial_seed_base(study, lim->have_seed, lim->seed);
+    if (slot_pool_init(&ctx->slots, (int)lim->jobs) != 0) {
+        cli_error(cmd, "out of memory");
+        return CLI_EXIT_FAILED;
+    }
     interrupt_set_study(study);
     hpo_study_set_log(study, progress_study_log, ctx->progress);
     progress_set_resource_target(ctx->progress, ctx->target_resource);
     progress_start(ctx->progress);
     int rc = run_loop(ctx, lim);
+    slot_pool_free(&ctx->slots);
     char *why_stopped = rc < 0 ? stop_reason(study, storage, rc) : NULL;
     progress_stop(ctx->progress);
     interrupt_set_study(NULL);
     hpo_study_set_log(study, NULL, NULL);
     int sig = interrupt_signal();
     progress_summary(ctx->progress, sig ? "interrupted" : NULL);
+    say_study_best(ctx);
     int unread = print_result(cmd, study);
     int code = exit_code(cmd, ctx, rc, sig, why_stopped);
     if (code == CLI_EXIT_OK && unread)

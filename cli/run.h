@@ -18,6 +18,8 @@ typedef struct run_limits {
     double timeout_s; /* start no trial after this; 0 = no limit */
     int64_t jobs;     /* children at once */
     double heartbeat_s; /* > 0: wait for other workers' running trials */
+    int have_seed;      /* --seed: the children's seeds from it */
+    uint64_t seed;
 } run_limits;
 
 /* Run ctx's study (open, configured) and return the exit code.

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/internal.h" /* hpo__format_double */
 #include "show.h"
 
 void show_number(char *buf, size_t size, double v)
@@ -22,13 +23,11 @@ cJSON *show_number_json(double v)
         return cJSON_CreateNull();
     if (isinf(v))
         return cJSON_CreateString(v > 0 ? "inf" : "-inf");
-    /* The shortest of two precisions that reads back exactly, and always
+    /* The shortest precision that reads back exactly, and always
      * with a point or an exponent: 1.0 stays a float for a reader that
      * tells 1 from 1.0 (Python's json), as Optuna's floats are. */
     char buf[40];
-    snprintf(buf, sizeof buf, "%.15g", v);
-    if (strtod(buf, NULL) != v)
-        snprintf(buf, sizeof buf, "%.17g", v);
+    hpo__format_double(buf, sizeof buf - 2, v);
     if (!strpbrk(buf, ".eE"))
         strcat(buf, ".0");
     return cJSON_CreateRaw(buf);
@@ -157,11 +156,38 @@ cJSON *show_trial_json(const hpo_trial *t, int n_objectives, int full)
 
 int show_print_json(FILE *out, cJSON *doc)
 {
-    char *text = doc ? cJSON_Print(doc) : NULL;
+    return show_print_json_as(out, doc, 0);
+}
+
+/* cJSON indents with tabs and puts one after each key's colon; inside
+ * strings a tab is always escaped (\t), so every raw tab is layout. */
+static void print_spaced(FILE *out, const char *text)
+{
+    int line_start = 1;
+    for (; *text; text++) {
+        if (*text == '\t')
+            fputs(line_start ? "  " : " ", out);
+        else
+            fputc(*text, out);
+        if (*text == '\n')
+            line_start = 1;
+        else if (*text != '\t')
+            line_start = 0;
+    }
+    fputc('\n', out);
+}
+
+int show_print_json_as(FILE *out, cJSON *doc, int compact)
+{
+    char *text = !doc ? NULL : compact ? cJSON_PrintUnformatted(doc)
+                                       : cJSON_Print(doc);
     cJSON_Delete(doc);
     if (!text)
         return -1;
-    fprintf(out, "%s\n", text);
+    if (compact)
+        fprintf(out, "%s\n", text);
+    else
+        print_spaced(out, text);
     free(text);
     return 0;
 }

@@ -27,8 +27,10 @@ cJSON *show_param_json(const hpo_trial *t, int i);
 cJSON *show_trial_json(const hpo_trial *t, int n_objectives, int full);
 /* Seconds from start to end, NaN when not finished. */
 double show_duration(const hpo_trial *t);
-/* Print a cJSON document (indented) and free it.  0, or -1 if out of
- * memory. */
+/* Print a cJSON document (indented by two spaces) and free it.  0, or -1
+ * if out of memory. */
 int show_print_json(FILE *out, cJSON *doc);
+/* The same, or with compact set on one line without blanks. */
+int show_print_json_as(FILE *out, cJSON *doc, int compact);
 
 #endif

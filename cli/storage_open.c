@@ -55,3 +55,11 @@ int cli_open_storage(const char *cmd, const char *url, int must_exist,
     return rc == HPO_ESTORAGE || rc == HPO_EIO ? CLI_EXIT_FAILED
                                                : CLI_EXIT_REFUSED(rc);
 }
+
+const char *cli_storage_url(const char *given)
+{
+    const char *env = getenv("HPO_STORAGE");
+    if (given)
+        return given;
+    return env && *env ? env : CLI_DEFAULT_STORAGE;
+}

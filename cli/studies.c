@@ -34,8 +34,8 @@ static void studies_help(FILE *out)
 "List every study in a storage, oldest first: its name, its directions\n"
 "(one per objective) and its number of trials.\n"
 "\n"
-"      --storage URL   the storage (default %s); a sqlite:/// file\n"
-"                      must exist\n"
+"      --storage URL   the storage (default $HPO_STORAGE, else %s);\n"
+"                      a sqlite:/// file must exist\n"
 "  -f, --format F      table (default), csv or json\n"
 "\n"
 "Exit status: 0 done, 1 a storage error, 2 bad usage or no such storage.\n",
@@ -130,7 +130,7 @@ static int list_studies(const char *url, int format)
 int cli_studies(int argc, char **argv)
 {
     cli_args a;
-    const char *v, *url = CLI_DEFAULT_STORAGE;
+    const char *v, *url = NULL;
     int id, format = FORMAT_TABLE;
     cli_args_init(&a, "studies", argc, argv);
     while ((id = cli_next_option(&a, studies_options, &v)) > 0) {
@@ -149,5 +149,5 @@ int cli_studies(int argc, char **argv)
         cli_error("studies", "unexpected argument '%s'", argv[a.i]);
         return CLI_EXIT_USAGE;
     }
-    return list_studies(url, format);
+    return list_studies(cli_storage_url(url), format);
 }

@@ -352,8 +352,15 @@ int study_config_compare(const study_config *stored,
 {
     if (compare_commands(stored->command, given->command, what, size))
         return -1;
-    cJSON *s = cJSON_Parse(stored->space_json ? stored->space_json : "{}");
-    cJSON *g = cJSON_Parse(given->space_json ? given->space_json : "{}");
+    return study_config_compare_spaces(stored->space_json, given->space_json,
+                                       what, size);
+}
+
+int study_config_compare_spaces(const char *stored, const char *given,
+                                char *what, size_t size)
+{
+    cJSON *s = cJSON_Parse(stored ? stored : "{}");
+    cJSON *g = cJSON_Parse(given ? given : "{}");
     int rc = 0;
     if (!s || !g) {
         snprintf(what, size, "the search space differs (unreadable)");

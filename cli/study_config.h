@@ -72,6 +72,11 @@ int study_config_parse(const char *json, study_config *c, char *err,
 int study_config_compare(const study_config *stored,
                          const study_config *given, char *what, size_t size);
 
+/* Do two spaces (hpo_space_to_json text; NULL is empty) match?  As
+ * above, for the space alone. */
+int study_config_compare_spaces(const char *stored, const char *given,
+                                char *what, size_t size);
+
 /* The command as one line of shell-like text, for messages; malloc'd. */
 char *study_config_command_text(char *const *command);
 

@@ -14,13 +14,17 @@
 #include "jsontext.h"
 #include "show.h"
 #include "table.h"
+#include "trials_csv.h"
 
-enum { OPT_STORAGE = 1, OPT_STUDY, OPT_FORMAT, OPT_HELP };
+enum { OPT_STORAGE = 1, OPT_STUDY, OPT_FORMAT, OPT_INTERMEDIATE, OPT_COMPACT,
+       OPT_HELP };
 
 static const cli_option trials_options[] = {
     {"storage", 0, 1, OPT_STORAGE},
     {"study", 0, 1, OPT_STUDY},
     {"format", 'f', 1, OPT_FORMAT},
+    {"intermediate", 0, 0, OPT_INTERMEDIATE},
+    {"compact", 0, 0, OPT_COMPACT},
     {"help", 'h', 0, OPT_HELP},
     {0},
 };
@@ -29,14 +33,21 @@ static void trials_help(FILE *out)
 {
     fprintf(out,
 "usage: hpo trials --study NAME [--storage URL] [--format table|csv|json]\n"
+"                  [--intermediate] [--compact]\n"
 "\n"
 "List every trial of a study: number, state, value(s), duration in\n"
 "seconds, parameters and, for failed trials, why they failed.\n"
 "\n"
-"      --storage URL   where the study is (default %s)\n"
+"      --storage URL   where the study is (default $HPO_STORAGE, else\n"
+"                      %s)\n"
 "      --study NAME    the study\n"
 "  -f, --format F      table (default), csv or json (json adds intermediate\n"
 "                      values, every user and system attribute and times)\n"
+"                      csv adds datetime_start, datetime_complete and a\n"
+"                      column user_attrs_NAME per user attribute; csv and\n"
+"                      json write numbers with every digit they need\n"
+"      --intermediate  csv: a column intermediate_STEP per reported step\n"
+"      --compact       json: one line, no indentation\n"
 "\n"
 "Exit status: 0 done, 1 a storage error, 2 bad usage or no such study.\n",
             CLI_DEFAULT_STORAGE);
@@ -70,10 +81,14 @@ static int collect_params(hpo_trial **trials, int n, const char ***names)
     return count;
 }
 
-static void set_number(table *tb, int row, int col, double v)
+/* A table shows 6 digits; CSV, an export, every digit needed. */
+static void set_number(table *tb, int row, int col, double v, int csv)
 {
-    char buf[32];
-    show_number(buf, sizeof buf, v);
+    char buf[40];
+    if (csv)
+        trials_csv_number(buf, sizeof buf, v);
+    else
+        show_number(buf, sizeof buf, v);
     table_set(tb, row, col, buf);
 }
 
@@ -104,7 +119,7 @@ static void fill_header(table *tb, int n_obj, const char **params,
 }
 
 static void fill_row(table *tb, int row, const hpo_trial *t, int n_obj,
-                     const char **params, int n_params)
+                     const char **params, int n_params, int csv)
 {
     char num[24];
     int c = 0;
@@ -113,8 +128,8 @@ static void fill_row(table *tb, int row, const hpo_trial *t, int n_obj,
     table_set(tb, row, c++, hpo_state_name(hpo_trial_state_of(t)));
     for (int k = 0; k < n_obj; k++)
         set_number(tb, row, c++,
-                   k < hpo_trial_n_values(t) ? hpo_trial_value(t, k) : NAN);
-    set_number(tb, row, c++, show_duration(t));
+                   k < hpo_trial_n_values(t) ? hpo_trial_value(t, k) : NAN, csv);
+    set_number(tb, row, c++, show_duration(t), csv);
     for (int p = 0; p < n_params; p++)
         table_set(tb, row, c++, param_text(t, params[p]));
     /* The child's reason is a user attribute; the library keeps its own
@@ -128,23 +143,65 @@ static void fill_row(table *tb, int row, const hpo_trial *t, int n_obj,
 }
 
 /* Row 0 is the header; columns: number, state, values, duration,
- * parameters, reason. */
-static int build_table(table *tb, hpo_trial **trials, int n, int n_obj)
+ * parameters, reason, and for CSV (x not NULL) the export's
+ * (trials_csv.h). */
+static int build_table(table *tb, hpo_trial **trials, int n, int n_obj,
+                       const trials_csv *x)
 {
     const char **params;
     int n_params = collect_params(trials, n, &params);
-    if (table_init(tb, n + 1, 4 + n_obj + n_params) != 0) {
+    int base = 4 + n_obj + n_params;
+    if (table_init(tb, n + 1, base + (x ? trials_csv_cols(x) : 0)) != 0) {
         free(params);
         return -1;
     }
     fill_header(tb, n_obj, params, n_params);
-    for (int i = 0; i < n; i++)
-        fill_row(tb, i + 1, trials[i], n_obj, params, n_params);
+    if (x)
+        trials_csv_header(tb, base, x);
+    for (int i = 0; i < n; i++) {
+        fill_row(tb, i + 1, trials[i], n_obj, params, n_params, x != NULL);
+        if (x)
+            trials_csv_row(tb, i + 1, base, x, trials[i]);
+    }
     free(params);
     return table_complete(tb);
 }
 
-static int print_trials(FILE *out, hpo_study *study, int format)
+typedef struct trials_opts {
+    int format, intermediate, compact;
+} trials_opts;
+
+static int print_json(FILE *out, hpo_study *study, hpo_trial **trials, int n,
+                      int compact)
+{
+    cJSON *a = cJSON_CreateArray();
+    for (int i = 0; i < n; i++)
+        cJSON_AddItemToArray(
+            a, show_trial_json(trials[i], hpo_study_n_objectives(study), 1));
+    return show_print_json_as(out, a, compact);
+}
+
+static int print_table(FILE *out, hpo_study *study, hpo_trial **trials, int n,
+                       const trials_opts *o)
+{
+    table tb = {0};
+    trials_csv x;
+    int csv = o->format == FORMAT_CSV;
+    int rc = csv ? trials_csv_init(&x, trials, n, o->intermediate) : 0;
+    if (rc == 0)
+        rc = build_table(&tb, trials, n, hpo_study_n_objectives(study),
+                         csv ? &x : NULL);
+    if (rc == 0 && csv)
+        table_print_csv(out, &tb);
+    else if (rc == 0)
+        table_print_aligned(out, &tb);
+    table_free(&tb);
+    if (csv)
+        trials_csv_free(&x);
+    return rc;
+}
+
+static int print_trials(FILE *out, hpo_study *study, const trials_opts *o)
 {
     hpo_trial **trials;
     int n;
@@ -152,35 +209,20 @@ static int print_trials(FILE *out, hpo_study *study, int format)
         cli_error("trials", "%s", hpo_study_errmsg(study));
         return CLI_EXIT_FAILED;
     }
-    int rc = CLI_EXIT_OK;
-    if (format == FORMAT_JSON) {
-        cJSON *a = cJSON_CreateArray();
-        for (int i = 0; i < n; i++)
-            cJSON_AddItemToArray(
-                a, show_trial_json(trials[i], hpo_study_n_objectives(study), 1));
-        if (show_print_json(out, a) != 0)
-            rc = CLI_EXIT_FAILED;
-    } else {
-        table tb = {0};
-        if (build_table(&tb, trials, n, hpo_study_n_objectives(study)) != 0)
-            rc = CLI_EXIT_FAILED;
-        else if (format == FORMAT_CSV)
-            table_print_csv(out, &tb);
-        else
-            table_print_aligned(out, &tb);
-        table_free(&tb);
-    }
-    if (rc != CLI_EXIT_OK)
+    int rc = o->format == FORMAT_JSON ? print_json(out, study, trials, n, o->compact)
+                                      : print_table(out, study, trials, n, o);
+    if (rc != 0)
         cli_error("trials", "out of memory");
     hpo_trials_free(trials, n);
-    return rc;
+    return rc ? CLI_EXIT_FAILED : CLI_EXIT_OK;
 }
 
 int cli_trials(int argc, char **argv)
 {
     cli_args a;
-    const char *v, *url = CLI_DEFAULT_STORAGE, *name = NULL;
-    int id, format = FORMAT_TABLE;
+    const char *v, *url = NULL, *name = NULL;
+    int id;
+    trials_opts o = {.format = FORMAT_TABLE};
     cli_args_init(&a, "trials", argc, argv);
     while ((id = cli_next_option(&a, trials_options, &v)) > 0) {
         if (id == OPT_HELP) {
@@ -190,7 +232,11 @@ int cli_trials(int argc, char **argv)
             url = v;
         } else if (id == OPT_STUDY) {
             name = v;
-        } else if (table_parse_format("trials", v, &format) != 0) {
+        } else if (id == OPT_INTERMEDIATE) {
+            o.intermediate = 1;
+        } else if (id == OPT_COMPACT) {
+            o.compact = 1;
+        } else if (table_parse_format("trials", v, &o.format) != 0) {
             return CLI_EXIT_USAGE;
         }
     }
@@ -206,9 +252,10 @@ int cli_trials(int argc, char **argv)
     }
     hpo_storage *storage;
     hpo_study *study;
+    url = cli_storage_url(url);
     int rc = cli_open_study("trials", url, name, &storage, &study);
     if (rc == CLI_EXIT_OK)
-        rc = print_trials(stdout, study, format);
+        rc = print_trials(stdout, study, &o);
     hpo_study_free(study);
     hpo_storage_close(storage);
     return rc;

@@ -24,7 +24,9 @@
 #include "progress.h"
 #include "run.h"
 #include "setup.h"
+#include "study_cmd.h"
 #include "study_config.h"
+#include "run_config.h"
 #include "runner.h"
 #include "tune.h"
 
@@ -33,7 +35,7 @@
 
 enum {
     OPT_PARAM = 1, OPT_SPACE, OPT_DIRECTION, OPT_TRIAL_TIMEOUT,
-    OPT_FORCE, OPT_HELP
+    OPT_FORCE, OPT_MORE, OPT_CONFIG, OPT_HELP
 };
 
 static const cli_option tune_options[] = {
@@ -46,6 +48,8 @@ static const cli_option tune_options[] = {
     {"trial-timeout", 0, 1, OPT_TRIAL_TIMEOUT},
     SETUP_LIVENESS_OPTIONS,
     {"force", 0, 0, OPT_FORCE},
+    {"more", 0, 0, OPT_MORE},
+    {"config", 0, 1, OPT_CONFIG},
     {"help", 'h', 0, OPT_HELP},
     {0},
 };
@@ -57,8 +61,10 @@ typedef struct tune_opts {
     hpo_direction directions[HPO_MAX_OBJECTIVES];
     double trial_timeout_s;
     int force;
+    int more; /* --more: --trials counts this run's trials, not the study's */
     setup_liveness liveness;
-    char **command; /* NULL-terminated, borrowed from argv */
+    char **command; /* NULL-terminated, borrowed from argv or config */
+    run_config config; /* --config FILE's settings */
 } tune_opts;
 
 static void tune_help(FILE *out)
@@ -67,22 +73,28 @@ static void tune_help(FILE *out)
 "usage: hpo tune [options] -- COMMAND [ARGS...]\n"
 "\n"
 "Run COMMAND once per trial.  In its arguments {NAME} becomes the trial's\n"
-"value of parameter NAME, {trial} the trial number, {{ and }} a brace.  The\n"
-"child also gets HPO_PARAM_NAME, HPO_TRIAL_NUMBER and HPO_STUDY.  It reports\n"
-"its result on stdout: a line '@hpo value V [V2...]' (one value per\n"
-"objective), or else the last line ending in a number counts; lines\n"
-"'@hpo report STEP V' are intermediate values for the pruner, and\n"
-"'@hpo constraints C [C2...]' constraint values (each <= 0 when satisfied).\n"
+"value of parameter NAME, {trial} the trial number, {seed} a per-trial seed,\n"
+"{{ and }} a brace.  The child also gets HPO_PARAM_NAME, HPO_TRIAL_NUMBER,\n"
+"HPO_STUDY, HPO_SEED and HPO_WORKER_SLOT (0..jobs-1, distinct among the\n"
+"children running at once).  It reports its result on stdout: a line\n"
+"'@hpo value V [V2...]' (one value per objective), or else the last line\n"
+"ending in a number counts; lines '@hpo report STEP V' are intermediate\n"
+"values for the pruner, '@hpo constraints C [C2...]' constraint values\n"
+"(each <= 0 when satisfied), '@hpo attr NAME VALUE' a named metric kept as\n"
+"the trial's user attribute NAME.\n"
 "\n"
 "The search space:\n"
 "  -p, --param SPEC        one parameter: lr=float:1e-5:1e-1:log, depth=int:1:12,\n"
 "                          units=int:16:256:step=16, kernel=cat:rbf,linear,poly\n"
 "      --space FILE        parameters from a JSON file\n"
 "The run:\n"
-"  -n, --trials N          run N trials (default %d unless --timeout or\n"
-"                          --budget-resource); the study stops at N more\n"
-"                          complete trials, also for hpo worker processes\n"
-"                          that join it\n"
+"  -n, --trials N          the study's trials: run until it has N complete\n"
+"                          trials (default %d unless --timeout or\n"
+"                          --budget-resource), also for hpo worker\n"
+"                          processes that join it; re-running an\n"
+"                          interrupted tune finishes the study at N\n"
+"      --more              with --trials N: run N more trials than the\n"
+"                          study has (as Optuna's optimize(n_trials=N))\n"
 "      --timeout T         start no trial after T (seconds, or 30s, 10m, 2h)\n"
 CLI_RESOURCE_HELP
 "  -j, --jobs N            run N children at once (default 1)\n"
@@ -93,12 +105,17 @@ CLI_RESOURCE_HELP
 "      --seed N            seed every random choice\n"
 "The study:\n"
 "      --storage URL       memory:, sqlite:///FILE.db, postgresql://...\n"
-"                          (default %s)\n"
+"                          (default $HPO_STORAGE, else %s)\n"
 "      --study NAME        load or create this study (default: a new\n"
 "                          tune-YYYYMMDD-HHMMSS); an existing study goes on\n"
 "                          when its stored command and space are these\n"
 "      --force             go on even when they differ (and store these)\n"
 "  -q, --quiet             no progress, no summary\n"
+"      --config FILE       options from a file, one a line: NAME = VALUE\n"
+"                          (trials = 50, param = x=float:0:1, quiet,\n"
+"                          command = ./train --x {x}); '#' starts a comment\n"
+"                          line; an option on the command line replaces the\n"
+"                          file's lines for it\n"
 "Several workers (hpo worker):\n"
 "      --heartbeat S       beat for each running trial every S seconds, and\n"
 "                          fail trials whose worker stopped beating\n"
@@ -125,17 +142,6 @@ CLI_RESOURCE_HELP
 /* ------------------------------------------------------------------------- */
 /* Options                                                                    */
 /* ------------------------------------------------------------------------- */
-
-static int parse_direction(const char *text, hpo_direction *out)
-{
-    if (strcmp(text, "minimize") == 0 || strcmp(text, "min") == 0)
-        *out = HPO_MINIMIZE;
-    else if (strcmp(text, "maximize") == 0 || strcmp(text, "max") == 0)
-        *out = HPO_MAXIMIZE;
-    else
-        return -1;
-    return 0;
-}
 
 /* One option; 0 to go on, else the exit code. */
 static int take_option(void *opts, int id, const char *v)
@@ -167,7 +173,7 @@ static int take_option(void *opts, int id, const char *v)
                       HPO_MAX_OBJECTIVES);
             return CLI_EXIT_USAGE;
         }
-        if (parse_direction(v, &o->directions[o->n_directions]) != 0) {
+        if (study_cmd_direction(v, &o->directions[o->n_directions]) != 0) {
             cli_error(cmd, "--direction: '%s' is not minimize or maximize",
                       v);
             return CLI_EXIT_USAGE;
@@ -177,28 +183,106 @@ static int take_option(void *opts, int id, const char *v)
     case OPT_FORCE:
         o->force = 1;
         return 0;
+    case OPT_MORE:
+        o->more = 1;
+        return 0;
     }
     return cli_take_run_option(cmd, id, v, &o->run);
+}
+
+/* An option as the command line gives it: recorded before any is taken,
+ * so that the --config file's lines for it are skipped. */
+typedef struct given_option {
+    int id;
+    const char *value;
+} given_option;
+
+static int is_given(const given_option *g, int n, int id)
+{
+    for (int i = 0; i < n; i++)
+        if (g[i].id == id)
+            return 1;
+    return 0;
+}
+
+/* The file's settings but those the command line gives, then the command
+ * line's; 0 or an exit code. */
+static int take_all(tune_opts *o, const given_option *g, int n)
+{
+    int rc = 0;
+    for (int i = 0; !rc && i < o->config.n; i++) {
+        const run_config_entry *e = &o->config.v[i];
+        if (is_given(g, n, e->id))
+            continue;
+        run_config_blame(&o->config, e->line);
+        rc = take_option(o, e->id, e->value);
+        run_config_blame(NULL, 0);
+    }
+    for (int i = 0; !rc && i < n; i++)
+        rc = take_option(o, g[i].id, g[i].value);
+    return rc;
+}
+
+/* The command line's options (--config FILE read, not taken); -1 to go
+ * on, else an exit code (0 after --help). */
+static int read_options(tune_opts *o, cli_args *a, given_option *g, int *n)
+{
+    static const int refused[] = {OPT_CONFIG, OPT_HELP, 0};
+    const char *v, *config = NULL;
+    int id;
+    while ((id = cli_next_option(a, tune_options, &v)) > 0) {
+        if (id == OPT_HELP) {
+            tune_help(stdout);
+            return CLI_EXIT_OK;
+        }
+        if (id == OPT_CONFIG)
+            config = v;
+        else
+            g[(*n)++] = (given_option){id, v};
+    }
+    if (id < 0)
+        return CLI_EXIT_USAGE;
+    int rc = config ? run_config_load("tune", config, tune_options, refused,
+                                      &o->config)
+                    : 0;
+    return rc ? rc : -1;
 }
 
 /* Returns -1 to go on, else an exit code (0 after --help). */
 static int parse_options(tune_opts *o, int argc, char **argv)
 {
     cli_args a;
-    cli_args_init(&a, "tune", argc, argv);
-    int rc = cli_take_options(&a, tune_options, OPT_HELP, take_option, o);
-    if (rc == CLI_HELP_ASKED) {
-        tune_help(stdout);
-        return CLI_EXIT_OK;
+    int n = 0, rc;
+    given_option *g = calloc((size_t)argc, sizeof *g);
+    if (!g) {
+        cli_error("tune", "out of memory");
+        return CLI_EXIT_FAILED;
     }
+    cli_args_init(&a, "tune", argc, argv);
+    rc = read_options(o, &a, g, &n);
+    if (rc < 0 && (rc = take_all(o, g, n)) == 0)
+        rc = -1;
+    free(g);
     if (rc >= 0)
         return rc;
-    if (a.i >= argc) {
+    if (a.i < argc)
+        o->command = argv + a.i;
+    else
+        o->command = o->config.command;
+    if (!o->command && o->config.path) {
+        cli_error("tune", "no command to run (-- COMMAND ARGS..., or "
+                  "command = ... in %s)", o->config.path);
+        return CLI_EXIT_USAGE;
+    }
+    if (!o->command) {
         cli_error("tune", "no command to run (hpo tune [options] -- "
                   "COMMAND ARGS...)");
         return CLI_EXIT_USAGE;
     }
-    o->command = argv + a.i;
+    if (o->more && !o->run.trials_given) {
+        cli_error("tune", "--more needs --trials N (N more trials)");
+        return CLI_EXIT_USAGE;
+    }
     if (!o->run.trials_given && o->run.timeout_s == 0 &&
         !o->run.budget_resource)
         o->run.n_trials = DEFAULT_TRIALS;
@@ -279,18 +363,39 @@ static int check_stored(hpo_study *s, const study_config *given, int force)
     return CLI_EXIT_USAGE;
 }
 
-/* Store this run's settings, with the study-wide targets: N more COMPLETE
- * trials than the study has now (none without --trials' limit), and N
- * more units of resource than its trials have used (--budget-resource). */
-static int store_config(hpo_study *s, study_config *c, const cli_run_opts *run)
+/* --trials N is the study's total: a study that has M complete trials
+ * (an interrupted run's) runs N - M more, and none once it has N; with
+ * --more it runs N more, as a first run does.  n_trials becomes this
+ * run's count. */
+static int64_t trials_target(tune_opts *o, int complete)
 {
+    cli_run_opts *run = &o->run;
+    if (run->n_trials <= 0)
+        return 0;
+    if (o->more)
+        return complete + run->n_trials;
+    int64_t target = run->n_trials;
+    if (complete >= target && !run->quiet)
+        fprintf(stderr, "hpo: study %s already has %d complete trials "
+                "(--trials %lld counts the study's; --more runs %lld more)\n",
+                run->study_name, complete, (long long)target, (long long)target);
+    if (complete < target)
+        run->n_trials = target - complete;
+    return target;
+}
+
+/* Store this run's settings, with the study-wide targets: N COMPLETE
+ * trials (trials_target; none without --trials' limit), and N more units
+ * of resource than its trials have used (--budget-resource). */
+static int store_config(hpo_study *s, study_config *c, tune_opts *o)
+{
+    const cli_run_opts *run = &o->run;
     budget_counts counts = {0};
     int64_t used = 0;
     int rc = run->n_trials > 0 ? budget_count(s, &counts) : HPO_OK;
     if (rc == HPO_OK && run->budget_resource > 0)
         rc = hpo_study_resource_used(s, run->max_resource, &used);
-    c->target_complete = run->n_trials > 0 ? counts.complete + run->n_trials
-                                           : 0;
+    c->target_complete = rc == HPO_OK ? trials_target(o, counts.complete) : 0;
     c->target_resource = run->budget_resource > 0 ? used + run->budget_resource
                                                   : 0;
     c->max_resource = run->max_resource;
@@ -343,7 +448,7 @@ static int prepare(tune_opts *o, study_config *cfg, hpo_study *study,
     hpo_study_set_storage(study, *storage);
     if ((rc = open_study(study, o)) ||
         (rc = check_stored(study, cfg, o->force)) ||
-        (rc = store_config(study, cfg, &o->run)))
+        (rc = store_config(study, cfg, o)))
         return rc;
     return 0;
 }
@@ -361,8 +466,7 @@ static int tune(tune_opts *o)
         cli_error("tune", "out of memory");
         return CLI_EXIT_FAILED;
     }
-    const char *url = o->run.storage_url ? o->run.storage_url
-                                         : CLI_DEFAULT_STORAGE;
+    const char *url = cli_storage_url(o->run.storage_url);
     cli_redact_url(url, shown, sizeof shown);
     runner_prepare();
     if ((rc = prepare(o, &cfg, study, &storage, url, path, sizeof path,
@@ -391,7 +495,8 @@ static int tune(tune_opts *o)
     run_limits lim = {.n_trials = o->run.n_trials,
                       .timeout_s = o->run.timeout_s,
                       .jobs = fd_limit_cap_jobs("tune", o->run.jobs),
-                      .heartbeat_s = cfg.heartbeat_s};
+                      .heartbeat_s = cfg.heartbeat_s,
+                      .have_seed = o->run.have_seed, .seed = o->run.seed};
     rc = run_study("tune", &ctx, &lim, storage, shown);
 done:
     progress_free(ctx.progress);
@@ -414,6 +519,7 @@ int cli_tune(int argc, char **argv)
     int rc = parse_options(&o, argc, argv);
     if (rc < 0)
         rc = tune(&o);
+    run_config_free(&o.config);
     hpo_space_free(o.space);
     return rc;
 }

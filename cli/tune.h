@@ -10,6 +10,7 @@
 
 #include "hpo.h"
 #include "progress.h"
+#include "trial_env.h"
 
 typedef struct tune_ctx {
     hpo_study *study;
@@ -26,6 +27,9 @@ typedef struct tune_ctx {
     /* The study-wide resource budget (hpo_optimize_options.budget_resource;
      * 0 for none) and what a trial without reports counts. */
     int64_t target_resource, max_resource;
+    /* The children's seeds and worker slots (trial_env.h). */
+    uint64_t seed_base;
+    slot_pool slots;
 
     /* Counted by run.c's callback, one call at a time. */
     int n_run;        /* trials this process finished */

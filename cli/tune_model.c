@@ -75,7 +75,7 @@ CLI_RESOURCE_HELP
 "                          default for xgboost: auto, else none)\n"
 "      --seed N            seed the sampler\n"
 "      --storage URL       memory:, sqlite:///FILE.db, postgresql://...\n"
-"                          (default %s)\n"
+"                          (default $HPO_STORAGE, else %s)\n"
 "      --study NAME        load or create this study (default: a new\n"
 "                          MODEL-YYYYMMDD-HHMMSS)\n"
 "      --force             go on with a study that tuned something else\n"
@@ -408,8 +408,7 @@ static int tune_model(const tm_opts *o, const char *model)
     hpo_storage *storage = NULL;
     hpo_study *study = NULL;
     char shown[CLI_URL_SHOWN_MAX];
-    const char *url = o->study.run.storage_url ? o->study.run.storage_url
-                                           : CLI_DEFAULT_STORAGE;
+    const char *url = cli_storage_url(o->study.run.storage_url);
     cli_redact_url(url, shown, sizeof shown);
     int rc = ml_problem_load(CMD, model, &o->data, &p);
     if (!rc)

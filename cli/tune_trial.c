@@ -44,6 +44,8 @@ typedef struct trial_state {
     protocol proto;
     int pruned;
     char error[512]; /* a report the library refused */
+    uint32_t seed;   /* trial_env.h */
+    int slot;        /* -1: none */
 } trial_state;
 
 static void set_attr_text(hpo_trial *t, const char *key, const char *text)
@@ -90,6 +92,15 @@ static int on_stdout_line(char *line, size_t len, int cut, void *data)
             return 1;
         }
         return 0;
+    case PROTOCOL_ATTR:
+        if (hpo_trial_set_user_attr(ts->trial, ts->proto.attr_name,
+                                    ts->proto.attr_json) != HPO_OK) {
+            snprintf(ts->error, sizeof ts->error, "stdout line %d: attribute "
+                     "refused: %s", ts->proto.line_no,
+                     hpo_trial_errmsg(ts->trial));
+            return 1;
+        }
+        return 0;
     case PROTOCOL_ERROR:
         return 1; /* the trial fails whatever else it prints */
     default:
@@ -110,7 +121,8 @@ static void free_strings(char **v)
     free(v);
 }
 
-static char **expand_command(const tune_ctx *ctx, const hpo_trial *t)
+static char **expand_command(const tune_ctx *ctx, const hpo_trial *t,
+                             uint32_t seed)
 {
     int n = 0;
     while (ctx->command[n])
@@ -119,7 +131,7 @@ static char **expand_command(const tune_ctx *ctx, const hpo_trial *t)
     if (!argv)
         return NULL;
     for (int i = 0; i < n; i++) {
-        if (!(argv[i] = placeholder_expand(ctx->command[i], t))) {
+        if (!(argv[i] = placeholder_expand(ctx->command[i], t, seed))) {
             free_strings(argv);
             return NULL;
         }
@@ -128,9 +140,11 @@ static char **expand_command(const tune_ctx *ctx, const hpo_trial *t)
 }
 
 /* Inherited variables the child does not get:
- *  - hpo's own (HPO_PARAM_*, HPO_TRIAL_NUMBER, HPO_STUDY), which it sets
+ *  - hpo's own (HPO_PARAM_*, HPO_TRIAL_NUMBER, HPO_STUDY, HPO_SEED,
+ *    HPO_WORKER_SLOT), which it sets
  *    anew, so a nested hpo or a stale shell variable cannot leak a
  *    parameter;
+ *  - HPO_STORAGE, hpo's storage URL, which may hold its password;
  *  - PGPASSWORD, the password of hpo's storage: the one libpq variable
  *    that is a secret itself.  The others (PGHOST, PGUSER, PGPASSFILE,
  *    ...) name a server, a user or a file the child's user can read
@@ -140,16 +154,20 @@ static int is_withheld(const char *entry)
     return strncmp(entry, "HPO_PARAM_", 10) == 0 ||
            strncmp(entry, "HPO_TRIAL_NUMBER=", 17) == 0 ||
            strncmp(entry, "HPO_STUDY=", 10) == 0 ||
+           strncmp(entry, "HPO_SEED=", 9) == 0 ||
+           strncmp(entry, "HPO_WORKER_SLOT=", 16) == 0 ||
+           strncmp(entry, "HPO_STORAGE=", 12) == 0 ||
            strncmp(entry, "PGPASSWORD=", 11) == 0;
 }
 
-static char **make_environment(const tune_ctx *ctx, const hpo_trial *t)
+static char **make_environment(const tune_ctx *ctx, const hpo_trial *t,
+                               const trial_state *ts)
 {
     int n_env = 0, k = 0;
     while (environ[n_env])
         n_env++;
     int n_params = hpo_trial_n_params(t);
-    char **envp = calloc((size_t)(n_env + n_params + 3), sizeof *envp);
+    char **envp = calloc((size_t)(n_env + n_params + 5), sizeof *envp);
     if (!envp)
         return NULL;
     for (int i = 0; i < n_env; i++)
@@ -166,6 +184,11 @@ static char **make_environment(const tune_ctx *ctx, const hpo_trial *t)
     if (asprintf(&envp[k++], "HPO_TRIAL_NUMBER=%d", hpo_trial_number(t)) < 0)
         goto oom_last;
     if (asprintf(&envp[k++], "HPO_STUDY=%s", ctx->study_name) < 0)
+        goto oom_last;
+    if (asprintf(&envp[k++], "HPO_SEED=%u", (unsigned)ts->seed) < 0)
+        goto oom_last;
+    if (ts->slot >= 0 &&
+        asprintf(&envp[k++], "HPO_WORKER_SLOT=%d", ts->slot) < 0)
         goto oom_last;
     return envp;
 oom_last:
@@ -355,16 +378,18 @@ int tune_run_trial(hpo_trial *trial, void *data, double *values)
         return fail(trial, "could not sample the parameters: %s",
                     hpo_trial_errmsg(trial));
     trial_state *ts = calloc(1, sizeof *ts);
-    char **argv = expand_command(ctx, trial);
-    char **envp = argv ? make_environment(ctx, trial) : NULL;
-    int rc;
-    if (!ts || !envp) {
-        rc = fail(trial, "out of memory");
-    } else {
-        ts->trial = trial;
-        protocol_init(&ts->proto, ctx->n_objectives);
-        rc = run_child(ctx, ts, argv, envp, values);
-    }
+    if (!ts)
+        return fail(trial, "out of memory");
+    ts->trial = trial;
+    ts->seed = trial_seed(ctx->seed_base, hpo_trial_number(trial));
+    ts->slot = slot_take(&ctx->slots);
+    protocol_init(&ts->proto, ctx->n_objectives);
+    char **argv = expand_command(ctx, trial, ts->seed);
+    char **envp = argv ? make_environment(ctx, trial, ts) : NULL;
+    int rc = envp ? run_child(ctx, ts, argv, envp, values)
+                  : fail(trial, "out of memory");
+    slot_give(&ctx->slots, ts->slot);
+    protocol_free(&ts->proto);
     free_strings(argv);
     free_strings(envp);
     free(ts);

@@ -61,7 +61,8 @@ static void worker_help(FILE *out)
 "number of workers on any number of machines need only the storage URL\n"
 "(postgresql://... for several machines) and the study's name.\n"
 "\n"
-"      --storage URL       the study's storage (default %s)\n"
+"      --storage URL       the study's storage (default $HPO_STORAGE,\n"
+"                          else %s)\n"
 "      --study NAME        the study (required)\n"
 "  -n, --trials N          run N trials (default: until the study has the\n"
 "                          complete trials hpo tune --trials asked for);\n"
@@ -181,8 +182,7 @@ static int work(const worker_opts *o)
     hpo_study *study = hpo_study_new();
     tune_ctx ctx = {0};
     pthread_mutex_init(&ctx.mu, NULL);
-    const char *url = o->run.storage_url ? o->run.storage_url
-                                         : CLI_DEFAULT_STORAGE;
+    const char *url = cli_storage_url(o->run.storage_url);
     cli_redact_url(url, shown, sizeof shown);
     runner_prepare();
     int rc = !space || !study ? CLI_EXIT_FAILED : 0;

@@ -399,6 +399,16 @@ int hpo_study_ask(hpo_study *study, hpo_trial **out);
 int hpo_study_tell(hpo_study *study, hpo_trial *trial, hpo_trial_state state,
                    const double *values, int n);
 
+/*
+ * A handle on the study's trial `number`, read from storage, for a process
+ * that did not ask it (a job array: one process asks, another tells, as
+ * Optuna's study.tell(trial_number)).  Owned as hpo_study_ask's: tell it,
+ * report, set attributes, then hpo_trial_free().  A finished trial comes
+ * back as such (tell gives HPO_EFINISHED, nothing stored changes).
+ * HPO_ENOTFOUND when the study has no trial of that number.
+ */
+int hpo_study_trial(hpo_study *study, int number, hpo_trial **out);
+
 /* Enqueue a trial whose parameters are fixed: workers take enqueued trials
  * first.  `params` is a JSON object {"name": value, ...}; categorical
  * values are given as their choice. */

@@ -21,6 +21,7 @@
 #include <strings.h>
 
 #include "fuzz.h"
+#include "core/json.h"
 #include "protocol.h"
 
 /* Does [s, s+n) hold "nan" in any case? */
@@ -47,6 +48,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(e >= PROTOCOL_NONE && e <= PROTOCOL_ERROR, "event %d", e);
         errors += e == PROTOCOL_ERROR;
         values += e == PROTOCOL_VALUE;
+        if (e == PROTOCOL_ATTR) { /* what the library will be given */
+            const char *why;
+            size_t at;
+            FUZZ_CHECK(p.attr_name[0] && p.attr_json &&
+                           hpo__json_check(p.attr_json, &why, &at) == 0,
+                       "attr '%s' is not stored as JSON", p.attr_name);
+        }
     }
     FUZZ_CHECK(p.n_constraints >= 0 && p.n_constraints <= HPO_MAX_CONSTRAINTS,
                "%d constraints", p.n_constraints);
@@ -74,6 +82,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(memchr(small, '\0', sizeof small) != NULL,
                    "the reason overflows a small buffer");
     }
+    protocol_free(&p);
     free(text);
     return 0;
 }

@@ -10,8 +10,8 @@ if ! have_sqlite; then
     exit 0
 fi
 DB="sqlite:///$TMP/e.db"
-tune() { # N: run tune for N trials
-    run "$HPO" tune --storage "$DB" --study e -q --seed 2 -n "$1" \
+tune() { # N: run tune for N more trials
+    run "$HPO" tune --storage "$DB" --study e -q --seed 2 -n "$1" --more \
         -p lr=float:1e-5:1e-1:log -p depth=int:1:12 -p units=int:16:256:step=16 \
         -p x=float:0:1:step=0.25 -p kernel=cat:rbf,linear,1 \
         -- sh -c 'echo {lr} {depth} {units} {x} {kernel} >>seen; echo {depth}'

@@ -16,7 +16,7 @@ expect_match "quadratic: prints the best trial" "$OUT" \
 best=$(sed -n 's/^best trial [0-9]*: value //p' <<<"$OUT")
 expect_true "quadratic: best $best < 0.1" awk -v b="$best" 'BEGIN { exit !(b < 0.1) }'
 expect_match "quadratic: summary" "$ERR" \
-    'hpo: 60 trials in [0-9]+s: 60 complete, 0 pruned, 0 failed; best'
+    "hpo: 60 trials in [0-9]+s: 60 complete, 0 pruned, 0 failed; this run's best"
 expect_match "quadratic: auto says what it chose" "$ERR" \
     'hpo: auto sampler: chose gp for this study \(1 parameter, 0 categorical, flat, declared\)'
 

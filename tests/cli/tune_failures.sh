@@ -38,7 +38,7 @@ if [[ -n $DB ]]; then
     expect_eq "crash: stderr_tail stored" "$(stored crash stderr_tail)" \
         '"Traceback (most recent call last):\nValueError: bad learning rate"'
     run "$HPO" trials --storage "$DB" --study crash --format csv
-    expect_match "crash: csv row" "$OUT" $'\n0,FAIL,-,[0-9.e-]+,[0-9.e-]+,exited with status 3$'
+    expect_match "crash: csv row" "$OUT" $'\n0,FAIL,,[0-9.e-]+,[0-9.e-]+,exited with status 3,'
 fi
 
 # 2. Killed by a signal: the number printed before does not count.
@@ -63,7 +63,7 @@ expect_match "two values for one objective" "$ERR" \
     "trial 0 failed: stdout line 1: bad protocol line '@hpo value 0.5 0.7': expected one value, got 2"
 tune_one badword sh -c 'echo "  @hpo valeu 1"'
 expect_match "unknown protocol word" "$ERR" \
-    "trial 0 failed: stdout line 1: bad protocol line '@hpo valeu 1': expected '@hpo value V', '@hpo report STEP V' or '@hpo constraints C...'"
+    "trial 0 failed: stdout line 1: bad protocol line '@hpo valeu 1': expected '@hpo value V', '@hpo report STEP V', '@hpo constraints C...' or '@hpo attr NAME VALUE'"
 tune_one notnumber sh -c 'echo "@hpo value 0,5"'
 expect_match "value not a number" "$ERR" "'0,5' is not a number"
 # A malformed line stops the child at once: it would sleep 20 s otherwise.

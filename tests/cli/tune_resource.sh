@@ -25,7 +25,7 @@ run "$HPO" tune --storage "$DB" --study b --sampler random --seed 1 \
     --budget-resource 35 -p x=float:0:1 -- sh -c "$TEN"
 expect_eq "budget: exit 0" "$RC" 0
 expect_match "budget: 4 trials, resource on the summary" "$ERR" \
-    "hpo: 4 trials in [0-9]+s: 4 complete, 0 pruned, 0 failed; best [0-9.e-]+ \(trial [0-9]\); resource 40/35"
+    "hpo: 4 trials in [0-9]+s: 4 complete, 0 pruned, 0 failed; this run's best [0-9.e-]+ \(trial [0-9]\); resource 40/35"
 expect_match "budget: says why it stopped" "$ERR" \
     "study b has used its resource budget \(35\); the trials under way finished"
 # Going on: N more units than the study has used (40 + 15 = 55).

@@ -39,9 +39,9 @@ expect_error "hpo tune: --space: missing.json: No such file or directory" \
     tune --space missing.json -- touch ran
 
 # Placeholders are checked before anything runs.
-expect_error "hpo tune: argument '--lr={lr}': unknown placeholder '{lr}' (a parameter name or {trial}; write {{ and }} for literal braces)" \
+expect_error "hpo tune: argument '--lr={lr}': unknown placeholder '{lr}' (a parameter name, {trial} or {seed}; write {{ and }} for literal braces)" \
     "${T[@]}" -- touch ran --lr={lr}
-expect_error "hpo tune: argument 'awk {print}': unknown placeholder '{print}' (a parameter name or {trial}; write {{ and }} for literal braces)" \
+expect_error "hpo tune: argument 'awk {print}': unknown placeholder '{print}' (a parameter name, {trial} or {seed}; write {{ and }} for literal braces)" \
     "${T[@]}" -- touch ran 'awk {print}'
 expect_error "hpo tune: argument 'a{x': '{' without its '}' (write {{ for a literal brace)" \
     "${T[@]}" -- touch ran 'a{x'

@@ -42,8 +42,15 @@ print("ok")'
 expect_eq "hpo:cli holds command, space, settings and target" \
     "$($PY -c "$check" "$cfg" "$CHILDREN/quadratic.sh" 2>&1)" ok
 
-# 2. The same tune again goes on: 2 more trials, numbered after the others.
-run "$HPO" tune --storage "$DB" --study c -q -n 2 --seed 5 -p x=float:-5:5 \
+# 2. The same tune again goes on: --trials is the study's total, so
+#    -n 5 runs 2 more, numbered after the others (an interrupted run,
+#    re-run as it was, finishes the study); -n 3 again runs none.
+run "$HPO" tune --storage "$DB" --study c -n 3 --seed 5 -p x=float:-5:5 \
+    --sampler random --trial-timeout 30 -- "${QUAD[@]}"
+expect_eq "tune -n 3 again: nothing to run" "$RC/$(states c | wc -w)" "0/3"
+expect_eq "tune -n 3 again: says so, with --more" "$(head -1 <<<"$ERR")" \
+    "hpo: study c already has 3 complete trials (--trials 3 counts the study's; --more runs 3 more)"
+run "$HPO" tune --storage "$DB" --study c -q -n 5 --seed 5 -p x=float:-5:5 \
     --sampler random --trial-timeout 30 -- "${QUAD[@]}"
 expect_eq "tune again: exit 0" "$RC" 0
 expect_eq "tune again: 5 trials" "$(states c)" "COMPLETE COMPLETE COMPLETE COMPLETE COMPLETE "
@@ -64,8 +71,8 @@ expect_eq "the worker's trials ran the stored command (the quadratic)" \
 t = json.load(sys.stdin)
 print(all(abs(x["value"] - ((x["params"]["x"] - 1.5) ** 2 + 0)) < 1e-6 for x in t))' <<<"$OUT")" True
 
-# 4. tune -n 1 runs one trial and moves the target to 7 + 1 complete.
-run "$HPO" tune --storage "$DB" --study c -q -n 1 -p x=float:-5:5 \
+# 4. tune -n 1 --more runs one trial and moves the target to 7 + 1 complete.
+run "$HPO" tune --storage "$DB" --study c -q -n 1 --more -p x=float:-5:5 \
     --sampler random --trial-timeout 30 -- "${QUAD[@]}"
 expect_eq "tune -n 1: 8 trials" "$(states c | wc -w)" 8
 expect_eq "tune -n 1: target 8" "$($PY -c 'import json, sqlite3, sys
@@ -88,7 +95,7 @@ expect_eq "other space: names the parameter" "$ERR" \
 run "$HPO" tune --storage "$DB" --study c -q -n 1 -p x=float:-5:5 -p y=int:0:3 -- "${QUAD[@]}"
 expect_match "a new parameter: named" "$ERR" "parameter 'y' is given but not stored"
 expect_eq "refused runs made no trial" "$(states c | wc -w)" 8
-run "$HPO" tune --storage "$DB" --study c -q -n 1 -p x=float:-5:5 --force -- \
+run "$HPO" tune --storage "$DB" --study c -q -n 1 --more -p x=float:-5:5 --force -- \
     sh "$CHILDREN/quadratic.sh" '{x}' 3
 expect_eq "--force: exit 0" "$RC" 0
 expect_eq "--force: one more trial" "$(states c | wc -w)" 9

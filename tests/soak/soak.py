@@ -8,14 +8,14 @@ two PostgreSQL restarts, then the invariants of soak_check.py.
 
 The run:
 
-    start   hpo tune -n K on each study (it stores the study's command and
+    start   hpo tune -n K --more on each study (it stores the study's command and
             target), then hpo worker processes up to --pg-workers and
             --sqlite-workers
     chaos   for --duration seconds: every ~--kill-every seconds a SIGKILL,
             of a random hpo process (replaced 0-1.5 s later by a new
             hpo worker) or of a random running child; PostgreSQL restarted
             `fast` at 1/3 and `immediate` at 2/3 of the time; when a study
-            nears its target, hpo tune -n K is run again on it (the target
+            nears its target, hpo tune -n K --more is run again on it (the target
             grows by K: the study never runs out of work while the chaos
             lasts); a snapshot of each study every --snapshot-every s,
             checked against the previous ones
@@ -154,7 +154,7 @@ class Campaign:
         if kind != "tune":
             return base
         return base + [
-            "-n", str(n), "--sampler", a.sampler,
+            "-n", str(n), "--more", "--sampler", a.sampler,
             "--heartbeat", str(a.heartbeat), "--grace", str(a.grace),
             "--retry-failed", str(a.retry_failed),
             "--trial-timeout", str(a.trial_timeout)] + SPACE + [
@@ -361,7 +361,8 @@ class Campaign:
             study.last, study.last_at = snap, now()
 
     def raise_target(self, study):
-        """Near its target, hpo tune -n K again: the target grows by K."""
+        """Near its target, hpo tune -n K --more again: the target grows
+        by K."""
         s = study.last
         if s is None or s.target is None:
             return
