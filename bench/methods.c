@@ -81,6 +81,19 @@ const bench_method bench_methods[] = {
      single_objective},
     {"cmaes:lr_adapt+none", "cmaes:lr_adapt=true,restart=none",
      "optuna.samplers.CmaEsSampler(seed=seed)", single_objective},
+    /* PSA-CMA-ES from the default population and from a large one (the
+     * styblinski_tang8 measurements in docs/benchmarks.md); Optuna has
+     * none. */
+    {"cmaes:popsize_adapt=true", "cmaes:popsize_adapt=true",
+     "optuna.samplers.CmaEsSampler(seed=seed)", single_objective},
+    {"cmaes:psa+pop80", "cmaes:popsize_adapt=true,popsize=80,sigma0=0.3",
+     "optuna.samplers.CmaEsSampler(seed=seed)", single_objective},
+    {"cmaes:psa+sep", "cmaes:popsize_adapt=true,separable=true",
+     "optuna.samplers.CmaEsSampler(seed=seed)", single_objective},
+    {"cmaes:psa+sep40", "cmaes:popsize_adapt=true,popsize=40,sigma0=0.3,separable=true",
+     "optuna.samplers.CmaEsSampler(seed=seed)", single_objective},
+    {"cmaes:psa+sep80", "cmaes:popsize_adapt=true,popsize=80,sigma0=0.3,separable=true",
+     "optuna.samplers.CmaEsSampler(seed=seed)", single_objective},
     /* The default sampler on each side. */
     {"auto", "auto", "optuna.samplers.TPESampler(seed=seed)", NULL},
     /* auto's hand-over from gp to cmaes at other points, the measurement

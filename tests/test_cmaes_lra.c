@@ -154,7 +154,7 @@ static void test_old_state_reads(void)
     CHECK_RC(hpo__cmaes_init(&es, 2, NULL, 0.3, 0, 0, &m), HPO_OK);
     char *text = hpo__cmaes_to_json(&es);
     hpo__cmaes_free(&es);
-    char *at = text ? strstr(text, ",\"lr_adapt\":false}") : NULL;
+    char *at = text ? strstr(text, ",\"lr_adapt\":false") : NULL;
     CHECK(at != NULL);
     if (at) {
         strcpy(at, "}");

@@ -81,7 +81,7 @@ enum { ON_AUTO, ON_TRUE, ON_FALSE };
 typedef struct cmaes_state {
     int restart, separable, margin, warm;
     double sigma0, gamma;
-    int lr_adapt;
+    int lr_adapt, popsize_adapt;
     int64_t popsize;
     hpo_space *inferred;
     hpo__gen gen;
@@ -126,6 +126,10 @@ static const hpo_option cmaes_options[] = {
      "updates' signal-to-noise ratio (Nomura et al. 2023; for multimodal "
      "and noisy objectives)",
      offsetof(cmaes_state, lr_adapt), 0},
+    {"popsize_adapt", HPO_OPTION_BOOL, "false", 0, 0, NULL,
+     "PSA-CMA-ES: grow the population while the updates look like noise, "
+     "shrink it when they agree (Nishida and Akimoto 2018)",
+     offsetof(cmaes_state, popsize_adapt), 0},
     {0},
 };
 
@@ -370,6 +374,7 @@ static int start_run(cmaes_state *st, hpo_plugin_ctx *ctx, hpo__cmaes *es)
     es->tol_x = TOL_X * es->sigma0;
     hpo__cmaes_restart_mode_set(es, (hpo__cmaes_restart_mode)st->restart);
     hpo__cmaes_lra_set(es, st->lr_adapt);
+    hpo__cmaes_psa_set(es, st->popsize_adapt);
     return HPO_OK;
 }
 

@@ -74,6 +74,7 @@ void hpo__cmaes_free_run(hpo__cmaes *es)
     free(es->pc); free(es->B); free(es->D); free(es->x); free(es->xr); free(es->A);
     free(es->mean_old); free(es->best_hist); free(es->median_hist);
     hpo__cmaes_lra_free(es);
+    hpo__cmaes_psa_free(es);
     es->weights = es->mean = es->C = es->ps = es->pc = NULL;
     es->B = es->D = es->x = es->xr = es->A = es->mean_old = es->best_hist = es->median_hist = NULL;
 }
@@ -102,7 +103,8 @@ int hpo__cmaes_alloc(hpo__cmaes *es, hpo__msg *m)
     es->xr = calloc(lam * n, sizeof(double));
     es->A = calloc(n, sizeof(double));
     if (!es->xr || !es->A || !es->mean_old || !es->weights || !es->mean || !es->C || !es->ps || !es->pc || !es->B
-        || !es->D || !es->x || !hpo__cmaes_lra_alloc(es)) {
+        || !es->D || !es->x || !hpo__cmaes_lra_alloc(es)
+        || !hpo__cmaes_psa_alloc(es)) {
         hpo__cmaes_free_run(es);
         return hpo__oom(m);
     }
@@ -138,6 +140,27 @@ int hpo__cmaes_start(hpo__cmaes *es, const double *mean, double sigma,
     es->hist_len = es->hist_cap = 0;
     es->last_spread = 0;
     hpo__cmaes_lra_reset(es);
+    hpo__cmaes_psa_reset(es);
+    return HPO_OK;
+}
+
+int hpo__cmaes_set_lambda(hpo__cmaes *es, int lambda, hpo__msg *m)
+{
+    size_t len = (size_t)lambda * (size_t)es->n * sizeof(double);
+    if (es->pending)
+        return hpo__fail(m, HPO_EMISUSE, "cmaes: the population cannot change mid-generation");
+    double *w = realloc(es->weights, (size_t)lambda * sizeof(double));
+    if (w)
+        es->weights = w;
+    double *x = w ? realloc(es->x, len) : NULL;
+    if (x)
+        es->x = x;
+    double *xr = x ? realloc(es->xr, len) : NULL;
+    if (!xr)
+        return hpo__oom(m);
+    es->xr = xr;
+    es->lambda = lambda;
+    set_weights(es);
     return HPO_OK;
 }
 
@@ -356,7 +379,7 @@ int hpo__cmaes_tell(hpo__cmaes *es, const double *f, hpo__msg *m)
     }
     hpo__sort_by_value(r, lam);
     if ((rc = record_history(es, r, m)) != HPO_OK
-        || (es->lra.on && (rc = hpo__cmaes_lra_save(es, m)) != HPO_OK))
+        || ((es->lra.on || es->psa.on) && (rc = hpo__cmaes_lra_save(es, m)) != HPO_OK))
         goto out;
     double *yw = tmp + 3 * n, *cy = tmp + 4 * n;
     memcpy(es->mean_old, es->mean, (size_t)n * sizeof(double));
@@ -395,6 +418,10 @@ int hpo__cmaes_tell(hpo__cmaes *es, const double *f, hpo__msg *m)
     es->generation++;
     es->evaluations += lam;
     es->pending = 0;
+    /* PSA measures the ordinary step (before LRA damps it) and sets the
+     * next generation's lambda. */
+    if (es->psa.on && (rc = hpo__cmaes_psa_apply(es, hsig, m)) != HPO_OK)
+        goto out;
     /* LRA's damped step ends with a fresh decomposition. */
     if (es->lra.on && (rc = hpo__cmaes_lra_apply(es, m)) != HPO_OK)
         goto out;

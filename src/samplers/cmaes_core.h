@@ -55,6 +55,17 @@ typedef struct hpo__cmaes_lra {
     double sigma_old, *cov_old, *scratch;
 } hpo__cmaes_lra;
 
+/* Population size adaptation (cmaes_psa.c; Nishida and Akimoto, GECCO
+ * 2018): on or off for the whole study; a restart starts it afresh from
+ * the run's population. */
+typedef struct hpo__cmaes_psa {
+    int on;
+    double lambda_r;    /* the real-valued population size */
+    double gamma_theta, gamma_s, gamma_c; /* the paths' normalisers */
+    double *p_theta;    /* n + n*n (n + n when separable): the path of the
+                         * parameter steps in the Fisher metric */
+} hpo__cmaes_psa;
+
 /* Restart bookkeeping (cmaes_restart.c), kept across runs. */
 typedef struct hpo__cmaes_restarts {
     hpo__cmaes_restart_mode mode;
@@ -98,6 +109,7 @@ typedef struct hpo__cmaes {
     int hist_len, hist_cap;
     hpo__cmaes_restarts rs;
     hpo__cmaes_lra lra;
+    hpo__cmaes_psa psa;
 } hpo__cmaes;
 
 /* Start a run in [0,1]^n: mean (NULL: the centre), sigma > 0, lambda
@@ -146,6 +158,28 @@ int hpo__cmaes_lra_save(hpo__cmaes *es, hpo__msg *m);
 int hpo__cmaes_lra_apply(hpo__cmaes *es, hpo__msg *m);
 int hpo__cmaes_lra_alloc(hpo__cmaes *es);
 void hpo__cmaes_lra_free(hpo__cmaes *es);
+
+/* The ordinary update's steps in the old distribution's local
+ * coordinates (cmaes_lra.c, after hpo__cmaes_lra_save): lm (n) for the
+ * mean step dm, lS (n*n, n when separable) for the covariance step dS of
+ * Sigma = sigma^2 C, scaled by 1/sqrt 2 (the Fisher metric); W and P n*n
+ * scratch. */
+void hpo__cmaes_local_steps(const hpo__cmaes *es, const double *dm,
+                            const double *dS, double *lm, double *lS,
+                            double *W, double *P);
+
+/* Population size adaptation (cmaes_psa.c).  set / reset / alloc / free
+ * as LRA's; apply, in the tell after the ordinary update (hsig its stall
+ * flag, hpo__cmaes_lra_save called before it), moves lambda and rescales
+ * sigma for the next generation. */
+void hpo__cmaes_psa_set(hpo__cmaes *es, int on);
+void hpo__cmaes_psa_reset(hpo__cmaes *es);
+int hpo__cmaes_psa_apply(hpo__cmaes *es, double hsig, hpo__msg *m);
+int hpo__cmaes_psa_alloc(hpo__cmaes *es);
+void hpo__cmaes_psa_free(hpo__cmaes *es);
+/* Change the population between generations (nothing pending): the
+ * lambda-sized arrays and the strategy parameters follow. */
+int hpo__cmaes_set_lambda(hpo__cmaes *es, int lambda, hpo__msg *m);
 
 /* Recompute B and D from C now (the tell does it lazily). */
 int hpo__cmaes_eigen(hpo__cmaes *es, hpo__msg *m);

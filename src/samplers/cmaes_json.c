@@ -16,7 +16,9 @@
  *                "restarts": 0, "large_runs": 0, "evals_large": 0,
  *                "evals_small": 0, "small": false},
  *    "lr_adapt": true, "lra": {"eta_mean": 0.8, "eta_cov": 0.3,
- *                "v_mean": 0.2, "v_cov": 0.1, "e_mean": [..], "e_cov": [[..], ..]}}
+ *                "v_mean": 0.2, "v_cov": 0.1, "e_mean": [..], "e_cov": [[..], ..]},
+ *    "popsize_adapt": true, "psa": {"lambda_r": 11.3, "gamma_theta": 0.9,
+ *                "gamma_s": 0.9, "gamma_c": 0.5, "p_theta": [..]}}
  *
  * "cov" is C by rows (its diagonal alone when separable); "eigenvectors"
  * holds B's columns, the principal axes (absent when separable).
@@ -24,7 +26,10 @@
  * the points its update learns from (they differ only where the margin's
  * scale "margin_scale" is not 1).  "lra" is the learning-rate adaptation's
  * state (cmaes_lra.c), there when "lr_adapt" is true; a state without
- * "lr_adapt" (written before it existed) reads as false.  The
+ * "lr_adapt" (written before it existed) reads as false.  "psa" is the
+ * population size adaptation's (cmaes_psa.c; "p_theta" the mean's n then
+ * the covariance's n*n, or n when separable), the same way with
+ * "popsize_adapt"; "lambda" is then the next generation's.  The
  * strategy parameters follow from n, lambda and separable and are not
  * stored.  Numbers are written to read back as the same doubles, so a
  * state read back draws the same generation from the same draws.
@@ -138,6 +143,24 @@ static cJSON *lra_json(const hpo__cmaes *es)
     return o;
 }
 
+static cJSON *psa_json(const hpo__cmaes *es)
+{
+    const hpo__cmaes_psa *p = &es->psa;
+    int n = es->n;
+    cJSON *o = cJSON_CreateObject();
+    int ok = o
+        && hpo__json_put(o, "lambda_r", hpo__json_number(p->lambda_r, 0))
+        && hpo__json_put(o, "gamma_theta", hpo__json_number(p->gamma_theta, 0))
+        && hpo__json_put(o, "gamma_s", hpo__json_number(p->gamma_s, 0))
+        && hpo__json_put(o, "gamma_c", hpo__json_number(p->gamma_c, 0))
+        && hpo__json_put(o, "p_theta", vec(p->p_theta, es->separable ? 2 * n : n + n * n));
+    if (!ok) {
+        cJSON_Delete(o);
+        return NULL;
+    }
+    return o;
+}
+
 char *hpo__cmaes_to_json(const hpo__cmaes *es)
 {
     int n = es->n, sep = es->separable;
@@ -172,7 +195,9 @@ char *hpo__cmaes_to_json(const hpo__cmaes *es)
         && hpo__json_put(o, "median_history", vec(es->median_hist, es->hist_len))
         && hpo__json_put(o, "restart", restart_json(&es->rs))
         && hpo__json_put(o, "lr_adapt", cJSON_CreateBool(es->lra.on))
-        && (!es->lra.on || hpo__json_put(o, "lra", lra_json(es)));
+        && (!es->lra.on || hpo__json_put(o, "lra", lra_json(es)))
+        && hpo__json_put(o, "popsize_adapt", cJSON_CreateBool(es->psa.on))
+        && (!es->psa.on || hpo__json_put(o, "psa", psa_json(es)));
     char *text = ok ? cJSON_PrintUnformatted(o) : NULL;
     cJSON_Delete(o);
     return text;
@@ -320,6 +345,32 @@ static void read_lra(reader *r, hpo__cmaes *es)
                                  : read_mat(r, ec, "e_cov", l->e_cov, n, n)));
 }
 
+/* "popsize_adapt" and "psa": absent in a state written before them,
+ * which reads as off. */
+static void read_psa(reader *r, hpo__cmaes *es)
+{
+    hpo__cmaes_psa *p = &es->psa;
+    int n = es->n;
+    hpo__cmaes_psa_reset(es);
+    if (!cJSON_GetObjectItemCaseSensitive(r->root, "popsize_adapt"))
+        return;
+    p->on = flag(r, r->root, "popsize_adapt");
+    const cJSON *o = cJSON_GetObjectItemCaseSensitive(r->root, "psa");
+    if (r->rc != HPO_OK || !p->on)
+        return;
+    if (!cJSON_IsObject(o)) {
+        bad(r, "psa", "is missing while popsize_adapt is true");
+        return;
+    }
+    p->lambda_r = num(r, o, "lambda_r", 2, 1e6);
+    p->gamma_theta = num(r, o, "gamma_theta", 0, 1e300);
+    p->gamma_s = num(r, o, "gamma_s", 0, 1e300);
+    p->gamma_c = num(r, o, "gamma_c", 0, 1e300);
+    if (r->rc == HPO_OK)
+        (void)read_vec(r, cJSON_GetObjectItemCaseSensitive(o, "p_theta"), "p_theta",
+                       p->p_theta, es->separable ? 2 * n : n + n * n);
+}
+
 static const cJSON *get(const reader *r, const char *key)
 {
     return cJSON_GetObjectItemCaseSensitive(r->root, key);
@@ -362,6 +413,8 @@ static void read_body(reader *r, hpo__cmaes *es)
         read_restart(r, rs, &es->rs);
     if (r->rc == HPO_OK)
         read_lra(r, es);
+    if (r->rc == HPO_OK)
+        read_psa(r, es);
 }
 
 int hpo__cmaes_from_json(hpo__cmaes *es, const char *json, hpo__msg *m)

@@ -152,10 +152,9 @@ static void local_cov_step(const hpo__cmaes *es, const double *W, const double *
         }
 }
 
-/* The steps in the old distribution's local coordinates: lm (n) for the
- * mean step dm, lS (cov_len) for the covariance step dS. */
-static void local_steps(const hpo__cmaes *es, const double *dm, const double *dS,
-                        double *lm, double *lS, double *W, double *P)
+void hpo__cmaes_local_steps(const hpo__cmaes *es, const double *dm,
+                            const double *dS, double *lm, double *lS,
+                            double *W, double *P)
 {
     int n = es->n;
     double so = es->lra.sigma_old;
@@ -189,7 +188,7 @@ int hpo__cmaes_lra_apply(hpo__cmaes *es, hpo__msg *m)
         dm[i] = es->mean[i] - es->mean_old[i];
     for (size_t i = 0; i < cn; i++)
         dS[i] = s2 * es->C[i] - so2 * l->cov_old[i];
-    local_steps(es, dm, dS, lm, lS, W, P);
+    hpo__cmaes_local_steps(es, dm, dS, lm, lS, W, P);
     double eta_before = l->eta_mean;
     l->eta_mean = next_eta(l->eta_mean, snr(l->e_mean, &l->v_mean, lm, (size_t)n,
                                             LRA_BETA_MEAN), LRA_BETA_MEAN);
