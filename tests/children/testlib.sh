@@ -70,6 +70,14 @@ have_sqlite() {
     [[ $err != *"not supported"* && $err != *"not compiled"* ]]
 }
 
+# require_sqlite: end the test as skipped (exit 0) in a build without SQLite.
+require_sqlite() {
+    if ! have_sqlite; then
+        echo "SKIP: no SQLite in this build"
+        exit 0
+    fi
+}
+
 # Is process PID gone?  A zombie counts as gone: an orphan killed with
 # its group waits for init to reap it, which may take a moment.  Retries
 # for up to a second, since the kernel finishes a kill asynchronously.

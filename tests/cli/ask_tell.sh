@@ -6,10 +6,7 @@ set -euo pipefail
 source "$(dirname "$0")/../children/testlib.sh" "$1"
 PY=/usr/bin/python3
 
-if ! have_sqlite; then
-    echo "SKIP: no SQLite in this build"
-    exit 0
-fi
+require_sqlite
 DB="sqlite:///$TMP/a.db"
 
 # number and sphere value of ask's JSON line {"number":N,"params":{"x":..,"y":..}}

@@ -5,10 +5,7 @@ set -euo pipefail
 source "$(dirname "$0")/../children/testlib.sh" "$1"
 PY=/usr/bin/python3
 
-if ! have_sqlite; then
-    echo "SKIP: no SQLite in this build"
-    exit 0
-fi
+require_sqlite
 DB="sqlite:///$TMP/e.db"
 tune() { # N: run tune for N more trials
     run "$HPO" tune --storage "$DB" --study e -q --seed 2 -n "$1" --more \

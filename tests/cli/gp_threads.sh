@@ -6,10 +6,7 @@
 set -euo pipefail
 source "$(dirname "$0")/../children/testlib.sh" "$1"
 
-if ! have_sqlite; then
-    echo "SKIP: no SQLite in this build"
-    exit 0
-fi
+require_sqlite
 unset OPENBLAS_NUM_THREADS OMP_NUM_THREADS
 export CHILD_SLEEP=0.02 FAIL_BELOW=-3
 run timeout 60 "$HPO" tune --storage "sqlite:///$TMP/g.db" --study g -q -n 30 -j 3 \

@@ -7,10 +7,7 @@
 set -euo pipefail
 source "$(dirname "$0")/../children/testlib.sh" "$1"
 
-if ! have_sqlite; then
-    echo "SKIP: no SQLite in this build"
-    exit 0
-fi
+require_sqlite
 url="sqlite:///$TMP/m.db"
 
 long=$(printf 'n%.0s' {1..1200})

@@ -6,10 +6,7 @@
 set -euo pipefail
 source "$(dirname "$0")/../children/testlib.sh" "$1"
 
-if ! have_sqlite; then
-    echo "SKIP: no SQLite in this build"
-    exit 0
-fi
+require_sqlite
 URL="sqlite:///$TMP/p.db"
 export WHO="$TMP/who"
 # The child: records which hpo process ran the trial, then a sphere.

@@ -5,10 +5,7 @@
 set -euo pipefail
 source "$(dirname "$0")/../children/testlib.sh" "$1"
 
-if ! have_sqlite; then
-    echo "SKIP: no SQLite in this build"
-    exit 0
-fi
+require_sqlite
 DB="sqlite:///$TMP/c.db"
 cat >run.conf <<CONF
 # a run of three trials

@@ -6,10 +6,7 @@ set -euo pipefail
 source "$(dirname "$0")/../children/testlib.sh" "$1"
 PY=/usr/bin/python3
 
-if ! have_sqlite; then
-    echo "SKIP: no SQLite in this build"
-    exit 0
-fi
+require_sqlite
 DB="sqlite:///$TMP/x.db"
 # Values that 6 or 15 digits would round; reports at steps 1, 2 and 10
 # (trial 1 stops after step 2); a user attribute each.

@@ -5,10 +5,7 @@
 set -euo pipefail
 source "$(dirname "$0")/../children/testlib.sh" "$1"
 
-if ! have_sqlite; then
-    echo "SKIP: no SQLite in this build"
-    exit 0
-fi
+require_sqlite
 DB="sqlite:///$TMP/r.db"
 # Trial 3 interrupts hpo (Ctrl-C, as a user would) before it reports.
 CHILD='if [ {trial} = 3 ]; then kill -INT $PPID; sleep 5; fi; echo {x}'

@@ -8,10 +8,7 @@ set -euo pipefail
 source "$(dirname "$0")/../children/testlib.sh" "$1"
 PY=/usr/bin/python3
 
-if ! have_sqlite; then
-    echo "SKIP: no SQLite in this build"
-    exit 0
-fi
+require_sqlite
 DB="sqlite:///$TMP/c.db"
 QUAD=(sh "$CHILDREN/quadratic.sh" '{x}')
 

@@ -7,9 +7,6 @@ set -euo pipefail
 source "$(dirname "$0")/../children/testlib.sh" "$1"
 source "$CHILDREN/heartbeat_scenario.sh"
 
-if ! have_sqlite; then
-    echo "SKIP: no SQLite in this build"
-    exit 0
-fi
+require_sqlite
 heartbeat_scenario "sqlite:///$TMP/w.db" w
 finish

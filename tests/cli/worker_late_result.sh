@@ -6,9 +6,6 @@ set -euo pipefail
 source "$(dirname "$0")/../children/testlib.sh" "$1"
 source "$CHILDREN/late_result_scenario.sh"
 
-if ! have_sqlite; then
-    echo "SKIP: no SQLite in this build"
-    exit 0
-fi
+require_sqlite
 late_result_scenario "sqlite:///$TMP/late.db" late
 finish

@@ -7,10 +7,7 @@
 set -euo pipefail
 source "$(dirname "$0")/../children/testlib.sh" "$1"
 
-if ! have_sqlite; then
-    echo "SKIP: no SQLite in this build"
-    exit 0
-fi
+require_sqlite
 URL="sqlite:///$TMP/r.db"
 export CHILD_SLEEP=0.02 FAIL_BELOW=-3
 for round in 1 2; do
