@@ -327,6 +327,9 @@ static int check_url(hpo_storage *st, const char *url)
     return HPO_EINVAL;
 }
 
+static int reconnect(hpo_storage *st, hpo__pg *p, double deadline,
+                     double *backoff_s);
+
 static int connect_url(hpo_storage *st, hpo__pg *p, const char *url)
 {
     /* Entries before dbname are defaults: the URL's own settings, expanded
@@ -345,7 +348,14 @@ static int connect_url(hpo_storage *st, hpo__pg *p, const char *url)
         return hpo__pg_no_memory(st);
     if (PQstatus(p->conn) != CONNECTION_OK)
         return record(st, p, "cannot connect: ", PQerrorMessage(p->conn));
-    return start_session(st, p);
+    int rc = start_session(st, p);
+    if (rc != HPO_OK && p->lost) {
+        /* The server answered, then went away (a restart): wait for it as
+         * a running study would, rather than fail the open. */
+        double backoff_s = FIRST_BACKOFF_S;
+        rc = reconnect(st, p, hpo__monotonic() + p->retry_s, &backoff_s);
+    }
+    return rc;
 }
 
 int hpo__pg_open(hpo_storage *st, hpo__pg *p, const char *url)
