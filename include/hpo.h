@@ -643,6 +643,89 @@ int hpo_study_resource_used(hpo_study *study, int64_t max_resource,
 const char *hpo_sampler_name(int i, const char **summary);
 const char *hpo_pruner_name(int i, const char **summary);
 
+/* ------------------------------------------------------------------------- */
+/* Parameter importance                                                       */
+/* ------------------------------------------------------------------------- */
+
+/*
+ * How much each parameter decided the objective, from a study's COMPLETE
+ * trials (src/analysis/):
+ *   HPO_FANOVA     fANOVA (Hutter, Hoos & Leyton-Brown 2014): a random
+ *                  forest is fitted to the trials and each tree's variance
+ *                  is split into the parameters' main effects; as Optuna's
+ *                  FanovaImportanceEvaluator (64 trees, fully grown).
+ *   HPO_PED_ANOVA  PED-ANOVA (Watanabe et al. 2023): how far the density of
+ *                  the best target_quantile of the trials departs from
+ *                  that of the region_quantile, per parameter; no model,
+ *                  so it is the fast one on very large studies.
+ * Parameters are measured in the samplers' encoding: log-scaled ones
+ * uniformly in log space, ints one equal cell per value, categoricals
+ * uniformly over their choices.  Only parameters every used trial has are
+ * assessed (a conditional parameter some trials lack is left out, as in
+ * Optuna).  Importances are >= 0 and sum to 1 (all 0 when the objective
+ * never varies).
+ */
+typedef enum hpo_importance_method {
+    HPO_FANOVA = 0,
+    HPO_PED_ANOVA = 1
+} hpo_importance_method;
+
+typedef struct hpo_importance_options {
+    hpo_importance_method method;
+    /* The objective's index; -1: the study's only one (HPO_EINVAL for a
+     * study with several). */
+    int objective;
+    uint64_t seed;          /* fANOVA's forest and subset */
+    int n_trees;            /* fANOVA; 0: 64 */
+    /* fANOVA fits at most this many trials, a seeded random subset of
+     * larger studies; 0: HPO_IMPORTANCE_MAX_TRIALS (10,000), which keeps
+     * a 100,000-trial study well under a second.  PED-ANOVA reads all. */
+    int max_trials;
+    double target_quantile; /* PED-ANOVA's gamma'; 0: 0.1 */
+    double region_quantile; /* PED-ANOVA's gamma; 0: 1 (every trial) */
+} hpo_importance_options;
+
+/* The defaults: fANOVA, objective -1, seed 0, and the zeros above. */
+void hpo_importance_options_default(hpo_importance_options *o);
+
+typedef struct hpo_importance {
+    char *name;   /* the parameter */
+    double value; /* its importance, in [0, 1] */
+} hpo_importance;
+
+/*
+ * The importances of the study's parameters, most important first (ties
+ * by name).  o may be NULL (the defaults).  *out is an owned array of *n
+ * entries: release it with hpo_importance_free().  The study must be
+ * open; it is only read.  Returns HPO_OK, or with a message on the study:
+ * HPO_EINVAL for fewer than 2 COMPLETE trials with a finite value, no
+ * parameter common to them, a bad objective (or -1 with several) or a bad
+ * option; HPO_ENOMEM; the storage's error.
+ *
+ *     hpo_importance *imp; int n;
+ *     if (hpo_study_importance(study, NULL, &imp, &n) == HPO_OK) {
+ *         for (int i = 0; i < n; i++) printf("%s %.3f\n", imp[i].name, imp[i].value);
+ *         hpo_importance_free(imp, n);
+ *     }
+ */
+int hpo_study_importance(hpo_study *study, const hpo_importance_options *o,
+                         hpo_importance **out, int *n);
+void hpo_importance_free(hpo_importance *list, int n);
+
+/*
+ * The same without a study: n rows of dim features x (row-major) and
+ * outputs y (smaller is better; it matters to PED-ANOVA only).  Feature j
+ * is numeric in [0, 1] when n_cat[j] == 0 (n_cat may be NULL: all
+ * numeric), else categorical with values 0 .. n_cat[j]-1.  importance[j]
+ * receives feature j's share, in column order (not sorted), summing to 1.
+ * o->objective and o->max_trials are ignored (every row is used).
+ * HPO_OK, HPO_EINVAL (n < 2, dim < 1, a value out of range or not
+ * finite, a bad option) or HPO_ENOMEM.
+ */
+int hpo_importance_of(const double *x, const double *y, int n, int dim,
+                      const int *n_cat, const hpo_importance_options *o,
+                      double *importance);
+
 #ifdef __cplusplus
 }
 #endif
