@@ -665,6 +665,11 @@ const char *hpo_pruner_name(int i, const char **summary);
  * Optuna).  Importances are >= 0 and sum to 1 (all 0 when the objective
  * never varies).
  */
+/* fANOVA fits its forest to at most this many trials by default (a seeded
+ * random subset above): fitting grows as n log n per tree, and 10,000
+ * trials pin down the main effects of any study worth plotting. */
+#define HPO_IMPORTANCE_MAX_TRIALS 10000
+
 typedef enum hpo_importance_method {
     HPO_FANOVA = 0,
     HPO_PED_ANOVA = 1

@@ -48,14 +48,11 @@
  * objectives to 4,096 (at least m points of m values each). */
 #define HPO_MAX_REFERENCE_VALUES (1L << 24)
 
-/* Parameter importance (src/analysis).  fANOVA fits its forest to at most
- * HPO_IMPORTANCE_MAX_TRIALS trials (a seeded random subset above that):
- * fitting grows as n log n per tree, and 10,000 trials pin down the main
- * effects of any study one would plot.  HPO_FANOVA_TREES trees by
+/* Parameter importance (src/analysis; the cap on fANOVA's trials,
+ * HPO_IMPORTANCE_MAX_TRIALS, is public: hpo.h).  HPO_FANOVA_TREES trees by
  * default, as Optuna's evaluator.  PED-ANOVA cuts a numeric axis into at
  * most HPO_PED_GRID cells (Optuna's 50 steps) and widens no kernel below
  * HPO_PED_MIN_BANDWIDTH cells (Optuna's 0.5 / 1.64). */
-#define HPO_IMPORTANCE_MAX_TRIALS 10000
 #define HPO_FANOVA_TREES 64
 #define HPO_PED_GRID 50
 #define HPO_PED_MIN_BANDWIDTH (0.5 / 1.64)
