@@ -668,7 +668,7 @@ const char *hpo_pruner_name(int i, const char **summary);
 /* fANOVA fits its forest to at most this many trials by default (a seeded
  * random subset above): fitting grows as n log n per tree, and 10,000
  * trials pin down the main effects of any study worth plotting. */
-#define HPO_IMPORTANCE_MAX_TRIALS 10000
+#define HPO_IMPORTANCE_MAX_TRIALS 2000
 
 typedef enum hpo_importance_method {
     HPO_FANOVA = 0,

@@ -33,10 +33,10 @@ typedef struct hpo__imp_select {
     uint64_t seed;
 } hpo__imp_select;
 
-/* The study's COMPLETE trials t (n of them) as data; HPO_EINVAL with a
+/* The COMPLETE ones of the trials t[0..n-1] as data; HPO_EINVAL with a
  * message in *m when fewer than 2 have a finite value, HPO_ENOMEM. */
-int hpo__imp_data_from_trials(hpo__imp_data *d, hpo_trial **t, int n,
-                              const hpo__imp_select *s, hpo__msg *m);
+int hpo__imp_data_from_trials(hpo__imp_data *d, const hpo__trial_rec *t,
+                              int n, const hpo__imp_select *s, hpo__msg *m);
 
 /* qsort's comparison of doubles, ascending. */
 int hpo__cmp_double(const void *a, const void *b);
@@ -54,6 +54,11 @@ typedef struct hpo__tree_boxes {
     double *lo, *hi;      /* n_leaves x dim (numeric features) */
     unsigned char *mask;  /* n_leaves x mask_len (categorical features) */
     int *mask_at;         /* dim: offset of feature j's choices in a mask */
+    /* Every end of a box on numeric feature j, ascending without repeats
+     * (0, 1 and the tree's thresholds on j): cuts[cut_at[j] ..
+     * cut_at[j + 1] - 1]. */
+    double *cuts;
+    int *cut_at;          /* dim + 1 */
 } hpo__tree_boxes;
 
 /* HPO_OK or HPO_ENOMEM (b is then empty; free it anyway). */

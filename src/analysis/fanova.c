@@ -37,8 +37,7 @@ typedef struct tree_work {
     double *pre;    /* leaves x (dim + 1): prod_{k < j} |L_k| */
     double *suf;    /* leaves x (dim + 1): prod_{k >= j} |L_k| */
     double *others; /* leaves: prod_{k != j} |L_k| for the current j */
-    double *cuts;   /* 2 leaves + 2: the ends of the boxes on j */
-    double *diff;   /* as cuts: the marginal's steps as differences */
+    double *diff;   /* per cut on j: the marginal's steps as differences */
 } tree_work;
 
 static void work_free(tree_work *w)
@@ -47,7 +46,6 @@ static void work_free(tree_work *w)
     free(w->pre);
     free(w->suf);
     free(w->others);
-    free(w->cuts);
     free(w->diff);
 }
 
@@ -58,9 +56,8 @@ static int work_alloc(tree_work *w, int n_leaves, int dim)
     w->pre = malloc(sizeof(double) * n * (size_t)(dim + 1));
     w->suf = malloc(sizeof(double) * n * (size_t)(dim + 1));
     w->others = malloc(sizeof(double) * n);
-    w->cuts = malloc(sizeof(double) * (2 * n + 2));
-    w->diff = malloc(sizeof(double) * (2 * n + 2));
-    return w->size && w->pre && w->suf && w->others && w->cuts && w->diff ? HPO_OK : HPO_ENOMEM;
+    w->diff = malloc(sizeof(double) * (2 * n + 2 * (size_t)dim));
+    return w->size && w->pre && w->suf && w->others && w->diff ? HPO_OK : HPO_ENOMEM;
 }
 
 static void box_sizes(const hpo__tree_boxes *b, const int *n_cat,
@@ -121,30 +118,22 @@ static int find_cut(const double *cuts, int n, double x)
 }
 
 /* Variance of the marginal of numeric feature j: a step function over the
- * intervals between the ends of the leaves' boxes on j. */
+ * intervals between the tree's cuts on j. */
 static double numeric_marginal_var(const hpo__tree_boxes *b, int j,
                                    double mean, tree_work *w)
 {
-    int nc = 0;
-    for (int k = 0; k < b->n_leaves; k++) {
-        w->cuts[nc++] = b->lo[(size_t)k * b->dim + j];
-        w->cuts[nc++] = b->hi[(size_t)k * b->dim + j];
-    }
-    qsort(w->cuts, (size_t)nc, sizeof(double), hpo__cmp_double);
-    int u = 0;
-    for (int i = 0; i < nc; i++)
-        if (u == 0 || w->cuts[i] > w->cuts[u - 1])
-            w->cuts[u++] = w->cuts[i];
+    const double *cuts = b->cuts + b->cut_at[j];
+    int u = b->cut_at[j + 1] - b->cut_at[j];
     memset(w->diff, 0, sizeof(double) * (size_t)u);
     for (int k = 0; k < b->n_leaves; k++) {
         double c = b->value[k] * w->others[k];
-        w->diff[find_cut(w->cuts, u, b->lo[(size_t)k * b->dim + j])] += c;
-        w->diff[find_cut(w->cuts, u, b->hi[(size_t)k * b->dim + j])] -= c;
+        w->diff[find_cut(cuts, u, b->lo[(size_t)k * b->dim + j])] += c;
+        w->diff[find_cut(cuts, u, b->hi[(size_t)k * b->dim + j])] -= c;
     }
     double m = 0, var = 0;
     for (int i = 0; i + 1 < u; i++) {
         m += w->diff[i];
-        double width = w->cuts[i + 1] - w->cuts[i];
+        double width = cuts[i + 1] - cuts[i];
         var += width * (m - mean) * (m - mean);
     }
     return var;

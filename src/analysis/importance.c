@@ -165,29 +165,17 @@ static int select_rows(hpo_study *s, const hpo_importance_options *r,
     return HPO_OK;
 }
 
-static int study_importance(hpo_study *s, const hpo_importance_options *r,
-                            hpo_trial **t, int n_trials, hpo_importance **out,
-                            int *n)
+typedef struct study_read {
+    const hpo__imp_select *sel;
+    hpo__imp_data *d;
+} study_read;
+
+/* Under the study's lock: the matrix only, so the lock is held briefly. */
+static int read_history(hpo_study *s, void *arg)
 {
-    hpo__imp_select sel;
-    hpo__imp_data d;
-    int rc = select_rows(s, r, &sel);
-    if (rc != HPO_OK)
-        return rc;
-    if ((rc = hpo__imp_data_from_trials(&d, t, n_trials, &sel, &s->msg)) != HPO_OK)
-        return rc;
-    double *imp = malloc(sizeof(double) * (size_t)(d.dim ? d.dim : 1));
-    if (d.dim == 0)
-        rc = hpo__fail(&s->msg, HPO_EINVAL,
-                       "no parameter is in every COMPLETE trial of study '%s'",
-                       s->name);
-    else if (!imp)
-        rc = hpo__oom(&s->msg);
-    else if ((rc = run(&d, r, imp)) != HPO_OK || make_list(&d, imp, out, n))
-        rc = hpo__oom(&s->msg);
-    free(imp);
-    hpo__imp_data_free(&d);
-    return rc;
+    study_read *r = arg;
+    return hpo__imp_data_from_trials(r->d, s->history.v, s->history.n, r->sel,
+                                     &s->msg);
 }
 
 int hpo_study_importance(hpo_study *s, const hpo_importance_options *o,
@@ -196,14 +184,26 @@ int hpo_study_importance(hpo_study *s, const hpo_importance_options *o,
     *out = NULL;
     *n = 0;
     hpo_importance_options r;
+    hpo__imp_select sel;
+    hpo__imp_data d = {0};
     int rc = resolve(&r, o, &s->msg);
+    if (rc == HPO_OK)
+        rc = select_rows(s, &r, &sel);
+    study_read sr = {&sel, &d};
+    if (rc == HPO_OK)
+        rc = hpo__study_with_history(s, read_history, &sr);
     if (rc != HPO_OK)
         return rc;
-    hpo_trial **t;
-    int n_trials;
-    if ((rc = hpo_study_trials_in(s, 1u << HPO_COMPLETE, &t, &n_trials)) != HPO_OK)
-        return rc;
-    rc = study_importance(s, &r, t, n_trials, out, n);
-    hpo_trials_free(t, n_trials);
+    double *imp = malloc(sizeof(double) * (size_t)(d.dim ? d.dim : 1));
+    if (d.dim == 0)
+        rc = hpo__fail(&s->msg, HPO_EINVAL,
+                       "no parameter is in every COMPLETE trial of study '%s'",
+                       s->name);
+    else if (!imp)
+        rc = hpo__oom(&s->msg);
+    else if ((rc = run(&d, &r, imp)) != HPO_OK || make_list(&d, imp, out, n))
+        rc = hpo__oom(&s->msg);
+    free(imp);
+    hpo__imp_data_free(&d);
     return rc;
 }

@@ -16,7 +16,6 @@
 #include <string.h>
 
 #include "analysis.h"
-#include "../core/study.h"
 
 int hpo__cmp_double(const void *a, const void *b)
 {
@@ -36,19 +35,30 @@ void hpo__imp_data_free(hpo__imp_data *d)
     memset(d, 0, sizeof *d);
 }
 
+/* The trial's parameter `name`, looked up first where the first trial
+ * had it (trials of one study mostly suggest in one order). */
+static const hpo__param *param_at(const hpo__trial_rec *t, int p,
+                                  const char *name)
+{
+    if (p < t->n_params && strcmp(t->params[p].name, name) == 0)
+        return &t->params[p];
+    return hpo__rec_param(t, name);
+}
+
 /* The columns: parameters of the first row every other row has too, with
  * their joined domains in dists (owned copies). */
-static int pick_columns(hpo_trial **t, const int *rows, int n,
-                        hpo__dist *dists, const char **names, int *dim)
+static int pick_columns(const hpo__trial_rec *t, const int *rows, int n,
+                        hpo__dist *dists, const char **names, int *pos,
+                        int *dim)
 {
-    const hpo__trial_rec *first = &t[rows[0]]->rec;
+    const hpo__trial_rec *first = &t[rows[0]];
     *dim = 0;
     for (int p = 0; p < first->n_params; p++) {
         const hpo__param *fp = &first->params[p];
         double low = fp->dist.low, high = fp->dist.high;
         int everywhere = 1;
         for (int r = 1; r < n && everywhere; r++) {
-            const hpo__param *q = hpo__rec_param(&t[rows[r]]->rec, fp->name);
+            const hpo__param *q = param_at(&t[rows[r]], p, fp->name);
             everywhere = q && hpo__dist_compatible(&fp->dist, &q->dist);
             if (everywhere) {
                 low = q->dist.low < low ? q->dist.low : low;
@@ -61,6 +71,7 @@ static int pick_columns(hpo_trial **t, const int *rows, int n,
             return HPO_ENOMEM;
         dists[*dim].low = low;
         dists[*dim].high = high;
+        pos[*dim] = p;
         names[(*dim)++] = fp->name;
     }
     return HPO_OK;
@@ -87,9 +98,9 @@ static double encode(const hpo__dist *dist, double internal)
     return u < 0 ? 0 : u > 1 ? 1 : u;
 }
 
-static int fill(hpo__imp_data *d, hpo_trial **t, const int *rows, int n,
-                const hpo__dist *dists, const char **names, int dim,
-                int objective, int negate)
+static int fill(hpo__imp_data *d, const hpo__trial_rec *t, const int *rows, int n,
+                const hpo__dist *dists, const char **names, const int *pos,
+                int dim, int objective, int negate)
 {
     if (data_alloc(d, n, dim) != HPO_OK)
         return HPO_ENOMEM;
@@ -102,11 +113,11 @@ static int fill(hpo__imp_data *d, hpo_trial **t, const int *rows, int n,
         d->n_grid[j] = card > 0 && card < HPO_PED_GRID ? (int)card : HPO_PED_GRID;
     }
     for (int r = 0; r < n; r++) {
-        const hpo__trial_rec *rec = &t[rows[r]]->rec;
+        const hpo__trial_rec *rec = &t[rows[r]];
         d->y[r] = negate ? -rec->values[objective] : rec->values[objective];
         for (int j = 0; j < dim; j++)
             d->x[(size_t)r * dim + j] =
-                encode(&dists[j], hpo__rec_param(rec, names[j])->internal);
+                encode(&dists[j], param_at(rec, pos[j], names[j])->internal);
     }
     return HPO_OK;
 }
@@ -127,7 +138,8 @@ static int subsample(int *rows, int n, int cap, uint64_t seed)
     return cap;
 }
 
-int hpo__imp_data_from_trials(hpo__imp_data *d, hpo_trial **t, int n_trials,
+int hpo__imp_data_from_trials(hpo__imp_data *d, const hpo__trial_rec *t,
+                              int n_trials,
                               const hpo__imp_select *s, hpo__msg *m)
 {
     memset(d, 0, sizeof *d);
@@ -136,8 +148,8 @@ int hpo__imp_data_from_trials(hpo__imp_data *d, hpo_trial **t, int n_trials,
         return hpo__oom(m);
     int n = 0;
     for (int i = 0; i < n_trials; i++)
-        if (t[i]->rec.n_values > s->objective &&
-            isfinite(t[i]->rec.values[s->objective]))
+        if (t[i].state == HPO_COMPLETE && t[i].n_values > s->objective &&
+            isfinite(t[i].values[s->objective]))
             rows[n++] = i;
     if (n < 2) {
         free(rows);
@@ -146,19 +158,23 @@ int hpo__imp_data_from_trials(hpo__imp_data *d, hpo_trial **t, int n_trials,
                          "finite value; the study has %d", n);
     }
     n = subsample(rows, n, s->max_trials, s->seed);
-    const hpo__trial_rec *first = &t[rows[0]]->rec;
+    const hpo__trial_rec *first = &t[rows[0]];
     size_t np = (size_t)(first->n_params ? first->n_params : 1);
     hpo__dist *dists = calloc(np, sizeof *dists);
     const char **names = calloc(np, sizeof *names);
+    int *pos = calloc(np, sizeof *pos);
     int dim = 0;
-    int rc = dists && names ? pick_columns(t, rows, n, dists, names, &dim)
-                            : HPO_ENOMEM;
+    int rc = dists && names && pos
+                 ? pick_columns(t, rows, n, dists, names, pos, &dim)
+                 : HPO_ENOMEM;
     if (rc == HPO_OK)
-        rc = fill(d, t, rows, n, dists, names, dim, s->objective, s->negate);
+        rc = fill(d, t, rows, n, dists, names, pos, dim, s->objective,
+                  s->negate);
     for (int j = 0; dists && j < (int)np; j++)
         hpo__dist_free(&dists[j]);
     free(dists);
     free(names);
+    free(pos);
     free(rows);
     if (rc != HPO_OK) {
         hpo__imp_data_free(d);

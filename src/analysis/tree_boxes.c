@@ -21,6 +21,8 @@ void hpo__tree_boxes_free(hpo__tree_boxes *b)
     free(b->hi);
     free(b->mask);
     free(b->mask_at);
+    free(b->cuts);
+    free(b->cut_at);
     memset(b, 0, sizeof *b);
 }
 
@@ -74,6 +76,45 @@ static void leaf_box(hpo__tree_boxes *b, const rf_forest *f, const rf_tree *t,
             hi[j] = lo[j];
 }
 
+/* The thresholds of each numeric feature, with 0 and 1, sorted and
+ * without repeats: the points where the feature's marginal can step. */
+static int make_cuts(hpo__tree_boxes *b, const rf_forest *f, const rf_tree *t)
+{
+    int d = b->dim;
+    b->cut_at = calloc((size_t)d + 1, sizeof(int));
+    b->cuts = malloc(sizeof(double) * ((size_t)t->n_nodes + 2 * (size_t)d));
+    if (!b->cut_at || !b->cuts)
+        return HPO_ENOMEM;
+    for (int i = 0; i < t->n_nodes; i++) /* count per feature, then place */
+        if (t->nodes[i].feature >= 0 && f->n_cat[t->nodes[i].feature] == 0)
+            b->cut_at[t->nodes[i].feature + 1]++;
+    for (int j = 0; j < d; j++)
+        b->cut_at[j + 1] += b->cut_at[j] + 2;
+    int *fill = malloc(sizeof(int) * ((size_t)d + 1));
+    if (!fill)
+        return HPO_ENOMEM;
+    for (int j = 0; j < d; j++) {
+        fill[j] = b->cut_at[j];
+        b->cuts[fill[j]++] = 0;
+        b->cuts[fill[j]++] = 1;
+    }
+    for (int i = 0; i < t->n_nodes; i++)
+        if (t->nodes[i].feature >= 0 && f->n_cat[t->nodes[i].feature] == 0)
+            b->cuts[fill[t->nodes[i].feature]++] = t->nodes[i].threshold;
+    free(fill);
+    int out = 0;
+    for (int j = 0; j < d; j++) {
+        int lo = b->cut_at[j], n = b->cut_at[j + 1] - lo, start = out;
+        qsort(b->cuts + lo, (size_t)n, sizeof(double), hpo__cmp_double);
+        for (int k = lo; k < lo + n; k++)
+            if (out == start || b->cuts[k] > b->cuts[out - 1])
+                b->cuts[out++] = b->cuts[k];
+        b->cut_at[j] = start;
+    }
+    b->cut_at[d] = out;
+    return HPO_OK;
+}
+
 int hpo__tree_boxes_make(hpo__tree_boxes *b, const rf_forest *f,
                          const rf_tree *t)
 {
@@ -92,6 +133,8 @@ int hpo__tree_boxes_make(hpo__tree_boxes *b, const rf_forest *f,
         parent[t->nodes[i].left + 1] = i;
     }
     int rc = boxes_alloc(b, f, n_leaves);
+    if (rc == HPO_OK)
+        rc = make_cuts(b, f, t);
     for (int i = 0, k = 0; rc == HPO_OK && i < t->n_nodes; i++)
         if (t->nodes[i].feature < 0)
             leaf_box(b, f, t, parent, i, k++);

@@ -96,6 +96,12 @@ struct hpo_trial {
  * returns.  The caller holds the lock. */
 int hpo__study_history(hpo_study *study, const hpo__trial_rec **trials,
                        int *n);
+/* Refresh the history and call fn(study, arg) under the lock: fn reads
+ * study->history (every trial, by number) in place and must not call the
+ * public API on the study.  HPO_EMISUSE before the study is open, the
+ * storage's error, or fn's code. */
+int hpo__study_with_history(hpo_study *study, int (*fn)(hpo_study *, void *),
+                            void *arg);
 /* Study system attributes (JSON text), shared by every worker: HPO_OK with
  * *json NULL when absent, else the storage's error (its message on the
  * study). */
