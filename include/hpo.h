@@ -666,8 +666,9 @@ const char *hpo_pruner_name(int i, const char **summary);
  * never varies).
  */
 /* fANOVA fits its forest to at most this many trials by default (a seeded
- * random subset above): fitting grows as n log n per tree, and 10,000
- * trials pin down the main effects of any study worth plotting. */
+ * random subset above): fitting grows faster than n per tree, and 2,000
+ * random trials pin down the main effects well (importances within a few
+ * hundredths of the whole study's). */
 #define HPO_IMPORTANCE_MAX_TRIALS 2000
 
 typedef enum hpo_importance_method {
@@ -683,8 +684,8 @@ typedef struct hpo_importance_options {
     uint64_t seed;          /* fANOVA's forest and subset */
     int n_trees;            /* fANOVA; 0: 64 */
     /* fANOVA fits at most this many trials, a seeded random subset of
-     * larger studies; 0: HPO_IMPORTANCE_MAX_TRIALS (10,000), which keeps
-     * a 100,000-trial study well under a second.  PED-ANOVA reads all. */
+     * larger studies; 0: HPO_IMPORTANCE_MAX_TRIALS (2,000), which keeps
+     * a 100,000-trial study under a second.  PED-ANOVA reads all. */
     int max_trials;
     double target_quantile; /* PED-ANOVA's gamma'; 0: 0.1 */
     double region_quantile; /* PED-ANOVA's gamma; 0: 1 (every trial) */
@@ -702,7 +703,9 @@ typedef struct hpo_importance {
  * The importances of the study's parameters, most important first (ties
  * by name).  o may be NULL (the defaults).  *out is an owned array of *n
  * entries: release it with hpo_importance_free().  The study must be
- * open; it is only read.  Returns HPO_OK, or with a message on the study:
+ * open; it is only read, under the study's lock, so other threads may
+ * run trials meanwhile (they wait while the trials are copied out, not
+ * while the method runs).  Returns HPO_OK, or with a message on the study:
  * HPO_EINVAL for fewer than 2 COMPLETE trials with a finite value, no
  * parameter common to them, a bad objective (or -1 with several) or a bad
  * option; HPO_ENOMEM; the storage's error.
