@@ -5,7 +5,7 @@
  * The data every method reads (importance_data.c builds it from a study):
  * n rows of dim features, row-major, and one output per row.  A feature is
  * numeric (n_cat[j] == 0) in the rf sampler's unit encoding, [0, 1], log
- * scales linear in log space; or categorical with n_cat[j] >= 2 choices,
+ * scales linear in log space; or categorical with n_cat[j] >= 1 choices,
  * valued 0 .. n_cat[j]-1.  Outputs are finite and smaller is better.
  */
 #ifndef HPO_ANALYSIS_H

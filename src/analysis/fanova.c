@@ -23,7 +23,9 @@
  *      unit encoding (uniform in log space, one cell per integer), where
  *      Optuna 3.1 measures them on their raw scale;
  *   3. thresholds are drawn between neighbouring values (rf_forest.c)
- *      instead of at their midpoint, and the depth is not capped.
+ *      instead of at their midpoint, and the depth is not capped;
+ *   4. a study of more than HPO_IMPORTANCE_MAX_TRIALS trials is fitted on a
+ *      seeded random subset of that many (importance_data.c).
  */
 #include <math.h>
 #include <stdlib.h>
