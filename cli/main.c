@@ -35,6 +35,7 @@ static const subcommand subcommands[] = {
     {"learn", cli_learn, "cross-validate one configuration of a learner"},
     {"tune-model", cli_tune_model, "tune a learner (svm, linear, xgboost) in-process"},
     {"nested-cv", cli_nested_cv, "estimate a tuned learner's error by nested CV"},
+    {"dashboard", cli_dashboard, "serve the studies as live web pages (read-only)"},
     {NULL, NULL, NULL},
 };
 

@@ -15,6 +15,8 @@ packages=(
     libsvm-dev liblinear-dev libxgboost-dev
     # CSV data files with quotes (src/ml/csv.c): libcsv, RFC 4180
     libcsv-dev
+    # hpo dashboard's HTTP server (cli/http_server.c)
+    libmicrohttpd-dev
     # tests: process tools, and Python Optuna for the interop tests and the
     # side-by-side benchmarks (Debian's interpreter, /usr/bin/python3)
     procps python3 python3-optuna
