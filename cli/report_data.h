@@ -22,7 +22,8 @@
  *    "importance": {"method": "...", "values": [["lr", 0.8], ...]}}
  *
  * Parameter values are internal values: a categorical's choice index.
- * Numbers are written so they read back exactly; NaN (no value) is null;
+ * Numbers are written so they read back exactly (17 digits, integers
+ * as such); NaN (no value) is null;
  * ±infinity is 1e999 / -1e999 (JSON.parse and Python read them as
  * infinities).  Absent members ("iv", "c", "ua", "w", "fail") mean none.
  * Every "<" in a string is written \u003c, so the document can sit
