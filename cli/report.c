@@ -20,13 +20,14 @@
 
 #define CMD "report"
 
-enum { OPT_STORAGE = 1, OPT_STUDY, OPT_OUTPUT, OPT_MAX_TRIALS, OPT_MAX_CURVES,
-       OPT_MAX_STEPS, OPT_HELP };
+enum { OPT_STORAGE = 1, OPT_STUDY, OPT_OUTPUT, OPT_FORMAT, OPT_MAX_TRIALS,
+       OPT_MAX_CURVES, OPT_MAX_STEPS, OPT_HELP };
 
 static const cli_option report_options[] = {
     {"storage", 0, 1, OPT_STORAGE},
     {"study", 0, 1, OPT_STUDY},
     {"output", 'o', 1, OPT_OUTPUT},
+    {"format", 'f', 1, OPT_FORMAT},
     {"max-trials", 0, 1, OPT_MAX_TRIALS},
     {"max-curves", 0, 1, OPT_MAX_CURVES},
     {"max-steps", 0, 1, OPT_MAX_STEPS},
@@ -37,7 +38,7 @@ static const cli_option report_options[] = {
 static void report_help(FILE *out)
 {
     fprintf(out,
-"usage: hpo report --study NAME [--storage URL] -o FILE.html\n"
+"usage: hpo report --study NAME [--storage URL] -o FILE [--format html|json]\n"
 "                  [--max-trials N] [--max-curves N] [--max-steps N]\n"
 "\n"
 "Write a study as one self-contained HTML page that works offline:\n"
@@ -50,6 +51,8 @@ static void report_help(FILE *out)
 "                        %s)\n"
 "      --study NAME      the study\n"
 "  -o, --output FILE     the page to write; - for standard output\n"
+"  -f, --format F        html (default) or json: the page's data alone, the\n"
+"                        document described in docs/cli.md\n"
 "      --max-trials N    keep at most N trials in the page: every best so\n"
 "                        far, then an even sample (default: all)\n"
 "      --max-curves N    intermediate values of at most N trials\n"
@@ -63,6 +66,7 @@ static void report_help(FILE *out)
 
 typedef struct report_args {
     const char *url, *name, *output;
+    int json;
     report_data_opts opts;
 } report_args;
 
@@ -76,6 +80,13 @@ static int take(void *data, int id, const char *v)
     case OPT_STORAGE: r->url = v; return 0;
     case OPT_STUDY: r->name = v; return 0;
     case OPT_OUTPUT: r->output = v; return 0;
+    case OPT_FORMAT:
+        if (strcmp(v, "html") != 0 && strcmp(v, "json") != 0) {
+            cli_error(CMD, "--format: '%s' is not html or json", v);
+            return CLI_EXIT_USAGE;
+        }
+        r->json = strcmp(v, "json") == 0;
+        return 0;
     default:
         if (cli_parse_int(CMD, flag, v, 0, 100000000, &n) != 0)
             return CLI_EXIT_USAGE;
@@ -98,7 +109,8 @@ static int write_page(FILE *out, hpo_study *study, const report_args *r)
         cli_error(CMD, "%s", hpo_study_errmsg(study));
         return CLI_EXIT_FAILED;
     }
-    int rc = report_html_write(out, study, trials, n, &r->opts);
+    int rc = r->json ? report_data_write(out, study, trials, n, &r->opts)
+                     : report_html_write(out, study, trials, n, &r->opts);
     hpo_trials_free(trials, n);
     if (rc != 0) {
         cli_error(CMD, "out of memory");

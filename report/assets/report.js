@@ -189,11 +189,14 @@
     return {svg: svg, x: x, y: y, body: body, w: w, h: h};
   }
 
-  function dot(g, cx, cy, r, color, title, extra) {
+  /* A point; t (a trial) gives it data-n, which the tooltip reads: one
+   * listener for the page rather than a <title> per point keeps a big
+   * study's plots at half the elements. */
+  function dot(g, cx, cy, r, color, t, extra) {
     var c = sv('circle', {cx: cx.toFixed(1), cy: cy.toFixed(1), r: r, fill: color,
                           'class': 'pt'}, g);
+    if (t) c.setAttribute('data-n', t.n);
     if (extra) for (var k in extra) c.setAttribute(k, extra[k]);
-    if (title) sv('title', {}, c, title);
     return c;
   }
 
@@ -364,7 +367,7 @@
       shown.forEach(function (t) {
         if (ys.log && !(t.v[obj] > 0)) return;
         dot(f.body, f.x.map(t.n), f.y.map(t.v[obj]), 2.6, S.feasible(t) ? STATE_COLOR.COMPLETE : '#aaa',
-            trialTitle(S, t), {'data-n': t.n});
+            t);
       });
       /* The best so far over every trial, not only the shown ones. */
       var best = null, d = '';
@@ -424,7 +427,6 @@
       });
       var path = sv('path', {d: d, fill: 'none', stroke: STATE_COLOR[t.s] || '#888',
                              'stroke-width': 1.2, 'stroke-opacity': 0.7, 'data-n': t.n}, f.body);
-      sv('title', {}, path, 'trial ' + t.n + ' (' + t.s + ')');
       if (t.iv.length === 1)
         dot(f.body, f.x.map(t.iv[0][0]), f.y.map(t.iv[0][1]), 2.5, STATE_COLOR[t.s] || '#888');
     });
@@ -467,7 +469,6 @@
       if (!d) return;
       var p = sv('path', {d: d, fill: 'none', stroke: color(t.v[0]), 'stroke-width': 1,
                           'stroke-opacity': ok ? 0.55 : 0.3, 'data-n': t.n}, body);
-      sv('title', {}, p, trialTitle(S, t));
     });
     axes.forEach(function (a, i) {
       var g = sv('g', {'class': 'axis', 'data-label': a.label}, svg);
@@ -506,7 +507,7 @@
       shown.forEach(function (t) {
         var v = t.p[k];
         if (v === null || v === undefined || (p.log && !(v > 0))) return;
-        dot(f.body, f.x.map(v), f.y.map(t.v[0]), 2.4, color(t.n), trialTitle(S, t));
+        dot(f.body, f.x.map(v), f.y.map(t.v[0]), 2.4, color(t.n), t);
       });
     });
     note(c, 'colour: trial number (dark = early)');
@@ -552,7 +553,7 @@
                   height: (ch + 0.6).toFixed(1), fill: color(sv_ / sw), 'fill-opacity': 0.85}, cells);
     }
     shown.forEach(function (t) {
-      dot(f.body, f.x.map(t.p[two[0]]), f.y.map(t.p[two[1]]), 2.6, '#fff', trialTitle(S, t),
+      dot(f.body, f.x.map(t.p[two[0]]), f.y.map(t.p[two[1]]), 2.6, '#fff', t,
           {stroke: '#222', 'stroke-width': 0.8});
     });
     note(c, 'colour: ' + objectiveName(S, 0) + ' (dark = better), interpolated between trials; ' +
@@ -582,7 +583,7 @@
     pick(pts, S.score, MAX_POINTS).forEach(function (t) {
       var r = rankOf(t);
       dot(f.body, f.x.map(t.p[two[0]]), f.y.map(t.p[two[1]]), 3, colorAt(r / last),
-          trialTitle(S, t) + '\nrank ' + (r + 1));
+          t, {'data-rank': r + 1});
     });
     note(c, 'colour: rank of ' + objectiveName(S, 0) + ' (dark = best)');
   }
@@ -660,11 +661,11 @@
       rest.forEach(function (t) {
         var ok = S.feasible(t);
         dot(f.body, f.x.map(t.v[a]), f.y.map(t.v[b]), 2.6, ok ? '#6e9fd8' : '#bbb',
-            trialTitle(S, t) + (ok ? '' : '\ninfeasible'), {'class': 'pt ' + (ok ? 'feasible' : 'infeasible')});
+            t, {'class': 'pt ' + (ok ? 'feasible' : 'infeasible')});
       });
       F.forEach(function (t) {
-        dot(f.body, f.x.map(t.v[a]), f.y.map(t.v[b]), 3.6, '#d1242f', trialTitle(S, t),
-            {'class': 'pt front', 'data-n': t.n});
+        dot(f.body, f.x.map(t.v[a]), f.y.map(t.v[b]), 3.6, '#d1242f', t,
+            {'class': 'pt front'});
       });
       f.svg.setAttribute('data-front', F.length);
       shownNote(box, rest.length + F.length, pts.length, 'trials');
@@ -734,7 +735,6 @@
       var r = sv('rect', {x: x.toFixed(1), y: (f.y.map(laneOf.get(t)) - bh / 2).toFixed(1),
                           width: Math.max(1, f.x.map(e - t0) - x).toFixed(1), height: bh.toFixed(1),
                           fill: STATE_COLOR[t.s] || '#888', 'data-n': t.n}, f.body);
-      sv('title', {}, r, 'trial ' + t.n + ' (' + t.s + ')\n' + fmt(e - t.t[0]) + ' s');
     });
     f.svg.setAttribute('data-lanes', names.length);
     shownNote(c, shown.length, ts.length, 'trials');
@@ -890,6 +890,9 @@
       (S.doc.generated_at ? ' on ' + new Date(S.doc.generated_at * 1000).toISOString()
         .replace('T', ' ').slice(0, 19) + ' UTC' : '');
     el('p', {'class': 'hpo-sub'}, root, sub);
+    var cli = (st.attrs || {})['hpo:cli'];
+    if (cli && cli.command && cli.command.join)
+      el('p', {'class': 'hpo-sub', id: 'study-command'}, root, 'command: ' + cli.command.join(' '));
     var sum = el('div', {'class': 'hpo-summary', id: 'summary'}, root);
     function chip(label, value, id) {
       var c = el('span', {'class': 'hpo-chip', id: id || ''}, sum, label + ' ');
@@ -924,6 +927,8 @@
       return;
     }
     var S = prepare(doc);
+    if (!document.getElementById('hpo-tip')) installTip();
+    tooltip(S);
     document.title = 'hpo report: ' + ((doc.study || {}).name || '');
     header(S, root);
     if (!S.trials.length) {
@@ -949,6 +954,35 @@
     root.setAttribute('data-view-ms', JSON.stringify(times));
     el('p', {'class': 'hpo-foot'}, root, 'Plots drawn by hpo\'s own renderer (SVG); ' +
        'this file needs no network. Hover a point for its trial.');
+  }
+
+  /* The tooltip: the trial under the pointer (any element with data-n). */
+  var tipFor = null;
+  function tooltip(S) {
+    var byN = {};
+    S.trials.forEach(function (t) { byN[t.n] = t; });
+    tipFor = function (n) {
+      var t = byN[n];
+      if (!t) return '';
+      var s = trialTitle(S, t);
+      if (t.t && finite(t.t[0]) && finite(t.t[1])) s += '\n' + fmt(t.t[1] - t.t[0]) + ' s';
+      if (t.c) s += S.feasible(t) ? '\nfeasible' : '\ninfeasible';
+      return s;
+    };
+  }
+
+  function installTip() {
+    var tip = el('div', {'class': 'hpo-tip', id: 'hpo-tip'}, document.body);
+    document.addEventListener('mouseover', function (e) {
+      var n = e.target && e.target.getAttribute && e.target.getAttribute('data-n');
+      if (n === null || !tipFor || !e.target.closest('svg')) { tip.style.display = 'none'; return; }
+      tip.textContent = tipFor(+n);
+      tip.style.display = 'block';
+    });
+    document.addEventListener('mousemove', function (e) {
+      tip.style.left = (e.clientX + 14) + 'px';
+      tip.style.top = (e.clientY + 14) + 'px';
+    });
   }
 
   window.hpoReport = {render: render, version: 1};

@@ -14,8 +14,9 @@ neither the console nor events.)
       request; a screenshot of each in DIR.
   report_browser.py --time FILE.html [--repeat N]
       the benchmark: milliseconds from navigation to the page rendered.
-  report_browser.py --shot FILE.html --out FILE.png [--width W]
-      a full-page screenshot (README's picture of the demo's report).
+  report_browser.py --shot FILE.html --out FILE.png [--width W] [--height H]
+      a screenshot of the whole page, or of its top H pixels (README's
+      picture of the demo's report).
 """
 import argparse
 import os
@@ -26,6 +27,7 @@ import time
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 
 FAILED = []
@@ -150,6 +152,11 @@ def test_known(d, html, shots):
     check("known: filter value<10", filter_rows(d, "value<10") == 4,
           str(filter_rows(d, "value<10")))
     check("known: filter by failure text", filter_rows(d, "</script>") == 4)
+    pt = d.find_element(By.CSS_SELECTOR, "#plot-history circle[data-n='12']")
+    d.execute_script("arguments[0].scrollIntoView({block: 'center'})", pt)
+    ActionChains(d).move_to_element(pt).perform()
+    tip = d.find_element(By.ID, "hpo-tip").text
+    check("known: hovering trial 12 shows its tooltip", tip.startswith("trial 12 (COMPLETE)"), tip)
     click(d, "#history-log")
     check("known: log scale redraws the history",
           attr(d, "#plot-history", "data-best") == "1")
@@ -261,7 +268,11 @@ def run_shot(a):
         if errors:
             print("console:", errors)
             return 1
-        screenshot(d, a.out, a.width)
+        if a.height:  # the top of the page only
+            d.set_window_size(a.width, a.height)
+            d.save_screenshot(a.out)
+        else:
+            screenshot(d, a.out, a.width)
     finally:
         d.quit()
     return 0
@@ -277,6 +288,7 @@ def main():
     p.add_argument("--shot")
     p.add_argument("--out")
     p.add_argument("--width", type=int, default=1300)
+    p.add_argument("--height", type=int, default=0)
     a = p.parse_args()
     if a.time:
         return run_time(a)

@@ -45,6 +45,14 @@ run env HPO_STORAGE="$DB" "$HPO" report --study grid -o -
 expect_eq "-o -: exit 0" "$RC" 0
 expect_match "-o -: the page on stdout" "$OUT" '^<!DOCTYPE html>.*"name":"grid"'
 
+run "$HPO" report --storage "$DB" --study grid -f json -o -
+expect_eq "--format json: exit 0" "$RC" 0
+expect_eq "--format json: the document alone" \
+    "$(printf '%s' "$OUT" | "$PY" -c 'import json,sys; d=json.load(sys.stdin); print(d["format"], len(d["trials"]))')" \
+    "hpo-report 3"
+expect_usage_error "hpo report: --format: 'pdf' is not html or json" \
+    report --storage "$DB" --study grid -o r.pdf -f pdf
+
 run "$HPO" report --storage "$DB" --study empty -o empty.html
 expect_eq "empty study: exit 0" "$RC" 0
 expect_match "empty study: a page with no trials" "$(cat empty.html)" '"n_trials":0'
