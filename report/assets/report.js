@@ -676,6 +676,50 @@
     draw();
   }
 
+  /* Hypervolume history (two objectives): the area the front so far
+   * dominates up to a reference point, the worst value of each objective
+   * among the feasible completed trials (Optuna asks for one; this is
+   * the nadir the study reached).  The front is kept sorted as trials
+   * come, so the whole history costs about a front's size per trial. */
+  function viewHypervolume(S, root) {
+    if (S.nObj !== 2) return;
+    var c = card(root, 'plot-hypervolume', 'Hypervolume history');
+    var pts = S.complete.filter(function (t) { return t.v.every(finite) && S.feasible(t); });
+    if (!pts.length) return empty(c, 'plot-hypervolume', 'No feasible completed trial yet.');
+    var P = pts.map(function (t) { return [S.sign[0] * t.v[0], S.sign[1] * t.v[1], t.n]; });
+    var rx = -Infinity, ry = -Infinity;
+    P.forEach(function (p) { rx = Math.max(rx, p[0]); ry = Math.max(ry, p[1]); });
+    var F = [], hist = [];
+    function hv() {
+      var a = 0;
+      for (var i = 0; i < F.length; i++)
+        a += ((i + 1 < F.length ? F[i + 1][0] : rx) - F[i][0]) * (ry - F[i][1]);
+      return a;
+    }
+    P.forEach(function (p) {
+      var lo = 0, hi = F.length; /* first front point with x > p.x */
+      while (lo < hi) { var m = (lo + hi) >> 1; if (F[m][0] <= p[0]) lo = m + 1; else hi = m; }
+      if (lo > 0 && F[lo - 1][1] <= p[1]) return; /* dominated */
+      var end = lo;
+      while (end < F.length && F[end][1] >= p[1]) end++;
+      var start = lo > 0 && F[lo - 1][0] === p[0] ? lo - 1 : lo;
+      F.splice(start, end - start, p);
+      hist.push([p[2], hv()]);
+    });
+    var f = frame(c, 'plot-hypervolume', {lo: 0, hi: Math.max(1, S.trials[S.trials.length - 1].n)},
+                  valueSpec(hist.map(function (h) { return h[1]; }).concat([0])), 'trial', 'hypervolume');
+    var d = '';
+    hist.forEach(function (h) {
+      d += (d ? 'H' + f.x.map(h[0]).toFixed(1) + 'V' : 'M' + f.x.map(h[0]).toFixed(1) + ',') +
+           f.y.map(h[1]).toFixed(1);
+    });
+    d += 'H' + f.x.map(Math.max(1, S.trials[S.trials.length - 1].n)).toFixed(1);
+    sv('path', {d: d, 'class': 'best-line'}, f.body);
+    f.svg.setAttribute('data-hypervolume', hist[hist.length - 1][1]);
+    note(c, 'reference point: the worst value of each objective among feasible trials (' +
+         fmt(S.sign[0] * rx) + ', ' + fmt(S.sign[1] * ry) + ')');
+  }
+
   /* EDF: the share of completed trials with a value at most v. */
   function viewEdf(S, root) {
     var c = card(root, 'plot-edf', 'Empirical distribution of the objective');
@@ -911,6 +955,7 @@
   var VIEWS = [['plot-history', 'History', viewHistory],
                ['plot-intermediate', 'Intermediate values', viewIntermediate],
                ['plot-pareto', 'Pareto front', viewPareto],
+               ['plot-hypervolume', 'Hypervolume', viewHypervolume],
                ['plot-parallel', 'Parallel coordinates', viewParallel],
                ['plot-importance', 'Importance', viewImportance],
                ['plot-contour', 'Contour', viewContour],
@@ -939,7 +984,8 @@
     var nav = el('nav', {'class': 'hpo-nav'}, root), times = {};
     var grid = el('div', {'class': 'hpo-grid'}, root);
     VIEWS.forEach(function (v) {
-      if (v[0] === 'plot-pareto' && S.nObj < 2) return;
+      if ((v[0] === 'plot-pareto' && S.nObj < 2) || (v[0] === 'plot-hypervolume' && S.nObj !== 2))
+        return;
       el('a', {href: '#' + v[0] + '-card'}, nav, v[1]);
       var t0 = performance.now();
       try {

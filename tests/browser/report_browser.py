@@ -19,6 +19,7 @@ neither the console nor events.)
       picture of the demo's report).
 """
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -62,6 +63,7 @@ def open_page(d, path, timeout_s=60):
 
 
 def screenshot(d, png, width=1300):
+    d.execute_script("window.scrollTo(0, 0)")
     h = d.execute_script("return document.documentElement.scrollHeight")
     d.set_window_size(width, min(int(h) + 40, 12000))
     d.save_screenshot(png)
@@ -163,9 +165,29 @@ def test_known(d, html, shots):
     screenshot(d, os.path.join(shots, "report-known.png"))
 
 
-def test_multi(d, html, shots):
+def hypervolume(doc):
+    """The 2-objective hypervolume of the feasible completed trials up to
+    the worst value of each objective among them (what the page draws)."""
+    sign = [1 if x == "minimize" else -1 for x in doc["study"]["directions"]]
+    pts = [(sign[0] * t["v"][0], sign[1] * t["v"][1]) for t in doc["trials"]
+           if t["s"] == "COMPLETE" and all(c <= 0 for c in t.get("c", []))]
+    rx, ry = max(p[0] for p in pts), max(p[1] for p in pts)
+    front, best_y = [], float("inf")
+    for x, y in sorted(pts):
+        if y < best_y:
+            front.append((x, y))
+            best_y = y
+    return sum(((front[i + 1][0] if i + 1 < len(front) else rx) - x) * (ry - y)
+               for i, (x, y) in enumerate(front))
+
+
+def test_multi(d, html, shots, doc):
     errors = open_page(d, html)
     common(d, "multi", errors)
+    got = float(attr(d, "#plot-hypervolume", "data-hypervolume") or "nan")
+    want = hypervolume(doc)
+    check("multi: hypervolume history ends at the front's hypervolume",
+          abs(got - want) <= 1e-9 * max(1, want), f"{got} != {want}")
     check("multi: Pareto front drawn", svg_with_data(d, "plot-pareto"))
     front = int(attr(d, "#plot-pareto", "data-front") or 0)
     check("multi: Pareto front has trials", front >= 1, str(front))
@@ -222,6 +244,9 @@ def run_test(a):
             pages[name] = os.path.join(tmp, name + ".html")
             subprocess.run([a.hpo, "report", "--storage", url, "--study", name,
                             "-o", pages[name]], check=True)
+        multi_doc = json.loads(subprocess.run(
+            [a.hpo, "report", "--storage", url, "--study", "multi", "-f", "json", "-o", "-"],
+            check=True, capture_output=True, text=True).stdout)
         big = os.path.join(tmp, "big.html")
         subprocess.run([a.fixture, "big-html", big, "100000"], check=True)
         d = browser()
@@ -229,7 +254,7 @@ def run_test(a):
             test_small(d, pages["empty"], "empty", a.artefacts)
             test_small(d, pages["one"], "one", a.artefacts)
             test_known(d, pages["known"], a.artefacts)
-            test_multi(d, pages["multi"], a.artefacts)
+            test_multi(d, pages["multi"], a.artefacts, multi_doc)
             test_big(d, big, a.artefacts)
         finally:
             d.quit()
