@@ -78,6 +78,14 @@ static sigset_t stop_signals(void)
     return stop;
 }
 
+/* Has a stop signal arrived (it waits, blocked, for sigwait)? */
+static int stop_pending(void)
+{
+    sigset_t pending;
+    sigpending(&pending);
+    return sigismember(&pending, SIGINT) || sigismember(&pending, SIGTERM);
+}
+
 static void wait_for_stop(void)
 {
     sigset_t stop = stop_signals();
@@ -111,6 +119,10 @@ static int serve(const dashboard_args *d, hpo_storage *storage)
                 "address: anyone who reaches it can read every study\n",
                 d->host);
     fflush(stderr);
+    int warmed = dashboard_warm(site, stop_pending);
+    if (warmed > 0)
+        fprintf(stderr, "hpo dashboard: read %d stud%s ahead\n", warmed,
+                warmed == 1 ? "y" : "ies");
     wait_for_stop();
     http_server_stop(server);
     dashboard_site_free(site);

@@ -10,6 +10,7 @@ const char dashboard_index_html[] =
 "<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 "<title>hpo dashboard</title>\n"
+"<link rel=\"icon\" href=\"data:,\">\n"
 "<style>\n"
 "body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}\n"
 "h1{font-size:20px}table{border-collapse:collapse;min-width:40em}\n"

@@ -6,6 +6,7 @@
  * ETag (a hash of the body), so a page that polls for live updates gets a
  * 304 with no body while nothing changed.
  */
+#define _GNU_SOURCE
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,34 +16,48 @@
 
 #include "dashboard.h"
 #include "dashboard_pages.h"
+#include "dashboard_study.h"
+#include "report_html.h"
 #include "studies.h"
 
 struct dashboard_site {
     hpo_storage *storage;
+    dashboard_studies *studies;
+    char *study_page; /* the same for every study: it fetches its data */
+    size_t study_page_length;
 };
+
+void dashboard_site_free(dashboard_site *site)
+{
+    if (!site)
+        return;
+    dashboard_studies_free(site->studies);
+    free(site->study_page);
+    free(site);
+}
 
 dashboard_site *dashboard_site_new(hpo_storage *storage)
 {
     dashboard_site *site = calloc(1, sizeof *site);
-    if (site)
-        site->storage = storage;
+    if (!site)
+        return NULL;
+    site->storage = storage;
+    site->studies = dashboard_studies_new(storage);
+    FILE *out = open_memstream(&site->study_page, &site->study_page_length);
+    if (out) {
+        report_html_write_live(out, "dashboard.js");
+        if (fclose(out) != 0) {
+            free(site->study_page);
+            site->study_page = NULL;
+        }
+    }
+    if (!site->studies || !site->study_page) {
+        dashboard_site_free(site);
+        return NULL;
+    }
     return site;
 }
 
-void dashboard_site_free(dashboard_site *site)
-{
-    free(site);
-}
-
-/* FNV-1a: a body's fingerprint for its ETag. */
-static void set_etag(http_reply *out)
-{
-    uint64_t h = 14695981039346656037ULL;
-    for (size_t i = 0; i < out->length; i++)
-        h = (h ^ (unsigned char)out->body[i]) * 1099511628211ULL;
-    snprintf(out->etag, sizeof out->etag, "\"%016llx\"",
-             (unsigned long long)h);
-}
 
 /* Hand a JSON document over as the answer (and free it). */
 static int reply_json(http_reply *out, cJSON *doc)
@@ -54,7 +69,7 @@ static int reply_json(http_reply *out, cJSON *doc)
     out->type = "application/json";
     out->body = text;
     out->length = strlen(text);
-    set_etag(out);
+    dashboard_etag(out->body, out->length, out->etag, sizeof out->etag);
     return 0;
 }
 
@@ -80,6 +95,43 @@ static int api_studies(dashboard_site *site, http_reply *out)
     return rc;
 }
 
+/* A copy of the study's document: the server frees what it sends, and
+ * the kept document may be rebuilt before this answer is on the wire. */
+static int api_study(dashboard_site *site, const http_request *rq,
+                     http_reply *out)
+{
+    const char *name = http_request_query(rq, "name");
+    if (!name) {
+        reply_error(out, 400, "which study? api/study?name=NAME\n");
+        return 0;
+    }
+    int rc = dashboard_study_copy(site->studies, name, &out->body,
+                                  &out->length, out->etag, sizeof out->etag);
+    if (rc == HPO_ENOTFOUND) {
+        reply_error(out, 404, "no such study\n");
+        return 0;
+    }
+    if (rc == HPO_ENOMEM)
+        return -1;
+    if (rc != HPO_OK) {
+        reply_error(out, 503, "the storage did not answer\n");
+        return 0;
+    }
+    out->type = "application/json";
+    return 0;
+}
+
+static void study_page(dashboard_site *site, http_reply *out)
+{
+    out->type = "text/html; charset=utf-8";
+    out->fixed = site->study_page;
+}
+
+int dashboard_warm(dashboard_site *site, int (*stop)(void))
+{
+    return dashboard_studies_warm(site->studies, stop);
+}
+
 int dashboard_handle(void *data, const http_request *rq, http_reply *out)
 {
     dashboard_site *site = data;
@@ -91,6 +143,20 @@ int dashboard_handle(void *data, const http_request *rq, http_reply *out)
     }
     if (strcmp(path, "/api/studies") == 0)
         return api_studies(site, out);
+    if (strcmp(path, "/study") == 0) {
+        study_page(site, out);
+        return 0;
+    }
+    if (strcmp(path, "/api/study") == 0)
+        return api_study(site, rq, out);
     reply_error(out, 404, "not found\n");
     return 0;
+}
+
+void dashboard_etag(const char *body, size_t length, char *etag, size_t size)
+{
+    uint64_t h = 14695981039346656037ULL;
+    for (size_t i = 0; i < length; i++)
+        h = (h ^ (unsigned char)body[i]) * 1099511628211ULL;
+    snprintf(etag, size, "\"%016llx\"", (unsigned long long)h);
 }

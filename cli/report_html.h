@@ -15,4 +15,9 @@
 int report_html_write(FILE *out, hpo_study *study, hpo_trial **trials, int n,
                       const report_data_opts *o);
 
+/* The page without a document, with the asset `script` after the
+ * renderer: a page that fetches its document itself (the dashboard's
+ * study page, whose script is "dashboard.js"). */
+void report_html_write_live(FILE *out, const char *script);
+
 #endif
