@@ -17,6 +17,10 @@ static volatile sig_atomic_t n_signals;
 static volatile int hurry;
 static hpo_study *volatile stop_study;
 static int self_pipe[2] = {-1, -1};
+/* Written once per signal and drained by the progress thread, which says
+ * at once that the signal was heard (the handler itself prints nothing but
+ * its last words). */
+static int notify_pipe[2] = {-1, -1};
 /* Process groups of running children (0: a free slot); more children than
  * slots are simply not killed by a forced exit. */
 #define MAX_TRACKED 1024
@@ -79,6 +83,7 @@ static void on_signal(int sig)
     if (s)
         hpo_study_stop(s);
     ssize_t ignored = write(self_pipe[1], "!", 1);
+    ignored = write(notify_pipe[1], "!", 1);
     (void)ignored;
     errno = saved;
 }
@@ -86,7 +91,8 @@ static void on_signal(int sig)
 int interrupt_install(void)
 {
     if (self_pipe[0] < 0) {
-        if (pipe2(self_pipe, O_CLOEXEC | O_NONBLOCK) != 0)
+        if (pipe2(self_pipe, O_CLOEXEC | O_NONBLOCK) != 0 ||
+            pipe2(notify_pipe, O_CLOEXEC | O_NONBLOCK) != 0)
             return -1;
     }
     struct sigaction sa;
@@ -116,6 +122,16 @@ int interrupt_signal(void)
 int interrupt_fd(void)
 {
     return self_pipe[0];
+}
+
+int interrupt_count(void)
+{
+    return n_signals;
+}
+
+int interrupt_notify_fd(void)
+{
+    return notify_pipe[0];
 }
 
 volatile const int *interrupt_hurry(void)

@@ -21,6 +21,7 @@
 #include "fd_limit.h"
 #include "budget.h"
 #include "cli.h"
+#include "logging.h"
 #include "progress.h"
 #include "run.h"
 #include "setup.h"
@@ -110,7 +111,7 @@ CLI_RESOURCE_HELP
 "                          tune-YYYYMMDD-HHMMSS); an existing study goes on\n"
 "                          when its stored command and space are these\n"
 "      --force             go on even when they differ (and store these)\n"
-"  -q, --quiet             no progress, no summary\n"
+CLI_LOG_HELP
 "      --config FILE       options from a file, one a line: NAME = VALUE\n"
 "                          (trials = 50, param = x=float:0:1, quiet,\n"
 "                          command = ./train --x {x}); '#' starts a comment\n"
@@ -482,7 +483,7 @@ static int tune(tune_opts *o)
     ctx.target_complete = cfg.target_complete;
     ctx.target_resource = cfg.target_resource;
     ctx.max_resource = cfg.max_resource;
-    ctx.progress = progress_new(o->run.quiet, (int)o->run.n_trials,
+    ctx.progress = progress_new((int)o->run.n_trials,
                                 o->run.timeout_s,
                                 ctx.n_objectives == 1
                                     ? hpo_study_direction(study, 0)
@@ -517,8 +518,11 @@ int cli_tune(int argc, char **argv)
         return CLI_EXIT_FAILED;
     }
     int rc = parse_options(&o, argc, argv);
+    if (rc < 0 && (rc = log_setup("tune", &o.run)) == 0)
+        rc = -1;
     if (rc < 0)
         rc = tune(&o);
+    log_close();
     run_config_free(&o.config);
     hpo_space_free(o.space);
     return rc;
