@@ -14,7 +14,6 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include "args.h"
 #include "cli.h"
@@ -140,13 +139,6 @@ typedef struct ncv_show {
     hpo_study *study; /* the inner study running, or NULL */
 } ncv_show;
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 static void on_phase(int fold, hpo__nested_phase phase,
                      const hpo__split *outer, void *data)
 {
@@ -201,7 +193,7 @@ static void record_fold(const ncv_show *s, int fold,
                         const hpo__nested_fold *f)
 {
     char took[32], el[32], rem[32];
-    double elapsed = now_s() - s->start;
+    double elapsed = hpo__monotonic() - s->start;
     progress_format_duration(took, sizeof took, f->seconds);
     progress_format_duration(el, sizeof el, elapsed);
     progress_format_duration(rem, sizeof rem,
@@ -253,7 +245,7 @@ static int nested(const ncv_opts *o, const char *model)
                                               0, hpo__metric_maximize(p.metric)
                                                      ? HPO_MAXIMIZE
                                                      : HPO_MINIMIZE),
-                     .start = now_s()};
+                     .start = hpo__monotonic()};
     if (!show.progress) {
         cli_error(CMD, "out of memory");
         rc = CLI_EXIT_FAILED;
