@@ -136,6 +136,12 @@ CLI_LOG_HELP
 "Ctrl-C kills the running children (their whole process groups) and keeps\n"
 "every finished trial.\n"
 "\n"
+"While it runs, standard error gets a record per finished trial,\n"
+"  [I 2026-12-07 15:40:01] trial 12 COMPLETE value=0.0312 (best 0.0301 at\n"
+"  trial 9) params {\"x\": 3.2} 1.24s\n"
+"(a failed one: its reason line), and the progress: a line redrawn on a\n"
+"terminal, else a plain record every 10 s (HPO_PROGRESS_INTERVAL=S).\n"
+"\n"
 "Exit status: 0 done, 1 every trial failed or a runtime error, 2 bad usage\n"
 "or a command that cannot be run, 130 interrupted (143 on SIGTERM).\n");
 }
