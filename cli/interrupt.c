@@ -21,6 +21,10 @@ static int self_pipe[2] = {-1, -1};
  * at once that the signal was heard (the handler itself prints nothing but
  * its last words). */
 static int notify_pipe[2] = {-1, -1};
+/* Trials running now, and as the first signal found them: what Ctrl-C's
+ * acknowledgement reports, however fast the runners then stop them. */
+static int running;
+static volatile sig_atomic_t running_at_signal;
 /* Process groups of running children (0: a free slot); more children than
  * slots are simply not killed by a forced exit. */
 #define MAX_TRACKED 1024
@@ -70,8 +74,10 @@ static void force_exit(int sig)
 static void on_signal(int sig)
 {
     int saved = errno;
-    if (!first_signal)
+    if (!first_signal) {
         first_signal = sig;
+        running_at_signal = __atomic_load_n(&running, __ATOMIC_SEQ_CST);
+    }
     int count = ++n_signals;
     if (count >= 3 || !stop_study)
         force_exit(sig); /* no study running: nothing to finish cleanly */
@@ -122,6 +128,16 @@ int interrupt_signal(void)
 int interrupt_fd(void)
 {
     return self_pipe[0];
+}
+
+void interrupt_running_add(int delta)
+{
+    __atomic_add_fetch(&running, delta, __ATOMIC_SEQ_CST);
+}
+
+int interrupt_running_at_signal(void)
+{
+    return running_at_signal;
 }
 
 int interrupt_count(void)

@@ -27,6 +27,10 @@ void interrupt_set_study(hpo_study *study);
 int interrupt_signal(void);
 /* Readable once a signal arrived. */
 int interrupt_fd(void);
+/* Count a trial that starts (+1) or ends (-1); the first signal keeps how
+ * many were running (async-signal-safe reads only). */
+void interrupt_running_add(int delta);
+int interrupt_running_at_signal(void);
 /* How many signals arrived so far. */
 int interrupt_count(void);
 /* Readable after each signal until read (drain it): the progress thread's

@@ -38,7 +38,7 @@ struct progress {
     int thread_running;
     int wake[2]; /* progress_stop writes; the thread wakes */
     struct timespec start;
-    int started, complete, pruned, failed;
+    int complete, pruned, failed;
     int have_best, best_number;
     double best;
     int64_t resource_used, resource_target; /* progress.h */
@@ -192,7 +192,7 @@ static void acknowledge(progress *p, int count)
 {
     pthread_mutex_lock(&p->mu);
     int finished = p->complete + p->pruned + p->failed;
-    int running = p->started - finished;
+    int running = interrupt_running_at_signal();
     if (p->jobs > 0) {
         int left = p->n_trials > 0 ? p->n_trials - finished : p->jobs;
         running = p->jobs < left ? p->jobs : left;
@@ -361,9 +361,8 @@ static void say_failure(const progress *p, const hpo_trial *t)
 
 void progress_trial_started(progress *p)
 {
-    pthread_mutex_lock(&p->mu);
-    p->started++;
-    pthread_mutex_unlock(&p->mu);
+    (void)p;
+    interrupt_running_add(1);
 }
 
 /* The record of a trial that did not fail; call with the mutex held. */
@@ -388,6 +387,8 @@ void progress_trial_done(progress *p, const hpo_trial *trial)
     }
     if (p->detail_trial == hpo_trial_number(trial))
         p->detail_trial = -1;
+    if (p->jobs == 0)
+        interrupt_running_add(-1); /* counted by progress_trial_started */
     if (state != HPO_FAIL && log_wants(p->record_level))
         record = record_text(p, trial);
     pthread_mutex_unlock(&p->mu);

@@ -382,10 +382,11 @@ static int64_t trials_target(tune_opts *o, int complete)
     if (o->more)
         return complete + run->n_trials;
     int64_t target = run->n_trials;
-    if (complete >= target && !run->quiet)
-        fprintf(stderr, "hpo: study %s already has %d complete trials "
-                "(--trials %lld counts the study's; --more runs %lld more)\n",
-                run->study_name, complete, (long long)target, (long long)target);
+    if (complete >= target)
+        log_say(LOG_INFO, "hpo: study %s already has %d complete trials "
+                "(--trials %lld counts the study's; --more runs %lld more)",
+                run->study_name, complete, (long long)target,
+                (long long)target);
     if (complete < target)
         run->n_trials = target - complete;
     return target;
