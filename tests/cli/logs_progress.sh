@@ -71,7 +71,29 @@ expect_eq "worker -q: nothing on stderr" "$ERR" ""
 run "$HPO" learn svm --data x.csv
 if [[ $ERR == *"built without the learners"* ]]; then
     echo "the rest skipped: built without the learners"
-    finish
+    
+# ---- Ctrl-C in nested-cv: the fold under way finishes, then it stops ----------
+rm -f ncv.err
+"$HPO" nested-cv svm --data "$DATA" --outer 2 --inner 2 -n 1000000 --seed 0 \
+    --sampler random >ncv.out 2>ncv.err &
+pid=$!
+for ((k = 0; k < 300; k++)); do
+    grep -q 'outer fold 1/2: tuning' ncv.err 2>/dev/null && break
+    sleep 0.1
+done
+sleep 0.5
+kill -INT "$pid"
+set +e; wait "$pid"; RC=$?; set -e
+ERR=$(<ncv.err)
+expect_eq "nested-cv Ctrl-C: exit 130" "$RC" 130
+expect_match "nested-cv Ctrl-C: acknowledged at once" "$ERR" \
+    'hpo: interrupted: finishing 1 running trial \(Ctrl-C again to stop now\)'
+expect_match "nested-cv Ctrl-C: the fold under way done" "$ERR" \
+    "$STAMP outer fold 1/2 done: [0-9]+ inner trials complete"
+expect_match "nested-cv Ctrl-C: says where it stopped" "$ERR" 'hpo: interrupted after 1 of 2 outer folds'
+expect_match "nested-cv Ctrl-C: the fold's row printed" "$(<ncv.out)" $'\n   1 +[0-9]+ +[0-9]+ '
+
+finish
 fi
 DATA=${HPO_DATA_DIR:-${HPO_SOURCE_DIR:?}/../shared/data}/breast_cancer.csv
 [[ -r $DATA ]] || { echo "no $DATA (set HPO_DATA_DIR)" >&2; exit 1; }
@@ -129,5 +151,27 @@ expect_match "Ctrl-C twice: stopping now" "$TM_ERR" 'hpo: stopping now: the runn
 expect_true "Ctrl-C twice: the finished trials kept" grep -q ',COMPLETE,' <<<"$OUT"
 expect_match "Ctrl-C twice: the stopped ones FAIL as interrupted" "$OUT" ',FAIL,.*interrupted'
 expect_eq "Ctrl-C twice: nothing left RUNNING" "$(grep -c ',RUNNING,' <<<"$OUT" || true)" 0
+
+
+# ---- Ctrl-C in nested-cv: the fold under way finishes, then it stops ----------
+rm -f ncv.err
+"$HPO" nested-cv svm --data "$DATA" --outer 2 --inner 2 -n 1000000 --seed 0 \
+    --sampler random >ncv.out 2>ncv.err &
+pid=$!
+for ((k = 0; k < 300; k++)); do
+    grep -q 'outer fold 1/2: tuning' ncv.err 2>/dev/null && break
+    sleep 0.1
+done
+sleep 0.5
+kill -INT "$pid"
+set +e; wait "$pid"; RC=$?; set -e
+ERR=$(<ncv.err)
+expect_eq "nested-cv Ctrl-C: exit 130" "$RC" 130
+expect_match "nested-cv Ctrl-C: acknowledged at once" "$ERR" \
+    'hpo: interrupted: finishing 1 running trial \(Ctrl-C again to stop now\)'
+expect_match "nested-cv Ctrl-C: the fold under way done" "$ERR" \
+    "$STAMP outer fold 1/2 done: [0-9]+ inner trials complete"
+expect_match "nested-cv Ctrl-C: says where it stopped" "$ERR" 'hpo: interrupted after 1 of 2 outer folds'
+expect_match "nested-cv Ctrl-C: the fold's row printed" "$(<ncv.out)" $'\n   1 +[0-9]+ +[0-9]+ '
 
 finish
