@@ -119,59 +119,56 @@ expect_match "nested-cv -v: each inner trial" "$ERR" \
     '\[D [0-9-]+ [0-9:]+\] outer fold 1/2 trial 1 COMPLETE value='
 expect_match "nested-cv -v: each inner fold" "$ERR" '\] outer fold 2/2 trial 0 inner fold 2/2 '
 
-# ---- Ctrl-C in tune-model --------------------------------------------------------
-# interrupt_tm STUDY N: tune-model with slow trials, 2 at a time; after the
-# first trial is stored, N SIGINTs.
-interrupt_tm() {
-    local pid k
-    rm -f tm.err
-    "$HPO" tune-model xgboost --data "$DATA" --storage "sqlite:///$TMP/tm.db" \
-        --study "$1" -n 40 -j 2 --seed 1 --sampler random --set num_round=120 \
-        --set eta=0.01 --cv 3 >tm.out 2>tm.err &
+# ---- Ctrl-C in tune-model and nested-cv ------------------------------------------
+# interrupt_when PATTERN N HPO_ARGS...: run hpo in the background; once
+# PATTERN shows on its stderr, send N SIGINTs 0.3 s apart.  Sets BG_RC,
+# BG_OUT and BG_ERR.
+interrupt_when() {
+    local pattern=$1 n=$2 pid k
+    shift 2
+    rm -f bg.err
+    "$HPO" "$@" >bg.out 2>bg.err &
     pid=$!
     for ((k = 0; k < 300; k++)); do
-        grep -q ' COMPLETE ' tm.err 2>/dev/null && break
+        grep -qE "$pattern" bg.err 2>/dev/null && break
         sleep 0.1
     done
-    for ((k = 0; k < $2; k++)); do kill -INT "$pid"; sleep 0.3; done
-    set +e; wait "$pid"; TM_RC=$?; set -e
-    TM_ERR=$(<tm.err)
+    for ((k = 0; k < n; k++)); do kill -INT "$pid"; sleep 0.3; done
+    set +e; wait "$pid"; BG_RC=$?; set -e
+    BG_OUT=$(<bg.out)
+    BG_ERR=$(<bg.err)
+}
+# interrupt_tm STUDY N: tune-model with slow trials, 2 at a time; after the
+# first trial is stored, N SIGINTs; then OUT is the study's trials.
+interrupt_tm() {
+    interrupt_when ' COMPLETE ' "$2" tune-model xgboost --data "$DATA" \
+        --storage "sqlite:///$TMP/tm.db" --study "$1" -n 40 -j 2 --seed 1 \
+        --sampler random --set num_round=120 --set eta=0.01 --cv 3
     run "$HPO" trials --storage "sqlite:///$TMP/tm.db" --study "$1" --format csv
 }
 interrupt_tm once 1
-expect_eq "Ctrl-C: exit 130" "$TM_RC" 130
-expect_match "Ctrl-C: acknowledged at once" "$TM_ERR" \
+expect_eq "Ctrl-C: exit 130" "$BG_RC" 130
+expect_match "Ctrl-C: acknowledged at once" "$BG_ERR" \
     'hpo: interrupted: finishing 2 running trials \(Ctrl-C again to stop now\)'
 expect_eq "Ctrl-C: every trial said COMPLETE is stored COMPLETE" \
-    "$(grep -c ',COMPLETE,' <<<"$OUT")" "$(grep -cE "$STAMP trial [0-9]+ COMPLETE" <<<"$TM_ERR")"
+    "$(grep -c ',COMPLETE,' <<<"$OUT")" "$(grep -cE "$STAMP trial [0-9]+ COMPLETE" <<<"$BG_ERR")"
 expect_eq "Ctrl-C: the running trials finished" "$(grep -c ',RUNNING,\|,FAIL,' <<<"$OUT" || true)" 0
 interrupt_tm twice 2
-expect_eq "Ctrl-C twice: exit 130" "$TM_RC" 130
-expect_match "Ctrl-C twice: stopping now" "$TM_ERR" 'hpo: stopping now: the running trials fail as interrupted'
+expect_eq "Ctrl-C twice: exit 130" "$BG_RC" 130
+expect_match "Ctrl-C twice: stopping now" "$BG_ERR" 'hpo: stopping now: the running trials fail as interrupted'
 expect_true "Ctrl-C twice: the finished trials kept" grep -q ',COMPLETE,' <<<"$OUT"
 expect_match "Ctrl-C twice: the stopped ones FAIL as interrupted" "$OUT" ',FAIL,.*interrupted'
 expect_eq "Ctrl-C twice: nothing left RUNNING" "$(grep -c ',RUNNING,' <<<"$OUT" || true)" 0
 
-
-# ---- Ctrl-C in nested-cv: the fold under way finishes, then it stops ----------
-rm -f ncv.err
-"$HPO" nested-cv svm --data "$DATA" --outer 2 --inner 2 -n 1000000 --seed 0 \
-    --sampler random >ncv.out 2>ncv.err &
-pid=$!
-for ((k = 0; k < 300; k++)); do
-    grep -q 'outer fold 1/2: tuning' ncv.err 2>/dev/null && break
-    sleep 0.1
-done
-sleep 0.5
-kill -INT "$pid"
-set +e; wait "$pid"; RC=$?; set -e
-ERR=$(<ncv.err)
-expect_eq "nested-cv Ctrl-C: exit 130" "$RC" 130
-expect_match "nested-cv Ctrl-C: acknowledged at once" "$ERR" \
+# nested-cv: the outer fold under way finishes, then it stops.
+interrupt_when 'outer fold 1/2: tuning' 1 nested-cv svm --data "$DATA" --outer 2 \
+    --inner 2 -n 1000000 --seed 0 --sampler random
+expect_eq "nested-cv Ctrl-C: exit 130" "$BG_RC" 130
+expect_match "nested-cv Ctrl-C: acknowledged at once" "$BG_ERR" \
     'hpo: interrupted: finishing 1 running trial \(Ctrl-C again to stop now\)'
-expect_match "nested-cv Ctrl-C: the fold under way done" "$ERR" \
+expect_match "nested-cv Ctrl-C: the fold under way done" "$BG_ERR" \
     "$STAMP outer fold 1/2 done: [0-9]+ inner trials complete"
-expect_match "nested-cv Ctrl-C: says where it stopped" "$ERR" 'hpo: interrupted after 1 of 2 outer folds'
-expect_match "nested-cv Ctrl-C: the fold's row printed" "$(<ncv.out)" $'\n   1 +[0-9]+ +[0-9]+ '
+expect_match "nested-cv Ctrl-C: says where it stopped" "$BG_ERR" 'hpo: interrupted after 1 of 2 outer folds'
+expect_match "nested-cv Ctrl-C: the fold's row printed" "$BG_OUT" $'\n   1 +[0-9]+ +[0-9]+ '
 
 finish
