@@ -51,6 +51,7 @@ int cli_help_plugins(int argc, char **argv);
 int cli_create_study(int argc, char **argv);
 int cli_ask(int argc, char **argv);
 int cli_tell(int argc, char **argv);
+int cli_report(int argc, char **argv);
 
 /* Print the best trial of a study (for several objectives: the Pareto
  * front) to `out`, as text or, when json is set, as a JSON document.

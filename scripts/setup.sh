@@ -32,6 +32,9 @@ packages=(
     # the fuzz harnesses (scripts/fuzz.sh): clang with libFuzzer and the
     # sanitizer runtimes
     clang libclang-rt-14-dev
+    # hpo report in a real browser (tests/browser/): headless Chromium
+    # driven by Selenium through chromedriver
+    chromium chromium-driver python3-selenium
 )
 
 missing=()
