@@ -163,10 +163,11 @@ static int choose(hpo_study *study, hpo_trial **trials, int n,
             curve[at[j]] = tmp[j];
     }
     *n_curves_total = m;
+    int rc = tmp ? 0 : -1;
     free(tmp);
     free(score);
     free(at);
-    return tmp ? 0 : -1;
+    return rc;
 }
 
 static void write_intermediate(FILE *out, const hpo_trial *t, int max_steps)
