@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# report_browser.sh — hpo report in headless Chromium (report_browser.py).
-# Usage: report_browser.sh HPO REPORT_FIXTURE ARTEFACT_DIR
-# Exit 77 (ctest: skipped) only when Chromium, chromedriver or Selenium is
-# missing; scripts/setup.sh installs all three.
+# browser_test.sh — run one of the headless-Chromium tests of this folder.
+# Usage: browser_test.sh TEST.py HPO REPORT_FIXTURE ARTEFACT_DIR
+# (report_browser.py: hpo report's pages; dashboard_browser.py: hpo
+# dashboard's.)  Exit 77 (ctest: skipped) only when Chromium, chromedriver
+# or Selenium is missing; scripts/setup.sh installs all three.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 py=/usr/bin/python3 # Debian's, where python3-selenium is
@@ -16,4 +17,4 @@ if ! "$py" -c 'import selenium' 2>/dev/null; then
     echo "SKIP: python3-selenium is not installed (scripts/setup.sh installs it)"
     exit 77
 fi
-exec "$py" "$here/report_browser.py" --hpo "$1" --fixture "$2" --artefacts "$3"
+exec "$py" "$here/$1" --hpo "$2" --fixture "$3" --artefacts "$4"
