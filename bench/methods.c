@@ -94,6 +94,12 @@ const bench_method bench_methods[] = {
      "optuna.samplers.CmaEsSampler(seed=seed)", single_objective},
     {"cmaes:psa+sep80", "cmaes:popsize_adapt=true,popsize=80,sigma0=0.3,separable=true",
      "optuna.samplers.CmaEsSampler(seed=seed)", single_objective},
+    /* sep-CMA from a large population, no PSA: the styblinski_tang8
+     * configurations of issue 11, session 7 (docs/benchmarks.md). */
+    {"cmaes:sep40", "cmaes:separable=true,popsize=40",
+     "optuna.samplers.CmaEsSampler(seed=seed)", single_objective},
+    {"cmaes:sep48", "cmaes:separable=true,popsize=48",
+     "optuna.samplers.CmaEsSampler(seed=seed)", single_objective},
     /* The default sampler on each side. */
     {"auto", "auto", "optuna.samplers.TPESampler(seed=seed)", NULL},
     /* auto's hand-over from gp to cmaes at other points, the measurement

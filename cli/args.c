@@ -2,6 +2,7 @@
  * args.c — GNU-style option parsing and value parsers with one-line
  * errors that name the flag and the offending text.
  */
+#define _GNU_SOURCE 1 /* asprintf */
 #include "args.h"
 
 #include <errno.h>
@@ -15,6 +16,7 @@
 
 #include "cli.h"
 #include "hpo_plugin.h"
+#include "logging.h"
 
 void cli_args_init(cli_args *a, const char *cmd, int argc, char **argv)
 {
@@ -38,9 +40,14 @@ void cli_error(const char *cmd, const char *fmt, ...)
     va_start(ap, fmt);
     char *msg = cli_message_line(fmt, ap);
     va_end(ap);
-    fprintf(stderr, "hpo%s%s: %s%s%s\n", cmd ? " " : "", cmd ? cmd : "",
-            error_where ? error_where : "", error_where ? ": " : "",
-            msg ? msg : "out of memory");
+    char *line = NULL;
+    if (asprintf(&line, "hpo%s%s: %s%s%s", cmd ? " " : "", cmd ? cmd : "",
+                 error_where ? error_where : "", error_where ? ": " : "",
+                 msg ? msg : "out of memory") < 0)
+        line = NULL;
+    fprintf(stderr, "%s\n", line ? line : "hpo: out of memory");
+    log_file_error(line ? line : "hpo: out of memory");
+    free(line);
     free(msg);
 }
 
@@ -159,7 +166,7 @@ int cli_no_operands(const cli_args *a, const char *hint)
 
 int cli_is_run_option(int id)
 {
-    return id >= CLI_OPT_TRIALS && id <= CLI_OPT_MAX_RESOURCE;
+    return id >= CLI_OPT_TRIALS && id <= CLI_OPT_LOG_FILE;
 }
 
 /* A number of resource units: a whole number from 1 on. */
@@ -175,6 +182,20 @@ static int parse_resource(const char *cmd, const char *flag, const char *text,
     }
     *out = v;
     return 0;
+}
+
+/* --log-level's names, in logging.h's order. */
+static int parse_log_level(const char *cmd, const char *text, int *out)
+{
+    static const char *const names[] = {"debug", "info", "warning", "error"};
+    for (int i = 0; i < 4; i++)
+        if (strcmp(text, names[i]) == 0) {
+            *out = i;
+            return 0;
+        }
+    cli_error(cmd, "--log-level: '%s' is not debug, info, warning or error",
+              text);
+    return -1;
 }
 
 /* A flag's value parser answers 0 or -1; an option answers an exit code. */
@@ -218,6 +239,19 @@ int cli_take_run_option(const char *cmd, int id, const char *v,
         return 0;
     case CLI_OPT_QUIET:
         o->quiet = 1;
+        return 0;
+    case CLI_OPT_VERBOSE:
+        o->verbose = 1;
+        return 0;
+    case CLI_OPT_LOG_LEVEL:
+        o->have_log_level = 1;
+        return usage_if(parse_log_level(cmd, v, &o->log_level));
+    case CLI_OPT_LOG_FILE:
+        if (!*v) {
+            cli_error(cmd, "--log-file: the name is empty");
+            return CLI_EXIT_USAGE;
+        }
+        o->log_file = v;
         return 0;
     case CLI_OPT_BUDGET_RESOURCE:
         return usage_if(parse_resource(cmd, "--budget-resource", v,

@@ -58,14 +58,35 @@ int cli_no_operands(const cli_args *a, const char *hint);
 /*
  * The options of a study run, as tune, worker, tune-model and nested-cv
  * take them (each lists in its table those it has): --trials, --timeout,
- * --jobs, --sampler, --pruner, --seed, --storage, --study, --quiet.
+ * --jobs, --sampler, --pruner, --seed, --storage, --study, and the log
+ * options (-q, -v, --log-level, --log-file).
  * Their ids are above any subcommand's own.
  */
 enum {
     CLI_OPT_TRIALS = 200, CLI_OPT_TIMEOUT, CLI_OPT_JOBS, CLI_OPT_SAMPLER,
     CLI_OPT_PRUNER, CLI_OPT_SEED, CLI_OPT_STORAGE, CLI_OPT_STUDY,
-    CLI_OPT_QUIET, CLI_OPT_BUDGET_RESOURCE, CLI_OPT_MAX_RESOURCE
+    CLI_OPT_QUIET, CLI_OPT_BUDGET_RESOURCE, CLI_OPT_MAX_RESOURCE,
+    CLI_OPT_VERBOSE, CLI_OPT_LOG_LEVEL, CLI_OPT_LOG_FILE
 };
+
+/* What the run says and where (logging.h): -q, -v, --log-level,
+ * --log-file; every command that runs trials has them. */
+#define CLI_LOG_OPTIONS                                                    \
+    {"quiet", 'q', 0, CLI_OPT_QUIET}, {"verbose", 'v', 0, CLI_OPT_VERBOSE}, \
+    {"log-level", 0, 1, CLI_OPT_LOG_LEVEL},                                \
+    {"log-file", 0, 1, CLI_OPT_LOG_FILE}
+
+/* Their help lines. */
+#define CLI_LOG_HELP                                                       \
+"  -q, --quiet             no progress, no per-trial lines, no summary\n"  \
+"                          (--log-level error)\n"                          \
+"  -v, --verbose           more: in-trial steps, the library's debug lines\n" \
+"                          (--log-level debug)\n"                          \
+"      --log-level L       debug, info (default), warning or error: what\n" \
+"                          standard error shows\n"                         \
+"      --log-file FILE     append every line, timestamped, to FILE (info\n" \
+"                          and above whatever the terminal shows; debug\n" \
+"                          too with -v)\n"
 
 /* The resource budget's entries (tune and tune-model): not in
  * CLI_RUN_OPTIONS, since nested-cv has no use for them. */
@@ -89,7 +110,7 @@ enum {
     {"trials", 'n', 1, CLI_OPT_TRIALS}, {"jobs", 'j', 1, CLI_OPT_JOBS},    \
     {"sampler", 0, 1, CLI_OPT_SAMPLER}, {"pruner", 0, 1, CLI_OPT_PRUNER},  \
     {"seed", 0, 1, CLI_OPT_SEED}, {"storage", 0, 1, CLI_OPT_STORAGE},      \
-    {"study", 0, 1, CLI_OPT_STUDY}, {"quiet", 'q', 0, CLI_OPT_QUIET}
+    {"study", 0, 1, CLI_OPT_STUDY}, CLI_LOG_OPTIONS
 
 typedef struct cli_run_opts {
     const char *storage_url, *study_name, *sampler, *pruner;
@@ -100,6 +121,9 @@ typedef struct cli_run_opts {
     int have_seed;
     uint64_t seed;
     int quiet;
+    int verbose;             /* -v */
+    int have_log_level, log_level; /* --log-level (logging.h's log_level) */
+    const char *log_file;    /* --log-file */
     int64_t budget_resource; /* --budget-resource; 0 = none */
     int64_t max_resource;    /* --max-resource; 0 = count 1 */
 } cli_run_opts;

@@ -17,6 +17,14 @@ static volatile sig_atomic_t n_signals;
 static volatile int hurry;
 static hpo_study *volatile stop_study;
 static int self_pipe[2] = {-1, -1};
+/* Written once per signal and drained by the progress thread, which says
+ * at once that the signal was heard (the handler itself prints nothing but
+ * its last words). */
+static int notify_pipe[2] = {-1, -1};
+/* Trials running now, and as the first signal found them: what Ctrl-C's
+ * acknowledgement reports, however fast the runners then stop them. */
+static int running;
+static volatile sig_atomic_t running_at_signal;
 /* Process groups of running children (0: a free slot); more children than
  * slots are simply not killed by a forced exit. */
 #define MAX_TRACKED 1024
@@ -66,8 +74,10 @@ static void force_exit(int sig)
 static void on_signal(int sig)
 {
     int saved = errno;
-    if (!first_signal)
+    if (!first_signal) {
         first_signal = sig;
+        running_at_signal = __atomic_load_n(&running, __ATOMIC_SEQ_CST);
+    }
     int count = ++n_signals;
     if (count >= 3 || !stop_study)
         force_exit(sig); /* no study running: nothing to finish cleanly */
@@ -79,6 +89,7 @@ static void on_signal(int sig)
     if (s)
         hpo_study_stop(s);
     ssize_t ignored = write(self_pipe[1], "!", 1);
+    ignored = write(notify_pipe[1], "!", 1);
     (void)ignored;
     errno = saved;
 }
@@ -86,7 +97,8 @@ static void on_signal(int sig)
 int interrupt_install(void)
 {
     if (self_pipe[0] < 0) {
-        if (pipe2(self_pipe, O_CLOEXEC | O_NONBLOCK) != 0)
+        if (pipe2(self_pipe, O_CLOEXEC | O_NONBLOCK) != 0 ||
+            pipe2(notify_pipe, O_CLOEXEC | O_NONBLOCK) != 0)
             return -1;
     }
     struct sigaction sa;
@@ -116,6 +128,26 @@ int interrupt_signal(void)
 int interrupt_fd(void)
 {
     return self_pipe[0];
+}
+
+void interrupt_running_add(int delta)
+{
+    __atomic_add_fetch(&running, delta, __ATOMIC_SEQ_CST);
+}
+
+int interrupt_running_at_signal(void)
+{
+    return running_at_signal;
+}
+
+int interrupt_count(void)
+{
+    return n_signals;
+}
+
+int interrupt_notify_fd(void)
+{
+    return notify_pipe[0];
 }
 
 volatile const int *interrupt_hurry(void)

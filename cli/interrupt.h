@@ -1,5 +1,6 @@
 /*
- * interrupt.h — Ctrl-C and SIGTERM during `hpo tune`.
+ * interrupt.h — Ctrl-C and SIGTERM during `hpo tune` (and worker,
+ * tune-model, nested-cv).
  *
  * The first signal asks the study to stop starting trials
  * (hpo_study_stop, which is async-signal-safe) and makes a self-pipe
@@ -26,6 +27,15 @@ void interrupt_set_study(hpo_study *study);
 int interrupt_signal(void);
 /* Readable once a signal arrived. */
 int interrupt_fd(void);
+/* Count a trial that starts (+1) or ends (-1); the first signal keeps how
+ * many were running (async-signal-safe reads only). */
+void interrupt_running_add(int delta);
+int interrupt_running_at_signal(void);
+/* How many signals arrived so far. */
+int interrupt_count(void);
+/* Readable after each signal until read (drain it): the progress thread's
+ * cue to acknowledge the signal at once. */
+int interrupt_notify_fd(void);
 /* Nonzero after a second signal. */
 volatile const int *interrupt_hurry(void);
 /* Remember a child's process group so that a forced exit can kill it;

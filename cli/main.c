@@ -36,6 +36,8 @@ static const subcommand subcommands[] = {
     {"tune-model", cli_tune_model, "tune a learner (svm, linear, xgboost) in-process"},
     {"nested-cv", cli_nested_cv, "estimate a tuned learner's error by nested CV"},
     {"importance", cli_importance, "how much each parameter decided the objective"},
+    {"dashboard", cli_dashboard, "serve the studies as live web pages (read-only)"},
+    {"report", cli_report, "write a study as one HTML page with plots"},
     {NULL, NULL, NULL},
 };
 
@@ -76,6 +78,7 @@ static void usage(FILE *out)
 "  hpo create-study --study loop -p x=float:-5:5\n"
 "  hpo ask --study loop         # {\"number\": 0, \"params\": {\"x\": 1.25}}\n"
 "  hpo tell --study loop --trial 0 --value 1.5625\n"
+"  hpo report --study demo -o report.html\n"
 "\n"
 "Studies live in --storage URL: sqlite:///FILE.db (default: the\n"
 "environment variable HPO_STORAGE, else %s), memory: or\n"

@@ -5,6 +5,12 @@
  * the refit model's score on the outer test fold; then the mean outer
  * score (the estimate to report) next to the mean inner best (what tuning
  * alone would claim) and their gap.
+ *
+ * While it runs (standard error, progress.h): the progress line over all
+ * inner trials (the current fold's best inner score, elapsed, remaining),
+ * a record per outer fold when its study is done, and with -v a record
+ * per inner trial and per inner fold.  Ctrl-C lets the running inner
+ * trials finish, then stops with the folds done so far (exit 130).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +20,11 @@
 #include "ml_args.h"
 
 #if HPO_HAVE_ML
+
+#include "interrupt.h"
+#include "logging.h"
+#include "progress.h"
+#include "progress_ml.h"
 
 #define CMD "nested-cv"
 #define DEFAULT_OUTER 5
@@ -42,6 +53,9 @@ static void ncv_help(FILE *out, const char *model)
 "score it on the outer test fold.  The mean outer score estimates how the\n"
 "tuned model does on new data; the mean inner best is what the tuning\n"
 "itself claims, and their gap is the optimism of a tuned CV score.\n"
+"Standard error gets the progress over all inner trials, a record per\n"
+"outer fold and, with -v, one per inner trial.  Ctrl-C lets the running\n"
+"inner trials finish and stops after the outer fold under way.\n"
 "\n"
 "      --outer K           outer folds (default %d)\n"
 "      --inner K           inner folds (default %d)\n"
@@ -53,7 +67,7 @@ static void ncv_help(FILE *out, const char *model)
 "      --storage URL       keep the inner studies (default: in memory) ...\n"
 "      --study NAME        ... as NAME-fold-1, NAME-fold-2, ... (in\n"
 "                          $HPO_STORAGE when --storage is not given)\n"
-"  -q, --quiet             only the table\n"
+CLI_LOG_HELP
 "The data and the score (--cv and --holdout do not apply):\n"
 ML_DATA_HELP
 "The search space:\n"
@@ -70,7 +84,7 @@ ML_SPACE_HELP
 "  hpo nested-cv svm --data ../shared/data/breast_cancer.csv -n 30 --seed 0\n"
 "\n"
 "Exit status: 0 done, 1 an inner study where no trial completed or a\n"
-"runtime error, 2 bad usage.\n");
+"runtime error, 2 bad usage, 130 interrupted (143 on SIGTERM).\n");
 }
 
 typedef struct ncv_opts {
@@ -120,25 +134,82 @@ static int parse(ncv_opts *o, int argc, char **argv)
 /* ---- output ------------------------------------------------------------------- */
 
 typedef struct ncv_show {
-    int quiet;
     int n_trials, outer;
-    int trials_done;
+    progress *progress;
+    progress_ml steps;
+    char prefix[48]; /* "outer fold 2/5 " */
+    double start;
+    hpo_study *study; /* the inner study running, or NULL */
 } ncv_show;
 
 static void on_phase(int fold, hpo__nested_phase phase,
                      const hpo__split *outer, void *data)
 {
     ncv_show *s = data;
-    if (s->quiet || phase != HPO__NESTED_INNER)
+    if (phase != HPO__NESTED_INNER)
         return;
-    s->trials_done = 0;
-    fprintf(stderr, "hpo: outer fold %d/%d: tuning on %d rows, %d held out\n",
+    snprintf(s->prefix, sizeof s->prefix, "outer fold %d/%d ", fold + 1,
+             s->outer);
+    progress_set_records(s->progress, LOG_DEBUG, s->prefix);
+    progress_reset_best(s->progress);
+    log_say(LOG_INFO, "hpo: outer fold %d/%d: tuning on %d rows, %d held out",
             fold + 1, s->outer, outer->n_train, outer->n_test);
+}
+
+/* The inner study: Ctrl-C stops it, its log is ours. */
+static void on_study(int fold, hpo_study *study, void *data)
+{
+    ncv_show *s = data;
+    (void)fold;
+    interrupt_set_study(study);
+    if (study)
+        hpo_study_set_log(study, progress_study_log, s->progress);
+    else if (s->study)
+        hpo_study_set_log(s->study, NULL, NULL);
+    s->study = study;
+}
+
+static int on_trial(hpo_study *study, const hpo_trial *trial, void *data)
+{
+    ncv_show *s = data;
+    (void)study;
+    progress_trial_done(s->progress, trial);
+    return interrupt_signal() != 0;
+}
+
+/* Where an inner trial is inside its inner CV. */
+static int on_progress(const hpo__eval_progress *e, void *data)
+{
+    ncv_show *s = data;
+    return progress_ml_step(e, &s->steps);
+}
+
+static int should_stop(void *data)
+{
+    (void)data;
+    return interrupt_signal() != 0;
+}
+
+/* "outer fold 2/5 done: 30 inner trials, best inner 0.0312 (trial 17),
+ * outer 0.035, 4.1s; elapsed 9s, remaining ~14s" */
+static void record_fold(const ncv_show *s, int fold,
+                        const hpo__nested_fold *f)
+{
+    char took[32], el[32], rem[32];
+    double elapsed = hpo__monotonic() - s->start;
+    progress_format_duration(took, sizeof took, f->seconds);
+    progress_format_duration(el, sizeof el, elapsed);
+    progress_format_duration(rem, sizeof rem,
+                             elapsed / (fold + 1) * (s->outer - fold - 1));
+    log_record(LOG_INFO, "outer fold %d/%d done: %d inner trials complete, "
+               "best inner %.6g (trial %d), outer %.6g, %s; elapsed %s, "
+               "remaining ~%s", fold + 1, s->outer, f->n_complete,
+               f->inner_best, f->best_trial, f->outer_score, took, el, rem);
 }
 
 static void on_fold(int fold, const hpo__nested_fold *f, void *data)
 {
-    (void)data;
+    record_fold(data, fold, f);
     printf("%4d  %5d  %4d  %10.6g  %10.6g  ", fold + 1, f->n_train, f->n_test,
            f->inner_best, f->outer_score);
     ml_print_hparams(stdout, &f->chosen);
@@ -162,6 +233,7 @@ static int nested(const ncv_opts *o, const char *model)
     hpo_space *space = NULL;
     hpo_storage *storage = NULL;
     hpo__nested_result r = {0};
+    ncv_show show = {0};
     int rc = ml_problem_load(CMD, model, &o->data, &p);
     if (!rc)
         rc = ml_build_space(CMD, &p, &o->study.space, &space);
@@ -169,8 +241,24 @@ static int nested(const ncv_opts *o, const char *model)
         rc = cli_open_storage(CMD, o->study.run.storage_url, 0, &storage);
     if (rc)
         goto done;
-    ncv_show show = {.quiet = o->study.run.quiet, .outer = (int)o->outer,
-                     .n_trials = (int)o->study.run.n_trials};
+    show = (ncv_show){.outer = (int)o->outer,
+                     .n_trials = (int)o->study.run.n_trials,
+                     .progress = progress_new((int)(o->outer *
+                                                    o->study.run.n_trials),
+                                              0, hpo__metric_maximize(p.metric)
+                                                     ? HPO_MAXIMIZE
+                                                     : HPO_MINIMIZE),
+                     .start = hpo__monotonic()};
+    if (!show.progress) {
+        cli_error(CMD, "out of memory");
+        rc = CLI_EXIT_FAILED;
+        goto done;
+    }
+    show.steps = (progress_ml){.p = show.progress, .prefix = show.prefix,
+                               .fold_name = "inner fold",
+                               .step_name = "round"};
+    progress_set_in_process(show.progress, 1);
+    progress_set_jobs(show.progress, (int)o->study.run.jobs);
     hpo__nested_options no = {
         .metric = p.metric, .outer_k = (int)o->outer,
         .inner_k = (int)o->inner, .folds_seed = o->data.folds_seed,
@@ -182,7 +270,9 @@ static int nested(const ncv_opts *o, const char *model)
                   : p.t->fidelity ? "auto" : NULL, /* as tune-model */
         .have_seed = o->study.run.have_seed, .seed = o->study.run.seed,
         .storage = storage, .study_name = o->study.run.study_name,
-        .on_phase = on_phase, .on_fold = on_fold, .data = &show};
+        .on_phase = on_phase, .on_fold = on_fold, .on_trial = on_trial,
+        .on_study = on_study, .progress = on_progress,
+        .should_stop = should_stop, .data = &show};
     char data[256];
     ml_data_text(&p.d, data, sizeof data);
     printf("nested CV of %s on %s\n%d outer x %d inner%s folds "
@@ -194,7 +284,15 @@ static int nested(const ncv_opts *o, const char *model)
     printf("fold  train  test  inner best       outer  chosen\n");
     fflush(stdout);
     hpo__msg m = {0};
-    if (hpo__nested_cv(p.t, &p.d, &no, &r, &m) != HPO_OK) {
+    progress_start(show.progress);
+    int status = hpo__nested_cv(p.t, &p.d, &no, &r, &m);
+    progress_stop(show.progress);
+    interrupt_set_study(NULL);
+    if (interrupt_signal()) {
+        log_say(LOG_WARNING, "hpo: %s", status == HPO_OK ? "interrupted"
+                                                         : hpo__msg_get(&m));
+        rc = 128 + interrupt_signal();
+    } else if (status != HPO_OK) {
         cli_error(CMD, "%s", hpo__msg_get(&m));
         rc = CLI_EXIT_FAILED;
     } else {
@@ -203,6 +301,7 @@ static int nested(const ncv_opts *o, const char *model)
     hpo__msg_free(&m);
     hpo__nested_result_free(&r);
 done:
+    progress_free(show.progress);
     hpo_storage_close(storage);
     hpo_space_free(space);
     ml_problem_free(&p);
@@ -215,8 +314,11 @@ int cli_nested_cv(int argc, char **argv)
                   .inner = DEFAULT_INNER};
     o.study.run.n_trials = DEFAULT_TRIALS;
     int rc = parse(&o, argc, argv);
+    if (rc < 0 && (rc = log_setup(CMD, &o.study.run)) == 0)
+        rc = -1;
     if (rc < 0)
         rc = nested(&o, argv[1]);
+    log_close();
     ml_space_opts_free(&o.study.space);
     return rc;
 }

@@ -1,38 +1,49 @@
 /*
- * progress.c — the live progress line, failure lines and the summary of
- * `hpo tune` (see progress.h).  Counters are updated from the worker
- * threads under one mutex; a small thread redraws the live line.
+ * progress.c — the records, the live or plain progress line, Ctrl-C's
+ * acknowledgement and the summary of a run of trials (see progress.h).
+ * Counters are updated from the trial threads under one mutex; one small
+ * thread draws the state of the run and answers signals, and it never
+ * holds that mutex while it writes (logging.c has its own).
  */
+#define _GNU_SOURCE 1 /* pipe2 */
 #include "progress.h"
 
+#include <fcntl.h>
 #include <math.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "interrupt.h"
 #include "jsontext.h"
+#include "trial_record.h"
 
 #define REDRAW_S 0.25
 
 struct progress {
-    int quiet, live;
     int n_trials;
     double timeout_s;
     hpo_direction direction;
+    int in_process;
+    int jobs; /* progress_set_jobs; 0 when trials are counted as they start */
+    log_level record_level;
+    char record_prefix[64];
     pthread_mutex_t mu;
-    pthread_cond_t cv;
     pthread_t thread;
-    int thread_running, stopping, line_shown;
+    int thread_running;
+    int wake[2]; /* progress_stop writes; the thread wakes */
     struct timespec start;
     int complete, pruned, failed;
     int have_best, best_number;
     double best;
     int64_t resource_used, resource_target; /* progress.h */
+    int detail_trial;  /* whose detail is shown; -1 none */
+    char detail[160];
 };
 
 static double elapsed_s(const progress *p)
@@ -43,29 +54,53 @@ static double elapsed_s(const progress *p)
            (double)(now.tv_nsec - p->start.tv_nsec) * 1e-9;
 }
 
-progress *progress_new(int quiet, int n_trials, double timeout_s,
+progress *progress_new(int n_trials, double timeout_s,
                        hpo_direction direction)
 {
     progress *p = calloc(1, sizeof *p);
     if (!p)
         return NULL;
-    p->quiet = quiet;
-    p->live = !quiet && isatty(STDERR_FILENO);
+    if (pipe2(p->wake, O_CLOEXEC | O_NONBLOCK) != 0) {
+        free(p);
+        return NULL;
+    }
     p->n_trials = n_trials;
     p->timeout_s = timeout_s;
     p->direction = direction;
+    p->record_level = LOG_INFO;
+    p->detail_trial = -1;
     pthread_mutex_init(&p->mu, NULL);
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    pthread_cond_init(&p->cv, &ca);
-    pthread_condattr_destroy(&ca);
     clock_gettime(CLOCK_MONOTONIC, &p->start);
     return p;
 }
 
-/* "12s", "3m05s", "2h07m". */
-static void format_duration(char *buf, size_t size, double s)
+void progress_set_in_process(progress *p, int in_process)
+{
+    p->in_process = in_process;
+}
+
+void progress_set_jobs(progress *p, int jobs)
+{
+    p->jobs = jobs;
+}
+
+void progress_reset_best(progress *p)
+{
+    pthread_mutex_lock(&p->mu);
+    p->have_best = 0;
+    pthread_mutex_unlock(&p->mu);
+}
+
+void progress_set_records(progress *p, log_level level, const char *prefix)
+{
+    pthread_mutex_lock(&p->mu);
+    p->record_level = level;
+    snprintf(p->record_prefix, sizeof p->record_prefix, "%s",
+             prefix ? prefix : "");
+    pthread_mutex_unlock(&p->mu);
+}
+
+void progress_format_duration(char *buf, size_t size, double s)
 {
     long t = lround(s < 0 ? 0 : s);
     if (t < 60)
@@ -106,110 +141,174 @@ static size_t format_resource(const progress *p, char *buf, size_t size,
     return n < 0 ? 0 : (size_t)n < size ? (size_t)n : size - 1;
 }
 
-/* Call with the mutex held. */
-static void draw(progress *p)
+/* Append to line[*n..size): snprintf that never runs past the end. */
+static void put(char *line, size_t size, size_t *n, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void put(char *line, size_t size, size_t *n, const char *fmt, ...)
 {
-    char line[256], el[32], rem[32];
+    if (*n >= size - 1)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    int k = vsnprintf(line + *n, size - *n, fmt, ap);
+    va_end(ap);
+    if (k > 0)
+        *n = *n + (size_t)k < size ? *n + (size_t)k : size - 1;
+}
+
+/* The state of the run, one line.  Call with the mutex held. */
+static void format_state(const progress *p, char *line, size_t size)
+{
+    char el[32], rem[32];
     int done = p->complete + p->pruned + p->failed;
     double elapsed = elapsed_s(p);
     size_t n = 0;
     if (p->n_trials > 0) {
         int w = snprintf(NULL, 0, "%d", p->n_trials);
-        n += (size_t)snprintf(line + n, sizeof line - n, "[%*d/%d]", w, done,
-                              p->n_trials);
+        put(line, size, &n, "[%*d/%d]", w, done, p->n_trials);
     } else {
-        n += (size_t)snprintf(line + n, sizeof line - n, "[%d]", done);
+        put(line, size, &n, "[%d]", done);
     }
-    n += (size_t)snprintf(line + n, sizeof line - n, " done %d failed %d",
-                          p->complete, p->failed);
+    put(line, size, &n, " done %d failed %d", p->complete, p->failed);
     if (p->pruned)
-        n += (size_t)snprintf(line + n, sizeof line - n, " pruned %d",
-                              p->pruned);
-    n += format_resource(p, line + n, sizeof line - n, " ");
+        put(line, size, &n, " pruned %d", p->pruned);
+    n += format_resource(p, line + n, size - n, " ");
     if (p->have_best)
-        n += (size_t)snprintf(line + n, sizeof line - n,
-                              " best %.6g (trial %d)", p->best,
-                              p->best_number);
-    format_duration(el, sizeof el, elapsed);
-    n += (size_t)snprintf(line + n, sizeof line - n, " elapsed %s", el);
+        put(line, size, &n, " best %.6g (trial %d)", p->best, p->best_number);
+    progress_format_duration(el, sizeof el, elapsed);
+    put(line, size, &n, " elapsed %s", el);
     double left = remaining_s(p, elapsed);
     if (left >= 0) {
-        format_duration(rem, sizeof rem, left);
-        snprintf(line + n, sizeof line - n, " remaining ~%s", rem);
+        progress_format_duration(rem, sizeof rem, left);
+        put(line, size, &n, " remaining ~%s", rem);
     }
-    /* A line wider than the terminal would wrap and defeat the \r. */
-    struct winsize ws;
-    if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 1 &&
-        strlen(line) >= ws.ws_col)
-        line[ws.ws_col - 1] = '\0';
-    fprintf(stderr, "\r\033[K%s", line);
-    fflush(stderr);
-    p->line_shown = 1;
+    if (p->detail_trial >= 0)
+        put(line, size, &n, "; %s", p->detail);
 }
 
-static void erase(progress *p)
+/* "finishing 2 running trials (Ctrl-C again to stop now)": said by the
+ * thread as soon as the handler wakes it. */
+static void acknowledge(progress *p, int count)
 {
-    if (p->line_shown) {
-        fputs("\r\033[K", stderr);
-        p->line_shown = 0;
+    pthread_mutex_lock(&p->mu);
+    int finished = p->complete + p->pruned + p->failed;
+    int running = interrupt_running_at_signal();
+    if (p->jobs > 0) {
+        int left = p->n_trials > 0 ? p->n_trials - finished : p->jobs;
+        running = p->jobs < left ? p->jobs : left;
+    }
+    pthread_mutex_unlock(&p->mu);
+    if (running < 0)
+        running = 0;
+    const char *s = running == 1 ? "" : "s";
+    if (count == 1 && running == 0)
+        log_say(LOG_WARNING, "hpo: interrupted: starting no more trials "
+                "(Ctrl-C again to stop now)");
+    else if (count == 1 && p->in_process)
+        log_say(LOG_WARNING, "hpo: interrupted: finishing %d running "
+                "trial%s (Ctrl-C again to stop now)", running, s);
+    else if (count == 1)
+        log_say(LOG_WARNING, "hpo: interrupted: stopping %d running "
+                "trial%s (Ctrl-C again to kill them now)", running, s);
+    else if (count == 2)
+        log_say(LOG_WARNING, "hpo: stopping now: the running trials fail as "
+                "interrupted (hpo exits within %d s; Ctrl-C again to exit "
+                "at once)", INTERRUPT_FORCE_AFTER_S);
+}
+
+/* Read every byte the signal handler wrote; answer the signals. */
+static void drain_signals(progress *p, int *acked)
+{
+    char buf[16];
+    while (read(interrupt_notify_fd(), buf, sizeof buf) > 0)
+        ;
+    int count = interrupt_count();
+    while (*acked < count && *acked < 2)
+        acknowledge(p, ++*acked);
+}
+
+/* The state of the run: redrawn, or a plain record now and then. */
+static void show_state(progress *p, int live, double *last_plain,
+                       double plain_s)
+{
+    char line[320];
+    double now = elapsed_s(p);
+    if (!live && now - *last_plain < plain_s)
+        return;
+    pthread_mutex_lock(&p->mu);
+    format_state(p, line, sizeof line);
+    pthread_mutex_unlock(&p->mu);
+    if (live) {
+        log_live(line);
+    } else {
+        *last_plain = now;
+        log_record(LOG_INFO, "%s", line);
     }
 }
 
-static void *redraw_loop(void *arg)
+/* HPO_PROGRESS_INTERVAL=S, else PROGRESS_PLAIN_S. */
+static double plain_interval_s(void)
+{
+    const char *env = getenv("HPO_PROGRESS_INTERVAL");
+    double s = env ? strtod(env, NULL) : 0;
+    return s > 0 ? s : PROGRESS_PLAIN_S;
+}
+
+static void *progress_loop(void *arg)
 {
     progress *p = arg;
-    pthread_mutex_lock(&p->mu);
-    while (!p->stopping) {
-        draw(p);
-        struct timespec until;
-        clock_gettime(CLOCK_MONOTONIC, &until);
-        until.tv_nsec += (long)(REDRAW_S * 1e9);
-        if (until.tv_nsec >= 1000000000L) {
-            until.tv_sec++;
-            until.tv_nsec -= 1000000000L;
+    int live = log_live_terminal();
+    int plain = !live && log_wants(LOG_INFO);
+    double plain_s = plain_interval_s(), last_plain = 0;
+    int acked = 0;
+    for (;;) {
+        struct pollfd fds[2] = {{.fd = p->wake[0], .events = POLLIN},
+                                {.fd = interrupt_notify_fd(),
+                                 .events = POLLIN}};
+        double wait_s = live ? REDRAW_S : plain ? plain_s / 4 : 3600;
+        if (wait_s > 1)
+            wait_s = 1;
+        int nfds = fds[1].fd >= 0 ? 2 : 1;
+        if (poll(fds, (nfds_t)nfds, (int)(wait_s * 1000)) > 0) {
+            if (fds[0].revents)
+                break;
+            if (nfds == 2 && fds[1].revents)
+                drain_signals(p, &acked);
         }
-        while (!p->stopping &&
-               pthread_cond_timedwait(&p->cv, &p->mu, &until) == 0)
-            ;
+        if (live || plain)
+            show_state(p, live, &last_plain, plain_s);
     }
-    erase(p);
-    pthread_mutex_unlock(&p->mu);
+    if (live)
+        log_live(NULL);
     return NULL;
 }
 
 void progress_start(progress *p)
 {
     clock_gettime(CLOCK_MONOTONIC, &p->start);
-    if (p->live && pthread_create(&p->thread, NULL, redraw_loop, p) == 0)
+    if (pthread_create(&p->thread, NULL, progress_loop, p) == 0)
         p->thread_running = 1;
-}
-
-static void say_locked(progress *p, const char *fmt, va_list ap)
-{
-    erase(p);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    if (p->thread_running && !p->stopping)
-        draw(p);
-    fflush(stderr);
 }
 
 void progress_say(progress *p, const char *fmt, ...)
 {
-    if (p->quiet)
-        return;
+    (void)p;
     va_list ap;
     va_start(ap, fmt);
-    pthread_mutex_lock(&p->mu);
-    say_locked(p, fmt, ap);
-    pthread_mutex_unlock(&p->mu);
+    char *text = NULL;
+    if (vasprintf(&text, fmt, ap) < 0)
+        text = NULL;
     va_end(ap);
+    log_say(LOG_INFO, "%s", text ? text : "out of memory");
+    free(text);
 }
 
 void progress_study_log(int level, const char *message, void *data)
 {
-    if (level >= 1)
-        progress_say(data, "hpo: %s", message);
+    (void)data;
+    log_level l = level <= 0 ? LOG_DEBUG : level == 1 ? LOG_INFO
+                                                      : LOG_WARNING;
+    log_say(l, "hpo: %s", message);
 }
 
 static void note_best(progress *p, const hpo_trial *t)
@@ -247,73 +346,97 @@ static char *last_stderr_line(const hpo_trial *t)
     return last;
 }
 
-static void print_failure(progress *p, const hpo_trial *t)
+/* A failed trial's record is the line that says why. */
+static void say_failure(const progress *p, const hpo_trial *t)
 {
     char *reason = json_unquote(hpo_trial_user_attr(t, "fail_reason"));
     char *last = last_stderr_line(t);
-    erase(p);
-    fprintf(stderr, "hpo: trial %d failed: %s%s%.200s", hpo_trial_number(t),
+    log_say(LOG_WARNING, "hpo: %strial %d failed: %s%s%.200s",
+            p->record_prefix, hpo_trial_number(t),
             reason ? reason : "(no reason recorded)",
             last ? "; stderr: " : "", last ? last : "");
-    fputc('\n', stderr);
-    if (p->thread_running && !p->stopping)
-        draw(p);
-    fflush(stderr);
     free(reason);
     free(last);
 }
 
+void progress_trial_started(progress *p)
+{
+    (void)p;
+    interrupt_running_add(1);
+}
+
+/* The record of a trial that did not fail; call with the mutex held. */
+static char *record_text(const progress *p, const hpo_trial *t)
+{
+    int is_best = p->have_best && hpo_trial_state_of(t) == HPO_COMPLETE;
+    return trial_record(t, p->best, is_best ? p->best_number : -1);
+}
+
 void progress_trial_done(progress *p, const hpo_trial *trial)
 {
+    char *record = NULL;
     pthread_mutex_lock(&p->mu);
-    switch (hpo_trial_state_of(trial)) {
-    case HPO_COMPLETE:
+    hpo_trial_state state = hpo_trial_state_of(trial);
+    if (state == HPO_COMPLETE) {
         p->complete++;
         note_best(p, trial);
-        break;
-    case HPO_PRUNED_STATE:
+    } else if (state == HPO_PRUNED_STATE) {
         p->pruned++;
-        break;
-    default:
+    } else {
         p->failed++;
-        if (!p->quiet)
-            print_failure(p, trial);
-        break;
+    }
+    if (p->detail_trial == hpo_trial_number(trial))
+        p->detail_trial = -1;
+    if (p->jobs == 0)
+        interrupt_running_add(-1); /* counted by progress_trial_started */
+    if (state != HPO_FAIL && log_wants(p->record_level))
+        record = record_text(p, trial);
+    pthread_mutex_unlock(&p->mu);
+    if (state == HPO_FAIL)
+        say_failure(p, trial);
+    else if (record)
+        log_record(p->record_level, "%s%s", p->record_prefix, record);
+    free(record);
+}
+
+void progress_set_detail(progress *p, int trial, const char *text)
+{
+    pthread_mutex_lock(&p->mu);
+    if (text) {
+        p->detail_trial = trial;
+        snprintf(p->detail, sizeof p->detail, "%s", text);
+    } else if (p->detail_trial == trial) {
+        p->detail_trial = -1;
     }
     pthread_mutex_unlock(&p->mu);
 }
 
 void progress_stop(progress *p)
 {
-    pthread_mutex_lock(&p->mu);
-    p->stopping = 1;
-    pthread_cond_broadcast(&p->cv);
-    pthread_mutex_unlock(&p->mu);
-    if (p->thread_running) {
-        pthread_join(p->thread, NULL);
-        p->thread_running = 0;
-    }
+    if (!p->thread_running)
+        return;
+    ssize_t ignored = write(p->wake[1], "!", 1);
+    (void)ignored;
+    pthread_join(p->thread, NULL);
+    p->thread_running = 0;
 }
 
 void progress_summary(progress *p, const char *why)
 {
-    if (p->quiet)
-        return;
-    char el[32];
+    char el[32], best[96] = "", resource[96];
     pthread_mutex_lock(&p->mu);
     int done = p->complete + p->pruned + p->failed;
-    format_duration(el, sizeof el, elapsed_s(p));
-    fprintf(stderr, "hpo: %s%s%d trial%s in %s: %d complete, %d pruned, "
-            "%d failed", why ? why : "", why ? ": " : "", done,
-            done == 1 ? "" : "s", el, p->complete, p->pruned, p->failed);
+    progress_format_duration(el, sizeof el, elapsed_s(p));
     if (p->have_best)
-        fprintf(stderr, "; this run's best %.6g (trial %d)", p->best,
-                p->best_number);
-    char resource[96];
+        snprintf(best, sizeof best, "; this run's best %.6g (trial %d)",
+                 p->best, p->best_number);
     format_resource(p, resource, sizeof resource, "; ");
-    fprintf(stderr, "%s\n", resource);
-    fflush(stderr);
+    int complete = p->complete, pruned = p->pruned, failed = p->failed;
     pthread_mutex_unlock(&p->mu);
+    log_say(LOG_INFO, "hpo: %s%s%d trial%s in %s: %d complete, %d pruned, "
+            "%d failed%s%s", why ? why : "", why ? ": " : "", done,
+            done == 1 ? "" : "s", el, complete, pruned, failed, best,
+            resource);
 }
 
 void progress_set_resource_target(progress *p, int64_t target)
@@ -358,6 +481,7 @@ void progress_free(progress *p)
         return;
     progress_stop(p);
     pthread_mutex_destroy(&p->mu);
-    pthread_cond_destroy(&p->cv);
+    close(p->wake[0]);
+    close(p->wake[1]);
     free(p);
 }

@@ -15,6 +15,7 @@
 #include "args.h"
 #include "cli.h"
 #include "show.h"
+#include "studies.h"
 #include "table.h"
 
 enum { OPT_STORAGE = 1, OPT_FORMAT, OPT_HELP };
@@ -93,12 +94,17 @@ static cJSON *summary_json(const hpo_study_summary *s)
     return o;
 }
 
-static int print_json(FILE *out, const hpo_study_summary *list, int n)
+cJSON *studies_json(const hpo_study_summary *list, int n)
 {
     cJSON *a = cJSON_CreateArray();
-    for (int i = 0; i < n; i++)
+    for (int i = 0; a && i < n; i++)
         cJSON_AddItemToArray(a, summary_json(&list[i]));
-    return show_print_json(out, a);
+    return a;
+}
+
+static int print_json(FILE *out, const hpo_study_summary *list, int n)
+{
+    return show_print_json(out, studies_json(list, n));
 }
 
 static int list_studies(const char *url, int format)

@@ -29,7 +29,9 @@
 
 #include "core/json.h"
 #include "interrupt.h"
+#include "logging.h"
 #include "progress.h"
+#include "progress_ml.h"
 #include "setup.h"
 #include "study_config.h"
 
@@ -80,7 +82,7 @@ CLI_RESOURCE_HELP
 "                          MODEL-YYYYMMDD-HHMMSS)\n"
 "      --force             go on with a study that tuned something else\n"
 "      --heartbeat S, --grace S, --retry-failed N   as hpo tune\n"
-"  -q, --quiet             no progress\n"
+CLI_LOG_HELP
 "\n"
 "Models:\n", DEFAULT_TRIALS, CLI_DEFAULT_STORAGE);
     ml_print_learners(out);
@@ -99,7 +101,9 @@ CLI_RESOURCE_HELP
 "\n"
 "Exit status: 0 done, 1 every trial failed or a runtime error, 2 bad usage\n"
 "(an unknown model, option, hyperparameter, metric or space, a data file\n"
-"that cannot be read), 130 interrupted (143 on SIGTERM).\n");
+"that cannot be read), 130 interrupted (143 on SIGTERM).  Ctrl-C lets the\n"
+"running trials finish (a second Ctrl-C stops them; they fail as\n"
+"interrupted); every finished trial is kept.\n");
 }
 
 typedef struct tm_opts {
@@ -260,7 +264,16 @@ static int check_and_store(const tm_opts *o, const ml_problem *p,
 typedef struct tm_run {
     progress *progress;
     int64_t max_resource, budget; /* budget 0: none */
+    hpo__ml_objective ob;
 } tm_run;
+
+/* The learner's objective, counted as running for Ctrl-C's message. */
+static int run_trial(hpo_trial *trial, void *data, double *values)
+{
+    tm_run *r = data;
+    progress_trial_started(r->progress);
+    return hpo__ml_objective_run(trial, &r->ob, values);
+}
 
 /* The resource on the progress line (progress.h): the study's with a
  * budget, else this run's. */
@@ -330,10 +343,11 @@ static int run(const tm_opts *o, const ml_problem *p, hpo_study *s,
     char data[256], folds[64];
     hpo__eval_cache *cache = hpo__eval_cache_new(p->t, &p->d, &p->folds, 0);
     const cli_run_opts *run = &o->study.run;
-    tm_run r = {.progress = progress_new(run->quiet, (int)run->n_trials,
-                                         run->timeout_s,
+    tm_run r = {.progress = progress_new((int)run->n_trials, run->timeout_s,
                                          hpo_study_direction(s, 0)),
                 .max_resource = run->max_resource};
+    progress_ml steps = {.p = r.progress, .prefix = "", .fold_name = "fold",
+                         .step_name = "round"};
     /* The budget is N more units than the study's trials have used. */
     int64_t used = 0;
     if (run->budget_resource > 0 &&
@@ -357,9 +371,12 @@ static int run(const tm_opts *o, const ml_problem *p, hpo_study *s,
                  url_shown);
     interrupt_set_study(s);
     hpo_study_set_log(s, progress_study_log, r.progress);
-    hpo__ml_objective ob = {.t = p->t, .d = &p->d, .folds = &p->folds,
-                            .metric = p->metric,
-                            .fixed = &o->study.space.fixed, .cache = cache};
+    progress_set_in_process(r.progress, 1);
+    r.ob = (hpo__ml_objective){.t = p->t, .d = &p->d, .folds = &p->folds,
+                               .metric = p->metric,
+                               .fixed = &o->study.space.fixed, .cache = cache,
+                               .progress = progress_ml_step,
+                               .progress_data = &steps};
     hpo_optimize_options oo = {.n_trials = (int)o->study.run.n_trials,
                                .timeout_s = o->study.run.timeout_s,
                                .n_jobs = (int)o->study.run.jobs,
@@ -372,7 +389,7 @@ static int run(const tm_opts *o, const ml_problem *p, hpo_study *s,
     progress_set_resource_target(r.progress, r.budget);
     progress_start(r.progress);
     double start = now_s();
-    int rc = hpo_study_optimize(s, hpo__ml_objective_run, &ob, &oo);
+    int rc = hpo_study_optimize(s, run_trial, &r, &oo);
     double seconds = now_s() - start;
     char *why = rc < 0 ? strdup(hpo_study_errmsg(s)) : NULL;
     progress_stop(r.progress);
@@ -438,8 +455,11 @@ int cli_tune_model(int argc, char **argv)
     if (rc < 0 && !o.study.run.trials_given && o.study.run.timeout_s == 0 &&
         !o.study.run.budget_resource)
         o.study.run.n_trials = DEFAULT_TRIALS;
+    if (rc < 0 && (rc = log_setup(CMD, &o.study.run)) == 0)
+        rc = -1;
     if (rc < 0)
         rc = tune_model(&o, argv[1]);
+    log_close();
     tm_opts_free(&o);
     return rc;
 }

@@ -372,6 +372,7 @@ static int skip_if_surplus(tune_ctx *ctx, hpo_trial *trial)
 int tune_run_trial(hpo_trial *trial, void *data, double *values)
 {
     tune_ctx *ctx = data;
+    progress_trial_started(ctx->progress);
     if (skip_if_surplus(ctx, trial))
         return HPO_PRUNED;
     if (hpo_trial_suggest_all(trial) != HPO_OK)

@@ -22,6 +22,7 @@
 #include "args.h"
 #include "fd_limit.h"
 #include "cli.h"
+#include "logging.h"
 #include "progress.h"
 #include "run.h"
 #include "setup.h"
@@ -41,7 +42,7 @@ static const cli_option worker_options[] = {
     {"timeout", 0, 1, CLI_OPT_TIMEOUT},
     {"jobs", 'j', 1, CLI_OPT_JOBS},
     SETUP_LIVENESS_OPTIONS,
-    {"quiet", 'q', 0, CLI_OPT_QUIET},
+    CLI_LOG_OPTIONS,
     {"help", 'h', 0, OPT_HELP},
     {0},
 };
@@ -75,7 +76,7 @@ static void worker_help(FILE *out)
 "      --retry-failed N    run a failed trial's parameters again, up to N\n"
 "                          times\n"
 "                          (these three override the ones hpo tune stored)\n"
-"  -q, --quiet             no progress, no summary\n"
+CLI_LOG_HELP
 "\n"
 "Exit status: 0 done, 1 every trial failed or a runtime error, 2 bad usage,\n"
 "no such study, a study hpo tune did not make, or a command that cannot be\n"
@@ -203,7 +204,7 @@ static int work(const worker_opts *o)
      * bounds what the study spends. */
     ctx.target_resource = cfg.target_resource;
     ctx.max_resource = cfg.max_resource;
-    ctx.progress = progress_new(o->run.quiet, (int)o->run.n_trials,
+    ctx.progress = progress_new((int)o->run.n_trials,
                                 o->run.timeout_s,
                                 ctx.n_objectives == 1
                                     ? hpo_study_direction(study, 0)
@@ -232,5 +233,10 @@ int cli_worker(int argc, char **argv)
 {
     worker_opts o = {.run = {.jobs = 1, .max_jobs = MAX_JOBS}};
     int rc = parse_options(&o, argc, argv);
-    return rc < 0 ? work(&o) : rc;
+    if (rc < 0 && (rc = log_setup(CMD, &o.run)) == 0)
+        rc = -1;
+    if (rc < 0)
+        rc = work(&o);
+    log_close();
+    return rc;
 }

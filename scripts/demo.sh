@@ -6,7 +6,8 @@
 # (demo.db); run the libsvm guide's 110-point grid (Hsu, Chang & Lin: C =
 # 2^-5, 2^-3, ..., 2^15 x gamma = 2^-15, 2^-13, ..., 2^3) on the same
 # folds; print both side by side; then estimate the tuned SVM's error
-# honestly by nested cross-validation.  Under a minute on two cores.
+# honestly by nested cross-validation; write the study's report
+# (demo-report.html).  Under a minute on two cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh >/dev/null
@@ -49,6 +50,11 @@ row "libsvm guide grid (Hsu et al.)" "$out/grid"
 echo
 echo "== nested CV: is the tuned error an honest estimate?"
 ./build/hpo nested-cv svm --data "$data" --outer 5 --inner 5 --trials 30 --seed 0
+
+echo
+echo "== hpo report: the tuned study as one HTML page with plots"
+./build/hpo report --storage "$db" --study "svm-$stamp" -o demo-report.html
+echo "report of svm-$stamp written to $(pwd)/demo-report.html (open it in a browser; it works offline)"
 
 echo
 echo "(studies svm-$stamp and svm-grid-$stamp are in demo.db:"

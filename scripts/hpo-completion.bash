@@ -57,11 +57,12 @@ _hpo() {
     --pruner) words=$(_hpo_section "$hpo" 'Pruners') ;;
     -d | --direction | --directions) words="minimize maximize" ;;
     --state) words="complete fail pruned" ;;
+    --log-level) words="debug info warning error" ;;
     -f | --format) words=$("$hpo" "$cmd" --help 2>/dev/null |
         sed -n 's/.*--format \([a-z|]*\).*/\1/p' | head -1 | tr '|' ' ') ;;
     --study | --study-name) words=$(_hpo_studies "$hpo" "${COMP_WORDS[@]}") ;;
     --storage) words="sqlite:/// memory: postgresql://" ;;
-    --config | --space | --data | -o | --output)
+    --config | --space | --data | -o | --output | --log-file)
         COMPREPLY=($(compgen -f -- "$cur"))
         return
         ;;

@@ -15,6 +15,8 @@ packages=(
     libsvm-dev liblinear-dev libxgboost-dev
     # CSV data files with quotes (src/ml/csv.c): libcsv, RFC 4180
     libcsv-dev
+    # hpo dashboard's HTTP server (cli/http_server.c)
+    libmicrohttpd-dev
     # tests: process tools, and Python Optuna for the interop tests and the
     # side-by-side benchmarks (Debian's interpreter, /usr/bin/python3)
     procps python3 python3-optuna
@@ -32,6 +34,9 @@ packages=(
     # the fuzz harnesses (scripts/fuzz.sh): clang with libFuzzer and the
     # sanitizer runtimes
     clang libclang-rt-14-dev
+    # hpo report in a real browser (tests/browser/): headless Chromium
+    # driven by Selenium through chromedriver
+    chromium chromium-driver python3-selenium
 )
 
 missing=()

@@ -766,6 +766,71 @@ static void test_xgboost_rounds(void)
     hpo__msg_free(&m);
 }
 
+/* ---- progress inside an evaluation (for the CLI's progress line) --------- */
+
+typedef struct seen_progress {
+    int n, last_done, last_total, steps, trial, ordered, stop_at;
+} seen_progress;
+
+static int note_progress(const hpo__eval_progress *e, void *data)
+{
+    seen_progress *s = data;
+    s->n++;
+    s->ordered &= e->done == s->last_done + 1 && e->elapsed_s >= 0;
+    s->last_done = e->done;
+    s->last_total = e->total;
+    s->steps = e->steps;
+    s->trial = e->trial;
+    return s->stop_at && e->done == s->stop_at;
+}
+
+static void test_eval_progress(void)
+{
+    hpo__dataset d;
+    tiny(&d, 2, 20);
+    hpo__folds f;
+    kfold_split(&d, 4, &f);
+    hpo__msg m = {0};
+    hpo__eval_result r;
+
+    /* After each fold, in order, from outside any trial. */
+    seen_progress folds = {.ordered = 1};
+    hpo__eval_options o = {.progress = note_progress, .progress_data = &folds};
+    CHECK_RC(hpo__evaluate(&hpo__learner_svm, NULL, &d, &f,
+                           HPO__METRIC_ACCURACY, &o, &r, &m), HPO_OK);
+    CHECK(folds.n == 4 && folds.ordered && folds.last_total == 4);
+    CHECK(folds.steps == 0 && folds.trial == -1);
+    hpo__eval_result_free(&r);
+
+    /* Step by step (xgboost with a report): after each round. */
+    hpo__hparams p = {0};
+    hpo__hparams_set(&p, "num_round", 6);
+    hpo__hparams_set(&p, "min_child_weight", 0.5);
+    rounds all = {0};
+    seen_progress steps = {.ordered = 1};
+    o = (hpo__eval_options){.report = record_round, .report_data = &all,
+                            .progress = note_progress,
+                            .progress_data = &steps};
+    CHECK_RC(hpo__evaluate(&hpo__learner_xgboost, &p, &d, &f,
+                           HPO__METRIC_ACCURACY, &o, &r, &m), HPO_OK);
+    CHECK(steps.n == 6 && steps.ordered && steps.last_total == 6);
+    CHECK(steps.steps == 1);
+    hpo__eval_result_free(&r);
+
+    /* Nonzero stops it now: a failure that says "interrupted". */
+    seen_progress stop = {.ordered = 1, .stop_at = 2};
+    o = (hpo__eval_options){.progress = note_progress, .progress_data = &stop};
+    CHECK_RC(hpo__evaluate(&hpo__learner_svm, NULL, &d, &f,
+                           HPO__METRIC_ACCURACY, &o, &r, &m), HPO_EFAIL);
+    CHECK(stop.n == 2);
+    CHECK(strcmp(hpo__msg_get(&m), "interrupted") == 0);
+
+    hpo__hparams_free(&p);
+    hpo__folds_free(&f);
+    hpo__data_free(&d);
+    hpo__msg_free(&m);
+}
+
 /* ---- regression ----------------------------------------------------------- */
 
 static void test_regression_diabetes(void)
@@ -883,6 +948,7 @@ int main(void)
     RUN(test_linear_breast_cancer);
     RUN(test_eval_cache);
     RUN(test_xgboost_rounds);
+    RUN(test_eval_progress);
     RUN(test_regression_diabetes);
     RUN(test_bad_hyperparameters);
     return CHECK_DONE();

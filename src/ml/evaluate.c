@@ -170,6 +170,21 @@ static int score_fold(const hpo__learner_type *t, void *model,
     return rc;
 }
 
+/* Tell the observer, if any, that done of total folds or steps are done;
+ * HPO_OK, or the failure "interrupted" when it asks to stop. */
+static int tell_progress(const hpo__eval_options *o, int done, int total,
+                         int steps, double start, hpo__msg *m)
+{
+    if (!o->progress)
+        return HPO_OK;
+    hpo__eval_progress p = {.trial = -1, .done = done, .total = total,
+                            .steps = steps,
+                            .elapsed_s = hpo__monotonic() - start};
+    if (o->progress(&p, o->progress_data))
+        return hpo__fail(m, HPO_EFAIL, "interrupted");
+    return HPO_OK;
+}
+
 static double mean_of(const double *v, int n)
 {
     double sum = 0;
@@ -185,6 +200,7 @@ static int evaluate_folds(const hpo__learner_type *t,
                           const hpo__eval_options *o, double *pred,
                           hpo__eval_result *out, hpo__msg *m)
 {
+    double start = hpo__monotonic();
     for (int k = 0; k < folds->n; k++) {
         hpo__fit_input in;
         void *model = NULL;
@@ -195,6 +211,8 @@ static int evaluate_folds(const hpo__learner_type *t,
             rc = score_fold(t, model, d, &folds->v[k], metric, pred,
                             &out->fold_scores[k], m);
         t->free_model(model);
+        if (rc == HPO_OK)
+            rc = tell_progress(o, k + 1, folds->n, 0, start, m);
         if (rc != HPO_OK)
             return rc;
     }
@@ -210,6 +228,7 @@ static int evaluate_stepwise(const hpo__learner_type *t,
                              hpo__msg *m)
 {
     int steps, rc;
+    double start = hpo__monotonic();
     if ((rc = hpo__learner_int(t, params, t->fidelity, &steps, m)))
         return rc;
     void **models = calloc((size_t)folds->n, sizeof *models);
@@ -234,6 +253,8 @@ static int evaluate_stepwise(const hpo__learner_type *t,
         if (o->report(step, mean_of(out->fold_scores, folds->n),
                       o->report_data))
             rc = HPO_PRUNED;
+        else
+            rc = tell_progress(o, step, steps, 1, start, m);
     }
     for (int k = 0; k < folds->n; k++)
         t->free_model(models[k]);

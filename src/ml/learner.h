@@ -224,6 +224,20 @@ void hpo__learner_seed_rand(void);
  * stop: hpo__evaluate then returns HPO_PRUNED. */
 typedef int (*hpo__report_fn)(int step, double value, void *data);
 
+/* Where one evaluation is, for an observer that shows progress (the CLI
+ * prints; the library never does): called after each fold, or, for a
+ * fidelity learner trained step by step, after each step of every fold
+ * (a boosting round).  Return nonzero to stop the evaluation now: it then
+ * fails with the message "interrupted" (HPO_EFAIL).  Unset, it costs one
+ * test per fold or step. */
+typedef struct hpo__eval_progress {
+    int trial;        /* the trial's number (hpo__ml_objective_run), or -1 */
+    int done, total;  /* folds or steps done, of total */
+    int steps;        /* 1: the unit is a fidelity step; 0: a fold */
+    double elapsed_s; /* since the evaluation began */
+} hpo__eval_progress;
+typedef int (*hpo__progress_fn)(const hpo__eval_progress *p, void *data);
+
 /* Per-split preparations (hpo__learner_type.prepare) kept for many
  * evaluations of one learner on one data set, one set of folds and one
  * no_standardize setting: a study's trials.  Splits are prepared when
@@ -241,6 +255,8 @@ typedef struct hpo__eval_options {
     void *report_data;
     int no_standardize;    /* 1: features as they are (already scaled) */
     hpo__eval_cache *cache; /* NULL: prepare every fit afresh */
+    hpo__progress_fn progress; /* NULL: no progress calls */
+    void *progress_data;
 } hpo__eval_options;
 
 typedef struct hpo__eval_result {
@@ -279,6 +295,10 @@ typedef struct hpo__ml_objective {
     hpo__metric metric;
     const hpo__hparams *fixed; /* the same for every trial; may be NULL */
     hpo__eval_cache *cache;    /* may be NULL */
+    /* May be NULL: each trial's evaluation progress (its trial field set
+     * to the trial's number), called from the thread running the trial. */
+    hpo__progress_fn progress;
+    void *progress_data;
 } hpo__ml_objective;
 
 /* An hpo_objective_fn (data = hpo__ml_objective): suggest every parameter
@@ -333,6 +353,14 @@ typedef struct hpo__nested_options {
     void (*on_fold)(int fold, const hpo__nested_fold *result, void *data);
     hpo_callback_fn on_trial;
     void *data;
+    /* May be NULL: given each inner study once it is open, and NULL before
+     * it is freed (to stop it on Ctrl-C, to receive its log). */
+    void (*on_study)(int fold, hpo_study *study, void *data);
+    /* May be NULL: each inner trial's evaluation progress (data: data). */
+    hpo__progress_fn progress;
+    /* May be NULL: asked before each outer fold; nonzero stops the run
+     * with HPO_STOPPED ("interrupted") after the folds done so far. */
+    int (*should_stop)(void *data);
 } hpo__nested_options;
 
 typedef struct hpo__nested_result {

@@ -71,6 +71,21 @@ static void keep_reason(hpo_trial *trial, const char *why)
     cJSON_Delete(text);
 }
 
+/* The evaluation's progress, with the trial's number, to the objective's
+ * observer. */
+typedef struct progress_relay {
+    const hpo__ml_objective *ob;
+    int trial;
+} progress_relay;
+
+static int relay_progress(const hpo__eval_progress *p, void *data)
+{
+    const progress_relay *r = data;
+    hpo__eval_progress q = *p;
+    q.trial = r->trial;
+    return r->ob->progress(&q, r->ob->progress_data);
+}
+
 int hpo__ml_objective_run(hpo_trial *trial, void *data, double *values)
 {
     const hpo__ml_objective *ob = data;
@@ -88,6 +103,11 @@ int hpo__ml_objective_run(hpo_trial *trial, void *data, double *values)
         return rc;
     }
     hpo__eval_options eo = {.cache = ob->cache};
+    progress_relay relay = {ob, hpo_trial_number(trial)};
+    if (ob->progress) {
+        eo.progress = relay_progress;
+        eo.progress_data = &relay;
+    }
     if (ob->t->fidelity) {
         eo.report = report_to_trial;
         eo.report_data = trial;
@@ -202,14 +222,19 @@ static int tune_inner(const hpo__learner_type *t, const hpo__dataset *d,
     if (rc == HPO_OK) {
         hpo__ml_objective ob = {.t = t, .d = d, .folds = &inner,
                                 .metric = o->metric, .fixed = o->fixed,
-                                .cache = cache};
+                                .cache = cache, .progress = o->progress,
+                                .progress_data = o->data};
         hpo_optimize_options oo = {.n_trials = o->n_trials,
                                    .n_jobs = o->n_jobs,
                                    .callback = o->on_trial,
                                    .callback_data = o->data};
+        if (o->on_study)
+            o->on_study(i, study, o->data);
         rc = hpo_study_optimize(study, hpo__ml_objective_run, &ob, &oo);
         if (rc < 0)
             hpo__fail(m, rc, "%s", hpo_study_errmsg(study));
+        if (o->on_study)
+            o->on_study(i, NULL, o->data);
     }
     if (rc >= 0) {
         rc = hpo_study_best_trial(study, &best);
@@ -346,6 +371,11 @@ int hpo__nested_cv(const hpo__learner_type *t, const hpo__dataset *d,
     out->n_folds = rc == HPO_OK ? outer.n : 0;
     out->maximize = hpo__metric_maximize(o->metric);
     for (int i = 0; rc == HPO_OK && i < outer.n; i++) {
+        if (o->should_stop && o->should_stop(o->data)) {
+            rc = hpo__fail(m, HPO_STOPPED, "interrupted after %d of %d "
+                           "outer folds", i, outer.n);
+            break;
+        }
         rc = run_fold(t, d, o, space, i, &outer.v[i], &out->folds[i], m);
         if (rc == HPO_OK && o->on_fold)
             o->on_fold(i, &out->folds[i], o->data);

@@ -34,6 +34,10 @@ expect_eq "samplers" "$(complete_words hpo tune --sampler nsga)" "nsga2 nsga3"
 expect_eq "pruners" "$(complete_words hpo tune --pruner h)" "hyperband"
 expect_eq "formats" "$(complete_words hpo trials --format '')" "table csv json"
 expect_eq "states" "$(complete_words hpo tell --state '')" "complete fail pruned"
+for c in tune worker tune-model nested-cv; do
+    expect_eq "$c has the log options" "$(complete_words hpo $c --log)" "--log-file --log-level"
+done
+expect_eq "log levels" "$(complete_words hpo worker --log-level '')" "debug info warning error"
 expect_match "the child's command after --" " $(complete_words hpo tune -n 1 -- bas) " " bash "
 if have_sqlite; then
     "$HPO" create-study --storage "sqlite:///$TMP/c.db" --study alpha >/dev/null
@@ -52,6 +56,7 @@ for c in tune worker ask tell create-study trials; do
     expect_true "a section for hpo $c" grep -q "^\.SS \"hpo $c\"$" hpo.1
 done
 expect_true "tune's section has its --help text" grep -q -- '--config FILE' hpo.1
+expect_true "... and the log options" grep -q -- '--log-file FILE' hpo.1
 if command -v groff >/dev/null; then
     run groff -man -Tutf8 -ww -z hpo.1
     expect_eq "groff renders it without warnings" "$RC/$ERR" "0/"

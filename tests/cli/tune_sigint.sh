@@ -53,6 +53,8 @@ expect_match "SIGINT: summary" "$ERR" \
     "hpo: interrupted: 5 trials in [0-9]+s: 3 complete, 0 pruned, 2 failed; this run's best"
 expect_match "SIGINT: in-flight trials interrupted" "$ERR" \
     'hpo: trial [34] failed: interrupted'
+expect_match "SIGINT: acknowledged at once" "$ERR" \
+    'hpo: interrupted: stopping 2 running trials \(Ctrl-C again to kill them now\)'
 expect_match "SIGINT: best of the finished trials printed" "$OUT" \
     'best trial [0-2]: value'
 if [[ $DB != memory: ]]; then

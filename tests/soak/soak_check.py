@@ -20,7 +20,10 @@ At the end, with every worker gone:
      result and exited 0): same trial, parameters and value;
   8. every ledger line (a result printed by a child that ended well) is
      stored as a COMPLETE trial, unless its worker or the child itself
-     was SIGKILLed by the campaign before the worker could store it.
+     was SIGKILLed by the campaign before the worker could store it, or
+     --trial-timeout stopped the child between its ledger line and its
+     exit (a machine loaded enough to stretch a 2 s child past 8 s: the
+     trial is FAIL "timed out", rightly, since the child had not ended).
      A result whose worker was killed is legitimately missing; any other
      missing one is a lost trial.
 """
@@ -157,7 +160,8 @@ class StudyChecker:
                 continue
             if e["worker_pid"] in killed_workers:
                 fig["lost_worker_killed"] += 1
-            elif e["child_pid"] in killed_children:
+            elif e["child_pid"] in killed_children or timed_out(
+                    by_number.get(number)):
                 fig["lost_child_killed"] += 1
             else:
                 fig["lost"] += 1
@@ -169,6 +173,12 @@ class StudyChecker:
                            t.state if t else "not in the database",
                            fail_reason(t)))
         return fig
+
+
+def timed_out(t):
+    """Did hpo's --trial-timeout stop this trial's child?"""
+    return (t is not None and t.state == "FAIL" and
+            fail_reason(t).startswith("timed out"))
 
 
 def fail_reason(t):
