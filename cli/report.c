@@ -17,6 +17,7 @@
 #include "args.h"
 #include "cli.h"
 #include "report_html.h"
+#include "report_importance.h"
 
 #define CMD "report"
 
@@ -109,8 +110,13 @@ static int write_page(FILE *out, hpo_study *study, const report_args *r)
         cli_error(CMD, "%s", hpo_study_errmsg(study));
         return CLI_EXIT_FAILED;
     }
-    int rc = r->json ? report_data_write(out, study, trials, n, &r->opts)
-                     : report_html_write(out, study, trials, n, &r->opts);
+    report_data_opts o = r->opts;
+    report_importance_held importance;
+    if (report_importance_compute(study, &importance) == 0)
+        o.importance = &importance.shown;
+    int rc = r->json ? report_data_write(out, study, trials, n, &o)
+                     : report_html_write(out, study, trials, n, &o);
+    report_importance_release(&importance);
     hpo_trials_free(trials, n);
     if (rc != 0) {
         cli_error(CMD, "out of memory");

@@ -3,7 +3,7 @@
 # standard output (-o -), the storage also from HPO_STORAGE; clear errors
 # for no such study, no --output, an unwritable path; a failed write
 # leaves no half file and keeps a previous report; an empty study gives a
-# page that says so (skipped without SQLite).  The pages in a browser:
+# page that says so; the importance is fANOVA's (skipped without SQLite).  The pages in a browser:
 # tests/browser/.
 set -euo pipefail
 source "$(dirname "$0")/../children/testlib.sh" "$1"
@@ -38,7 +38,15 @@ print(d["format"], d["version"], d["study"]["name"], d["n_trials"], vals[0],
       [p["name"] for p in d["params"]], d["importance"]["method"])
 PYEOF
 )
-expect_eq "the document" "$doc" "hpo-report 1 grid 3 1 ['x'] spearman"
+expect_eq "the document" "$doc" "hpo-report 1 grid 3 1 ['x'] fanova"
+
+# Two parameters, y decided by x: the importance is fANOVA's, x first.
+run "$HPO" tune --storage "$DB" --study two -q -n 20 --sampler random --seed 3 \
+    -p x=float:0:1 -p z=float:0:1 -- awk 'BEGIN {{ print 10 * {x} + 0.01 * {z} }}'
+run "$HPO" report --storage "$DB" --study two -f json -o -
+expect_eq "fANOVA in the document, x first" \
+    "$(printf '%s' "$OUT" | "$PY" -c 'import json,sys; i=json.load(sys.stdin)["importance"]; print(i["method"], i["values"][0][0], i["values"][0][1] > 0.9)')" \
+    "fanova x True"
 expect_true "no temporary file left" test -z "$(ls report.html.* 2>/dev/null)"
 
 run env HPO_STORAGE="$DB" "$HPO" report --study grid -o -
