@@ -88,6 +88,59 @@ static void raw_exec(const char *file, const char *sql)
 
 /* ------------------------------------------------------------------------- */
 
+/* What the parser must give: mktime() of the fields, as a reader that
+ * called it for every datetime would. */
+static double reference_epoch(const char *text)
+{
+    struct tm tm = {0};
+    double sec;
+    sscanf(text, "%d-%d-%d %d:%d:%lf", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+           &tm.tm_hour, &tm.tm_min, &sec);
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    tm.tm_sec = (int)sec;
+    tm.tm_isdst = -1;
+    return (double)mktime(&tm) + (sec - (int)sec);
+}
+
+/* The parser keeps the last hour's mktime(): across both daylight-saving
+ * changes of two zones, in 7-minute steps, and after the zone itself
+ * changes, it still agrees with mktime() of every datetime. */
+static void test_datetime_parse_cache(void)
+{
+    static const char *const zones[] = {"Europe/Berlin", "America/New_York",
+                                        "UTC"};
+    static const double starts[] = {1711748000, 1729900000}; /* Mar, Oct 2024 */
+    const char *saved = getenv("TZ");
+    char *keep = saved ? strdup(saved) : NULL;
+    for (int z = 0; z < 3; z++) {
+        setenv("TZ", zones[z], 1);
+        tzset();
+        for (int s = 0; s < 2; s++)
+            for (double t = starts[s]; t < starts[s] + 3 * 86400; t += 420.25) {
+                char buf[HPO__OPTUNA_DATETIME_LEN];
+                double back = 0;
+                CHECK(hpo__optuna_datetime_format(t, buf) == 0);
+                CHECK(hpo__optuna_datetime_parse(buf, &back) == 0);
+                CHECK_NEAR(back, reference_epoch(buf), 1e-6);
+            }
+    }
+    double d = 0, d2 = 0;
+    CHECK(hpo__optuna_datetime_parse("2024-05-01", &d) == 0);
+    CHECK(hpo__optuna_datetime_parse("2024-05-01 00:00:00", &d2) == 0);
+    CHECK(d == d2);
+    CHECK(hpo__optuna_datetime_parse("2024-05-01X", &d) == -1);
+    CHECK(hpo__optuna_datetime_parse("2024-05-01 10:00", &d) == -1);
+    CHECK(hpo__optuna_datetime_parse("2024/05/01", &d) == -1);
+    CHECK(hpo__optuna_datetime_parse("", &d) == -1);
+    if (keep)
+        setenv("TZ", keep, 1);
+    else
+        unsetenv("TZ");
+    tzset();
+    free(keep);
+}
+
 static void test_schema_encodings(void)
 {
     char buf[HPO__OPTUNA_DATETIME_LEN];
@@ -875,6 +928,7 @@ int main(void)
         return 1;
     }
     RUN(test_schema_encodings);
+    RUN(test_datetime_parse_cache);
     RUN(test_url);
     RUN(test_studies);
     RUN(test_trials);
