@@ -13,32 +13,9 @@
 # Chromium from navigation to every view drawn (median of R).  Exit 77
 # when Chromium or Selenium is missing (after the curl figures).
 set -euo pipefail
-usage="usage: dashboard_bench.sh HPO REPORT_FIXTURE [--trials N] [--repeat R] [--storage URL]"
-hpo=${1:?$usage}
-fixture=${2:?$usage}
-shift 2
-trials=100000 repeat=3 db=
-while (($#)); do
-    case $1 in
-        --trials) trials=$2; shift 2 ;;
-        --repeat) repeat=$2; shift 2 ;;
-        --storage) db=$2; shift 2 ;;
-        *) echo "dashboard_bench.sh: unknown option $1" >&2; exit 2 ;;
-    esac
-done
-here=$(cd "$(dirname "$0")" && pwd)
-tmp=$(mktemp -d)
+source "$(dirname "$0")/big_study.sh" dashboard_bench.sh "$@"
 pid=
-trap '[[ -n $pid ]] && kill $pid 2>/dev/null; rm -rf "$tmp"' EXIT
-ms() { echo $(($(date +%s%N) / 1000000)); }
-median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
-
-if [[ -z $db ]]; then
-    db="sqlite:///$tmp/big.db"
-    t0=$(ms)
-    "$fixture" big "$db" "$trials"
-    echo "study big of $trials trials filled in $(($(ms) - t0)) ms (not timed below)"
-fi
+cleanup='[[ -z $pid ]] || kill $pid 2>/dev/null'
 
 t0=$(ms)
 "$hpo" dashboard --storage "$db" --port 0 2>"$tmp/err" &
@@ -59,11 +36,7 @@ done
 echo "api/study?name=big: $(stat -c %s "$tmp/doc.json") bytes in" \
     "$(printf '%s\n' "${times[@]}" | median) ms (median of $repeat: ${times[*]})"
 
-if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null ||
-    ! /usr/bin/python3 -c 'import selenium' 2>/dev/null; then
-    echo "SKIP: no chromium, chromedriver or python3-selenium (scripts/setup.sh)"
-    exit 77
-fi
+require_browser
 /usr/bin/python3 "$here/../tests/browser/dashboard_browser.py" \
     --time "$base/study?name=big" --repeat "$repeat"
 echo "(goal: first paint <= 1000 ms; load average $(cut -d' ' -f1-3 /proc/loadavg))"
