@@ -181,7 +181,9 @@ static void write_intermediate(FILE *out, const hpo_trial *t, int max_steps)
         int64_t step;
         double v;
         hpo_trial_intermediate(t, i, &step, &v);
-        fprintf(out, "%s[%lld,", j ? "," : "", (long long)step);
+        fputs(j ? ",[" : "[", out);
+        emit_int(out, (long long)step);
+        putc(',', out);
         emit_number(out, v);
         putc(']', out);
     }
@@ -237,8 +239,11 @@ static void write_constraints(FILE *out, const hpo_trial *t)
 static void write_trial(FILE *out, const hpo_trial *t, const params *ps,
                         int with_curve, int max_steps, double origin)
 {
-    fprintf(out, "{\"n\":%d,\"s\":\"%s\",\"v\":[", hpo_trial_number(t),
-            hpo_state_name(hpo_trial_state_of(t)));
+    fputs("{\"n\":", out);
+    emit_int(out, hpo_trial_number(t));
+    fputs(",\"s\":\"", out);
+    fputs(hpo_state_name(hpo_trial_state_of(t)), out);
+    fputs("\",\"v\":[", out);
     for (int i = 0; i < hpo_trial_n_values(t); i++) {
         if (i)
             putc(',', out);

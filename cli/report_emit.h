@@ -11,6 +11,8 @@
 /* A JSON string literal of text (NULL: null).  Invalid UTF-8 bytes become
  * '?', control characters and "<" \u escapes. */
 void emit_string(FILE *out, const char *text);
+/* An integer. */
+void emit_int(FILE *out, long long v);
 /* A double that reads back exactly; NaN as null, ±inf as ±1e999. */
 void emit_number(FILE *out, double v);
 /* Seconds since the epoch to the millisecond; NaN as null. */

@@ -154,6 +154,60 @@ static void contract_studies(hpo_storage *st)
     CHECK(make_study(st, "alpha", 1, HPO_MINIMIZE) > 0);
 }
 
+/* ---- order ------------------------------------------------------------------ */
+
+/* A trial's params and intermediate values read back in the order they
+ * were stored, in a whole-study read and a read from an id on: the
+ * backends' indexes give them by name and by step, and a reader that kept
+ * that order would reorder trials' params (past HPO_NAME_INDEX_FROM too,
+ * where lookups by name go through an index rebuilt after the reorder). */
+__attribute__((unused)) static void contract_order(hpo_storage *st)
+{
+    enum { N = HPO_NAME_INDEX_FROM + 4 };
+    int64_t study = make_study(st, "order", 1, HPO_MINIMIZE);
+    int64_t id = new_trial(st, study, HPO_RUNNING, NULL);
+    hpo__dist d = float_dist(0, 100, 0, 0);
+    for (int i = 0; i < N; i++) { /* names in falling order: z19 ... z00 */
+        char name[16];
+        snprintf(name, sizeof name, "z%02d", N - 1 - i);
+        hpo__param p = {name, d, i};
+        CHECK_RC(hpo__st_set_param(st, id, &p), HPO_OK);
+    }
+    for (int system = 0; system < 2; system++) {
+        CHECK_RC(hpo__st_set_trial_attr(st, id, system, "zeta", "1"), HPO_OK);
+        CHECK_RC(hpo__st_set_trial_attr(st, id, system, "alpha", "2"), HPO_OK);
+    }
+    static const int64_t steps[] = {5, 2, 9, 0};
+    for (int i = 0; i < 4; i++)
+        CHECK_RC(hpo__st_set_intermediate(st, id, steps[i], 10.0 * i),
+                 HPO_OK);
+    for (int since = 0; since < 2; since++) {
+        hpo__trial_list all = {0};
+        CHECK_RC(hpo__st_get_trials(st, study, since ? id : 0, &all),
+                 HPO_OK);
+        CHECK(all.n == 1);
+        const hpo__trial_rec *t = all.n == 1 ? &all.v[0] : NULL;
+        CHECK(t && t->n_params == N && t->n_inter == 4);
+        for (int i = 0; t && i < t->n_params; i++) {
+            char name[16];
+            snprintf(name, sizeof name, "z%02d", N - 1 - i);
+            CHECK(strcmp(t->params[i].name, name) == 0);
+            CHECK(t->params[i].internal == i);
+            const hpo__param *found = hpo__rec_param(t, name);
+            CHECK(found && found->internal == i);
+        }
+        for (int i = 0; t && i < t->n_inter; i++)
+            CHECK(t->inter[i].step == steps[i] &&
+                  t->inter[i].value == 10.0 * i);
+        for (int system = 0; t && system < 2; system++) {
+            const hpo__attrs *a = system ? &t->system_attrs : &t->user_attrs;
+            CHECK(a->n == 2 && strcmp(a->v[0].key, "zeta") == 0 &&
+                  strcmp(a->v[1].key, "alpha") == 0);
+        }
+        hpo__list_free(&all);
+    }
+}
+
 /* ---- what late results need (core/late.c) --------------------------------- */
 
 /* A finished trial created whole, and a given WAITING trial claimed.  Run

@@ -547,6 +547,40 @@ static void test_stored_distributions(void)
 }
 
 /* The JSON hpo keeps: what Python's json.loads reads, less NaN. */
+/* Copies of a categorical share one block of choices (dist.c), from a
+ * dist built by hand or parsed, freed in any order (ASan would see a
+ * block freed early or twice); each still reads and compares equal. */
+static void test_shared_choices(void)
+{
+    char *texts[] = {"\"adam\"", "\"sgd\"", "3"};
+    hpo__dist by_hand = {.kind = HPO__CATEGORICAL, .n_choices = 3,
+                         .choices = texts};
+    hpo__dist a, b, c;
+    CHECK_RC(hpo__dist_copy(&a, &by_hand), HPO_OK);
+    CHECK(a.choices != texts && a.shared != NULL);
+    CHECK_RC(hpo__dist_copy(&b, &a), HPO_OK);
+    CHECK_RC(hpo__dist_copy(&c, &b), HPO_OK);
+    CHECK(b.choices == a.choices && c.shared == a.shared);
+    hpo__dist_free(&a);
+    CHECK(a.choices == NULL && a.n_choices == 0);
+    CHECK(hpo__dist_equal(&b, &by_hand));
+    hpo__dist_free(&b);
+    CHECK(strcmp(c.choices[0], "\"adam\"") == 0 &&
+          strcmp(c.choices[2], "3") == 0 && hpo__dist_equal(&c, &by_hand));
+    hpo__dist_free(&c);
+
+    hpo__dist parsed, d;
+    hpo__msg m = {0};
+    CHECK_RC(hpo__dist_from_json(&parsed, "{\"name\": \"CategoricalDistribution"
+                                 "\", \"attributes\": {\"choices\": [\"x\", "
+                                 "null]}}", &m), HPO_OK);
+    CHECK_RC(hpo__dist_copy(&d, &parsed), HPO_OK);
+    hpo__dist_free(&parsed);
+    CHECK(d.n_choices == 2 && strcmp(d.choices[1], "null") == 0);
+    hpo__dist_free(&d);
+    hpo__msg_free(&m);
+}
+
 static void test_json_check(void)
 {
     static const char *const good[] = {
@@ -604,5 +638,6 @@ int main(void)
     RUN(test_many_choices);
     RUN(test_stored_distributions);
     RUN(test_json_check);
+    RUN(test_shared_choices);
     return CHECK_DONE();
 }

@@ -175,30 +175,62 @@ int hpo__dist_check(const hpo__dist *d, const char *name, hpo__msg *m)
                                  : check_int(d, name, m);
 }
 
+/* A categorical's choices in one allocation: the count of dists that
+ * share it, then the array, then the texts.  Copies share it, so the
+ * 100,000 trials of a study read from storage (and their copies) hold one
+ * block per distribution rather than n_choices + 1 allocations each. */
+struct hpo__choices_block {
+    int refs; /* updated atomically: copies live in several threads */
+    char *array[];
+};
+
+static int share_choices(hpo__dist *dst, const hpo__dist *src)
+{
+    size_t bytes = sizeof(struct hpo__choices_block) +
+                   (size_t)src->n_choices * sizeof(char *);
+    for (int i = 0; i < src->n_choices; i++)
+        bytes += strlen(src->choices[i]) + 1;
+    struct hpo__choices_block *b = malloc(bytes);
+    if (!b)
+        return HPO_ENOMEM;
+    b->refs = 1;
+    char **array = b->array;
+    char *text = (char *)(array + src->n_choices);
+    for (int i = 0; i < src->n_choices; i++) {
+        size_t len = strlen(src->choices[i]) + 1;
+        array[i] = memcpy(text, src->choices[i], len);
+        text += len;
+    }
+    dst->choices = array;
+    dst->shared = b;
+    return HPO_OK;
+}
+
 int hpo__dist_copy(hpo__dist *dst, const hpo__dist *src)
 {
     *dst = *src;
+    if (src->shared) {
+        __atomic_fetch_add(&src->shared->refs, 1, __ATOMIC_RELAXED);
+        return HPO_OK;
+    }
     dst->choices = NULL;
     if (src->kind != HPO__CATEGORICAL || src->n_choices == 0)
         return HPO_OK;
-    dst->choices = calloc((size_t)src->n_choices, sizeof(char *));
-    if (!dst->choices)
-        return HPO_ENOMEM;
-    for (int i = 0; i < src->n_choices; i++)
-        if (!(dst->choices[i] = hpo__strdup(src->choices[i]))) {
-            hpo__dist_free(dst);
-            return HPO_ENOMEM;
-        }
-    return HPO_OK;
+    return share_choices(dst, src);
 }
 
 void hpo__dist_free(hpo__dist *d)
 {
-    if (d->choices)
+    if (d->shared) {
+        if (__atomic_sub_fetch(&d->shared->refs, 1, __ATOMIC_ACQ_REL) == 0)
+            free(d->shared);
+    } else if (d->choices) {
         for (int i = 0; i < d->n_choices; i++)
             free(d->choices[i]);
-    free(d->choices);
+        free(d->choices);
+    }
     d->choices = NULL;
+    d->shared = NULL;
     d->n_choices = 0;
 }
 

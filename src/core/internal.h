@@ -130,6 +130,10 @@ typedef struct hpo__dist {
     double low, high, step;
     int n_choices;
     char **choices;
+    /* Non-NULL: choices (array and texts) sit in one block shared by
+     * every copy and freed by the last (dist.c); NULL: each text is its
+     * own allocation, or static (a dist built by hand). */
+    struct hpo__choices_block *shared;
 } hpo__dist;
 
 /* Returns HPO_OK or HPO_EINVAL with a message naming `name` in *m. */
@@ -184,6 +188,8 @@ typedef struct hpo__attrs {
 const char *hpo__attrs_get(const hpo__attrs *a, const char *key);
 int hpo__attrs_set(hpo__attrs *a, const char *key, const char *json);
 int hpo__attrs_copy(hpo__attrs *dst, const hpo__attrs *src);
+/* Put the attributes in the order of keys (see hpo__rec_order_params). */
+void hpo__attrs_order(hpo__attrs *a, int64_t *keys);
 void hpo__attrs_free(hpo__attrs *a);
 
 /* ------------------------------------------------------------------------- */
@@ -252,6 +258,12 @@ const hpo__param *hpo__rec_param(const hpo__trial_rec *r, const char *name);
 /* Add (or, if absent, append) a parameter; copies name and dist. */
 int hpo__rec_add_param(hpo__trial_rec *r, const char *name,
                        const hpo__dist *d, double internal);
+/* Put the params (or the intermediate values) in the order of keys, one
+ * per element (keys are sorted along): a storage whose rows come in
+ * another order restores the order they were stored in.  HPO_OK or
+ * HPO_ENOMEM (rebuilding the name index; the record still works). */
+int hpo__rec_order_params(hpo__trial_rec *r, int64_t *keys);
+void hpo__rec_order_inter(hpo__trial_rec *r, int64_t *keys);
 /* Append an intermediate value unless the step is already there (then 0). */
 int hpo__rec_add_inter(hpo__trial_rec *r, int64_t step, double value);
 int hpo__rec_set_values(hpo__trial_rec *r, int n, const double *values);

@@ -8,6 +8,27 @@
 
 /* ---- attributes ---------------------------------------------------------- */
 
+/* Insertion sort of n elements of `size` bytes by keys, moving the keys
+ * along: a trial has few params or attributes, and they usually come in order. */
+static void sort_by_keys(void *elems, size_t size, int64_t *keys, int n)
+{
+    char *e = elems, tmp[sizeof(hpo__param)];
+    for (int i = 1; i < n; i++) {
+        int j = i;
+        int64_t k = keys[i];
+        if (keys[j - 1] <= k)
+            continue;
+        memcpy(tmp, e + (size_t)i * size, size);
+        for (; j > 0 && keys[j - 1] > k; j--) {
+            keys[j] = keys[j - 1];
+            memcpy(e + (size_t)j * size, e + (size_t)(j - 1) * size, size);
+        }
+        keys[j] = k;
+        memcpy(e + (size_t)j * size, tmp, size);
+    }
+}
+
+
 const char *hpo__attrs_get(const hpo__attrs *a, const char *key)
 {
     for (int i = 0; i < a->n; i++)
@@ -48,6 +69,11 @@ int hpo__attrs_copy(hpo__attrs *dst, const hpo__attrs *src)
             return HPO_ENOMEM;
         }
     return HPO_OK;
+}
+
+void hpo__attrs_order(hpo__attrs *a, int64_t *keys)
+{
+    sort_by_keys(a->v, sizeof *a->v, keys, a->n);
 }
 
 void hpo__attrs_free(hpo__attrs *a)
@@ -172,6 +198,23 @@ int hpo__rec_add_param(hpo__trial_rec *r, const char *name, const hpo__dist *d,
     p->internal = internal;
     r->n_params++;
     return HPO_OK;
+}
+
+int hpo__rec_order_params(hpo__trial_rec *r, int64_t *keys)
+{
+    sort_by_keys(r->params, sizeof *r->params, keys, r->n_params);
+    if (!r->by_name.cap)
+        return HPO_OK;
+    hpo__name_index_free(&r->by_name); /* positions moved: index anew */
+    return index_params(r, r->n_params);
+}
+
+void hpo__rec_order_inter(hpo__trial_rec *r, int64_t *keys)
+{
+    _Static_assert(sizeof(hpo__step_value) <= sizeof(hpo__param) &&
+                       sizeof(hpo__attr) <= sizeof(hpo__param),
+                   "sort_by_keys's buffer holds every kind of element");
+    sort_by_keys(r->inter, sizeof *r->inter, keys, r->n_inter);
 }
 
 int hpo__rec_add_inter(hpo__trial_rec *r, int64_t step, double value)

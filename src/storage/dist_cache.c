@@ -26,11 +26,15 @@ int hpo__dist_cache_get(hpo__dist_cache *c, const char *json,
             *out = &c->entry[i].dist;
             return HPO_OK;
         }
-    hpo__dist d;
-    int rc = hpo__dist_from_json(&d, json, m);
+    hpo__dist parsed, d;
+    int rc = hpo__dist_from_json(&parsed, json, m);
     if (rc != HPO_OK)
         return rc;
-    char *copy = hpo__strdup(json);
+    /* Kept as a shared copy: the records copied from it share its
+     * choices (dist.c) instead of allocating their own. */
+    rc = hpo__dist_copy(&d, &parsed);
+    hpo__dist_free(&parsed);
+    char *copy = rc == HPO_OK ? hpo__strdup(json) : NULL;
     if (!copy) {
         hpo__dist_free(&d);
         return hpo__oom(m);

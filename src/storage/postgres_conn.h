@@ -131,20 +131,23 @@
       " WHERE t.study_id = $1 AND v.trial_id BETWEEN $2 AND $3"              \
       " ORDER BY v.trial_id, v.objective")                                   \
     X(READ_PARAMS, "SELECT p.trial_id, p.param_name, p.param_value,"         \
-      " p.distribution_json FROM trial_params p"                             \
+      " p.distribution_json, p.param_id FROM trial_params p"                 \
       " JOIN trials t ON t.trial_id = p.trial_id"                            \
       " WHERE t.study_id = $1 AND p.trial_id BETWEEN $2 AND $3"              \
       " ORDER BY p.trial_id, p.param_id")                                    \
     X(READ_INTER, "SELECT i.trial_id, i.step, i.intermediate_value,"         \
-      " i.intermediate_value_type FROM trial_intermediate_values i"          \
+      " i.intermediate_value_type, i.trial_intermediate_value_id"            \
+      " FROM trial_intermediate_values i"                                    \
       " JOIN trials t ON t.trial_id = i.trial_id"                            \
       " WHERE t.study_id = $1 AND i.trial_id BETWEEN $2 AND $3"              \
       " ORDER BY i.trial_id, i.trial_intermediate_value_id")                 \
-    X(READ_USER_ATTRS, "SELECT a.trial_id, a.\"key\", a.value_json"          \
+    X(READ_USER_ATTRS, "SELECT a.trial_id, a.\"key\", a.value_json,"         \
+      " a.trial_user_attribute_id"                                           \
       " FROM trial_user_attributes a JOIN trials t ON t.trial_id = a.trial_id" \
       " WHERE t.study_id = $1 AND a.trial_id BETWEEN $2 AND $3"              \
       " ORDER BY a.trial_id, a.trial_user_attribute_id")                     \
-    X(READ_SYSTEM_ATTRS, "SELECT a.trial_id, a.\"key\", a.value_json"        \
+    X(READ_SYSTEM_ATTRS, "SELECT a.trial_id, a.\"key\", a.value_json,"       \
+      " a.trial_system_attribute_id"                                         \
       " FROM trial_system_attributes a"                                      \
       " JOIN trials t ON t.trial_id = a.trial_id"                            \
       " WHERE t.study_id = $1 AND a.trial_id BETWEEN $2 AND $3"              \

@@ -2,11 +2,13 @@
  * row_decode.c — trial records from the rows of the six trial queries.
  *
  * Reading 10,000 trials is six queries, not 60,000: one per table, each
- * ordered by trial id.  The trials query comes first and fills the records;
- * the rows of the other five are routed to their record through an
- * id -> slot table sorted by id.  Distinct distribution_json texts are
- * parsed once, in the connection's cache.  See row_decode.h for the
- * driver's part.
+ * with its rows grouped by trial.  The trials query comes first and fills
+ * the records; the rows of the other five are routed to their record
+ * through an id -> slot table sorted by id.  Params, intermediate values
+ * and attributes may come in their index's order within a trial (by
+ * name, step, key) and are put back in the order they were stored.
+ * Distinct distribution_json texts are parsed once, in the connection's
+ * cache.  See row_decode.h for the driver's part.
  */
 #include "row_decode.h"
 
@@ -25,11 +27,17 @@ typedef struct reader {
     hpo__trial_list *out;
     id_slot *slots;
     int n_slots, cap_slots;
-    /* Values arrive ordered by (trial, objective): the trial being
-     * gathered, and its values so far. */
+    /* Values arrive grouped by trial: the trial being gathered, and its
+     * values so far (by objective, whatever order they come in). */
     int64_t values_of;
     int n_values;
     double values[HPO_MAX_OBJECTIVES];
+    /* Params, intermediate values and attributes arrive grouped by trial
+     * but not in the order they were stored (that would cost SQLite a sort): the
+     * trial being gathered and the row ids of what it has so far. */
+    hpo__trial_rec *group;
+    int64_t *keys;
+    int n_keys, cap_keys;
 } reader;
 
 static int by_id(const void *a, const void *b)
@@ -178,6 +186,58 @@ static const hpo__dist *parse_dist(reader *r, const char *json,
     return d;
 }
 
+/* Put what the gathered trial has of the table (params, intermediate
+ * values, attributes) in the order of their row ids, when every one of
+ * them came with its id. */
+static int order_group(reader *r, hpo__trial_table table)
+{
+    hpo__trial_rec *rec = r->group;
+    r->group = NULL;
+    if (!rec)
+        return HPO_OK;
+    hpo__attrs *attrs = table == HPO__ROWS_USER_ATTRS ? &rec->user_attrs
+                                                      : &rec->system_attrs;
+    switch (table) {
+    case HPO__ROWS_PARAMS:
+        if (r->n_keys == rec->n_params && hpo__rec_order_params(rec, r->keys))
+            return no_memory(r);
+        break;
+    case HPO__ROWS_INTER:
+        if (r->n_keys == rec->n_inter)
+            hpo__rec_order_inter(rec, r->keys);
+        break;
+    case HPO__ROWS_USER_ATTRS:
+    case HPO__ROWS_SYSTEM_ATTRS:
+        if (r->n_keys == attrs->n)
+            hpo__attrs_order(attrs, r->keys);
+        break;
+    default:
+        break;
+    }
+    return HPO_OK;
+}
+
+/* Note the row id (column `col`) of what a row added to rec, when it
+ * added one (`added`), starting a new group at a new trial. */
+static int note_row_id(reader *r, hpo__trial_table table,
+                       hpo__trial_rec *rec, int col, int added)
+{
+    if (rec != r->group) {
+        int rc = order_group(r, table);
+        if (rc != HPO_OK)
+            return rc;
+        r->group = rec;
+        r->n_keys = 0;
+    }
+    if (!added)
+        return HPO_OK;
+    if (hpo__grow((void **)&r->keys, &r->cap_keys, r->n_keys + 1,
+                  sizeof *r->keys) != HPO_OK)
+        return no_memory(r);
+    r->keys[r->n_keys++] = r->src->int64(r->src->self, col);
+    return HPO_OK;
+}
+
 static int param_row(reader *r)
 {
     const hpo__row_source *src = r->src;
@@ -199,9 +259,10 @@ static int param_row(reader *r)
                                   "%g is not a value of its distribution",
                                   src->backend, src->where, rec->number, name,
                                   v);
+    int had = rec->n_params;
     if (hpo__rec_add_param(rec, name, d, v) != HPO_OK)
         return no_memory(r);
-    return HPO_OK;
+    return note_row_id(r, HPO__ROWS_PARAMS, rec, 4, rec->n_params > had);
 }
 
 static int intermediate_row(reader *r)
@@ -211,9 +272,10 @@ static int intermediate_row(reader *r)
     if (!rec)
         return HPO_OK;
     double v = stored_value(r, 2, 3);
-    if (hpo__rec_add_inter(rec, src->int64(src->self, 1), v) < 0)
+    int added = hpo__rec_add_inter(rec, src->int64(src->self, 1), v);
+    if (added < 0)
         return no_memory(r);
-    return HPO_OK;
+    return note_row_id(r, HPO__ROWS_INTER, rec, 4, added);
 }
 
 static int attr_row(reader *r, int system)
@@ -225,9 +287,12 @@ static int attr_row(reader *r, int system)
     if (!rec || !key)
         return HPO_OK;
     hpo__attrs *a = system ? &rec->system_attrs : &rec->user_attrs;
+    int had = a->n;
     if (hpo__attrs_set(a, key, json ? json : "null") != HPO_OK)
         return no_memory(r);
-    return HPO_OK;
+    return note_row_id(r, system ? HPO__ROWS_SYSTEM_ATTRS
+                                 : HPO__ROWS_USER_ATTRS,
+                       rec, 3, a->n > had);
 }
 
 static int user_attr_row(reader *r)
@@ -252,11 +317,19 @@ static int read_details(reader *r)
     if (rc == HPO_OK)
         rc = each_row(r, HPO__ROWS_PARAMS, param_row);
     if (rc == HPO_OK)
+        rc = order_group(r, HPO__ROWS_PARAMS);
+    if (rc == HPO_OK)
         rc = each_row(r, HPO__ROWS_INTER, intermediate_row);
+    if (rc == HPO_OK)
+        rc = order_group(r, HPO__ROWS_INTER);
     if (rc == HPO_OK)
         rc = each_row(r, HPO__ROWS_USER_ATTRS, user_attr_row);
     if (rc == HPO_OK)
+        rc = order_group(r, HPO__ROWS_USER_ATTRS);
+    if (rc == HPO_OK)
         rc = each_row(r, HPO__ROWS_SYSTEM_ATTRS, system_attr_row);
+    if (rc == HPO_OK)
+        rc = order_group(r, HPO__ROWS_SYSTEM_ATTRS);
     return rc;
 }
 
@@ -271,6 +344,7 @@ int hpo__rows_read_trials(hpo_storage *st, const hpo__row_source *src,
     if (rc == HPO_OK && r.n_slots > 0)
         rc = read_details(&r);
     free(r.slots);
+    free(r.keys);
     if (rc != HPO_OK) { /* leave *out as it was */
         while (out->n > first)
             hpo__rec_free(&out->v[--out->n]);

@@ -3,7 +3,7 @@
  * shared by the SQL backends (sqlite_read.c, postgres_read.c).
  *
  * A backend reads a range of trials with one query per table, each
- * filtered by study and trial-id range and ordered by trial id.  What
+ * filtered by study and trial-id range, its rows grouped by trial.  What
  * differs between drivers is only how a query is run and a column read;
  * that part is a hpo__row_source.  Everything else — routing rows to their
  * record, gathering a trial's values, parsing distributions, the error
@@ -21,13 +21,15 @@ typedef enum hpo__trial_table {
     HPO__ROWS_TRIALS,  /* trial_id, number, state, datetime_start,
                           datetime_complete; ordered by number */
     HPO__ROWS_VALUES,  /* trial_id, objective, value, value_type;
-                          ordered by trial_id, objective */
+                          grouped by trial_id */
     HPO__ROWS_PARAMS,  /* trial_id, param_name, param_value,
-                          distribution_json */
+                          distribution_json, param_id; grouped by
+                          trial_id (the order within is restored) */
     HPO__ROWS_INTER,   /* trial_id, step, intermediate_value,
-                          intermediate_value_type */
-    HPO__ROWS_USER_ATTRS,   /* trial_id, key, value_json */
-    HPO__ROWS_SYSTEM_ATTRS  /* trial_id, key, value_json */
+                          intermediate_value_type,
+                          trial_intermediate_value_id; grouped so */
+    HPO__ROWS_USER_ATTRS,   /* trial_id, key, value_json, row id; grouped */
+    HPO__ROWS_SYSTEM_ATTRS  /* trial_id, key, value_json, row id; grouped */
 } hpo__trial_table;
 
 /*

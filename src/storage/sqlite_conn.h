@@ -29,11 +29,21 @@
  * READ_*_SINCE by the trial_id range first ("+study_id" keeps SQLite from
  * scanning the study's whole index instead, which made every refresh of
  * a long study, and every read of one trial, read all of it). */
+
+/* A whole study's rows of one table, the study's trials in the outer
+ * loop (its index on (study_id, number)) and each trial's rows through the
+ * table's index on trial_id: grouped by trial, in no order within it (the
+ * reader needs no more, row_decode.c): nothing to sort, no list of ids
+ * to build. */
+#define HPO__SQLITE_READ_WHOLE(columns, table, alias)                        \
+    "SELECT " alias ".trial_id, " columns " FROM trials t JOIN " table       \
+    " ON " alias ".trial_id = t.trial_id WHERE t.study_id = ?1 AND"          \
+    " t.trial_id BETWEEN ?2 AND ?3 ORDER BY t.number"
 #define HPO__SQLITE_READ_SINCE(columns, table, alias, order)                 \
     "SELECT " alias ".trial_id, " columns " FROM " table " WHERE " alias     \
     ".trial_id BETWEEN ?2 AND ?3 AND " alias ".trial_id IN (SELECT trial_id" \
     " FROM trials WHERE trial_id BETWEEN ?2 AND ?3 AND +study_id = ?1)"      \
-    " ORDER BY " alias ".trial_id, " order
+    " ORDER BY " alias ".trial_id" order
 #define HPO__SQLITE_STATEMENTS(X)                                            \
     X(BEGIN_READ, "BEGIN")                                                   \
     X(BEGIN_WRITE, "BEGIN IMMEDIATE")                                        \
@@ -77,22 +87,22 @@
       " (study_id, \"key\", value_json) VALUES (?1, ?2, ?3)"                 \
       " ON CONFLICT (study_id, \"key\") DO UPDATE"                           \
       " SET value_json = excluded.value_json")                               \
-    /* compare-and-set: insert only when absent, update only when equal */ \
+    /* compare-and-set: insert only when absent, update only when equal */   \
     X(STUDY_SYSTEM_ADD, "INSERT INTO study_system_attributes"                \
       " (study_id, \"key\", value_json) VALUES (?1, ?2, ?3)"                 \
-      " ON CONFLICT (study_id, \"key\") DO NOTHING")                          \
+      " ON CONFLICT (study_id, \"key\") DO NOTHING")                         \
     X(STUDY_SYSTEM_SWAP, "UPDATE study_system_attributes SET value_json = ?3" \
-      " WHERE study_id = ?1 AND \"key\" = ?2 AND value_json = ?4")            \
+      " WHERE study_id = ?1 AND \"key\" = ?2 AND value_json = ?4")           \
     X(STUDY_USER_GET, "SELECT \"key\", value_json FROM study_user_attributes" \
       " WHERE study_id = ?1 ORDER BY study_user_attribute_id")               \
     X(STUDY_SYSTEM_GET, "SELECT \"key\", value_json"                         \
       " FROM study_system_attributes WHERE study_id = ?1"                    \
       " ORDER BY study_system_attribute_id")                                 \
     X(TRIAL_COUNT, "SELECT count(*) FROM trials WHERE study_id = ?1")        \
-    /* max + 1 through hpo_trials_study_number: the same as the count    \
-     * while numbers are gapless, without reading every trial */         \
-    X(TRIAL_NEXT, "SELECT number + 1 FROM trials WHERE study_id = ?1"      \
-      " ORDER BY number DESC LIMIT 1")                                     \
+    /* max + 1 through hpo_trials_study_number: the same as the count        \
+     * while numbers are gapless, without reading every trial */             \
+    X(TRIAL_NEXT, "SELECT number + 1 FROM trials WHERE study_id = ?1"        \
+      " ORDER BY number DESC LIMIT 1")                                       \
     X(TRIAL_INSERT, "INSERT INTO trials (number, study_id, state,"           \
       " datetime_start, datetime_complete) VALUES (?1, ?2, ?3, ?4, ?5)")     \
     X(TRIAL_STATE, "SELECT state, study_id, number FROM trials"              \
@@ -126,44 +136,34 @@
     X(READ_TRIALS, "SELECT trial_id, number, state, datetime_start,"         \
       " datetime_complete FROM trials WHERE study_id = ?1"                   \
       " AND trial_id BETWEEN ?2 AND ?3 ORDER BY number, trial_id")           \
-    X(READ_VALUES, "SELECT v.trial_id, v.objective, v.value, v.value_type"   \
-      " FROM trial_values v WHERE v.trial_id BETWEEN ?2 AND ?3 AND"          \
-      " v.trial_id IN (SELECT trial_id FROM trials WHERE study_id = ?1)"     \
-      " ORDER BY v.trial_id, v.objective")                                   \
-    X(READ_PARAMS, "SELECT p.trial_id, p.param_name, p.param_value,"         \
-      " p.distribution_json FROM trial_params p"                             \
-      " WHERE p.trial_id BETWEEN ?2 AND ?3 AND"                              \
-      " p.trial_id IN (SELECT trial_id FROM trials WHERE study_id = ?1)"     \
-      " ORDER BY p.trial_id, p.param_id")                                    \
-    X(READ_INTER, "SELECT i.trial_id, i.step, i.intermediate_value,"         \
-      " i.intermediate_value_type FROM trial_intermediate_values i"          \
-      " WHERE i.trial_id BETWEEN ?2 AND ?3 AND"                              \
-      " i.trial_id IN (SELECT trial_id FROM trials WHERE study_id = ?1)"     \
-      " ORDER BY i.trial_id, i.trial_intermediate_value_id")                 \
-    X(READ_USER_ATTRS, "SELECT a.trial_id, a.\"key\", a.value_json"          \
-      " FROM trial_user_attributes a WHERE a.trial_id BETWEEN ?2 AND ?3 AND" \
-      " a.trial_id IN (SELECT trial_id FROM trials WHERE study_id = ?1)"     \
-      " ORDER BY a.trial_id, a.trial_user_attribute_id")                     \
-    X(READ_SYSTEM_ATTRS, "SELECT a.trial_id, a.\"key\", a.value_json"        \
-      " FROM trial_system_attributes a WHERE a.trial_id BETWEEN ?2 AND ?3"   \
-      " AND a.trial_id IN (SELECT trial_id FROM trials WHERE study_id = ?1)" \
-      " ORDER BY a.trial_id, a.trial_system_attribute_id")                   \
+    X(READ_VALUES, HPO__SQLITE_READ_WHOLE("v.objective, v.value,"           \
+      " v.value_type", "trial_values v", "v"))                               \
+    X(READ_PARAMS, HPO__SQLITE_READ_WHOLE("p.param_name, p.param_value,"     \
+      " p.distribution_json, p.param_id", "trial_params p", "p"))            \
+    X(READ_INTER, HPO__SQLITE_READ_WHOLE("i.step, i.intermediate_value,"     \
+      " i.intermediate_value_type, i.trial_intermediate_value_id",           \
+      "trial_intermediate_values i", "i"))                                   \
+    X(READ_USER_ATTRS, HPO__SQLITE_READ_WHOLE("a.\"key\", a.value_json,"      \
+      " a.trial_user_attribute_id", "trial_user_attributes a", "a"))         \
+    X(READ_SYSTEM_ATTRS, HPO__SQLITE_READ_WHOLE("a.\"key\", a.value_json,"    \
+      " a.trial_system_attribute_id", "trial_system_attributes a", "a"))     \
     X(READ_TRIALS_SINCE, "SELECT trial_id, number, state, datetime_start,"   \
       " datetime_complete FROM trials WHERE trial_id BETWEEN ?2 AND ?3"      \
       " AND +study_id = ?1 ORDER BY number, trial_id")                       \
     X(READ_VALUES_SINCE, HPO__SQLITE_READ_SINCE("v.objective, v.value,"      \
-      " v.value_type", "trial_values v", "v", "v.objective"))                \
+      " v.value_type", "trial_values v", "v", ", v.objective"))              \
     X(READ_PARAMS_SINCE, HPO__SQLITE_READ_SINCE("p.param_name,"              \
-      " p.param_value, p.distribution_json", "trial_params p", "p",          \
-      "p.param_id"))                                                         \
+      " p.param_value, p.distribution_json, p.param_id", "trial_params p",   \
+      "p", ""))                                                              \
     X(READ_INTER_SINCE, HPO__SQLITE_READ_SINCE("i.step,"                     \
-      " i.intermediate_value, i.intermediate_value_type",                    \
-      "trial_intermediate_values i", "i", "i.trial_intermediate_value_id"))  \
-    X(READ_USER_ATTRS_SINCE, HPO__SQLITE_READ_SINCE("a.\"key\", a.value_json", \
-      "trial_user_attributes a", "a", "a.trial_user_attribute_id"))          \
+      " i.intermediate_value, i.intermediate_value_type,"                    \
+      " i.trial_intermediate_value_id", "trial_intermediate_values i", "i",  \
+      ""))                                                                   \
+    X(READ_USER_ATTRS_SINCE, HPO__SQLITE_READ_SINCE("a.\"key\", a.value_json," \
+      " a.trial_user_attribute_id", "trial_user_attributes a", "a", ""))     \
     X(READ_SYSTEM_ATTRS_SINCE, HPO__SQLITE_READ_SINCE("a.\"key\","           \
-      " a.value_json", "trial_system_attributes a", "a",                     \
-      "a.trial_system_attribute_id"))                                        \
+      " a.value_json, a.trial_system_attribute_id",                          \
+      "trial_system_attributes a", "a", ""))                                 \
     X(HEARTBEAT, "INSERT INTO trial_heartbeats (trial_id, heartbeat)"        \
       " VALUES (?1, " HPO__SQLITE_NOW_UTC ") ON CONFLICT (trial_id)"         \
       " DO UPDATE SET heartbeat = excluded.heartbeat")                       \
@@ -172,8 +172,8 @@
       " AND t.state = 'RUNNING'"                                             \
       " AND (julianday('now') - julianday(h.heartbeat)) * 86400.0 > ?2"      \
       " ORDER BY t.number")                                                  \
-    X(SYNC_NORMAL, "PRAGMA synchronous = NORMAL")                          \
-    X(SYNC_FULL, "PRAGMA synchronous = FULL")                              \
+    X(SYNC_NORMAL, "PRAGMA synchronous = NORMAL")                            \
+    X(SYNC_FULL, "PRAGMA synchronous = FULL")                                \
     X(ALEMBIC_GET, "SELECT version_num FROM alembic_version")                \
     X(ALEMBIC_SET, "INSERT INTO alembic_version (version_num) VALUES (?1)")  \
     X(VERSION_GET, "SELECT schema_version FROM version_info"                 \
