@@ -96,7 +96,8 @@ static int api_studies(dashboard_site *site, http_reply *out)
 }
 
 /* A copy of the study's document: the server frees what it sends, and
- * the kept document may be rebuilt before this answer is on the wire. */
+ * the kept document may be rebuilt before this answer is on the wire.
+ * None when the client has it already (the server then answers 304). */
 static int api_study(dashboard_site *site, const http_request *rq,
                      http_reply *out)
 {
@@ -105,7 +106,8 @@ static int api_study(dashboard_site *site, const http_request *rq,
         reply_error(out, 400, "which study? api/study?name=NAME\n");
         return 0;
     }
-    int rc = dashboard_study_copy(site->studies, name, &out->body,
+    int rc = dashboard_study_copy(site->studies, name,
+                                  http_request_if_none_match(rq), &out->body,
                                   &out->length, out->etag, sizeof out->etag);
     if (rc == HPO_ENOTFOUND) {
         reply_error(out, 404, "no such study\n");

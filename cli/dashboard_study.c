@@ -178,18 +178,22 @@ static int document(dashboard_studies *d, const char *name,
     return HPO_OK;
 }
 
-int dashboard_study_copy(dashboard_studies *d, const char *name, char **doc,
-                         size_t *length, char *etag, size_t etag_size)
+int dashboard_study_copy(dashboard_studies *d, const char *name,
+                         const char *unless_etag, char **doc, size_t *length,
+                         char *etag, size_t etag_size)
 {
     const char *kept, *kept_etag;
+    *doc = NULL;
     pthread_mutex_lock(&d->lock);
     int rc = document(d, name, &kept, length, &kept_etag);
-    if (rc == HPO_OK && !(*doc = malloc(*length ? *length : 1)))
-        rc = HPO_ENOMEM;
-    if (rc == HPO_OK) {
-        memcpy(*doc, kept, *length);
+    if (rc == HPO_OK)
         snprintf(etag, etag_size, "%s", kept_etag);
-    }
+    if (rc == HPO_OK && unless_etag && strcmp(unless_etag, kept_etag) == 0)
+        *length = 0;
+    else if (rc == HPO_OK && !(*doc = malloc(*length ? *length : 1)))
+        rc = HPO_ENOMEM;
+    else if (rc == HPO_OK)
+        memcpy(*doc, kept, *length);
     pthread_mutex_unlock(&d->lock);
     return rc;
 }

@@ -24,9 +24,13 @@ void dashboard_studies_free(dashboard_studies *d);
 
 /* A copy of the document of study `name` (malloc'd) and its ETag:
  * HPO_OK, HPO_ENOTFOUND (no such study), or another error (the storage
- * failed, out of memory).  Safe to call from any thread. */
-int dashboard_study_copy(dashboard_studies *d, const char *name, char **doc,
-                         size_t *length, char *etag, size_t etag_size);
+ * failed, out of memory).  When the ETag equals `unless_etag` (a client's
+ * If-None-Match; may be NULL) nothing is copied: *doc = NULL, *length = 0
+ * (a poll of an unchanged 100,000-trial study copies no megabytes).  Safe
+ * to call from any thread. */
+int dashboard_study_copy(dashboard_studies *d, const char *name,
+                         const char *unless_etag, char **doc, size_t *length,
+                         char *etag, size_t etag_size);
 
 /* Open and build the newest studies (at most DASHBOARD_OPEN_STUDIES) so
  * that their first page is quick, checking stop() between studies; the

@@ -38,6 +38,12 @@ const char *http_request_query(const http_request *rq, const char *name)
                                        name);
 }
 
+const char *http_request_if_none_match(const http_request *rq)
+{
+    return MHD_lookup_connection_value(rq->connection, MHD_HEADER_KIND,
+                                       MHD_HTTP_HEADER_IF_NONE_MATCH);
+}
+
 /* Same-origin everything; inline script and style, since a report is one
  * self-contained file and the dashboard serves the same pages. */
 static const char security_policy[] =
@@ -123,10 +129,9 @@ static int carries_body(struct MHD_Connection *c)
     return chunked || (length && strcmp(length, "0") != 0);
 }
 
-static int etag_matches(struct MHD_Connection *c, const http_reply *reply)
+static int etag_matches(const http_request *rq, const http_reply *reply)
 {
-    const char *tag = MHD_lookup_connection_value(
-        c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
+    const char *tag = http_request_if_none_match(rq);
     return reply->etag[0] && tag && strcmp(tag, reply->etag) == 0;
 }
 
@@ -140,7 +145,7 @@ static enum MHD_Result serve(http_server *s, struct MHD_Connection *c,
         free(reply.body);
         return refuse(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory\n");
     }
-    if (reply.status == 200 && etag_matches(c, &reply)) {
+    if (reply.status == 200 && etag_matches(&rq, &reply)) {
         free(reply.body);
         reply.body = NULL;
         reply.fixed = NULL;

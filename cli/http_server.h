@@ -32,6 +32,10 @@ typedef struct http_request http_request;
  * when absent). */
 const char *http_request_path(const http_request *rq);
 const char *http_request_query(const http_request *rq, const char *name);
+/* The request's If-None-Match header, or NULL: a handler whose answer is
+ * unchanged can skip making its body (the server answers 304 when the
+ * reply's etag matches it). */
+const char *http_request_if_none_match(const http_request *rq);
 
 typedef struct http_reply {
     int status;            /* 200, 404, ... */

@@ -63,6 +63,17 @@ expect_eq "unchanged: 304" \
     "$(code -H "If-None-Match: $ETAG" "$BASE/api/studies")" 304
 expect_eq "304 has no body" "$(wc -c <"$TMP/body")" 0
 
+expect_eq "a study's document" "$(code "$BASE/api/study?name=first")" 200
+SIZE=$(wc -c <"$TMP/body")
+DOC_ETAG=$(tr -d '\r' <"$TMP/head" | sed -n 's/^ETag: //p')
+expect_eq "the document unchanged: 304" \
+    "$(code -H "If-None-Match: $DOC_ETAG" "$BASE/api/study?name=first")" 304
+expect_eq "its 304 has no body" "$(wc -c <"$TMP/body")" 0
+expect_eq "another ETag: the document" \
+    "$(code -H 'If-None-Match: "0000000000000000"' \
+        "$BASE/api/study?name=first")" 200
+expect_eq "the whole document" "$(wc -c <"$TMP/body")" "$SIZE"
+
 # Live: trials added by another process show on the next request.
 run "$HPO" tune --storage "$DB" --study first -q -n 5 -p x=float:0:1 -- echo {x}
 expect_eq "changed: 200" \
