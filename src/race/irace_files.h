@@ -5,7 +5,7 @@
  *   parameters.txt   (irace_parameters.c)  -> an hpo_space plus each
  *                    parameter's command-line switch;
  *   instances lists  (irace_instances.c)   -> an array of instance strings;
- *   scenario.txt     (irace_instances.c)   -> the few settings hpo race uses.
+ *   scenario.txt     (irace_scenario.c)    -> the few settings hpo race uses.
  *
  * The syntax is irace 3.5's (its manual, "Parameter space" and "Scenario
  * options").  What hpo cannot express is refused with "FILE:LINE: ..." in
