@@ -38,18 +38,19 @@ static void test_acotsp_example(void)
                                     "/tests/data/irace/parameters-acotsp.txt",
                                     sp, &sw, &n, err, sizeof err),
              HPO_OK);
-    if (n != 16) {
+    if (n != 19) {
         fprintf(stderr, "%s\n", err);
-        CHECK(n == 16);
+        CHECK(n == 19);
         hpo_space_free(sp);
         return;
     }
-    CHECK(hpo_space_size(sp) == 16);
+    CHECK(hpo_space_size(sp) == 19);
     /* The file's order, except restart moved after its parent tabu. */
     const char *names[] = {"algorithm", "localsearch", "alpha", "beta", "rho",
                            "ants", "nnants", "q0", "rasrank", "elitistants",
-                           "nnls", "dlb", "tabu", "restart", "mode", "level"};
-    for (int i = 0; i < 16; i++)
+                           "nnls", "dlb", "tabu", "restart", "mode", "level",
+                           "onq0", "q1", "phase"};
+    for (int i = 0; i < 19; i++)
         CHECK(!strcmp(hpo_space_name(sp, i), names[i]));
     /* Switches are kept verbatim, trailing spaces included. */
     CHECK(!strcmp(sw[0], "--"));
@@ -57,6 +58,7 @@ static void test_acotsp_example(void)
     CHECK(!strcmp(sw[12], "--tabu="));
     CHECK(!strcmp(sw[13], "--restart "));
     CHECK(!strcmp(sw[14], ""));
+    CHECK(!strcmp(sw[16], " ") && !strcmp(sw[17], " "));
     /* The space as JSON with its white space removed. */
     char *json = hpo_space_to_json(sp), *w = json;
     for (const char *r = json; *r; r++)
@@ -90,6 +92,10 @@ static void test_acotsp_example(void)
     CHECK_STR_CONTAINS(json, "\"dlb\":{\"type\":\"categorical\",\"choices\":"
                              "[\"0\",\"1\"],\"if\":{\"localsearch\":[\"2\","
                              "\"3\"]}}");
+    /* != is every other value. */
+    CHECK_STR_CONTAINS(json, "\"phase\":{\"type\":\"categorical\","
+                             "\"choices\":[\"x\",\"y\"],\"if\":{"
+                             "\"localsearch\":[\"1\",\"2\",\"3\"]}}");
     /* A disjunction the union, in the parent's order. */
     CHECK_STR_CONTAINS(json, "\"restart\":{\"type\":\"categorical\","
                              "\"choices\":[\"yes\",\"no\"],\"if\":{\"tabu\":"
@@ -205,8 +211,11 @@ static void test_condition_errors(void)
     expect_error("a \"-a \" c (1, 2)\nb \"-b \" c (1, 2)\n"
                  "y \"--y \" r (0, 1) | a == \"1\" & b == \"2\"\n",
                  want);
-    snprintf(want, sizeof want, "p.txt:2: condition a != \"1\" %s", msg);
-    expect_error("a \"-a \" c (1, 2)\ny \"--y \" r (0, 1) | a != \"1\"\n", want);
+    snprintf(want, sizeof want, "p.txt:2: condition a < \"1\" %s", msg);
+    expect_error("a \"-a \" c (1, 2)\ny \"--y \" r (0, 1) | a < \"1\"\n", want);
+    snprintf(want, sizeof want, "p.txt:2: condition !(a == \"1\") %s", msg);
+    expect_error("a \"-a \" c (1, 2)\ny \"--y \" r (0, 1) | !(a == \"1\")\n",
+                 want);
     snprintf(want, sizeof want, "p.txt:2: condition a %%in%% \"1\" %s", msg);
     expect_error("a \"-a \" c (1, 2)\ny \"--y \" r (0, 1) | a %in% \"1\"\n",
                  want);

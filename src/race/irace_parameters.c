@@ -11,14 +11,15 @@
  * Deviations, each refused with "FILE:LINE: ..." rather than read
  * differently:
  *   1. Conditions: hpo makes a parameter depend on one categorical (or
- *      ordinal) parent's values, so only `P %in% c(...)`, `P == V` and
- *      their `&`/`&&`, `|`/`||` combinations on that same parent are read
+ *      ordinal) parent's values, so only `P %in% c(...)`, `P == V`,
+ *      `P != V` and their `&`/`&&`, `|`/`||` combinations on that same
+ *      parent are read
  *      (as the set of P's values they allow); comparisons such as
  *      `x > 2.5` or several parents are refused.
  *   2. Dependent domains (`i (1, ants)`) and `[forbidden]` constraints
  *      have no counterpart in hpo and are refused.
- *   3. Two parameters may not share a switch, unless it is "" or only
- *      dashes (then the value makes the option, as "--" with "mmas").
+ *   3. Two parameters may not share a switch, unless it is only dashes
+ *      and spaces (then the value makes the option, as "--" with "mmas").
  *      irace does not check this; a shared switch is a mistake in a file.
  *   4. An ordinal parameter becomes a categorical one whose choices keep
  *      the file's order (hpo has no ordered type).
@@ -240,10 +241,11 @@ static int check_values(parser *ps, iparam *q)
     return HPO_OK;
 }
 
-/* A switch is shared by mistake unless it only prefixes the value. */
+/* A switch is shared by mistake unless it only prefixes the value (as
+ * "--" before "mmas", or irace's " " for a bare value). */
 static int prefix_only(const char *sw)
 {
-    return sw[strspn(sw, "-")] == '\0';
+    return sw[strspn(sw, "- ")] == '\0';
 }
 
 static int check_switch(parser *ps, const iparam *q)
@@ -429,8 +431,8 @@ static int read_lines(parser *ps, hpo__irace_lines *l)
  * intersection, `|` the union.  Anything else is "not supported".
  */
 
-enum { T_END, T_NAME, T_NUM, T_STR, T_IN, T_EQ, T_AND, T_OR, T_LP, T_RP,
-       T_COMMA, T_OTHER };
+enum { T_END, T_NAME, T_NUM, T_STR, T_IN, T_EQ, T_NE, T_AND, T_OR, T_LP,
+       T_RP, T_COMMA, T_OTHER };
 
 typedef struct cparse {
     parser *ps;
@@ -460,8 +462,8 @@ static int next(cparse *c)
     } else if (!strncmp(s, "%in%", 4)) {
         kind = T_IN;
         k = 4;
-    } else if (!strncmp(s, "==", 2)) {
-        kind = T_EQ;
+    } else if (!strncmp(s, "==", 2) || !strncmp(s, "!=", 2)) {
+        kind = *s == '=' ? T_EQ : T_NE;
         k = 2;
     } else if (*s == '&' || *s == '|') {
         kind = *s == '&' ? T_AND : T_OR;
@@ -530,14 +532,20 @@ static int value(cparse *c, int kind, cset *out)
 
 static int atom_values(cparse *c, cset *out)
 {
-    int kind = next(c);
+    int kind = next(c), rc;
     if (kind == T_EQ)
         return value(c, next(c), out);
+    if (kind == T_NE) { /* the other values */
+        rc = value(c, next(c), out);
+        for (int j = 0; j < c->ps->p[out->parent].n_values; j++)
+            out->in[j] = !out->in[j];
+        return rc;
+    }
     if (kind != T_IN || next(c) != T_NAME || c->len != 1 || *c->tok != 'c' ||
         next(c) != T_LP)
         return unsupported(c);
     for (;;) {
-        int rc = value(c, next(c), out);
+        rc = value(c, next(c), out);
         if (rc != HPO_OK)
             return rc;
         kind = next(c);
