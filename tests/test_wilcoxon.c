@@ -2,7 +2,7 @@
  * test_wilcoxon.c — the signed-rank test against SciPy's values and the
  * wilcoxon pruner: it prunes a trial clearly worse on the instances, keeps
  * one equal within noise, waits for n_startup_steps, keeps a trial whose
- * mean is better, skips NaN, and refuses bad options.
+ * mean is better, follows hpo's NaN rule, and refuses bad options.
  */
 #include <math.h>
 
@@ -53,12 +53,17 @@ static double base(int i)
     return 1.0 + (i % 5) * 0.7 + (i % 3) * 0.2;
 }
 
+/* The mean of the non-NaN values (NaN when none). */
 static double mean_of(const double *v, int n)
 {
     double s = 0;
+    int k = 0;
     for (int i = 0; i < n; i++)
-        s += v[i];
-    return s / n;
+        if (!isnan(v[i])) {
+            s += v[i];
+            k++;
+        }
+    return k ? s / k : NAN;
 }
 
 /* A trial reporting v[i] at step (instance) i until pruned; told with the
@@ -147,16 +152,26 @@ static void test_mean_rule(void)
     hpo_study_free(s);
 }
 
-static void test_nan_never_pruned(void)
+/* hpo's NaN rule (every pruner's): a NaN is no value at that instance;
+ * a trial of nothing but NaN is the worst; +inf is a value. */
+static void test_nan_and_inf(void)
 {
     hpo_study *s = pruned_study("wilcoxon", HPO_MINIMIZE, "w");
-    double best[N_INST], worse[N_INST];
+    double best[N_INST], gaps[N_INST], nans[N_INST], inf[N_INST];
     for (int i = 0; i < N_INST; i++) {
         best[i] = base(i);
-        worse[i] = i == 0 ? NAN : base(i) + 1;
+        /* Worse by 1 where it has values; NaN on instances 1 and 2. */
+        gaps[i] = i == 1 || i == 2 ? NAN : base(i) + 1;
+        nans[i] = NAN;
+        inf[i] = INFINITY;
     }
+    best[5] = NAN; /* the best trial lacks instance 5 */
     CHECK(run_trial(s, best, N_INST) == -1);
-    CHECK(run_trial(s, worse, N_INST) == -1);
+    /* Pairs at instances 0, 3, 4: the 2nd pair (instance 3) is the first
+     * judged; tied differences of 1: approximate p = 0.079 < 0.1. */
+    CHECK(run_trial(s, gaps, N_INST) == 3);
+    CHECK(run_trial(s, nans, N_INST) == 1);
+    CHECK(run_trial(s, inf, N_INST) == 1);
     hpo_study_free(s);
 }
 
@@ -174,7 +189,7 @@ int main(void)
     RUN(test_maximize);
     RUN(test_startup);
     RUN(test_mean_rule);
-    RUN(test_nan_never_pruned);
+    RUN(test_nan_and_inf);
     RUN(test_options_refused);
     return CHECK_DONE();
 }

@@ -8,16 +8,21 @@
  * and prune when the trial is significantly worse: p < p_threshold.  The
  * racing idea of irace (López-Ibáñez et al. 2016) for one trial at a time.
  *
- * As Optuna: no pruning before max(2, n_startup_steps) paired instances;
- * none while the trial's or the best trial's values hold NaN or ±inf; and
- * none while the trial's mean over its instances is at least as good as
- * the best trial's mean over all of its instances (the test may say
+ * As Optuna: no pruning before max(2, n_startup_steps) paired instances,
+ * and none while the trial's mean over its instances is at least as good
+ * as the best trial's mean over all of its instances (the test may say
  * "worse" on the pairs seen so far, but the trial may yet be the best).
  *
- * Deviation: hpo takes steps in increasing order within a trial, so each
- * trial evaluates the instances in the same order (irace's race does too);
- * to randomize it, number the instances by their position in one shuffled
- * list for the whole study.
+ * Deviations:
+ *   1. NaN follows hpo's rule for every pruner, not Optuna's "never prune
+ *      a trial holding NaN or inf": a NaN is no value at that instance
+ *      (the pair is left out), and a trial with nothing but NaN after
+ *      max(2, n_startup_steps) reports is judged the worst and pruned.
+ *      ±inf are values (a diverged run's +inf is worse than any score).
+ *   2. hpo takes steps in increasing order within a trial, so each trial
+ *      evaluates the instances in the same order (irace's race does too);
+ *      to randomize it, number the instances by their position in one
+ *      shuffled list for the whole study.
  */
 #include <math.h>
 #include <stddef.h>
@@ -48,19 +53,21 @@ static int by_step(const void *pa, const void *pb)
     return (a->step > b->step) - (a->step < b->step);
 }
 
-/* The mean of a trial's values; NaN when one is NaN or infinite. */
-static double finite_mean(const hpo__trial_rec *t)
+/* The mean of a trial's non-NaN values (NaN when it has none). */
+static double mean_of(const hpo__trial_rec *t)
 {
     double sum = 0;
-    for (int i = 0; i < t->n_inter; i++) {
-        if (!isfinite(t->inter[i].value))
-            return NAN;
-        sum += t->inter[i].value;
-    }
-    return sum / t->n_inter;
+    int n = 0;
+    for (int i = 0; i < t->n_inter; i++)
+        if (!isnan(t->inter[i].value)) {
+            sum += t->inter[i].value;
+            n++;
+        }
+    return n ? sum / n : NAN;
 }
 
-/* d[] = trial - best on the steps both have; returns how many. */
+/* d[] = trial - best on the steps both have values at (inf - inf is
+ * no difference either); returns how many. */
 static int paired(hpo_plugin_ctx *ctx, const hpo__trial_rec *t,
                   const hpo__trial_rec *best, double *d)
 {
@@ -75,8 +82,9 @@ static int paired(hpo_plugin_ctx *ctx, const hpo__trial_rec *t,
     for (int i = 0; i < t->n_inter; i++) {
         hpo__step_value *hit = bsearch(&t->inter[i], b, (size_t)best->n_inter,
                                        sizeof *b, by_step);
-        if (hit)
-            d[n++] = t->inter[i].value - hit->value;
+        double diff = hit ? t->inter[i].value - hit->value : NAN;
+        if (!isnan(diff))
+            d[n++] = diff;
     }
     return n;
 }
@@ -93,10 +101,14 @@ static int wilcoxon_should_prune(void *state, hpo_plugin_ctx *ctx,
         return HPO_OK;
     if (rc != HPO_OK)
         return rc;
-    double mean = finite_mean(t), best_mean =
-        best->n_inter ? finite_mean(best) : NAN;
-    if (isnan(mean) || isnan(best_mean))
+    double mean = mean_of(t), best_mean = mean_of(best);
+    if (isnan(best_mean)) /* nothing to compare with */
         return HPO_OK;
+    if (isnan(mean)) { /* only NaN so far: judged the worst */
+        if (t->n_inter >= 2 && t->n_inter >= p->n_startup)
+            *verdict = HPO_VERDICT_PRUNE;
+        return HPO_OK;
+    }
     double *d = hpo_ctx_scratch(ctx, (size_t)t->n_inter * sizeof *d);
     int n = d ? paired(ctx, t, best, d) : -1;
     if (n < 0)
