@@ -233,6 +233,9 @@ static void test_condition_errors(void)
                  "\"y\"\n",
                  "p.txt:1: the conditions of 'a' and its parents form a "
                  "cycle");
+    /* Quotes that pair up on the line but not within the condition. */
+    snprintf(want, sizeof want, "p.txt:2: condition a == \"q' %s", msg);
+    expect_error("a \"-a \" c (q, r)\ny \"--y \" c (a'b) | a == \"q'\n", want);
     expect_error("a \"-a \" c (x, y) | a == \"x\"\n",
                  "p.txt:1: the condition of 'a' depends on itself");
 }
@@ -325,10 +328,10 @@ static void test_scenario(void)
         "trainInstancesDir <- \"inst\"   # relative to this file\n"
         "trainInstancesFile = \"/abs/list.txt\"\n"
         "testInstancesFile = 'test.txt'\n"
-        "maxExperiments = 5000\n"
+        "maxExperiments=5000\n"
         "maxTime = 0\n"
         "seed = 123\n"
-        "parallel = 4\n"
+        "parallel<-4\n"
         "firstTest = 6\n"
         "eachTest = 2\n"
         "testType = \"t.holm\"\n"

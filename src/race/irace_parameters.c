@@ -124,6 +124,9 @@ static int domain_value(parser *ps, iparam *q, int line, const char **sp)
     size_t len;
     if (*s == '"' || *s == '\'') {
         const char *close = strchr(s + 1, *s);
+        if (!close)
+            return fail_at(ps, line, "unterminated quote in the domain of '%s'",
+                           q->name);
         start = s + 1;
         len = (size_t)(close - start);
         s = hpo__irace_skip(close + 1);
@@ -296,6 +299,9 @@ static int read_switch(parser *ps, iparam *q, const char **sp)
                     "'%.*s'",
                     q->name, word_len(s), s);
     const char *close = strchr(s + 1, '"');
+    if (!close) /* the line's quotes pair up, so only after odd ones */
+        return fail_at(ps, q->line, "unterminated quote in the switch of '%s'",
+                       q->name);
     if (!(q->sw = strndup(s + 1, (size_t)(close - s - 1))))
         return oom(ps);
     *sp = close + 1;
@@ -457,8 +463,9 @@ static int next(cparse *c)
         kind = T_END;
         k = 0;
     } else if (*s == '"' || *s == '\'') {
-        k = (size_t)(strchr(s + 1, *s) - s) + 1;
-        kind = T_STR;
+        const char *close = strchr(s + 1, *s);
+        k = close ? (size_t)(close - s) + 1 : strlen(s);
+        kind = close ? T_STR : T_OTHER;
     } else if (!strncmp(s, "%in%", 4)) {
         kind = T_IN;
         k = 4;

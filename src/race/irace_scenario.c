@@ -224,8 +224,8 @@ static int statement(reader *r, hpo__irace_lines *l, int *i,
     char *v = hpo__irace_skip(s + k);
     if (!k || !(*v == '=' || (v[0] == '<' && v[1] == '-')))
         return fail_at(r, "expected NAME = VALUE, found '%s'", s);
-    s[k] = '\0';
     v = hpo__irace_skip(v + (*v == '=' ? 1 : 2));
+    s[k] = '\0'; /* after reading past the operator: it may be s[k] */
     if (!*v)
         return fail_at(r, "%s has no value", s);
     /* A value with open brackets (a function, a vector) ends further on;
