@@ -46,10 +46,11 @@ static void test_acotsp_example(void)
     }
     CHECK(hpo_space_size(sp) == 19);
     /* The file's order, except restart moved after its parent tabu. */
-    const char *names[] = {"algorithm", "localsearch", "alpha", "beta", "rho",
-                           "ants", "nnants", "q0", "rasrank", "elitistants",
-                           "nnls", "dlb", "tabu", "restart", "mode", "level",
-                           "onq0", "q1", "phase"};
+    const char *names[] = {"algorithm", "localsearch", "alpha",  "beta",
+                           "rho",       "ants",        "nnants", "q0",
+                           "rasrank",   "elitistants", "nnls",   "dlb",
+                           "tabu",      "restart",     "mode",   "level",
+                           "onq0",      "q1",          "phase"};
     for (int i = 0; i < 19; i++)
         CHECK(!strcmp(hpo_space_name(sp, i), names[i]));
     /* Switches are kept verbatim, trailing spaces included. */
@@ -150,8 +151,9 @@ static void test_parameter_errors(void)
     expect_error("ants \"--a \" i (5, 100)\nx \"--x \" i (1, min(ants, 10))\n",
                  "p.txt:2: the domain (1, min(ants, 10)) of 'x' depends on "
                  "other parameters");
-    expect_error("x \"--x \" r (0, 1..2)\n",
-                 "p.txt:1: incorrect numeric range (0, 1..2) for parameter 'x'");
+    expect_error(
+        "x \"--x \" r (0, 1..2)\n",
+        "p.txt:1: incorrect numeric range (0, 1..2) for parameter 'x'");
     expect_error("x \"--x \" r,log (0, 10)\n",
                  "p.txt:1: the domain (0, 10) of log-scale parameter 'x' must "
                  "be positive");
@@ -206,8 +208,8 @@ static void test_condition_errors(void)
     expect_error("x \"--x \" r (0, 5)\ny \"--y \" r (0, 1) | x > 2\n", want);
     snprintf(want, sizeof want, "p.txt:2: condition x == 2 %s", msg);
     expect_error("x \"--x \" r (0, 5)\ny \"--y \" r (0, 1) | x == 2\n", want);
-    snprintf(want, sizeof want,
-             "p.txt:3: condition a == \"1\" & b == \"2\" %s", msg);
+    snprintf(want, sizeof want, "p.txt:3: condition a == \"1\" & b == \"2\" %s",
+             msg);
     expect_error("a \"-a \" c (1, 2)\nb \"-b \" c (1, 2)\n"
                  "y \"--y \" r (0, 1) | a == \"1\" & b == \"2\"\n",
                  want);
@@ -321,26 +323,26 @@ static void test_scenario(void)
 {
     irace_scenario sc;
     char err[512];
-    const char *path = write_file(
-        "scenario.txt",
-        "## irace scenario\n"
-        "parameterFile = \"./parameters.txt\"\n"
-        "trainInstancesDir <- \"inst\"   # relative to this file\n"
-        "trainInstancesFile = \"/abs/list.txt\"\n"
-        "testInstancesFile = 'test.txt'\n"
-        "maxExperiments=5000\n"
-        "maxTime = 0\n"
-        "seed = 123\n"
-        "parallel<-4\n"
-        "firstTest = 6\n"
-        "eachTest = 2\n"
-        "testType = \"t.holm\"\n"
-        "execDir = \"./arena\"\n"
-        ".mine = 3\n"
-        "targetRunner = function(experiment, scenario) {\n"
-        "  list(cost = 1)\n"
-        "}\n"
-        "digits = 4\n");
+    const char *path =
+        write_file("scenario.txt",
+                   "## irace scenario\n"
+                   "parameterFile = \"./parameters.txt\"\n"
+                   "trainInstancesDir <- \"inst\"   # relative to this file\n"
+                   "trainInstancesFile = \"/abs/list.txt\"\n"
+                   "testInstancesFile = 'test.txt'\n"
+                   "maxExperiments=5000\n"
+                   "maxTime = 0\n"
+                   "seed = 123\n"
+                   "parallel<-4\n"
+                   "firstTest = 6\n"
+                   "eachTest = 2\n"
+                   "testType = \"t.holm\"\n"
+                   "execDir = \"./arena\"\n"
+                   ".mine = 3\n"
+                   "targetRunner = function(experiment, scenario) {\n"
+                   "  list(cost = 1)\n"
+                   "}\n"
+                   "digits = 4\n");
     CHECK_RC(irace_read_scenario(path, &sc, err, sizeof err), HPO_OK);
     char want[400];
     snprintf(want, sizeof want, "%s/./parameters.txt", tmp);

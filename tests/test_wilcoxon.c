@@ -79,9 +79,9 @@ static int run_trial(hpo_study *s, const double *v, int n)
             at = i;
     }
     double m = mean_of(v, i);
-    CHECK_RC(hpo_study_tell(s, t, at >= 0 ? HPO_PRUNED_STATE : HPO_COMPLETE,
-                            &m, 1),
-             HPO_OK);
+    CHECK_RC(
+        hpo_study_tell(s, t, at >= 0 ? HPO_PRUNED_STATE : HPO_COMPLETE, &m, 1),
+        HPO_OK);
     hpo_trial_free(t);
     return at;
 }
@@ -122,8 +122,8 @@ static void test_maximize(void)
 
 static void test_startup(void)
 {
-    hpo_study *s = pruned_study("wilcoxon:n_startup_steps=8", HPO_MINIMIZE,
-                                "w");
+    hpo_study *s =
+        pruned_study("wilcoxon:n_startup_steps=8", HPO_MINIMIZE, "w");
     double best[N_INST], worse[N_INST];
     for (int i = 0; i < N_INST; i++) {
         best[i] = base(i);

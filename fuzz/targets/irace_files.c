@@ -31,8 +31,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int rc = irace_parse_parameters(path, s, &sw, &n, err, sizeof err);
     FUZZ_CHECK(rc == HPO_OK || rc == HPO_EINVAL, "code %d: %s", rc, err);
     if (rc == HPO_OK) {
-        FUZZ_CHECK(n == hpo_space_size(s) && n > 0, "%d switches, %d params",
-                   n, hpo_space_size(s));
+        FUZZ_CHECK(n == hpo_space_size(s) && n > 0, "%d switches, %d params", n,
+                   hpo_space_size(s));
         for (int i = 0; i < n; i++)
             FUZZ_CHECK(sw[i] != NULL, "switch %d missing", i);
         fuzz_check_space(s);

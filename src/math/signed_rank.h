@@ -6,8 +6,8 @@
 #define HPO_SIGNED_RANK_H
 
 typedef struct hpo__signed_rank {
-    double r_plus;    /* sum of the ranks of positive differences (+ half
-                         the zeros' ranks: zsplit) — SciPy's statistic */
+    double r_plus; /* sum of the ranks of positive differences (+ half
+                      the zeros' ranks: zsplit) — SciPy's statistic */
     double r_minus;
     double p_greater; /* p-value of "the differences tend to be > 0" */
     double p_less;    /* p-value of "the differences tend to be < 0" */

@@ -71,8 +71,8 @@ static double mean_of(const hpo__trial_rec *t)
 static int paired(hpo_plugin_ctx *ctx, const hpo__trial_rec *t,
                   const hpo__trial_rec *best, double *d)
 {
-    hpo__step_value *b = hpo_ctx_scratch(ctx, (size_t)best->n_inter *
-                                                  sizeof *b);
+    hpo__step_value *b =
+        hpo_ctx_scratch(ctx, (size_t)best->n_inter * sizeof *b);
     if (!b)
         return -1;
     for (int i = 0; i < best->n_inter; i++)
@@ -80,8 +80,8 @@ static int paired(hpo_plugin_ctx *ctx, const hpo__trial_rec *t,
     qsort(b, (size_t)best->n_inter, sizeof *b, by_step);
     int n = 0;
     for (int i = 0; i < t->n_inter; i++) {
-        hpo__step_value *hit = bsearch(&t->inter[i], b, (size_t)best->n_inter,
-                                       sizeof *b, by_step);
+        hpo__step_value *hit =
+            bsearch(&t->inter[i], b, (size_t)best->n_inter, sizeof *b, by_step);
         double diff = hit ? t->inter[i].value - hit->value : NAN;
         if (!isnan(diff))
             d[n++] = diff;

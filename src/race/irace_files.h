@@ -53,18 +53,19 @@ int irace_read_instances(const char *path, const char *dir, char ***out, int *n,
 typedef struct irace_scenario {
     char *parameter_file;       /* parameterFile ("./parameters.txt") */
     char *train_instances_dir;  /* trainInstancesDir ("./Instances") */
-    char *train_instances_file; /* trainInstancesFile (none: every file of the dir) */
+    char *train_instances_file; /* trainInstancesFile (none: every file of the
+                                   dir) */
     char *test_instances_dir;   /* testInstancesDir (none) */
     char *test_instances_file;  /* testInstancesFile (none) */
     int64_t max_experiments;    /* maxExperiments (0: unset) */
     double max_time;            /* maxTime in seconds (0: unset) */
     int has_seed;               /* seed given (irace's default: NA, random) */
     uint64_t seed;
-    int parallel;               /* parallel (0: unset, one at a time) */
-    int first_test;             /* firstTest (5) */
-    int each_test;              /* eachTest (1) */
-    char test_type[16];         /* testType: "F-test" (default) or "t-test",
-                                   also t-test-bonferroni, t-test-holm */
+    int parallel;       /* parallel (0: unset, one at a time) */
+    int first_test;     /* firstTest (5) */
+    int each_test;      /* eachTest (1) */
+    char test_type[16]; /* testType: "F-test" (default) or "t-test",
+                           also t-test-bonferroni, t-test-holm */
 } irace_scenario;
 
 /* Read scenario.txt (R assignments `name = value` or `name <- value`,

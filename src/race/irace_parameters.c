@@ -45,11 +45,11 @@ typedef struct iparam {
     double lo, hi;
     char **values; /* c and o: the choices; r and i: the two bounds' text */
     int n_values;
-    char *domain; /* the text between the parentheses, for messages */
-    char *cond;   /* the text after '|', or NULL */
-    int parent;   /* -1: unconditional */
+    char *domain;           /* the text between the parentheses, for messages */
+    char *cond;             /* the text after '|', or NULL */
+    int parent;             /* -1: unconditional */
     unsigned char *allowed; /* per value of the parent */
-    int mark;     /* ordering: 0 new, 1 visiting, 2 placed */
+    int mark;               /* ordering: 0 new, 1 visiting, 2 placed */
 } iparam;
 
 typedef struct parser {
@@ -141,9 +141,9 @@ static int domain_value(parser *ps, iparam *q, int line, const char **sp)
             len--;
         if (!len)
             return fail_at(ps, line,
-                        "empty value in the domain of '%s' (an empty string "
-                        "is written \"\")",
-                        q->name);
+                           "empty value in the domain of '%s' (an empty string "
+                           "is written \"\")",
+                           q->name);
     }
     if (!*s)
         return fail_at(ps, line, "the domain of '%s' lacks its closing ')'",
@@ -160,9 +160,9 @@ static int read_domain(parser *ps, iparam *q, int line, const char **sp)
     const char *s = hpo__irace_skip(*sp), *open = s;
     if (*s != '(')
         return fail_at(ps, line,
-                    "the domain of '%s' must be a list within parentheses, "
-                    "found '%s'",
-                    q->name, *s ? s : "end of line");
+                       "the domain of '%s' must be a list within parentheses, "
+                       "found '%s'",
+                       q->name, *s ? s : "end of line");
     s++;
     for (;;) {
         int rc = domain_value(ps, q, line, &s);
@@ -182,9 +182,9 @@ static int check_numeric(parser *ps, iparam *q)
     int line = q->line;
     if (q->n_values != 2)
         return fail_at(ps, line,
-                    "the domain of '%s' must be two numbers (low, high), "
-                    "found (%s)",
-                    q->name, q->domain);
+                       "the domain of '%s' must be two numbers (low, high), "
+                       "found (%s)",
+                       q->name, q->domain);
     double b[2];
     for (int k = 0; k < 2; k++) {
         if (hpo__irace_number(q->values[k], &b[k]))
@@ -192,29 +192,31 @@ static int check_numeric(parser *ps, iparam *q)
         for (const char *c = q->values[k]; *c; c++)
             if (isalpha((unsigned char)*c))
                 return fail_at(ps, line,
-                            "the domain (%s) of '%s' depends on other "
-                            "parameters: hpo takes only constant bounds",
-                            q->domain, q->name);
-        return fail_at(ps, line, "incorrect numeric range (%s) for parameter '%s'",
-                    q->domain, q->name);
+                               "the domain (%s) of '%s' depends on other "
+                               "parameters: hpo takes only constant bounds",
+                               q->domain, q->name);
+        return fail_at(ps, line,
+                       "incorrect numeric range (%s) for parameter '%s'",
+                       q->domain, q->name);
     }
     if (q->type == 'i')
         for (int k = 0; k < 2; k++)
             if (b[k] != floor(b[k]) || fabs(b[k]) > 9007199254740991.0)
                 return fail_at(ps, line,
-                            "for parameter type 'i' values must be integers "
-                            "(%s) for parameter '%s'",
-                            q->domain, q->name);
+                               "for parameter type 'i' values must be integers "
+                               "(%s) for parameter '%s'",
+                               q->domain, q->name);
     if (b[0] >= b[1])
-        return fail_at(ps, line,
-                    "lower bound must be smaller than upper bound in numeric "
-                    "range (%s) for parameter '%s'",
-                    q->domain, q->name);
+        return fail_at(
+            ps, line,
+            "lower bound must be smaller than upper bound in numeric "
+            "range (%s) for parameter '%s'",
+            q->domain, q->name);
     if (q->log && b[0] <= 0)
         return fail_at(ps, line,
-                    "the domain (%s) of log-scale parameter '%s' must be "
-                    "positive",
-                    q->domain, q->name);
+                       "the domain (%s) of log-scale parameter '%s' must be "
+                       "positive",
+                       q->domain, q->name);
     q->lo = b[0];
     q->hi = b[1];
     return HPO_OK;
@@ -226,8 +228,8 @@ static int check_values(parser *ps, iparam *q)
         for (int j = 0; j < i; j++)
             if (!strcmp(q->values[i], q->values[j]))
                 return fail_at(ps, q->line,
-                            "duplicated value \"%s\" for parameter '%s'",
-                            q->values[i], q->name);
+                               "duplicated value \"%s\" for parameter '%s'",
+                               q->values[i], q->name);
     /* irace's rule: numeric ordinal values are a discretized range and
      * must increase. */
     double prev = -INFINITY, v;
@@ -236,9 +238,9 @@ static int check_values(parser *ps, iparam *q)
             return HPO_OK;
         if (v <= prev)
             return fail_at(ps, q->line,
-                        "the values (%s) of ordinal parameter '%s' look "
-                        "numeric but do not increase",
-                        q->domain, q->name);
+                           "the values (%s) of ordinal parameter '%s' look "
+                           "numeric but do not increase",
+                           q->domain, q->name);
         prev = v;
     }
     return HPO_OK;
@@ -257,10 +259,11 @@ static int check_switch(parser *ps, const iparam *q)
         return HPO_OK;
     for (int i = 0; i < ps->n; i++)
         if (!strcmp(ps->p[i].sw, q->sw))
-            return fail_at(ps, q->line,
-                        "duplicated switch \"%s\" of parameter '%s' (also of "
-                        "'%s' on line %d)",
-                        q->sw, q->name, ps->p[i].name, ps->p[i].line);
+            return fail_at(
+                ps, q->line,
+                "duplicated switch \"%s\" of parameter '%s' (also of "
+                "'%s' on line %d)",
+                q->sw, q->name, ps->p[i].name, ps->p[i].line);
     return HPO_OK;
 }
 
@@ -268,8 +271,8 @@ static const struct {
     const char *word;
     char type;
     int log;
-} types[] = {{"r", 'r', 0}, {"i", 'i', 0}, {"c", 'c', 0}, {"o", 'o', 0},
-             {"r,log", 'r', 1}, {"i,log", 'i', 1}};
+} types[] = {{"r", 'r', 0}, {"i", 'i', 0},     {"c", 'c', 0},
+             {"o", 'o', 0}, {"r,log", 'r', 1}, {"i,log", 'i', 1}};
 
 static int read_type(parser *ps, iparam *q, const char **sp)
 {
@@ -284,20 +287,22 @@ static int read_type(parser *ps, iparam *q, const char **sp)
             *sp = s + k;
             return HPO_OK;
         }
-    return fail_at(ps, q->line,
-                "unknown parameter type '%.*s' for '%s' (irace's types: c, i, "
-                "r, o, i,log, r,log)",
-                (int)k, s, q->name);
+    return fail_at(
+        ps, q->line,
+        "unknown parameter type '%.*s' for '%s' (irace's types: c, i, "
+        "r, o, i,log, r,log)",
+        (int)k, s, q->name);
 }
 
 static int read_switch(parser *ps, iparam *q, const char **sp)
 {
     const char *s = hpo__irace_skip(*sp);
     if (*s != '"')
-        return fail_at(ps, q->line,
-                    "the switch of '%s' must be a double-quoted string, found "
-                    "'%.*s'",
-                    q->name, word_len(s), s);
+        return fail_at(
+            ps, q->line,
+            "the switch of '%s' must be a double-quoted string, found "
+            "'%.*s'",
+            q->name, word_len(s), s);
     const char *close = strchr(s + 1, '"');
     if (!close) /* the line's quotes pair up, so only after odd ones */
         return fail_at(ps, q->line, "unterminated quote in the switch of '%s'",
@@ -316,13 +321,15 @@ static int read_name(parser *ps, iparam *q, const char **sp)
         k++;
     if (!k || (s[k] && !isspace((unsigned char)s[k])))
         return fail_at(ps, q->line,
-                    "parameter name must be alphanumeric ('.' and '_' "
-                    "allowed), found '%.*s'",
-                    word_len(s), s);
+                       "parameter name must be alphanumeric ('.' and '_' "
+                       "allowed), found '%.*s'",
+                       word_len(s), s);
     int other = find(ps, s, k);
     if (other >= 0)
-        return fail_at(ps, q->line, "duplicated parameter name '%.*s' (first on "
-                    "line %d)", (int)k, s, ps->p[other].line);
+        return fail_at(ps, q->line,
+                       "duplicated parameter name '%.*s' (first on "
+                       "line %d)",
+                       (int)k, s, ps->p[other].line);
     if (!(q->name = strndup(s, k)))
         return oom(ps);
     *sp = s + k;
@@ -336,12 +343,12 @@ static int read_condition(parser *ps, iparam *q, const char *s)
         return HPO_OK;
     if (*s != '|')
         return fail_at(ps, q->line,
-                    "expected '|' before the condition of '%s', found '%s'",
-                    q->name, s);
+                       "expected '|' before the condition of '%s', found '%s'",
+                       q->name, s);
     s = hpo__irace_skip(s + 1);
     if (!*s)
         return fail_at(ps, q->line, "expected a condition after '|' for '%s'",
-                    q->name);
+                       q->name);
     return (q->cond = strdup(s)) ? HPO_OK : oom(ps);
 }
 
@@ -387,14 +394,17 @@ static int read_global(parser *ps, int line, const char *s)
     const char *v = hpo__irace_skip(s + k);
     double d;
     if (k != 6 || strncmp(s, "digits", 6) || *v != '=')
-        return fail_at(ps, line,
-                    "unknown global option '%.*s' (irace's [global] has only "
-                    "digits)",
-                    (int)k, s);
+        return fail_at(
+            ps, line,
+            "unknown global option '%.*s' (irace's [global] has only "
+            "digits)",
+            (int)k, s);
     v = hpo__irace_skip(v + 1);
     if (!hpo__irace_number(v, &d) || d != floor(d) || d < 1 || d > 15)
-        return fail_at(ps, line, "'digits' must be an integer within [1, 15], "
-                    "found '%s'", v);
+        return fail_at(ps, line,
+                       "'digits' must be an integer within [1, 15], "
+                       "found '%s'",
+                       v);
     return HPO_OK;
 }
 
@@ -413,8 +423,8 @@ static int read_lines(parser *ps, hpo__irace_lines *l)
                 global = 1;
             else if (!strncmp(s, "[forbidden]", 11))
                 return fail_at(ps, i + 1,
-                            "[forbidden] constraints are not supported by "
-                            "hpo");
+                               "[forbidden] constraints are not supported by "
+                               "hpo");
             else
                 return fail_at(ps, i + 1, "unknown section '%s'", s);
         } else if (global) {
@@ -437,8 +447,21 @@ static int read_lines(parser *ps, hpo__irace_lines *l)
  * intersection, `|` the union.  Anything else is "not supported".
  */
 
-enum { T_END, T_NAME, T_NUM, T_STR, T_IN, T_EQ, T_NE, T_AND, T_OR, T_LP,
-       T_RP, T_COMMA, T_OTHER };
+enum {
+    T_END,
+    T_NAME,
+    T_NUM,
+    T_STR,
+    T_IN,
+    T_EQ,
+    T_NE,
+    T_AND,
+    T_OR,
+    T_LP,
+    T_RP,
+    T_COMMA,
+    T_OTHER
+};
 
 typedef struct cparse {
     parser *ps;
@@ -482,8 +505,10 @@ static int next(cparse *c)
         while (name_char((unsigned char)s[k]) ||
                ((s[k] == '-' || s[k] == '+') && (s[k - 1] | 32) == 'e'))
             k++;
-        kind = isalpha((unsigned char)*s) || (*s == '.' && !isdigit(
-                   (unsigned char)s[1])) ? T_NAME : T_NUM;
+        kind = isalpha((unsigned char)*s) ||
+                       (*s == '.' && !isdigit((unsigned char)s[1]))
+                   ? T_NAME
+                   : T_NUM;
     }
     c->len = k;
     c->s = s + k;
@@ -500,10 +525,11 @@ static int peek(cparse *c)
 
 static int unsupported(cparse *c)
 {
-    return fail_at(c->ps, c->q->line,
-                "condition %s is not supported by hpo (only PARENT %%in%% "
-                "c(...) or PARENT == V on a categorical or ordinal parameter)",
-                c->q->cond);
+    return fail_at(
+        c->ps, c->q->line,
+        "condition %s is not supported by hpo (only PARENT %%in%% "
+        "c(...) or PARENT == V on a categorical or ordinal parameter)",
+        c->q->cond);
 }
 
 /* Mark the parent's value named by the token just read. */
@@ -525,14 +551,14 @@ static int value(cparse *c, int kind, cset *out)
     int hit = 0;
     for (int j = 0; j < p->n_values; j++)
         if (!strcmp(p->values[j], text) ||
-            (kind == T_NUM && hpo__irace_number(text, &a) && hpo__irace_number(p->values[j], &b) &&
-             a == b))
+            (kind == T_NUM && hpo__irace_number(text, &a) &&
+             hpo__irace_number(p->values[j], &b) && a == b))
             out->in[j] = hit = 1;
     int rc = hit ? HPO_OK
                  : fail_at(c->ps, c->q->line,
-                        "\"%s\" in the condition of '%s' is not a value of "
-                        "'%s'",
-                        text, c->q->name, p->name);
+                           "\"%s\" in the condition of '%s' is not a value of "
+                           "'%s'",
+                           text, c->q->name, p->name);
     free(text);
     return rc;
 }
@@ -579,9 +605,9 @@ static int atom(cparse *c, cset *out)
     int j = find(c->ps, c->tok, c->len);
     if (j < 0)
         return fail_at(c->ps, c->q->line,
-                    "the condition of '%s' names '%.*s', which is not a "
-                    "parameter",
-                    c->q->name, (int)c->len, c->tok);
+                       "the condition of '%s' names '%.*s', which is not a "
+                       "parameter",
+                       c->q->name, (int)c->len, c->tok);
     const iparam *p = &c->ps->p[j];
     if (p->type != 'c' && p->type != 'o')
         return unsupported(c);
@@ -626,10 +652,10 @@ static int resolve_condition(parser *ps, iparam *q)
         rc = unsupported(&c);
     if (rc == HPO_OK && out.parent == q - ps->p)
         rc = fail_at(ps, q->line, "the condition of '%s' depends on itself",
-                  q->name);
+                     q->name);
     if (rc == HPO_OK && !memchr(out.in, 1, (size_t)ps->p[out.parent].n_values))
         rc = fail_at(ps, q->line, "condition %s of '%s' never holds", q->cond,
-                  q->name);
+                     q->name);
     if (rc != HPO_OK) {
         free(out.in);
         return rc;
@@ -647,8 +673,8 @@ static int place(parser *ps, int i)
         return HPO_OK;
     if (q->mark == 1)
         return fail_at(ps, q->line,
-                    "the conditions of '%s' and its parents form a cycle",
-                    q->name);
+                       "the conditions of '%s' and its parents form a cycle",
+                       q->name);
     q->mark = 1;
     int rc = q->parent >= 0 ? place(ps, q->parent) : HPO_OK;
     if (rc != HPO_OK)
@@ -692,9 +718,8 @@ static int add_param(parser *ps, const iparam *q, hpo_space *space)
         rc = hpo_space_add_int(space, q->name, (int64_t)q->lo, (int64_t)q->hi,
                                1, flags);
     else
-        rc = hpo_space_add_categorical(space, q->name,
-                                       (const char *const *)q->values,
-                                       q->n_values);
+        rc = hpo_space_add_categorical(
+            space, q->name, (const char *const *)q->values, q->n_values);
     return rc == HPO_OK ? HPO_OK : space_fail(ps, q, space, rc);
 }
 
@@ -753,7 +778,8 @@ int irace_parse_parameters(const char *path, hpo_space *space, char ***switches,
     rc = read_lines(&ps, &l);
     if (rc == HPO_OK)
         rc = order(&ps);
-    if (rc == HPO_OK && !(sw = calloc((size_t)(ps.n > 0 ? ps.n : 1), sizeof *sw)))
+    if (rc == HPO_OK &&
+        !(sw = calloc((size_t)(ps.n > 0 ? ps.n : 1), sizeof *sw)))
         rc = oom(&ps);
     if (rc == HPO_OK)
         rc = build(&ps, space, sw);

@@ -42,9 +42,13 @@ static const char *const irace_options[] = {
 
 /* testType's spellings irace accepts, and the name we keep. */
 static const char *const test_types[][2] = {
-    {"F-test", "F-test"}, {"friedman", "F-test"}, {"t-test", "t-test"},
-    {"t.none", "t-test"}, {"t-test-bonferroni", "t-test-bonferroni"},
-    {"t.bonferroni", "t-test-bonferroni"}, {"t-test-holm", "t-test-holm"},
+    {"F-test", "F-test"},
+    {"friedman", "F-test"},
+    {"t-test", "t-test"},
+    {"t.none", "t-test"},
+    {"t-test-bonferroni", "t-test-bonferroni"},
+    {"t.bonferroni", "t-test-bonferroni"},
+    {"t-test-holm", "t-test-holm"},
     {"t.holm", "t-test-holm"}};
 
 typedef struct reader {
@@ -67,8 +71,7 @@ static int known(const char *name)
 }
 
 /* A quoted R string: its text, malloc'd into *out. */
-static int string_value(reader *r, const char *name, const char *v,
-                        char **out)
+static int string_value(reader *r, const char *name, const char *v, char **out)
 {
     size_t k = strlen(v);
     if (k < 2 || (v[0] != '"' && v[0] != '\'') || v[k - 1] != v[0] ||
@@ -76,8 +79,9 @@ static int string_value(reader *r, const char *name, const char *v,
         return fail_at(r, "%s must be a quoted string, found %s", name, v);
     free(*out);
     *out = strndup(v + 1, k - 2);
-    return *out ? HPO_OK : hpo__irace_fail(r->err, r->errlen, HPO_ENOMEM,
-                                           "%s: out of memory", r->path);
+    return *out ? HPO_OK
+                : hpo__irace_fail(r->err, r->errlen, HPO_ENOMEM,
+                                  "%s: out of memory", r->path);
 }
 
 static int path_value(reader *r, const char *name, const char *v, char **out)
@@ -137,8 +141,8 @@ static int test_type_value(reader *r, const char *v, irace_scenario *sc)
 {
     char *s = NULL;
     int rc = string_value(r, "testType", v, &s);
-    for (size_t i = 0; rc == HPO_OK && i < sizeof test_types /
-                                               sizeof *test_types; i++)
+    for (size_t i = 0;
+         rc == HPO_OK && i < sizeof test_types / sizeof *test_types; i++)
         if (!strcmp(s, test_types[i][0])) {
             snprintf(sc->test_type, sizeof sc->test_type, "%s",
                      test_types[i][1]);
@@ -146,8 +150,10 @@ static int test_type_value(reader *r, const char *v, irace_scenario *sc)
             return HPO_OK;
         }
     if (rc == HPO_OK)
-        rc = fail_at(r, "testType must be one of F-test, t-test, "
-                     "t-test-bonferroni, t-test-holm, found \"%s\"", s);
+        rc = fail_at(r,
+                     "testType must be one of F-test, t-test, "
+                     "t-test-bonferroni, t-test-holm, found \"%s\"",
+                     s);
     free(s);
     return rc;
 }
@@ -209,8 +215,7 @@ static int open_brackets(const char *s)
 }
 
 /* One assignment starting at line i; *i moves past its last line. */
-static int statement(reader *r, hpo__irace_lines *l, int *i,
-                     irace_scenario *sc)
+static int statement(reader *r, hpo__irace_lines *l, int *i, irace_scenario *sc)
 {
     char *s = hpo__irace_strip(l->line[*i]);
     r->line = *i + 1;
@@ -261,8 +266,8 @@ int irace_read_scenario(const char *path, irace_scenario *sc, char *err,
     if (rc != HPO_OK)
         return rc;
     if (!(r.dir = hpo__irace_dirname(path)))
-        rc = hpo__irace_fail(err, errlen, HPO_ENOMEM, "%s: out of memory",
-                             path);
+        rc =
+            hpo__irace_fail(err, errlen, HPO_ENOMEM, "%s: out of memory", path);
     for (int i = 0; rc == HPO_OK && i < l.n; i++)
         rc = statement(&r, &l, &i, sc);
     free(r.dir);
