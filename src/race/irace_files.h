@@ -31,7 +31,11 @@
  * sorts by dependency too).  r -> float, r,log -> float log, i -> int,
  * i,log -> int log, c -> categorical, o -> categorical with the choices in
  * the file's order (hpo has no ordinal type: an ordinal is an ordered
- * categorical). */
+ * categorical).  Conditions on one c/o parent (==, !=, %in%, joined by &
+ * and |) become hpo conditions; anything else is refused (see
+ * irace_parameters.c).  On an error *switches is NULL, *n 0, and the
+ * space may hold some parameters only when hpo itself refused one (the
+ * file is checked whole before the space is touched). */
 int irace_parse_parameters(const char *path, hpo_space *space, char ***switches,
                            int *n, char *err, size_t errlen);
 void irace_switches_free(char **switches, int n);
@@ -39,10 +43,12 @@ void irace_switches_free(char **switches, int n);
 /* Read an instances list (one per line, '#' comments, blank lines
  * skipped, optional directory prefix `dir`, which may be NULL or "");
  * 0 or HPO_EINVAL ("FILE: empty" / "FILE:LINE: no such file X").  With a
- * directory each instance is dir/line and must name an existing file (as
- * irace checks); without one, lines are taken as they are (they may be
- * arguments rather than files).  *out: n malloc'd strings; free with
- * irace_switches_free(*out, *n). */
+ * directory each instance is dir/line and must name an existing file
+ * (its first word, when the line carries arguments); without one, lines
+ * are taken as they are (they may be arguments rather than files).  With
+ * path NULL or "" every file under dir is an instance, sorted (irace's
+ * trainInstancesDir alone).  HPO_EIO when the list cannot be read.
+ * *out: n malloc'd strings; free with irace_switches_free(*out, *n). */
 int irace_read_instances(const char *path, const char *dir, char ***out, int *n,
                          char *err, size_t errlen);
 
