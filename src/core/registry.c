@@ -38,6 +38,7 @@ static const hpo_pruner_type *const builtin_pruners[] = {
     &hpo__pruner_hyperband,
     &hpo__pruner_bohb,
     &hpo__pruner_auto,
+    &hpo__pruner_wilcoxon,
     NULL,
 };
 

@@ -22,6 +22,7 @@ extern const hpo_pruner_type hpo__pruner_successive_halving;
 extern const hpo_pruner_type hpo__pruner_hyperband;
 extern const hpo_pruner_type hpo__pruner_bohb;
 extern const hpo_pruner_type hpo__pruner_auto;
+extern const hpo_pruner_type hpo__pruner_wilcoxon;
 
 /* A trial's steps (steps.c).  Its last step is the largest reported (0
  * when it has none, else 1 with *step and *value). */
