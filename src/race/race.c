@@ -238,7 +238,7 @@ int hpo_study_race(hpo_study *s, const hpo_race_options *o,
     if (o->budget > 0 && o->budget < min_budget) {
         teardown(&r);
         return hpo__fail(&s->msg, HPO_EINVAL, "a budget of %lld experiments "
-                         "is too small: %d parameters need at least %lld "
+                         "is too small: %d parameter(s) need at least %lld "
                          "(irace's minimum, for %d iterations)",
                          (long long)o->budget, r.nvar, (long long)min_budget,
                          r.n_iter);
