@@ -74,8 +74,11 @@ static int best_trial(hpo_study *study, hpo_trial **best)
     char *end;
     long number = race ? strtol(race, &end, 10) : -1;
     if (race && *end == '\0' && number >= 0 && number <= INT_MAX &&
-        hpo_study_trial(study, (int)number, best) == HPO_OK)
-        return HPO_OK;
+        hpo_study_trial(study, (int)number, best) == HPO_OK) {
+        if (hpo_trial_state_of(*best) == HPO_COMPLETE)
+            return HPO_OK;
+        hpo_trial_free(*best);
+    }
     return hpo_study_best_trial(study, best);
 }
 

@@ -449,9 +449,15 @@ static int race_run(race_opts *o, hpo_study *s, tune_ctx *ctx)
     o->race.eval = eval;
     o->race.eval_data = ctx;
     o->race.progress = on_progress;
-    log_say(LOG_INFO, "hpo race: study %s, %d instances, budget %lld "
-            "experiments", ctx->study_name, o->race.n_instances,
-            (long long)o->race.budget);
+    char budget[80] = "", time_budget[48] = "";
+    if (o->race.budget > 0)
+        snprintf(budget, sizeof budget, ", budget %lld experiments",
+                 (long long)o->race.budget);
+    if (o->race.time_budget_s > 0)
+        snprintf(time_budget, sizeof time_budget, ", time budget %g s",
+                 o->race.time_budget_s);
+    log_say(LOG_INFO, "hpo race: study %s, %d instances%s%s", ctx->study_name,
+            o->race.n_instances, budget, time_budget);
     interrupt_set_study(s);
     int rc = hpo_study_race(s, &o->race, &el, &n);
     interrupt_set_study(NULL);

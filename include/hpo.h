@@ -815,7 +815,8 @@ typedef struct hpo_race_elite {
 /*
  * Race until the budget is spent.  *elites (owned by the caller: free())
  * gets the final elites, best first, *n_elites their number.  Returns
- * HPO_OK, HPO_STOPPED (hpo_study_stop(); the elites so far are returned),
+ * HPO_OK, HPO_STOPPED (hpo_study_stop(): the experiments told so far stay
+ * stored; no elite is returned or stored),
  * HPO_EINVAL (no instances, no space, several objectives, a budget below
  * the minimum irace's rule gives: the message says it), the error an
  * eval returned, or a storage error (message on the study).

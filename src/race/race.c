@@ -246,7 +246,9 @@ int hpo_study_race(hpo_study *s, const hpo_race_options *o,
     race_conf **elites = NULL;
     int n_elites = 0;
     rc = iterate(&r, &elites, &n_elites);
-    if (n_elites > 0 && (rc == HPO_OK || rc == HPO_STOPPED)) {
+    /* Stopped (Ctrl-C): the experiments told so far stay stored, but no
+     * elite is named, since the race that was cut short judged none. */
+    if (n_elites > 0 && rc == HPO_OK) {
         int frc = hpo__race_finish(&r, elites, n_elites, out);
         if (frc == HPO_OK)
             *n_out = n_elites;
