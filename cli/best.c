@@ -2,7 +2,9 @@
  * best.c — `hpo best`: the best trial of a study, or for several
  * objectives its Pareto front; also what `hpo tune` prints at its end.
  */
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "args.h"
@@ -63,10 +65,27 @@ static void print_values(FILE *out, const hpo_trial *t)
         fputc(')', out);
 }
 
+/* The study's best trial; for a race (`hpo race`), the final elite's
+ * summary trial that "race_best_trial" names, not the luckiest single
+ * experiment. */
+static int best_trial(hpo_study *study, hpo_trial **best)
+{
+    const char *race = hpo_study_user_attr(study, "race_best_trial");
+    char *end;
+    long number = race ? strtol(race, &end, 10) : -1;
+    if (race && *end == '\0' && number >= 0 && number <= INT_MAX &&
+        hpo_study_trial(study, (int)number, best) == HPO_OK) {
+        if (hpo_trial_state_of(*best) == HPO_COMPLETE)
+            return HPO_OK;
+        hpo_trial_free(*best);
+    }
+    return hpo_study_best_trial(study, best);
+}
+
 static int print_single(FILE *out, hpo_study *study, int json)
 {
     hpo_trial *best;
-    int rc = hpo_study_best_trial(study, &best);
+    int rc = best_trial(study, &best);
     if (rc != HPO_OK)
         return rc;
     if (json) {

@@ -38,6 +38,7 @@ static const subcommand subcommands[] = {
     {"importance", cli_importance, "how much each parameter decided the objective"},
     {"dashboard", cli_dashboard, "serve the studies as live web pages (read-only)"},
     {"report", cli_report, "write a study as one HTML page with plots"},
+    {"race", cli_race, "iterated racing (irace) of a command over instances"},
     {NULL, NULL, NULL},
 };
 

@@ -10,11 +10,18 @@
 #include "core/hpoconf.h" /* HPO_MAX_NAME */
 #include "strbuf.h"
 
-/* Is the placeholder text [name, name+len) a parameter or "trial"? */
-static int known_name(const char *name, size_t len, const hpo_space *space)
+static int is_word(const char *name, size_t len, const char *word)
 {
-    if ((len == 5 && strncmp(name, "trial", 5) == 0) ||
-        (len == 4 && strncmp(name, "seed", 4) == 0))
+    return strlen(word) == len && strncmp(name, word, len) == 0;
+}
+
+/* Is the placeholder text [name, name+len) a parameter or "trial"?
+ * ("instance" too with with_instance, for `hpo race`.) */
+static int known_name(const char *name, size_t len, const hpo_space *space,
+                      int with_instance)
+{
+    if (is_word(name, len, "trial") || is_word(name, len, "seed") ||
+        (with_instance && is_word(name, len, "instance")))
         return 1;
     for (int i = 0; i < hpo_space_size(space); i++) {
         const char *p = hpo_space_name(space, i);
@@ -24,8 +31,8 @@ static int known_name(const char *name, size_t len, const hpo_space *space)
     return 0;
 }
 
-int placeholder_check(const char *text, const hpo_space *space, char *err,
-                      size_t size)
+static int check(const char *text, const hpo_space *space, char *err,
+                 size_t size, int with_instance)
 {
     for (const char *s = text; *s; s++) {
         if (s[0] == '{' && s[1] == '{') {
@@ -46,15 +53,28 @@ int placeholder_check(const char *text, const hpo_space *space, char *err,
             return -1;
         }
         size_t len = (size_t)(close - s - 1);
-        if (!known_name(s + 1, len, space)) {
+        if (!known_name(s + 1, len, space, with_instance)) {
             snprintf(err, size, "unknown placeholder '{%.*s}' (a parameter "
-                     "name, {trial} or {seed}; write {{ and }} for literal braces)",
-                     (int)(len > 100 ? 100 : len), s + 1);
+                     "name, {trial}%s or {seed}; write {{ and }} for literal "
+                     "braces)", (int)(len > 100 ? 100 : len), s + 1,
+                     with_instance ? ", {instance}" : "");
             return -1;
         }
         s = close;
     }
     return 0;
+}
+
+int placeholder_check(const char *text, const hpo_space *space, char *err,
+                      size_t size)
+{
+    return check(text, space, err, size, 0);
+}
+
+int placeholder_check_instance(const char *text, const hpo_space *space,
+                               char *err, size_t size)
+{
+    return check(text, space, err, size, 1);
 }
 
 /* The trial's parameter called name[0..len), looked up by the trial's
@@ -70,7 +90,8 @@ static int param_index(const hpo_trial *trial, const char *name, size_t len)
 }
 
 static void put_value(strbuf *b, const char *name, size_t len,
-                      const hpo_trial *trial, uint32_t seed)
+                      const hpo_trial *trial, uint32_t seed,
+                      const char *instance)
 {
     int i = param_index(trial, name, len);
     if (i >= 0) {
@@ -91,11 +112,13 @@ static void put_value(strbuf *b, const char *name, size_t len,
         int n = snprintf(num, sizeof num, "%u", (unsigned)seed);
         strbuf_put(b, num, (size_t)n);
     }
+    if (instance && is_word(name, len, "instance"))
+        strbuf_put(b, instance, strlen(instance));
     /* An inactive parameter expands to nothing. */
 }
 
-char *placeholder_expand(const char *text, const hpo_trial *trial,
-                         uint32_t seed)
+char *placeholder_expand_instance(const char *text, const hpo_trial *trial,
+                                  uint32_t seed, const char *instance)
 {
     strbuf b = {0};
     for (const char *s = text; *s; s++) {
@@ -104,11 +127,18 @@ char *placeholder_expand(const char *text, const hpo_trial *trial,
             s++;
         } else if (s[0] == '{' && strchr(s + 1, '}')) {
             const char *close = strchr(s + 1, '}');
-            put_value(&b, s + 1, (size_t)(close - s - 1), trial, seed);
+            put_value(&b, s + 1, (size_t)(close - s - 1), trial, seed,
+                      instance);
             s = close;
         } else {
             strbuf_put(&b, s, 1);
         }
     }
     return strbuf_take(&b);
+}
+
+char *placeholder_expand(const char *text, const hpo_trial *trial,
+                         uint32_t seed)
+{
+    return placeholder_expand_instance(text, trial, seed, NULL);
 }

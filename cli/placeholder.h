@@ -5,7 +5,9 @@
  *            "rbf"); empty when the parameter is inactive (a condition)
  *   {trial}  the trial number (unless a parameter is named "trial")
  *   {seed}   the trial's seed (trial_env.h; unless a parameter is named
- *            "seed")
+ *            "seed"); in `hpo race`, the instance's seed
+ *   {instance}  `hpo race` only: the experiment's instance (unless a
+ *            parameter is named "instance")
  *   {{  }}   a literal brace
  *
  * A lone '}' is kept as it is; a '{' without its '}' is an error.
@@ -26,5 +28,10 @@ int placeholder_check(const char *text, const hpo_space *space, char *err,
  * Call only on text that passed placeholder_check(). */
 char *placeholder_expand(const char *text, const hpo_trial *trial,
                          uint32_t seed);
+/* The same for `hpo race`, where {instance} is known too. */
+int placeholder_check_instance(const char *text, const hpo_space *space,
+                               char *err, size_t size);
+char *placeholder_expand_instance(const char *text, const hpo_trial *trial,
+                                  uint32_t seed, const char *instance);
 
 #endif

@@ -47,5 +47,9 @@ typedef struct tune_ctx {
 
 /* The objective given to hpo_study_optimize(); data is a tune_ctx. */
 int tune_run_trial(hpo_trial *trial, void *data, double *values);
+/* One experiment of `hpo race` (race.c): the same run, with {instance}
+ * (and HPO_INSTANCE) the instance and {seed} (HPO_SEED) its seed. */
+int tune_run_experiment(tune_ctx *ctx, hpo_trial *trial, const char *instance,
+                        uint32_t seed, double *values);
 
 #endif

@@ -44,8 +44,9 @@ typedef struct trial_state {
     protocol proto;
     int pruned;
     char error[512]; /* a report the library refused */
-    uint32_t seed;   /* trial_env.h */
+    uint32_t seed;   /* trial_env.h; `hpo race`: the instance's */
     int slot;        /* -1: none */
+    const char *instance; /* `hpo race`'s experiments only */
 } trial_state;
 
 static void set_attr_text(hpo_trial *t, const char *key, const char *text)
@@ -122,7 +123,7 @@ static void free_strings(char **v)
 }
 
 static char **expand_command(const tune_ctx *ctx, const hpo_trial *t,
-                             uint32_t seed)
+                             uint32_t seed, const char *instance)
 {
     int n = 0;
     while (ctx->command[n])
@@ -131,7 +132,8 @@ static char **expand_command(const tune_ctx *ctx, const hpo_trial *t,
     if (!argv)
         return NULL;
     for (int i = 0; i < n; i++) {
-        if (!(argv[i] = placeholder_expand(ctx->command[i], t, seed))) {
+        if (!(argv[i] = placeholder_expand_instance(ctx->command[i], t, seed,
+                                                    instance))) {
             free_strings(argv);
             return NULL;
         }
@@ -156,6 +158,7 @@ static int is_withheld(const char *entry)
            strncmp(entry, "HPO_STUDY=", 10) == 0 ||
            strncmp(entry, "HPO_SEED=", 9) == 0 ||
            strncmp(entry, "HPO_WORKER_SLOT=", 16) == 0 ||
+           strncmp(entry, "HPO_INSTANCE=", 13) == 0 ||
            strncmp(entry, "HPO_STORAGE=", 12) == 0 ||
            strncmp(entry, "PGPASSWORD=", 11) == 0;
 }
@@ -167,7 +170,7 @@ static char **make_environment(const tune_ctx *ctx, const hpo_trial *t,
     while (environ[n_env])
         n_env++;
     int n_params = hpo_trial_n_params(t);
-    char **envp = calloc((size_t)(n_env + n_params + 5), sizeof *envp);
+    char **envp = calloc((size_t)(n_env + n_params + 6), sizeof *envp);
     if (!envp)
         return NULL;
     for (int i = 0; i < n_env; i++)
@@ -189,6 +192,9 @@ static char **make_environment(const tune_ctx *ctx, const hpo_trial *t,
         goto oom_last;
     if (ts->slot >= 0 &&
         asprintf(&envp[k++], "HPO_WORKER_SLOT=%d", ts->slot) < 0)
+        goto oom_last;
+    if (ts->instance &&
+        asprintf(&envp[k++], "HPO_INSTANCE=%s", ts->instance) < 0)
         goto oom_last;
     return envp;
 oom_last:
@@ -369,9 +375,10 @@ static int skip_if_surplus(tune_ctx *ctx, hpo_trial *trial)
     return 1;
 }
 
-int tune_run_trial(hpo_trial *trial, void *data, double *values)
+/* A trial's run; instance NULL for `hpo tune`'s (seed from the trial). */
+static int run_trial(tune_ctx *ctx, hpo_trial *trial, const char *instance,
+                     uint32_t seed, double *values)
 {
-    tune_ctx *ctx = data;
     progress_trial_started(ctx->progress);
     if (skip_if_surplus(ctx, trial))
         return HPO_PRUNED;
@@ -382,10 +389,12 @@ int tune_run_trial(hpo_trial *trial, void *data, double *values)
     if (!ts)
         return fail(trial, "out of memory");
     ts->trial = trial;
-    ts->seed = trial_seed(ctx->seed_base, hpo_trial_number(trial));
+    ts->instance = instance;
+    ts->seed = instance ? seed
+                        : trial_seed(ctx->seed_base, hpo_trial_number(trial));
     ts->slot = slot_take(&ctx->slots);
     protocol_init(&ts->proto, ctx->n_objectives);
-    char **argv = expand_command(ctx, trial, ts->seed);
+    char **argv = expand_command(ctx, trial, ts->seed, instance);
     char **envp = argv ? make_environment(ctx, trial, ts) : NULL;
     int rc = envp ? run_child(ctx, ts, argv, envp, values)
                   : fail(trial, "out of memory");
@@ -395,4 +404,15 @@ int tune_run_trial(hpo_trial *trial, void *data, double *values)
     free_strings(envp);
     free(ts);
     return rc;
+}
+
+int tune_run_trial(hpo_trial *trial, void *data, double *values)
+{
+    return run_trial(data, trial, NULL, 0, values);
+}
+
+int tune_run_experiment(tune_ctx *ctx, hpo_trial *trial, const char *instance,
+                        uint32_t seed, double *values)
+{
+    return run_trial(ctx, trial, instance, seed, values);
 }

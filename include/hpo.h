@@ -734,6 +734,99 @@ int hpo_importance_of(const double *x, const double *y, int n, int dim,
                       const int *n_cat, const hpo_importance_options *o,
                       double *importance);
 
+/* ------------------------------------------------------------------------- */
+/* Iterated racing (irace)                                                    */
+/* ------------------------------------------------------------------------- */
+
+/*
+ * Iterated racing (López-Ibáñez et al. 2016, irace): configurations of the
+ * study's declared space are raced over instances (data sets, folds, input
+ * files, each paired with a seed); a configuration is dropped once it is
+ * statistically worse than the best (Friedman's test and Conover's post-hoc
+ * comparison, or paired t-tests); the survivors (elites) seed a sampling
+ * model for the next race, whose variance shrinks each iteration.
+ *
+ * The study must be open, single-objective, with a declared space
+ * (hpo_study_set_space).  Every experiment is a trial: the configuration
+ * as its params, user attributes "instance" (the instance string),
+ * "instance_index", "seed", "configuration" (an id) and "race_iteration",
+ * its value the score.  At the end one more trial per final elite holds
+ * the elite's mean over its instances as value, with user attributes
+ * "race_elite" (1 = best), "configuration", "n_instances" (and
+ * "race_test_mean" with test instances); the study user attribute
+ * "race_best_trial" names the best elite's trial, which `hpo best` shows.
+ * Test-instance experiments are trials with "race_phase": "test".
+ */
+
+/* Run one experiment: the trial's params are the configuration; put the
+ * score in *value.  Return HPO_OK, HPO_EFAIL (the experiment failed: it
+ * counts as the worst score, as irace does), or another error to stop the
+ * race (its code is returned by hpo_study_race).  Called from up to
+ * n_jobs threads at once, each with its own trial. */
+typedef int (*hpo_race_eval_fn)(hpo_trial *trial, const char *instance,
+                                int instance_index, uint32_t seed,
+                                void *data, double *value);
+
+typedef struct hpo_race_progress {
+    int iteration, n_iterations; /* n_iterations grows if budget is left */
+    int n_configurations;        /* in this race */
+    int alive;
+    int instances;               /* instances raced so far in this race */
+    int64_t used, budget;        /* experiments (budget: 0 if by time) */
+    double elapsed_s;
+    int finished;                /* 1: the race of `iteration` ended */
+} hpo_race_progress;
+typedef void (*hpo_race_progress_fn)(const hpo_race_progress *p, void *data);
+
+typedef enum hpo_race_test {
+    HPO_RACE_FRIEDMAN = 0, /* irace's default ("F-test") */
+    HPO_RACE_TTEST = 1,
+    HPO_RACE_TTEST_HOLM = 2
+} hpo_race_test;
+
+typedef struct hpo_race_options {
+    const char *const *instances; /* training instances (copied) */
+    int n_instances;
+    const char *const *test_instances; /* may be NULL */
+    int n_test_instances;
+    int64_t budget;       /* experiments; 0: time_budget_s alone */
+    double time_budget_s; /* 0: none; else no experiment starts after it */
+    int n_jobs;           /* experiments at once (one instance's); 0 = 1 */
+    hpo_race_test test;
+    double confidence;    /* 0 = 0.95 */
+    int first_test;       /* 0 = 5 instances before the first test */
+    int each_test;        /* 0 = 1 */
+    int n_iterations;     /* 0 = floor(2 + log2(parameters)) */
+    int min_survivors;    /* 0 = floor(2 + log2(parameters)) */
+    hpo_race_eval_fn eval;
+    void *eval_data;
+    hpo_race_progress_fn progress; /* may be NULL */
+    void *progress_data;
+} hpo_race_options;
+
+typedef struct hpo_race_elite {
+    int configuration; /* the id in the trials' "configuration" */
+    int trial;         /* the number of its summary trial */
+    double mean;       /* mean score on the training instances it saw */
+    int n_instances;
+    double test_mean;  /* mean on the test instances; NaN without */
+} hpo_race_elite;
+
+/*
+ * Race until the budget is spent.  *elites (owned by the caller: free())
+ * gets the final elites, best first, *n_elites their number.  Returns
+ * HPO_OK, HPO_STOPPED (hpo_study_stop(): the experiments told so far stay
+ * stored; no elite is returned or stored),
+ * HPO_EINVAL (no instances, no space, several objectives, a budget below
+ * the minimum irace's rule gives: the message says it), the error an
+ * eval returned, or a storage error (message on the study).
+ */
+int hpo_study_race(hpo_study *study, const hpo_race_options *o,
+                   hpo_race_elite **elites, int *n_elites);
+/* The smallest budget (experiments) a race of n_params parameters takes,
+ * by irace's rule (elitist, 1 new instance per iteration). */
+int64_t hpo_race_min_budget(int n_params, const hpo_race_options *o);
+
 #ifdef __cplusplus
 }
 #endif
