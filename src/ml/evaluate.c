@@ -120,6 +120,25 @@ static int check_metric(hpo__metric metric, const hpo__dataset *d,
     return HPO_OK;
 }
 
+/* Checkpoints need a learner that keeps them, a report callback (they
+ * are trained step by step) and one model: one split. */
+static int check_checkpoints(const hpo__learner_type *t,
+                             const hpo__folds *folds,
+                             const hpo__eval_options *o, hpo__msg *m)
+{
+    if (!o->checkpoint_in && !o->checkpoint_out)
+        return HPO_OK;
+    if (!t->save || !t->fit_resume || !t->fidelity || !t->fit_step ||
+        !o->report)
+        return hpo__fail(m, HPO_EINVAL, "learner '%s' keeps no "
+                         "checkpoints", t->name);
+    if (folds->n != 1)
+        return hpo__fail(m, HPO_EINVAL, "a checkpoint holds one model: it "
+                         "needs one split (a hold-out), not %d folds",
+                         folds->n);
+    return HPO_OK;
+}
+
 static int check_folds(const hpo__folds *folds, hpo__msg *m)
 {
     if (!folds || folds->n < 1)
@@ -234,10 +253,13 @@ static int evaluate_stepwise(const hpo__learner_type *t,
     void **models = calloc((size_t)folds->n, sizeof *models);
     if (!models)
         return hpo__fail(m, HPO_ENOMEM, "out of memory");
+    int done = 0; /* steps of a checkpoint trained on */
     for (int k = 0; k < folds->n && rc == HPO_OK; k++) {
         hpo__fit_input in;
         rc = fit_input(params, d, folds, k, metric, o, &in, m);
-        if (rc == HPO_OK)
+        if (rc == HPO_OK && o->checkpoint_in)
+            rc = t->fit_resume(&in, o->checkpoint_in, &models[k], &done, m);
+        else if (rc == HPO_OK)
             rc = hpo__learner_fit_start(t, &in, &models[k], m);
     }
     for (int step = 1; step <= steps && rc == HPO_OK; step++) {
@@ -249,13 +271,15 @@ static int evaluate_stepwise(const hpo__learner_type *t,
         }
         if (rc != HPO_OK)
             break;
-        out->steps = step;
-        if (o->report(step, mean_of(out->fold_scores, folds->n),
+        out->steps = done + step;
+        if (o->report(done + step, mean_of(out->fold_scores, folds->n),
                       o->report_data))
             rc = HPO_PRUNED;
         else
             rc = tell_progress(o, step, steps, 1, start, m);
     }
+    if (rc == HPO_OK && o->checkpoint_out)
+        rc = t->save(models[0], o->checkpoint_out, m);
     for (int k = 0; k < folds->n; k++)
         t->free_model(models[k]);
     free(models);
@@ -273,6 +297,7 @@ int hpo__evaluate(const hpo__learner_type *t, const hpo__hparams *params,
     int rc;
     if ((rc = hpo__learner_check_params(t, params, hpo__data_task(d), m)) ||
         (rc = check_metric(metric, d, m)) || (rc = check_folds(folds, m)) ||
+        (rc = check_checkpoints(t, folds, o, m)) ||
         (o->cache && (rc = cache_check(o->cache, t, d, folds, o, m))))
         return rc;
     int stepwise = t->fidelity && t->fit_start && t->fit_step && o->report;
