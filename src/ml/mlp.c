@@ -120,19 +120,6 @@ static int read_opt(const hpo__fit_input *in, int keep, hpo__mlp_opt *o,
 
 /* ---- data ------------------------------------------------------------------ */
 
-/* Unit scaling, for no_standardize: the checkpoint always has a scaler. */
-static int identity_scaler(hpo__scaler *s, int n_features, hpo__msg *m)
-{
-    s->n_features = n_features;
-    s->mean = calloc((size_t)n_features, sizeof *s->mean);
-    s->std = malloc((size_t)n_features * sizeof *s->std);
-    if (!s->mean || !s->std)
-        return hpo__fail(m, HPO_ENOMEM, "out of memory");
-    for (int j = 0; j < n_features; j++)
-        s->std[j] = 1;
-    return HPO_OK;
-}
-
 /* The target statistics a fresh state needs: the regression target's mean
  * and sd, or the majority class. */
 static void fit_targets(hpo__mlp *t, const hpo__fit_input *in)
@@ -213,11 +200,11 @@ static int mlp_fit_start(const hpo__fit_input *in, void **model, hpo__msg *m)
         (rc = hpo__learner_int(&hpo__learner_mlp, in->params, "init_seed",
                                &seed, m)) == HPO_OK)
         rc = hpo__mlp_new(&f->t, &shape, &opt, (uint64_t)seed, m);
-    if (rc == HPO_OK)
-        rc = in->no_standardize
-                 ? identity_scaler(&f->t->scaler, in->d->n_features, m)
-                 : hpo__scaler_fit(&f->t->scaler, in->d, in->rows,
-                                   in->n_rows, m);
+    /* no_standardize keeps hpo__mlp_new's identity scaler. */
+    if (rc == HPO_OK && !in->no_standardize) {
+        hpo__scaler_free(&f->t->scaler);
+        rc = hpo__scaler_fit(&f->t->scaler, in->d, in->rows, in->n_rows, m);
+    }
     if (rc == HPO_OK) {
         fit_targets(f->t, in);
         rc = make_rows(f, in, m);

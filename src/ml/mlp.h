@@ -119,7 +119,8 @@ typedef struct hpo__mlp {
 } hpo__mlp;
 
 /* A new state: He-initialised weights drawn from seed, zero momentum,
- * epoch 0.  The scaler is empty until the caller sets it. */
+ * epoch 0, and the identity scaler (mean 0, std 1), which the caller may
+ * replace (hpo__scaler_free, then hpo__scaler_fit). */
 int hpo__mlp_new(hpo__mlp **out, const hpo__mlp_shape *shape,
                  const hpo__mlp_opt *opt, uint64_t seed, hpo__msg *m);
 void hpo__mlp_free(hpo__mlp *t);

@@ -330,13 +330,6 @@ static int decode(const char *path, buf *b, hpo__mlp **out, hpo__msg *m)
     t->y_mean = probe.y_mean;
     t->y_sd = probe.y_sd;
     t->rng = keep_rng;
-    t->scaler.n_features = n_features;
-    t->scaler.mean = malloc((size_t)n_features * sizeof(double));
-    t->scaler.std = malloc((size_t)n_features * sizeof(double));
-    if (!t->scaler.mean || !t->scaler.std) {
-        hpo__mlp_free(t);
-        return hpo__fail(m, HPO_ENOMEM, "out of memory");
-    }
     get_f64s(b, t->scaler.mean, (size_t)n_features);
     get_f64s(b, t->scaler.std, (size_t)n_features);
     get_f64s(b, t->theta, lay.n_params);

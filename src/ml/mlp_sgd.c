@@ -72,10 +72,16 @@ int hpo__mlp_new(hpo__mlp **out, const hpo__mlp_shape *shape,
     t->theta = malloc(p * sizeof *t->theta);
     t->velocity = calloc(p, sizeof *t->velocity);
     t->grad = malloc(p * sizeof *t->grad);
-    if (!t->theta || !t->velocity || !t->grad) {
+    t->scaler.n_features = shape->n_in;
+    t->scaler.mean = calloc((size_t)shape->n_in, sizeof *t->scaler.mean);
+    t->scaler.std = malloc((size_t)shape->n_in * sizeof *t->scaler.std);
+    if (!t->theta || !t->velocity || !t->grad || !t->scaler.mean ||
+        !t->scaler.std) {
         hpo__mlp_free(t);
         return hpo__fail(m, HPO_ENOMEM, "out of memory");
     }
+    for (int j = 0; j < shape->n_in; j++)
+        t->scaler.std[j] = 1;
     hpo__rng_seed(&t->rng, seed);
     hpo__mlp_init_weights(shape, t->theta, &t->rng);
     *out = t;
