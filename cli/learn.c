@@ -217,6 +217,8 @@ static int evaluate(const learn_opts *o, const ml_problem *p)
         for (int k = 0; k < r.n_folds; k++)
             printf("  fold %d: %.6g\n", k + 1, r.fold_scores[k]);
     }
+    if (r.note)
+        fprintf(stderr, "hpo learn: %s\n", r.note);
     hpo__format_double(num, sizeof num, r.mean);
     printf("@hpo value %s\n", num);
     hpo__eval_result_free(&r);

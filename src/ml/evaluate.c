@@ -104,6 +104,7 @@ static int cache_get(hpo__eval_cache *c, int k, const void **out,
 void hpo__eval_result_free(hpo__eval_result *r)
 {
     free(r->fold_scores);
+    free(r->note);
     memset(r, 0, sizeof *r);
 }
 
@@ -204,6 +205,17 @@ static int tell_progress(const hpo__eval_options *o, int done, int total,
     return HPO_OK;
 }
 
+/* The learner's note on fold k's model, if it has one and none came
+ * before (a note is advice, so running out of memory just drops it). */
+static void keep_note(const hpo__learner_type *t, void *model, int k,
+                      hpo__eval_result *out)
+{
+    const char *note = t->note && model && !out->note ? t->note(model)
+                                                      : NULL;
+    if (note)
+        out->note = hpo__asprintf("fold %d: %s", k + 1, note);
+}
+
 static double mean_of(const double *v, int n)
 {
     double sum = 0;
@@ -229,6 +241,7 @@ static int evaluate_folds(const hpo__learner_type *t,
         if (rc == HPO_OK)
             rc = score_fold(t, model, d, &folds->v[k], metric, pred,
                             &out->fold_scores[k], m);
+        keep_note(t, model, k, out);
         t->free_model(model);
         if (rc == HPO_OK)
             rc = tell_progress(o, k + 1, folds->n, 0, start, m);
@@ -280,8 +293,10 @@ static int evaluate_stepwise(const hpo__learner_type *t,
     }
     if (rc == HPO_OK && o->checkpoint_out)
         rc = t->save(models[0], o->checkpoint_out, m);
-    for (int k = 0; k < folds->n; k++)
+    for (int k = 0; k < folds->n; k++) {
+        keep_note(t, models[k], k, out);
         t->free_model(models[k]);
+    }
     free(models);
     return rc;
 }

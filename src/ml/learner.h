@@ -151,6 +151,10 @@ typedef struct hpo__learner_type {
     int (*save)(void *model, const char *path, hpo__msg *m);
     int (*fit_resume)(const hpo__fit_input *in, const char *path,
                       void **model, int *steps_done, hpo__msg *m);
+    /* Optional (may be NULL): what a user should know about a fitted
+     * model, or NULL ("diverged at epoch 3 ..."); borrowed until the model
+     * is freed. */
+    const char *(*note)(void *model);
 } hpo__learner_type;
 
 /* The registry (learner.c): NULL-terminated, in --help order. */
@@ -282,6 +286,9 @@ typedef struct hpo__eval_result {
     int n_folds;
     double *fold_scores;  /* n_folds, owned: hpo__eval_result_free */
     int steps;            /* steps trained (fidelity learners), else 0 */
+    char *note;           /* the learner's note on the first fold that had
+                             one ("fold 2: diverged at epoch 3 ..."), or
+                             NULL; owned */
 } hpo__eval_result;
 
 /*

@@ -22,6 +22,7 @@
  * reaches a study.
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,6 +56,7 @@ typedef struct mlp_fit {
     const int *eval_rows; /* compared by address in predict, never read */
     int n_eval;
     double *eval_x; /* the eval rows, scaled */
+    char note[160]; /* mlp_note's text */
 } mlp_fit;
 
 static void mlp_fit_free(void *model)
@@ -283,6 +285,18 @@ static int mlp_fit_rows(const hpo__fit_input *in, void **model, hpo__msg *m)
     return rc;
 }
 
+static const char *mlp_note(void *model)
+{
+    mlp_fit *f = model;
+    if (!f->t->diverged_at)
+        return NULL;
+    snprintf(f->note, sizeof f->note, "diverged at epoch %d (the loss is "
+             "not finite: lr too large); scored as predicting %s",
+             f->t->diverged_at, f->t->shape.regression ? "the mean"
+                                                       : "the majority class");
+    return f->note;
+}
+
 static int mlp_save(void *model, const char *path, hpo__msg *m)
 {
     return hpo__mlp_save(((mlp_fit *)model)->t, path, m);
@@ -373,4 +387,5 @@ const hpo__learner_type hpo__learner_mlp = {
     .step_name = "epoch",
     .save = mlp_save,
     .fit_resume = mlp_fit_resume,
+    .note = mlp_note,
 };

@@ -51,6 +51,9 @@ expect_usage_error "hpo learn: learner 'svm' keeps no checkpoints" \
     learn svm --data "$DATA" --holdout 0.2 --checkpoint-out c.ckpt
 expect_usage_error "hpo learn: a.ckpt: the checkpoint has 1 hidden layer(s) of 32 units; hidden and layers cannot change" \
     learn mlp --data "$DATA" --holdout 0.2 --hidden 64 --epochs 1 --checkpoint-in a.ckpt
+run "$HPO" learn mlp "${SMALL[@]}" --epochs 2 --lr 1e6
+expect_match "a diverged model scores as the majority class" "$OUT" $'\n@hpo value 0\\.89972144846796[0-9]*$'
+expect_eq "... and says so" "$ERR" "hpo learn: fold 1: diverged at epoch 1 (the loss is not finite: lr too large); scored as predicting the majority class"
 run "$HPO" learn mlp --help
 expect_match "learn mlp --help lists its hyperparameters" "$OUT" "\\* weight_decay +L2 penalty"
 
