@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../math/linalg.h"
 #include "mlp.h"
 
 void hpo__mlp_free(hpo__mlp *t)
@@ -61,6 +62,9 @@ int hpo__mlp_new(hpo__mlp **out, const hpo__mlp_shape *shape,
         rc = hpo__mlp_opt_check(opt, m);
     if (rc != HPO_OK)
         return rc;
+    /* One BLAS thread: these products are small, and a BLAS pool's
+     * spinning workers only slow a shared machine (linalg.c says more). */
+    hpo__linalg_init();
     hpo__mlp *t = calloc(1, sizeof *t);
     if (!t)
         return hpo__fail(m, HPO_ENOMEM, "out of memory");
