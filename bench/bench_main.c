@@ -40,6 +40,8 @@ static const subcommand subcommands[] = {
      "ms of non-dominated sorting and crowding at 1,000 / 10,000 points"},
     {"importance", bench_importance,
      "fANOVA ranking and time vs Optuna's on the same SQLite studies"},
+    {"mlp", bench_mlp,
+     "mlp_digits: ms per epoch and validation error vs sklearn's MLP"},
     {NULL, NULL, NULL},
 };
 

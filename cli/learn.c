@@ -25,11 +25,13 @@
 
 #include "ml_args.h"
 
-enum { OPT_SEED = 1, OPT_QUIET, OPT_HELP };
+enum { OPT_SEED = 1, OPT_QUIET, OPT_HELP, OPT_CKPT_IN, OPT_CKPT_OUT };
 
 static const cli_option learn_options[] = {
     ML_DATA_OPTIONS,
     {"seed", 0, 1, OPT_SEED},
+    {"checkpoint-in", 0, 1, OPT_CKPT_IN},
+    {"checkpoint-out", 0, 1, OPT_CKPT_OUT},
     {"quiet", 'q', 0, OPT_QUIET},
     {"help", 'h', 0, OPT_HELP},
     {0},
@@ -42,11 +44,19 @@ static void learn_help(FILE *out, const char *model)
 "\n"
 "Cross-validate one configuration of MODEL on FILE and print its score as\n"
 "'@hpo value V' (the mean over the folds; for xgboost also '@hpo report\n"
-"ROUND V' after each boosting round), so that it can be the command of\n"
-"hpo tune.  Features are standardized on each training fold only.\n"
+"ROUND V' after each boosting round, for mlp after each epoch), so that it\n"
+"can be the command of hpo tune.  Features are standardized on each\n"
+"training fold only.\n"
 "\n"
 ML_DATA_HELP
 "      --seed S            the same as --folds-seed\n"
+"      --checkpoint-in F   mlp: go on training from checkpoint F (the\n"
+"                          weights, momentum, epoch count, shuffling and\n"
+"                          scaling; hyperparameters given replace the\n"
+"                          saved ones, hidden and layers cannot change);\n"
+"                          empty: start afresh.  Needs --holdout.\n"
+"      --checkpoint-out F  mlp: save the trained state to F (atomically)\n"
+"                          after the --epochs epochs of this run\n"
 "  -q, --quiet             print only the @hpo lines\n"
 "  --PARAM VALUE           a hyperparameter (--C 10 --gamma 0.01); the\n"
 "                          others keep their defaults\n"
@@ -60,6 +70,8 @@ ML_DATA_HELP
 "\n"
 "Example:\n"
 "  hpo learn svm --data ../shared/data/breast_cancer.csv --C 8 --gamma 0.01\n"
+"  hpo learn mlp --data ../shared/data/digits.csv --holdout 0.2 --epochs 5 \\\n"
+"      --checkpoint-out m.ckpt     # then --checkpoint-in m.ckpt: 5 more\n"
 "\n"
 "Exit status: 0 done, 1 the learner failed, 2 bad usage (an unknown model,\n"
 "option, hyperparameter or metric, or a data file that cannot be read).\n");
@@ -117,6 +129,7 @@ static int split_hparams(int argc, char **argv, char **kept, int *n_kept,
 
 typedef struct learn_opts {
     ml_data_opts data;
+    const char *checkpoint_in, *checkpoint_out; /* NULL: none */
     int quiet;
     hpo__hparams hp;
 } learn_opts;
@@ -145,6 +158,10 @@ static int parse(learn_opts *o, const char *model, int argc, char **argv)
             rc = CLI_EXIT_OK;
         } else if (id == OPT_QUIET) {
             o->quiet = 1;
+        } else if (id == OPT_CKPT_IN) {
+            o->checkpoint_in = *v ? v : NULL; /* empty: a new member */
+        } else if (id == OPT_CKPT_OUT) {
+            o->checkpoint_out = v;
         } else if (id == OPT_SEED) {
             if (cli_parse_u64("learn", "--seed", v, &o->data.folds_seed))
                 rc = CLI_EXIT_USAGE;
@@ -174,7 +191,9 @@ static int print_round(int step, double value, void *data)
 
 static int evaluate(const learn_opts *o, const ml_problem *p)
 {
-    hpo__eval_options eo = {.report = p->t->fidelity ? print_round : NULL};
+    hpo__eval_options eo = {.report = p->t->fidelity ? print_round : NULL,
+                            .checkpoint_in = o->checkpoint_in,
+                            .checkpoint_out = o->checkpoint_out};
     hpo__eval_result r;
     hpo__msg m = {0};
     int rc = hpo__evaluate(p->t, &o->hp, &p->d, &p->folds, p->metric, &eo,
@@ -198,6 +217,8 @@ static int evaluate(const learn_opts *o, const ml_problem *p)
         for (int k = 0; k < r.n_folds; k++)
             printf("  fold %d: %.6g\n", k + 1, r.fold_scores[k]);
     }
+    if (r.note)
+        fprintf(stderr, "hpo learn: %s\n", r.note);
     hpo__format_double(num, sizeof num, r.mean);
     printf("@hpo value %s\n", num);
     hpo__eval_result_free(&r);

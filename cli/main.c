@@ -33,7 +33,7 @@ static const subcommand subcommands[] = {
     {"ask", cli_ask, "start a trial and print its parameters as JSON"},
     {"tell", cli_tell, "finish a trial hpo ask started with its value(s)"},
     {"learn", cli_learn, "cross-validate one configuration of a learner"},
-    {"tune-model", cli_tune_model, "tune a learner (svm, linear, xgboost) in-process"},
+    {"tune-model", cli_tune_model, "tune a learner (svm, linear, xgboost, mlp) in-process"},
     {"nested-cv", cli_nested_cv, "estimate a tuned learner's error by nested CV"},
     {"importance", cli_importance, "how much each parameter decided the objective"},
     {"dashboard", cli_dashboard, "serve the studies as live web pages (read-only)"},

@@ -256,7 +256,8 @@ static int nested(const ncv_opts *o, const char *model)
     }
     show.steps = (progress_ml){.p = show.progress, .prefix = show.prefix,
                                .fold_name = "inner fold",
-                               .step_name = "round"};
+                               .step_name = p.t->step_name
+                                                ? p.t->step_name : "round"};
     progress_set_in_process(show.progress, 1);
     progress_set_jobs(show.progress, (int)o->study.run.jobs);
     hpo__nested_options no = {

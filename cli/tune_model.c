@@ -70,11 +70,13 @@ ML_SPACE_HELP
 "                          --budget-resource)\n"
 "      --timeout T         start no trial after T (seconds, or 30s, 10m, 2h)\n"
 CLI_RESOURCE_HELP
-"                          (xgboost: a boosting round is one unit)\n"
+"                          (xgboost: a boosting round is one unit; mlp:\n"
+"                          an epoch)\n"
 "  -j, --jobs N            run N trials at once, on threads\n"
 "      --sampler NAME[:k=v,...]   the sampler (default: auto)\n"
-"      --pruner NAME[:k=v,...]    the pruner (xgboost reports every round;\n"
-"                          default for xgboost: auto, else none)\n"
+"      --pruner NAME[:k=v,...]    the pruner (xgboost reports every round,\n"
+"                          mlp every epoch; default for them: auto, else\n"
+"                          none)\n"
 "      --seed N            seed the sampler\n"
 "      --storage URL       memory:, sqlite:///FILE.db, postgresql://...\n"
 "                          (default $HPO_STORAGE, else %s)\n"
@@ -347,7 +349,8 @@ static int run(const tm_opts *o, const ml_problem *p, hpo_study *s,
                                          hpo_study_direction(s, 0)),
                 .max_resource = run->max_resource};
     progress_ml steps = {.p = r.progress, .prefix = "", .fold_name = "fold",
-                         .step_name = "round"};
+                         .step_name = p->t->step_name ? p->t->step_name
+                                                      : "round"};
     /* The budget is N more units than the study's trials have used. */
     int64_t used = 0;
     if (run->budget_resource > 0 &&

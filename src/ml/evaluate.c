@@ -104,6 +104,7 @@ static int cache_get(hpo__eval_cache *c, int k, const void **out,
 void hpo__eval_result_free(hpo__eval_result *r)
 {
     free(r->fold_scores);
+    free(r->note);
     memset(r, 0, sizeof *r);
 }
 
@@ -117,6 +118,25 @@ static int check_metric(hpo__metric metric, const hpo__dataset *d,
         return hpo__fail(m, HPO_EINVAL, "metric '%s' does not apply to %s",
                          hpo__metric_name(metric),
                          regression ? "regression" : "classification");
+    return HPO_OK;
+}
+
+/* Checkpoints need a learner that keeps them, a report callback (they
+ * are trained step by step) and one model: one split. */
+static int check_checkpoints(const hpo__learner_type *t,
+                             const hpo__folds *folds,
+                             const hpo__eval_options *o, hpo__msg *m)
+{
+    if (!o->checkpoint_in && !o->checkpoint_out)
+        return HPO_OK;
+    if (!t->save || !t->fit_resume || !t->fidelity || !t->fit_step ||
+        !o->report)
+        return hpo__fail(m, HPO_EINVAL, "learner '%s' keeps no "
+                         "checkpoints", t->name);
+    if (folds->n != 1)
+        return hpo__fail(m, HPO_EINVAL, "a checkpoint holds one model: it "
+                         "needs one split (a hold-out), not %d folds",
+                         folds->n);
     return HPO_OK;
 }
 
@@ -185,6 +205,17 @@ static int tell_progress(const hpo__eval_options *o, int done, int total,
     return HPO_OK;
 }
 
+/* The learner's note on fold k's model, if it has one and none came
+ * before (a note is advice, so running out of memory just drops it). */
+static void keep_note(const hpo__learner_type *t, void *model, int k,
+                      hpo__eval_result *out)
+{
+    const char *note = t->note && model && !out->note ? t->note(model)
+                                                      : NULL;
+    if (note)
+        out->note = hpo__asprintf("fold %d: %s", k + 1, note);
+}
+
 static double mean_of(const double *v, int n)
 {
     double sum = 0;
@@ -210,6 +241,7 @@ static int evaluate_folds(const hpo__learner_type *t,
         if (rc == HPO_OK)
             rc = score_fold(t, model, d, &folds->v[k], metric, pred,
                             &out->fold_scores[k], m);
+        keep_note(t, model, k, out);
         t->free_model(model);
         if (rc == HPO_OK)
             rc = tell_progress(o, k + 1, folds->n, 0, start, m);
@@ -234,10 +266,13 @@ static int evaluate_stepwise(const hpo__learner_type *t,
     void **models = calloc((size_t)folds->n, sizeof *models);
     if (!models)
         return hpo__fail(m, HPO_ENOMEM, "out of memory");
+    int done = 0; /* steps of a checkpoint trained on */
     for (int k = 0; k < folds->n && rc == HPO_OK; k++) {
         hpo__fit_input in;
         rc = fit_input(params, d, folds, k, metric, o, &in, m);
-        if (rc == HPO_OK)
+        if (rc == HPO_OK && o->checkpoint_in)
+            rc = t->fit_resume(&in, o->checkpoint_in, &models[k], &done, m);
+        else if (rc == HPO_OK)
             rc = hpo__learner_fit_start(t, &in, &models[k], m);
     }
     for (int step = 1; step <= steps && rc == HPO_OK; step++) {
@@ -249,15 +284,19 @@ static int evaluate_stepwise(const hpo__learner_type *t,
         }
         if (rc != HPO_OK)
             break;
-        out->steps = step;
-        if (o->report(step, mean_of(out->fold_scores, folds->n),
+        out->steps = done + step;
+        if (o->report(done + step, mean_of(out->fold_scores, folds->n),
                       o->report_data))
             rc = HPO_PRUNED;
         else
             rc = tell_progress(o, step, steps, 1, start, m);
     }
-    for (int k = 0; k < folds->n; k++)
+    if (rc == HPO_OK && o->checkpoint_out)
+        rc = t->save(models[0], o->checkpoint_out, m);
+    for (int k = 0; k < folds->n; k++) {
+        keep_note(t, models[k], k, out);
         t->free_model(models[k]);
+    }
     free(models);
     return rc;
 }
@@ -273,6 +312,7 @@ int hpo__evaluate(const hpo__learner_type *t, const hpo__hparams *params,
     int rc;
     if ((rc = hpo__learner_check_params(t, params, hpo__data_task(d), m)) ||
         (rc = check_metric(metric, d, m)) || (rc = check_folds(folds, m)) ||
+        (rc = check_checkpoints(t, folds, o, m)) ||
         (o->cache && (rc = cache_check(o->cache, t, d, folds, o, m))))
         return rc;
     int stepwise = t->fidelity && t->fit_start && t->fit_step && o->report;

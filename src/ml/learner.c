@@ -14,6 +14,7 @@ const hpo__learner_type *const hpo__learner_types[] = {
     &hpo__learner_svm,
     &hpo__learner_linear,
     &hpo__learner_xgboost,
+    &hpo__learner_mlp,
     NULL,
 };
 

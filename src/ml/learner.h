@@ -139,6 +139,22 @@ typedef struct hpo__learner_type {
      * in->prepared.  Read-only once made: several threads may fit on it. */
     int (*prepare)(const hpo__fit_input *in, void **prepared, hpo__msg *m);
     void (*free_prepared)(void *prepared);
+    /* Optional (may be NULL): what one fidelity step is called in
+     * progress messages ("epoch"); NULL: "round". */
+    const char *step_name;
+    /* Optional checkpoints of a fidelity learner (both or neither; mlp):
+     * save writes the whole training state of a model to path
+     * atomically; fit_resume is fit_start from such a file, training
+     * going on where it stopped (*steps_done gets the steps already
+     * done), with the hyperparameters given in in->params replacing the
+     * saved ones. */
+    int (*save)(void *model, const char *path, hpo__msg *m);
+    int (*fit_resume)(const hpo__fit_input *in, const char *path,
+                      void **model, int *steps_done, hpo__msg *m);
+    /* Optional (may be NULL): what a user should know about a fitted
+     * model, or NULL ("diverged at epoch 3 ..."); borrowed until the model
+     * is freed. */
+    const char *(*note)(void *model);
 } hpo__learner_type;
 
 /* The registry (learner.c): NULL-terminated, in --help order. */
@@ -148,6 +164,7 @@ const hpo__learner_type *hpo__learner_find(const char *name);
 extern const hpo__learner_type hpo__learner_svm;
 extern const hpo__learner_type hpo__learner_linear;
 extern const hpo__learner_type hpo__learner_xgboost;
+extern const hpo__learner_type hpo__learner_mlp;
 
 /* ---- checked calls (learner.c) ------------------------------------------- */
 
@@ -257,6 +274,11 @@ typedef struct hpo__eval_options {
     hpo__eval_cache *cache; /* NULL: prepare every fit afresh */
     hpo__progress_fn progress; /* NULL: no progress calls */
     void *progress_data;
+    /* Checkpoints, for a learner with save and fit_resume and one split
+     * (else HPO_EINVAL): train on from checkpoint_in instead of afresh
+     * (reported steps then go on from its count), and save the model to
+     * checkpoint_out once every step is done.  NULL: none. */
+    const char *checkpoint_in, *checkpoint_out;
 } hpo__eval_options;
 
 typedef struct hpo__eval_result {
@@ -264,6 +286,9 @@ typedef struct hpo__eval_result {
     int n_folds;
     double *fold_scores;  /* n_folds, owned: hpo__eval_result_free */
     int steps;            /* steps trained (fidelity learners), else 0 */
+    char *note;           /* the learner's note on the first fold that had
+                             one ("fold 2: diverged at epoch 3 ..."), or
+                             NULL; owned */
 } hpo__eval_result;
 
 /*

@@ -61,14 +61,19 @@ static int report_to_trial(int step, double value, void *data)
 }
 
 /* The failure's reason where the CLI's progress and `hpo trials` show it. */
-static void keep_reason(hpo_trial *trial, const char *why)
+static void keep_attr(hpo_trial *trial, const char *key, const char *why)
 {
     cJSON *text = cJSON_CreateString(why);
     char *json = text ? cJSON_PrintUnformatted(text) : NULL;
     if (json)
-        hpo_trial_set_user_attr(trial, "fail_reason", json);
+        hpo_trial_set_user_attr(trial, key, json);
     free(json);
     cJSON_Delete(text);
+}
+
+static void keep_reason(hpo_trial *trial, const char *why)
+{
+    keep_attr(trial, "fail_reason", why);
 }
 
 /* The evaluation's progress, with the trial's number, to the objective's
@@ -116,7 +121,10 @@ int hpo__ml_objective_run(hpo_trial *trial, void *data, double *values)
                        &m);
     if (rc == HPO_OK)
         values[0] = r.mean;
-    else if (rc != HPO_PRUNED)
+    /* The learner's note (a diverged mlp) beside the score. */
+    if ((rc == HPO_OK || rc == HPO_PRUNED) && r.note)
+        keep_attr(trial, "note", r.note);
+    if (rc != HPO_OK && rc != HPO_PRUNED)
         keep_reason(trial, hpo__msg_get(&m));
     if (rc == HPO_OK || rc == HPO_PRUNED)
         hpo__eval_result_free(&r);

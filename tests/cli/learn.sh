@@ -29,7 +29,7 @@ expect_eq "xgboost reports every round" "$(grep -c '^@hpo report' <<<"$OUT")" 4
 expect_match "xgboost report 4 then the value" "$OUT" $'@hpo report 4 [0-9.e-]+\n@hpo value '
 
 expect_usage() { expect_usage_error "$@"; }
-expect_usage "hpo learn: unknown model 'svn' (known: svm, linear, xgboost)" learn svn --data "$DATA"
+expect_usage "hpo learn: unknown model 'svn' (known: svm, linear, xgboost, mlp)" learn svn --data "$DATA"
 expect_usage "hpo learn: learner 'svm' has no hyperparameter 'gama' (hpo learn svm --help lists them)" \
     learn svm --data "$DATA" --gama 1
 expect_usage "hpo learn: --metric: unknown metric 'eror' (known: error, accuracy, logloss, auc, rmse, mae)" \
