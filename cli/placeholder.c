@@ -7,15 +7,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cJSON.h>
+
 #include "core/hpoconf.h" /* HPO_MAX_NAME */
 #include "strbuf.h"
 
-/* Is the placeholder text [name, name+len) a parameter or "trial"? */
-static int known_name(const char *name, size_t len, const hpo_space *space)
+/* Is the placeholder text [name, name+len) a parameter, "trial", "seed"
+ * or one of the extra names? */
+static int known_name(const char *name, size_t len, const hpo_space *space,
+                      const char *const *extra)
 {
     if ((len == 5 && strncmp(name, "trial", 5) == 0) ||
         (len == 4 && strncmp(name, "seed", 4) == 0))
         return 1;
+    for (int i = 0; extra && extra[i]; i++)
+        if (strlen(extra[i]) == len && strncmp(extra[i], name, len) == 0)
+            return 1;
     for (int i = 0; i < hpo_space_size(space); i++) {
         const char *p = hpo_space_name(space, i);
         if (strlen(p) == len && strncmp(p, name, len) == 0)
@@ -26,6 +33,12 @@ static int known_name(const char *name, size_t len, const hpo_space *space)
 
 int placeholder_check(const char *text, const hpo_space *space, char *err,
                       size_t size)
+{
+    return placeholder_check_names(text, space, NULL, err, size);
+}
+
+int placeholder_check_names(const char *text, const hpo_space *space,
+                            const char *const *extra, char *err, size_t size)
 {
     for (const char *s = text; *s; s++) {
         if (s[0] == '{' && s[1] == '{') {
@@ -46,7 +59,7 @@ int placeholder_check(const char *text, const hpo_space *space, char *err,
             return -1;
         }
         size_t len = (size_t)(close - s - 1);
-        if (!known_name(s + 1, len, space)) {
+        if (!known_name(s + 1, len, space, extra)) {
             snprintf(err, size, "unknown placeholder '{%.*s}' (a parameter "
                      "name, {trial} or {seed}; write {{ and }} for literal braces)",
                      (int)(len > 100 ? 100 : len), s + 1);
@@ -67,6 +80,23 @@ static int param_index(const hpo_trial *trial, const char *name, size_t len)
     memcpy(small, name, len);
     small[len] = '\0';
     return hpo_trial_param_index(trial, small);
+}
+
+/* An extra name (placeholder_check_names): the trial's user attribute of
+ * that name when it is a JSON string, unquoted; else nothing. */
+static void put_attr(strbuf *b, const char *name, size_t len,
+                     const hpo_trial *trial)
+{
+    char key[HPO_MAX_NAME * 4 + 1];
+    if (len >= sizeof key)
+        return;
+    memcpy(key, name, len);
+    key[len] = '\0';
+    const char *json = hpo_trial_user_attr(trial, key);
+    cJSON *v = json ? cJSON_Parse(json) : NULL;
+    if (cJSON_IsString(v))
+        strbuf_put(b, v->valuestring, strlen(v->valuestring));
+    cJSON_Delete(v);
 }
 
 static void put_value(strbuf *b, const char *name, size_t len,
@@ -90,7 +120,9 @@ static void put_value(strbuf *b, const char *name, size_t len,
         char num[24];
         int n = snprintf(num, sizeof num, "%u", (unsigned)seed);
         strbuf_put(b, num, (size_t)n);
+        return;
     }
+    put_attr(b, name, len, trial);
     /* An inactive parameter expands to nothing. */
 }
 

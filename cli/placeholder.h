@@ -22,6 +22,13 @@
  * "trial" or "seed"; else -1 with the reason in `err`. */
 int placeholder_check(const char *text, const hpo_space *space, char *err,
                       size_t size);
+/* The same, also accepting the names in `extra` (NULL-terminated; may be
+ * NULL): {NAME} of an extra name expands to the trial's user attribute
+ * NAME when it is a JSON string (hpo pbt's {checkpoint_in} and
+ * {checkpoint_out}), else to nothing. */
+int placeholder_check_names(const char *text, const hpo_space *space,
+                            const char *const *extra, char *err,
+                            size_t size);
 /* `text` with its placeholders replaced; malloc'd, NULL if out of memory.
  * Call only on text that passed placeholder_check(). */
 char *placeholder_expand(const char *text, const hpo_trial *trial,

@@ -806,7 +806,8 @@ typedef int (*hpo_pbt_train_fn)(hpo_trial *trial, int member,
  *   kappa=2                PB2's UCB weight
  * checkpoint_dir is created if missing (NULL: "hpo-checkpoints").  *out is
  * always set (free it even on error; hpo_pbt_errmsg says why).  The study
- * is borrowed: it must outlive the hpo_pbt.
+ * is borrowed: it must outlive the hpo_pbt.  With study NULL only the spec
+ * is checked (HPO_OK or HPO_EINVAL; such an hpo_pbt cannot run).
  */
 int hpo_pbt_new(hpo_pbt **out, hpo_study *study, const char *spec,
                 const char *checkpoint_dir);

@@ -102,7 +102,9 @@ int hpo_pbt_new(hpo_pbt **out, hpo_study *study, const char *spec,
     int rc = hpo__pbt_opts_parse(&p->o, spec, &p->msg);
     if (rc)
         return rc;
-    if (!study || !study->opened)
+    if (!study)
+        return HPO_OK; /* the spec checked, nothing more */
+    if (!study->opened)
         return hpo__fail(&p->msg, HPO_EMISUSE, "pbt: open the study first");
     if (!study->space || study->space->n == 0)
         return hpo__fail(&p->msg, HPO_EINVAL, "pbt: the study has no "
@@ -344,7 +346,12 @@ static int finish(hpo_pbt *p, hpo_trial *t, const plan *pl, int rc,
     const char *why = NULL;
     char buf[256];
     if (rc != HPO_OK) {
-        snprintf(buf, sizeof buf, "training returned %s", hpo_errname(rc));
+        /* The trainer's own reason when it left one (hpo pbt's child
+         * runner does: "exited with status 3"). */
+        hpo__pbt_attr_str(t, "fail_reason", buf, sizeof buf);
+        if (!buf[0])
+            snprintf(buf, sizeof buf, "training returned %s",
+                     hpo_errname(rc));
         why = buf;
     } else if (isnan(score)) {
         why = "score is not a number (nan)";
