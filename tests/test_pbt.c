@@ -36,8 +36,8 @@ static int count_files(void)
     return n;
 }
 
-static hpo_study *study_with(const char *params[], int n, const char *url,
-                             hpo_storage **st)
+static hpo_study *study_seeded(const char *params[], int n, const char *url,
+                               hpo_storage **st, uint64_t seed)
 {
     hpo_space *sp = hpo_space_new();
     for (int i = 0; i < n; i++)
@@ -48,11 +48,17 @@ static hpo_study *study_with(const char *params[], int n, const char *url,
         CHECK_RC(hpo_storage_open(st, url), HPO_OK);
         hpo_study_set_storage(s, *st);
     }
-    hpo_study_set_seed(s, 7);
+    hpo_study_set_seed(s, seed);
     CHECK_RC(hpo_study_set_space(s, sp), HPO_OK);
     CHECK_RC(hpo_study_open(s, "pbt", HPO_OPEN_CREATE), HPO_OK);
     hpo_space_free(sp);
     return s;
+}
+
+static hpo_study *study_with(const char *params[], int n, const char *url,
+                             hpo_storage **st)
+{
+    return study_seeded(params, n, url, st, 7);
 }
 
 /* ---- explore ---------------------------------------------------------------- */
@@ -404,27 +410,37 @@ static double random_search(uint64_t seed, int members, int intervals)
     return best;
 }
 
-static void test_beats_random(void)
+/* Median-free comparison: PBT (or PB2) against random search with the
+ * same members and the same total intervals, seed by seed. */
+static int wins_over_random(const char *spec)
 {
     const char *params[] = {"lr=float:1e-4:1:log"};
     int wins = 0;
     for (uint64_t seed = 1; seed <= 5; seed++) {
         fresh_dir("toy");
         hpo_storage *st;
-        hpo_study *s = study_with(params, 1, NULL, &st);
-        hpo_study_set_seed(s, seed);
+        hpo_study *s = study_seeded(params, 1, NULL, &st, seed);
         hpo_pbt *p;
-        CHECK_RC(hpo_pbt_new(&p, s, "pbt:population=8,intervals=20", dir),
-                 HPO_OK);
-        CHECK_RC(hpo_pbt_run(p, toy_trainer, NULL, 2), HPO_OK);
+        CHECK_RC(hpo_pbt_new(&p, s, spec, dir), HPO_OK);
+        CHECK_RC(hpo_pbt_run(p, toy_trainer, NULL, 1), HPO_OK);
         double pbt = best_of(s), rnd = random_search(seed, 8, 20);
         wins += pbt < rnd;
-        fprintf(stderr, "seed %llu: pbt %.3g random %.3g\n",
+        fprintf(stderr, "%s seed %llu: %.3g, random %.3g\n", spec,
                 (unsigned long long)seed, pbt, rnd);
         hpo_pbt_free(p);
         hpo_study_free(s);
     }
-    CHECK(wins >= 4);
+    return wins;
+}
+
+static void test_beats_random(void)
+{
+    CHECK(wins_over_random("pbt:population=8,intervals=20") >= 4);
+}
+
+static void test_pb2_beats_random(void)
+{
+    CHECK(wins_over_random("pbt:population=8,intervals=20,explore=pb2") >= 4);
 }
 
 /* Two threads on one SQLite study share the population: every member
@@ -462,6 +478,7 @@ int main(void)
     RUN(test_failed_intervals);
     RUN(test_always_failing);
     RUN(test_beats_random);
+    RUN(test_pb2_beats_random);
     RUN(test_sqlite_threads);
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);

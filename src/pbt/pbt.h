@@ -77,6 +77,8 @@ void hpo__pbt_view_free(hpo__pbt_view *v);
 /* The COMPLETE trial of member m at interval k, or -1. */
 int hpo__pbt_view_find(const hpo__pbt_view *v, int m, int k);
 
+/* The index in t[0..n) of trial `number`, or -1. */
+int hpo__pbt_trial_index(hpo_trial *const *t, int n, int number);
 /* A trial's parameters as internal values in space order (NaN: absent). */
 void hpo__pbt_trial_values(const hpo_space *s, const hpo_trial *t,
                            double *out);

@@ -28,14 +28,6 @@ typedef struct lineage {
     FILE *out;
 } lineage;
 
-static int index_of(const lineage *l, int number)
-{
-    for (int i = 0; i < l->n; i++)
-        if (hpo_trial_number(l->t[i]) == number)
-            return i;
-    return -1;
-}
-
 static void put_params(const lineage *l, int i)
 {
     const hpo_trial *t = l->t[i];
@@ -149,7 +141,7 @@ static int build(lineage *l)
         if (!l->is_node[i])
             continue;
         int pt = hpo__pbt_attr_int(l->t[i], "pbt_parent_trial", -1);
-        int p = pt >= 0 ? index_of(l, pt) : -1;
+        int p = pt >= 0 ? hpo__pbt_trial_index(l->t, l->n, pt) : -1;
         l->parent[i] = p >= 0 && l->is_node[p] ? p : -1;
         l->last_k[i] = hpo__pbt_attr_int(l->t[i], "pbt_interval", -1) ==
                        l->max_k;

@@ -110,6 +110,14 @@ int hpo__pbt_view_find(const hpo__pbt_view *v, int m, int k)
     return -1;
 }
 
+int hpo__pbt_trial_index(hpo_trial *const *t, int n, int number)
+{
+    for (int i = 0; number >= 0 && i < n; i++)
+        if (hpo_trial_number(t[i]) == number)
+            return i;
+    return -1;
+}
+
 void hpo__pbt_trial_values(const hpo_space *s, const hpo_trial *t,
                            double *out)
 {

@@ -303,13 +303,8 @@ static int set_str(hpo_trial *t, const char *key, const char *v)
 static int prepare_trial(hpo_pbt *p, hpo_trial *t, const plan *pl,
                          const char *tmp)
 {
-    char *json = params_json(p->study->space, pl->values);
-    if (!json)
-        return HPO_ENOMEM;
-    int rc = hpo__attrs_set(&t->rec.system_attrs, "fixed_params", json);
-    free(json);
-    if (rc == HPO_OK)
-        rc = hpo_trial_suggest_all(t);
+    (void)p;
+    int rc = hpo_trial_suggest_all(t); /* the fixed values */
     if (rc == HPO_OK)
         rc = set_int(t, "pbt_member", pl->member);
     if (rc == HPO_OK)
@@ -379,7 +374,9 @@ static int finish(hpo_pbt *p, hpo_trial *t, const plan *pl, int rc,
 static int run_interval(hpo_pbt *p, const plan *pl)
 {
     hpo_trial *t = NULL;
-    int rc = hpo_study_ask(p->study, &t);
+    char *json = params_json(p->study->space, pl->values);
+    int rc = json ? hpo__study_ask_fixed(p->study, json, &t) : HPO_ENOMEM;
+    free(json);
     if (rc != HPO_OK)
         return set_error(p, rc, hpo_study_errmsg(p->study));
     char final[4200], tmp[4210];
