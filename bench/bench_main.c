@@ -40,6 +40,8 @@ static const subcommand subcommands[] = {
      "ms of non-dominated sorting and crowding at 1,000 / 10,000 points"},
     {"importance", bench_importance,
      "fANOVA ranking and time vs Optuna's on the same SQLite studies"},
+    {"pbt", bench_pbt,
+     "population-based training and PB2 vs random search, toy schedule"},
     {NULL, NULL, NULL},
 };
 

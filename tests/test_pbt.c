@@ -12,6 +12,7 @@
 #include "check.h"
 #include "hpo.h"
 #include "pbt/pbt.h"
+#include "../bench/pbt_toy.h"
 
 static char dir[256];
 
@@ -350,36 +351,6 @@ static void test_always_failing(void)
 
 /* ---- the toy problem ---------------------------------------------------------- */
 
-/* The weight w shrinks by (1 - lr) per step, ten steps an interval, and
- * the loss has a floor proportional to lr (as SGD's noise floor is): a
- * large lr is best early, a small one late.  The checkpoint holds w. */
-static double toy_interval(double *w, double lr)
-{
-    for (int i = 0; i < 10; i++)
-        *w *= 1 - lr;
-    return *w * *w + 0.01 * lr;
-}
-
-static int toy_trainer(hpo_trial *t, int member, const char *in,
-                       const char *out, double *score, void *data)
-{
-    (void)member, (void)data;
-    double lr, w = 1;
-    hpo_trial_param(t, "lr", &lr);
-    if (in) {
-        FILE *f = fopen(in, "r");
-        if (!f || fscanf(f, "%lf", &w) != 1)
-            w = NAN;
-        if (f)
-            fclose(f);
-    }
-    *score = toy_interval(&w, lr);
-    FILE *f = fopen(out, "w");
-    fprintf(f, "%.17g\n", w);
-    fclose(f);
-    return HPO_OK;
-}
-
 static double best_of(hpo_study *s)
 {
     hpo_trial **sv;
@@ -403,7 +374,7 @@ static double random_search(uint64_t seed, int members, int intervals)
         double lr, w = 1, score = 0;
         hpo__pbt_sample(sp, &r, &lr);
         for (int k = 0; k < intervals; k++)
-            score = toy_interval(&w, lr);
+            score = pbt_toy_interval(&w, lr);
         best = fmin(best, score);
     }
     hpo_space_free(sp);
@@ -422,7 +393,7 @@ static int wins_over_random(const char *spec)
         hpo_study *s = study_seeded(params, 1, NULL, &st, seed);
         hpo_pbt *p;
         CHECK_RC(hpo_pbt_new(&p, s, spec, dir), HPO_OK);
-        CHECK_RC(hpo_pbt_run(p, toy_trainer, NULL, 1), HPO_OK);
+        CHECK_RC(hpo_pbt_run(p, pbt_toy_train, NULL, 1), HPO_OK);
         double pbt = best_of(s), rnd = random_search(seed, 8, 20);
         wins += pbt < rnd;
         fprintf(stderr, "%s seed %llu: %.3g, random %.3g\n", spec,
@@ -458,7 +429,7 @@ static void test_sqlite_threads(void)
     hpo_study *s = study_with(params, 1, url, &st);
     hpo_pbt *p;
     CHECK_RC(hpo_pbt_new(&p, s, "pbt:population=4,intervals=3", dir), HPO_OK);
-    CHECK_RC(hpo_pbt_run(p, toy_trainer, NULL, 2), HPO_OK);
+    CHECK_RC(hpo_pbt_run(p, pbt_toy_train, NULL, 2), HPO_OK);
     int counts[5];
     hpo_study_count_trials(s, counts);
     CHECK(counts[HPO_COMPLETE] == 12 && counts[HPO_FAIL] == 0);
