@@ -440,6 +440,26 @@ static void test_sqlite_threads(void)
     remove(db);
 }
 
+/* A member taken by a worker that died before creating its trial (the
+ * claim is there, no trial is) is taken over once the claim is old. */
+static void test_stale_claim(void)
+{
+    fresh_dir("stale");
+    const char *params[] = {"x=float:0:100"};
+    hpo_storage *st;
+    hpo_study *s = study_with(params, 1, NULL, &st);
+    CHECK_RC(hpo_study_set_system_attr(s, "pbt:member:1", "[0,0,1000.0]"),
+             HPO_OK);
+    hpo_pbt *p;
+    CHECK_RC(hpo_pbt_new(&p, s, "pbt:population=3,intervals=2", dir), HPO_OK);
+    CHECK_RC(hpo_pbt_run(p, copy_trainer, NULL, 1), HPO_OK);
+    int counts[5];
+    hpo_study_count_trials(s, counts);
+    CHECK(counts[HPO_COMPLETE] == 6);
+    hpo_pbt_free(p);
+    hpo_study_free(s);
+}
+
 int main(void)
 {
     RUN(test_options);
@@ -451,6 +471,7 @@ int main(void)
     RUN(test_beats_random);
     RUN(test_pb2_beats_random);
     RUN(test_sqlite_threads);
+    RUN(test_stale_claim);
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (system(cmd) != 0)

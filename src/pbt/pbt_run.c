@@ -158,14 +158,22 @@ static int failed(hpo_pbt *p)
 
 /* ---- claiming a member ---------------------------------------------------- */
 
+/* A claim with no trial after this long is taken over: its worker died
+ * between the compare-and-set and creating the trial (the member shows no
+ * RUNNING trial, or it would not be picked). */
+#define CLAIM_STALE_S 60.0
+
 /* Take member m for [k, a] unless a worker has taken it for this or a
- * later attempt: 1 taken, 0 someone else has it, < 0 storage error. */
+ * later attempt (less than CLAIM_STALE_S ago, for this one): 1 taken,
+ * 0 someone else has it, < 0 storage error.  The value is
+ * [interval, attempt, time taken]. */
 static int claim(hpo_pbt *p, int m, int k, int a)
 {
     hpo_study *s = p->study;
-    char key[64], want[64];
+    char key[64], want[96];
+    double now_s = hpo__now();
     snprintf(key, sizeof key, "pbt:member:%d", m);
-    snprintf(want, sizeof want, "[%d,%d]", k, a);
+    snprintf(want, sizeof want, "[%d,%d,%.3f]", k, a, now_s);
     hpo__attrs attrs = {0};
     int rc = hpo__st_get_study_attrs(s->storage, s->id, 1, &attrs);
     if (rc) {
@@ -174,9 +182,11 @@ static int claim(hpo_pbt *p, int m, int k, int a)
     }
     const char *now = hpo__attrs_get(&attrs, key);
     int k0 = -1, a0 = -1;
-    if (now && sscanf(now, "[%d,%d]", &k0, &a0) != 2)
+    double t0 = 0;
+    if (now && sscanf(now, "[%d,%d,%lf]", &k0, &a0, &t0) != 3)
         k0 = a0 = -1;
-    int older = !now || k0 < k || (k0 == k && a0 < a);
+    int older = !now || k0 < k || (k0 == k && a0 < a) ||
+                (k0 == k && a0 == a && now_s - t0 > CLAIM_STALE_S);
     rc = older ? hpo__st_cas_study_sys_attr(s->storage, s->id, key, now, want)
                : HPO_DONE;
     hpo__attrs_free(&attrs);
@@ -507,7 +517,7 @@ static int step(hpo_pbt *p, int salt)
         if (got < 0)
             rc = got;
         else if (got == 0)
-            rc = STEP_RAN; /* another worker took it: look again */
+            rc = STEP_WAIT; /* another worker has it: look again soon */
         else if (!pl.values)
             rc = set_error(p, HPO_ENOMEM, "out of memory");
         else if ((rc = make_plan(p, &v, &pl)) != HPO_OK)
