@@ -55,6 +55,7 @@ int cli_importance(int argc, char **argv);
 int cli_dashboard(int argc, char **argv);
 int cli_report(int argc, char **argv);
 int cli_race(int argc, char **argv);
+int cli_pbt(int argc, char **argv);
 
 /* Print the best trial of a study (for several objectives: the Pareto
  * front) to `out`, as text or, when json is set, as a JSON document.

@@ -24,6 +24,7 @@ typedef struct subcommand {
 static const subcommand subcommands[] = {
     {"tune", cli_tune, "run a command once per trial and optimize its output"},
     {"worker", cli_worker, "join a study hpo tune started and run its trials"},
+    {"pbt", cli_pbt, "population-based training of a command with checkpoints"},
     {"enqueue", cli_enqueue, "add a trial with fixed parameters to a study"},
     {"best", cli_best, "print the best trial (or the Pareto front) of a study"},
     {"trials", cli_trials, "list the trials of a study (table, csv, json)"},

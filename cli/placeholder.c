@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cJSON.h>
+
 #include "core/hpoconf.h" /* HPO_MAX_NAME */
 #include "strbuf.h"
 
@@ -15,14 +17,16 @@ static int is_word(const char *name, size_t len, const char *word)
     return strlen(word) == len && strncmp(name, word, len) == 0;
 }
 
-/* Is the placeholder text [name, name+len) a parameter or "trial"?
- * ("instance" too with with_instance, for `hpo race`.) */
+/* Is the placeholder text [name, name+len) a parameter, "trial", "seed"
+ * or one of the extra names? */
 static int known_name(const char *name, size_t len, const hpo_space *space,
-                      int with_instance)
+                      const char *const *extra)
 {
-    if (is_word(name, len, "trial") || is_word(name, len, "seed") ||
-        (with_instance && is_word(name, len, "instance")))
+    if (is_word(name, len, "trial") || is_word(name, len, "seed"))
         return 1;
+    for (int i = 0; extra && extra[i]; i++)
+        if (is_word(name, len, extra[i]))
+            return 1;
     for (int i = 0; i < hpo_space_size(space); i++) {
         const char *p = hpo_space_name(space, i);
         if (strlen(p) == len && strncmp(p, name, len) == 0)
@@ -31,8 +35,34 @@ static int known_name(const char *name, size_t len, const hpo_space *space,
     return 0;
 }
 
-static int check(const char *text, const hpo_space *space, char *err,
-                 size_t size, int with_instance)
+int placeholder_check(const char *text, const hpo_space *space, char *err,
+                      size_t size)
+{
+    return placeholder_check_names(text, space, NULL, err, size);
+}
+
+int placeholder_check_instance(const char *text, const hpo_space *space,
+                               char *err, size_t size)
+{
+    static const char *const instance[] = {"instance", NULL};
+    return placeholder_check_names(text, space, instance, err, size);
+}
+
+/* What a placeholder may be, for a message: "{trial} or {seed}", or with
+ * the extra names "{trial}, {seed}, {instance}". */
+static void known_list(const char *const *extra, char *out, size_t size)
+{
+    if (!extra || !extra[0]) {
+        snprintf(out, size, "{trial} or {seed}");
+        return;
+    }
+    size_t used = (size_t)snprintf(out, size, "{trial}, {seed}");
+    for (int i = 0; extra[i] && used < size; i++)
+        used += (size_t)snprintf(out + used, size - used, ", {%s}", extra[i]);
+}
+
+int placeholder_check_names(const char *text, const hpo_space *space,
+                            const char *const *extra, char *err, size_t size)
 {
     for (const char *s = text; *s; s++) {
         if (s[0] == '{' && s[1] == '{') {
@@ -53,28 +83,17 @@ static int check(const char *text, const hpo_space *space, char *err,
             return -1;
         }
         size_t len = (size_t)(close - s - 1);
-        if (!known_name(s + 1, len, space, with_instance)) {
+        if (!known_name(s + 1, len, space, extra)) {
+            char known[160];
+            known_list(extra, known, sizeof known);
             snprintf(err, size, "unknown placeholder '{%.*s}' (a parameter "
-                     "name, {trial}%s or {seed}; write {{ and }} for literal "
-                     "braces)", (int)(len > 100 ? 100 : len), s + 1,
-                     with_instance ? ", {instance}" : "");
+                     "name, %s; write {{ and }} for literal braces)",
+                     (int)(len > 100 ? 100 : len), s + 1, known);
             return -1;
         }
         s = close;
     }
     return 0;
-}
-
-int placeholder_check(const char *text, const hpo_space *space, char *err,
-                      size_t size)
-{
-    return check(text, space, err, size, 0);
-}
-
-int placeholder_check_instance(const char *text, const hpo_space *space,
-                               char *err, size_t size)
-{
-    return check(text, space, err, size, 1);
 }
 
 /* The trial's parameter called name[0..len), looked up by the trial's
@@ -87,6 +106,23 @@ static int param_index(const hpo_trial *trial, const char *name, size_t len)
     memcpy(small, name, len);
     small[len] = '\0';
     return hpo_trial_param_index(trial, small);
+}
+
+/* An extra name (placeholder_check_names): the trial's user attribute of
+ * that name when it is a JSON string, unquoted; else nothing. */
+static void put_attr(strbuf *b, const char *name, size_t len,
+                     const hpo_trial *trial)
+{
+    char key[HPO_MAX_NAME * 4 + 1];
+    if (len >= sizeof key)
+        return;
+    memcpy(key, name, len);
+    key[len] = '\0';
+    const char *json = hpo_trial_user_attr(trial, key);
+    cJSON *v = json ? cJSON_Parse(json) : NULL;
+    if (cJSON_IsString(v))
+        strbuf_put(b, v->valuestring, strlen(v->valuestring));
+    cJSON_Delete(v);
 }
 
 static void put_value(strbuf *b, const char *name, size_t len,
@@ -111,9 +147,13 @@ static void put_value(strbuf *b, const char *name, size_t len,
         char num[24];
         int n = snprintf(num, sizeof num, "%u", (unsigned)seed);
         strbuf_put(b, num, (size_t)n);
+        return;
     }
-    if (instance && is_word(name, len, "instance"))
+    if (instance && is_word(name, len, "instance")) {
         strbuf_put(b, instance, strlen(instance));
+        return;
+    }
+    put_attr(b, name, len, trial);
     /* An inactive parameter expands to nothing. */
 }
 

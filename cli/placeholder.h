@@ -5,9 +5,7 @@
  *            "rbf"); empty when the parameter is inactive (a condition)
  *   {trial}  the trial number (unless a parameter is named "trial")
  *   {seed}   the trial's seed (trial_env.h; unless a parameter is named
- *            "seed"); in `hpo race`, the instance's seed
- *   {instance}  `hpo race` only: the experiment's instance (unless a
- *            parameter is named "instance")
+ *            "seed")
  *   {{  }}   a literal brace
  *
  * A lone '}' is kept as it is; a '{' without its '}' is an error.
@@ -24,11 +22,19 @@
  * "trial" or "seed"; else -1 with the reason in `err`. */
 int placeholder_check(const char *text, const hpo_space *space, char *err,
                       size_t size);
+/* The same, also accepting the names in `extra` (NULL-terminated; may be
+ * NULL): {NAME} of an extra name expands to the trial's user attribute
+ * NAME when it is a JSON string (hpo pbt's {checkpoint_in} and
+ * {checkpoint_out}), else to nothing. */
+int placeholder_check_names(const char *text, const hpo_space *space,
+                            const char *const *extra, char *err,
+                            size_t size);
 /* `text` with its placeholders replaced; malloc'd, NULL if out of memory.
  * Call only on text that passed placeholder_check(). */
 char *placeholder_expand(const char *text, const hpo_trial *trial,
                          uint32_t seed);
-/* The same for `hpo race`, where {instance} is known too. */
+/* The same for `hpo race`, where {instance} is known too (and expands to
+ * `instance`). */
 int placeholder_check_instance(const char *text, const hpo_space *space,
                                char *err, size_t size);
 char *placeholder_expand_instance(const char *text, const hpo_trial *trial,

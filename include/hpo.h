@@ -827,6 +827,99 @@ int hpo_study_race(hpo_study *study, const hpo_race_options *o,
  * by irace's rule (elitist, 1 new instance per iteration). */
 int64_t hpo_race_min_budget(int n_params, const hpo_race_options *o);
 
+/* ------------------------------------------------------------------------- */
+/* Population-based training (src/pbt/)                                       */
+/* ------------------------------------------------------------------------- */
+
+/*
+ * Population-based training (Jaderberg et al. 2017) over a study: N members
+ * train side by side, one "ready interval" at a time; after each interval
+ * the members in the bottom quantile (by their score at that interval)
+ * copy the checkpoint and hyperparameters of a random member of the top
+ * quantile (exploit) and change the hyperparameters (explore: each
+ * multiplied by 0.8 or 1.2, clipped to its bounds and snapped to its grid,
+ * or with resample_probability drawn anew; a categorical moves to a
+ * neighbouring choice), or with explore=pb2 chosen by PB2's GP bandit
+ * (Parker-Holder et al. 2020).
+ *
+ * Every member-interval is a trial of the study: its params are the
+ * hyperparameters used for that interval, its value the score (also an
+ * intermediate value at step (interval + 1) * interval_units), and its user
+ * attributes say which: pbt_member, pbt_interval, pbt_attempt, pbt_parent
+ * (the member whose checkpoint it started from when that was another
+ * member, else -1), pbt_parent_trial (the trial whose checkpoint it
+ * started from, -1 for none), checkpoint_in, checkpoint_out (the
+ * temporary path) and checkpoint (the file kept).  Nothing else is kept,
+ * so several processes or machines running hpo_pbt_run on one study
+ * (SQLite or PostgreSQL) share one population; a member is taken by one
+ * worker at a time (a compare-and-set of the study system attribute
+ * "pbt:member:M").  With heartbeats on (hpo_study_set_heartbeat) the
+ * interval of a worker that died is failed by another worker and run again
+ * from the member's last checkpoint.
+ *
+ * hpo owns the checkpoint files: the trainer writes checkpoint_out (a
+ * temporary name); hpo renames it to DIR/mM-iK-tT.ckpt when training
+ * succeeded, and deletes checkpoints no decision can read any more (those
+ * of interval i once every member has finished interval i + 2).  The last
+ * interval's checkpoints (the final population's) are kept:
+ * hpo_pbt_survivors() lists their trials.
+ *
+ * A failed interval — the trainer returns an error, the score is NaN, or
+ * no checkpoint file was written — is a FAIL trial (the reason in its user
+ * attribute fail_reason, and a warning in the study's log).  It is tried
+ * again once from the same checkpoint with the same hyperparameters; a
+ * second failure replaces the member by exploit (a fresh sample at
+ * interval 0); after max_failures failures of one interval hpo_pbt_run
+ * stops with HPO_EFAIL.  The study's one direction says whether a higher
+ * or a lower score is better.
+ */
+typedef struct hpo_pbt hpo_pbt;
+
+/* Train member `member` for one interval with the hyperparameters of
+ * `trial` (hpo_trial_param & co.; the trial may also take reports and user
+ * attributes): load checkpoint_in (NULL for a new member), train, save
+ * to checkpoint_out, set *score and return HPO_OK; any other return
+ * fails the interval.  Called from hpo_pbt_run's threads. */
+typedef int (*hpo_pbt_train_fn)(hpo_trial *trial, int member,
+                                const char *checkpoint_in,
+                                const char *checkpoint_out, double *score,
+                                void *data);
+
+/*
+ * Set PBT up on an open study with a declared space and one objective.
+ * spec: "pbt:key=value,..." (NULL or "" for the defaults):
+ *   population=8           members
+ *   intervals=10           ready intervals each member trains
+ *   interval=1             resource units (epochs) per interval
+ *   quantile=0.2           bottom / top fraction, in (0, 0.5]
+ *   resample_probability=0.25
+ *   perturb=0.8/1.2        explore's factors
+ *   explore=perturb|pb2
+ *   max_failures=3         failed attempts of one interval before stopping
+ *   kappa=2                PB2's UCB weight
+ * checkpoint_dir is created if missing (NULL: "hpo-checkpoints").  *out is
+ * always set (free it even on error; hpo_pbt_errmsg says why).  The study
+ * is borrowed: it must outlive the hpo_pbt.  With study NULL only the spec
+ * is checked (HPO_OK or HPO_EINVAL; such an hpo_pbt cannot run).
+ */
+int hpo_pbt_new(hpo_pbt **out, hpo_study *study, const char *spec,
+                const char *checkpoint_dir);
+/* Run member-intervals on n_jobs threads until every member has trained
+ * all its intervals (whichever worker ran them), hpo_study_stop() is
+ * called, or an error.  HPO_OK, HPO_STOPPED, HPO_EFAIL (a member kept
+ * failing), or the storage's error; the message on the hpo_pbt. */
+int hpo_pbt_run(hpo_pbt *p, hpo_pbt_train_fn train, void *data, int n_jobs);
+const char *hpo_pbt_errmsg(const hpo_pbt *p);
+void hpo_pbt_free(hpo_pbt *p);
+
+/* Each member's latest COMPLETE trial (the survivors when the run is
+ * over), ordered by member; release with hpo_trials_free(). */
+int hpo_pbt_survivors(hpo_study *study, hpo_trial ***out, int *n);
+/* Every member's lineage as a text tree: a node per COMPLETE interval,
+ * under the trial whose checkpoint it started from, with the
+ * hyperparameters before and after each exploit.  *text is malloc'd. */
+int hpo_pbt_lineage(hpo_study *study, char **text);
+
 #ifdef __cplusplus
 }
 #endif

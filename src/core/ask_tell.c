@@ -38,18 +38,32 @@ static int claim(hpo_study *s, hpo_trial *t)
     return hpo__st_get_trial(s->storage, id, &t->rec);
 }
 
-static int create(hpo_study *s, hpo_trial *t)
+/* A new RUNNING trial; with fixed_params (NULL: none) its parameters are
+ * fixed as an enqueued trial's (stored in the same transaction). */
+static int create_with(hpo_study *s, hpo_trial *t, const char *fixed_params)
 {
     hpo__trial_rec tmpl;
     hpo__rec_init(&tmpl);
     tmpl.state = HPO_RUNNING;
     tmpl.start_s = hpo__now();
     tmpl.beat = hpo__liveness_on(s);
-    int rc = hpo__st_create_trial(s->storage, s->id, &tmpl, &t->rec.id,
+    int rc = fixed_params ? hpo__attrs_set(&tmpl.system_attrs, "fixed_params",
+                                           fixed_params)
+                          : HPO_OK;
+    if (rc == HPO_OK)
+        rc = hpo__st_create_trial(s->storage, s->id, &tmpl, &t->rec.id,
                                   &t->rec.number);
+    if (rc == HPO_OK && fixed_params)
+        rc = hpo__attrs_copy(&t->rec.system_attrs, &tmpl.system_attrs);
     t->rec.state = HPO_RUNNING;
     t->rec.start_s = tmpl.start_s;
+    hpo__rec_free(&tmpl);
     return rc;
+}
+
+static int create(hpo_study *s, hpo_trial *t)
+{
+    return create_with(s, t, NULL);
 }
 
 /* Ask the sampler for the parameters it chooses jointly. */
@@ -99,7 +113,18 @@ static int ask_locked(hpo_study *s, hpo_trial *t)
     return hpo__ctx_end(&ctx, rc);
 }
 
-int hpo_study_ask(hpo_study *s, hpo_trial **out)
+/* A driver's trial (PBT's member-intervals): parameters fixed by the
+ * driver, so neither a WAITING trial is claimed nor the sampler asked. */
+static int ask_fixed_locked(hpo_study *s, hpo_trial *t, const char *params)
+{
+    int rc = hpo__study_store_seed(s);
+    if (rc == HPO_OK && (rc = create_with(s, t, params)) != HPO_OK)
+        return hpo__study_storage_fail(s, rc);
+    hpo__rng_derive(&t->rng, s->seed, (uint64_t)t->rec.number);
+    return rc;
+}
+
+static int ask_with(hpo_study *s, hpo_trial **out, const char *params)
 {
     *out = NULL;
     if (!s->opened)
@@ -111,7 +136,7 @@ int hpo_study_ask(hpo_study *s, hpo_trial **out)
     if (!t)
         return hpo__oom(&s->msg);
     pthread_mutex_lock(&s->lock);
-    rc = ask_locked(s, t);
+    rc = params ? ask_fixed_locked(s, t, params) : ask_locked(s, t);
     pthread_mutex_unlock(&s->lock);
     if (rc == HPO_OK)
         rc = hpo__liveness_start(s, t->rec.id);
@@ -125,6 +150,17 @@ int hpo_study_ask(hpo_study *s, hpo_trial **out)
     }
     *out = t;
     return HPO_OK;
+}
+
+int hpo_study_ask(hpo_study *s, hpo_trial **out)
+{
+    return ask_with(s, out, NULL);
+}
+
+int hpo__study_ask_fixed(hpo_study *s, const char *params_json,
+                         hpo_trial **out)
+{
+    return ask_with(s, out, params_json);
 }
 
 /* ---- tell ---------------------------------------------------------------- */

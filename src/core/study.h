@@ -121,6 +121,12 @@ int hpo__study_sys_attr_cas_built(hpo_study *study, const char *key,
 void hpo__study_vlog(hpo_study *s, int level, const char *fmt, va_list ap);
 void hpo__study_log(hpo_study *s, int level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* Ask for a new RUNNING trial whose parameters are fixed as an enqueued
+ * trial's (params_json as hpo_study_enqueue takes it; stored as its system
+ * attribute fixed_params), without claiming a WAITING trial or asking the
+ * sampler: for drivers that choose parameters themselves (PBT). */
+int hpo__study_ask_fixed(hpo_study *s, const char *params_json,
+                         hpo_trial **out);
 /* Refresh the history cache from storage; caller holds the lock. */
 int hpo__history_refresh(hpo_study *s);
 /* Trials by state as of the last refresh (counts[HPO_RUNNING] ...), in
