@@ -378,6 +378,15 @@ static int finish(hpo_pbt *p, hpo_trial *t, const plan *pl, int rc,
         rc = hpo_trial_report(t, step, score);
     if (rc == HPO_OK)
         rc = hpo_study_tell(p->study, t, HPO_COMPLETE, &score, 1);
+    if (rc == HPO_OK && pl->parent >= 0)
+        hpo__study_log(p->study, 1, "pbt: member %d interval %d (trial %d) "
+                       "score %.6g, from member %d's checkpoint (trial %d)",
+                       pl->member, pl->interval, hpo_trial_number(t), score,
+                       pl->parent, pl->parent_trial);
+    else if (rc == HPO_OK)
+        hpo__study_log(p->study, 1, "pbt: member %d interval %d (trial %d) "
+                       "score %.6g", pl->member, pl->interval,
+                       hpo_trial_number(t), score);
     return rc;
 }
 

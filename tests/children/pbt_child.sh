@@ -7,7 +7,9 @@
 #                              file in PBT_MARK_DIR); =always: every time
 #   HANG_DIR=DIR               on an interval that starts from a
 #                              checkpoint, write DIR/hung.<pid> and hang
+#   PBT_SLEEP=S                sleep S seconds before training
 lr=$1 in=$2 out=$3
+[ -n "${PBT_SLEEP:-}" ] && sleep "$PBT_SLEEP"
 w=1
 if [ -n "$in" ]; then
     w=$(cat "$in") || exit 1

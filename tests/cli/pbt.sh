@@ -63,6 +63,28 @@ print(sum(x["state"] == "COMPLETE" for x in t), a["fail_reason"])' <<<"$OUT" 2>&
     expect_eq "$mode: no temporary checkpoint left" "$(ls ck$mode | grep -c tmp || true)" 0
 done
 
+# Ctrl-C: exit 130, every finished interval kept; the same command then
+# finishes the population from the stored checkpoints.
+SLOW=(pbt --storage "$URL" --study int -N 2 -K 4 --seed 3 --checkpoint-dir ckint
+      -q -p lr=float:1e-4:1:log -- sh "$CHILD" {lr} {checkpoint_in} {checkpoint_out})
+PBT_SLEEP=0.3 "$HPO" "${SLOW[@]}" >int.out 2>int.err &
+pid=$!
+if wait_for_files 3 "$PWD/ckint/*.ckpt" 20; then
+    kill -INT $pid
+fi
+int_rc=0
+wait $pid || int_rc=$?
+expect_eq "SIGINT: exit 130 ($(<int.err))" "$int_rc" 130
+run "$HPO" trials --storage "$URL" --study int --format csv
+done_before=$(grep -c ',COMPLETE,' <<<"$OUT" || true)
+expect_true "SIGINT: the finished intervals are kept ($done_before)" \
+    test "$done_before" -ge 3 -a "$done_before" -lt 8
+run "$HPO" "${SLOW[@]}"
+expect_eq "the interrupted population finishes ($ERR)" "$RC" 0
+run "$HPO" trials --storage "$URL" --study int --format csv
+expect_eq "... with 8 COMPLETE intervals" "$(grep -c ',COMPLETE,' <<<"$OUT")" 8
+expect_eq "... and the survivors' 2 checkpoints" "$(ls ckint | wc -l)" 2
+
 run env PBT_FAIL=always "$HPO" pbt --storage "$URL" --study broken -N 2 -K 2 \
     --checkpoint-dir ckb -p lr=float:1e-4:1:log \
     -- sh "$CHILD" {lr} {checkpoint_in} {checkpoint_out}

@@ -1,55 +1,10 @@
 # pbt_kill.sh HPO: two `hpo pbt` workers share one population on SQLite;
-# worker A is killed with SIGKILL in the middle of a member's interval.
-# Worker B fails that interval by its stale heartbeat and resumes the
-# member from its last checkpoint (the same checkpoint_in and
-# hyperparameters, attempt 1); the population finishes with every member's
-# every interval COMPLETE and only the survivors' checkpoints on disk.
+# one is killed with SIGKILL mid-interval and the other resumes its member
+# from its last checkpoint (tests/children/pbt_kill_scenario.sh; skipped
+# without SQLite).
 set -euo pipefail
 source "$(dirname "$0")/../children/testlib.sh" "$1"
+source "$CHILDREN/pbt_kill_scenario.sh"
 require_sqlite
-CHILD="$CHILDREN/pbt_child.sh"
-URL="sqlite:///$TMP/k.db"
-ARGS=(pbt --storage "$URL" --study k -N 3 -K 3 --seed 1 --heartbeat 1
-      --checkpoint-dir ck -q -p lr=float:1e-4:1:log
-      -- sh "$CHILD" {lr} {checkpoint_in} {checkpoint_out})
-
-mkdir hang
-HANG_DIR=$PWD/hang "$HPO" "${ARGS[@]}" >a.out 2>a.err &
-a_pid=$!
-if ! wait_for_files 1 "$PWD/hang/hung.*" 20; then
-    fail "worker A never reached an interval with a checkpoint: $(<a.err)"
-    kill -9 $a_pid 2>/dev/null || true
-    finish
-fi
-"$HPO" "${ARGS[@]}" >b.out 2>b.err &
-b_pid=$!
-kill -9 $a_pid
-wait $a_pid 2>/dev/null || true
-hung=(hang/hung.*)
-kill "$(<"${hung[0]}")" 2>/dev/null || true
-
-b_rc=0
-wait $b_pid || b_rc=$?
-expect_eq "worker B exits 0 ($(<b.err))" "$b_rc" 0
-run "$HPO" trials --storage "$URL" --study k --format json
-expect_eq "the killed interval resumed from its checkpoint" "$(/usr/bin/python3 -c '
-import json, sys
-t = json.load(sys.stdin)
-f = [x for x in t if x["state"] == "FAIL"]
-assert len(f) == 1, [x["state"] for x in t]
-assert f[0]["system_attrs"]["fail_reason"] == "its worker stopped sending heartbeats", f
-a = f[0]["user_attrs"]
-assert a["checkpoint_in"], a
-r = [x for x in t if x["user_attrs"]["pbt_member"] == a["pbt_member"] and
-     x["user_attrs"]["pbt_interval"] == a["pbt_interval"] and
-     x["user_attrs"]["pbt_attempt"] == 1]
-assert len(r) == 1 and r[0]["state"] == "COMPLETE", r
-assert r[0]["user_attrs"]["checkpoint_in"] == a["checkpoint_in"], r
-assert r[0]["params"] == f[0]["params"], r
-done = sorted((x["user_attrs"]["pbt_member"], x["user_attrs"]["pbt_interval"])
-              for x in t if x["state"] == "COMPLETE")
-assert done == [(m, k) for m in range(3) for k in range(3)], done
-print("ok")' <<<"$OUT" 2>&1)" ok
-expect_eq "only the three survivors' checkpoints remain" \
-    "$(ls ck | grep -c -- '-i2-.*\.ckpt$') $(ls ck | wc -l)" "3 3"
+pbt_kill_scenario "sqlite:///$TMP/k.db" k
 finish

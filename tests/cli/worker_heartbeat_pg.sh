@@ -8,21 +8,8 @@ set -euo pipefail
 source "$(dirname "$0")/../children/testlib.sh" "$1"
 source "$CHILDREN/heartbeat_scenario.sh"
 source "$CHILDREN/late_result_scenario.sh"
-PG_SERVER=$CHILDREN/../pg/pg_server.sh
-
-if "$HPO" studies --storage postgresql://u@127.0.0.1:1/db 2>&1 |
-    grep -q "not supported\|not compiled"; then
-    echo "SKIP: no PostgreSQL storage in this build"
-    exit 0
-fi
-# From /: the server's commands run as user postgres, who may not enter $TMP.
-if ! started=$(cd / && PG_SERVER_WATCH=$$ bash "$PG_SERVER" start); then
-    fail "pg_server.sh start failed"
-    finish
-fi
-PG_DIR=$(sed -n 2p <<<"$started")
-trap '(cd / && bash "$PG_SERVER" stop "$PG_DIR" >/dev/null 2>&1); rm -rf "$TMP"' EXIT
-url=$(sed -n 1p <<<"$started")              # postgresql://postgres@HOST:PORT/postgres
+source "$CHILDREN/pg_scratch.sh"
+url=$PG_URL                                 # postgresql://postgres@HOST:PORT/postgres
 url=${url/postgres@/postgres:Sup3rSecret@}  # trust ignores the password
 
 heartbeat_scenario "$url" pgw
