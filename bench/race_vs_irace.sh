@@ -11,17 +11,23 @@
 # time, the targets' summed time, and the tool's own time (wall - target).
 # Then the medians over seeds, and XGBoost's defaults on the test splits.
 #
+# --cheap: the same runs on a cheap shell target (a quadratic, a few ms):
+# the wall time is then mostly the tools' own, which the XGBoost run
+# cannot separate cleanly on a loaded machine.
+# --only hpo|irace: one tool's side (to run the two at different times).
 # --smoke: hpo's side only, on a cheap shell target (a quadratic), budget
 # 180 (the least for 5 parameters), to check the script end to end in the tests (irace is not run there:
 # scripts/setup.sh does not install R).  Without R's irace the full run
 # says so and runs hpo's side only.
 set -euo pipefail
-seeds="1 2 3" budget=300 smoke=0
+seeds="1 2 3" budget=300 smoke=0 cheap=0 only=""
 while [[ $# -gt 1 ]]; do
     case $1 in
     --seeds) seeds=$2; shift 2 ;;
     --budget) budget=$2; shift 2 ;;
-    --smoke) smoke=1; shift ;;
+    --smoke) smoke=1 cheap=1; shift ;;
+    --cheap) cheap=1; shift ;;
+    --only) only=$2; shift 2 ;;
     *) echo "race_vs_irace.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -36,8 +42,8 @@ cd "$work"
 seq 1 10 >train.txt
 seq 101 110 >test.txt
 
-if ((smoke)); then
-    budget=180 seeds=1
+((smoke)) && budget=180 seeds=1
+if ((cheap)); then
     cat >target.sh <<'SH'
 #!/bin/bash
 # A cheap stand-in: (eta - 0.1)^2 + (max_depth - 4)^2 / 100 + split noise.
@@ -123,6 +129,7 @@ run_irace() { # seed -> "test wall target switches"
     cat >"$dir/scenario.txt" <<S
 parameterFile = "$work/parameters.txt"
 trainInstancesFile = "$work/train.txt"
+trainInstancesDir = ""
 targetRunner = "$work/target-runner"
 execDir = "$dir"
 logFile = "$dir/irace.Rdata"
@@ -131,7 +138,11 @@ seed = $seed
 S
     local t0 t1
     t0=$(now)
-    RACE_BENCH_LOG=$log Rscript -e "suppressMessages(library(irace)); irace.cmdline('--scenario $dir/scenario.txt')" >"$dir/out.txt" 2>&1
+    if ! RACE_BENCH_LOG=$log Rscript -e "suppressMessages(library(irace)); irace.cmdline('--scenario $dir/scenario.txt')" >"$dir/out.txt" 2>&1; then
+        echo "irace failed; the end of its output:" >&2
+        tail -20 "$dir/out.txt" >&2
+        return 1
+    fi
     t1=$(now)
     local sw
     sw=$(Rscript -e "suppressMessages(library(irace)); load('$dir/irace.Rdata');
@@ -145,6 +156,7 @@ printf '%-6s %-5s %10s %9s %10s %10s  %s\n' tool seed test_loss wall_s target_s 
 for seed in $seeds; do
     for tool in hpo irace; do
         [[ $tool == irace && $have_irace == 0 ]] && continue
+        [[ -n $only && $tool != "$only" ]] && continue
         read -r loss wall tgt sw < <(run_$tool "$seed")
         own=$(awk -v w="$wall" -v t="$tgt" 'BEGIN { printf "%.1f", w - t }')
         printf '%-6s %-5s %10s %9s %10s %10s  %s\n' "$tool" "$seed" "$loss" "$wall" "$tgt" "$own" "$sw"
@@ -159,7 +171,7 @@ for tool in hpo irace; do
         "$(awk -v t=$tool '$1 == t { print $2 }' results.txt | median)" \
         "$(awk -v t=$tool '$1 == t { print $3 }' results.txt | median)"
 done
-if ((!smoke)); then
+if ((!cheap)); then
     printf 'defaults     test_loss %s\n' "$(test_mean "")"
 fi
 if ((smoke)); then # the shape, never the figures

@@ -192,10 +192,10 @@ static int iterate(hpo__race *r, race_conf ***elites, int *n_elites)
         confs = malloc((size_t)n * sizeof *confs);
         if (!confs)
             return hpo__oom(r->msg);
-        memcpy(confs, *elites, (size_t)*n_elites * sizeof *confs);
-        for (int i = 0; i < n; i++)
-            if (i < *n_elites)
-                confs[i]->elite = 1;
+        if (*n_elites > 0)
+            memcpy(confs, *elites, (size_t)*n_elites * sizeof *confs);
+        for (int i = 0; i < *n_elites; i++)
+            confs[i]->elite = 1;
         if ((rc = sample(r, confs, *n_elites, n - *n_elites)))
             break;
         int alive = 0;

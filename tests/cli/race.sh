@@ -51,7 +51,28 @@ expect_eq "failure: exit code" "$RC" 0
 expect_match "failure: warned" "$ERR" \
     'hpo race: trial [0-9]+ \(instance broken\) failed: exited with status 3; it counts as the worst score'
 
-# 3. Bad input: one line each, exit 2, nothing stored.
+# 3. irace's parameters.txt: each switch and value appended to the command.
+cat >parameters.txt <<'P'
+# name  switch   type  domain
+x       "--x "   r     (-10, 10)
+k       "--k="   c     (good, bad)
+P
+cat >switches.sh <<'SH'
+inst=$1 seed=$2; shift 2
+echo "$*" >>switches.log
+[ "$1" = --x ] && case $3 in --k=good|--k=bad) ;; *) exit 9 ;; esac || exit 9
+sh "$0.target" "$inst" "$seed" "$2" "${3#--k=}"
+SH
+cp "$T" switches.sh.target
+run "$HPO" race --storage memory: --seed 2 --instances train.txt --budget 100 \
+    --parameters parameters.txt -- sh switches.sh '{instance}' '{seed}'
+expect_eq "parameters.txt: exit code" "$RC" 0
+expect_match "parameters.txt: the switches" "$(head -1 switches.log)" \
+    '^--x -?[0-9.e-]+ --k=(good|bad)$'
+expect_true "parameters.txt: no failed experiment" \
+    bash -c "! grep -q 'failed' <<<\"\$0\"" "$ERR"
+
+# 4. Bad input: one line each, exit 2, nothing stored.
 : >empty.txt
 expect_usage_error "hpo race: --instances: empty.txt: empty" \
     race --storage memory: --instances empty.txt --budget 60 -p x=float:0:1 -- true
