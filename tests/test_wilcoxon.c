@@ -16,7 +16,7 @@ static void check_test(const double *d, int n, double stat, double p_greater,
                        double p_less, int exact)
 {
     hpo__signed_rank r;
-    CHECK_RC(hpo__signed_rank_test(d, n, &r), HPO_OK);
+    CHECK_RC(hpo__signed_rank_test(d, n, &hpo__signed_rank_scipy, &r), HPO_OK);
     CHECK_NEAR(r.r_plus, stat, 1e-12);
     CHECK_NEAR(r.p_greater, p_greater, 1e-12);
     CHECK_NEAR(r.p_less, p_less, 1e-12);
@@ -42,7 +42,7 @@ static void test_signed_rank(void)
         d[i] = (i % 7) - 2.5 + 0.01 * i;
     check_test(d, 60, 1231.0, 0.010002167704553495, 0.9899978322954465, 0);
     hpo__signed_rank r;
-    CHECK_RC(hpo__signed_rank_test(d, 0, &r), HPO_EINVAL);
+    CHECK_RC(hpo__signed_rank_test(d, 0, &hpo__signed_rank_scipy, &r), HPO_EINVAL);
 }
 
 #define N_INST 20

@@ -1,9 +1,11 @@
 /*
- * signed_rank.c — the Wilcoxon signed-rank test (Wilcoxon 1945), as
- * SciPy's scipy.stats.wilcoxon computes it with zero_method="zsplit"
- * (Pratt's idea of ranking the zeros, their rank sum split evenly between
- * the two sides), which is what Optuna's WilcoxonPruner asks for: with all
- * differences zero the test still answers (p = 0.5) instead of failing.
+ * signed_rank.c — the Wilcoxon signed-rank test (Wilcoxon 1945), by two
+ * rules (signed_rank.h).  SciPy's scipy.stats.wilcoxon with
+ * zero_method="zsplit" (Pratt's idea of ranking the zeros, their rank sum
+ * split evenly between the two sides) is what Optuna's WilcoxonPruner asks
+ * for: with all differences zero the test still answers (p = 0.5) instead
+ * of failing.  R's wilcox.test(paired = TRUE), which irace uses, drops the
+ * zeros and corrects the normal approximation for continuity.
  *
  * Deviation: SciPy 1.10 (Debian's) keeps the exact null distribution when
  * the |differences| tie, truncating the mid-ranks' sum; we take the normal
@@ -17,7 +19,8 @@
 #include "hpo.h"
 #include "signed_rank.h"
 
-#define EXACT_MAX_N 50 /* SciPy's limit for the exact distribution */
+const hpo__signed_rank_rule hpo__signed_rank_scipy = {0, 0, 51};
+const hpo__signed_rank_rule hpo__signed_rank_r = {1, 1, 50};
 
 typedef struct absval {
     double a;
@@ -75,23 +78,43 @@ static int exact_p(int n, double r, double *p_ge, double *p_le)
     return HPO_OK;
 }
 
-int hpo__signed_rank_test(const double *d, int n, hpo__signed_rank *out)
+/* The normal approximation's one-sided p-values of R+ = rp. */
+static void normal_p(int n, double rp, double ties, int continuity,
+                     hpo__signed_rank *out)
+{
+    double mean = n * (n + 1.0) / 4;
+    double sd = sqrt((n * (n + 1.0) * (2.0 * n + 1) - ties / 2) / 24);
+    double c = continuity ? 0.5 : 0;
+    out->z = (rp - mean) / sd;
+    out->p_greater = sd > 0 ? 0.5 * erfc((rp - mean - c) / sd / M_SQRT2) : 1;
+    out->p_less = sd > 0 ? 0.5 * erfc(-(rp - mean + c) / sd / M_SQRT2) : 1;
+}
+
+int hpo__signed_rank_test(const double *d, int n,
+                          const hpo__signed_rank_rule *rule,
+                          hpo__signed_rank *out)
 {
     if (n < 1)
         return HPO_EINVAL;
     absval *s = malloc((size_t)n * sizeof *s);
     double *rank = malloc((size_t)n * sizeof *rank);
-    if (!s || !rank) {
+    double *kept = malloc((size_t)n * sizeof *kept);
+    if (!s || !rank || !kept) {
         free(s);
         free(rank);
+        free(kept);
         return HPO_ENOMEM;
     }
-    double ties = mid_ranks(d, n, s, rank), rp = 0, rm = 0;
+    int m = 0;
+    for (int i = 0; i < n; i++)
+        if (!(rule->drop_zeros && d[i] == 0))
+            kept[m++] = d[i];
+    double ties = m ? mid_ranks(kept, m, s, rank) : 0, rp = 0, rm = 0;
     int zeros = 0;
-    for (int i = 0; i < n; i++) {
-        if (d[i] > 0)
+    for (int i = 0; i < m; i++) {
+        if (kept[i] > 0)
             rp += rank[i];
-        else if (d[i] < 0)
+        else if (kept[i] < 0)
             rm += rank[i];
         else {
             rp += rank[i] / 2;
@@ -101,15 +124,15 @@ int hpo__signed_rank_test(const double *d, int n, hpo__signed_rank *out)
     }
     free(s);
     free(rank);
-    *out = (hpo__signed_rank){.r_plus = rp, .r_minus = rm, .z = NAN};
-    if (n <= EXACT_MAX_N && !zeros && ties == 0) {
+    free(kept);
+    *out = (hpo__signed_rank){.r_plus = rp, .r_minus = rm, .z = NAN,
+                              .p_greater = 1, .p_less = 1};
+    if (m == 0)
+        return HPO_OK; /* nothing left to test */
+    if (m < rule->exact_below && !zeros && ties == 0) {
         out->exact = 1;
-        return exact_p(n, rp, &out->p_greater, &out->p_less);
+        return exact_p(m, rp, &out->p_greater, &out->p_less);
     }
-    double mean = n * (n + 1.0) / 4;
-    double var = (n * (n + 1.0) * (2.0 * n + 1) - ties / 2) / 24;
-    out->z = (rp - mean) / sqrt(var);
-    out->p_greater = 0.5 * erfc(out->z / M_SQRT2);
-    out->p_less = 0.5 * erfc(-out->z / M_SQRT2);
+    normal_p(m, rp, ties, rule->continuity, out);
     return HPO_OK;
 }

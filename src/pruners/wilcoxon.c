@@ -116,7 +116,7 @@ static int wilcoxon_should_prune(void *state, hpo_plugin_ctx *ctx,
     if (n < 2 || n < p->n_startup)
         return HPO_OK;
     hpo__signed_rank sr;
-    rc = hpo__signed_rank_test(d, n, &sr);
+    rc = hpo__signed_rank_test(d, n, &hpo__signed_rank_scipy, &sr);
     if (rc != HPO_OK)
         return hpo_ctx_fail(ctx, rc, "wilcoxon: out of memory");
     int minimize = hpo_ctx_direction(ctx, 0) == HPO_MINIMIZE;

@@ -3,16 +3,18 @@
  * wilcox.test(x, y, paired = TRUE) computes it (race_stats.h); irace
  * decides between the last two configurations of a race with it.
  *
- * Exact null distribution (by counting subsets of ranks) below 50 pairs
- * when no difference is zero or tied; else the normal approximation with
- * the tie correction and a continuity correction of 0.5, zeros dropped.
+ * The test itself is src/math/signed_rank.c's, by R's rule: exact below
+ * 50 pairs when no difference is zero or tied, else the normal
+ * approximation with the tie correction and a continuity correction of
+ * 0.5, zeros dropped.  Here: the two-sided p-value and R's estimate.
  */
 #include "race_stats.h"
 
 #include <math.h>
 #include <stdlib.h>
 
-#define EXACT_MAX 50
+#include "hpo.h"
+#include "math/signed_rank.h"
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -36,76 +38,21 @@ static double walsh_median(const double *d, int n)
     return med;
 }
 
-/* P(V <= v) for the signed-rank statistic of n pairs without ties: the
- * number of subsets of {1..n} with sum <= v, over 2^n. */
-static double exact_cdf(int n, double v)
-{
-    int max = n * (n + 1) / 2;
-    double *c = calloc((size_t)max + 1, sizeof *c);
-    if (!c)
-        return NAN;
-    c[0] = 1;
-    for (int r = 1; r <= n; r++)
-        for (int s = max; s >= r; s--)
-            c[s] += c[s - r];
-    double below = 0;
-    for (int s = 0; s <= max && s <= v; s++)
-        below += c[s];
-    free(c);
-    return below / ldexp(1.0, n);
-}
-
 double hpo__wilcoxon_paired(const double *x, const double *y, int n,
                             double *estimate)
 {
-    double *d = malloc(2 * (size_t)n * sizeof *d);
+    double *d = malloc((size_t)(n > 0 ? n : 1) * sizeof *d);
     *estimate = 0;
     if (!d || n < 1) {
         free(d);
         return 1;
     }
-    double *r = d + n;
     for (int i = 0; i < n; i++)
         d[i] = x[i] - y[i];
     *estimate = walsh_median(d, n);
-    int m = 0, zeros = 0;
-    for (int i = 0; i < n; i++) {
-        if (d[i] == 0)
-            zeros = 1;
-        else
-            d[m++] = d[i];
-    }
-    if (m == 0) {
-        free(d);
-        return 1;
-    }
-    double *absd = malloc((size_t)m * sizeof *absd);
-    if (!absd) {
-        free(d);
-        return 1;
-    }
-    for (int i = 0; i < m; i++)
-        absd[i] = fabs(d[i]);
-    double ties = hpo__midranks(absd, m, r);
-    double v = 0;
-    for (int i = 0; i < m; i++)
-        if (d[i] > 0)
-            v += r[i];
-    free(absd);
-    double p;
-    if (m < EXACT_MAX && !zeros && ties == 0) {
-        double half = m * (m + 1) / 4.0;
-        p = v > half ? 1 - exact_cdf(m, v - 1) : exact_cdf(m, v);
-        p = fmin(1, 2 * p);
-    } else {
-        double mean = m * (m + 1) / 4.0;
-        double var = m * (m + 1) * (2 * m + 1) / 24.0 - ties / 48.0;
-        double z = v - mean;
-        double corr = z > 0 ? 0.5 : z < 0 ? -0.5 : 0;
-        p = var > 0 ? 2 * fmin(hpo__norm_sf((z - corr) / sqrt(var)),
-                               1 - hpo__norm_sf((z - corr) / sqrt(var)))
-                    : 1;
-    }
+    hpo__signed_rank r;
+    int rc = hpo__signed_rank_test(d, n, &hpo__signed_rank_r, &r);
     free(d);
-    return p;
+    /* Two-sided: twice the smaller tail, as R's wilcox.test. */
+    return rc == HPO_OK ? fmin(1, 2 * fmin(r.p_greater, r.p_less)) : 1;
 }
