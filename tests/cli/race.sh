@@ -74,15 +74,15 @@ expect_true "parameters.txt: no failed experiment" \
 
 # 4. Bad input: one line each, exit 2, nothing stored.
 : >empty.txt
-expect_usage_error "hpo race: --instances: empty.txt: empty" \
+expect_usage_error "hpo race: --instances: empty.txt: empty: no instance in it (blank lines and '#' comments are skipped)" \
     race --storage memory: --instances empty.txt --budget 60 -p x=float:0:1 -- true
-expect_usage_error "hpo race: --instances: missing.txt: cannot open: No such file or directory" \
+expect_usage_error "hpo race: --instances: missing.txt: No such file or directory" \
     race --storage memory: --instances missing.txt --budget 60 -p x=float:0:1 -- true
 expect_usage_error "hpo race: --budget 10 is too small: 1 parameter(s) need at least 42 experiments (irace's minimum)" \
     race --storage memory: --instances train.txt --budget 10 -p x=float:0:1 -- true
 expect_usage_error "hpo race: --instances FILE is needed (the training instances, one a line)" \
     race --storage memory: --budget 60 -p x=float:0:1 -- true
-expect_usage_error "hpo race: in '{nope}': unknown placeholder '{nope}' (a parameter name, {trial}, {instance} or {seed}; write {{ and }} for literal braces)" \
+expect_usage_error "hpo race: in '{nope}': unknown placeholder '{nope}' (a parameter name, {trial}, {seed}, {instance}; write {{ and }} for literal braces)" \
     race --storage memory: --instances train.txt --budget 60 -p x=float:0:1 -- echo '{nope}'
 expect_usage_error "hpo race: --study 'r1' exists: a race starts a new study (choose another name, or hpo delete-study it)" \
     race --storage sqlite:///r.db --study r1 --instances train.txt --budget 60 -p x=float:0:1 -- true
