@@ -94,7 +94,7 @@ expect_match "... saying which member" "$ERR" \
 
 expect_usage_error "hpo pbt: no hyperparameters (--param or --space)" \
     pbt --storage "$URL" -- sh "$CHILD"
-expect_usage_error "hpo pbt: argument '{ckpt}': unknown placeholder '{ckpt}' (a parameter name, {trial} or {seed}; write {{ and }} for literal braces)" \
+expect_usage_error "hpo pbt: argument '{ckpt}': unknown placeholder '{ckpt}' (a parameter name, {trial}, {seed}, {checkpoint_in}, {checkpoint_out}; write {{ and }} for literal braces)" \
     pbt --storage "$URL" -p lr=float:0:1 -- sh "$CHILD" {ckpt}
 expect_usage_error "hpo pbt: option population=1 is outside [2, 100000]" \
     pbt --storage "$URL" --study bad -N 1 -p lr=float:0:1 -- sh "$CHILD"
