@@ -8,7 +8,9 @@
 # instances = 10 split seeds (1..10), test instances = 10 others
 # (101..110), 300 experiments, one experiment at a time.  Per seed and
 # tool: the final best elite's mean log-loss on the test splits, the wall
-# time, the targets' summed time, and the tool's own time (wall - target).
+# time, the targets' summed time, the tool's own time (wall - target, which
+# still holds starting each target process) and the tool's own CPU time
+# (its process alone, all threads, no children: own_cpu).
 # Then the medians over seeds, and XGBoost's defaults on the test splits.
 #
 # --cheap: the same runs on a cheap shell target (a quadratic, a few ms):
@@ -77,6 +79,27 @@ params=(-p eta=float:0.005:0.5:log -p max_depth=int:1:10 -p subsample=float:0.5:
 names=(eta max_depth subsample colsample_bytree min_child_weight)
 
 now() { date +%s.%N; }
+
+# own_cpu FILE CMD...: run CMD and write to FILE the CPU seconds of its
+# process itself (user + system, all its threads, none of its children:
+# the targets), read from /proc until it exits (to 0.05 s).  Rscript execs
+# R in the same process, so irace's R is measured as hpo is.
+own_cpu() {
+    local out=$1 pid last=0 f
+    shift
+    "$@" &
+    pid=$!
+    while read -r -a f </proc/$pid/stat 2>/dev/null; do
+        # fields 14 and 15 (utime, stime); comm, field 2, has no spaces here
+        last=$((f[13] + f[14]))
+        [[ ${f[2]} == Z ]] && break
+        sleep 0.05
+    done
+    local rc=0
+    wait "$pid" || rc=$?
+    awk -v t="$last" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", t / hz }' >"$out"
+    return $rc
+}
 sum_log() { awk '{ s += $1 } END { printf "%.3f", s + 0 }' "$1"; }
 
 # test_mean "--eta V --max_depth V ...": the mean score on the test splits.
@@ -95,14 +118,15 @@ run_hpo() { # seed -> "test wall target switches"
     local t0 t1 cmd=("$target" '{instance}' '{seed}')
     for n in "${names[@]}"; do cmd+=("--$n" "{$n}"); done
     t0=$(now)
-    RACE_BENCH_LOG=$log "$HPO" race -q --storage "sqlite:///$work/hpo.db" \
-        --study "s$seed" --seed "$seed" --instances train.txt \
-        --budget "$budget" "${params[@]}" -- "${cmd[@]}" >/dev/null
+    RACE_BENCH_LOG=$log own_cpu "$work/cpu" "$HPO" race -q \
+        --storage "sqlite:///$work/hpo.db" --study "s$seed" --seed "$seed" \
+        --instances train.txt --budget "$budget" "${params[@]}" \
+        -- "${cmd[@]}" >/dev/null
     t1=$(now)
     local sw
     sw=$("$HPO" best --storage "sqlite:///$work/hpo.db" --study "s$seed" |
          awk 'NR > 1 { printf "--%s %s ", $1, $3 }')
-    echo "$(test_mean "$sw") $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }') $(sum_log "$log") $sw"
+    echo "$(test_mean "$sw") $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }') $(sum_log "$log") $(<"$work/cpu") $sw"
 }
 
 write_irace_files() {
@@ -138,7 +162,7 @@ seed = $seed
 S
     local t0 t1
     t0=$(now)
-    if ! RACE_BENCH_LOG=$log Rscript -e "suppressMessages(library(irace)); irace.cmdline('--scenario $dir/scenario.txt')" >"$dir/out.txt" 2>&1; then
+    if ! RACE_BENCH_LOG=$log own_cpu "$work/cpu" Rscript -e "suppressMessages(library(irace)); irace.cmdline('--scenario $dir/scenario.txt')" >"$dir/out.txt" 2>&1; then
         echo "irace failed; the end of its output:" >&2
         tail -20 "$dir/out.txt" >&2
         return 1
@@ -148,33 +172,39 @@ S
     sw=$(Rscript -e "suppressMessages(library(irace)); load('$dir/irace.Rdata');
         e <- getFinalElites(iraceResults, n = 1);
         cat(paste0('--', iraceResults\$parameters\$names, ' ', unlist(e[1, iraceResults\$parameters\$names]), collapse = ' '))")
-    echo "$(test_mean "$sw") $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }') $(sum_log "$log") $sw"
+    echo "$(test_mean "$sw") $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }') $(sum_log "$log") $(<"$work/cpu") $sw"
 }
 
 ((have_irace)) && write_irace_files
-printf '%-6s %-5s %10s %9s %10s %10s  %s\n' tool seed test_loss wall_s target_s own_s elite
+printf '%-6s %-5s %10s %9s %10s %10s %8s  %s\n' tool seed test_loss wall_s target_s own_s cpu_s elite
 for seed in $seeds; do
     for tool in hpo irace; do
         [[ $tool == irace && $have_irace == 0 ]] && continue
         [[ -n $only && $tool != "$only" ]] && continue
-        read -r loss wall tgt sw < <(run_$tool "$seed")
+        read -r loss wall tgt cpu sw < <(run_$tool "$seed")
         own=$(awk -v w="$wall" -v t="$tgt" 'BEGIN { printf "%.1f", w - t }')
-        printf '%-6s %-5s %10s %9s %10s %10s  %s\n' "$tool" "$seed" "$loss" "$wall" "$tgt" "$own" "$sw"
-        echo "$tool $loss $own" >>results.txt
+        printf '%-6s %-5s %10s %9s %10s %10s %8s  %s\n' "$tool" "$seed" "$loss" "$wall" "$tgt" "$own" "$cpu" "$sw"
+        echo "$tool $loss $own $cpu" >>results.txt
     done
 done
 echo
 median() { sort -n | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.4f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 for tool in hpo irace; do
     grep -q "^$tool " results.txt || continue
-    printf 'median %-6s test_loss %s  own_s %s\n' "$tool" \
+    printf 'median %-6s test_loss %s  own_s %s  cpu_s %s\n' "$tool" \
         "$(awk -v t=$tool '$1 == t { print $2 }' results.txt | median)" \
-        "$(awk -v t=$tool '$1 == t { print $3 }' results.txt | median)"
+        "$(awk -v t=$tool '$1 == t { print $3 }' results.txt | median)" \
+        "$(awk -v t=$tool '$1 == t { print $4 }' results.txt | median)"
 done
+if grep -q '^hpo ' results.txt && grep -q '^irace ' results.txt; then
+    h=$(awk '$1 == "hpo" { print $4 }' results.txt | median)
+    i=$(awk '$1 == "irace" { print $4 }' results.txt | median)
+    echo "hpo's own CPU / irace's: $(awk -v h="$h" -v i="$i" 'BEGIN { printf "%.3f (1/%.0f)", (i > 0 ? h / i : 0), (h > 0 ? i / h : 0) }') (goal <= 1/10)"
+fi
 if ((!cheap)); then
     printf 'defaults     test_loss %s\n' "$(test_mean "")"
 fi
 if ((smoke)); then # the shape, never the figures
-    grep -Eq '^hpo [0-9]+\.[0-9]+ -?[0-9]+\.[0-9]+$' results.txt ||
+    grep -Eq '^hpo [0-9]+\.[0-9]+ -?[0-9]+\.[0-9]+ [0-9]+\.[0-9]+$' results.txt ||
         { echo "FAIL: no result row for hpo" >&2; exit 1; }
 fi
