@@ -54,4 +54,33 @@ struct hpo__hg_problem {
     void (*destroy)(hpo__hg_problem *p);
 };
 
+/* ---- the outer loop (outer.c, owned by the implicit part) --------------- */
+
+typedef enum hpo__hg_method { HPO__HG_ADAM, HPO__HG_LBFGS } hpo__hg_method;
+
+typedef struct hpo__hg_outer_opts {
+    int steps;              /* outer steps; each is one fit + hypergradient */
+    hpo__hg_method method;
+    double step_size;       /* Adam's step in log space (halved on divergence) */
+    double tol0, tol_decay; /* HOAG: inner tolerance tol0 * tol_decay^k */
+    /* Called after each outer step (NULL: nothing); the CLI prints progress. */
+    void (*progress)(void *ud, int step, double val_loss, double test_loss,
+                     const double *h);
+    void *progress_ud;
+} hpo__hg_outer_opts;
+
+typedef struct hpo__hg_result {
+    int steps_done;
+    double best_val_loss, best_test_loss, best_val_metric;
+    long fits;
+} hpo__hg_result;
+
+/* Descend the validation loss from h (n_hyper log-hyperparameters, kept in
+ * bounds); on return h holds the best point seen.  When study is not NULL
+ * every outer step is stored as a COMPLETE trial (value: validation loss;
+ * params: the hyperparameters; user attrs: test_loss, and grad_norm). */
+int hpo__hg_descend(hpo__hg_problem *p, double *h,
+                    const hpo__hg_outer_opts *o, hpo_study *study,
+                    hpo__hg_result *res, hpo__msg *m);
+
 #endif
