@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "budget.h"
+#include "core/study.h"
 #include "cli.h"
 #include "interrupt.h"
 #include "jsontext.h"
@@ -223,7 +224,7 @@ static void record_exit(hpo_trial *t, runner_result *res)
     char text[32];
     if (res->exited) {
         snprintf(text, sizeof text, "%d", res->exit_status);
-        hpo_trial_set_user_attr(t, "exit_status", text);
+        hpo__trial_user_attr_at_tell(t, "exit_status", text); /* one write */
     } else if (res->signaled) {
         signal_name(res->term_signal, text, sizeof text);
         set_attr_text(t, "signal", text);

@@ -430,4 +430,62 @@ __attribute__((unused)) static void contract_cas_counter(const char *url)
     hpo_storage_close(st);
 }
 
+/* ---- batched writes (storage version 4) --------------------------------- */
+
+/* create_trials stores n RUNNING templates with their params and user
+ * attributes, numbered on from the study's last; finish_trial_attrs sets
+ * the attributes and the result together, and refuses a finished trial
+ * without storing its attributes. */
+__attribute__((unused)) static void contract_batch(hpo_storage *st)
+{
+    int64_t s = make_study(st, "batch", 1, HPO_MINIMIZE);
+    new_trial(st, s, HPO_FAIL, NULL); /* number 0 */
+    hpo__trial_rec t[3];
+    hpo__dist d = float_dist(0, 1, 0, 0);
+    for (int i = 0; i < 3; i++) {
+        hpo__rec_init(&t[i]);
+        t[i].state = HPO_RUNNING;
+        CHECK_RC(hpo__rec_add_param(&t[i], "x", &d, 0.25 * i), HPO_OK);
+        char json[16];
+        snprintf(json, sizeof json, "%d", 10 + i);
+        CHECK_RC(hpo__attrs_set(&t[i].user_attrs, "conf", json), HPO_OK);
+    }
+    int64_t ids[3];
+    int numbers[3];
+    CHECK_RC(hpo__st_create_trials(st, s, t, 3, ids, numbers), HPO_OK);
+    for (int i = 0; i < 3; i++) {
+        CHECK(numbers[i] == i + 1);
+        hpo__trial_rec got;
+        hpo__rec_init(&got);
+        CHECK_RC(hpo__st_get_trial(st, ids[i], &got), HPO_OK);
+        CHECK(got.state == HPO_RUNNING && got.n_params == 1 &&
+              got.params[0].internal == 0.25 * i);
+        CHECK(atoi(hpo__attrs_get(&got.user_attrs, "conf")) == 10 + i);
+        hpo__rec_free(&got);
+        hpo__rec_free(&t[i]);
+    }
+    hpo__attrs at = {0};
+    CHECK_RC(hpo__attrs_set(&at, "exit_status", "0"), HPO_OK);
+    double v = 1.5;
+    CHECK_RC(hpo__st_finish_trial_attrs(st, ids[0], HPO_COMPLETE, 1, &v, &at),
+             HPO_OK);
+    hpo__trial_rec got;
+    hpo__rec_init(&got);
+    CHECK_RC(hpo__st_get_trial(st, ids[0], &got), HPO_OK);
+    CHECK(got.state == HPO_COMPLETE && got.n_values == 1 &&
+          got.values[0] == 1.5);
+    const char *es = hpo__attrs_get(&got.user_attrs, "exit_status");
+    CHECK(es && strcmp(es, "0") == 0);
+    hpo__rec_free(&got);
+    hpo__attrs_free(&at);
+    CHECK_RC(hpo__attrs_set(&at, "late", "1"), HPO_OK);
+    CHECK_RC(hpo__st_finish_trial_attrs(st, ids[0], HPO_FAIL, 0, NULL, &at),
+             HPO_EFINISHED);
+    hpo__rec_init(&got);
+    CHECK_RC(hpo__st_get_trial(st, ids[0], &got), HPO_OK);
+    CHECK(got.state == HPO_COMPLETE && !hpo__attrs_get(&got.user_attrs, "late"));
+    hpo__rec_free(&got);
+    hpo__attrs_free(&at);
+}
+
 #endif

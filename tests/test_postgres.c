@@ -139,6 +139,7 @@ static void test_studies(void)
     hpo_storage *st = fresh("studies", NULL);
     contract_studies(st);
     contract_order(st);
+    contract_batch(st);
     hpo_storage_close(st);
     CHECK(text_is("studies", "SELECT count(*) FROM trials WHERE study_id"
                              " NOT IN (SELECT study_id FROM studies)", "0"));

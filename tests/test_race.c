@@ -9,6 +9,9 @@
 
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #include "hpo.h"
 
@@ -276,11 +279,69 @@ static void test_failures_count_worst(void)
     hpo_study_free(s);
 }
 
+/* Each experiment is created with its params and labels in one write
+ * (hpo__study_ask_preset): read back from SQLite by another handle, every
+ * experiment has its params, its instance and a configuration, and the
+ * conditional param is there only when active. */
+static void test_experiments_stored_whole(void)
+{
+    char path[] = "/tmp/hpo-race-preset-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    close(fd);
+    char url[128];
+    snprintf(url, sizeof url, "sqlite:///%s", path);
+    const char *spec[] = {"k=cat:a,b,bad", "x=float:0:1",
+                          "y=float:0:1:if=k=a"};
+    hpo_storage *st;
+    CHECK_RC(hpo_storage_open(&st, url), HPO_OK);
+    hpo_study *s = hpo_study_new();
+    hpo_space *sp = hpo_space_new();
+    for (int i = 0; i < 3; i++)
+        CHECK_RC(hpo_space_parse_param(sp, spec[i]), HPO_OK);
+    CHECK_RC(hpo_study_set_storage(s, st), HPO_OK);
+    CHECK_RC(hpo_study_set_space(s, sp), HPO_OK);
+    CHECK_RC(hpo_study_add_direction(s, HPO_MINIMIZE), HPO_OK);
+    CHECK_RC(hpo_study_open(s, "race", HPO_OPEN_CREATE), HPO_OK);
+    hpo_race_options o = {.instances = instances, .n_instances = 10,
+                          .budget = 120, .eval = eval_ties};
+    hpo_race_elite *el;
+    int n;
+    CHECK_RC(race_ok(s, &o, &el, &n), HPO_OK);
+
+    hpo_study *r = hpo_study_new();
+    CHECK_RC(hpo_study_set_storage(r, st), HPO_OK);
+    CHECK_RC(hpo_study_open(r, "race", HPO_OPEN_LOAD), HPO_OK);
+    hpo_trial **all;
+    int nt;
+    CHECK_RC(hpo_study_trials(r, &all, &nt), HPO_OK);
+    CHECK(nt > 100);
+    int experiments = 0;
+    for (int i = 0; i < nt; i++) {
+        double k = -1, x = -1, y = -1;
+        CHECK(hpo_trial_param(all[i], "k", &k) == 1);
+        CHECK(hpo_trial_param(all[i], "x", &x) == 1 && x >= 0 && x <= 1);
+        CHECK(hpo_trial_param(all[i], "y", &y) == (k == 0 ? 1 : 0));
+        CHECK(attr_int(all[i], "configuration") >= 0);
+        if (hpo_trial_user_attr(all[i], "instance"))
+            experiments++;
+    }
+    CHECK(experiments > 100 && experiments <= 120);
+    hpo_trials_free(all, nt);
+    free(el);
+    hpo_study_free(r);
+    hpo_study_free(s);
+    hpo_space_free(sp);
+    hpo_storage_close(st);
+    unlink(path);
+}
+
 int main(void)
 {
     RUN(test_drops_worse_keeps_ties);
     RUN(test_elites_keep_results);
     RUN(test_budget_too_small);
     RUN(test_failures_count_worst);
+    RUN(test_experiments_stored_whole);
     return CHECK_DONE();
 }

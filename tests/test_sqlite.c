@@ -226,6 +226,7 @@ static void test_studies(void)
     hpo_storage *st = open_ok("studies.db", NULL);
     contract_studies(st);
     contract_order(st);
+    contract_batch(st);
     hpo_storage_close(st);
     char *left = raw_text("studies.db",
                           "SELECT count(*) FROM trials WHERE study_id NOT IN"

@@ -17,7 +17,7 @@
 #include "json.h"
 #include "study.h"
 
-static hpo_trial *trial_new(hpo_study *s)
+hpo_trial *hpo__trial_new(hpo_study *s)
 {
     hpo_trial *t = calloc(1, sizeof *t);
     if (!t)
@@ -132,7 +132,7 @@ static int ask_with(hpo_study *s, hpo_trial **out, const char *params)
     int rc = hpo_study_fail_stale_trials(s, NULL);
     if (rc)
         return rc;
-    hpo_trial *t = trial_new(s);
+    hpo_trial *t = hpo__trial_new(s);
     if (!t)
         return hpo__oom(&s->msg);
     pthread_mutex_lock(&s->lock);
@@ -265,8 +265,8 @@ int hpo_study_tell(hpo_study *s, hpo_trial *t, hpo_trial_state state,
     if (hpo__rec_set_values(&t->rec, n, values))
         return hpo__oom(&t->msg);
     rc = t->detached ? HPO_EFINISHED
-                     : hpo__st_finish_trial(s->storage, t->rec.id, state, n,
-                                            values);
+                     : hpo__st_finish_trial_attrs(s->storage, t->rec.id, state,
+                                                  n, values, &t->at_tell);
     if (rc == HPO_EFINISHED) { /* failed under us by a heartbeat check */
         if ((rc = hpo__late_tell(s, t, state, values, n)))
             return rc;

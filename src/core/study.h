@@ -86,6 +86,8 @@ struct hpo_trial {
     hpo__name_index rel_index;
     struct hpo__fixed *fixed;
     int history_read; /* a suggest of this trial has refreshed the history */
+    /* User attributes stored by the tell, in its transaction. */
+    hpo__attrs at_tell;
 };
 
 /* What the plug-in context reads of its study (plugin_ctx.c).  The
@@ -127,6 +129,21 @@ void hpo__study_log(hpo_study *s, int level, const char *fmt, ...)
  * sampler: for drivers that choose parameters themselves (PBT). */
 int hpo__study_ask_fixed(hpo_study *s, const char *params_json,
                          hpo_trial **out);
+/* Ask for n new RUNNING trials, each starting with presets[i]'s params and
+ * user attributes, all stored in one write (ask_preset.c: a race's
+ * experiments on one instance).  Neither a WAITING trial is claimed nor
+ * the sampler asked; suggesting a preset param gives its value back
+ * without a write.  On error no handle is returned and no trial is left
+ * RUNNING. */
+int hpo__study_ask_presets(hpo_study *s, const hpo__trial_rec *presets, int n,
+                           hpo_trial **out);
+/* A new handle on study s, holding no trial yet (ask_tell.c). */
+hpo_trial *hpo__trial_new(hpo_study *s);
+/* Set a user attribute that is stored with the tell, in the same write
+ * (the handle shows it at once): for what is known just before the result,
+ * such as a child's exit status.  Checked as hpo_trial_set_user_attr. */
+int hpo__trial_user_attr_at_tell(hpo_trial *t, const char *key,
+                                 const char *json);
 /* Refresh the history cache from storage; caller holds the lock. */
 int hpo__history_refresh(hpo_study *s);
 /* Trials by state as of the last refresh (counts[HPO_RUNNING] ...), in

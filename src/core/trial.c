@@ -52,6 +52,7 @@ void hpo_trial_free(hpo_trial *t)
     if (t->study && !t->told)
         hpo__liveness_stop(t->study, t->rec.id);
     hpo__rec_free(&t->rec);
+    hpo__attrs_free(&t->at_tell);
     hpo__msg_free(&t->msg);
     hpo__msg_free(&t->dist_text);
     hpo_space_free(t->rel_space);
@@ -420,6 +421,22 @@ int hpo_trial_set_user_attr(hpo_trial *t, const char *key, const char *json)
         return hpo__fail(&t->msg, rc, "%s", hpo_storage_errmsg(t->study->storage));
     return hpo__attrs_set(&t->rec.user_attrs, key, json) ? hpo__oom(&t->msg)
                                                          : HPO_OK;
+}
+
+int hpo__trial_user_attr_at_tell(hpo_trial *t, const char *key,
+                                 const char *json)
+{
+    if (!t || !t->study)
+        return HPO_EMISUSE;
+    if (t->told)
+        return hpo__fail(&t->msg, HPO_EFINISHED,
+                         "trial %d is finished: set attributes before telling",
+                         t->rec.number);
+    int rc = hpo__check_attr(&t->msg, key, json);
+    if (!rc && (hpo__attrs_set(&t->at_tell, key, json) ||
+                hpo__attrs_set(&t->rec.user_attrs, key, json)))
+        rc = hpo__oom(&t->msg);
+    return rc;
 }
 
 /* ---- accessors ------------------------------------------------------------- */

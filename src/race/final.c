@@ -61,23 +61,28 @@ static int test_means(hpo__race *r, race_conf **elites, int n,
 static int summary_trial(hpo__race *r, const race_conf *c, int rank,
                          hpo_race_elite *e)
 {
-    hpo_trial *t;
-    int rc = hpo__race_make_trial(r, c, &t);
+    hpo__attrs labels = {0};
+    int rc = hpo__race_label(&labels, "race_elite", cJSON_CreateNumber(rank));
+    if (!rc)
+        rc = hpo__race_label(&labels, "configuration",
+                             cJSON_CreateNumber(c->id));
+    if (!rc)
+        rc = hpo__race_label(&labels, "n_instances",
+                             cJSON_CreateNumber(e->n_instances));
+    if (!rc)
+        rc = hpo__race_label(&labels, "race_phase",
+                             cJSON_CreateString("elite"));
+    if (!rc && !isnan(e->test_mean))
+        rc = hpo__race_label(&labels, "race_test_mean",
+                             hpo__json_number(e->test_mean, 1));
+    hpo_trial *t = NULL;
+    if (rc)
+        rc = hpo__oom(r->msg);
+    else
+        rc = hpo__race_make_trial(r, c, &labels, &t);
+    hpo__attrs_free(&labels);
     if (rc)
         return rc;
-    rc = hpo__race_set_attr(t, "race_elite", cJSON_CreateNumber(rank));
-    if (!rc)
-        rc = hpo__race_set_attr(t, "configuration", cJSON_CreateNumber(c->id));
-    if (!rc)
-        rc = hpo__race_set_attr(t, "n_instances",
-                                cJSON_CreateNumber(e->n_instances));
-    if (!rc)
-        rc = hpo__race_set_attr(t, "race_phase", cJSON_CreateString("elite"));
-    if (!rc && !isnan(e->test_mean))
-        rc = hpo__race_set_attr(t, "race_test_mean",
-                                hpo__json_number(e->test_mean, 1));
-    if (rc)
-        hpo__fail(r->msg, rc, "race: %s", hpo_trial_errmsg(t));
     e->trial = hpo_trial_number(t);
     if (!rc && isfinite(e->mean))
         rc = hpo_study_tell(r->study, t, HPO_COMPLETE, &e->mean, 1);

@@ -79,13 +79,13 @@ int hpo__race_run_block(hpo__race *r, race_conf **todo, int n, int pos);
 /* Run configuration c on a test instance (stored, not counted). */
 int hpo__race_run_test(hpo__race *r, race_conf **todo, int n, int ti,
                        double *scores);
-/* The params of c as the JSON object hpo_study_enqueue takes. */
-char *hpo__race_params_json(const hpo__race *r, const race_conf *c);
-/* A RUNNING trial holding c's params (enqueued, then asked). */
-int hpo__race_make_trial(hpo__race *r, const race_conf *c, hpo_trial **out);
-/* Set user attribute key to the JSON of v (taken, may be NULL: ENOMEM). */
+/* A RUNNING trial holding c's params and the user attributes labels (may
+ * be NULL), all stored in one write (hpo__study_ask_preset). */
+int hpo__race_make_trial(hpo__race *r, const race_conf *c,
+                         const hpo__attrs *labels, hpo_trial **out);
+/* Set labels[key] to the JSON of v (taken, may be NULL: ENOMEM). */
 struct cJSON;
-int hpo__race_set_attr(hpo_trial *t, const char *key, struct cJSON *v);
+int hpo__race_label(hpo__attrs *labels, const char *key, struct cJSON *v);
 
 /* race_loop.c: race the configurations confs[0..n-1] (the elites first,
  * flagged) for iteration r->iteration within `budget` experiments; on

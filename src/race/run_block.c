@@ -1,7 +1,7 @@
 /*
  * run_block.c — one instance's experiments: each configuration's run is a
- * trial of the study (enqueued with the configuration's params, asked,
- * labelled with the instance), and up to n_jobs of them run at once.
+ * trial of the study (created with the configuration's params and labelled
+ * with the instance in one write), and up to n_jobs of them run at once.
  *
  * Trials are made and labelled in the calling thread, one after another,
  * so each ask takes the configuration just enqueued; only the runs (and
@@ -34,66 +34,82 @@ typedef struct batch {
     uint32_t seed;
 } batch;
 
-char *hpo__race_params_json(const hpo__race *r, const race_conf *c)
+/* c's active params, as the trial's params (a categorical's internal
+ * value is its choice's index, as race_conf keeps it). */
+static int preset_params(const hpo__race *r, const race_conf *c,
+                         hpo__trial_rec *preset)
 {
-    cJSON *obj = cJSON_CreateObject();
-    int ok = obj != NULL;
-    for (int p = 0; p < r->np && ok; p++) {
-        const hpo__dist *d = &r->space->p[p].dist;
-        double x = c->x[p];
-        if (isnan(x))
-            continue; /* inactive: not a param of the trial */
-        cJSON *v = d->kind == HPO__CATEGORICAL
-                       ? cJSON_Parse(d->choices[(int)x])
-                       : hpo__json_number(x, d->kind == HPO__FLOAT);
-        ok = hpo__json_put(obj, r->space->p[p].name, v);
-    }
-    char *text = ok ? cJSON_PrintUnformatted(obj) : NULL;
-    cJSON_Delete(obj);
-    return text;
+    int rc = HPO_OK;
+    for (int p = 0; p < r->np && rc == HPO_OK; p++)
+        if (!isnan(c->x[p])) /* NaN: inactive, not a param of the trial */
+            rc = hpo__rec_add_param(preset, r->space->p[p].name,
+                                    &r->space->p[p].dist, c->x[p]);
+    return rc;
 }
 
-int hpo__race_set_attr(hpo_trial *t, const char *key, cJSON *v)
+int hpo__race_label(hpo__attrs *labels, const char *key, cJSON *v)
 {
     char *text = v ? cJSON_PrintUnformatted(v) : NULL;
     cJSON_Delete(v);
-    int rc = text ? hpo_trial_set_user_attr(t, key, text) : HPO_ENOMEM;
+    int rc = text ? hpo__attrs_set(labels, key, text) : HPO_ENOMEM;
     free(text);
     return rc;
 }
 
-static int label(hpo_trial *t, const batch *b, int conf_id, const char *phase)
+static int label(hpo__attrs *a, const batch *b, int conf_id, const char *phase)
 {
-    int rc = hpo__race_set_attr(t, "instance", cJSON_CreateString(b->instance));
+    int rc = hpo__race_label(a, "instance", cJSON_CreateString(b->instance));
     if (!rc)
-        rc = hpo__race_set_attr(t, "instance_index", cJSON_CreateNumber(b->index));
+        rc = hpo__race_label(a, "instance_index", cJSON_CreateNumber(b->index));
     if (!rc)
-        rc = hpo__race_set_attr(t, "seed", cJSON_CreateNumber(b->seed));
+        rc = hpo__race_label(a, "seed", cJSON_CreateNumber(b->seed));
     if (!rc)
-        rc = hpo__race_set_attr(t, "configuration", cJSON_CreateNumber(conf_id));
+        rc = hpo__race_label(a, "configuration", cJSON_CreateNumber(conf_id));
     if (!rc)
-        rc = hpo__race_set_attr(t, "race_iteration",
-                           cJSON_CreateNumber(b->r->iteration));
+        rc = hpo__race_label(a, "race_iteration",
+                             cJSON_CreateNumber(b->r->iteration));
     if (!rc && phase)
-        rc = hpo__race_set_attr(t, "race_phase", cJSON_CreateString(phase));
+        rc = hpo__race_label(a, "race_phase", cJSON_CreateString(phase));
     return rc;
 }
 
-/* Enqueue c's params and ask for the trial that holds them. */
-int hpo__race_make_trial(hpo__race *r, const race_conf *c, hpo_trial **out)
+/* c's preset: its params and the labels (may be NULL). */
+static int preset_of(hpo__race *r, const race_conf *c, const hpo__attrs *labels,
+                     hpo__trial_rec *preset)
 {
-    *out = NULL;
-    char *json = hpo__race_params_json(r, c);
-    if (!json)
+    int rc = preset_params(r, c, preset);
+    if (rc == HPO_OK && labels)
+        rc = hpo__attrs_copy(&preset->user_attrs, labels);
+    return rc == HPO_OK ? HPO_OK : hpo__oom(r->msg);
+}
+
+/* RUNNING trials for confs[0..n-1], each with its params and labels[i],
+ * stored in one write. */
+static int make_trials(hpo__race *r, race_conf *const *confs,
+                       const hpo__attrs *labels, int n, hpo_trial **out)
+{
+    hpo__trial_rec *presets = calloc((size_t)n + 1, sizeof *presets);
+    if (!presets)
         return hpo__oom(r->msg);
-    int rc = hpo_study_enqueue(r->study, json);
-    free(json);
-    if (!rc)
-        rc = hpo_study_ask(r->study, out);
-    if (!rc && hpo_trial_suggest_all(*out) != HPO_OK)
-        rc = hpo__fail(r->msg, HPO_EINVAL, "race: %s",
-                       hpo_trial_errmsg(*out));
+    int rc = HPO_OK;
+    for (int i = 0; i < n; i++)
+        hpo__rec_init(&presets[i]);
+    for (int i = 0; i < n && rc == HPO_OK; i++)
+        rc = preset_of(r, confs[i], labels ? &labels[i] : NULL, &presets[i]);
+    if (rc == HPO_OK &&
+        (rc = hpo__study_ask_presets(r->study, presets, n, out)) != HPO_OK)
+        hpo__fail(r->msg, rc, "race: %s", hpo_study_errmsg(r->study));
+    for (int i = 0; i < n; i++)
+        hpo__rec_free(&presets[i]);
+    free(presets);
     return rc;
+}
+
+int hpo__race_make_trial(hpo__race *r, const race_conf *c,
+                         const hpo__attrs *labels, hpo_trial **out)
+{
+    race_conf *one = (race_conf *)c;
+    return make_trials(r, &one, labels, 1, out);
 }
 
 static void run_one(batch *b, job *j)
@@ -133,6 +149,31 @@ static void run_all(batch *b)
         pthread_join(th[i], NULL);
 }
 
+/* The trials of todo[0..n-1] on b's instance, labelled, in jobs[i].trial:
+ * all or none. */
+static int make_block(hpo__race *r, race_conf **todo, int n, const batch *b,
+                      const char *phase, job *jobs)
+{
+    int rc = HPO_OK;
+    hpo__attrs *labels = calloc((size_t)n + 1, sizeof *labels);
+    hpo_trial **made = calloc((size_t)n + 1, sizeof *made);
+    if (!labels || !made)
+        rc = hpo__oom(r->msg);
+    for (int i = 0; i < n && !rc; i++)
+        if (label(&labels[i], b, todo[i]->id, phase))
+            rc = hpo__oom(r->msg);
+    if (!rc)
+        rc = make_trials(r, todo, labels, n, made);
+    for (int i = 0; i < n; i++) {
+        jobs[i].trial = made ? made[i] : NULL;
+        if (labels)
+            hpo__attrs_free(&labels[i]);
+    }
+    free(labels);
+    free(made);
+    return rc;
+}
+
 /* Run configurations todo[0..n-1] on one instance; scores[i] gets the
  * score in the race's orientation (smaller is better; a failed run is
  * +inf, irace's worst).  Returns the first error that stops the race. */
@@ -142,15 +183,7 @@ static int run_batch(hpo__race *r, race_conf **todo, int n, batch *b,
     job *jobs = calloc((size_t)n + 1, sizeof *jobs);
     if (!jobs)
         return hpo__oom(r->msg);
-    int rc = HPO_OK;
-    for (int i = 0; i < n && !rc; i++) {
-        rc = hpo__race_make_trial(r, todo[i], &jobs[i].trial); /* message set */
-        if (!rc && (rc = label(jobs[i].trial, b, todo[i]->id, phase)))
-            hpo__fail(r->msg, rc, "race: %s",
-                      hpo_trial_errmsg(jobs[i].trial));
-        if (rc && jobs[i].trial) /* never leave it RUNNING */
-            hpo_study_tell(r->study, jobs[i].trial, HPO_FAIL, NULL, 0);
-    }
+    int rc = make_block(r, todo, n, b, phase, jobs); /* message set */
     int prepared = !rc;
     if (prepared) {
         b->jobs = jobs;

@@ -617,6 +617,24 @@ static int sql_create_trial(hpo_storage *st, void *state, int64_t study_id,
         st, s, create_trial_tx(st, s, study_id, tmpl, trial_id, number));
 }
 
+static int sql_create_trials(hpo_storage *st, void *state, int64_t study_id,
+                             const hpo__trial_rec *tmpls, int n,
+                             int64_t *trial_ids, int *numbers)
+{
+    hpo__sqlite *s = state;
+    int rc = hpo__sqlite_begin(st, s, HPO__SQLITE_WRITE);
+    if (rc != HPO_OK)
+        return rc;
+    for (int i = 0; i < n && rc == HPO_OK; i++)
+        rc = create_trial_tx(st, s, study_id, &tmpls[i], &trial_ids[i],
+                             &numbers[i]);
+    rc = hpo__sqlite_end(st, s, rc);
+    if (rc != HPO_OK) /* rolled back: none of them exists */
+        for (int i = 0; i < n; i++)
+            trial_ids[i] = 0;
+    return rc;
+}
+
 static int claim_tx(hpo_storage *st, hpo__sqlite *s, int64_t study_id,
                     int beat, int64_t *trial_id)
 {
@@ -756,6 +774,24 @@ static int sql_finish_trial(hpo_storage *st, void *state, int64_t trial_id,
         return rc;
     return hpo__sqlite_end(
         st, s, finish_tx(st, s, trial_id, final_state, n, values));
+}
+
+static int sql_finish_trial_attrs(hpo_storage *st, void *state,
+                                  int64_t trial_id, hpo_trial_state final_state,
+                                  int n, const double *values,
+                                  const hpo__attrs *attrs)
+{
+    hpo__sqlite *s = state;
+    int rc = hpo__sqlite_begin(st, s, HPO__SQLITE_DURABLE);
+    if (rc != HPO_OK)
+        return rc;
+    rc = trial_open(st, s, trial_id); /* a finished trial takes no attrs */
+    for (int i = 0; i < attrs->n && rc == HPO_OK; i++)
+        rc = put_attr(st, s, HPO__Q_TRIAL_USER_SET, trial_id, attrs->v[i].key,
+                      attrs->v[i].json);
+    if (rc == HPO_OK)
+        rc = finish_tx(st, s, trial_id, final_state, n, values);
+    return hpo__sqlite_end(st, s, rc);
 }
 
 static int get_trial_tx(hpo_storage *st, hpo__sqlite *s, int64_t trial_id,
@@ -898,4 +934,6 @@ const hpo__storage_type hpo__storage_sqlite = {
     .stale_trials = sql_stale_trials,
     .claim_trial = sql_claim_trial,
     .cas_study_sys_attr = sql_cas_study_sys_attr,
+    .finish_trial_attrs = sql_finish_trial_attrs,
+    .create_trials = sql_create_trials,
 };

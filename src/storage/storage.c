@@ -303,11 +303,10 @@ int hpo__st_set_trial_attr(hpo_storage *st, int64_t trial_id, int system,
     return st->type->set_trial_attr(st, st->state, trial_id, system, key, json);
 }
 
-int hpo__st_finish_trial(hpo_storage *st, int64_t trial_id,
-                         hpo_trial_state final_state, int n,
-                         const double *values)
+/* A final state and its values, checked before any backend sees them. */
+static int finish_refused(hpo_storage *st, hpo_trial_state final_state, int n,
+                          const double *values)
 {
-    HPO__ST_READY(st);
     if (!hpo__state_finished(final_state))
         return hpo__storage_error(st, HPO_EINVAL,
                                   "a trial finishes COMPLETE, PRUNED or FAIL");
@@ -315,8 +314,65 @@ int hpo__st_finish_trial(hpo_storage *st, int64_t trial_id,
         if (isnan(values[i]))
             return hpo__storage_error(st, HPO_EINVAL,
                                       "NaN is never stored as a value");
+    return HPO_OK;
+}
+
+int hpo__st_finish_trial(hpo_storage *st, int64_t trial_id,
+                         hpo_trial_state final_state, int n,
+                         const double *values)
+{
+    HPO__ST_READY(st);
+    int rc = finish_refused(st, final_state, n, values);
+    return rc ? rc
+              : st->type->finish_trial(st, st->state, trial_id, final_state, n,
+                                       values);
+}
+
+int hpo__st_finish_trial_attrs(hpo_storage *st, int64_t trial_id,
+                               hpo_trial_state final_state, int n,
+                               const double *values, const hpo__attrs *attrs)
+{
+    HPO__ST_READY(st);
+    if (!attrs || attrs->n == 0)
+        return hpo__st_finish_trial(st, trial_id, final_state, n, values);
+    for (int i = 0; i < attrs->n; i++)
+        if (text_refused(st, "attribute key", attrs->v[i].key, 1) ||
+            text_refused(st, "attribute value", attrs->v[i].json, 0))
+            return HPO_EINVAL;
+    int rc = finish_refused(st, final_state, n, values);
+    if (rc)
+        return rc;
+    if (st->type->version >= 4 && st->type->finish_trial_attrs)
+        return st->type->finish_trial_attrs(st, st->state, trial_id,
+                                            final_state, n, values, attrs);
+    for (int i = 0; i < attrs->n; i++) /* one write each, then the finish */
+        if ((rc = st->type->set_trial_attr(st, st->state, trial_id, 0,
+                                           attrs->v[i].key,
+                                           attrs->v[i].json)) != HPO_OK)
+            return rc;
     return st->type->finish_trial(st, st->state, trial_id, final_state, n,
                                   values);
+}
+
+int hpo__st_create_trials(hpo_storage *st, int64_t study_id,
+                          const hpo__trial_rec *tmpls, int n,
+                          int64_t *trial_ids, int *numbers)
+{
+    HPO__ST_READY(st);
+    for (int i = 0; i < n; i++)
+        trial_ids[i] = 0;
+    if (st->type->version >= 4 && st->type->create_trials)
+        return st->type->create_trials(st, st->state, study_id, tmpls, n,
+                                       trial_ids, numbers);
+    for (int i = 0; i < n; i++) {
+        int rc = hpo__st_create_trial(st, study_id, &tmpls[i], &trial_ids[i],
+                                      &numbers[i]);
+        if (rc != HPO_OK) {
+            trial_ids[i] = 0;
+            return rc;
+        }
+    }
+    return HPO_OK;
 }
 
 int hpo__st_get_trial(hpo_storage *st, int64_t trial_id, hpo__trial_rec *out)

@@ -26,7 +26,7 @@
 
 #include "../core/internal.h"
 
-#define HPO__STORAGE_VERSION 3
+#define HPO__STORAGE_VERSION 4
 
 typedef struct hpo__study_info {
     int64_t id;
@@ -123,6 +123,18 @@ typedef struct hpo__storage_type {
     int (*cas_study_sys_attr)(hpo_storage *st, void *state, int64_t study_id,
                               const char *key, const char *expected_json,
                               const char *new_json);
+
+    /* Version 4 (optional: NULL sets each attribute, then finishes). */
+    /* finish_trial, also setting user attributes `attrs`, in one
+     * transaction: a child's exit status stored with its result. */
+    int (*finish_trial_attrs)(hpo_storage *st, void *state, int64_t trial_id,
+                              hpo_trial_state final_state, int n,
+                              const double *values, const hpo__attrs *attrs);
+    /* create_trial for n templates in one transaction (optional: NULL
+     * creates them one by one): a race's experiments on one instance. */
+    int (*create_trials)(hpo_storage *st, void *state, int64_t study_id,
+                         const hpo__trial_rec *tmpls, int n,
+                         int64_t *trial_ids, int *numbers);
 } hpo__storage_type;
 
 struct hpo_storage {
@@ -184,6 +196,17 @@ int hpo__st_set_trial_attr(hpo_storage *st, int64_t trial_id, int system,
 int hpo__st_finish_trial(hpo_storage *st, int64_t trial_id,
                          hpo_trial_state final_state, int n,
                          const double *values);
+/* finish_trial that also sets the user attributes attrs (one transaction
+ * where the backend can; else each attribute first, then the finish). */
+int hpo__st_finish_trial_attrs(hpo_storage *st, int64_t trial_id,
+                               hpo_trial_state final_state, int n,
+                               const double *values, const hpo__attrs *attrs);
+/* create_trial for each of n RUNNING templates, in one transaction where
+ * the backend can (else one by one: on error, ids[i] is 0 from the first
+ * trial not created on). */
+int hpo__st_create_trials(hpo_storage *st, int64_t study_id,
+                          const hpo__trial_rec *tmpls, int n,
+                          int64_t *trial_ids, int *numbers);
 int hpo__st_get_trial(hpo_storage *st, int64_t trial_id, hpo__trial_rec *out);
 int hpo__st_get_trials(hpo_storage *st, int64_t study_id, int64_t min_trial_id,
                        hpo__trial_list *out);
