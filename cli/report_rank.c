@@ -9,36 +9,9 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "core/internal.h" /* hpo__sort_by_value */
+#include "core/internal.h"
+#include "math/ranks.h" /* hpo__spearman */
 
-/* Average ranks (ties share the mean of their positions) of v[0..m-1]. */
-static int ranks(const double *v, int m, double *r)
-{
-    hpo__value_index *a = malloc(sizeof *a * (size_t)m);
-    if (!a)
-        return -1;
-    for (int i = 0; i < m; i++)
-        a[i] = (hpo__value_index){v[i], i};
-    hpo__sort_by_value(a, m);
-    for (int i = 0; i < m;) {
-        int j = i;
-        while (j + 1 < m && a[j + 1].value == a[i].value)
-            j++;
-        for (int k = i; k <= j; k++)
-            r[a[k].index] = 0.5 * (i + j);
-        i = j + 1;
-    }
-    free(a);
-    return 0;
-}
-
-static double pearson(const double *x, const double *y, int m)
-{
-    double mx = 0, my = 0, sxy = 0, sxx = 0, syy = 0;
-    for (int i = 0; i < m; i++) {
-        mx += x[i];
-        my += y[i];
-    }
     mx /= m;
     my /= m;
     for (int i = 0; i < m; i++) {
@@ -96,17 +69,20 @@ static int collect(hpo_trial **trials, int n, const char *name, double *x,
 static int one(hpo_trial **trials, int n, const char *name, int categorical,
                double *buf, double *out)
 {
-    double *x = buf, *y = buf + n, *rx = buf + 2 * (size_t)n,
-           *ry = buf + 3 * (size_t)n;
+    double *x = buf, *y = buf + n;
     int m = collect(trials, n, name, x, y);
     *out = 0;
     if (m < 3)
         return 0;
     if (categorical && target_encode(x, y, m) != 0)
         return -1;
-    if (ranks(x, m, rx) != 0 || ranks(y, m, ry) != 0)
+    hpo__msg msg = {0};
+    double rho;
+    if (hpo__spearman(x, y, m, &rho, &msg) != HPO_OK) {
+        hpo__msg_free(&msg);
         return -1;
-    *out = fabs(pearson(rx, ry, m));
+    }
+    *out = isnan(rho) ? 0 : fabs(rho); /* a constant side: no signal */
     return 0;
 }
 
@@ -114,7 +90,7 @@ int report_rank_importance(hpo_trial **trials, int n, const char *const *names,
                            const unsigned char *categorical, int n_params,
                            double *out)
 {
-    double *buf = malloc(sizeof *buf * 4 * (size_t)(n > 0 ? n : 1));
+    double *buf = malloc(sizeof *buf * 2 * (size_t)(n > 0 ? n : 1));
     if (!buf)
         return -1;
     double sum = 0;

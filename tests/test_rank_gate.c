@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "pruner_steps.h"
+#include "math/ranks.h"
 #include "pruners/rank_gate.h"
 
 /* Ranks of x: 1..5; of y = {5, 6, 7, 8, 7}: 1, 2, 3.5, 5, 3.5.  Centred:

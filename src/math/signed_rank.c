@@ -17,41 +17,11 @@
 #include <stdlib.h>
 
 #include "hpo.h"
+#include "ranks.h"
 #include "signed_rank.h"
 
 const hpo__signed_rank_rule hpo__signed_rank_scipy = {0, 0, 51};
 const hpo__signed_rank_rule hpo__signed_rank_r = {1, 1, 50};
-
-typedef struct absval {
-    double a;
-    int i;
-} absval;
-
-static int by_abs(const void *pa, const void *pb)
-{
-    const absval *a = pa, *b = pb;
-    return (a->a > b->a) - (a->a < b->a);
-}
-
-/* Mid-ranks of |d| into rank[]; returns sum over tie groups of t^3 - t. */
-static double mid_ranks(const double *d, int n, absval *s, double *rank)
-{
-    double ties = 0;
-    for (int i = 0; i < n; i++)
-        s[i] = (absval){fabs(d[i]), i};
-    qsort(s, (size_t)n, sizeof *s, by_abs);
-    for (int i = 0; i < n;) {
-        int j = i;
-        while (j + 1 < n && s[j + 1].a == s[i].a)
-            j++;
-        double t = j - i + 1, mid = (i + j) / 2.0 + 1;
-        for (int k = i; k <= j; k++)
-            rank[s[k].i] = mid;
-        ties += t * t * t - t;
-        i = j + 1;
-    }
-    return ties;
-}
 
 /* P(R+ >= r) and P(R+ <= r) under the null: each rank's sign a fair coin,
  * counted by subset sums of 1..n (at most 2^50 each: exact in a double). */
@@ -86,8 +56,8 @@ static void normal_p(int n, double rp, double ties, int continuity,
     double sd = sqrt((n * (n + 1.0) * (2.0 * n + 1) - ties / 2) / 24);
     double c = continuity ? 0.5 : 0;
     out->z = (rp - mean) / sd;
-    out->p_greater = sd > 0 ? 0.5 * erfc((rp - mean - c) / sd / M_SQRT2) : 1;
-    out->p_less = sd > 0 ? 0.5 * erfc(-(rp - mean + c) / sd / M_SQRT2) : 1;
+    out->p_greater = sd > 0 ? hpo__norm_sf((rp - mean - c) / sd) : 1;
+    out->p_less = sd > 0 ? hpo__norm_sf(-(rp - mean + c) / sd) : 1;
 }
 
 int hpo__signed_rank_test(const double *d, int n,
@@ -96,20 +66,23 @@ int hpo__signed_rank_test(const double *d, int n,
 {
     if (n < 1)
         return HPO_EINVAL;
-    absval *s = malloc((size_t)n * sizeof *s);
+    double *abs_d = malloc((size_t)n * sizeof *abs_d);
     double *rank = malloc((size_t)n * sizeof *rank);
     double *kept = malloc((size_t)n * sizeof *kept);
-    if (!s || !rank || !kept) {
-        free(s);
+    if (!abs_d || !rank || !kept) {
+        free(abs_d);
         free(rank);
         free(kept);
         return HPO_ENOMEM;
     }
     int m = 0;
     for (int i = 0; i < n; i++)
-        if (!(rule->drop_zeros && d[i] == 0))
+        if (!(rule->drop_zeros && d[i] == 0)) {
+            abs_d[m] = fabs(d[i]);
             kept[m++] = d[i];
-    double ties = m ? mid_ranks(kept, m, s, rank) : 0, rp = 0, rm = 0;
+        }
+    /* ranks of |d|, ties at their mean */
+    double ties = m ? hpo__midranks(abs_d, m, rank) : 0, rp = 0, rm = 0;
     int zeros = 0;
     for (int i = 0; i < m; i++) {
         if (kept[i] > 0)
@@ -122,7 +95,7 @@ int hpo__signed_rank_test(const double *d, int n,
             zeros++;
         }
     }
-    free(s);
+    free(abs_d);
     free(rank);
     free(kept);
     *out = (hpo__signed_rank){.r_plus = rp, .r_minus = rm, .z = NAN,

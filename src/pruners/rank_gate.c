@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../math/ranks.h" /* hpo__spearman */
 #include "rank_gate.h"
 
 void hpo__rank_gate_init(hpo__rank_gate *g, int64_t min_trials,
@@ -38,62 +39,12 @@ void hpo__rank_gate_free(hpo__rank_gate *g)
     memset(g, 0, sizeof *g);
 }
 
-/* ---- Spearman's rank correlation ----------------------------------------- */
-
 /* o[0..n-1] = x's values with their indices, in increasing order. */
 static void sort_with_index(const double *x, int n, hpo__value_index *o)
 {
     for (int i = 0; i < n; i++)
         o[i] = (hpo__value_index){x[i], i};
     hpo__sort_by_value(o, n);
-}
-
-/* rank[i] = the 1-based rank of x[i], ties given their average rank;
- * o is n pairs of scratch. */
-static void average_ranks(const double *x, int n, hpo__value_index *o, double *rank)
-{
-    sort_with_index(x, n, o);
-    for (int i = 0; i < n;) {
-        int j = i + 1;
-        while (j < n && o[j].value == o[i].value)
-            j++;
-        for (int t = i; t < j; t++)
-            rank[o[t].index] = (i + 1 + j) / 2.0; /* mean of ranks i+1..j */
-        i = j;
-    }
-}
-
-/* Pearson's correlation of a and b; NaN when either is constant. */
-static double pearson(const double *a, const double *b, int n)
-{
-    double ma = 0, mb = 0, sab = 0, saa = 0, sbb = 0;
-    for (int i = 0; i < n; i++)
-        ma += a[i] / n, mb += b[i] / n;
-    for (int i = 0; i < n; i++) {
-        sab += (a[i] - ma) * (b[i] - mb);
-        saa += (a[i] - ma) * (a[i] - ma);
-        sbb += (b[i] - mb) * (b[i] - mb);
-    }
-    return saa > 0 && sbb > 0 ? sab / sqrt(saa * sbb) : NAN;
-}
-
-int hpo__spearman(const double *x, const double *y, int n, double *rho,
-                  hpo__msg *m)
-{
-    *rho = NAN;
-    if (n < 2)
-        return HPO_OK;
-    hpo__value_index *order = malloc((size_t)n * sizeof *order);
-    double *rx = malloc((size_t)n * sizeof *rx);
-    double *ry = malloc((size_t)n * sizeof *ry);
-    if (order && rx && ry) {
-        average_ranks(x, n, order, rx);
-        average_ranks(y, n, order, ry);
-        *rho = pearson(rx, ry, n);
-    }
-    int rc = order && rx && ry ? HPO_OK : hpo__oom(m);
-    free(order), free(rx), free(ry);
-    return rc;
 }
 
 /* ---- the pairs ------------------------------------------------------------ */

@@ -74,9 +74,5 @@ void hpo__rank_gate_free(hpo__rank_gate *g);
 int hpo__rank_gate_update(hpo__rank_gate *g, const hpo__trial_rec *h, int n,
                           const hpo__sha *sha, hpo_direction d,
                           int *first_trusted, int *changed, hpo__msg *m);
-/* Spearman's rank correlation of x and y (n pairs, ties given their
- * average rank) into *rho; NaN when n < 2 or either side is constant. */
-int hpo__spearman(const double *x, const double *y, int n, double *rho,
-                  hpo__msg *m);
 
 #endif

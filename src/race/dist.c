@@ -134,7 +134,3 @@ double hpo__t_quantile(double p, double df)
     return (lo + hi) / 2;
 }
 
-double hpo__norm_sf(double z)
-{
-    return 0.5 * erfc(z / sqrt(2.0));
-}

@@ -15,48 +15,6 @@
 #include <math.h>
 #include <stdlib.h>
 
-typedef struct ranked {
-    double v;
-    int i;
-} ranked;
-
-static int by_value(const void *a, const void *b)
-{
-    const ranked *x = a, *y = b;
-    if (x->v != y->v)
-        return x->v < y->v ? -1 : 1;
-    return x->i - y->i;
-}
-
-double hpo__midranks(const double *x, int k, double *ranks)
-{
-    ranked small[64];
-    ranked *r = k <= 64 ? small : malloc((size_t)k * sizeof *r);
-    if (!r) { /* no memory: every rank equal, which drops nothing */
-        for (int i = 0; i < k; i++)
-            ranks[i] = (k + 1) / 2.0;
-        return 0;
-    }
-    for (int i = 0; i < k; i++)
-        r[i] = (ranked){x[i], i};
-    qsort(r, (size_t)k, sizeof *r, by_value);
-    double ties = 0;
-    for (int i = 0; i < k;) {
-        int j = i;
-        while (j + 1 < k && r[j + 1].v == r[i].v)
-            j++;
-        double mid = (i + j) / 2.0 + 1;
-        for (int m = i; m <= j; m++)
-            ranks[r[m].i] = mid;
-        double t = j - i + 1;
-        ties += t * t * t - t;
-        i = j + 1;
-    }
-    if (r != small)
-        free(r);
-    return ties;
-}
-
 void hpo__friedman_test(const double *y, int ld, int n, const int *cols,
                         int k, double *rank_sums, hpo__friedman *out)
 {

@@ -12,6 +12,8 @@
 #ifndef HPO_RACE_STATS_H
 #define HPO_RACE_STATS_H
 
+#include "../math/ranks.h" /* hpo__midranks, hpo__norm_sf */
+
 /* Upper tail of the chi-square distribution with df degrees of freedom. */
 double hpo__chisq_sf(double x, double df);
 /* Two-sided p-value of Student's t statistic with df degrees of freedom:
@@ -19,12 +21,6 @@ double hpo__chisq_sf(double x, double df);
 double hpo__t_p2(double t, double df);
 /* The quantile q with P(T <= q) = p (p in (0.5, 1)), as R's qt(p, df). */
 double hpo__t_quantile(double p, double df);
-/* Upper tail of the standard normal. */
-double hpo__norm_sf(double z);
-
-/* Mid-ranks of x[0..k-1] (ties share the mean of their ranks, 1-based),
- * as R's rank(); returns sum over tie groups of (t^3 - t). */
-double hpo__midranks(const double *x, int k, double *ranks);
 
 typedef struct hpo__friedman {
     double statistic; /* Friedman's chi-square, corrected for ties */
