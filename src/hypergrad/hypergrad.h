@@ -67,12 +67,20 @@ typedef struct hpo__hg_outer_opts {
     void (*progress)(void *ud, int step, double val_loss, double test_loss,
                      const double *h);
     void *progress_ud;
+    /* Added by the implicit part: called with a one-line note when the
+     * loop changes course (the step halved on a divergent or non-finite
+     * validation loss; L-BFGS stopped early); NULL: nothing.  Same ud. */
+    void (*note)(void *ud, const char *text);
 } hpo__hg_outer_opts;
+
+/* Defaults for every field (Adam, step 0.1, tol0 1e-3, tol_decay 0.9). */
+void hpo__hg_outer_defaults(hpo__hg_outer_opts *o, int steps);
 
 typedef struct hpo__hg_result {
     int steps_done;
     double best_val_loss, best_test_loss, best_val_metric;
     long fits;
+    int halvings;           /* times the step size was halved (Adam) */
 } hpo__hg_result;
 
 /* Descend the validation loss from h (n_hyper log-hyperparameters, kept in
