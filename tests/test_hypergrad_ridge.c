@@ -165,6 +165,7 @@ static void count_progress(void *ud, int step, double val, double test,
                            const double *h)
 {
     (void)ud, (void)step, (void)val, (void)test, (void)h;
+    if (getenv("HG_DEBUG")) fprintf(stderr, "  step %d val %.6g h0 %.4g\n", step, val, h[0]);
     n_progress++;
 }
 
