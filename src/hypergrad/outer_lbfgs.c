@@ -11,11 +11,16 @@
  * Deviations:
  *   1. A non-finite validation loss is handed to NLopt as HUGE_VAL with a
  *      zero gradient, so its line search backs off from it.
- *   2. NLopt may stop before the budget (converged, or its line search
- *      failed on inexact gradients); the loop then says so and ends.
+ *   2. NLopt may stop before the budget (converged, its line search
+ *      failed on inexact gradients, or its first step ran into a flat
+ *      region at a bound, where the loss no longer depends on lambda);
+ *      it is then restarted from the best point with what is left of the
+ *      budget (a fresh Hessian estimate), at most 5 times, and the loop
+ *      says so.
  */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <nlopt.h>
 
@@ -50,26 +55,45 @@ static double objective(unsigned n, const double *x, double *grad, void *ud)
     return val;
 }
 
-int hpo__hg_lbfgs(hpo__hg_walk *w, double *h)
+/* One NLopt run from h with the budget left; its result code. */
+static nlopt_result run_once(hpo__hg_walk *w, double *h)
 {
     unsigned n = (unsigned)w->p->n_hyper;
     nlopt_opt opt = nlopt_create(NLOPT_LD_LBFGS, n);
-    if (!opt)
-        return hpo__oom(w->m);
+    if (!opt) {
+        w->rc = hpo__oom(w->m);
+        return NLOPT_OUT_OF_MEMORY;
+    }
     nlopt_set_lower_bounds(opt, w->lo);
     nlopt_set_upper_bounds(opt, w->hi);
     nlopt_set_min_objective(opt, objective, w);
-    nlopt_set_maxeval(opt, w->o->steps);
+    nlopt_set_maxeval(opt, w->o->steps - w->evals);
     nlopt_set_ftol_rel(opt, 1e-10);
     nlopt_set_xtol_rel(opt, 1e-8);
     double f;
     nlopt_result r = nlopt_optimize(opt, h, &f);
     nlopt_destroy(opt);
-    if (w->rc != HPO_OK)
-        return w->rc;
-    if (w->evals < w->o->steps)
-        hpo__hg_note(w->o, "L-BFGS stopped after %d of %d steps (%s)",
+    return r;
+}
+
+int hpo__hg_lbfgs(hpo__hg_walk *w, double *h)
+{
+    size_t size = sizeof *h * (size_t)w->p->n_hyper;
+    for (int restart = 0; restart <= 5; restart++) {
+        int before = w->evals;
+        nlopt_result r = run_once(w, h);
+        if (w->rc != HPO_OK)
+            return w->rc;
+        if (w->evals >= w->o->steps)
+            break;
+        hpo__hg_note(w->o, "L-BFGS stopped after %d of %d steps (%s)%s",
                      w->evals, w->o->steps,
-                     r > 0 ? "converged" : "its line search failed");
+                     r > 0 ? "converged" : "its line search failed",
+                     w->evals - before > 1 && restart < 5
+                         ? "; restarting from the best point" : "");
+        if (w->evals - before <= 1)
+            break; /* the best point is a stationary point: done */
+        memcpy(h, w->best_h, size);
+    }
     return HPO_OK;
 }
