@@ -97,6 +97,19 @@ typedef struct loaded {
     hpo__hg_problem *p;
 } loaded;
 
+/* A new learner on l's split (dropping the last): no warm start carried
+ * over from another method's fits. */
+static int fresh_problem(const hg_problem_def *def, loaded *l, hpo__msg *m)
+{
+    if (l->p)
+        l->p->destroy(l->p);
+    l->p = NULL;
+    hpo__hg_model_opts o = {def->per_feature, HPO__HG_EXACT};
+    return strcmp(def->model, "logistic") == 0
+               ? hpo__hg_logistic_new(&l->s, &o, &l->p, m)
+               : hpo__hg_ridge_new(&l->s, &o, &l->p, m);
+}
+
 static int load(const hg_problem_def *def, loaded *l)
 {
     memset(l, 0, sizeof *l);
@@ -108,10 +121,8 @@ static int load(const hg_problem_def *def, loaded *l)
                                                 : HPO__REGRESSION, &m);
     if (rc == HPO_OK)
         rc = hpo__hg_split_make(&l->d, 0.6, 0.2, 0, &l->s, &m);
-    hpo__hg_model_opts o = {def->per_feature, HPO__HG_EXACT};
     if (rc == HPO_OK)
-        rc = logistic ? hpo__hg_logistic_new(&l->s, &o, &l->p, &m)
-                      : hpo__hg_ridge_new(&l->s, &o, &l->p, &m);
+        rc = fresh_problem(def, l, &m);
     if (rc != HPO_OK)
         fprintf(stderr, "hpo-bench hypergrad: %s: %s\n", def->name,
                 hpo__msg_get(&m));
@@ -135,14 +146,20 @@ static void print_row(const char *prob, int fits, const char *method,
     fflush(stdout);
 }
 
-static int run_hypergrad(loaded *l, const char *name, int fits)
+static int run_hypergrad(const hg_problem_def *def, loaded *l, int fits)
 {
+    const char *name = def->name;
+    hpo__msg m = {0};
+    if (fresh_problem(def, l, &m) != HPO_OK) {
+        fprintf(stderr, "hpo-bench hypergrad: %s\n", hpo__msg_get(&m));
+        hpo__msg_free(&m);
+        return HPO_ENOMEM;
+    }
     double *h = calloc((size_t)l->p->n_hyper, sizeof *h); /* lambda = 1 */
     hpo__hg_outer_opts o;
     hpo__hg_outer_defaults(&o, fits);
     o.method = HPO__HG_LBFGS;
     hpo__hg_result r;
-    hpo__msg m = {0};
     long before = l->p->fits;
     int rc = h ? hpo__hg_descend(l->p, h, &o, NULL, &r, &m) : HPO_ENOMEM;
     if (rc == HPO_OK)
@@ -214,7 +231,7 @@ int bench_hypergrad(int argc, char **argv)
             break;
         }
         for (int f = 0; f < b.n_fits && !code; f++) {
-            code = run_hypergrad(&l, def->name, b.fits[f]) ? 1 : 0;
+            code = run_hypergrad(def, &l, b.fits[f]) ? 1 : 0;
             for (int k = 0; k < b.n_methods && !code; k++)
                 code = run_blackbox(&l, def->name, b.fits[f], b.methods[k],
                                     &b) ? 1 : 0;
