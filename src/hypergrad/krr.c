@@ -252,12 +252,7 @@ int hpo__hg_krr_new(const hpo__hg_split *s, const hpo__hg_model_opts *o,
     }
     for (int p = 0; p < 3; p++)
         distances(k, p);
-    double sum = 0;
-    for (int i = 0; i < k->n; i++)
-        sum += s->y[0][i];
-    k->ybar = sum / k->n;
-    for (int i = 0; i < k->n; i++)
-        k->yc[i] = s->y[0][i] - k->ybar;
+    k->ybar = hpo__hg_center(s->y[0], k->n, k->yc);
     k->test = NAN;
     *out = &k->base;
     return HPO_OK;
