@@ -17,6 +17,7 @@ typedef struct hpo__hg_walk {
     hpo__msg *m;
     double *lo, *hi;    /* bounds of h (logs of the problem's bounds) */
     double *best_h;     /* n_hyper: the best point seen */
+    double *best_g;     /* n_hyper: the hypergradient there */
     int evals;          /* evaluations so far (the step index) */
     int rc;             /* the first error (L-BFGS's callback cannot return it) */
 } hpo__hg_walk;
