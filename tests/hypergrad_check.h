@@ -120,6 +120,22 @@ static hpo__hg_problem *problem_of(hg_ctor make, const hpo__hg_split *s,
     return p;
 }
 
+/* make refuses a synthetic regression data set (per_feature as given)
+ * with HPO_EINVAL, no problem made, and a message containing want. */
+static void check_refused(hg_ctor make, int per_feature, const char *want)
+{
+    hpo__hg_split s;
+    CHECK_RC(synthetic_split(60, 3, 0, 23, &s), HPO_OK);
+    hpo__hg_model_opts o = {per_feature, HPO__HG_EXACT};
+    hpo__hg_problem *p = NULL;
+    hpo__msg m = {0};
+    CHECK_RC(make(&s, &o, &p, &m), HPO_EINVAL);
+    CHECK(p == NULL);
+    CHECK_STR_CONTAINS(hpo__msg_get(&m), want);
+    hpo__msg_free(&m);
+    hpo__hg_split_free(&s);
+}
+
 /* The solver's value and hypergradient at h (inner tolerance tol) against
  * the exact solver's: within rel of the value and of the largest
  * gradient component. */

@@ -36,15 +36,7 @@ static void test_solvers_agree(void)
 
 static void test_per_feature_refused(void)
 {
-    hpo__hg_split s;
-    CHECK_RC(synthetic_split(60, 3, 0, 23, &s), HPO_OK);
-    hpo__hg_model_opts o = {1, HPO__HG_EXACT};
-    hpo__hg_problem *p = NULL;
-    hpo__msg m = {0};
-    CHECK_RC(hpo__hg_krr_new(&s, &o, &p, &m), HPO_EINVAL);
-    CHECK_STR_CONTAINS(hpo__msg_get(&m), "--per-feature");
-    hpo__msg_free(&m);
-    hpo__hg_split_free(&s);
+    check_refused(hpo__hg_krr_new, 1, "--per-feature");
 }
 
 static void test_outer_loop_lowers_validation_loss(void)

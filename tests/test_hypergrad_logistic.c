@@ -58,16 +58,7 @@ static void test_solvers_agree(void)
 
 static void test_regression_target_refused(void)
 {
-    hpo__hg_split s;
-    CHECK_RC(synthetic_split(60, 3, 0, 14, &s), HPO_OK);
-    hpo__hg_model_opts o = {0, HPO__HG_EXACT};
-    hpo__hg_problem *p = NULL;
-    hpo__msg m = {0};
-    CHECK_RC(hpo__hg_logistic_new(&s, &o, &p, &m), HPO_EINVAL);
-    CHECK(p == NULL);
-    CHECK_STR_CONTAINS(hpo__msg_get(&m), "two classes");
-    hpo__msg_free(&m);
-    hpo__hg_split_free(&s);
+    check_refused(hpo__hg_logistic_new, 0, "two classes");
 }
 
 static void test_outer_loop_lowers_validation_loss(void)
