@@ -122,7 +122,9 @@ static hpo__hg_problem *problem_of(hg_ctor make, const hpo__hg_split *s,
 
 /* make refuses a synthetic regression data set (per_feature as given)
  * with HPO_EINVAL, no problem made, and a message containing want. */
-static void check_refused(hg_ctor make, int per_feature, const char *want)
+__attribute__((unused)) static void check_refused(hg_ctor make,
+                                                  int per_feature,
+                                                  const char *want)
 {
     hpo__hg_split s;
     CHECK_RC(synthetic_split(60, 3, 0, 23, &s), HPO_OK);
