@@ -42,6 +42,8 @@ static const subcommand subcommands[] = {
      "fANOVA ranking and time vs Optuna's on the same SQLite studies"},
     {"mlp", bench_mlp,
      "mlp_digits: ms per epoch and validation error vs sklearn's MLP"},
+    {"hypergrad", bench_hypergrad,
+     "ridge_diabetes and logistic/spam: hypergradients vs samplers"},
     {"pbt", bench_pbt,
      "population-based training and PB2 vs random search, toy schedule"},
     {NULL, NULL, NULL},
