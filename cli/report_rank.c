@@ -12,16 +12,6 @@
 #include "core/internal.h"
 #include "math/ranks.h" /* hpo__spearman */
 
-    mx /= m;
-    my /= m;
-    for (int i = 0; i < m; i++) {
-        sxy += (x[i] - mx) * (y[i] - my);
-        sxx += (x[i] - mx) * (x[i] - mx);
-        syy += (y[i] - my) * (y[i] - my);
-    }
-    return sxx > 0 && syy > 0 ? sxy / sqrt(sxx * syy) : 0;
-}
-
 /* Replace choice indices by the mean objective of their trials. */
 static int target_encode(double *x, const double *y, int m)
 {
