@@ -114,7 +114,7 @@ typedef struct harmonica_choice {
  * their variables that minimize the fitted polynomial restricted to the
  * terms over those variables only (ties: the first assignment counting
  * from all -1).  At most HARMONICA_MAX_PICKED variables: monomials that
- * would add more are passed over. */
+ * would add more, and terms below 1% of the largest, are passed over. */
 void harmonica_choose(const harmonica_monomials *m, const harmonica_fit *fit,
                       int s, harmonica_choice *c);
 

@@ -359,7 +359,9 @@ int harmonica_lasso(const harmonica_data *d, const harmonica_monomials *m,
         ss += (d->y[i] - mean) * (d->y[i] - mean);
     double sd = d->n > 1 ? sqrt(ss / d->n) : 0;
     fit->intercept = mean;
-    if (!(sd > 0) || m->n == 0) { /* constant: nothing to explain */
+    /* Constant up to rounding (the mean of equal values can differ from
+     * them in the last bit): nothing to explain. */
+    if (!(sd > 1e-12 * (fabs(mean) + 1)) || m->n == 0) {
         free(ys);
         return 0;
     }

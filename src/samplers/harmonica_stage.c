@@ -17,6 +17,11 @@
 
 #include "harmonica.h"
 
+/* Terms smaller than this share of the largest are left alone: on exact
+ * data the Lasso at a small lambda keeps a few near-zero terms, and
+ * fixing their variables would fix them on no evidence. */
+#define NOISE_SHARE 0.01
+
 /* Position of variable v in c->var, or -1. */
 static int var_slot(const harmonica_choice *c, int v)
 {
@@ -53,6 +58,7 @@ static void pick_top(const harmonica_monomials *m, const harmonica_fit *fit,
     if (s > (int)(sizeof c->top / sizeof c->top[0]))
         s = (int)(sizeof c->top / sizeof c->top[0]);
     double above = INFINITY; /* the last picked |coefficient| */
+    double floor = 0;       /* NOISE_SHARE of the largest */
     int last = -1;
     while (c->n_top < s) {
         int best = -1;
@@ -60,13 +66,15 @@ static void pick_top(const harmonica_monomials *m, const harmonica_fit *fit,
             double a = fabs(fit->coef[j]);
             /* strictly after (above, last) in the order (|coef| desc, j) */
             int after = a < above || (a == above && j > last);
-            if (a > 0 && after &&
+            if (a > floor && after &&
                 (best < 0 || a > fabs(fit->coef[best])))
                 best = j;
         }
         if (best < 0)
             return;
         above = fabs(fit->coef[best]);
+        if (last < 0)
+            floor = NOISE_SHARE * above;
         last = best;
         if (c->n_fixed + new_vars(m, best, c) > HARMONICA_MAX_PICKED)
             continue; /* too many variables to enumerate: pass over it */
