@@ -37,6 +37,11 @@
  *   3. the Lasso's lambda is chosen by cross-validation unless given;
  *   4. one objective only (several: HPO_EUNSUPPORTED); a maximized one is
  *      negated.
+ *
+ * The default of 80 samples a stage: on sparse_bool60 (hpo-bench quality,
+ * seeds 0-9; runs at f* = -19.5 after 100 / 300 trials) samples=30: 6 / 8,
+ * 40: 6 / 8, 60: 9 / 10, 80: 10 / 10.  Fewer samples fix a wrong sign
+ * now and then, and a fixed bit is never freed again.
  */
 #include <math.h>
 #include <stddef.h>
@@ -73,7 +78,7 @@ static const hpo_option harmonica_options[] = {
     {"degree", HPO_OPTION_INT, "3", 1, 4, NULL,
      "largest degree of the fitted monomials (products of bits)",
      offsetof(harmonica_state, degree), 0},
-    {"samples", HPO_OPTION_INT, "60", 4, 1e6, NULL,
+    {"samples", HPO_OPTION_INT, "80", 4, 1e6, NULL,
      "random trials per stage, fitted when complete",
      offsetof(harmonica_state, samples), 0},
     {"stages", HPO_OPTION_INT, "3", 0, 100, NULL,
