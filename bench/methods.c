@@ -54,6 +54,16 @@ const bench_method bench_methods[] = {
      "optuna.samplers.TPESampler(seed=seed, multivariate=True, group=True)",
      NULL},
     {"rf", "rf", "optuna.samplers.TPESampler(seed=seed)", NULL},
+    /* Optuna has no spectral sampler: its default TPE beside it. */
+    {"harmonica", "harmonica", "optuna.samplers.TPESampler(seed=seed)", NULL},
+    {"harmonica:base=random", "harmonica:base=random",
+     "optuna.samplers.TPESampler(seed=seed)", NULL},
+    {"harmonica:samples=40", "harmonica:samples=40",
+     "optuna.samplers.TPESampler(seed=seed)", NULL},
+    {"harmonica:samples=30", "harmonica:samples=30",
+     "optuna.samplers.TPESampler(seed=seed)", NULL},
+    {"harmonica:samples=80", "harmonica:samples=80",
+     "optuna.samplers.TPESampler(seed=seed)", NULL},
     /* Evolutionary.  Optuna 3.1's genetic algorithm is its NSGAIISampler
      * (one objective: ranked by value); it has no differential evolution,
      * so DE stands beside its other evolutionary sampler, CMA-ES. */
