@@ -34,6 +34,7 @@ extern const hpo_sampler_type hpo__sampler_qmc;
 extern const hpo_sampler_type hpo__sampler_gp;
 extern const hpo_sampler_type hpo__sampler_tpe;
 extern const hpo_sampler_type hpo__sampler_rf;
+extern const hpo_sampler_type hpo__sampler_rbf;
 extern const hpo_sampler_type hpo__sampler_ga;
 extern const hpo_sampler_type hpo__sampler_de;
 extern const hpo_sampler_type hpo__sampler_nsga2;
