@@ -54,6 +54,15 @@ const bench_method bench_methods[] = {
      "optuna.samplers.TPESampler(seed=seed, multivariate=True, group=True)",
      NULL},
     {"rf", "rf", "optuna.samplers.TPESampler(seed=seed)", NULL},
+    /* Optuna 3.1 has no RBF surrogate: its TPE beside it, as for rf. */
+    {"rbf", "rbf", "optuna.samplers.TPESampler(seed=seed)", NULL},
+    {"rbf:kernel=thin_plate", "rbf:kernel=thin_plate",
+     "optuna.samplers.TPESampler(seed=seed)", NULL},
+    /* Fewer candidates per trial: the measurement behind rbf's default. */
+    {"rbf:candidates=200", "rbf:candidates=200",
+     "optuna.samplers.TPESampler(seed=seed)", NULL},
+    {"rbf:candidates=500", "rbf:candidates=500",
+     "optuna.samplers.TPESampler(seed=seed)", NULL},
     /* Evolutionary.  Optuna 3.1's genetic algorithm is its NSGAIISampler
      * (one objective: ranked by value); it has no differential evolution,
      * so DE stands beside its other evolutionary sampler, CMA-ES. */

@@ -89,6 +89,19 @@ int hpo__sym_solve(double *a, int n, int ld, double *b)
     return info;
 }
 
+void hpo__gemm_nt(int m, int n, int k, const double *a, const double *b,
+                  double *c)
+{
+    if (m == 0 || n == 0)
+        return;
+    if (k == 0) {
+        memset(c, 0, sizeof(double) * (size_t)m * (size_t)n);
+        return;
+    }
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, n, k, 1.0, a, k,
+                b, k, 0.0, c, n);
+}
+
 int hpo__chol_append(double *a, int n, int m, int ld)
 {
     if (m == 0)

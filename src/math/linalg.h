@@ -46,6 +46,12 @@ int hpo__chol_append(double *a, int n, int m, int ld);
  * [Phi P; P^T 0] are indefinite, so Cholesky does not apply. */
 int hpo__sym_solve(double *a, int n, int ld, double *b);
 
+/* C = A B^T for row-major A (m x k), B (n x k) and C (m x n), leading
+ * dimensions k, k and n: the cross products behind many squared
+ * distances at once (|a - b|^2 = |a|^2 + |b|^2 - 2 a.b). */
+void hpo__gemm_nt(int m, int n, int k, const double *a, const double *b,
+                  double *c);
+
 /* Dot product of two n-vectors. */
 double hpo__dot(const double *x, const double *y, int n);
 

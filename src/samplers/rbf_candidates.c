@@ -56,11 +56,15 @@ double rbf_perturb_probability(int n_done, int n_start, int horizon, int d)
     return fmax(p, floor);
 }
 
-/* Reflect v into [0, 1]. */
+/* Reflect v into [0, 1] (a step is rarely longer than the cube, so a
+ * loop beats fmod). */
 static double reflect(double v)
 {
-    v = fmod(fabs(v), 2.0);
-    return v > 1 ? 2 - v : v;
+    if (!isfinite(v))
+        return 0.5;
+    while (v < 0 || v > 1)
+        v = v < 0 ? -v : 2 - v;
+    return v;
 }
 
 static void perturb_numeric(const hpo__dist *d, double from, double sigma,
@@ -133,45 +137,27 @@ void rbf_perturb(const gp_layout *lay, const hpo_space *space,
         }
 }
 
-static double nearest(const double *u, const double *points, int n_points,
-                      int dim)
-{
-    double best = HUGE_VAL;
-    for (int i = 0; i < n_points; i++) {
-        const double *x = points + (size_t)i * dim;
-        double s = 0;
-        for (int j = 0; j < dim && s < best; j++) {
-            double d = u[j] - x[j];
-            s += d * d;
-        }
-        best = fmin(best, s);
-    }
-    return sqrt(best);
-}
-
 static double scaled(double v, double lo, double hi)
 {
     return hi > lo ? (v - lo) / (hi - lo) : 1;
 }
 
-int rbf_pick(const double *cand, int n_cand, const double *pred,
-             const double *points, int n_points, int dim, double w,
-             double min_gap, double *work)
+int rbf_pick(const double *pred, const double *dist, int n_cand, double w,
+             double min_gap)
 {
     double s_lo = HUGE_VAL, s_hi = -HUGE_VAL, d_lo = HUGE_VAL, d_hi = -HUGE_VAL;
     for (int k = 0; k < n_cand; k++) {
-        work[k] = nearest(cand + (size_t)k * dim, points, n_points, dim);
         s_lo = fmin(s_lo, pred[k]);
         s_hi = fmax(s_hi, pred[k]);
-        d_lo = fmin(d_lo, work[k]);
-        d_hi = fmax(d_hi, work[k]);
+        d_lo = fmin(d_lo, dist[k]);
+        d_hi = fmax(d_hi, dist[k]);
     }
     int pick = 0, pick_apart = 0;
     double pick_score = HUGE_VAL;
     for (int k = 0; k < n_cand; k++) {
-        int apart = work[k] > min_gap;
+        int apart = dist[k] > min_gap;
         double score = w * scaled(pred[k], s_lo, s_hi) +
-                       (1 - w) * (1 - scaled(work[k], d_lo, d_hi));
+                       (1 - w) * (1 - scaled(dist[k], d_lo, d_hi));
         if (isnan(score))
             score = HUGE_VAL;
         if (apart > pick_apart || (apart == pick_apart && score < pick_score)) {

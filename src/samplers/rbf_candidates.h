@@ -47,16 +47,15 @@ void rbf_perturb(const gp_layout *lay, const hpo_space *space,
                  double *u);
 
 /*
- * The candidate (row of cand, n_cand x dim) with the lowest score
+ * The candidate with the lowest score
  *     w * V_S + (1 - w) * V_D,
- * V_S the surrogate value pred[] scaled to [0, 1] over the candidates,
- * V_D = 1 - the distance to the nearest of points (n_points x dim:
- * evaluated and running trials) scaled likewise, so both terms are small
- * for a good candidate (Regis & Shoemaker 2007).  Candidates within
- * min_gap of a point lose to any that are not.  work: n_cand doubles.
+ * V_S the surrogate value pred[k] scaled to [0, 1] over the candidates,
+ * V_D = 1 - dist[k] (the distance to the nearest evaluated or running
+ * trial) scaled likewise, so both terms are small for a good candidate
+ * (Regis & Shoemaker 2007).  Candidates within min_gap of a trial lose to
+ * any that are not.
  */
-int rbf_pick(const double *cand, int n_cand, const double *pred,
-             const double *points, int n_points, int dim, double w,
-             double min_gap, double *work);
+int rbf_pick(const double *pred, const double *dist, int n_cand, double w,
+             double min_gap);
 
 #endif

@@ -46,20 +46,42 @@ static double distance(const double *a, const double *b, int dim)
     return sqrt(s);
 }
 
-double rbf_eval(const rbf_model *m, const double *u)
+static double tail(const rbf_model *m, const double *u)
 {
     double s = m->c[0];
     for (int k = 0; k + 1 < m->n_tail; k++)
         s += m->c[1 + k] * u[m->tail[k]];
+    return s;
+}
+
+double rbf_eval(const rbf_model *m, const double *u)
+{
+    double s = tail(m, u);
     for (int i = 0; i < m->n; i++)
         s += m->lambda[i] *
              phi(m->kernel, distance(u, m->x + (size_t)i * m->dim, m->dim));
     return s;
 }
 
+double rbf_eval_d2(const rbf_model *m, const double *u, const double *d2)
+{
+    double s = tail(m, u);
+    const double *w = m->lambda_row;
+    if (m->kernel == RBF_CUBIC) {
+        for (int i = 0; i < m->n_rows; i++)
+            s += w[i] * d2[i] * sqrt(d2[i]);
+        return s;
+    }
+    for (int i = 0; i < m->n_rows; i++)
+        s += d2[i] > 0 ? w[i] * 0.5 * d2[i] * log(d2[i]) : 0;
+    return s;
+}
+
 void rbf_model_free(rbf_model *m)
 {
     free(m->x);
+    free(m->row);
+    free(m->lambda_row);
     free(m->lambda);
     free(m->tail);
     free(m->c);
@@ -83,6 +105,7 @@ static int keep_distinct(rbf_model *m, const double *x, const double *y,
             continue;
         }
         memcpy(m->x + (size_t)kept * dim, xi, sizeof(double) * (size_t)dim);
+        m->row[kept] = i;
         v[kept++] = y[i];
     }
     return kept;
@@ -159,11 +182,12 @@ int rbf_fit(rbf_model *m, rbf_kernel kernel, const double *x,
     m->dim = dim;
     m->x = malloc(sizeof(double) * (size_t)(n > 0 ? n : 1) * (dim > 0 ? dim : 1));
     m->lambda = malloc(sizeof(double) * (size_t)(n > 0 ? n : 1));
+    m->row = malloc(sizeof(int) * (size_t)(n > 0 ? n : 1));
     m->tail = malloc(sizeof(int) * (size_t)(dim + 1));
     m->c = calloc((size_t)dim + 1, sizeof(double));
     double *v = malloc(sizeof(double) * (size_t)(n > 0 ? n : 1));
     int rc = -1;
-    if (m->x && m->lambda && m->tail && m->c && v) {
+    if (m->x && m->row && m->lambda && m->tail && m->c && v) {
         m->n = keep_distinct(m, x, y, n, v);
         choose_tail(m, linear);
         rc = m->n > 0 ? solve(m, v) : 1;
@@ -173,6 +197,14 @@ int rbf_fit(rbf_model *m, rbf_kernel kernel, const double *x,
         }
     }
     free(v);
+    if (rc == 0) {
+        m->n_rows = n;
+        m->lambda_row = calloc((size_t)(n > 0 ? n : 1), sizeof(double));
+        if (!m->lambda_row)
+            rc = -1;
+        for (int i = 0; rc == 0 && i < m->n; i++)
+            m->lambda_row[m->row[i]] = m->lambda[i];
+    }
     if (rc != 0)
         rbf_model_free(m);
     return rc;

@@ -13,6 +13,9 @@ typedef struct rbf_model {
     rbf_kernel kernel;
     int n, dim;    /* centres kept (near-duplicates merged), coordinates */
     double *x;     /* n x dim, row-major: the centres */
+    int *row;      /* n: each centre's row in the points fitted */
+    int n_rows;    /* points fitted */
+    double *lambda_row; /* n_rows: lambda by row, 0 for merged rows */
     double *lambda; /* n: the radial weights */
     int n_tail;    /* 1 (constant) + the linear coordinates used */
     int *tail;     /* n_tail - 1 coordinates of the linear part */
@@ -45,6 +48,11 @@ int rbf_fit(rbf_model *m, rbf_kernel kernel, const double *x,
 
 /* s(u) for one point u (dim). */
 double rbf_eval(const rbf_model *m, const double *u);
+
+/* s(u) from d2[k], the squared distance from u to row k of the points
+ * fitted (so a caller that needs those distances anyway computes them
+ * once). */
+double rbf_eval_d2(const rbf_model *m, const double *u, const double *d2);
 
 void rbf_model_free(rbf_model *m);
 
