@@ -15,7 +15,7 @@
 #include "samplers/rbf_candidates.h"
 #include "samplers/rbf_fit.h"
 
-/* ---- the surrogate --------------------------------------------------------- */
+/* ---- the surrogate ------------------------------------------------------ */
 
 static double lcg(unsigned *state)
 {
@@ -39,6 +39,14 @@ static void test_fit_interpolates(void)
         CHECK(m.n == N && m.n_tail == D + 1);
         for (int i = 0; i < N; i++)
             CHECK_NEAR(rbf_eval(&m, x + i * D), y[i], 1e-8);
+        /* From squared distances to the rows: the same value. */
+        double u[D] = {0.3, 0.6, 0.2}, d2[N];
+        for (int i = 0; i < N; i++) {
+            d2[i] = 0;
+            for (int j = 0; j < D; j++)
+                d2[i] += (u[j] - x[i * D + j]) * (u[j] - x[i * D + j]);
+        }
+        CHECK_NEAR(rbf_eval_d2(&m, u, d2), rbf_eval(&m, u), 1e-9);
         rbf_model_free(&m);
     }
 }
@@ -102,7 +110,7 @@ static void test_fit_collinear(void)
     rbf_model_free(&m);
 }
 
-/* ---- DYCORS's rules ---------------------------------------------------------- */
+/* ---- DYCORS's rules ----------------------------------------------------- */
 
 static void test_radius_rules(void)
 {
@@ -126,7 +134,7 @@ static void test_radius_rules(void)
     CHECK_NEAR(p2, 1.0 / 40, 1e-12);
 }
 
-/* ---- through the API ----------------------------------------------------------- */
+/* ---- through the API --------------------------------------------------- */
 
 static int by_double(const void *a, const void *b)
 {

@@ -180,7 +180,8 @@ int rbf_fit(rbf_model *m, rbf_kernel kernel, const double *x,
     memset(m, 0, sizeof *m);
     m->kernel = kernel;
     m->dim = dim;
-    m->x = malloc(sizeof(double) * (size_t)(n > 0 ? n : 1) * (dim > 0 ? dim : 1));
+    size_t rows = (size_t)(n > 0 ? n : 1), cols = (size_t)(dim > 0 ? dim : 1);
+    m->x = malloc(sizeof(double) * rows * cols);
     m->lambda = malloc(sizeof(double) * (size_t)(n > 0 ? n : 1));
     m->row = malloc(sizeof(int) * (size_t)(n > 0 ? n : 1));
     m->tail = malloc(sizeof(int) * (size_t)(dim + 1));
