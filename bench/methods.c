@@ -63,6 +63,8 @@ const bench_method bench_methods[] = {
      "optuna.samplers.TPESampler(seed=seed)", NULL},
     {"rbf:candidates=500", "rbf:candidates=500",
      "optuna.samplers.TPESampler(seed=seed)", NULL},
+    /* The start-up, radius, weight and clipping variants measured for
+     * rbf's defaults (docs/benchmarks.md, "RBF surrogate"). */
     {"rbf:n_startup_trials=10", "rbf:n_startup_trials=10",
      "optuna.samplers.TPESampler(seed=seed)", NULL},
     {"rbf:n_startup_trials=6", "rbf:n_startup_trials=6",
