@@ -64,6 +64,33 @@ const bench_method bench_methods[] = {
      "optuna.samplers.TPESampler(seed=seed)", NULL},
     {"harmonica:samples=80", "harmonica:samples=80",
      "optuna.samplers.TPESampler(seed=seed)", NULL},
+    /* Optuna 3.1 has no RBF surrogate: its TPE beside it, as for rf. */
+    {"rbf", "rbf", "optuna.samplers.TPESampler(seed=seed)", NULL},
+    {"rbf:kernel=thin_plate", "rbf:kernel=thin_plate",
+     "optuna.samplers.TPESampler(seed=seed)", NULL},
+    /* Fewer candidates per trial: the measurement behind rbf's default. */
+    {"rbf:candidates=200", "rbf:candidates=200",
+     "optuna.samplers.TPESampler(seed=seed)", NULL},
+    {"rbf:candidates=500", "rbf:candidates=500",
+     "optuna.samplers.TPESampler(seed=seed)", NULL},
+    /* The start-up, radius, weight and clipping variants measured for
+     * rbf's defaults (docs/benchmarks.md, "RBF surrogate"). */
+    {"rbf:n_startup_trials=10", "rbf:n_startup_trials=10",
+     "optuna.samplers.TPESampler(seed=seed)", NULL},
+    {"rbf:n_startup_trials=6", "rbf:n_startup_trials=6",
+     "optuna.samplers.TPESampler(seed=seed)", NULL},
+    {"rbf:sigma_init=0.1", "rbf:sigma_init=0.1",
+     "optuna.samplers.TPESampler(seed=seed)", NULL},
+    {"rbf:weights=0.95", "rbf:weights=0.95",
+     "optuna.samplers.TPESampler(seed=seed)", NULL},
+    {"rbf:fail_tolerance=3", "rbf:fail_tolerance=3",
+     "optuna.samplers.TPESampler(seed=seed)", NULL},
+    {"rbf:clip_median=false", "rbf:clip_median=false",
+     "optuna.samplers.TPESampler(seed=seed)", NULL},
+    {"rbf:sigma0.1+noclip", "rbf:sigma_init=0.1,clip_median=false",
+     "optuna.samplers.TPESampler(seed=seed)", NULL},
+    {"rbf:sigma0.1+max0.2", "rbf:sigma_init=0.1,sigma_max=0.2",
+     "optuna.samplers.TPESampler(seed=seed)", NULL},
     /* Evolutionary.  Optuna 3.1's genetic algorithm is its NSGAIISampler
      * (one objective: ranked by value); it has no differential evolution,
      * so DE stands beside its other evolutionary sampler, CMA-ES. */

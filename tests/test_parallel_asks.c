@@ -6,9 +6,9 @@
  * no value for.  Every model-based sampler must keep the next proposal
  * away from them: with `hpo tune --jobs 2` the gp sampler proposed two
  * running trials at lr 0.09481026 and 0.09481028, every other parameter
- * equal.  Here, for gp, tpe, rf and auto, after the start-up trials, ROUNDS
- * batches of BATCH asks before any tell must be pairwise apart by more
- * than TOL in the unit cube (the largest coordinate difference): in a
+ * equal.  Here, for gp, tpe, rf, rbf and auto, after the start-up
+ * trials, ROUNDS batches of BATCH asks before any tell must be pairwise
+ * apart by more than TOL in the unit cube (the largest coordinate difference): in a
  * continuous space, and in one where x and y lie on a grid of step 0.1
  * after a longer start (there univariate TPE without constant liar and
  * the forest's lies alone gave pairs a hair apart in lr).
@@ -23,7 +23,7 @@
 #define TOL 1e-3
 #define DIM 3
 
-static const char *const samplers[] = {"gp", "tpe", "rf", "auto"};
+static const char *const samplers[] = {"gp", "tpe", "rf", "rbf", "auto"};
 /* 15 and 23: seeds on which the forest's lies alone crowded (rf). */
 static const uint64_t seeds[] = {1, 2, 3, 15, 23};
 

@@ -21,6 +21,7 @@ static const hpo_sampler_type *const builtin_samplers[] = {
     &hpo__sampler_tpe,
     &hpo__sampler_rf,
     &hpo__sampler_harmonica,
+    &hpo__sampler_rbf,
     &hpo__sampler_ga,
     &hpo__sampler_de,
     &hpo__sampler_nsga2,

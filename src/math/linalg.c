@@ -6,6 +6,7 @@
 #include <cblas.h>
 #include <lapacke.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "linalg.h"
@@ -73,6 +74,32 @@ int hpo__chol_inverse(const double *l, int n, int ld, double *inv)
         for (int i = j + 1; i < n; i++)
             inv[(size_t)i * n + j] = inv[(size_t)j * n + i];
     return 0;
+}
+
+int hpo__sym_solve(double *a, int n, int ld, double *b)
+{
+    if (n == 0)
+        return 0;
+    lapack_int *ipiv = malloc(sizeof(lapack_int) * (size_t)n);
+    if (!ipiv)
+        return -1;
+    int info = (int)LAPACKE_dsysv(LAPACK_COL_MAJOR, 'L', n, 1, a, ld, ipiv,
+                                  b, n);
+    free(ipiv);
+    return info;
+}
+
+void hpo__gemm_nt(int m, int n, int k, const double *a, const double *b,
+                  double *c)
+{
+    if (m == 0 || n == 0)
+        return;
+    if (k == 0) {
+        memset(c, 0, sizeof(double) * (size_t)m * (size_t)n);
+        return;
+    }
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, n, k, 1.0, a, k,
+                b, k, 0.0, c, n);
 }
 
 int hpo__chol_append(double *a, int n, int m, int ld)

@@ -1,6 +1,6 @@
 /*
  * linalg.h — the few dense linear-algebra steps the Gaussian-process
- * sampler needs, as thin wrappers over LAPACKE and CBLAS (OpenBLAS).
+ * and RBF samplers need, as thin wrappers over LAPACKE and CBLAS (OpenBLAS).
  *
  * Matrices are column-major with leading dimension `ld` (>= n), as LAPACK
  * stores them, so no call copies or transposes.  Only the lower triangle of
@@ -38,6 +38,19 @@ int hpo__chol_inverse(const double *l, int n, int ld, double *inv);
  * O(m n^2) instead of O((n+m)^3).
  */
 int hpo__chol_append(double *a, int n, int m, int ld);
+
+/* Solve the symmetric (possibly indefinite) system A x = b in place by
+ * LAPACK's Bunch-Kaufman factorization (dsysv): a (n x n, leading dimension
+ * ld, lower triangle read) is overwritten by its factor, b by x.  > 0 when
+ * A is exactly singular.  The RBF sampler's saddle-point systems
+ * [Phi P; P^T 0] are indefinite, so Cholesky does not apply. */
+int hpo__sym_solve(double *a, int n, int ld, double *b);
+
+/* C = A B^T for row-major A (m x k), B (n x k) and C (m x n), leading
+ * dimensions k, k and n: the cross products behind many squared
+ * distances at once (|a - b|^2 = |a|^2 + |b|^2 - 2 a.b). */
+void hpo__gemm_nt(int m, int n, int k, const double *a, const double *b,
+                  double *c);
 
 /* Dot product of two n-vectors. */
 double hpo__dot(const double *x, const double *y, int n);

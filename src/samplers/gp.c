@@ -157,32 +157,8 @@ static int gp_infer_relative_space(void *state, hpo_plugin_ctx *ctx,
 static int sample_startup(gp_state *st, hpo_plugin_ctx *ctx,
                           const hpo_space *space, double *values)
 {
-    if (st->startup.dim != space->n) {
-        hpo__sobol_free(&st->startup);
-        if (space->n > hpo__sobol_max_dim()) {
-            for (int i = 0; i < space->n; i++)
-                values[i] = NAN; /* independent uniform sampling */
-            return HPO_OK;
-        }
-        int rc = hpo__sobol_init(&st->startup, space->n, ctx->msg);
-        if (rc != HPO_OK)
-            return rc;
-        hpo__rng rng;
-        hpo__rng_derive(&rng, hpo_ctx_seed(ctx), STARTUP_STREAM);
-        hpo__sobol_scramble(&st->startup, &rng);
-    }
-    double *u = hpo__scratch(ctx, sizeof(double) * (size_t)space->n);
-    if (!u)
-        return hpo__fail(ctx->msg, HPO_ENOMEM, "gp: out of memory");
-    hpo__sobol_point(&st->startup, (uint64_t)ctx->trial->number, u);
-    for (int i = 0; i < space->n; i++) {
-        const hpo__dist *d = &space->p[i].dist;
-        values[i] = space->p[i].parent >= 0 ? NAN
-                    : d->kind == HPO__CATEGORICAL
-                        ? hpo__sample_uniform(d, ctx->rng)
-                        : hpo__dist_from_unit(d, u[i]);
-    }
-    return HPO_OK;
+    return hpo__sampler_sobol_startup(ctx, &st->startup, STARTUP_STREAM, space,
+                                      "gp", values);
 }
 
 /* ---- the training set ---------------------------------------------------- */

@@ -20,6 +20,7 @@
 #define HPO_SAMPLER_H
 
 #include "../core/plugin.h"
+#include "../math/sobol.h"
 
 /* Per-call scratch memory, zeroed; freed by the core when the call returns. */
 void *hpo__scratch(hpo_plugin_ctx *ctx, size_t size);
@@ -35,6 +36,7 @@ extern const hpo_sampler_type hpo__sampler_gp;
 extern const hpo_sampler_type hpo__sampler_tpe;
 extern const hpo_sampler_type hpo__sampler_rf;
 extern const hpo_sampler_type hpo__sampler_harmonica;
+extern const hpo_sampler_type hpo__sampler_rbf;
 extern const hpo_sampler_type hpo__sampler_ga;
 extern const hpo_sampler_type hpo__sampler_de;
 extern const hpo_sampler_type hpo__sampler_nsga2;
@@ -56,6 +58,16 @@ int hpo__sampler_joint_space(hpo_plugin_ctx *ctx, hpo_space **inferred,
  * learn[0..n) and returns how many. */
 int hpo__sampler_learn_set(const hpo__trial_rec *trials, int n,
                            unsigned char *learn);
+
+/* The start-up values of the current trial (sobol_startup.c): point
+ * `trial number` of a Sobol sequence over the space, scrambled once from
+ * the study's seed and `stream` (kept in *s, remade when the space's size
+ * changes); categoricals drawn uniformly; conditional parameters, and
+ * every parameter past hpo__sobol_max_dim(), NaN (independent sampling).
+ * `who` names the sampler in an error message. */
+int hpo__sampler_sobol_startup(hpo_plugin_ctx *ctx, hpo__sobol *s,
+                               uint64_t stream, const hpo_space *space,
+                               const char *who, double *values);
 
 /* Draw uniformly from a distribution (random.c); other samplers use it for
  * start-up trials and parameters outside their model. */
