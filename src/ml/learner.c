@@ -233,7 +233,7 @@ int hpo__learner_number(const hpo__learner_type *t, const hpo__hparams *p,
 int hpo__learner_int(const hpo__learner_type *t, const hpo__hparams *p,
                      const char *name, int *out, hpo__msg *m)
 {
-    double v;
+    double v = 0;
     int rc = hpo__learner_number(t, p, name, &v, m);
     if (rc != HPO_OK)
         return rc;

@@ -160,7 +160,7 @@ static int from_object(hpo__ga_pop *p, const cJSON *o, hpo__msg *m)
     if (!cJSON_IsString(kind) || strcmp(kind->valuestring, "ga") != 0)
         return hpo__fail(m, HPO_EINVAL,
                          "ga state: not a GA population (\"kind\" is not \"ga\")");
-    int version, n_genes, size, n_elite, patience;
+    int version = 0, n_genes = 0, size = 0, n_elite = 0, patience = 0;
     int rc = get_int(o, "version", 1, &version, m);
     if (rc == HPO_OK && version != GA_JSON_VERSION)
         rc = hpo__fail(m, HPO_EINVAL, "ga state: version %d, this hpo reads %d",

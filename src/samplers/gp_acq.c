@@ -118,7 +118,8 @@ static double combine(const gp_acq *a, const double *mean, const double *sd,
 double gp_acq_value(gp_acq *a, const double *x, double *grad)
 {
     int d = a->model->d, n_models = gp_acq_n_models(a);
-    double mean[MAX_MODELS], sd[MAX_MODELS], dmu[MAX_MODELS], dsd[MAX_MODELS];
+    double mean[MAX_MODELS] = {0}, sd[MAX_MODELS] = {0}, dmu[MAX_MODELS],
+        dsd[MAX_MODELS];
     for (int j = 0; j < n_models; j++) {
         double var;
         gp_predict(model_at(a, j), x, &mean[j], &var,

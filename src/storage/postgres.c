@@ -127,7 +127,7 @@ static int already_finished(hpo_storage *st, int number, hpo_trial_state state)
 static int trial_open(hpo_storage *st, hpo__pg *p, int64_t trial_id)
 {
     hpo_trial_state state;
-    int number;
+    int number = -1;
     int rc = trial_row(st, p, trial_id, 1, &state, NULL, &number);
     if (rc == HPO_OK && hpo__state_finished(state))
         rc = already_finished(st, number, state);
@@ -935,7 +935,7 @@ static int finish_verify(hpo_storage *st, hpo__pg *p, void *arg)
 {
     finish_arg *f = arg;
     hpo_trial_state state;
-    int number;
+    int number = -1;
     int rc = trial_row(st, p, f->trial_id, 0, &state, NULL, &number);
     if (rc != HPO_OK)
         return rc;
