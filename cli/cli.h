@@ -47,6 +47,7 @@ int cli_enqueue(int argc, char **argv);
 int cli_learn(int argc, char **argv);
 int cli_tune_model(int argc, char **argv);
 int cli_nested_cv(int argc, char **argv);
+int cli_hypergrad(int argc, char **argv);
 int cli_help_plugins(int argc, char **argv);
 int cli_create_study(int argc, char **argv);
 int cli_ask(int argc, char **argv);

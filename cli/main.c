@@ -35,6 +35,7 @@ static const subcommand subcommands[] = {
     {"tell", cli_tell, "finish a trial hpo ask started with its value(s)"},
     {"learn", cli_learn, "cross-validate one configuration of a learner"},
     {"tune-model", cli_tune_model, "tune a learner (svm, linear, xgboost, mlp) in-process"},
+    {"hypergrad", cli_hypergrad, "tune ridge, logistic or krr by hypergradients"},
     {"nested-cv", cli_nested_cv, "estimate a tuned learner's error by nested CV"},
     {"importance", cli_importance, "how much each parameter decided the objective"},
     {"dashboard", cli_dashboard, "serve the studies as live web pages (read-only)"},

@@ -25,6 +25,7 @@
 #define HPO_HYPERGRAD_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "../core/internal.h"
 
@@ -67,12 +68,20 @@ typedef struct hpo__hg_outer_opts {
     void (*progress)(void *ud, int step, double val_loss, double test_loss,
                      const double *h);
     void *progress_ud;
+    /* Added by the implicit part: called with a one-line note when the
+     * loop changes course (the step halved on a divergent or non-finite
+     * validation loss; L-BFGS stopped early); NULL: nothing.  Same ud. */
+    void (*note)(void *ud, const char *text);
 } hpo__hg_outer_opts;
+
+/* Defaults for every field (Adam, step 0.1, tol0 1e-3, tol_decay 0.9). */
+void hpo__hg_outer_defaults(hpo__hg_outer_opts *o, int steps);
 
 typedef struct hpo__hg_result {
     int steps_done;
     double best_val_loss, best_test_loss, best_val_metric;
     long fits;
+    int halvings;           /* times the step size was halved (Adam) */
 } hpo__hg_result;
 
 /* Descend the validation loss from h (n_hyper log-hyperparameters, kept in
@@ -82,5 +91,17 @@ typedef struct hpo__hg_result {
 int hpo__hg_descend(hpo__hg_problem *p, double *h,
                     const hpo__hg_outer_opts *o, hpo_study *study,
                     hpo__hg_result *res, hpo__msg *m);
+
+/* Added by the implicit part (blackbox.c): tune p by a black-box method at
+ * `fits` fits for the side-by-side comparison, every fit a trial of a new
+ * study `study_name` (NULL: a default name) in storage (NULL: in memory),
+ * seeded with seed.  sampler "grid" is a log-spaced grid (the full grid
+ * for one or two hyperparameters, else one value shared by all); any
+ * other name is a registered sampler ("random", "tpe", "gp").  res gets
+ * the best validation loss and the test loss of that fit. */
+int hpo__hg_blackbox(hpo__hg_problem *p, const char *sampler, int fits,
+                     uint64_t seed, hpo_storage *storage,
+                     const char *study_name, hpo__hg_result *res,
+                     hpo__msg *m);
 
 #endif
