@@ -21,6 +21,7 @@
 #include "args.h"
 #include "cli.h"
 #include "hypergrad/implicit.h"
+#include "hypergrad_sgd.h"
 
 #define CMD "hypergrad"
 
@@ -31,6 +32,7 @@ typedef struct hg_ctx {
     int per_feature;
     hpo__hg_solver solver;
     uint64_t seed;
+    const hpo__sgd_config *sgd; /* mlp, linear (hypergrad_sgd.c) */
 } hg_ctx;
 
 typedef struct hg_model {
@@ -58,6 +60,16 @@ static int make_krr(const hg_ctx *c, hpo__hg_problem **out, hpo__msg *m)
     return hpo__hg_krr_new(c->split, &o, out, m);
 }
 
+static int make_mlp(const hg_ctx *c, hpo__hg_problem **out, hpo__msg *m)
+{
+    return cli_hg_sgd_make("mlp", c->data, c->seed, c->sgd, out, m);
+}
+
+static int make_linear(const hg_ctx *c, hpo__hg_problem **out, hpo__msg *m)
+{
+    return cli_hg_sgd_make("linear", c->data, c->seed, c->sgd, out, m);
+}
+
 static const hg_model models[] = {
     {"ridge", "ridge regression: lambda (one, or one per feature)", 1,
      HPO__REGRESSION, make_ridge},
@@ -65,6 +77,10 @@ static const hg_model models[] = {
      "per feature)", 1, HPO__CLASSIFICATION, make_logistic},
     {"krr", "kernel ridge regression, RBF kernel: lambda and the width", 1,
      HPO__REGRESSION, make_krr},
+    {"mlp", "the MLP trained by SGD: learning rate (per epoch), momentum, "
+     "weight decay", 0, -1, make_mlp},
+    {"linear", "softmax regression trained by SGD: the same hyperparameters",
+     0, -1, make_linear},
     {NULL, NULL, 0, 0, NULL},
 };
 
@@ -81,7 +97,7 @@ static const hg_model *find_model(const char *name)
 enum {
     OPT_DATA = 1, OPT_TARGET, OPT_PER_FEATURE, OPT_STEPS, OPT_METHOD,
     OPT_SOLVER, OPT_STEP_SIZE, OPT_TOL0, OPT_STORAGE, OPT_STUDY, OPT_SEED,
-    OPT_COMPARE, OPT_SAMPLERS, OPT_QUIET, OPT_HELP
+    OPT_COMPARE, OPT_SAMPLERS, OPT_QUIET, OPT_HELP, OPT_SGD
 };
 
 static const cli_option hg_options[] = {
@@ -92,7 +108,7 @@ static const cli_option hg_options[] = {
     {"storage", 0, 1, OPT_STORAGE}, {"study", 0, 1, OPT_STUDY},
     {"seed", 0, 1, OPT_SEED}, {"compare", 0, 0, OPT_COMPARE},
     {"samplers", 0, 1, OPT_SAMPLERS}, {"quiet", 'q', 0, OPT_QUIET},
-    {"help", 'h', 0, OPT_HELP}, {0},
+    {"help", 'h', 0, OPT_HELP}, CLI_HG_SGD_OPTIONS(OPT_SGD), {0},
 };
 
 typedef struct hg_opts {
@@ -101,6 +117,7 @@ typedef struct hg_opts {
     hpo__hg_outer_opts outer;
     hpo__hg_solver solver;
     uint64_t seed;
+    hpo__sgd_config sgd;
 } hg_opts;
 
 static void hg_help(FILE *out)
@@ -138,7 +155,9 @@ static void hg_help(FILE *out)
 "      --compare           also tune by grid, random, TPE and GP at the\n"
 "                          same number of fits and print them side by side\n"
 "      --samplers LIST     what --compare runs (default grid,random,tpe,gp)\n"
-"  -q, --quiet             no progress lines\n"
+"  -q, --quiet             no progress lines\n");
+    cli_hg_sgd_help(out);
+    fprintf(out,
 "\n"
 "Example:\n"
 "  hpo hypergrad ridge --data ../shared/data/diabetes.csv --per-feature \\\n"
@@ -200,6 +219,7 @@ static int take(hg_opts *o, int id, const char *v)
         if (cli_parse_u64(CMD, "--seed", v, &o->seed))
             return CLI_EXIT_USAGE;
         break;
+    default: rc = cli_hg_sgd_option(&o->sgd, id - OPT_SGD, v); break;
     }
     hpo__msg_free(&m);
     return rc;
@@ -421,7 +441,7 @@ static int run_model(const hg_opts *o, const hg_model *md)
         cli_error(CMD, "%s", hpo__msg_get(&m));
         code = CLI_EXIT_USAGE;
     }
-    hg_ctx ctx = {&d, &split, o->per_feature, o->solver, o->seed};
+    hg_ctx ctx = {&d, &split, o->per_feature, o->solver, o->seed, &o->sgd};
     if (!code && md->make(&ctx, &run.p, &m) != HPO_OK) {
         cli_error(CMD, "%s", hpo__msg_get(&m));
         code = CLI_EXIT_USAGE;
@@ -434,6 +454,8 @@ static int run_model(const hg_opts *o, const hg_model *md)
     if (!o->study)
         snprintf(study_name + strlen(study_name),
                  sizeof study_name - strlen(study_name), "%s", md->name);
+    if (!code && !md->split)
+        hpo__hg_sgd_rows(run.p, split.n);
     if (!code) {
         if (!o->quiet)
             fprintf(stderr, "hpo hypergrad: %s on %s: %d train, %d "
@@ -466,6 +488,7 @@ int cli_hypergrad(int argc, char **argv)
         return CLI_EXIT_USAGE;
     }
     hg_opts o = {0};
+    cli_hg_sgd_defaults(&o.sgd);
     hpo__hg_outer_defaults(&o.outer, 30);
     o.outer.method = HPO__HG_LBFGS; /* quasi-Newton from lambda = 1 */
     o.outer.step_size = 0.3;

@@ -167,6 +167,14 @@ int hpo__hg_sgd_new(hpo__hg_problem **out, const hpo__dataset *d,
                     const hpo__split *train_val, const int *test_rows,
                     int n_test, const hpo__sgd_config *c, hpo__msg *m);
 
+/* The same on a stratified split of every row of d seeded by seed: 60%
+ * train, 20% validation, 20% test (what `hpo hypergrad mlp` uses). */
+int hpo__hg_sgd_new_split(hpo__hg_problem **out, const hpo__dataset *d,
+                          uint64_t seed, const hpo__sgd_config *c,
+                          hpo__msg *m);
+/* Rows of train, validation and test. */
+void hpo__hg_sgd_rows(const hpo__hg_problem *p, int n[3]);
+
 /* What training has cost so far: epochs trained (with or without
  * tangents), and Hessian-vector products of the tangents. */
 void hpo__hg_sgd_cost(const hpo__hg_problem *p, long *epochs, long *hvps);

@@ -296,6 +296,34 @@ int hpo__hg_sgd_new(hpo__hg_problem **out, const hpo__dataset *d,
     return HPO_OK;
 }
 
+int hpo__hg_sgd_new_split(hpo__hg_problem **out, const hpo__dataset *d,
+                          uint64_t seed, const hpo__sgd_config *c,
+                          hpo__msg *m)
+{
+    *out = NULL;
+    hpo__folds outer = {0}, inner = {0};
+    hpo__cv_spec test = {.kind = HPO__CV_HOLDOUT, .test_fraction = 0.2,
+                         .seed = seed};
+    hpo__cv_spec val = {.kind = HPO__CV_HOLDOUT, .test_fraction = 0.25,
+                        .seed = seed};
+    int rc = hpo__cv_split(d, NULL, 0, &test, &outer, m);
+    if (rc == HPO_OK)
+        rc = hpo__cv_split(d, outer.v[0].train, outer.v[0].n_train, &val,
+                           &inner, m);
+    if (rc == HPO_OK)
+        rc = hpo__hg_sgd_new(out, d, &inner.v[0], outer.v[0].test,
+                             outer.v[0].n_test, c, m);
+    hpo__folds_free(&outer);
+    hpo__folds_free(&inner);
+    return rc;
+}
+
+void hpo__hg_sgd_rows(const hpo__hg_problem *p, int n[3])
+{
+    const sgd_problem *P = (const sgd_problem *)p;
+    n[0] = P->train.n_train, n[1] = P->n_val, n[2] = P->n_test;
+}
+
 void hpo__hg_sgd_cost(const hpo__hg_problem *p, long *epochs, long *hvps)
 {
     const sgd_problem *P = (const sgd_problem *)p;
