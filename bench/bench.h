@@ -275,6 +275,7 @@ int bench_check(int argc, char **argv);
 int bench_storage(int argc, char **argv);
 int bench_svm(int argc, char **argv); /* svm_breast_cancer.c */
 int bench_mlp(int argc, char **argv); /* mlp_digits.c */
+int bench_hypergrad(int argc, char **argv); /* hypergrad.c */
 int bench_bo(int argc, char **argv);  /* bo_goal.c */
 int bench_cli_throughput(int argc, char **argv); /* cli_throughput.c */
 int bench_scaling(int argc, char **argv); /* scaling.c */

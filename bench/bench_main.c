@@ -42,6 +42,8 @@ static const subcommand subcommands[] = {
      "fANOVA ranking and time vs Optuna's on the same SQLite studies"},
     {"mlp", bench_mlp,
      "mlp_digits: ms per epoch and validation error vs sklearn's MLP"},
+    {"hypergrad", bench_hypergrad,
+     "ridge_diabetes and logistic/spam: hypergradients vs samplers"},
     {"hypergrad-sgd", bench_hypergrad_sgd,
      "mlp_digits: per-epoch lr schedule by hypergradients vs random, TPE"},
     {"pbt", bench_pbt,

@@ -90,8 +90,8 @@ static void test_adam_reaches_minimum(void)
         CHECK_NEAR(h[i], 1, 0.05);
     CHECK(r.steps_done == 200 && r.fits == 200);
     /* HOAG: tol0 * decay^k, decreasing */
-    CHECK_NEAR(b.last_tol[0], 1e-3, 1e-15);
-    CHECK_NEAR(b.last_tol[2], 1e-3 * 0.81, 1e-15);
+    CHECK_NEAR(b.last_tol[0], 1e-6, 1e-18);
+    CHECK_NEAR(b.last_tol[2], 1e-6 * 0.81, 1e-18);
     hpo__msg_free(&m);
 }
 

@@ -160,6 +160,35 @@ static void test_bad_split_and_solver(void)
     hpo__msg_free(&m);
 }
 
+/* Two identical columns and lambda far below its bound: X'X + lambda I is
+ * singular to working precision, and the error says so. */
+static void test_singular_system_is_an_error(void)
+{
+    size_t cap = 8192;
+    char *t = malloc(cap);
+    size_t len = (size_t)snprintf(t, cap, "a,b,c,y\n");
+    for (int i = 0; i < 80; i++)
+        len += (size_t)snprintf(t + len, cap - len, "%d,%d,%d,%.2f\n",
+                                i % 9, i % 9, (i * 7) % 5, 0.3 * (i % 9));
+    hpo__dataset d;
+    memset(&d, 0, sizeof d);
+    hpo__msg m = {0};
+    CHECK_RC(hpo__data_parse(&d, "dup.csv", t, len, NULL, HPO__DATA_CSV, &m),
+             HPO_OK);
+    CHECK_RC(hpo__data_set_task(&d, HPO__REGRESSION, &m), HPO_OK);
+    hpo__hg_split s;
+    CHECK_RC(hpo__hg_split_make(&d, 0.6, 0.2, 1, &s, &m), HPO_OK);
+    hpo__hg_problem *p = ridge_of(&s, 0, HPO__HG_EXACT);
+    double h = -700, v, g;
+    CHECK_RC(p->value_grad(p, &h, 0, &v, &g, &m), HPO_EINVAL);
+    CHECK_STR_CONTAINS(hpo__msg_get(&m), "singular to working precision");
+    p->destroy(p);
+    hpo__hg_split_free(&s);
+    hpo__data_free(&d);
+    hpo__msg_free(&m);
+    free(t);
+}
+
 static int n_progress;
 static void count_progress(void *ud, int step, double val, double test,
                            const double *h)
@@ -231,6 +260,7 @@ int main(void)
     RUN(test_cg_and_neumann_agree_with_exact);
     RUN(test_constant_column);
     RUN(test_bad_split_and_solver);
+    RUN(test_singular_system_is_an_error);
     RUN(test_outer_loop_lowers_validation_loss);
     return CHECK_DONE();
 }

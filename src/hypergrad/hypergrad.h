@@ -74,7 +74,7 @@ typedef struct hpo__hg_outer_opts {
     void (*note)(void *ud, const char *text);
 } hpo__hg_outer_opts;
 
-/* Defaults for every field (Adam, step 0.1, tol0 1e-3, tol_decay 0.9). */
+/* Defaults for every field (Adam, step 0.1, tol0 1e-6, tol_decay 0.9). */
 void hpo__hg_outer_defaults(hpo__hg_outer_opts *o, int steps);
 
 typedef struct hpo__hg_result {

@@ -50,6 +50,11 @@ typedef enum hpo__hg_solver {
 } hpo__hg_solver;
 int hpo__hg_solver_parse(const char *name, hpo__hg_solver *out, hpo__msg *m);
 
+/* Cholesky of the n x n matrix a (lower triangle, leading dimension n) in
+ * place: 0, or 1 when it is singular to working precision (not positive
+ * definite, or a pivot's square below 1e-14 of the largest). */
+int hpo__hg_chol(double *a, int n);
+
 /* out = A v for a symmetric positive definite A of size n. */
 typedef void (*hpo__hg_matvec)(void *ud, const double *v, double *out);
 

@@ -110,7 +110,7 @@ static int factor(krr *k, hpo__msg *m)
         for (int b = 0; b < n; b++) /* symmetric: either order */
             k->fac[(size_t)a * n + b] = k->kern[0][(size_t)a * n + b] +
                                         (a == b ? k->lambda : 0);
-    if (hpo__chol(k->fac, n, n) == 0)
+    if (hpo__hg_chol(k->fac, n) == 0)
         return HPO_OK;
     return hpo__fail(m, HPO_EINVAL, "krr: K + lambda I is singular to "
                      "working precision (lambda %.3g, width %.3g); raise "

@@ -186,7 +186,7 @@ static int factor_hessian(logistic *l, hpo__msg *m)
     }
     for (int j = 0; j < d; j++)
         l->hess[(size_t)j * d + j] += l->lam[j];
-    return hpo__chol(l->hess, d, d) == 0 ? HPO_OK : singular(l, m);
+    return hpo__hg_chol(l->hess, d) == 0 ? HPO_OK : singular(l, m);
 }
 
 /* Solve H x = b: Cholesky (factor first), or CG from x. */

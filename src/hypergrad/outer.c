@@ -41,7 +41,7 @@ void hpo__hg_outer_defaults(hpo__hg_outer_opts *o, int steps)
     o->steps = steps;
     o->method = HPO__HG_ADAM;
     o->step_size = 0.1;
-    o->tol0 = 1e-3;
+    o->tol0 = 1e-6;
     o->tol_decay = 0.9;
 }
 

@@ -101,7 +101,7 @@ static int factor(ridge *r, hpo__msg *m)
         memcpy(r->fac, r->gram, sizeof(double) * (size_t)r->p * (size_t)r->p);
         for (int j = 0; j < r->p; j++)
             r->fac[(size_t)j * (size_t)r->p + (size_t)j] += r->lam[j];
-        return hpo__chol(r->fac, r->p, r->p) == 0 ? HPO_OK : singular(r, m);
+        return hpo__hg_chol(r->fac, r->p) == 0 ? HPO_OK : singular(r, m);
     }
     int n = r->n, p = r->p;
     const double *x = r->s->x[0];
@@ -112,7 +112,7 @@ static int factor(ridge *r, hpo__msg *m)
                 s += x[(size_t)a * p + j] * x[(size_t)b * p + j] / r->lam[j];
             r->fac[(size_t)b * n + a] = s; /* lower triangle, column-major */
         }
-    return hpo__chol(r->fac, n, n) == 0 ? HPO_OK : singular(r, m);
+    return hpo__hg_chol(r->fac, n) == 0 ? HPO_OK : singular(r, m);
 }
 
 /* out = H^-1 b through the factor (Woodbury's identity when dual:
