@@ -147,4 +147,71 @@ static double fx_worst_fd_error(hpo__hg_problem *p, const double *h0)
     return worst;
 }
 
+/* Every hypergradient of the model (layers: the MLP's) against central
+ * differences, with relative error < 1e-4; the losses are finite. */
+static void fx_check_fd(const char *model, int layers, hpo__sgd_mode lr,
+                        hpo__sgd_mode mu, hpo__sgd_mode wd, int want_hyper)
+{
+    hpo__dataset d = {0};
+    fx_dataset(&d, 0);
+    hpo__sgd_config c = fx_config(model, lr, mu, wd);
+    c.layers = layers;
+    hpo__hg_problem *p = fx_problem(&d, &c);
+    if (p) {
+        CHECK(p->n_hyper == want_hyper);
+        double h[16];
+        fx_start(p, h);
+        double worst = fx_worst_fd_error(p, h);
+        if (worst >= 1e-4)
+            fprintf(stderr, "%s, %d layer(s): worst relative error %g\n",
+                    model, layers, worst);
+        CHECK(worst < 1e-4);
+        CHECK(isfinite(p->test_loss(p)));
+        CHECK(p->val_metric(p) >= 0 && p->val_metric(p) <= 1);
+        p->destroy(p);
+    }
+    hpo__data_free(&d);
+}
+
+/* H u against (grad(w + t u) - grad(w - t u)) / 2t on 8 random rows, at
+ * the model's initial weights plus noise of size `jitter` (nonzero
+ * biases), u random; the worst relative error. */
+static double fx_worst_hvp_error(hpo__sgd_model *mdl, int n_in,
+                                 double jitter, double t)
+{
+    enum { N = 8 };
+    size_t p = mdl->n_params;
+    double *w = malloc(p * sizeof *w), *u = malloc(p * sizeof *u);
+    double *hu = malloc(p * sizeof *hu), *gp = malloc(p * sizeof *gp);
+    double *gm = malloc(p * sizeof *gm);
+    double *x = malloc((size_t)N * n_in * sizeof *x), y[N];
+    hpo__rng rng;
+    hpo__rng_seed(&rng, 5);
+    mdl->init(mdl, w, &rng);
+    for (size_t i = 0; i < p; i++) {
+        w[i] += jitter * hpo__rng_normal(&rng);
+        u[i] = hpo__rng_normal(&rng);
+    }
+    for (int i = 0; i < N * n_in; i++)
+        x[i] = hpo__rng_normal(&rng);
+    for (int i = 0; i < N; i++)
+        y[i] = (double)hpo__rng_below(&rng, (uint64_t)mdl->n_out);
+    mdl->hvp_prepare(mdl, w, x, y, N);
+    mdl->hvp(mdl, u, hu);
+    for (size_t i = 0; i < p; i++)
+        w[i] += t * u[i];
+    mdl->loss_grad(mdl, w, x, y, N, 0.0, gp);
+    for (size_t i = 0; i < p; i++)
+        w[i] -= 2 * t * u[i];
+    mdl->loss_grad(mdl, w, x, y, N, 0.0, gm);
+    double worst = 0;
+    for (size_t i = 0; i < p; i++) {
+        double fd = (gp[i] - gm[i]) / (2 * t);
+        double err = fabs(hu[i] - fd) / (fabs(fd) + 1e-6);
+        worst = err > worst ? err : worst;
+    }
+    free(w), free(u), free(hu), free(gp), free(gm), free(x);
+    return worst;
+}
+
 #endif

@@ -12,87 +12,29 @@
 static const hpo__sgd_mode F = HPO__SGD_FIXED, C = HPO__SGD_CONSTANT,
                            E = HPO__SGD_PER_EPOCH;
 
-/* H u against (grad(w + t u) - grad(w - t u)) / 2t at random w, u. */
-static double worst_hvp_error(hpo__sgd_model *mdl, int n_in)
-{
-    size_t p = mdl->n_params;
-    double *w = malloc(p * sizeof *w), *u = malloc(p * sizeof *u);
-    double *hu = malloc(p * sizeof *hu), *gp = malloc(p * sizeof *gp);
-    double *gm = malloc(p * sizeof *gm), x[8 * 16], y[8];
-    hpo__rng rng;
-    hpo__rng_seed(&rng, 5);
-    mdl->init(mdl, w, &rng);
-    for (size_t i = 0; i < p; i++) {
-        w[i] += 0.3 * hpo__rng_normal(&rng);
-        u[i] = hpo__rng_normal(&rng);
-    }
-    for (int i = 0; i < 8 * n_in; i++)
-        x[i] = hpo__rng_normal(&rng);
-    for (int i = 0; i < 8; i++)
-        y[i] = (double)hpo__rng_below(&rng, (uint64_t)mdl->n_out);
-    mdl->hvp_prepare(mdl, w, x, y, 8);
-    mdl->hvp(mdl, u, hu);
-    double t = 1e-5, worst = 0;
-    for (size_t i = 0; i < p; i++)
-        w[i] += t * u[i];
-    mdl->loss_grad(mdl, w, x, y, 8, 0.0, gp);
-    for (size_t i = 0; i < p; i++)
-        w[i] -= 2 * t * u[i];
-    mdl->loss_grad(mdl, w, x, y, 8, 0.0, gm);
-    for (size_t i = 0; i < p; i++) {
-        double fd = (gp[i] - gm[i]) / (2 * t);
-        double err = fabs(hu[i] - fd) / (fabs(fd) + 1e-6);
-        worst = err > worst ? err : worst;
-    }
-    free(w), free(u), free(hu), free(gp), free(gm);
-    return worst;
-}
-
 static void test_linear_hvp(void)
 {
     hpo__sgd_model *mdl = NULL;
     hpo__msg m = {0};
     CHECK_RC(hpo__sgd_linear_new(&mdl, 6, 4, 8, &m), HPO_OK);
-    CHECK(worst_hvp_error(mdl, 6) < 1e-5);
+    CHECK(fx_worst_hvp_error(mdl, 6, 0.3, 1e-5) < 1e-5);
     mdl->destroy(mdl);
     hpo__msg_free(&m);
 }
 
-static void check_fd(const char *model, hpo__sgd_mode lr, hpo__sgd_mode mu,
-                     hpo__sgd_mode wd, int want_hyper)
-{
-    hpo__dataset d = {0};
-    fx_dataset(&d, 0);
-    hpo__sgd_config c = fx_config(model, lr, mu, wd);
-    hpo__hg_problem *p = fx_problem(&d, &c);
-    if (p) {
-        CHECK(p->n_hyper == want_hyper);
-        double h[16];
-        fx_start(p, h);
-        double worst = fx_worst_fd_error(p, h);
-        if (worst >= 1e-4)
-            fprintf(stderr, "%s: worst relative error %g\n", model, worst);
-        CHECK(worst < 1e-4);
-        CHECK(isfinite(p->test_loss(p)));
-        CHECK(p->val_metric(p) >= 0 && p->val_metric(p) <= 1);
-        p->destroy(p);
-    }
-    hpo__data_free(&d);
-}
-
 static void test_linear_constant_fd(void)
 {
-    check_fd("linear", C, C, C, 3);
+    fx_check_fd("linear", 1, C, C, C, 3);
 }
 
 static void test_linear_per_epoch_fd(void)
 {
-    check_fd("linear", E, E, E, 9);
+    fx_check_fd("linear", 1, E, E, E, 9);
 }
 
 static void test_linear_lr_only_fd(void)
 {
-    check_fd("linear", E, F, F, 3);
+    fx_check_fd("linear", 1, E, F, F, 3);
 }
 
 /* The gradient of problem p (built from c) at its start point. */

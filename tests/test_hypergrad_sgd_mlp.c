@@ -12,47 +12,16 @@
 static const hpo__sgd_mode F = HPO__SGD_FIXED, C = HPO__SGD_CONSTANT,
                            E = HPO__SGD_PER_EPOCH;
 
-/* H u against central differences of the gradient, at He weights with
- * nonzero biases. */
+/* H u against differences of the gradient, a 5-6-3 network. */
 static double worst_hvp_error(int layers)
 {
-    enum { N = 8, IN = 5, OUT = 3 };
     hpo__sgd_model *mdl = NULL;
     hpo__msg m = {0};
-    CHECK_RC(hpo__sgd_mlp_new(&mdl, IN, OUT, 6, layers, N, &m), HPO_OK);
+    CHECK_RC(hpo__sgd_mlp_new(&mdl, 5, 3, 6, layers, 8, &m), HPO_OK);
     hpo__msg_free(&m);
     if (!mdl)
         return INFINITY;
-    size_t p = mdl->n_params;
-    double *w = malloc(p * sizeof *w), *u = malloc(p * sizeof *u);
-    double *hu = malloc(p * sizeof *hu), *gp = malloc(p * sizeof *gp);
-    double *gm = malloc(p * sizeof *gm), x[N * IN], y[N];
-    hpo__rng rng;
-    hpo__rng_seed(&rng, 9);
-    mdl->init(mdl, w, &rng);
-    for (size_t i = 0; i < p; i++) {
-        w[i] += 0.1 * hpo__rng_normal(&rng);
-        u[i] = hpo__rng_normal(&rng);
-    }
-    for (int i = 0; i < N * IN; i++)
-        x[i] = hpo__rng_normal(&rng);
-    for (int i = 0; i < N; i++)
-        y[i] = (double)hpo__rng_below(&rng, OUT);
-    mdl->hvp_prepare(mdl, w, x, y, N);
-    mdl->hvp(mdl, u, hu);
-    double t = 1e-6, worst = 0;
-    for (size_t i = 0; i < p; i++)
-        w[i] += t * u[i];
-    mdl->loss_grad(mdl, w, x, y, N, 0.0, gp);
-    for (size_t i = 0; i < p; i++)
-        w[i] -= 2 * t * u[i];
-    mdl->loss_grad(mdl, w, x, y, N, 0.0, gm);
-    for (size_t i = 0; i < p; i++) {
-        double fd = (gp[i] - gm[i]) / (2 * t);
-        double err = fabs(hu[i] - fd) / (fabs(fd) + 1e-6);
-        worst = err > worst ? err : worst;
-    }
-    free(w), free(u), free(hu), free(gp), free(gm);
+    double worst = fx_worst_hvp_error(mdl, 5, 0.1, 1e-6);
     mdl->destroy(mdl);
     return worst;
 }
@@ -120,41 +89,19 @@ static void test_same_training_as_mlp(void)
     hpo__msg_free(&m);
 }
 
-static void check_fd(int layers, hpo__sgd_mode lr, hpo__sgd_mode mu,
-                     hpo__sgd_mode wd, int want_hyper)
-{
-    hpo__dataset d = {0};
-    fx_dataset(&d, 0);
-    hpo__sgd_config c = fx_config("mlp", lr, mu, wd);
-    c.layers = layers;
-    hpo__hg_problem *p = fx_problem(&d, &c);
-    if (p) {
-        CHECK(p->n_hyper == want_hyper);
-        double h[16];
-        fx_start(p, h);
-        double worst = fx_worst_fd_error(p, h);
-        if (worst >= 1e-4)
-            fprintf(stderr, "mlp, %d layers: worst relative error %g\n",
-                    layers, worst);
-        CHECK(worst < 1e-4);
-        p->destroy(p);
-    }
-    hpo__data_free(&d);
-}
-
 static void test_fd_per_epoch_one_layer(void)
 {
-    check_fd(1, E, E, E, 9);
+    fx_check_fd("mlp", 1, E, E, E, 9);
 }
 
 static void test_fd_constant_two_layers(void)
 {
-    check_fd(2, C, C, C, 3);
+    fx_check_fd("mlp", 2, C, C, C, 3);
 }
 
 static void test_fd_lr_schedule_two_layers(void)
 {
-    check_fd(2, E, F, C, 4);
+    fx_check_fd("mlp", 2, E, F, C, 4);
 }
 
 int main(void)

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../ml/mlp.h"
 #include "sgd.h"
 
 typedef struct linear_model {
@@ -39,19 +40,7 @@ static double probabilities(const linear_model *L, const double *w,
         memcpy(L->z + (size_t)i * k, b, (size_t)k * sizeof *b);
     cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, k, L->n_in, 1.0,
                 x, L->n_in, w, k, 1.0, L->z, k);
-    double loss = 0;
-    for (int i = 0; i < n; i++) {
-        double *r = L->z + (size_t)i * k, top = r[0], sum = 0;
-        for (int c = 1; c < k; c++)
-            top = r[c] > top ? r[c] : top;
-        for (int c = 0; c < k; c++)
-            sum += exp(r[c] - top);
-        if (y)
-            loss += top + log(sum) - r[(int)y[i]];
-        for (int c = 0; c < k; c++)
-            r[c] = exp(r[c] - top) / sum;
-    }
-    return loss;
+    return hpo__mlp_softmax_rows(L->z, n, k, y);
 }
 
 /* grad = (x^T d, column sums of d), d: n x k. */

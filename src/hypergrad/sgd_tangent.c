@@ -55,18 +55,6 @@ typedef struct tangent_state {
     double eta, mu, lambda;
 } tangent_state;
 
-static void shuffle(int *order, int n, hpo__rng *rng)
-{
-    for (int i = 0; i < n; i++)
-        order[i] = i;
-    for (int i = n - 1; i > 0; i--) {
-        int j = (int)hpo__rng_below(rng, (uint64_t)i + 1);
-        int k = order[i];
-        order[i] = order[j];
-        order[j] = k;
-    }
-}
-
 static void gather(const hpo__sgd_data *d, const int *rows, int b,
                    double *xb, double *yb)
 {
@@ -207,7 +195,7 @@ int hpo__sgd_train(hpo__sgd_model *mdl, const hpo__sgd_data *data,
     mdl->init(mdl, run->w, &rng);
     for (int e = 0; e < s->epochs && !run->diverged; e++) {
         epoch_values(&t, h, e);
-        shuffle(t.order, n, &rng);
+        hpo__rng_permutation(&rng, t.order, n);
         for (int at = 0; at < n && !run->diverged; at += b) {
             int size = n - at < b ? n - at : b;
             run->diverged = !step(&t, data, at, size, e, run->steps, run);
