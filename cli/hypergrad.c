@@ -40,6 +40,9 @@ typedef struct hg_model {
     int split;  /* uses the implicit part's split (regression or 2 classes) */
     int task;   /* the task the data is read as: -1 as guessed */
     int (*make)(const hg_ctx *c, hpo__hg_problem **out, hpo__msg *m);
+    /* The outer loop's first point (log-hyperparameters); NULL: lambda 1,
+     * a width of sqrt(features), else the bounds' geometric mean. */
+    void (*start)(const hpo__hg_problem *p, const hg_ctx *c, double *h);
 } hg_model;
 
 static int make_ridge(const hg_ctx *c, hpo__hg_problem **out, hpo__msg *m)
@@ -70,18 +73,25 @@ static int make_linear(const hg_ctx *c, hpo__hg_problem **out, hpo__msg *m)
     return cli_hg_sgd_make("linear", c->data, c->seed, c->sgd, out, m);
 }
 
+/* mlp, linear: from the fixed values (lr 0.01, momentum 0.9, decay 1e-4). */
+static void start_sgd(const hpo__hg_problem *p, const hg_ctx *c, double *h)
+{
+    (void)c;
+    hpo__hg_sgd_start(p, h);
+}
+
 static const hg_model models[] = {
     {"ridge", "ridge regression: lambda (one, or one per feature)", 1,
-     HPO__REGRESSION, make_ridge},
+     HPO__REGRESSION, make_ridge, NULL},
     {"logistic", "L2 logistic regression, two classes: lambda (one, or one "
-     "per feature)", 1, HPO__CLASSIFICATION, make_logistic},
+     "per feature)", 1, HPO__CLASSIFICATION, make_logistic, NULL},
     {"krr", "kernel ridge regression, RBF kernel: lambda and the width", 1,
-     HPO__REGRESSION, make_krr},
+     HPO__REGRESSION, make_krr, NULL},
     {"mlp", "the MLP trained by SGD: learning rate (per epoch), momentum, "
-     "weight decay", 0, -1, make_mlp},
+     "weight decay", 0, -1, make_mlp, start_sgd},
     {"linear", "softmax regression trained by SGD: the same hyperparameters",
-     0, -1, make_linear},
-    {NULL, NULL, 0, 0, NULL},
+     0, -1, make_linear, start_sgd},
+    {NULL, NULL, 0, 0, NULL, NULL},
 };
 
 static const hg_model *find_model(const char *name)
@@ -257,8 +267,9 @@ static int parse(hg_opts *o, int argc, char **argv)
 
 typedef struct hg_run {
     const hg_opts *o;
+    const hg_model *md;
+    const hg_ctx *ctx;
     hpo__hg_problem *p;
-    const char *model;
 } hg_run;
 
 /* "lambda 0.53" for one or two hyperparameters, else the median and range. */
@@ -376,8 +387,7 @@ static int compare(const hg_run *run, hpo_storage *storage,
     return code;
 }
 
-static int descend(hg_run *run, hpo_storage *storage, const char *study_name,
-                   int n_features)
+static int descend(hg_run *run, hpo_storage *storage, const char *study_name)
 {
     hpo_study *study = NULL;
     hpo__msg m = {0};
@@ -400,7 +410,10 @@ static int descend(hg_run *run, hpo_storage *storage, const char *study_name,
     hpo__hg_result r;
     int rc = h ? HPO_OK : HPO_ENOMEM;
     if (h) {
-        start_point(run->p, n_features, h);
+        if (run->md->start)
+            run->md->start(run->p, run->ctx, h);
+        else
+            start_point(run->p, run->ctx->data->n_features, h);
         rc = hpo__hg_descend(run->p, h, &outer, study, &r, &m);
     }
     if (rc != HPO_OK) {
@@ -410,7 +423,7 @@ static int descend(hg_run *run, hpo_storage *storage, const char *study_name,
         char hs[200];
         hypers_text(run->p, h, hs, sizeof hs);
         printf("%s: best validation loss %.6g, its test loss %.6g, %d "
-               "steps, %ld fits%s\n  at %s\n", run->model, r.best_val_loss,
+               "steps, %ld fits%s\n  at %s\n", run->md->name, r.best_val_loss,
                r.best_test_loss, r.steps_done, r.fits,
                r.halvings ? " (step size halved)" : "", hs);
         if (run->o->compare) {
@@ -435,14 +448,14 @@ static int run_model(const hg_opts *o, const hg_model *md)
     memset(&split, 0, sizeof split);
     hpo__msg m = {0};
     hpo_storage *storage = NULL;
-    hg_run run = {o, NULL, md->name};
+    hg_ctx ctx = {&d, &split, o->per_feature, o->solver, o->seed, &o->sgd};
+    hg_run run = {o, md, &ctx, NULL};
     int code = load_data(o, md, &d);
     if (!code && md->split &&
         hpo__hg_split_make(&d, 0.6, 0.2, o->seed, &split, &m) != HPO_OK) {
         cli_error(CMD, "%s", hpo__msg_get(&m));
         code = CLI_EXIT_USAGE;
     }
-    hg_ctx ctx = {&d, &split, o->per_feature, o->solver, o->seed, &o->sgd};
     if (!code && md->make(&ctx, &run.p, &m) != HPO_OK) {
         cli_error(CMD, "%s", hpo__msg_get(&m));
         code = CLI_EXIT_USAGE;
@@ -455,16 +468,15 @@ static int run_model(const hg_opts *o, const hg_model *md)
     if (!o->study)
         snprintf(study_name + strlen(study_name),
                  sizeof study_name - strlen(study_name), "%s", md->name);
-    if (!code && !md->split)
+    if (!code && !md->split) /* mlp, linear: their own split */
         hpo__hg_sgd_rows(run.p, split.n);
-    if (!code) {
-        if (!o->quiet)
-            fprintf(stderr, "hpo hypergrad: %s on %s: %d train, %d "
-                    "validation, %d test rows, %d features, %d "
-                    "hyperparameter(s)\n", md->name, o->data, split.n[0],
-                    split.n[1], split.n[2], d.n_features, run.p->n_hyper);
-        code = descend(&run, storage, study_name, d.n_features);
-    }
+    if (!code && !o->quiet)
+        fprintf(stderr, "hpo hypergrad: %s on %s: %d train, %d validation, "
+                "%d test rows, %d features, %d hyperparameter(s)\n",
+                md->name, o->data, split.n[0], split.n[1], split.n[2],
+                d.n_features, run.p->n_hyper);
+    if (!code)
+        code = descend(&run, storage, study_name);
     if (run.p)
         run.p->destroy(run.p);
     hpo_storage_close(storage);

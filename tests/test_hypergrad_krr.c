@@ -7,12 +7,7 @@
 
 static hpo__hg_problem *krr_of(const hpo__hg_split *s, hpo__hg_solver solver)
 {
-    hpo__hg_model_opts o = {0, solver};
-    hpo__hg_problem *p = NULL;
-    hpo__msg m = {0};
-    CHECK_RC(hpo__hg_krr_new(s, &o, &p, &m), HPO_OK);
-    hpo__msg_free(&m);
-    return p;
+    return problem_of(hpo__hg_krr_new, s, 0, solver);
 }
 
 static void test_matches_fd(void)
@@ -33,39 +28,15 @@ static void test_solvers_agree(void)
 {
     hpo__hg_split s;
     CHECK_RC(synthetic_split(120, 5, 0, 22, &s), HPO_OK);
-    hpo__hg_problem *e = krr_of(&s, HPO__HG_EXACT);
-    hpo__hg_problem *c = krr_of(&s, HPO__HG_CG);
-    hpo__hg_problem *n = krr_of(&s, HPO__HG_NEUMANN);
-    double h[2] = {1.0, 1.0}, ge[2], gc[2], gn[2], ve, vc, vn;
-    hpo__msg m = {0};
-    CHECK_RC(e->value_grad(e, h, 0, &ve, ge, &m), HPO_OK);
-    CHECK_RC(c->value_grad(c, h, 1e-10, &vc, gc, &m), HPO_OK);
-    CHECK_RC(n->value_grad(n, h, 1e-10, &vn, gn, &m), HPO_OK);
-    double gmax = fmax(fabs(ge[0]), fabs(ge[1]));
-    CHECK_NEAR(vc, ve, 1e-8 * ve);
-    CHECK_NEAR(vn, ve, 1e-8 * ve);
-    for (int i = 0; i < 2; i++) {
-        CHECK_NEAR(gc[i], ge[i], 1e-6 * gmax);
-        CHECK_NEAR(gn[i], ge[i], 1e-6 * gmax);
-    }
-    hpo__msg_free(&m);
-    e->destroy(e);
-    c->destroy(c);
-    n->destroy(n);
+    const double h[2] = {1.0, 1.0};
+    check_solver(hpo__hg_krr_new, &s, 0, HPO__HG_CG, h, 1e-10, 1e-6);
+    check_solver(hpo__hg_krr_new, &s, 0, HPO__HG_NEUMANN, h, 1e-10, 1e-6);
     hpo__hg_split_free(&s);
 }
 
 static void test_per_feature_refused(void)
 {
-    hpo__hg_split s;
-    CHECK_RC(synthetic_split(60, 3, 0, 23, &s), HPO_OK);
-    hpo__hg_model_opts o = {1, HPO__HG_EXACT};
-    hpo__hg_problem *p = NULL;
-    hpo__msg m = {0};
-    CHECK_RC(hpo__hg_krr_new(&s, &o, &p, &m), HPO_EINVAL);
-    CHECK_STR_CONTAINS(hpo__msg_get(&m), "--per-feature");
-    hpo__msg_free(&m);
-    hpo__hg_split_free(&s);
+    check_refused(hpo__hg_krr_new, 1, "--per-feature");
 }
 
 static void test_outer_loop_lowers_validation_loss(void)

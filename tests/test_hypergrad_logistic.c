@@ -9,12 +9,7 @@
 static hpo__hg_problem *logistic_of(const hpo__hg_split *s, int per_feature,
                                     hpo__hg_solver solver)
 {
-    hpo__hg_model_opts o = {per_feature, solver};
-    hpo__hg_problem *p = NULL;
-    hpo__msg m = {0};
-    CHECK_RC(hpo__hg_logistic_new(s, &o, &p, &m), HPO_OK);
-    hpo__msg_free(&m);
-    return p;
+    return problem_of(hpo__hg_logistic_new, s, per_feature, solver);
 }
 
 static void test_single_lambda_matches_fd(void)
@@ -50,51 +45,20 @@ static void test_solvers_agree(void)
 {
     hpo__hg_split s;
     CHECK_RC(synthetic_split(250, 9, 1, 13, &s), HPO_OK);
-    hpo__hg_problem *e = logistic_of(&s, 1, HPO__HG_EXACT);
-    hpo__hg_problem *c = logistic_of(&s, 1, HPO__HG_CG);
-    hpo__hg_problem *n = logistic_of(&s, 1, HPO__HG_NEUMANN);
-    double h[9], ge[9], gc[9], gn[9], gl[9], ve, vc, vn, vl;
+    double h[9];
     for (int i = 0; i < 9; i++)
         h[i] = 1.0 + 0.1 * i;
-    hpo__msg m = {0};
-    CHECK_RC(e->value_grad(e, h, 0, &ve, ge, &m), HPO_OK);
-    CHECK_RC(c->value_grad(c, h, 1e-10, &vc, gc, &m), HPO_OK);
-    CHECK_RC(n->value_grad(n, h, 1e-10, &vn, gn, &m), HPO_OK);
-    double gmax = 0;
-    for (int i = 0; i < 9; i++)
-        gmax = fmax(gmax, fabs(ge[i]));
-    CHECK_NEAR(vc, ve, 1e-8 * ve);
-    CHECK_NEAR(vn, ve, 1e-8 * ve);
-    for (int i = 0; i < 9; i++) {
-        CHECK_NEAR(gc[i], ge[i], 1e-5 * gmax);
-        CHECK_NEAR(gn[i], ge[i], 1e-5 * gmax);
-    }
+    check_solver(hpo__hg_logistic_new, &s, 1, HPO__HG_CG, h, 1e-10, 1e-5);
+    check_solver(hpo__hg_logistic_new, &s, 1, HPO__HG_NEUMANN, h, 1e-10,
+                 1e-5);
     /* HOAG's loose early tolerance: a cheaper fit, a nearby gradient */
-    hpo__hg_problem *l = logistic_of(&s, 1, HPO__HG_EXACT);
-    CHECK_RC(l->value_grad(l, h, 1e-2, &vl, gl, &m), HPO_OK);
-    CHECK_NEAR(vl, ve, 1e-2 * ve);
-    for (int i = 0; i < 9; i++)
-        CHECK_NEAR(gl[i], ge[i], 0.1 * gmax);
-    hpo__msg_free(&m);
-    l->destroy(l);
-    e->destroy(e);
-    c->destroy(c);
-    n->destroy(n);
+    check_solver(hpo__hg_logistic_new, &s, 1, HPO__HG_EXACT, h, 1e-2, 0.1);
     hpo__hg_split_free(&s);
 }
 
 static void test_regression_target_refused(void)
 {
-    hpo__hg_split s;
-    CHECK_RC(synthetic_split(60, 3, 0, 14, &s), HPO_OK);
-    hpo__hg_model_opts o = {0, HPO__HG_EXACT};
-    hpo__hg_problem *p = NULL;
-    hpo__msg m = {0};
-    CHECK_RC(hpo__hg_logistic_new(&s, &o, &p, &m), HPO_EINVAL);
-    CHECK(p == NULL);
-    CHECK_STR_CONTAINS(hpo__msg_get(&m), "two classes");
-    hpo__msg_free(&m);
-    hpo__hg_split_free(&s);
+    check_refused(hpo__hg_logistic_new, 0, "two classes");
 }
 
 static void test_outer_loop_lowers_validation_loss(void)

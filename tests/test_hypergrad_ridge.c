@@ -10,12 +10,7 @@
 static hpo__hg_problem *ridge_of(const hpo__hg_split *s, int per_feature,
                                  hpo__hg_solver solver)
 {
-    hpo__hg_model_opts o = {per_feature, solver};
-    hpo__hg_problem *p = NULL;
-    hpo__msg m = {0};
-    CHECK_RC(hpo__hg_ridge_new(s, &o, &p, &m), HPO_OK);
-    hpo__msg_free(&m);
-    return p;
+    return problem_of(hpo__hg_ridge_new, s, per_feature, solver);
 }
 
 static void fill(double *h, int n, double v)
@@ -62,16 +57,7 @@ static void test_wide_data_dual_matches_fd(void)
     double h[60];
     fill(h, 60, 0.5);
     CHECK(fd_relative_error(p, h, 1e-4) < 1e-4);
-    hpo__hg_problem *cg = ridge_of(&s, 1, HPO__HG_CG);
-    double v1, v2, g1[60], g2[60];
-    hpo__msg m = {0};
-    CHECK_RC(p->value_grad(p, h, 0, &v1, g1, &m), HPO_OK);
-    CHECK_RC(cg->value_grad(cg, h, 1e-12, &v2, g2, &m), HPO_OK);
-    CHECK_NEAR(v1, v2, 1e-8 * v1);
-    for (int i = 0; i < 60; i++)
-        CHECK_NEAR(g1[i], g2[i], 1e-6 * (fabs(g1[i]) + 1e-6));
-    hpo__msg_free(&m);
-    cg->destroy(cg);
+    check_solver(hpo__hg_ridge_new, &s, 1, HPO__HG_CG, h, 1e-12, 1e-6);
     p->destroy(p);
     hpo__hg_split_free(&s);
 }
@@ -79,23 +65,9 @@ static void test_wide_data_dual_matches_fd(void)
 static void compare_solver(const hpo__hg_split *s, hpo__hg_solver solver,
                            double tol, double want)
 {
-    hpo__hg_problem *e = ridge_of(s, 1, HPO__HG_EXACT);
-    hpo__hg_problem *a = ridge_of(s, 1, solver);
-    int n = e->n_hyper;
-    double h[16], ge[16], ga[16], ve, va;
-    fill(h, n, 2.0);
-    hpo__msg m = {0};
-    CHECK_RC(e->value_grad(e, h, 0, &ve, ge, &m), HPO_OK);
-    CHECK_RC(a->value_grad(a, h, tol, &va, ga, &m), HPO_OK);
-    CHECK_NEAR(va, ve, want * ve);
-    double gmax = 0;
-    for (int i = 0; i < n; i++)
-        gmax = fabs(ge[i]) > gmax ? fabs(ge[i]) : gmax;
-    for (int i = 0; i < n; i++)
-        CHECK_NEAR(ga[i], ge[i], want * gmax);
-    hpo__msg_free(&m);
-    a->destroy(a);
-    e->destroy(e);
+    double h[16];
+    fill(h, 16, 2.0);
+    check_solver(hpo__hg_ridge_new, s, 1, solver, h, tol, want);
 }
 
 static void test_cg_and_neumann_agree_with_exact(void)

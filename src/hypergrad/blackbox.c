@@ -64,13 +64,6 @@ static int run_grid(hpo__hg_problem *p, int fits, hpo_study *study,
     return HPO_OK;
 }
 
-static int set_test_loss(hpo_trial *t, double x)
-{
-    char buf[40];
-    snprintf(buf, sizeof buf, isfinite(x) ? "%.17g" : "null", x);
-    return hpo_trial_set_user_attr(t, "test_loss", buf);
-}
-
 /* One fit at the sampler's point: the trial told with its value. */
 static int sampled_fit(hpo__hg_problem *p, hpo_study *study, double *h,
                        hpo__hg_result *r, hpo__msg *m)
@@ -79,29 +72,15 @@ static int sampled_fit(hpo__hg_problem *p, hpo_study *study, double *h,
     int rc = hpo_study_ask(study, &t);
     if (rc != HPO_OK)
         return hpo__fail(m, rc, "%s", hpo_study_errmsg(study));
-    for (int j = 0; j < p->n_hyper && rc == HPO_OK; j++) {
-        double lo, hi, x;
-        p->hyper_bounds(p, j, &lo, &hi);
-        rc = hpo_trial_suggest_float(t, p->hyper_name(p, j), lo, hi, 0,
-                                     HPO_LOG, &x);
-        h[j] = log(x);
-    }
-    if (rc != HPO_OK)
-        hpo__fail(m, rc, "%s", hpo_trial_errmsg(t));
     double val = NAN;
+    rc = hpo__hg_trial_hypers(t, p, h);
+    if (rc == HPO_OK && (rc = p->value_grad(p, h, 0, &val, NULL, m)) != HPO_OK)
+        return hpo__hg_trial_finish(study, t, rc, val, m); /* m has why */
     if (rc == HPO_OK)
-        rc = p->value_grad(p, h, 0, &val, NULL, m);
-    if (rc == HPO_OK && (rc = set_test_loss(t, p->test_loss(p))) != HPO_OK)
-        hpo__fail(m, rc, "%s", hpo_trial_errmsg(t));
-    if (rc != HPO_OK) {
-        hpo_study_tell(study, t, HPO_FAIL, NULL, 0);
-        hpo_trial_free(t);
-        return rc;
-    }
-    rc = hpo_study_tell(study, t, HPO_COMPLETE, &val, 1);
+        rc = hpo__hg_trial_attrs(t, p, NAN);
     if (rc != HPO_OK)
         hpo__fail(m, rc, "%s", hpo_trial_errmsg(t));
-    hpo_trial_free(t);
+    rc = hpo__hg_trial_finish(study, t, rc, val, m);
     if (rc == HPO_OK)
         record_best(p, val, r);
     return rc;

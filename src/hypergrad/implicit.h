@@ -7,6 +7,7 @@
  *   split.c     the seeded split, standardized on the training rows
  *   cg.c        conjugate gradients on a symmetric positive definite operator
  *   neumann.c   the truncated Neumann series for H^-1 b
+ *   lambda.c    the L2 penalty's lambdas and hypergradient (ridge, logistic)
  *   ridge.c     ridge regression, one lambda or one per feature
  *   logistic.c  L2 logistic regression, one lambda or one per feature
  *   krr.c       kernel ridge regression, RBF kernel: lambda and the width
@@ -91,5 +92,15 @@ int hpo__hg_krr_new(const hpo__hg_split *s, const hpo__hg_model_opts *o,
 double hpo__hg_mse(const double *pred, const double *y, int n);
 char **hpo__hg_lambda_names(const hpo__hg_split *s, int per_feature);
 void hpo__hg_names_free(char **names, int n);
+
+/* The L2 penalty's lambdas and hypergradient (lambda.c): lam[j] =
+ * exp(h[per_feature ? j : 0]); grad_j = -lam_j w_j q_j (summed into
+ * grad[0] for one lambda).  hpo__hg_center: yc = y - mean(y), the mean
+ * returned.  hpo__hg_max_rows: the most rows of the three parts. */
+void hpo__hg_lambdas(const double *h, int per_feature, int p, double *lam);
+void hpo__hg_lambda_grad(const double *lam, const double *w, const double *q,
+                         int p, int per_feature, double *grad);
+double hpo__hg_center(const double *y, int n, double *yc);
+int hpo__hg_max_rows(const hpo__hg_split *s);
 
 #endif

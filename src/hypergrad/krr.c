@@ -205,14 +205,13 @@ static void distances(krr *k, int part)
 
 static int allocate(krr *k)
 {
-    size_t n = (size_t)k->n, rows = n;
+    size_t n = (size_t)k->n, rows = (size_t)hpo__hg_max_rows(k->s);
     for (int p = 0; p < 3; p++) {
         size_t len = (size_t)k->s->n[p] * n;
         k->dist[p] = malloc(sizeof(double) * len);
         k->kern[p] = malloc(sizeof(double) * len);
         if (!k->dist[p] || !k->kern[p])
             return 0;
-        rows = (size_t)k->s->n[p] > rows ? (size_t)k->s->n[p] : rows;
     }
     if (k->solver == HPO__HG_EXACT && !(k->fac = malloc(sizeof(double) * n * n)))
         return 0;
@@ -252,12 +251,7 @@ int hpo__hg_krr_new(const hpo__hg_split *s, const hpo__hg_model_opts *o,
     }
     for (int p = 0; p < 3; p++)
         distances(k, p);
-    double sum = 0;
-    for (int i = 0; i < k->n; i++)
-        sum += s->y[0][i];
-    k->ybar = sum / k->n;
-    for (int i = 0; i < k->n; i++)
-        k->yc[i] = s->y[0][i] - k->ybar;
+    k->ybar = hpo__hg_center(s->y[0], k->n, k->yc);
     k->test = NAN;
     *out = &k->base;
     return HPO_OK;

@@ -264,8 +264,7 @@ static int value_grad(hpo__hg_problem *pb, const double *h, double tol,
                       double *val, double *grad, hpo__msg *m)
 {
     logistic *l = (logistic *)pb;
-    for (int j = 0; j < l->p; j++)
-        l->lam[j] = exp(h[l->per_feature ? j : 0]);
+    hpo__hg_lambdas(h, l->per_feature, l->p, l->lam);
     int rc = newton(l, tol, m);
     if (rc != HPO_OK)
         return rc;
@@ -285,15 +284,7 @@ static int value_grad(hpo__hg_problem *pb, const double *h, double tol,
     }
     if (rc != HPO_OK)
         return rc;
-    if (!l->per_feature)
-        grad[0] = 0;
-    for (int j = 0; j < l->p; j++) {
-        double d = -l->lam[j] * l->w[j] * l->q[j];
-        if (l->per_feature)
-            grad[j] = d;
-        else
-            grad[0] += d;
-    }
+    hpo__hg_lambda_grad(l->lam, l->w, l->q, l->p, l->per_feature, grad);
     return HPO_OK;
 }
 
@@ -312,9 +303,7 @@ static void destroy(hpo__hg_problem *pb)
 
 static int allocate(logistic *l)
 {
-    size_t d = (size_t)l->d, rows = 0;
-    for (int k = 0; k < 3; k++)
-        rows = (size_t)l->s->n[k] > rows ? (size_t)l->s->n[k] : rows;
+    size_t d = (size_t)l->d, rows = (size_t)hpo__hg_max_rows(l->s);
     l->lam = calloc(d, sizeof(double));
     l->w = calloc(6 * d, sizeof(double));
     l->z = malloc(sizeof(double) * 2 * rows);

@@ -20,8 +20,9 @@
  *   2. HOAG shrinks its step when the loss goes up.  Here Adam's step is
  *      halved only when the validation loss is not finite or rises above
  *      the best seen by more than half its size (a divergence, not Adam's
- *      ordinary wobble); the walk then restarts from the best point with
- *      fresh moments, and says so through the note callback.
+ *      ordinary wobble); the walk then steps again from the best point
+ *      (its gradient kept, so no fit is spent re-evaluating it) with fresh
+ *      moments, and says so through the note callback.
  *   3. Every evaluation is one outer step, one fit and one stored trial,
  *      so "steps" is the number of fits the method spends.
  *   4. L-BFGS-B is NLopt's (outer_lbfgs.c); its line search does the
@@ -95,6 +96,7 @@ int hpo__hg_walk_eval(hpo__hg_walk *w, const double *h, double *val,
         r->best_test_loss = test;
         r->best_val_metric = p->val_metric ? p->val_metric(p) : NAN;
         memcpy(w->best_h, h, sizeof *h * (size_t)p->n_hyper);
+        memcpy(w->best_g, grad, sizeof *h * (size_t)p->n_hyper);
     }
     r->steps_done = ++w->evals;
     r->fits = p->fits;
@@ -163,12 +165,13 @@ static int run_adam(hpo__hg_walk *w, double *h)
                          "halved to %.4g, back to the best point",
                          w->evals - 1, val,
                          isfinite(val) ? "diverged" : "is not finite", a.lr);
-            if (isfinite(best)) {
+            if (isfinite(best)) { /* step again from the best, shorter */
                 memcpy(h, w->best_h, sizeof *h * (size_t)n);
+                memcpy(g, w->best_g, sizeof *g * (size_t)n);
                 adam_reset(&a, n);
-                continue;
             }
-            /* No finite point yet: step on along what gradient there is. */
+            /* Step along what gradient there is (none finite yet: from
+             * here; a finite loss with a non-finite gradient: its parts). */
             for (int i = 0; i < n; i++)
                 if (!isfinite(g[i]))
                     g[i] = 0;
@@ -212,8 +215,9 @@ int hpo__hg_descend(hpo__hg_problem *p, double *h,
     *res = (hpo__hg_result){0, INFINITY, NAN, NAN, p->fits, 0};
     hpo__hg_walk w = {p, o, study, res, m, calloc((size_t)n, sizeof(double)),
                       calloc((size_t)n, sizeof(double)),
+                      calloc((size_t)n, sizeof(double)),
                       calloc((size_t)n, sizeof(double)), 0, HPO_OK};
-    if (!w.lo || !w.hi || !w.best_h)
+    if (!w.lo || !w.hi || !w.best_h || !w.best_g)
         rc = hpo__oom(m);
     for (int i = 0; i < n && rc == HPO_OK; i++) {
         double lo, hi;
@@ -234,5 +238,6 @@ int hpo__hg_descend(hpo__hg_problem *p, double *h,
     free(w.lo);
     free(w.hi);
     free(w.best_h);
+    free(w.best_g);
     return rc;
 }

@@ -185,8 +185,7 @@ static int value_grad(hpo__hg_problem *pb, const double *h, double tol,
 {
     ridge *r = (ridge *)pb;
     const hpo__hg_split *s = r->s;
-    for (int j = 0; j < r->p; j++)
-        r->lam[j] = exp(h[r->per_feature ? j : 0]);
+    hpo__hg_lambdas(h, r->per_feature, r->p, r->lam);
     int rc = solve_w(r, tol, m);
     if (rc != HPO_OK)
         return rc;
@@ -203,15 +202,7 @@ static int value_grad(hpo__hg_problem *pb, const double *h, double tol,
                 pred, 1, 0, r->g, 1);
     if ((rc = solve_q(r, tol, m)) != HPO_OK)
         return rc;
-    if (!r->per_feature)
-        grad[0] = 0;
-    for (int j = 0; j < r->p; j++) {
-        double d = -r->lam[j] * r->w[j] * r->q[j];
-        if (r->per_feature)
-            grad[j] = d;
-        else
-            grad[0] += d;
-    }
+    hpo__hg_lambda_grad(r->lam, r->w, r->q, r->p, r->per_feature, grad);
     return HPO_OK;
 }
 
@@ -236,9 +227,7 @@ static void destroy(hpo__hg_problem *pb)
 static int allocate(ridge *r)
 {
     size_t n = (size_t)r->n, p = (size_t)r->p;
-    size_t rows = n;
-    for (int k = 0; k < 3; k++)
-        rows = (size_t)r->s->n[k] > rows ? (size_t)r->s->n[k] : rows;
+    size_t rows = (size_t)hpo__hg_max_rows(r->s);
     rows = rows > p ? rows : p;
     r->yc = malloc(sizeof(double) * n);
     r->xty = malloc(sizeof(double) * p);
@@ -280,12 +269,7 @@ int hpo__hg_ridge_new(const hpo__hg_split *s, const hpo__hg_model_opts *o,
         destroy(&r->base);
         return hpo__oom(m);
     }
-    double sum = 0;
-    for (int i = 0; i < r->n; i++)
-        sum += s->y[0][i];
-    r->ybar = sum / r->n;
-    for (int i = 0; i < r->n; i++)
-        r->yc[i] = s->y[0][i] - r->ybar;
+    r->ybar = hpo__hg_center(s->y[0], r->n, r->yc);
     cblas_dgemv(CblasRowMajor, CblasTrans, r->n, r->p, 1, s->x[0], r->p,
                 r->yc, 1, 0, r->xty, 1);
     if (r->gram) /* X'X: symmetric, so row- and column-major agree */

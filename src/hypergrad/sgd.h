@@ -172,6 +172,8 @@ int hpo__hg_sgd_new(hpo__hg_problem **out, const hpo__dataset *d,
 int hpo__hg_sgd_new_split(hpo__hg_problem **out, const hpo__dataset *d,
                           uint64_t seed, const hpo__sgd_config *c,
                           hpo__msg *m);
+/* The log-hyperparameters of the configured (fixed) values: a start. */
+void hpo__hg_sgd_start(const hpo__hg_problem *p, double *h);
 /* Rows of train, validation and test. */
 void hpo__hg_sgd_rows(const hpo__hg_problem *p, int n[3]);
 

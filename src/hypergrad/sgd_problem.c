@@ -318,6 +318,11 @@ int hpo__hg_sgd_new_split(hpo__hg_problem **out, const hpo__dataset *d,
     return rc;
 }
 
+void hpo__hg_sgd_start(const hpo__hg_problem *p, double *h)
+{
+    hpo__sgd_schedule_start(&((const sgd_problem *)p)->sched, h);
+}
+
 void hpo__hg_sgd_rows(const hpo__hg_problem *p, int n[3])
 {
     const sgd_problem *P = (const sgd_problem *)p;

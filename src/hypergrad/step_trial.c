@@ -3,7 +3,8 @@
  * so the study looks like any other: reports, `hpo best`, Python Optuna
  * read it.  The parameters are fixed before asking (hpo__study_ask_fixed),
  * then suggested with their float-log distributions, so the stored
- * distribution is the problem's bounds.
+ * distribution is the problem's bounds.  The comparison's trials
+ * (blackbox.c) are made of the same pieces.
  */
 #include <math.h>
 #include <stdio.h>
@@ -50,8 +51,7 @@ static int set_number(hpo_trial *t, const char *key, double x)
     return hpo_trial_set_user_attr(t, key, buf);
 }
 
-static int fill_trial(hpo_trial *t, const hpo__hg_problem *p,
-                      double grad_norm)
+int hpo__hg_trial_hypers(hpo_trial *t, const hpo__hg_problem *p, double *h)
 {
     int rc = HPO_OK;
     for (int i = 0; i < p->n_hyper && rc == HPO_OK; i++) {
@@ -59,14 +59,32 @@ static int fill_trial(hpo_trial *t, const hpo__hg_problem *p,
         p->hyper_bounds(p, i, &lo, &hi);
         rc = hpo_trial_suggest_float(t, p->hyper_name(p, i), lo, hi, 0,
                                      HPO_LOG, &x);
+        if (rc == HPO_OK && h)
+            h[i] = log(x);
     }
-    if (rc == HPO_OK)
-        rc = set_number(t, "test_loss", p->test_loss(p));
-    if (rc == HPO_OK)
+    return rc;
+}
+
+int hpo__hg_trial_attrs(hpo_trial *t, const hpo__hg_problem *p,
+                        double grad_norm)
+{
+    int rc = set_number(t, "test_loss", p->test_loss(p));
+    if (rc == HPO_OK && !isnan(grad_norm))
         rc = set_number(t, "grad_norm", grad_norm);
     double metric = p->val_metric ? p->val_metric(p) : NAN;
     if (rc == HPO_OK && !isnan(metric))
         rc = set_number(t, "val_metric", metric);
+    return rc;
+}
+
+int hpo__hg_trial_finish(hpo_study *study, hpo_trial *t, int rc,
+                         double val_loss, hpo__msg *m)
+{
+    if (rc != HPO_OK)
+        hpo_study_tell(study, t, HPO_FAIL, NULL, 0);
+    else if ((rc = hpo_study_tell(study, t, HPO_COMPLETE, &val_loss, 1)))
+        hpo__fail(m, rc, "%s", hpo_trial_errmsg(t));
+    hpo_trial_free(t);
     return rc;
 }
 
@@ -82,16 +100,10 @@ int hpo__hg_store_step(hpo_study *study, const hpo__hg_problem *p,
     free(json);
     if (rc != HPO_OK)
         return hpo__fail(m, rc, "%s", hpo_study_errmsg(study));
-    rc = fill_trial(t, p, grad_norm);
-    if (rc != HPO_OK) {
-        hpo__fail(m, rc, "%s", hpo_trial_errmsg(t));
-        hpo_study_tell(study, t, HPO_FAIL, NULL, 0);
-        hpo_trial_free(t);
-        return rc;
-    }
-    rc = hpo_study_tell(study, t, HPO_COMPLETE, &val_loss, 1);
+    rc = hpo__hg_trial_hypers(t, p, NULL);
+    if (rc == HPO_OK)
+        rc = hpo__hg_trial_attrs(t, p, grad_norm);
     if (rc != HPO_OK)
         hpo__fail(m, rc, "%s", hpo_trial_errmsg(t));
-    hpo_trial_free(t);
-    return rc;
+    return hpo__hg_trial_finish(study, t, rc, val_loss, m);
 }
