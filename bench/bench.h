@@ -269,6 +269,7 @@ int bench_pruner_overhead(int argc, char **argv); /* pruner_overhead.c */
 int bench_nd_sort(int argc, char **argv);         /* nd_sort.c */
 int bench_importance(int argc, char **argv);      /* importance.c */
 int bench_pbt(int argc, char **argv);             /* pbt.c */
+int bench_hypergrad_sgd(int argc, char **argv);   /* hypergrad_sgd.c */
 int bench_throughput(int argc, char **argv);
 int bench_check(int argc, char **argv);
 int bench_storage(int argc, char **argv);

@@ -44,6 +44,8 @@ static const subcommand subcommands[] = {
      "mlp_digits: ms per epoch and validation error vs sklearn's MLP"},
     {"hypergrad", bench_hypergrad,
      "ridge_diabetes and logistic/spam: hypergradients vs samplers"},
+    {"hypergrad-sgd", bench_hypergrad_sgd,
+     "mlp_digits: per-epoch lr schedule by hypergradients vs random, TPE"},
     {"pbt", bench_pbt,
      "population-based training and PB2 vs random search, toy schedule"},
     {NULL, NULL, NULL},

@@ -21,6 +21,7 @@
 #include "args.h"
 #include "cli.h"
 #include "hypergrad/implicit.h"
+#include "hypergrad_sgd.h"
 
 #define CMD "hypergrad"
 
@@ -31,6 +32,7 @@ typedef struct hg_ctx {
     int per_feature;
     hpo__hg_solver solver;
     uint64_t seed;
+    const hpo__sgd_config *sgd; /* mlp, linear (hypergrad_sgd.c) */
 } hg_ctx;
 
 typedef struct hg_model {
@@ -61,6 +63,23 @@ static int make_krr(const hg_ctx *c, hpo__hg_problem **out, hpo__msg *m)
     return hpo__hg_krr_new(c->split, &o, out, m);
 }
 
+static int make_mlp(const hg_ctx *c, hpo__hg_problem **out, hpo__msg *m)
+{
+    return cli_hg_sgd_make("mlp", c->data, c->seed, c->sgd, out, m);
+}
+
+static int make_linear(const hg_ctx *c, hpo__hg_problem **out, hpo__msg *m)
+{
+    return cli_hg_sgd_make("linear", c->data, c->seed, c->sgd, out, m);
+}
+
+/* mlp, linear: from the fixed values (lr 0.01, momentum 0.9, decay 1e-4). */
+static void start_sgd(const hpo__hg_problem *p, const hg_ctx *c, double *h)
+{
+    (void)c;
+    hpo__hg_sgd_start(p, h);
+}
+
 static const hg_model models[] = {
     {"ridge", "ridge regression: lambda (one, or one per feature)", 1,
      HPO__REGRESSION, make_ridge, NULL},
@@ -68,6 +87,10 @@ static const hg_model models[] = {
      "per feature)", 1, HPO__CLASSIFICATION, make_logistic, NULL},
     {"krr", "kernel ridge regression, RBF kernel: lambda and the width", 1,
      HPO__REGRESSION, make_krr, NULL},
+    {"mlp", "the MLP trained by SGD: learning rate (per epoch), momentum, "
+     "weight decay", 0, -1, make_mlp, start_sgd},
+    {"linear", "softmax regression trained by SGD: the same hyperparameters",
+     0, -1, make_linear, start_sgd},
     {NULL, NULL, 0, 0, NULL, NULL},
 };
 
@@ -84,7 +107,7 @@ static const hg_model *find_model(const char *name)
 enum {
     OPT_DATA = 1, OPT_TARGET, OPT_PER_FEATURE, OPT_STEPS, OPT_METHOD,
     OPT_SOLVER, OPT_STEP_SIZE, OPT_TOL0, OPT_STORAGE, OPT_STUDY, OPT_SEED,
-    OPT_COMPARE, OPT_SAMPLERS, OPT_QUIET, OPT_HELP
+    OPT_COMPARE, OPT_SAMPLERS, OPT_QUIET, OPT_HELP, OPT_SGD
 };
 
 static const cli_option hg_options[] = {
@@ -95,7 +118,7 @@ static const cli_option hg_options[] = {
     {"storage", 0, 1, OPT_STORAGE}, {"study", 0, 1, OPT_STUDY},
     {"seed", 0, 1, OPT_SEED}, {"compare", 0, 0, OPT_COMPARE},
     {"samplers", 0, 1, OPT_SAMPLERS}, {"quiet", 'q', 0, OPT_QUIET},
-    {"help", 'h', 0, OPT_HELP}, {0},
+    {"help", 'h', 0, OPT_HELP}, CLI_HG_SGD_OPTIONS(OPT_SGD), {0},
 };
 
 typedef struct hg_opts {
@@ -104,6 +127,7 @@ typedef struct hg_opts {
     hpo__hg_outer_opts outer;
     hpo__hg_solver solver;
     uint64_t seed;
+    hpo__sgd_config sgd;
 } hg_opts;
 
 static void hg_help(FILE *out)
@@ -142,7 +166,9 @@ static void hg_help(FILE *out)
 "      --compare           also tune by grid, random, TPE and GP at the\n"
 "                          same number of fits and print them side by side\n"
 "      --samplers LIST     what --compare runs (default grid,random,tpe,gp)\n"
-"  -q, --quiet             no progress lines\n"
+"  -q, --quiet             no progress lines\n");
+    cli_hg_sgd_help(out);
+    fprintf(out,
 "\n"
 "Example:\n"
 "  hpo hypergrad ridge --data ../shared/data/diabetes.csv --per-feature \\\n"
@@ -204,6 +230,7 @@ static int take(hg_opts *o, int id, const char *v)
         if (cli_parse_u64(CMD, "--seed", v, &o->seed))
             return CLI_EXIT_USAGE;
         break;
+    default: rc = cli_hg_sgd_option(&o->sgd, id - OPT_SGD, v); break;
     }
     hpo__msg_free(&m);
     return rc;
@@ -421,7 +448,7 @@ static int run_model(const hg_opts *o, const hg_model *md)
     memset(&split, 0, sizeof split);
     hpo__msg m = {0};
     hpo_storage *storage = NULL;
-    hg_ctx ctx = {&d, &split, o->per_feature, o->solver, o->seed};
+    hg_ctx ctx = {&d, &split, o->per_feature, o->solver, o->seed, &o->sgd};
     hg_run run = {o, md, &ctx, NULL};
     int code = load_data(o, md, &d);
     if (!code && md->split &&
@@ -441,7 +468,9 @@ static int run_model(const hg_opts *o, const hg_model *md)
     if (!o->study)
         snprintf(study_name + strlen(study_name),
                  sizeof study_name - strlen(study_name), "%s", md->name);
-    if (!code && !o->quiet && md->split)
+    if (!code && !md->split) /* mlp, linear: their own split */
+        hpo__hg_sgd_rows(run.p, split.n);
+    if (!code && !o->quiet)
         fprintf(stderr, "hpo hypergrad: %s on %s: %d train, %d validation, "
                 "%d test rows, %d features, %d hyperparameter(s)\n",
                 md->name, o->data, split.n[0], split.n[1], split.n[2],
@@ -472,6 +501,7 @@ int cli_hypergrad(int argc, char **argv)
         return CLI_EXIT_USAGE;
     }
     hg_opts o = {0};
+    cli_hg_sgd_defaults(&o.sgd);
     hpo__hg_outer_defaults(&o.outer, 30);
     o.outer.method = HPO__HG_LBFGS; /* quasi-Newton from lambda = 1 */
     o.outer.step_size = 0.3;

@@ -102,6 +102,11 @@ uint64_t hpo__rng_u64(hpo__rng *r);
 double hpo__rng_uniform(hpo__rng *r);       /* [0, 1) */
 uint64_t hpo__rng_below(hpo__rng *r, uint64_t n); /* [0, n), unbiased */
 double hpo__rng_normal(hpo__rng *r);
+/* order = 0..n-1 in random order (Fisher–Yates from the last position
+ * down, one hpo__rng_below per position): the one shuffle that the CV
+ * splits, the MLP's epochs and the unrolled hypergradients share, so
+ * their row orders agree draw for draw. */
+void hpo__rng_permutation(hpo__rng *r, int *order, int n);
 uint64_t hpo__seed_from_os(void);
 
 /* ------------------------------------------------------------------------- */

@@ -92,3 +92,15 @@ uint64_t hpo__seed_from_os(void)
         seed = (uint64_t)(hpo__now() * 1e6) ^ ((uint64_t)getpid() << 32);
     return seed;
 }
+
+void hpo__rng_permutation(hpo__rng *r, int *order, int n)
+{
+    for (int i = 0; i < n; i++)
+        order[i] = i;
+    for (int i = n - 1; i > 0; i--) {
+        int j = (int)hpo__rng_below(r, (uint64_t)i + 1);
+        int k = order[i];
+        order[i] = order[j];
+        order[j] = k;
+    }
+}

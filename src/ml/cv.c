@@ -126,14 +126,7 @@ static int check_spec(const hpo__dataset *d, const hpo__cv_spec *spec, int n,
 static int deal_order(const hpo__dataset *d, const int *rows, int n, int stratify,
                       hpo__rng *rng, int *order)
 {
-    for (int i = 0; i < n; i++)
-        order[i] = i;
-    for (int i = n - 1; i > 0; i--) {
-        int j = (int)hpo__rng_below(rng, (uint64_t)i + 1);
-        int t = order[i];
-        order[i] = order[j];
-        order[j] = t;
-    }
+    hpo__rng_permutation(rng, order, n);
     if (!stratify)
         return HPO_OK;
     int c = d->n_classes;

@@ -79,6 +79,11 @@ void hpo__mlp_init_weights(const hpo__mlp_shape *s, double *theta,
 void hpo__mlp_forward(const hpo__mlp_shape *s, const double *theta,
                       hpo__mlp_work *w, const double *x, int n);
 
+/* Softmax of each of n rows of k values in place; returns the summed
+ * -log p[y] when y (class indices) is given, else 0.  The unrolled
+ * hypergradients' linear model shares it (src/hypergrad/sgd_linear.c). */
+double hpo__mlp_softmax_rows(double *z, int n, int k, const double *y);
+
 /* The mean loss over n rows plus (weight_decay / 2) * sum of squared
  * weights (biases are not decayed), and its gradient into grad
  * (n_params).  y: class index (as a double) or the target value. */

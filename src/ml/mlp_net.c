@@ -124,10 +124,9 @@ static void affine(const double *in, int n, int fan_in, int fan_out,
                 1.0, in, fan_in, W, fan_out, 1.0, z, fan_out);
 }
 
-/* Softmax of each row in place; returns the summed -log p[y] when y is
- * given (from the log-sum-exp, so a confident wrong answer is a large
- * finite loss, not log(0)). */
-static double softmax_rows(double *z, int n, int k, const double *y)
+/* From the log-sum-exp, so a confident wrong answer is a large finite
+ * loss, not log(0). */
+double hpo__mlp_softmax_rows(double *z, int n, int k, const double *y)
 {
     double loss = 0;
     for (int i = 0; i < n; i++) {
@@ -164,7 +163,7 @@ void hpo__mlp_forward(const hpo__mlp_shape *s, const double *theta,
         in = w->a[l];
     }
     if (!s->regression)
-        softmax_rows(w->z[L], n, s->n_out, NULL);
+        hpo__mlp_softmax_rows(w->z[L], n, s->n_out, NULL);
 }
 
 /* The output layer's loss (summed over rows) and delta = d(mean loss)/dz. */
@@ -181,7 +180,7 @@ static double output_delta(const hpo__mlp_shape *s, double *z, int n,
         }
         return loss;
     }
-    loss = softmax_rows(z, n, k, y);
+    loss = hpo__mlp_softmax_rows(z, n, k, y);
     for (int i = 0; i < n; i++)
         for (int c = 0; c < k; c++) {
             size_t at = (size_t)i * k + c;

@@ -155,14 +155,7 @@ int hpo__mlp_train_epoch(hpo__mlp *t, const double *x, const double *y,
     int rc = reserve(t, n, b, m);
     if (rc != HPO_OK)
         return rc;
-    for (int i = 0; i < n; i++)
-        t->order[i] = i;
-    for (int i = n - 1; i > 0; i--) {
-        int j = (int)hpo__rng_below(&t->rng, (uint64_t)i + 1);
-        int k = t->order[i];
-        t->order[i] = t->order[j];
-        t->order[j] = k;
-    }
+    hpo__rng_permutation(&t->rng, t->order, n);
     double total = 0;
     int finite = 1;
     for (int at = 0; at < n && finite; at += b) {
