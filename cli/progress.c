@@ -270,8 +270,13 @@ static void *progress_loop(void *arg)
             wait_s = 1;
         int nfds = fds[1].fd >= 0 ? 2 : 1;
         if (poll(fds, (nfds_t)nfds, (int)(wait_s * 1000)) > 0) {
-            if (fds[0].revents)
+            if (fds[0].revents) {
+                /* A Ctrl-C that stopped the run is still acknowledged,
+                 * even when the stop woke this thread first. */
+                if (nfds == 2 && interrupt_count() > acked)
+                    drain_signals(p, &acked);
                 break;
+            }
             if (nfds == 2 && fds[1].revents)
                 drain_signals(p, &acked);
         }

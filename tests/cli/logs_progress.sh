@@ -144,7 +144,7 @@ interrupt_when() {
 interrupt_tm() {
     interrupt_when ' COMPLETE ' "$2" tune-model xgboost --data "$DATA" \
         --storage "sqlite:///$TMP/tm.db" --study "$1" -n 1000 -j 2 --seed 1 \
-        --sampler random --set num_round=120 --set eta=0.01 --cv 3
+        --sampler random --set num_round=1500 --set eta=0.01 --cv 3
     run "$HPO" trials --storage "sqlite:///$TMP/tm.db" --study "$1" --format csv
 }
 interrupt_tm once 1
