@@ -744,6 +744,52 @@ static int create_trial_verify(hpo_storage *st, hpo__pg *p, void *arg)
     return rc == HPO_ENOTFOUND ? HPO__PG_RERUN : rc;
 }
 
+/* create_trials: every template in one transaction. */
+typedef struct creates_arg {
+    int n;
+    create_arg *each;
+} creates_arg;
+
+static int create_trials_body(hpo_storage *st, hpo__pg *p, void *arg)
+{
+    creates_arg *c = arg;
+    int rc = HPO_OK;
+    for (int i = 0; i < c->n; i++)
+        c->each[i].id = 0; /* a rerun starts over */
+    for (int i = 0; i < c->n && rc == HPO_OK; i++)
+        rc = create_trial_body(st, p, &c->each[i]);
+    return rc;
+}
+
+/* After an unknown COMMIT: the last trial exists iff all of them do. */
+static int create_trials_verify(hpo_storage *st, hpo__pg *p, void *arg)
+{
+    creates_arg *c = arg;
+    return create_trial_verify(st, p, &c->each[c->n - 1]);
+}
+
+static int pg_create_trials(hpo_storage *st, void *state, int64_t study_id,
+                            const hpo__trial_rec *tmpls, int n,
+                            int64_t *trial_ids, int *numbers)
+{
+    if (n <= 0)
+        return HPO_OK;
+    create_arg *each = calloc((size_t)n, sizeof *each);
+    if (!each)
+        return hpo__storage_error(st, HPO_ENOMEM, "out of memory");
+    for (int i = 0; i < n; i++)
+        each[i] = (create_arg){study_id, &tmpls[i], 0, 0};
+    creates_arg c = {n, each};
+    int rc = transact(st, state, 1, create_trials_body, create_trials_verify,
+                      &c);
+    for (int i = 0; i < n; i++) {
+        trial_ids[i] = rc == HPO_OK ? each[i].id : 0;
+        numbers[i] = each[i].number;
+    }
+    free(each);
+    return rc;
+}
+
 static int pg_create_trial(hpo_storage *st, void *state, int64_t study_id,
                            const hpo__trial_rec *tmpl, int64_t *trial_id,
                            int *number)
@@ -911,12 +957,16 @@ typedef struct finish_arg {
     hpo_trial_state final_state;
     int n;
     const double *values;
+    const hpo__attrs *attrs; /* user attributes set with it; NULL: none */
 } finish_arg;
 
 static int finish_body(hpo_storage *st, hpo__pg *p, void *arg)
 {
     finish_arg *f = arg;
     int rc = trial_open(st, p, f->trial_id);
+    for (int i = 0; f->attrs && i < f->attrs->n && rc == HPO_OK; i++)
+        rc = put_attr(st, p, HPO__PGQ_TRIAL_USER_SET, f->trial_id,
+                      f->attrs->v[i].key, f->attrs->v[i].json);
     if (rc == HPO_OK)
         rc = put_values(st, p, f->trial_id, f->n, f->values);
     if (rc != HPO_OK)
@@ -952,7 +1002,16 @@ static int pg_finish_trial(hpo_storage *st, void *state, int64_t trial_id,
     if (!hpo__state_finished(final_state))
         return hpo__storage_error(st, HPO_EINVAL,
                                   "a trial finishes COMPLETE, PRUNED or FAIL");
-    finish_arg f = {trial_id, final_state, n, values};
+    finish_arg f = {trial_id, final_state, n, values, NULL};
+    return transact(st, state, 1, finish_body, finish_verify, &f);
+}
+
+static int pg_finish_trial_attrs(hpo_storage *st, void *state,
+                                 int64_t trial_id, hpo_trial_state final_state,
+                                 int n, const double *values,
+                                 const hpo__attrs *attrs)
+{
+    finish_arg f = {trial_id, final_state, n, values, attrs};
     return transact(st, state, 1, finish_body, finish_verify, &f);
 }
 
@@ -1101,7 +1160,9 @@ static int pg_stale_trials(hpo_storage *st, void *state, int64_t study_id,
     .get_trial = pg_get_trial, .get_trials = pg_get_trials,                 \
     .count_trials = pg_count_trials, .heartbeat = pg_heartbeat,             \
     .stale_trials = pg_stale_trials, .claim_trial = pg_claim_trial,        \
-    .cas_study_sys_attr = pg_cas_study_sys_attr
+    .cas_study_sys_attr = pg_cas_study_sys_attr,                            \
+    .finish_trial_attrs = pg_finish_trial_attrs,                            \
+    .create_trials = pg_create_trials
 
 const hpo__storage_type hpo__storage_postgres = {
     .scheme = "postgresql",
