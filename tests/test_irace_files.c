@@ -376,6 +376,8 @@ static void test_scenario(void)
          "too; names of your own start with '.')"},
         {"maxExperiments = -1\n",
          "scenario.txt:1: maxExperiments must be an integer >= 0, found -1"},
+        {"maxExperiments = 6e99\n", /* fuzz: was cast to int64_t */
+         "scenario.txt:1: maxExperiments is too large: 6e99"},
         {"firstTest = 2.5\n",
          "scenario.txt:1: firstTest must be an integer >= 1, found 2.5"},
         {"parameterFile = parameters.txt\n",

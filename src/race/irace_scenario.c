@@ -175,6 +175,8 @@ static int assign(reader *r, const char *name, const char *v,
         return path_value(r, name, v, &sc->test_instances_file);
     if (!strcmp(name, "maxExperiments")) {
         rc = number_value(r, name, v, 0, 1, &d);
+        if (rc == HPO_OK && d > 9007199254740991.0) /* 2^53 - 1 */
+            rc = fail_at(r, "%s is too large: %s", name, v);
         sc->max_experiments = rc == HPO_OK ? (int64_t)d : 0;
     } else if (!strcmp(name, "maxTime")) {
         rc = number_value(r, name, v, 0, 0, &sc->max_time);
