@@ -37,6 +37,9 @@ packages=(
     # hpo report in a real browser (tests/browser/): headless Chromium
     # driven by Selenium through chromedriver
     chromium chromium-driver python3-selenium
+    # the Python binding (python/, issue 15): cffi in ABI mode over libhpo;
+    # pandas for Study.trials_dataframe()
+    python3-cffi python3-pandas
 )
 
 missing=()
