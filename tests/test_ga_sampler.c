@@ -7,6 +7,7 @@
  * sampler passes (population_sampler.h).
  */
 #include "population_sampler.h"
+#include "study_helpers.h"
 
 #define GA "ga"
 
@@ -52,12 +53,6 @@ static void test_generation_zero_is_the_population(void)
     }
     hpo_study_free(s);
     hpo_space_free(sp);
-}
-
-static int by_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
 }
 
 /* More workers than the population: 10 asks before any tell, all of

@@ -11,6 +11,7 @@
  */
 #include "check.h"
 #include "hpo.h"
+#include "study_helpers.h"
 #include "mixed_domains.h"
 #include "samplers/rbf_candidates.h"
 #include "samplers/rbf_fit.h"
@@ -136,18 +137,6 @@ static void test_radius_rules(void)
 
 /* ---- through the API --------------------------------------------------- */
 
-static int by_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, by_double);
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
 static hpo_study *rbf_study(const char *spec, uint64_t seed,
                             const hpo_space *sp)
 {
@@ -159,24 +148,6 @@ static hpo_study *rbf_study(const char *spec, uint64_t seed,
     CHECK_RC(hpo_study_open(s, "rbf-test", HPO_OPEN_CREATE), HPO_OK);
     return s;
 }
-
-static double best_value(hpo_study *s)
-{
-    hpo_trial *best = NULL;
-    CHECK_RC(hpo_study_best_trial(s, &best), HPO_OK);
-    double v = best ? hpo_trial_value(best, 0) : INFINITY;
-    hpo_trial_free(best);
-    return v;
-}
-
-static double param(hpo_trial *t, const char *name)
-{
-    double v = NAN;
-    hpo_trial_param(t, name, &v);
-    return v;
-}
-
-#define BRANIN_MIN 0.397887357729738
 
 static int branin_objective(hpo_trial *t, void *data, double *values)
 {

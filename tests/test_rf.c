@@ -11,6 +11,7 @@
  */
 #include "check.h"
 #include "hpo.h"
+#include "study_helpers.h"
 #include "mixed_domains.h"
 #include "samplers/rf_forest.h"
 
@@ -133,18 +134,6 @@ static void test_forest_inactive_values(void)
 
 /* ---- the sampler through the public API ---------------------------------- */
 
-static int by_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, by_double);
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
 static hpo_study *rf_study(const char *spec, uint64_t seed,
                            const hpo_space *sp)
 {
@@ -159,15 +148,6 @@ static hpo_study *rf_study(const char *spec, uint64_t seed,
 static void open_study(hpo_study *s)
 {
     CHECK_RC(hpo_study_open(s, "rf-test", HPO_OPEN_CREATE), HPO_OK);
-}
-
-static double best_value(hpo_study *s)
-{
-    hpo_trial *best = NULL;
-    CHECK_RC(hpo_study_best_trial(s, &best), HPO_OK);
-    double v = best ? hpo_trial_value(best, 0) : INFINITY;
-    hpo_trial_free(best);
-    return v;
 }
 
 /* Run a study on a declared space: the objective reads the trial's
@@ -194,15 +174,6 @@ static double run_space(const char *spec, uint64_t seed, const hpo_space *sp,
     hpo_study_free(s);
     return best;
 }
-
-static double param(hpo_trial *t, const char *name)
-{
-    double v = NAN;
-    hpo_trial_param(t, name, &v);
-    return v;
-}
-
-#define BRANIN_MIN 0.397887357729738
 
 static double branin(hpo_trial *t)
 {

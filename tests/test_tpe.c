@@ -10,9 +10,8 @@
 #include "check.h"
 #include "core/study.h"
 #include "hpo.h"
+#include "study_helpers.h"
 #include "samplers/tpe.h"
-
-#define BRANIN_MIN 0.397887357729738
 
 static double branin(double x1, double x2)
 {
@@ -44,21 +43,6 @@ static hpo_study *tpe_study(const char *spec, uint64_t seed)
 static void open_study(hpo_study *s)
 {
     CHECK_RC(hpo_study_open(s, "tpe-test", HPO_OPEN_CREATE), HPO_OK);
-}
-
-static double best_value(hpo_study *s)
-{
-    hpo_trial *best = NULL;
-    CHECK_RC(hpo_study_best_trial(s, &best), HPO_OK);
-    double v = best ? hpo_trial_value(best, 0) : INFINITY;
-    hpo_trial_free(best);
-    return v;
-}
-
-static int by_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
 }
 
 static double branin_regret(const char *spec, uint64_t seed, int n_trials,
