@@ -361,13 +361,18 @@ hpo_direction hpo_study_direction(const hpo_study *study, int i);
  * key twice, valid UTF-8, no \u0000), else HPO_EINVAL. */
 int hpo_study_set_user_attr(hpo_study *study, const char *key,
                             const char *json);
-/* Borrowed JSON text of an attribute, or NULL if absent. */
+/* Borrowed JSON text of an attribute, or NULL if absent.  The text stays
+ * valid until the next attribute read on this study, so a program that
+ * reads a study's attributes from several threads uses the _dup form: a
+ * copy the caller free()s (NULL if absent or out of memory). */
 const char *hpo_study_user_attr(hpo_study *study, const char *key);
+char *hpo_study_user_attr_dup(hpo_study *study, const char *key);
 /* System attributes: state that tools keep with the study (the CLI keeps
  * its command and space there, under keys starting "hpo:").  Same rules. */
 int hpo_study_set_system_attr(hpo_study *study, const char *key,
                               const char *json);
 const char *hpo_study_system_attr(hpo_study *study, const char *key);
+char *hpo_study_system_attr_dup(hpo_study *study, const char *key);
 
 /* ------------------------------------------------------------------------- */
 /* Ask and tell                                                               */

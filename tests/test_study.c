@@ -343,6 +343,38 @@ static void test_misuse(void)
     hpo_storage_close(st);
 }
 
+/* Study attributes read from two threads at once: each _dup copy is whole
+ * and right while the other thread's reads replace the shared cache (a
+ * borrowed pointer here would be read after free, which ASan reports). */
+static void *read_attrs(void *arg)
+{
+    hpo_study *s = arg;
+    for (int i = 0; i < 2000; i++) {
+        char *a = hpo_study_user_attr_dup(s, "optimizer");
+        char *b = hpo_study_system_attr_dup(s, "hpo:note");
+        CHECK(a && strcmp(a, "\"adam\"") == 0);
+        CHECK(b && strcmp(b, "[1, 2, 3]") == 0);
+        free(a);
+        free(b);
+    }
+    return NULL;
+}
+
+static void test_attr_reads_from_threads(void)
+{
+    hpo_study *s = hpo_study_new();
+    CHECK_RC(hpo_study_open(s, "attrs", HPO_OPEN_CREATE), HPO_OK);
+    CHECK_RC(hpo_study_set_user_attr(s, "optimizer", "\"adam\""), HPO_OK);
+    CHECK_RC(hpo_study_set_system_attr(s, "hpo:note", "[1, 2, 3]"), HPO_OK);
+    CHECK(hpo_study_user_attr_dup(s, "absent") == NULL);
+    pthread_t t[2];
+    for (int i = 0; i < 2; i++)
+        pthread_create(&t[i], NULL, read_attrs, s);
+    for (int i = 0; i < 2; i++)
+        pthread_join(t[i], NULL);
+    hpo_study_free(s);
+}
+
 /* Two handles on one storage see the same study; loading checks
  * directions; creating twice is refused. */
 static void test_shared_storage(void)
@@ -523,6 +555,7 @@ int main(void)
     RUN(test_constraints_api);
     RUN(test_enqueue);
     RUN(test_misuse);
+    RUN(test_attr_reads_from_threads);
     RUN(test_shared_storage);
     RUN(test_stops);
     RUN(test_median_pruner);

@@ -76,9 +76,11 @@ hpo_direction hpo_study_direction(const hpo_study *study, int i);
 int hpo_study_set_user_attr(hpo_study *study, const char *key,
                             const char *json);
 const char *hpo_study_user_attr(hpo_study *study, const char *key);
+char *hpo_study_user_attr_dup(hpo_study *study, const char *key);
 int hpo_study_set_system_attr(hpo_study *study, const char *key,
                               const char *json);
 const char *hpo_study_system_attr(hpo_study *study, const char *key);
+char *hpo_study_system_attr_dup(hpo_study *study, const char *key);
 int hpo_study_ask(hpo_study *study, hpo_trial **out);
 int hpo_study_tell(hpo_study *study, hpo_trial *trial, hpo_trial_state state,
                    const double *values, int n);

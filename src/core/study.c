@@ -317,17 +317,46 @@ static int set_study_attr(hpo_study *s, int system, const char *key,
     return rc ? hpo__study_storage_fail(s, rc) : HPO_OK;
 }
 
-/* Read one attribute into the study's cache; the result is borrowed. */
+/* Read the attributes into the study's cache (the caller holds the lock)
+ * and find one: borrowed from the cache until the next read. */
+static const char *read_attr_locked(hpo_study *s, int system, const char *key)
+{
+    hpo__attrs_free(&s->attr_cache);
+    int rc = hpo__st_get_study_attrs(s->storage, s->id, system, &s->attr_cache);
+    return rc ? NULL : hpo__attrs_get(&s->attr_cache, key);
+}
+
 static const char *study_attr(hpo_study *s, int system, const char *key)
 {
     if (!s->opened)
         return NULL;
     pthread_mutex_lock(&s->lock);
-    hpo__attrs_free(&s->attr_cache);
-    int rc = hpo__st_get_study_attrs(s->storage, s->id, system, &s->attr_cache);
-    const char *v = rc ? NULL : hpo__attrs_get(&s->attr_cache, key);
+    const char *v = read_attr_locked(s, system, key);
     pthread_mutex_unlock(&s->lock);
     return v;
+}
+
+/* As study_attr, but copied before the lock is released: the read that
+ * another thread's read cannot invalidate. */
+static char *study_attr_dup(hpo_study *s, int system, const char *key)
+{
+    if (!s->opened)
+        return NULL;
+    pthread_mutex_lock(&s->lock);
+    const char *v = read_attr_locked(s, system, key);
+    char *copy = v ? hpo__strdup(v) : NULL;
+    pthread_mutex_unlock(&s->lock);
+    return copy;
+}
+
+char *hpo_study_user_attr_dup(hpo_study *s, const char *key)
+{
+    return study_attr_dup(s, 0, key);
+}
+
+char *hpo_study_system_attr_dup(hpo_study *s, const char *key)
+{
+    return study_attr_dup(s, 1, key);
 }
 
 int hpo_study_set_user_attr(hpo_study *s, const char *key, const char *json)
