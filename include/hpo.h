@@ -188,6 +188,12 @@ int hpo_space_add_int(hpo_space *space, const char *name, int64_t low,
 /* Add a categorical parameter with n >= 1 distinct string choices. */
 int hpo_space_add_categorical(hpo_space *space, const char *name,
                               const char *const *choices, int n);
+/* The same with each choice given as JSON text of one scalar ("\"rbf\"",
+ * "3", "0.5", "true", "null"), stored with its type as Optuna stores
+ * choices of any type (the Python binding passes its choices so).  A
+ * number is kept as cJSON prints it: 1.0 reads back as 1. */
+int hpo_space_add_categorical_json(hpo_space *space, const char *name,
+                                   const char *const *choices_json, int n);
 /* Make `name` active only when `parent` (an earlier categorical parameter)
  * takes one of the n choices listed. */
 int hpo_space_set_condition(hpo_space *space, const char *name,
@@ -363,6 +369,10 @@ int hpo_study_set_user_attr(hpo_study *study, const char *key,
                             const char *json);
 /* Borrowed JSON text of an attribute, or NULL if absent. */
 const char *hpo_study_user_attr(hpo_study *study, const char *key);
+/* The attributes by position, for listing them all: i from 0 while the
+ * key is not NULL (i = 0 reads them from storage; the key and *json are
+ * borrowed until the next attribute call on the study). */
+const char *hpo_study_user_attr_at(hpo_study *study, int i, const char **json);
 /* System attributes: state that tools keep with the study (the CLI keeps
  * its command and space there, under keys starting "hpo:").  Same rules. */
 int hpo_study_set_system_attr(hpo_study *study, const char *key,
@@ -491,6 +501,11 @@ int hpo_trial_suggest_int(hpo_trial *trial, const char *name, int64_t low,
 int hpo_trial_suggest_categorical(hpo_trial *trial, const char *name,
                                   const char *const *choices, int n,
                                   int *index);
+/* Suggest one of n choices given as JSON text (see
+ * hpo_space_add_categorical_json). */
+int hpo_trial_suggest_categorical_json(hpo_trial *trial, const char *name,
+                                       const char *const *choices_json, int n,
+                                       int *index);
 /* Suggest every active parameter of the study's declared space, in order. */
 int hpo_trial_suggest_all(hpo_trial *trial);
 
