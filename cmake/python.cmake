@@ -16,11 +16,12 @@ if(HPO_PYTHON3)
     OUTPUT_VARIABLE HPO_PYTHON_DIR_DEFAULT OUTPUT_STRIP_TRAILING_WHITESPACE)
   set(HPO_PYTHON_INSTALL_DIR ${HPO_PYTHON_DIR_DEFAULT} CACHE STRING
     "where `cmake --install` puts the Python package hpo (relative to the prefix)")
-  file(GENERATE OUTPUT ${CMAKE_CURRENT_BINARY_DIR}/python/_install_path.py
-    CONTENT "# Written by cmake/python.cmake at install: the libhpo this copy of the package uses.\nLIBRARY = \"${CMAKE_INSTALL_FULL_LIBDIR}/libhpo.so.0\"\n")
   install(DIRECTORY python/hpo DESTINATION ${HPO_PYTHON_INSTALL_DIR}
     FILES_MATCHING PATTERN "*.py" PATTERN "_cdef.h"
     PATTERN "__pycache__" EXCLUDE)
-  install(FILES ${CMAKE_CURRENT_BINARY_DIR}/python/_install_path.py
-    DESTINATION ${HPO_PYTHON_INSTALL_DIR}/hpo)
+  # Written at install time, so that `cmake --install --prefix P` names
+  # P's library (the configured prefix may differ).
+  install(CODE "set(HPO_PYTHON_INSTALL_DIR \"${HPO_PYTHON_INSTALL_DIR}\")
+set(HPO_INSTALL_LIBDIR \"${CMAKE_INSTALL_LIBDIR}\")")
+  install(SCRIPT cmake/python_install_path.cmake)
 endif()

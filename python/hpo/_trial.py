@@ -22,7 +22,12 @@ __all__ = ["Trial"]
 _CHOICE_TYPES = (str, int, float, bool, type(None))
 
 
+_FAST = {numbers.Real: (float, int), numbers.Integral: (int,)}
+
+
 def _require(value, kinds, what):
+    if type(value) in _FAST[kinds]:  # the common case, without ABC checks
+        return value
     if isinstance(value, bool) or not isinstance(value, kinds):
         raise TypeError("%s must be %s, not %s" % (
             what, "an int" if kinds is numbers.Integral else "a real number",
