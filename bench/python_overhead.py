@@ -17,7 +17,9 @@ Rows:
                    tell through cffi in a Python loop (no Trial objects)
   loop: callback   the alternative: hpo_study_optimize in C calling the
                    objective through an ffi.callback
-The ratio column is trials/s over Optuna's default (TPE).
+The two loop rows run --loop-trials trials (20,000: 1,000 take a few
+milliseconds, too short to time on a shared machine).  The ratio column is
+trials/s over Optuna's default (TPE).
 """
 import argparse
 import statistics
@@ -98,6 +100,7 @@ def main():
     ap = argparse.ArgumentParser(description="hpo's Python binding vs Optuna: trials/s")
     ap.add_argument("--trials", type=int, default=1000)
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--loop-trials", type=int, default=20000)
     ap.add_argument("--skip-auto", action="store_true",
                     help="leave out hpo's default sampler (GP: slow per trial)")
     args = ap.parse_args()
@@ -108,14 +111,16 @@ def main():
             ("hpo tpe", lambda: run_hpo("tpe", n))]
     if not args.skip_auto:
         rows.append(("hpo auto (default)", lambda: run_hpo("auto", n)))
-    rows += [("loop: python ask/tell (random)", lambda: run_loop_python(n)),
-             ("loop: C optimize + ffi.callback (random)", lambda: run_loop_callback(n))]
+    m = args.loop_trials
+    loops = [("loop: python ask/tell (random)", lambda: run_loop_python(m)),
+             ("loop: C optimize + ffi.callback (random)", lambda: run_loop_callback(m))]
     rates = {}
     print("%d trials, median of %d runs, trivial objective (one float)" % (n, args.repeat))
     print("| side, sampler | trials/s | x Optuna default |")
     print("| --- | ---: | ---: |")
-    for name, fn in rows:
-        rate = n / statistics.median(fn() for _ in range(args.repeat))
+    for name, fn in rows + loops:
+        count = m if (name, fn) in loops else n
+        rate = count / statistics.median(fn() for _ in range(args.repeat))
         rates[name] = rate
         base = rates["optuna tpe (default)"]
         print("| %s | %.0f | %.1f |" % (name, rate, rate / base), flush=True)

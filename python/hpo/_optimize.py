@@ -21,7 +21,6 @@ the sampler of one thread works while another runs Python.
 """
 
 import gc
-import math
 import numbers
 import os
 import sys

@@ -14,9 +14,10 @@ import uuid
 import weakref
 
 from ._errors import MisuseError, NotFoundError
-from ._frozen import (FrozenTrial, StudyDirection, TrialState, frozen_list,
+from ._frozen import (StudyDirection, TrialState, frozen_list,
                       frozen_from_handle, read_attrs)
-from ._native import HPO_LOG, HPO_OPEN_CREATE, HPO_OPEN_LOAD, check, ffi, lib, text
+from ._native import HPO_OPEN_CREATE, HPO_OPEN_LOAD, check, ffi, lib, text
+from ._scratch import scratch
 from ._storage import as_storage
 from ._trial import Trial
 
@@ -102,7 +103,8 @@ class Study:
 
     def ask(self):
         """A new trial (an enqueued one first)."""
-        out = ffi.new("hpo_trial **")
+        out = scratch().trial
+        out[0] = ffi.NULL
         trial = None
         try:
             rc = lib.hpo_study_ask(self._handle(), out)
@@ -176,8 +178,8 @@ class Study:
 
     def stop(self):
         """Ask a running optimize to stop after the trials in flight."""
+        self._handle()
         self._stop.set()
-        lib.hpo_study_stop(self._handle())
 
     # ---- reading --------------------------------------------------------------
 

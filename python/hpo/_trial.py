@@ -14,8 +14,9 @@ import numbers
 import threading
 
 from ._errors import TrialFinishedError
-from ._native import HPO_LOG, check, ffi, lib, text
+from ._native import HPO_LOG, check, ffi, lib
 from ._frozen import read_attrs
+from ._scratch import scratch
 
 __all__ = ["Trial"]
 
@@ -54,8 +55,7 @@ def _choice_json(choice):
 class Trial:
     """A running trial (Optuna's Trial)."""
 
-    __slots__ = ("study", "number", "_h", "_lock", "_params", "_fout",
-                 "_iout", "__weakref__")
+    __slots__ = ("study", "number", "_h", "_lock", "_params", "__weakref__")
 
     def __init__(self, study, handle):
         self.study = study
@@ -63,8 +63,6 @@ class Trial:
         self._lock = threading.Lock()
         self.number = lib.hpo_trial_number(handle)
         self._params = {}
-        self._fout = ffi.new("double *")
-        self._iout = ffi.new("int64_t *")
         study._trials.add(self)  # the study frees it first if closed first
 
     def __del__(self):
@@ -98,11 +96,12 @@ class Trial:
         high = float(_require(high, numbers.Real, "high"))
         step = 0.0 if step is None else float(_require(step, numbers.Real, "step"))
         flags = HPO_LOG if log else 0
+        out = scratch().f
         with self._lock:
             h = self._handle()
             self._check(lib.hpo_trial_suggest_float(h, key, low, high, step,
-                                                    flags, self._fout))
-            value = self._fout[0]
+                                                    flags, out))
+            value = out[0]
         self._params[name] = value
         return value
 
@@ -113,16 +112,17 @@ class Trial:
         high = int(_require(high, numbers.Integral, "high"))
         step = int(_require(step, numbers.Integral, "step"))
         flags = HPO_LOG if log else 0
+        out = scratch().i
         with self._lock:
             h = self._handle()
             try:
                 rc = lib.hpo_trial_suggest_int(h, key, low, high, step, flags,
-                                               self._iout)
+                                               out)
             except OverflowError:
                 raise ValueError("parameter '%s': bounds must fit in 64 bits"
                                  % name) from None
             self._check(rc)
-            value = int(self._iout[0])
+            value = int(out[0])
         self._params[name] = value
         return value
 
@@ -189,7 +189,11 @@ class Trial:
         or a new one's when it had been failed under us (a late result,
         hpo_study_tell)."""
         n = len(values) if values else 0
-        array = ffi.new("double[]", values) if n else ffi.NULL
+        array = ffi.NULL
+        if n:
+            array = scratch().values if n <= 16 else ffi.new("double[]", n)
+            for i, v in enumerate(values):
+                array[i] = v
         with self._lock:
             h = self._handle()
             rc = lib.hpo_study_tell(self.study._h, h, state, array, n)

@@ -2,7 +2,6 @@
 attributes, enqueue, best trial, the trials as records and as a DataFrame,
 and the registry listings."""
 
-import math
 import unittest
 
 import hpo

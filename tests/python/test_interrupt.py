@@ -2,7 +2,6 @@
 SQLite; the child ends with KeyboardInterrupt, the trial it ran is FAIL
 (not RUNNING) and every trial told before stays stored."""
 
-import os
 import signal
 import subprocess
 import sys
