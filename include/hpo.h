@@ -361,6 +361,12 @@ int hpo_study_open(hpo_study *study, const char *name, int flags);
 const char *hpo_study_name(const hpo_study *study);
 int hpo_study_n_objectives(const hpo_study *study);
 hpo_direction hpo_study_direction(const hpo_study *study, int i);
+/* The study's user attributes by position, for listing them all: i from 0
+ * while the key is not NULL (i = 0 reads them from storage; the key and
+ * *json are borrowed until the next attribute call on the study, so a
+ * program listing them from several threads holds a lock of its own
+ * around the loop).  Attributes are described below. */
+const char *hpo_study_user_attr_at(hpo_study *study, int i, const char **json);
 
 /* Attributes hold JSON text ("3", "\"adam\"", "{\"a\": 1}"); the text must
  * be strict JSON as Python reads it (RFC 8259: no text after the value, no
@@ -369,10 +375,6 @@ int hpo_study_set_user_attr(hpo_study *study, const char *key,
                             const char *json);
 /* Borrowed JSON text of an attribute, or NULL if absent. */
 const char *hpo_study_user_attr(hpo_study *study, const char *key);
-/* The attributes by position, for listing them all: i from 0 while the
- * key is not NULL (i = 0 reads them from storage; the key and *json are
- * borrowed until the next attribute call on the study). */
-const char *hpo_study_user_attr_at(hpo_study *study, int i, const char **json);
 /* System attributes: state that tools keep with the study (the CLI keeps
  * its command and space there, under keys starting "hpo:").  Same rules. */
 int hpo_study_set_system_attr(hpo_study *study, const char *key,

@@ -75,10 +75,10 @@ int hpo_study_open(hpo_study *study, const char *name, int flags);
 const char *hpo_study_name(const hpo_study *study);
 int hpo_study_n_objectives(const hpo_study *study);
 hpo_direction hpo_study_direction(const hpo_study *study, int i);
+const char *hpo_study_user_attr_at(hpo_study *study, int i, const char **json);
 int hpo_study_set_user_attr(hpo_study *study, const char *key,
                             const char *json);
 const char *hpo_study_user_attr(hpo_study *study, const char *key);
-const char *hpo_study_user_attr_at(hpo_study *study, int i, const char **json);
 int hpo_study_set_system_attr(hpo_study *study, const char *key,
                               const char *json);
 const char *hpo_study_system_attr(hpo_study *study, const char *key);

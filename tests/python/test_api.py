@@ -219,8 +219,25 @@ class Listing(ScratchTest):
         df = study.trials_dataframe()
         self.assertEqual(list(df["number"]), [0, 1, 2, 3, 4])
         self.assertEqual(list(df.columns)[-1], "state")
+        for t in study.trials:
+            self.assertLessEqual(t.datetime_start, t.datetime_complete)
+            self.assertGreaterEqual(t.duration.total_seconds(), 0)
         self.assertTrue(all(df["state"] == "COMPLETE"))
         self.assertAlmostEqual(df["value"].min(), study.best_value)
+
+    def test_dataframe_without_pandas_says_so(self):
+        import sys
+        study = hpo.create_study()
+        saved = sys.modules.get("pandas")
+        sys.modules["pandas"] = None  # import pandas now raises ImportError
+        try:
+            with self.assertRaisesRegex(ImportError, "needs pandas"):
+                study.trials_dataframe()
+        finally:
+            if saved is None:
+                del sys.modules["pandas"]
+            else:
+                sys.modules["pandas"] = saved
 
     def test_storage_listing_and_delete(self):
         url = self.sqlite_url()

@@ -2,6 +2,7 @@
 one trial used from several threads."""
 
 import threading
+import time
 import unittest
 
 import hpo
@@ -17,6 +18,7 @@ class NJobs(ScratchTest):
 
         def obj(t):
             threads.add(threading.get_ident())
+            time.sleep(0.002)  # let the other workers in
             return t.suggest_float("x", 0, 1)
         study.optimize(obj, n_trials=40, n_jobs=4)
         trials = study.trials
