@@ -16,8 +16,8 @@ docs/python.md is the manual; include/hpo.h documents what lies beneath.
 from ._errors import (DuplicatedStudyError, HpoError, HpoIOError,
                       HpoMemoryError, HpoVersionError, IncompatibleError,
                       InvalidArgumentError, MisuseError, NotFoundError,
-                      ObjectiveFailedError, StorageError, TrialFinishedError,
-                      TrialPruned, UnsupportedError)
+                      ObjectiveFailedError, SearchSpaceExhausted, StorageError,
+                      TrialFinishedError, TrialPruned, UnsupportedError)
 from ._native import library_path, library_version
 from ._frozen import FrozenTrial, StudyDirection, TrialState
 from ._trial import Trial
@@ -36,4 +36,5 @@ __all__ = [
     "NotFoundError", "DuplicatedStudyError", "StorageError",
     "TrialFinishedError", "IncompatibleError", "HpoIOError",
     "ObjectiveFailedError", "UnsupportedError", "HpoVersionError",
+    "SearchSpaceExhausted",
 ]

@@ -13,7 +13,7 @@ __all__ = [
     "NotFoundError", "DuplicatedStudyError", "StorageError",
     "TrialFinishedError", "IncompatibleError", "HpoIOError",
     "ObjectiveFailedError", "UnsupportedError", "HpoVersionError",
-    "TrialPruned", "error_for",
+    "SearchSpaceExhausted", "TrialPruned", "error_for",
 ]
 
 
@@ -77,6 +77,13 @@ class HpoVersionError(HpoError, ImportError):
     """libhpo was found but its version does not match this package."""
 
     name = "VERSION"
+
+
+class SearchSpaceExhausted(HpoError, StopIteration):
+    """ask() when the sampler has nothing left to propose (an exhausted
+    grid: HPO_DONE); optimize ends quietly on it."""
+
+    code, name = 1, "DONE"
 
 
 class TrialPruned(Exception):

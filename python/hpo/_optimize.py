@@ -28,7 +28,7 @@ import threading
 import time
 import warnings
 
-from ._errors import TrialPruned
+from ._errors import SearchSpaceExhausted, TrialPruned
 from ._frozen import TrialState
 from ._native import lib
 
@@ -129,7 +129,7 @@ def _worker(run, func, catch, callbacks, n_objectives, gc_after_trial, progress)
         while run.may_start():
             try:
                 number = _run_trial(study, func, catch, n_objectives)
-            except StopIteration:  # the sampler has nothing left (a grid)
+            except SearchSpaceExhausted:  # nothing left to propose (a grid)
                 return
             if gc_after_trial:
                 gc.collect()

@@ -13,7 +13,7 @@ import threading
 import uuid
 import weakref
 
-from ._errors import MisuseError, NotFoundError
+from ._errors import MisuseError, NotFoundError, SearchSpaceExhausted
 from ._frozen import (StudyDirection, TrialState, frozen_list,
                       frozen_from_handle, read_attrs)
 from ._native import HPO_OPEN_CREATE, HPO_OPEN_LOAD, check, ffi, lib, text
@@ -109,8 +109,8 @@ class Study:
         try:
             rc = lib.hpo_study_ask(self._handle(), out)
             if rc == lib.HPO_DONE:
-                raise StopIteration("study '%s': the sampler has nothing left "
-                                    "to propose" % self.study_name)
+                raise SearchSpaceExhausted("study '%s': the sampler has nothing "
+                                           "left to propose" % self.study_name)
             self._check(rc)
             trial = Trial(self, out[0])
             return trial

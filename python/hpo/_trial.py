@@ -68,7 +68,10 @@ class Trial:
     def __del__(self):
         h, self._h = getattr(self, "_h", None), None
         if h is not None:
-            lib.hpo_trial_free(h)  # never told: it stays RUNNING in storage
+            try:
+                lib.hpo_trial_free(h)  # never told: it stays RUNNING in storage
+            except Exception:
+                pass  # interpreter shutdown: the module's globals are gone
 
     def _release(self):
         """Free the handle without telling (the study is being closed)."""

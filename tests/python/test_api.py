@@ -209,6 +209,8 @@ class Listing(ScratchTest):
                        (t.suggest_categorical("c", ["a", "b"]) == "a"), n_trials=20)
         self.assertEqual(sorted((t.params["k"], t.params["c"]) for t in study.trials),
                          sorted((k, c) for k in range(4) for c in "ab"))
+        with self.assertRaises(hpo.SearchSpaceExhausted):
+            study.ask()
 
     def test_records_and_dataframe(self):
         study = hpo.create_study(sampler="random", seed=7)
