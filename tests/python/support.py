@@ -8,7 +8,6 @@ import tempfile
 import unittest
 
 SOURCE_DIR = os.path.normpath(os.path.join(os.path.dirname(__file__), "..", ".."))
-DATA_DIR = os.environ.get("HPO_DATA_DIR") or os.path.join(SOURCE_DIR, "..", "shared", "data")
 
 
 class ScratchTest(unittest.TestCase):
