@@ -159,12 +159,12 @@ class Study:
         Categorical values are given as the choice itself."""
         if not isinstance(params, dict):
             raise TypeError("params must be a dict, not %s" % type(params).__name__)
-        with self._lock:
-            self._check(lib.hpo_study_enqueue(
-                self._handle(), json.dumps(params).encode("utf-8")))
         if user_attrs:
             raise NotImplementedError("enqueue_trial: user_attrs are not "
                                       "supported; set them in the objective")
+        with self._lock:
+            self._check(lib.hpo_study_enqueue(
+                self._handle(), json.dumps(params).encode("utf-8")))
 
     # ---- optimize -------------------------------------------------------------
 
