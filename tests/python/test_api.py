@@ -202,6 +202,29 @@ class Listing(ScratchTest):
                                n_trials=6)
                 self.assertEqual(len(study.trials), 6)
 
+    def test_each_pruner_runs_from_python(self):
+        # the pruners with a required option get it; hpo names it otherwise
+        options = {"percentile": "percentile:percentile=25",
+                   "threshold": "threshold:upper=1.5",
+                   "patient": "patient:patience=2"}
+
+        def obj(trial):
+            x = trial.suggest_float("x", 0, 1)
+            for step in range(1, 6):
+                trial.report(x + 1.0 / step, step)
+                if trial.should_prune():
+                    raise hpo.TrialPruned()
+            return x
+        for name in hpo.pruners():
+            with self.subTest(pruner=name):
+                study = hpo.create_study(pruner=options.get(name, name),
+                                         sampler="random", seed=1)
+                study.optimize(obj, n_trials=12)
+                self.assertEqual(len(study.trials), 12)
+        for name, option in (("percentile", "percentile"), ("patient", "patience")):
+            with self.assertRaisesRegex(ValueError, option):
+                hpo.create_study(pruner=name)
+
     def test_grid_covers_its_declared_space(self):
         study = hpo.create_study(sampler="grid", search_space={
             "k": "int:0:3", "c": "cat:a,b"})
