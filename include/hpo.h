@@ -188,6 +188,12 @@ int hpo_space_add_int(hpo_space *space, const char *name, int64_t low,
 /* Add a categorical parameter with n >= 1 distinct string choices. */
 int hpo_space_add_categorical(hpo_space *space, const char *name,
                               const char *const *choices, int n);
+/* The same with each choice given as JSON text of one scalar ("\"rbf\"",
+ * "3", "0.5", "true", "null"), stored with its type as Optuna stores
+ * choices of any type (the Python binding passes its choices so).  A
+ * number is kept as cJSON prints it: 1.0 reads back as 1. */
+int hpo_space_add_categorical_json(hpo_space *space, const char *name,
+                                   const char *const *choices_json, int n);
 /* Make `name` active only when `parent` (an earlier categorical parameter)
  * takes one of the n choices listed. */
 int hpo_space_set_condition(hpo_space *space, const char *name,
@@ -355,6 +361,12 @@ int hpo_study_open(hpo_study *study, const char *name, int flags);
 const char *hpo_study_name(const hpo_study *study);
 int hpo_study_n_objectives(const hpo_study *study);
 hpo_direction hpo_study_direction(const hpo_study *study, int i);
+/* The study's user attributes by position, for listing them all: i from 0
+ * while the key is not NULL (i = 0 reads them from storage; the key and
+ * *json are borrowed until the next attribute call on the study, so a
+ * program listing them from several threads holds a lock of its own
+ * around the loop).  Attributes are described below. */
+const char *hpo_study_user_attr_at(hpo_study *study, int i, const char **json);
 
 /* Attributes hold JSON text ("3", "\"adam\"", "{\"a\": 1}"); the text must
  * be strict JSON as Python reads it (RFC 8259: no text after the value, no
@@ -496,6 +508,11 @@ int hpo_trial_suggest_int(hpo_trial *trial, const char *name, int64_t low,
 int hpo_trial_suggest_categorical(hpo_trial *trial, const char *name,
                                   const char *const *choices, int n,
                                   int *index);
+/* Suggest one of n choices given as JSON text (see
+ * hpo_space_add_categorical_json). */
+int hpo_trial_suggest_categorical_json(hpo_trial *trial, const char *name,
+                                       const char *const *choices_json, int n,
+                                       int *index);
 /* Suggest every active parameter of the study's declared space, in order. */
 int hpo_trial_suggest_all(hpo_trial *trial);
 

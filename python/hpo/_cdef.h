@@ -27,6 +27,8 @@ int hpo_space_add_int(hpo_space *space, const char *name, int64_t low,
                       int64_t high, int64_t step, int flags);
 int hpo_space_add_categorical(hpo_space *space, const char *name,
                               const char *const *choices, int n);
+int hpo_space_add_categorical_json(hpo_space *space, const char *name,
+                                   const char *const *choices_json, int n);
 int hpo_space_set_condition(hpo_space *space, const char *name,
                             const char *parent, const char *const *choices,
                             int n);
@@ -73,6 +75,7 @@ int hpo_study_open(hpo_study *study, const char *name, int flags);
 const char *hpo_study_name(const hpo_study *study);
 int hpo_study_n_objectives(const hpo_study *study);
 hpo_direction hpo_study_direction(const hpo_study *study, int i);
+const char *hpo_study_user_attr_at(hpo_study *study, int i, const char **json);
 int hpo_study_set_user_attr(hpo_study *study, const char *key,
                             const char *json);
 const char *hpo_study_user_attr(hpo_study *study, const char *key);
@@ -109,6 +112,9 @@ int hpo_trial_suggest_int(hpo_trial *trial, const char *name, int64_t low,
 int hpo_trial_suggest_categorical(hpo_trial *trial, const char *name,
                                   const char *const *choices, int n,
                                   int *index);
+int hpo_trial_suggest_categorical_json(hpo_trial *trial, const char *name,
+                                       const char *const *choices_json, int n,
+                                       int *index);
 int hpo_trial_suggest_all(hpo_trial *trial);
 int hpo_trial_report(hpo_trial *trial, int64_t step, double value);
 int hpo_trial_should_prune(hpo_trial *trial);

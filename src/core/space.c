@@ -161,8 +161,28 @@ static int check_choice_texts(hpo_space *s, const char *name,
     return rc;
 }
 
-int hpo_space_add_categorical(hpo_space *s, const char *name,
-                              const char *const *choices, int n)
+/* A choice given as JSON text must be one scalar, as Optuna's
+ * CategoricalDistribution takes (None, bool, int, float, str); it is kept
+ * as cJSON prints it, the form it has when read back from a database. */
+static int json_choice(hpo_space *s, const char *name, int i,
+                       const char *text, char **out)
+{
+    char what[HPO_MAX_NAME * 4 + 48];
+    snprintf(what, sizeof what, "parameter '%s': choice %d", name, i);
+    cJSON *v = NULL;
+    int rc = hpo__json_parse(text, what, &v, &s->msg);
+    if (rc == HPO_OK && (cJSON_IsArray(v) || cJSON_IsObject(v)))
+        rc = hpo__fail(&s->msg, HPO_EINVAL,
+                       "%s: a choice is a string, number, bool or null",
+                       what);
+    if (rc == HPO_OK && !(*out = cJSON_PrintUnformatted(v)))
+        rc = no_memory(s);
+    cJSON_Delete(v);
+    return rc;
+}
+
+static int add_categorical(hpo_space *s, const char *name,
+                           const char *const *choices, int n, int as_json)
 {
     hpo__dist d = {.kind = HPO__CATEGORICAL};
     int rc = check_choice_texts(s, name, choices, n);
@@ -170,12 +190,31 @@ int hpo_space_add_categorical(hpo_space *s, const char *name,
         return rc;
     if (n > 0 && !(d.choices = calloc((size_t)n, sizeof(char *))))
         return no_memory(s);
-    for (; d.n_choices < n; d.n_choices++)
-        if (!(d.choices[d.n_choices] = quote_json(choices[d.n_choices]))) {
-            hpo__dist_free(&d);
-            return no_memory(s);
-        }
+    for (; rc == HPO_OK && d.n_choices < n; d.n_choices++) {
+        const char *c = choices[d.n_choices];
+        char **slot = &d.choices[d.n_choices];
+        if (as_json)
+            rc = json_choice(s, name, d.n_choices, c, slot);
+        else if (!(*slot = quote_json(c)))
+            rc = no_memory(s);
+    }
+    if (rc) {
+        hpo__dist_free(&d);
+        return rc;
+    }
     return add_dist(s, name, &d);
+}
+
+int hpo_space_add_categorical(hpo_space *s, const char *name,
+                              const char *const *choices, int n)
+{
+    return add_categorical(s, name, choices, n, 0);
+}
+
+int hpo_space_add_categorical_json(hpo_space *s, const char *name,
+                                   const char *const *choices_json, int n)
+{
+    return add_categorical(s, name, choices_json, n, 1);
 }
 
 int hpo_space_set_condition(hpo_space *s, const char *name, const char *parent,

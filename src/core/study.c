@@ -607,3 +607,24 @@ int hpo_study_best_trial(hpo_study *s, hpo_trial **out)
                          s->name, s->n_dirs);
     return with_history(s, find_best, out);
 }
+
+/* Listed from the same cache as study_attr; i = 0 refreshes it. */
+const char *hpo_study_user_attr_at(hpo_study *s, int i, const char **json)
+{
+    if (!s->opened || i < 0)
+        return NULL;
+    pthread_mutex_lock(&s->lock);
+    int rc = HPO_OK;
+    if (i == 0) { /* a new listing: read what the storage holds now */
+        hpo__attrs_free(&s->attr_cache);
+        rc = hpo__st_get_study_attrs(s->storage, s->id, 0, &s->attr_cache);
+    }
+    const char *key = NULL;
+    if (rc == HPO_OK && i < s->attr_cache.n) {
+        key = s->attr_cache.v[i].key;
+        if (json)
+            *json = s->attr_cache.v[i].json;
+    }
+    pthread_mutex_unlock(&s->lock);
+    return key;
+}

@@ -295,8 +295,12 @@ int hpo_trial_suggest_int(hpo_trial *t, const char *name, int64_t low,
     return rc;
 }
 
-int hpo_trial_suggest_categorical(hpo_trial *t, const char *name,
-                                  const char *const *choices, int n, int *index)
+typedef int (*add_categorical_fn)(hpo_space *, const char *,
+                                  const char *const *, int);
+
+static int suggest_categorical(hpo_trial *t, const char *name,
+                               const char *const *choices, int n, int *index,
+                               add_categorical_fn add)
 {
     if (!t)
         return HPO_EMISUSE;
@@ -304,7 +308,7 @@ int hpo_trial_suggest_categorical(hpo_trial *t, const char *name,
     if (!tmp)
         return hpo__oom(&t->msg);
     /* The space builder quotes the choices and checks them. */
-    int rc = hpo_space_add_categorical(tmp, name ? name : "", choices, n);
+    int rc = add(tmp, name ? name : "", choices, n);
     double v;
     if (rc)
         rc = hpo__fail(&t->msg, rc, "%s", hpo_space_errmsg(tmp));
@@ -314,6 +318,21 @@ int hpo_trial_suggest_categorical(hpo_trial *t, const char *name,
     if (rc == HPO_OK)
         *index = (int)v;
     return rc;
+}
+
+int hpo_trial_suggest_categorical(hpo_trial *t, const char *name,
+                                  const char *const *choices, int n, int *index)
+{
+    return suggest_categorical(t, name, choices, n, index,
+                               hpo_space_add_categorical);
+}
+
+int hpo_trial_suggest_categorical_json(hpo_trial *t, const char *name,
+                                       const char *const *choices_json, int n,
+                                       int *index)
+{
+    return suggest_categorical(t, name, choices_json, n, index,
+                               hpo_space_add_categorical_json);
 }
 
 int hpo_trial_suggest_all(hpo_trial *t)

@@ -11,12 +11,14 @@
 #      (run with LD_LIBRARY_PATH) and --static; the programs run;
 #   5. a C++ file includes hpo.h and links;
 #   6. the installed `hpo --version` runs, and a DESTDIR install is staged
-#      under DESTDIR with the real prefix in hpo.pc.
+#      under DESTDIR with the real prefix in hpo.pc;
+#   7. the Python package imports from the prefix's dist-packages and loads
+#      the prefix's libhpo without HPO_LIBRARY or LD_LIBRARY_PATH.
 #
 # Environment: CC (default cc), CXX (default c++; step 5 is skipped without
 # one), HPO_CONSUMER_FLAGS (extra compile and link flags, e.g. the
-# sanitizers the library was built with).  No network; the scratch
-# directory is removed on exit.
+# sanitizers the library was built with), HPO_PYTHON3 (step 7 is skipped
+# without one).  No network; the scratch directory is removed on exit.
 set -euo pipefail
 
 build=$(cd "${1:?usage: install_test.sh BUILD_DIR SOURCE_DIR}" && pwd)
@@ -178,5 +180,22 @@ staged=$(find "$tmp/stage/opt/hpo-test" -name hpo.pc)
 [ -n "$staged" ] || fail "DESTDIR install put no hpo.pc under DESTDIR/opt/hpo-test"
 grep -qx 'prefix=/opt/hpo-test' "$staged" || fail "staged hpo.pc: $(head -1 "$staged")"
 [ ! -e /opt/hpo-test ] || fail "DESTDIR install wrote outside DESTDIR"
+
+step "7. the Python package (import hpo) beside the installed library"
+pkg=$(find "$prefix" -path '*/dist-packages/hpo/__init__.py')
+if [ ! -x "${HPO_PYTHON3:-}" ]; then
+    echo "no python3: skipped"
+elif grep -q sanitize <<<"$extra"; then
+    echo "sanitizer build: skipped (python3 cannot load an ASan libhpo)"
+else
+    [ -n "$pkg" ] || fail "no hpo/__init__.py installed under dist-packages"
+    pydir=$(dirname "$(dirname "$pkg")")
+    out=$(cd "$tmp" && env -u HPO_LIBRARY PYTHONPATH="$pydir" PYTHONDONTWRITEBYTECODE=1 \
+        "$HPO_PYTHON3" -c 'import hpo
+s = hpo.create_study(sampler="random", seed=1)
+s.optimize(lambda t: t.suggest_float("x", -1, 1) ** 2, n_trials=20)
+print(hpo.library_path, len(s.trials))') || fail "import hpo from $pydir failed"
+    [ "$out" = "$libdir/libhpo.so.0 20" ] || fail "installed hpo printed '$out'"
+fi
 
 echo "install_test: all passed"
