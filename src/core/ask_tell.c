@@ -163,6 +163,17 @@ int hpo__study_ask_fixed(hpo_study *s, const char *params_json,
     return ask_with(s, out, params_json);
 }
 
+int hpo_study_ask_fixed(hpo_study *s, const char *params_json,
+                        hpo_trial **out)
+{
+    if (!params_json) {
+        *out = NULL;
+        return hpo__fail(&s->msg, HPO_EINVAL,
+                         "ask_fixed: params_json is NULL (give \"{}\")");
+    }
+    return ask_with(s, out, params_json);
+}
+
 /* ---- tell ---------------------------------------------------------------- */
 
 /* Optuna 3.1 records a pruned single-objective trial's value at its last
