@@ -238,6 +238,20 @@ class SamplerHistory(unittest.TestCase):
             self.assertEqual(study_counts(sampler, second)[lib.HPO_COMPLETE],
                              19)
 
+    def test_optuna_ask_and_tell(self):
+        sampler = hpo.optuna.TPESampler(seed=0, n_startup_trials=3)
+        study = optuna.create_study(sampler=sampler)
+        for i in range(8):
+            trial = study.ask()
+            x = trial.suggest_float("x", -2, 2)
+            if i == 4:
+                study.tell(trial, state=TrialState.FAIL)
+            else:
+                study.tell(trial, x * x)
+        counts = study_counts(sampler, study)
+        self.assertEqual(counts[lib.HPO_COMPLETE], 7)
+        self.assertEqual(counts[lib.HPO_FAIL], 1)
+
     def test_n_jobs_two(self):
         sampler = hpo.optuna.TPESampler(seed=0)
         study = optuna.create_study(sampler=sampler)
@@ -292,6 +306,34 @@ class Pruners(unittest.TestCase):
                       if u.state == TrialState.COMPLETE]
             self.assertGreater(t.params["offset"], min(before))
         self.assertTrue(done)
+
+    def test_pruner_sees_trials_of_another_process(self):
+        def objective(trial):
+            offset = trial.suggest_float("offset", 0, 10)
+            for step in range(4):
+                trial.report(offset, step)
+                if trial.should_prune():
+                    raise optuna.TrialPruned()
+            return offset
+
+        with tempfile.TemporaryDirectory() as tmp:
+            url = "sqlite:///" + os.path.join(tmp, "optuna.db")
+            first = optuna.create_study(storage=url, study_name="p")
+            for offset in (1.0, 2.0, 3.0, 4.0, 5.0):
+                first.enqueue_trial({"offset": offset})
+            first.optimize(objective, n_trials=5)
+            # Another process's pruner has judged nothing yet: the five
+            # finished trials reach it by the scan, so 9.0 is pruned at
+            # once and 0.5 is not.
+            second = optuna.load_study(storage=url, study_name="p",
+                                       pruner=hpo.optuna.MedianPruner(
+                                           n_startup_trials=5))
+            second.enqueue_trial({"offset": 9.0})
+            second.enqueue_trial({"offset": 0.5})
+            second.optimize(objective, n_trials=2)
+            states = [t.state for t in second.trials[5:]]
+            self.assertEqual(states, [TrialState.PRUNED, TrialState.COMPLETE])
+            self.assertEqual(len(second.trials[5].intermediate_values), 1)
 
     def test_none_never_prunes(self):
         study = self.run_pruned(hpo.optuna.Pruner("none"), n_trials=10)
