@@ -431,6 +431,15 @@ int hpo_study_trial(hpo_study *study, int number, hpo_trial **out);
  * values are given as their choice. */
 int hpo_study_enqueue(hpo_study *study, const char *params_json);
 
+/* Record a trial whose parameters were chosen elsewhere (a mirror of
+ * another tool's trial: the Optuna adapters of python/hpo/optuna): a new
+ * RUNNING trial whose parameters are fixed as an enqueued trial's
+ * (params_json as hpo_study_enqueue takes it), without claiming a WAITING
+ * trial or asking the sampler.  Suggest its parameters (they come back as
+ * fixed), report, then tell it as any asked trial. */
+int hpo_study_ask_fixed(hpo_study *study, const char *params_json,
+                        hpo_trial **out);
+
 /* ------------------------------------------------------------------------- */
 /* Optimize: a loop over ask and tell                                        */
 /* ------------------------------------------------------------------------- */

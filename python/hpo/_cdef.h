@@ -89,6 +89,8 @@ int hpo_study_tell(hpo_study *study, hpo_trial *trial, hpo_trial_state state,
                    const double *values, int n);
 int hpo_study_trial(hpo_study *study, int number, hpo_trial **out);
 int hpo_study_enqueue(hpo_study *study, const char *params_json);
+int hpo_study_ask_fixed(hpo_study *study, const char *params_json,
+                        hpo_trial **out);
 typedef int (*hpo_objective_fn)(hpo_trial *trial, void *data, double *values);
 typedef int (*hpo_callback_fn)(hpo_study *study, const hpo_trial *trial,
                                void *data);

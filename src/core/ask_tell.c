@@ -287,20 +287,39 @@ int hpo_study_tell(hpo_study *s, hpo_trial *t, hpo_trial_state state,
 
 /* ---- enqueue ------------------------------------------------------------- */
 
-int hpo_study_enqueue(hpo_study *s, const char *params_json)
+/* Fixed parameters (enqueue, ask_fixed) are a JSON object, stored
+ * verbatim: Python must read them as hpo does. */
+static int check_fixed_params(hpo_study *s, const char *params_json,
+                              const char *what)
 {
     if (!s->opened)
         return hpo__fail(&s->msg, HPO_EMISUSE, "open the study first");
-    cJSON *root; /* stored verbatim: Python must read it as hpo does */
-    int rc = hpo__json_parse(params_json, "enqueue", &root, &s->msg);
+    cJSON *root;
+    int rc = hpo__json_parse(params_json, what, &root, &s->msg);
     int is_obj = cJSON_IsObject(root);
     cJSON_Delete(root);
     if (rc)
         return rc;
     if (!is_obj)
         return hpo__fail(&s->msg, HPO_EINVAL,
-                         "enqueue takes a JSON object of parameters, as "
-                         "{\"lr\": 0.01}");
+                         "%s takes a JSON object of parameters, as "
+                         "{\"lr\": 0.01}", what);
+    return HPO_OK;
+}
+
+int hpo_study_ask_fixed(hpo_study *s, const char *params_json,
+                        hpo_trial **out)
+{
+    *out = NULL;
+    int rc = check_fixed_params(s, params_json, "ask_fixed");
+    return rc ? rc : ask_with(s, out, params_json);
+}
+
+int hpo_study_enqueue(hpo_study *s, const char *params_json)
+{
+    int rc = check_fixed_params(s, params_json, "enqueue");
+    if (rc)
+        return rc;
     hpo__trial_rec tmpl;
     hpo__rec_init(&tmpl);
     tmpl.state = HPO_WAITING;
