@@ -98,15 +98,23 @@ static void check_best(hpo_study *s, const hpo_hypergrad_result *r)
     hpo_trial_free(best);
 }
 
+/* The defaults with a model, its data and a number of steps. */
+static hpo_hypergrad_options options(const char *model, const char *data,
+                                     int steps)
+{
+    hpo_hypergrad_options o;
+    hpo_hypergrad_options_default(&o);
+    o.model = model;
+    o.data_path = data;
+    o.steps = steps;
+    return o;
+}
+
 static void test_ridge_descends_and_stores_steps(void)
 {
     hpo_study *s = open_study("ridge");
-    hpo_hypergrad_options o;
-    hpo_hypergrad_options_default(&o);
-    o.model = "ridge";
-    o.data_path = diabetes;
+    hpo_hypergrad_options o = options("ridge", diabetes, 8);
     o.per_feature = 1;
-    o.steps = 8;
     seen sn = {0};
     o.progress = on_progress;
     o.progress_data = &sn;
@@ -135,11 +143,7 @@ static void test_ridge_descends_and_stores_steps(void)
 static void test_adam_cg_one_lambda(void)
 {
     hpo_study *s = open_study("adam");
-    hpo_hypergrad_options o;
-    hpo_hypergrad_options_default(&o);
-    o.model = "ridge";
-    o.data_path = diabetes;
-    o.steps = 5;
+    hpo_hypergrad_options o = options("ridge", diabetes, 5);
     o.method = "adam";
     o.solver = "cg";
     CHECK_RC(hpo_study_hypergrad(s, &o, NULL), HPO_OK);
@@ -152,11 +156,7 @@ static void test_sgd_models_tiny(void)
     const char *models[] = {"linear", "mlp"};
     for (int k = 0; k < 2; k++) {
         hpo_study *s = open_study(models[k]);
-        hpo_hypergrad_options o;
-        hpo_hypergrad_options_default(&o);
-        o.model = models[k];
-        o.data_path = digits;
-        o.steps = 2;
+        hpo_hypergrad_options o = options(models[k], digits, 2);
         o.epochs = 2;
         o.hidden = 8;
         o.batch = 64;
@@ -174,11 +174,7 @@ static void test_sgd_models_tiny(void)
     }
     /* a constant schedule of two kinds: two hyperparameters */
     hpo_study *s = open_study("constant");
-    hpo_hypergrad_options o;
-    hpo_hypergrad_options_default(&o);
-    o.model = "linear";
-    o.data_path = digits;
-    o.steps = 1;
+    hpo_hypergrad_options o = options("linear", digits, 1);
     o.epochs = 1;
     o.schedule = "constant";
     o.tune = "lr,momentum";
@@ -206,10 +202,7 @@ static void expect_refused(const hpo_hypergrad_options *o, int code,
 
 static void test_bad_input(void)
 {
-    hpo_hypergrad_options o;
-    hpo_hypergrad_options_default(&o);
-    o.model = "ridge";
-    o.data_path = diabetes;
+    hpo_hypergrad_options o = options("ridge", diabetes, 30);
     expect_refused(NULL, HPO_EINVAL, "no options");
 
     o.model = "ridg";
@@ -271,10 +264,7 @@ static void test_bad_input(void)
 
 static void test_bad_study(void)
 {
-    hpo_hypergrad_options o;
-    hpo_hypergrad_options_default(&o);
-    o.model = "ridge";
-    o.data_path = diabetes;
+    hpo_hypergrad_options o = options("ridge", diabetes, 30);
     hpo_hypergrad_result r;
     CHECK_RC(hpo_study_hypergrad(NULL, &o, &r), HPO_EINVAL);
     CHECK(r.n_steps == 0 && r.names == NULL);
