@@ -21,7 +21,6 @@
 
 #include "args.h"
 #include "cli.h"
-#include "hypergrad/session.h"
 #include "hypergrad_sgd.h"
 
 #define CMD "hypergrad"
@@ -111,19 +110,6 @@ static int parse_double(const char *flag, const char *v, double lo,
     return 0;
 }
 
-/* A text option the library parses, checked now so that it is refused
- * before the data are read: "--flag: why". */
-static int take_checked(const char *flag, const char *v, int rc, hpo__msg *m,
-                        const char **out)
-{
-    if (rc != HPO_OK) {
-        cli_error(CMD, "%s: %s", flag, hpo__msg_get(m));
-        return CLI_EXIT_USAGE;
-    }
-    *out = v;
-    return 0;
-}
-
 static int take(hg_opts *o, int id, const char *v)
 {
     hpo_hypergrad_options *r = &o->run;
@@ -147,14 +133,14 @@ static int take(hg_opts *o, int id, const char *v)
         r->steps = (int)n;
         break;
     case OPT_METHOD:
-        rc = take_checked("--method", v,
-                          hpo__hg_method_parse(v, &method, &m), &m,
-                          &r->method);
+        rc = cli_hg_checked("--method", v,
+                            hpo__hg_method_parse(v, &method, &m), &m,
+                            &r->method);
         break;
     case OPT_SOLVER:
-        rc = take_checked("--solver", v,
-                          hpo__hg_solver_parse(v, &solver, &m), &m,
-                          &r->solver);
+        rc = cli_hg_checked("--solver", v,
+                            hpo__hg_solver_parse(v, &solver, &m), &m,
+                            &r->solver);
         break;
     case OPT_STEP_SIZE:
         rc = parse_double("--step-size", v, 1e-12, &r->step_size);
@@ -166,7 +152,6 @@ static int take(hg_opts *o, int id, const char *v)
         break;
     default: rc = cli_hg_sgd_option(r, id - OPT_SGD, v); break;
     }
-    hpo__msg_free(&m);
     return rc;
 }
 

@@ -20,33 +20,32 @@
 
 #include "args.h"
 #include "cli.h"
-#include "hypergrad/session.h"
 #include "hypergrad_sgd.h"
 
 #define CMD "hypergrad"
 
-/* "--flag: why" from a library parser's message: CLI_EXIT_USAGE. */
-static int refused(const char *flag, hpo__msg *m)
+int cli_hg_checked(const char *flag, const char *v, int rc, hpo__msg *m,
+                   const char **out)
 {
-    cli_error(CMD, "%s: %s", flag, hpo__msg_get(m));
+    if (rc != HPO_OK)
+        cli_error(CMD, "%s: %s", flag, hpo__msg_get(m));
+    else
+        *out = v;
     hpo__msg_free(m);
-    return CLI_EXIT_USAGE;
+    return rc != HPO_OK ? CLI_EXIT_USAGE : 0;
 }
 
 static int take_text(hpo_hypergrad_options *o, int which, const char *v)
 {
     hpo__msg m = {0};
     hpo__sgd_mode mode, modes[HPO__SGD_KINDS];
-    if (which == 1) {
-        if (hpo__sgd_schedule_parse(v, &mode, &m) != HPO_OK)
-            return refused("--schedule", &m);
-        o->schedule = v;
-    } else {
-        if (hpo__sgd_tune_parse(v, HPO__SGD_PER_EPOCH, modes, &m) != HPO_OK)
-            return refused("--tune", &m);
-        o->tune = v;
-    }
-    return 0;
+    if (which == 1)
+        return cli_hg_checked("--schedule", v,
+                              hpo__sgd_schedule_parse(v, &mode, &m), &m,
+                              &o->schedule);
+    return cli_hg_checked("--tune", v,
+                          hpo__sgd_tune_parse(v, HPO__SGD_PER_EPOCH, modes,
+                                              &m), &m, &o->tune);
 }
 
 static int take_int(const char *flag, const char *v, int64_t lo, int64_t hi,
