@@ -37,15 +37,11 @@ static void on_step(void *ud, int step, double val, double test,
     if (!s->progress)
         return;
     int n = s->p->n_hyper;
-    double *values = malloc((size_t)n * sizeof *values);
-    if (!values)
-        return; /* progress is best effort; the descent goes on */
     for (int i = 0; i < n; i++)
-        values[i] = exp(h[i]);
+        s->values[i] = exp(h[i]);
     hpo_hypergrad_progress p = {NULL, step + 1, s->plan.outer.steps, val,
-                                test, n, s->names, values};
+                                test, n, s->names, s->values};
     s->progress(&p, s->progress_data);
-    free(values);
 }
 
 static int load(hpo__hg_session *s, const hpo_hypergrad_options *o,
@@ -70,7 +66,8 @@ static int start(hpo__hg_session *s, const hpo__hg_ctx *ctx, hpo__msg *m)
     hpo__hg_problem *p = s->p;
     s->names = calloc((size_t)p->n_hyper, sizeof *s->names);
     s->h = calloc((size_t)p->n_hyper, sizeof *s->h);
-    if (!s->names || !s->h)
+    s->values = calloc((size_t)p->n_hyper, sizeof *s->values);
+    if (!s->names || !s->h || !s->values)
         return hpo__oom(m);
     for (int i = 0; i < p->n_hyper; i++)
         s->names[i] = p->hyper_name(p, i);
@@ -152,8 +149,10 @@ void hpo__hg_session_close(hpo__hg_session *s)
     s->p = NULL;
     free(s->names);
     free(s->h);
+    free(s->values);
     s->names = NULL;
     s->h = NULL;
+    s->values = NULL;
     hpo__hg_split_free(&s->split);
     hpo__data_free(&s->data);
 }

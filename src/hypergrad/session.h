@@ -85,6 +85,7 @@ typedef struct hpo__hg_session {
     const char **names;    /* n_hyper, borrowed from p */
     double *h;             /* n_hyper log-hyperparameters: the start, then
                             * where the descent ended (its best point) */
+    double *values;        /* n_hyper: exp(h) of a step, for progress */
     hpo_hypergrad_progress_fn progress;
     void *progress_data;
 } hpo__hg_session;
