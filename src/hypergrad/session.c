@@ -4,9 +4,9 @@
  * loop (outer.c; HOAG, Pedregosa 2016) from the model's start point, its
  * steps and notes reported through the public progress callback.
  *
- * The library never prints: the data loader's notes ("column x has 3
- * missing values") and the outer loop's ("step size halved") reach the
- * caller as progress events with a note.
+ * The library never prints: the data loader's notes ("12 rows with a
+ * missing value dropped ...") and the outer loop's ("step size halved")
+ * reach the caller as progress events with a note.
  */
 #include <math.h>
 #include <stdio.h>
