@@ -900,7 +900,8 @@ typedef struct hpo_hypergrad_options {
 void hpo_hypergrad_options_default(hpo_hypergrad_options *o);
 
 typedef struct hpo_hypergrad_result {
-    double val_loss;   /* the best validation loss of the steps */
+    double val_loss;   /* the best validation loss of the steps (+inf
+                        * when none was finite) */
     double test_loss;  /* the test loss of that step's model */
     double val_metric; /* its validation error rate (classifiers), else NaN */
     int n_steps;       /* steps done = trials stored */
