@@ -1,13 +1,14 @@
 /*
  * hypergrad.c — `hpo hypergrad MODEL --data FILE [options]`: tune a
  * learner's continuous hyperparameters by hypergradients (issue 14;
- * src/hypergrad/), showing progress per outer step and a summary, and
- * with --compare the same problem tuned by grid, random, TPE and GP at the
- * same number of fits beside it.
+ * src/hypergrad/, the library's hpo_study_hypergrad), showing progress per
+ * outer step and a summary, and with --compare the same problem tuned by
+ * grid, random, TPE and GP at the same number of fits beside it.
  *
- * Models are one table {name, constructor}: a model is one line here.  The
- * implicit ones (ridge, logistic, krr) share the fixed 60/20/20 split of
- * src/hypergrad/split.c, seeded by --seed.
+ * The flags fill hpo_hypergrad_options; the run is the library's, in its
+ * two halves (src/hypergrad/session.h): the data and the model are built
+ * before the study is created (bad data leave no empty study behind), and
+ * the problem is kept after the descent for --compare.
  *
  * The outer steps are a study's trials (each step one COMPLETE trial, the
  * hyperparameters as float-log parameters) when --storage is given; the
@@ -20,87 +21,9 @@
 
 #include "args.h"
 #include "cli.h"
-#include "hypergrad/implicit.h"
 #include "hypergrad_sgd.h"
 
 #define CMD "hypergrad"
-
-/* What a model's constructor gets. */
-typedef struct hg_ctx {
-    const hpo__dataset *data;
-    const hpo__hg_split *split; /* the fixed split (models with .split) */
-    int per_feature;
-    hpo__hg_solver solver;
-    uint64_t seed;
-    const hpo__sgd_config *sgd; /* mlp, linear (hypergrad_sgd.c) */
-} hg_ctx;
-
-typedef struct hg_model {
-    const char *name, *summary;
-    int split;  /* uses the implicit part's split (regression or 2 classes) */
-    int task;   /* the task the data is read as: -1 as guessed */
-    int (*make)(const hg_ctx *c, hpo__hg_problem **out, hpo__msg *m);
-    /* The outer loop's first point (log-hyperparameters); NULL: lambda 1,
-     * a width of sqrt(features), else the bounds' geometric mean. */
-    void (*start)(const hpo__hg_problem *p, const hg_ctx *c, double *h);
-} hg_model;
-
-static int make_ridge(const hg_ctx *c, hpo__hg_problem **out, hpo__msg *m)
-{
-    hpo__hg_model_opts o = {c->per_feature, c->solver};
-    return hpo__hg_ridge_new(c->split, &o, out, m);
-}
-
-static int make_logistic(const hg_ctx *c, hpo__hg_problem **out, hpo__msg *m)
-{
-    hpo__hg_model_opts o = {c->per_feature, c->solver};
-    return hpo__hg_logistic_new(c->split, &o, out, m);
-}
-
-static int make_krr(const hg_ctx *c, hpo__hg_problem **out, hpo__msg *m)
-{
-    hpo__hg_model_opts o = {c->per_feature, c->solver};
-    return hpo__hg_krr_new(c->split, &o, out, m);
-}
-
-static int make_mlp(const hg_ctx *c, hpo__hg_problem **out, hpo__msg *m)
-{
-    return cli_hg_sgd_make("mlp", c->data, c->seed, c->sgd, out, m);
-}
-
-static int make_linear(const hg_ctx *c, hpo__hg_problem **out, hpo__msg *m)
-{
-    return cli_hg_sgd_make("linear", c->data, c->seed, c->sgd, out, m);
-}
-
-/* mlp, linear: from the fixed values (lr 0.01, momentum 0.9, decay 1e-4). */
-static void start_sgd(const hpo__hg_problem *p, const hg_ctx *c, double *h)
-{
-    (void)c;
-    hpo__hg_sgd_start(p, h);
-}
-
-static const hg_model models[] = {
-    {"ridge", "ridge regression: lambda (one, or one per feature)", 1,
-     HPO__REGRESSION, make_ridge, NULL},
-    {"logistic", "L2 logistic regression, two classes: lambda (one, or one "
-     "per feature)", 1, HPO__CLASSIFICATION, make_logistic, NULL},
-    {"krr", "kernel ridge regression, RBF kernel: lambda and the width", 1,
-     HPO__REGRESSION, make_krr, NULL},
-    {"mlp", "the MLP trained by SGD: learning rate (per epoch), momentum, "
-     "weight decay", 0, -1, make_mlp, start_sgd},
-    {"linear", "softmax regression trained by SGD: the same hyperparameters",
-     0, -1, make_linear, start_sgd},
-    {NULL, NULL, 0, 0, NULL, NULL},
-};
-
-static const hg_model *find_model(const char *name)
-{
-    for (const hg_model *md = models; md->name; md++)
-        if (strcmp(md->name, name) == 0)
-            return md;
-    return NULL;
-}
 
 /* ---- options ---------------------------------------------------------------- */
 
@@ -122,12 +45,9 @@ static const cli_option hg_options[] = {
 };
 
 typedef struct hg_opts {
-    const char *data, *target, *storage, *study, *samplers;
-    int per_feature, compare, quiet;
-    hpo__hg_outer_opts outer;
-    hpo__hg_solver solver;
-    uint64_t seed;
-    hpo__sgd_config sgd;
+    const char *storage, *study, *samplers;
+    int compare, quiet;
+    hpo_hypergrad_options run; /* what the library takes */
 } hg_opts;
 
 static void hg_help(FILE *out)
@@ -141,7 +61,8 @@ static void hg_help(FILE *out)
 "features standardized on the training rows.  Each outer step is one fit.\n"
 "\n"
 "Models:\n");
-    for (const hg_model *md = models; md->name; md++)
+    const hpo__hg_model *md;
+    for (int i = 0; (md = hpo__hg_model_at(i)); i++)
         fprintf(out, "  %-10s %s\n", md->name, md->summary);
     fprintf(out,
 "\n"
@@ -191,13 +112,16 @@ static int parse_double(const char *flag, const char *v, double lo,
 
 static int take(hg_opts *o, int id, const char *v)
 {
+    hpo_hypergrad_options *r = &o->run;
     int64_t n;
     hpo__msg m = {0};
+    hpo__hg_method method;
+    hpo__hg_solver solver;
     int rc = 0;
     switch (id) {
-    case OPT_DATA: o->data = v; break;
-    case OPT_TARGET: o->target = v; break;
-    case OPT_PER_FEATURE: o->per_feature = 1; break;
+    case OPT_DATA: r->data_path = v; break;
+    case OPT_TARGET: r->target = v; break;
+    case OPT_PER_FEATURE: r->per_feature = 1; break;
     case OPT_COMPARE: o->compare = 1; break;
     case OPT_QUIET: o->quiet = 1; break;
     case OPT_STORAGE: o->storage = v; break;
@@ -206,33 +130,28 @@ static int take(hg_opts *o, int id, const char *v)
     case OPT_STEPS:
         if (cli_parse_int(CMD, "--steps", v, 1, 1000000, &n))
             return CLI_EXIT_USAGE;
-        o->outer.steps = (int)n;
+        r->steps = (int)n;
         break;
     case OPT_METHOD:
-        if (strcmp(v, "adam") == 0)
-            o->outer.method = HPO__HG_ADAM;
-        else if (strcmp(v, "lbfgs") == 0)
-            o->outer.method = HPO__HG_LBFGS;
-        else
-            rc = (cli_error(CMD, "--method: '%s' is not adam or lbfgs", v),
-                  CLI_EXIT_USAGE);
+        rc = cli_hg_checked("--method", v,
+                            hpo__hg_method_parse(v, &method, &m), &m,
+                            &r->method);
         break;
     case OPT_SOLVER:
-        if (hpo__hg_solver_parse(v, &o->solver, &m) != HPO_OK)
-            rc = (cli_error(CMD, "--solver: %s", hpo__msg_get(&m)),
-                  CLI_EXIT_USAGE);
+        rc = cli_hg_checked("--solver", v,
+                            hpo__hg_solver_parse(v, &solver, &m), &m,
+                            &r->solver);
         break;
     case OPT_STEP_SIZE:
-        rc = parse_double("--step-size", v, 1e-12, &o->outer.step_size);
+        rc = parse_double("--step-size", v, 1e-12, &r->step_size);
         break;
-    case OPT_TOL0: rc = parse_double("--tol0", v, 0, &o->outer.tol0); break;
+    case OPT_TOL0: rc = parse_double("--tol0", v, 0, &r->tol0); break;
     case OPT_SEED:
-        if (cli_parse_u64(CMD, "--seed", v, &o->seed))
+        if (cli_parse_u64(CMD, "--seed", v, &r->seed))
             return CLI_EXIT_USAGE;
         break;
-    default: rc = cli_hg_sgd_option(&o->sgd, id - OPT_SGD, v); break;
+    default: rc = cli_hg_sgd_option(r, id - OPT_SGD, v); break;
     }
-    hpo__msg_free(&m);
     return rc;
 }
 
@@ -256,7 +175,7 @@ static int parse(hg_opts *o, int argc, char **argv)
         rc = CLI_EXIT_USAGE;
     if (rc < 0 && (rc = cli_no_operands(&a, "")) == 0)
         rc = -1;
-    if (rc < 0 && !o->data) {
+    if (rc < 0 && !o->run.data_path) {
         cli_error(CMD, "--data FILE is required");
         rc = CLI_EXIT_USAGE;
     }
@@ -265,121 +184,83 @@ static int parse(hg_opts *o, int argc, char **argv)
 
 /* ---- the run ---------------------------------------------------------------- */
 
-typedef struct hg_run {
-    const hg_opts *o;
-    const hg_model *md;
-    const hg_ctx *ctx;
-    hpo__hg_problem *p;
-} hg_run;
-
-/* "lambda 0.53" for one or two hyperparameters, else the median and range. */
-static void hypers_text(const hpo__hg_problem *p, const double *h, char *out,
-                        size_t size)
+/* "lambda 0.53" for one or two hyperparameters, else the geometric mean
+ * and the range. */
+static void hypers_text(int n, const char *const *names,
+                        const double *values, char *out, size_t size)
 {
-    if (p->n_hyper <= 2) {
+    if (n <= 2) {
         size_t len = 0;
-        for (int i = 0; i < p->n_hyper && len < size; i++)
+        out[0] = '\0';
+        for (int i = 0; i < n && len < size; i++)
             len += (size_t)snprintf(out + len, size - len, "%s%s %.4g",
-                                    i ? ", " : "", p->hyper_name(p, i),
-                                    exp(h[i]));
+                                    i ? ", " : "", names[i], values[i]);
         return;
     }
-    double lo = h[0], hi = h[0], sum = 0;
-    for (int i = 0; i < p->n_hyper; i++) {
-        lo = fmin(lo, h[i]);
-        hi = fmax(hi, h[i]);
-        sum += h[i];
+    double lo = values[0], hi = values[0], sum = 0;
+    for (int i = 0; i < n; i++) {
+        lo = fmin(lo, values[i]);
+        hi = fmax(hi, values[i]);
+        sum += log(values[i]);
     }
     snprintf(out, size, "%d hyperparameters: geometric mean %.3g, range "
-             "%.3g .. %.3g", p->n_hyper, exp(sum / p->n_hyper), exp(lo),
-             exp(hi));
+             "%.3g .. %.3g", n, exp(sum / n), lo, hi);
 }
 
-static void progress(void *ud, int step, double val, double test,
-                     const double *h)
+/* The library's progress: a line per step (unless -q), every note. */
+static void progress(const hpo_hypergrad_progress *p, void *data)
 {
-    hg_run *r = ud;
-    if (r->o->quiet)
+    const hg_opts *o = data;
+    if (p->note) {
+        fprintf(stderr, "hpo hypergrad: %s\n", p->note);
+        return;
+    }
+    if (o->quiet)
         return;
     char hs[200];
-    hypers_text(r->p, h, hs, sizeof hs);
+    hypers_text(p->n_hyper, p->names, p->values, hs, sizeof hs);
     fprintf(stderr, "hpo hypergrad: step %d/%d: validation %.6g, test %.6g "
-            "(%s)\n", step + 1, r->o->outer.steps, val, test, hs);
+            "(%s)\n", p->step, p->n_steps, p->val_loss, p->test_loss, hs);
 }
 
-static void note(void *ud, const char *text)
+static void print_row(const char *method, double val, double test,
+                      double metric, long fits)
 {
-    (void)ud;
-    fprintf(stderr, "hpo hypergrad: %s\n", text);
-}
-
-static int load_data(const hg_opts *o, const hg_model *md, hpo__dataset *d)
-{
-    hpo__msg m = {0};
-    hpo__data_opts dopts = {.target = o->target};
-    int rc = hpo__data_load_with(d, o->data, &dopts, &m);
-    if (rc == HPO_OK && md->task >= 0)
-        rc = hpo__data_set_task(d, (hpo__task)md->task, &m);
-    if (rc != HPO_OK)
-        cli_error(CMD, "%s", hpo__msg_get(&m));
-    for (int i = 0; rc == HPO_OK && i < d->n_notes; i++)
-        fprintf(stderr, "hpo %s: %s: %s\n", CMD, o->data, d->notes[i]);
-    hpo__msg_free(&m);
-    return rc == HPO_OK ? 0 : CLI_EXIT_REFUSED(rc);
-}
-
-/* The start: lambda 1; a kernel width of sqrt(features) (the scale of
- * standardized distances); else the bounds' geometric mean. */
-static void start_point(const hpo__hg_problem *p, int n_features, double *h)
-{
-    for (int i = 0; i < p->n_hyper; i++) {
-        double lo, hi;
-        p->hyper_bounds(p, i, &lo, &hi);
-        const char *name = p->hyper_name(p, i);
-        double x = strncmp(name, "lambda", 6) == 0 ? 1
-                   : strcmp(name, "width") == 0 ? sqrt(n_features)
-                                                : sqrt(lo * hi);
-        h[i] = log(fmin(hi, fmax(lo, x)));
-    }
-}
-
-static void print_row(const char *method, const hpo__hg_result *r,
-                      long fits)
-{
-    printf("%-12s %6ld  %-14.6g %-14.6g", method, fits, r->best_val_loss,
-           r->best_test_loss);
-    if (!isnan(r->best_val_metric))
-        printf(" %.4f", r->best_val_metric);
+    printf("%-12s %6ld  %-14.6g %-14.6g", method, fits, val, test);
+    if (!isnan(metric))
+        printf(" %.4f", metric);
     printf("\n");
 }
 
-static int compare(const hg_run *run, hpo_storage *storage,
-                   const char *study_name, const hpo__hg_result *hg)
+/* The same problem tuned by each sampler of the list at the fits the
+ * descent spent. */
+static int compare(const hg_opts *o, hpo__hg_problem *p, hpo_storage *storage,
+                   const char *study_name, int fits)
 {
-    const char *list = run->o->samplers ? run->o->samplers
-                                        : "grid,random,tpe,gp";
+    const char *list = o->samplers ? o->samplers : "grid,random,tpe,gp";
     char *copy = strdup(list), *save = NULL;
     if (!copy) {
         cli_error(CMD, "out of memory");
         return CLI_EXIT_FAILED;
     }
-    int fits = hg->steps_done, code = 0;
+    int code = 0;
     for (char *s = strtok_r(copy, ",", &save); s && !code;
          s = strtok_r(NULL, ",", &save)) {
         char name[300];
         snprintf(name, sizeof name, "%s-%s", study_name, s);
         hpo__hg_result r;
         hpo__msg m = {0};
-        long before = run->p->fits;
-        if (!run->o->quiet)
+        long before = p->fits;
+        if (!o->quiet)
             fprintf(stderr, "hpo hypergrad: %s, %d fits...\n", s, fits);
-        int rc = hpo__hg_blackbox(run->p, s, fits, run->o->seed, storage,
-                                  name, &r, &m);
+        int rc = hpo__hg_blackbox(p, s, fits, o->run.seed, storage, name, &r,
+                                  &m);
         if (rc != HPO_OK) {
             cli_error(CMD, "%s: %s", s, hpo__msg_get(&m));
             code = CLI_EXIT_REFUSED(rc);
         } else {
-            print_row(s, &r, run->p->fits - before);
+            print_row(s, r.best_val_loss, r.best_test_loss, r.best_val_metric,
+                      p->fits - before);
         }
         hpo__msg_free(&m);
     }
@@ -387,102 +268,95 @@ static int compare(const hg_run *run, hpo_storage *storage,
     return code;
 }
 
-static int descend(hg_run *run, hpo_storage *storage, const char *study_name)
+/* The summary, and with --compare the table. */
+static int report(const hg_opts *o, hpo__hg_session *s, hpo_storage *storage,
+                  const char *study_name, const hpo_hypergrad_result *r)
 {
-    hpo_study *study = NULL;
+    char hs[200];
+    hypers_text(r->n_hyper, (const char *const *)r->names, r->best, hs,
+                sizeof hs);
+    printf("%s: best validation loss %.6g, its test loss %.6g, %d steps, "
+           "%ld fits%s\n  at %s\n", s->plan.model->name, r->val_loss,
+           r->test_loss, r->n_steps, r->fits,
+           r->halvings ? " (step size halved)" : "", hs);
+    if (!o->compare)
+        return 0;
+    printf("\n%-12s %6s  %-14s %-14s%s\n", "method", "fits", "validation",
+           "test", isnan(r->val_metric) ? "" : " val error");
+    print_row("hypergrad", r->val_loss, r->test_loss, r->val_metric,
+              r->fits);
+    return compare(o, s->p, storage, study_name, r->n_steps);
+}
+
+/* The study the steps are stored in: none without --storage. */
+static int open_study(hpo_storage *storage, const char *name,
+                      hpo_study **out)
+{
+    *out = NULL;
+    if (!storage)
+        return 0;
+    hpo_study *study = hpo_study_new();
+    if (!study || hpo_study_set_storage(study, storage) != HPO_OK ||
+        hpo_study_open(study, name, HPO_OPEN_CREATE) != HPO_OK) {
+        cli_error(CMD, "study '%s': %s", name,
+                  study ? hpo_study_errmsg(study) : "out of memory");
+        hpo_study_free(study);
+        return CLI_EXIT_USAGE;
+    }
+    *out = study;
+    return 0;
+}
+
+static int descend(const hg_opts *o, hpo__hg_session *s,
+                   hpo_storage *storage, const char *study_name)
+{
+    hpo_study *study;
+    int code = open_study(storage, study_name, &study);
+    if (code)
+        return code;
+    hpo_hypergrad_result r;
     hpo__msg m = {0};
-    int code = 0;
-    if (storage) {
-        study = hpo_study_new();
-        if (!study || hpo_study_set_storage(study, storage) != HPO_OK ||
-            hpo_study_open(study, study_name, HPO_OPEN_CREATE) != HPO_OK) {
-            cli_error(CMD, "study '%s': %s", study_name,
-                      study ? hpo_study_errmsg(study) : "out of memory");
-            hpo_study_free(study);
-            return CLI_EXIT_USAGE;
-        }
-    }
-    double *h = calloc((size_t)run->p->n_hyper, sizeof *h);
-    hpo__hg_outer_opts outer = run->o->outer;
-    outer.progress = progress;
-    outer.note = note;
-    outer.progress_ud = run;
-    hpo__hg_result r;
-    int rc = h ? HPO_OK : HPO_ENOMEM;
-    if (h) {
-        if (run->md->start)
-            run->md->start(run->p, run->ctx, h);
-        else
-            start_point(run->p, run->ctx->data->n_features, h);
-        rc = hpo__hg_descend(run->p, h, &outer, study, &r, &m);
-    }
+    int rc = hpo__hg_session_descend(s, study, &r, &m);
     if (rc != HPO_OK) {
-        cli_error(CMD, "%s", h ? hpo__msg_get(&m) : "out of memory");
+        cli_error(CMD, "%s", hpo__msg_get(&m));
         code = rc == HPO_EINVAL ? CLI_EXIT_USAGE : CLI_EXIT_FAILED;
     } else {
-        char hs[200];
-        hypers_text(run->p, h, hs, sizeof hs);
-        printf("%s: best validation loss %.6g, its test loss %.6g, %d "
-               "steps, %ld fits%s\n  at %s\n", run->md->name, r.best_val_loss,
-               r.best_test_loss, r.steps_done, r.fits,
-               r.halvings ? " (step size halved)" : "", hs);
-        if (run->o->compare) {
-            printf("\n%-12s %6s  %-14s %-14s%s\n", "method", "fits",
-                   "validation", "test", isnan(r.best_val_metric)
-                   ? "" : " val error");
-            print_row("hypergrad", &r, r.fits);
-            code = compare(run, storage, study_name, &r);
-        }
+        code = report(o, s, storage, study_name, &r);
     }
-    free(h);
+    hpo_hypergrad_result_free(&r);
     hpo_study_free(study);
     hpo__msg_free(&m);
     return code;
 }
 
-static int run_model(const hg_opts *o, const hg_model *md)
+static int run_model(const hg_opts *o)
 {
-    hpo__dataset d;
-    memset(&d, 0, sizeof d);
-    hpo__hg_split split;
-    memset(&split, 0, sizeof split);
+    hpo__hg_session s;
     hpo__msg m = {0};
     hpo_storage *storage = NULL;
-    hg_ctx ctx = {&d, &split, o->per_feature, o->solver, o->seed, &o->sgd};
-    hg_run run = {o, md, &ctx, NULL};
-    int code = load_data(o, md, &d);
-    if (!code && md->split &&
-        hpo__hg_split_make(&d, 0.6, 0.2, o->seed, &split, &m) != HPO_OK) {
+    int rc = hpo__hg_session_open(&s, &o->run, &m), code = 0;
+    if (rc != HPO_OK) {
         cli_error(CMD, "%s", hpo__msg_get(&m));
-        code = CLI_EXIT_USAGE;
+        hpo__msg_free(&m);
+        return CLI_EXIT_REFUSED(rc);
     }
-    if (!code && md->make(&ctx, &run.p, &m) != HPO_OK) {
-        cli_error(CMD, "%s", hpo__msg_get(&m));
-        code = CLI_EXIT_USAGE;
-    }
-    if (!code && o->storage)
+    if (o->storage)
         code = cli_open_storage(CMD, o->storage, 0, &storage);
     char study_name[200];
-    snprintf(study_name, sizeof study_name, "%s",
-             o->study ? o->study : "hypergrad-");
-    if (!o->study)
-        snprintf(study_name + strlen(study_name),
-                 sizeof study_name - strlen(study_name), "%s", md->name);
-    if (!code && !md->split) /* mlp, linear: their own split */
-        hpo__hg_sgd_rows(run.p, split.n);
+    if (o->study)
+        snprintf(study_name, sizeof study_name, "%s", o->study);
+    else
+        snprintf(study_name, sizeof study_name, "hypergrad-%s",
+                 s.plan.model->name);
     if (!code && !o->quiet)
         fprintf(stderr, "hpo hypergrad: %s on %s: %d train, %d validation, "
                 "%d test rows, %d features, %d hyperparameter(s)\n",
-                md->name, o->data, split.n[0], split.n[1], split.n[2],
-                d.n_features, run.p->n_hyper);
+                s.plan.model->name, o->run.data_path, s.rows[0], s.rows[1],
+                s.rows[2], s.data.n_features, s.p->n_hyper);
     if (!code)
-        code = descend(&run, storage, study_name);
-    if (run.p)
-        run.p->destroy(run.p);
+        code = descend(o, &s, storage, study_name);
+    hpo__hg_session_close(&s);
     hpo_storage_close(storage);
-    hpo__hg_split_free(&split);
-    hpo__data_free(&d);
-    hpo__msg_free(&m);
     return code;
 }
 
@@ -494,19 +368,18 @@ int cli_hypergrad(int argc, char **argv)
         hg_help(asked ? stdout : stderr);
         return asked ? CLI_EXIT_OK : CLI_EXIT_USAGE;
     }
-    const hg_model *md = find_model(argv[1]);
-    if (!md) {
+    if (!hpo__hg_model_find(argv[1])) {
         cli_error(CMD, "unknown model '%s' (hpo hypergrad --help lists "
                   "them)", argv[1]);
         return CLI_EXIT_USAGE;
     }
     hg_opts o = {0};
-    cli_hg_sgd_defaults(&o.sgd);
-    hpo__hg_outer_defaults(&o.outer, 30);
-    o.outer.method = HPO__HG_LBFGS; /* quasi-Newton from lambda = 1 */
-    o.outer.step_size = 0.3;
+    hpo_hypergrad_options_default(&o.run);
+    o.run.model = argv[1];
+    o.run.progress = progress;
+    o.run.progress_data = &o;
     int rc = parse(&o, argc - 1, argv + 1);
     if (rc >= 0)
         return rc;
-    return run_model(&o, md);
+    return run_model(&o);
 }

@@ -1,7 +1,8 @@
 /*
  * hypergrad_sgd.c — `hpo hypergrad mlp|linear`: the options of the models
  * trained by SGD, whose hypergradients are accumulated forward through
- * training (src/hypergrad/sgd_*.c; Franceschi et al. 2017):
+ * training (src/hypergrad/sgd_*.c; Franceschi et al. 2017), taken into
+ * hpo_hypergrad_options:
  *
  *   --epochs E        epochs of training per fit (default 20)
  *   --schedule S      per-epoch (one value per epoch) or constant
@@ -11,8 +12,10 @@
  *                     al. 2018; default 0: all)
  *   --batch B         mini-batch size (default 32)
  *   --hidden H        the MLP's hidden units (default 64)
+ *
+ * --schedule and --tune are checked here, so a bad value is refused
+ * before the data are read; the library reads them again.
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include "args.h"
@@ -21,84 +24,59 @@
 
 #define CMD "hypergrad"
 
-void cli_hg_sgd_defaults(hpo__sgd_config *c)
+int cli_hg_checked(const char *flag, const char *v, int rc, hpo__msg *m,
+                   const char **out)
 {
-    hpo__sgd_config_default(c);
-}
-
-/* --tune lr,momentum,...: the listed kinds get the schedule's mode. */
-static int take_tune(hpo__sgd_config *c, const char *v)
-{
-    static const char *const names[HPO__SGD_KINDS] = {"lr", "momentum",
-                                                      "weight_decay"};
-    hpo__sgd_mode mode = c->mode[HPO__SGD_LR] != HPO__SGD_FIXED
-                             ? c->mode[HPO__SGD_LR]
-                             : HPO__SGD_PER_EPOCH;
-    hpo__sgd_mode want[HPO__SGD_KINDS] = {HPO__SGD_FIXED, HPO__SGD_FIXED,
-                                          HPO__SGD_FIXED};
-    char *copy = strdup(v), *save = NULL;
-    if (!copy)
-        return (cli_error(CMD, "out of memory"), CLI_EXIT_FAILED);
-    int bad = 0;
-    for (char *t = strtok_r(copy, ",", &save); t && !bad;
-         t = strtok_r(NULL, ",", &save)) {
-        int k = 0;
-        while (k < HPO__SGD_KINDS && strcmp(t, names[k]) != 0)
-            k++;
-        if (k == HPO__SGD_KINDS)
-            bad = (cli_error(CMD, "--tune: '%s' is not lr, momentum or "
-                             "weight_decay", t), 1);
-        else
-            want[k] = mode;
-    }
-    free(copy);
-    if (!bad)
-        memcpy(c->mode, want, sizeof want);
-    return bad ? CLI_EXIT_USAGE : 0;
-}
-
-static int take_schedule(hpo__sgd_config *c, const char *v)
-{
-    hpo__sgd_mode mode;
-    if (strcmp(v, "per-epoch") == 0)
-        mode = HPO__SGD_PER_EPOCH;
-    else if (strcmp(v, "constant") == 0)
-        mode = HPO__SGD_CONSTANT;
+    if (rc != HPO_OK)
+        cli_error(CMD, "%s: %s", flag, hpo__msg_get(m));
     else
-        return (cli_error(CMD, "--schedule: '%s' is not per-epoch or "
-                          "constant", v), CLI_EXIT_USAGE);
-    for (int k = 0; k < HPO__SGD_KINDS; k++)
-        if (c->mode[k] != HPO__SGD_FIXED)
-            c->mode[k] = mode;
-    return 0;
+        *out = v;
+    hpo__msg_free(m);
+    return rc != HPO_OK ? CLI_EXIT_USAGE : 0;
 }
 
-int cli_hg_sgd_option(hpo__sgd_config *c, int which, const char *v)
+static int take_text(hpo_hypergrad_options *o, int which, const char *v)
+{
+    hpo__msg m = {0};
+    hpo__sgd_mode mode, modes[HPO__SGD_KINDS];
+    if (which == 1)
+        return cli_hg_checked("--schedule", v,
+                              hpo__sgd_schedule_parse(v, &mode, &m), &m,
+                              &o->schedule);
+    return cli_hg_checked("--tune", v,
+                          hpo__sgd_tune_parse(v, HPO__SGD_PER_EPOCH, modes,
+                                              &m), &m, &o->tune);
+}
+
+static int take_int(const char *flag, const char *v, int64_t lo, int64_t hi,
+                    int64_t *out)
+{
+    return cli_parse_int(CMD, flag, v, lo, hi, out) ? CLI_EXIT_USAGE : 0;
+}
+
+int cli_hg_sgd_option(hpo_hypergrad_options *o, int which, const char *v)
 {
     int64_t n;
+    int rc;
     switch (which) {
     case 0:
-        if (cli_parse_int(CMD, "--epochs", v, 1, 100000, &n))
-            return CLI_EXIT_USAGE;
-        c->epochs = (int)n;
-        return 0;
-    case 1: return take_schedule(c, v);
+        if (!(rc = take_int("--epochs", v, 1, 100000, &n)))
+            o->epochs = (int)n;
+        return rc;
     case 2:
-        if (cli_parse_int(CMD, "--truncate", v, 0, INT64_MAX / 2, &n))
-            return CLI_EXIT_USAGE;
-        c->truncate = (long)n;
-        return 0;
+        if (!(rc = take_int("--truncate", v, 0, INT64_MAX / 2, &n)))
+            o->truncate = (long)n;
+        return rc;
     case 3:
-        if (cli_parse_int(CMD, "--batch", v, 1, 1000000, &n))
-            return CLI_EXIT_USAGE;
-        c->batch = (int)n;
-        return 0;
-    case 4: return take_tune(c, v);
+        if (!(rc = take_int("--batch", v, 1, 1000000, &n)))
+            o->batch = (int)n;
+        return rc;
     case 5:
-        if (cli_parse_int(CMD, "--hidden", v, 1, 100000, &n))
-            return CLI_EXIT_USAGE;
-        c->hidden = (int)n;
-        return 0;
+        if (!(rc = take_int("--hidden", v, 1, 100000, &n)))
+            o->hidden = (int)n;
+        return rc;
+    case 1:
+    case 4: return take_text(o, which, v);
     }
     return CLI_EXIT_USAGE;
 }
@@ -119,14 +97,4 @@ void cli_hg_sgd_help(FILE *out)
 "                          (default 0: all; cheaper, biased)\n"
 "      --batch B           mini-batch size (default 32)\n"
 "      --hidden H          the MLP's hidden units (default 64)\n");
-}
-
-int cli_hg_sgd_make(const char *model, const hpo__dataset *d, uint64_t seed,
-                    const hpo__sgd_config *c, hpo__hg_problem **out,
-                    hpo__msg *m)
-{
-    hpo__sgd_config cfg = *c;
-    cfg.model = model;
-    cfg.seed = seed;
-    return hpo__hg_sgd_new_split(out, d, seed, &cfg, m);
 }

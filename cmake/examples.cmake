@@ -26,6 +26,8 @@ set(HPO_EXAMPLE_EXPECT_custom_sampler
   "    local +Gaussian steps.*\n        scale=0.1  \\(float in \\(0, 1\\]\\) .*refused: local: option scale=2 is outside.*within 0.01 of the minimum 0 at \\(1, -2\\): yes\n")
 set(HPO_EXAMPLE_EXPECT_custom_pruner
   "margin pruner: [1-9][0-9]* complete, [1-9][0-9]* pruned; best trial #[0-9]+: lr = ${hpo_float}, loss ${hpo_float}\n")
+set(HPO_EXAMPLE_EXPECT_hypergrad_ridge
+  "12 lambdas, 30 steps: validation loss ${hpo_float} -> ${hpo_float} \\(test ${hpo_float}\\)\n  lambda_x0 .*best trial #[0-9]+ holds these lambdas: yes\n")
 set(HPO_EXAMPLE_ARGS_space_file ${PROJECT_SOURCE_DIR}/examples/space.json)
 
 if(HPO_TESTS)

@@ -859,6 +859,125 @@ int hpo_study_race(hpo_study *study, const hpo_race_options *o,
 int64_t hpo_race_min_budget(int n_params, const hpo_race_options *o);
 
 /* ------------------------------------------------------------------------- */
+/* Hypergradients (src/hypergrad/, docs/hypergrad.md)                         */
+/* ------------------------------------------------------------------------- */
+
+/*
+ * Tune a learner's continuous hyperparameters by gradient descent on its
+ * validation loss, what `hpo hypergrad MODEL` runs.  The gradient (the
+ * hypergradient) is exact: by implicit differentiation of the fitted
+ * weights for ridge, L2 logistic regression and kernel ridge (Pedregosa
+ * 2016; Lorraine et al. 2020), or carried forward through SGD training for
+ * softmax regression and the MLP (Franceschi et al. 2017).
+ *
+ * The rows of the data file are split once, seeded: 60% train, 20%
+ * validation, 20% test (stratified for mlp and linear), the features
+ * standardized on the training rows.  Each outer step is one fit and one
+ * COMPLETE trial of the study: its parameters the hyperparameters as
+ * float-log distributions in their bounds ("lambda", "lambda_<feature>",
+ * "width", "lr", "lr_<epoch>", "momentum", "weight_decay"), its value the
+ * validation loss, its user attributes "test_loss", "grad_norm" and, for
+ * classifiers, "val_metric" (the validation error rate).
+ */
+
+/* Called after each outer step, and with a one-line note when there is
+ * something to say (a note of the data loader; the step size halved on a
+ * divergent validation loss; L-BFGS restarted).  Everything it points to
+ * is borrowed for the call only. */
+typedef struct hpo_hypergrad_progress {
+    const char *note;          /* NULL: a step (the fields below); else the
+                                * note's text, the fields then undefined */
+    int step, n_steps;         /* the step just done (1-based), the budget */
+    double val_loss, test_loss;
+    int n_hyper;
+    const char *const *names;  /* n_hyper hyperparameter names */
+    const double *values;      /* n_hyper: the hyperparameters of the step */
+} hpo_hypergrad_progress;
+typedef void (*hpo_hypergrad_progress_fn)(const hpo_hypergrad_progress *p,
+                                          void *data);
+
+typedef struct hpo_hypergrad_options {
+    /* "ridge", "logistic" (two classes), "krr" (RBF kernel: lambda and
+     * the width), "mlp" or "linear" (softmax regression; both trained by
+     * SGD, any number of classes). */
+    const char *model;
+    const char *data_path;  /* a CSV file (header row) or a libsvm file */
+    const char *target;     /* the column to predict; NULL: the last */
+    int per_feature;        /* ridge, logistic: one lambda per feature
+                             * (krr refuses it; mlp, linear ignore it) */
+    int steps;              /* outer steps = fits (>= 1; default 30) */
+    const char *method;     /* "lbfgs" (L-BFGS-B, default) or "adam" */
+    const char *solver;     /* "exact" (Cholesky, default), "cg", "neumann" */
+    double step_size;       /* Adam's step in log space (> 0; default 0.3) */
+    double tol0;            /* HOAG's first inner tolerance, x0.9 a step
+                             * (>= 0; default 1e-6; 0: exact every step) */
+    uint64_t seed;          /* the split; for mlp and linear also the
+                             * initial weights and the batch order */
+    /* mlp and linear only: */
+    int epochs;             /* epochs of training per fit (default 20) */
+    const char *schedule;   /* "per-epoch" (default) or "constant" */
+    const char *tune;       /* tuned among "lr", "momentum", "weight_decay",
+                             * comma-separated (default "lr"); the others
+                             * stay at 0.01, 0.9, 1e-4 */
+    long truncate;          /* differentiate only the last K SGD steps (0:
+                             * all) */
+    int batch;              /* mini-batch size (default 32) */
+    int hidden;             /* the MLP's hidden units (default 64) */
+    hpo_hypergrad_progress_fn progress; /* may be NULL */
+    void *progress_data;
+} hpo_hypergrad_options;
+
+/* The defaults above; model and data_path NULL (they must be set). */
+void hpo_hypergrad_options_default(hpo_hypergrad_options *o);
+
+typedef struct hpo_hypergrad_result {
+    double val_loss;   /* the best validation loss of the steps (+inf
+                        * when none was finite) */
+    double test_loss;  /* the test loss of that step's model */
+    double val_metric; /* its validation error rate (classifiers), else NaN */
+    int n_steps;       /* steps done = trials stored */
+    long fits;         /* learner trainings */
+    int halvings;      /* times Adam's step size was halved */
+    int n_train, n_val, n_test, n_features; /* the split */
+    int n_hyper;
+    char **names;      /* n_hyper hyperparameter names (owned) */
+    double *best;      /* n_hyper: the hyperparameters of the best step */
+} hpo_hypergrad_result;
+
+/*
+ * Load o->data_path, build o->model on the split and descend from lambda
+ * 1 (a kernel width of sqrt(features); for SGD the fixed values), storing
+ * each outer step as a trial of study (open, one objective, minimized;
+ * nothing is read from its earlier trials).  r may be NULL; else it is
+ * always set (release it with hpo_hypergrad_result_free, also after an
+ * error).  The best step is also the study's best trial when the study
+ * had none before (hpo_study_best_trial: its params are r->best).
+ * Returns HPO_OK, or with a message on the study: HPO_EMISUSE (the study
+ * is not open); HPO_EINVAL for a NULL study (no message), NULL options,
+ * an unknown model, method, solver, schedule or tune entry, a value out
+ * of range (steps <= 0, ...), per_feature with krr, data that do not
+ * fit the model (not numbers, logistic on a regression target, too few
+ * rows); HPO_EIO (the data file cannot be read, as hpo_space_load_file);
+ * HPO_ENOMEM; a fit's error (a singular system); the storage's error.
+ * Bad input is refused before anything is stored.  Not to be called on
+ * one study from two threads at once.
+ *
+ *     hpo_hypergrad_options o;
+ *     hpo_hypergrad_options_default(&o);
+ *     o.model = "ridge", o.data_path = "diabetes.csv", o.per_feature = 1;
+ *     hpo_hypergrad_result r;
+ *     if (hpo_study_hypergrad(study, &o, &r) == HPO_OK)
+ *         printf("%g at %s = %g\n", r.val_loss, r.names[0], r.best[0]);
+ *     else
+ *         fprintf(stderr, "%s\n", hpo_study_errmsg(study));
+ *     hpo_hypergrad_result_free(&r);
+ */
+int hpo_study_hypergrad(hpo_study *study, const hpo_hypergrad_options *o,
+                        hpo_hypergrad_result *r);
+/* Free r's arrays and zero it; NULL is fine. */
+void hpo_hypergrad_result_free(hpo_hypergrad_result *r);
+
+/* ------------------------------------------------------------------------- */
 /* Population-based training (src/pbt/)                                       */
 /* ------------------------------------------------------------------------- */
 

@@ -238,6 +238,52 @@ typedef struct hpo_race_elite {
 int hpo_study_race(hpo_study *study, const hpo_race_options *o,
                    hpo_race_elite **elites, int *n_elites);
 int64_t hpo_race_min_budget(int n_params, const hpo_race_options *o);
+typedef struct hpo_hypergrad_progress {
+    const char *note;
+    int step, n_steps;
+    double val_loss, test_loss;
+    int n_hyper;
+    const char *const *names;
+    const double *values;
+} hpo_hypergrad_progress;
+typedef void (*hpo_hypergrad_progress_fn)(const hpo_hypergrad_progress *p,
+                                          void *data);
+typedef struct hpo_hypergrad_options {
+    const char *model;
+    const char *data_path;
+    const char *target;
+    int per_feature;
+    int steps;
+    const char *method;
+    const char *solver;
+    double step_size;
+    double tol0;
+    uint64_t seed;
+    int epochs;
+    const char *schedule;
+    const char *tune;
+    long truncate;
+    int batch;
+    int hidden;
+    hpo_hypergrad_progress_fn progress;
+    void *progress_data;
+} hpo_hypergrad_options;
+void hpo_hypergrad_options_default(hpo_hypergrad_options *o);
+typedef struct hpo_hypergrad_result {
+    double val_loss;
+    double test_loss;
+    double val_metric;
+    int n_steps;
+    long fits;
+    int halvings;
+    int n_train, n_val, n_test, n_features;
+    int n_hyper;
+    char **names;
+    double *best;
+} hpo_hypergrad_result;
+int hpo_study_hypergrad(hpo_study *study, const hpo_hypergrad_options *o,
+                        hpo_hypergrad_result *r);
+void hpo_hypergrad_result_free(hpo_hypergrad_result *r);
 typedef struct hpo_pbt hpo_pbt;
 typedef int (*hpo_pbt_train_fn)(hpo_trial *trial, int member,
                                 const char *checkpoint_in,

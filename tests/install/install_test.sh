@@ -60,6 +60,8 @@ run_example() {
         expect_match "$out" 'within 0.01 of the minimum 0 at \(1, -2\): yes' "$bin" ;;
     custom_pruner) out=$("$bin") || fail "$bin exited $?"
         expect_match "$out" '^margin pruner: [1-9][0-9]* complete, [1-9][0-9]* pruned' "$bin" ;;
+    hypergrad_ridge) out=$("$bin") || fail "$bin exited $?"
+        expect_match "$out" 'best trial #[0-9]+ holds these lambdas: yes' "$bin" ;;
     *) fail "unknown example $bin" ;;
     esac
 }
@@ -126,7 +128,8 @@ found=$(sed -n 's/^hpo_DIR:PATH=//p' "$tmp/cmake/CMakeCache.txt")
 [ "$found" = "$libdir/cmake/hpo" ] || fail "find_package found hpo in '$found', not the scratch prefix"
 cmake --build "$tmp/cmake" -j2 >"$tmp/cmake-build.log" 2>&1 ||
     fail "consumer build failed: $(cat "$tmp/cmake-build.log")"
-for name in quickstart ask_tell space_file custom_sampler custom_pruner; do
+for name in quickstart ask_tell space_file custom_sampler custom_pruner \
+    hypergrad_ridge; do
     needs_libhpo "$tmp/cmake/$name" || fail "cmake $name (hpo::hpo) does not load libhpo.so"
     ! needs_libhpo "$tmp/cmake/${name}_static" || fail "cmake ${name}_static loads libhpo.so"
     run_example "$tmp/cmake/$name"
@@ -137,7 +140,8 @@ step "4. examples/Makefile with pkg-config, shared and static"
 mkdir "$tmp/make"
 make -s -C "$src/examples" O="$tmp/make" CC="$cc" CFLAGS="$cflags" LDFLAGS="$extra" \
     all static >"$tmp/make.log" 2>&1 || fail "make failed: $(cat "$tmp/make.log")"
-for name in quickstart ask_tell space_file custom_sampler custom_pruner; do
+for name in quickstart ask_tell space_file custom_sampler custom_pruner \
+    hypergrad_ridge; do
     needs_libhpo "$tmp/make/$name" || fail "make $name does not load libhpo.so"
     ! needs_libhpo "$tmp/make/${name}_static" || fail "make ${name}_static loads libhpo.so"
     LD_LIBRARY_PATH=$libdir run_example "$tmp/make/$name"
