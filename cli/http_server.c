@@ -19,18 +19,12 @@
 
 /* libmicrohttpd is opened when a dashboard starts (lazy_lib.h): with
  * GnuTLS under it, it cost every start of hpo, where few runs serve. */
-#define MHD_FUNCTIONS(X)                                                      \
-    X(MHD_add_response_header) X(MHD_create_response_from_buffer)             \
-    X(MHD_destroy_response) X(MHD_get_daemon_info)                            \
-    X(MHD_lookup_connection_value) X(MHD_queue_response) X(MHD_start_daemon)  \
-    X(MHD_stop_daemon)
-static struct {
-    MHD_FUNCTIONS(HPO__LAZY_FIELD)
-} mhd;
-#define MHD_SYM(f) HPO__LAZY_SYM(mhd, f)
-static const hpo__lazy_sym mhd_syms[] = {MHD_FUNCTIONS(MHD_SYM)};
-static hpo__lazy_lib mhd_lib =
-    HPO__LAZY_LIB(HPO_SONAME_MHD, "libmicrohttpd12", mhd_syms);
+#define MHD_FUNCTIONS(X, t)                                                   \
+    X(t, MHD_add_response_header) X(t, MHD_create_response_from_buffer)       \
+    X(t, MHD_destroy_response) X(t, MHD_get_daemon_info)                      \
+    X(t, MHD_lookup_connection_value) X(t, MHD_queue_response)                \
+    X(t, MHD_start_daemon) X(t, MHD_stop_daemon)
+HPO__LAZY_LIBRARY(mhd, MHD_FUNCTIONS, HPO_SONAME_MHD, "libmicrohttpd12");
 
 struct http_server {
     struct MHD_Daemon *daemon;
@@ -51,14 +45,14 @@ const char *http_request_path(const http_request *rq)
 
 const char *http_request_query(const http_request *rq, const char *name)
 {
-    return mhd.MHD_lookup_connection_value(rq->connection, MHD_GET_ARGUMENT_KIND,
-                                       name);
+    return mhd.MHD_lookup_connection_value(rq->connection,
+                                           MHD_GET_ARGUMENT_KIND, name);
 }
 
 const char *http_request_if_none_match(const http_request *rq)
 {
     return mhd.MHD_lookup_connection_value(rq->connection, MHD_HEADER_KIND,
-                                       MHD_HTTP_HEADER_IF_NONE_MATCH);
+                                           MHD_HTTP_HEADER_IF_NONE_MATCH);
 }
 
 /* Same-origin everything; inline script and style, since a report is one
@@ -72,14 +66,14 @@ static const char security_policy[] =
 static void add_headers(struct MHD_Response *r, const http_reply *reply)
 {
     mhd.MHD_add_response_header(r, "Content-Type",
-                            reply->type ? reply->type
+                                reply->type ? reply->type
                                         : "text/plain; charset=utf-8");
     mhd.MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
     mhd.MHD_add_response_header(r, "X-Frame-Options", "DENY");
     mhd.MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
     mhd.MHD_add_response_header(r, "Content-Security-Policy", security_policy);
     mhd.MHD_add_response_header(r, "Cache-Control",
-                            reply->cacheable ? "max-age=3600" : "no-store");
+                                reply->cacheable ? "max-age=3600" : "no-store");
     if (reply->etag[0])
         mhd.MHD_add_response_header(r, "ETag", reply->etag);
 }
@@ -90,7 +84,7 @@ static enum MHD_Result send_reply(struct MHD_Connection *c,
     struct MHD_Response *r;
     if (reply->body)
         r = mhd.MHD_create_response_from_buffer(reply->length, reply->body,
-                                            MHD_RESPMEM_MUST_FREE);
+                                                MHD_RESPMEM_MUST_FREE);
     else
         r = mhd.MHD_create_response_from_buffer(
             reply->fixed ? strlen(reply->fixed) : 0,

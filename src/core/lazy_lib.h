@@ -9,11 +9,12 @@
  * spawns children, more of its own time than any of its work.  The
  * learners open them when a learner is first fitted instead.
  *
- * Use: an X-macro lists the functions; HPO__LAZY_FIELD declares a table
- * of pointers with the functions' own types (checked against the
- * library's header), HPO__LAZY_SYM names each one for hpo__lazy_lib_load.
- * All symbols are looked up at once, so a table is either complete or
- * not used.
+ * Use: an X-macro FUNCTIONS(X, t) lists the functions as X(t, name);
+ * HPO__LAZY_LIBRARY(t, FUNCTIONS, soname, package) then declares `t`, a
+ * table of pointers with the functions' own types (checked against the
+ * library's header), and `t_lib`, for hpo__lazy_lib_load; calls are
+ * t.name(...).  All symbols are looked up at once, so a table is either
+ * complete or not used.
  *
  * Invariants:
  *   1. hpo__lazy_lib_load is thread-safe and opens a library once; a
@@ -24,7 +25,7 @@
 #ifndef HPO_LAZY_LIB_H
 #define HPO_LAZY_LIB_H
 
-#define HPO__LAZY_FIELD(f) __typeof__(f) *f;
+#define HPO__LAZY_FIELD(table, f) __typeof__(f) *f;
 #define HPO__LAZY_SYM(table, f) {#f, (void **)&(table).f},
 
 typedef struct hpo__lazy_sym {
@@ -44,6 +45,14 @@ typedef struct hpo__lazy_lib {
 #define HPO__LAZY_LIB(soname, package, syms)                                  \
     {(soname), (package), (syms), (int)(sizeof(syms) / sizeof((syms)[0])),    \
      0, 0, {0}}
+
+/* A file's own lazily opened library: the table `t` and `t_lib`. */
+#define HPO__LAZY_LIBRARY(t, functions, soname, package)                      \
+    static struct {                                                           \
+        functions(HPO__LAZY_FIELD, t)                                         \
+    } t;                                                                      \
+    static const hpo__lazy_sym t##_syms[] = {functions(HPO__LAZY_SYM, t)};    \
+    static hpo__lazy_lib t##_lib = HPO__LAZY_LIB(soname, package, t##_syms)
 
 /* Open the library and fill its table, once.  NULL when it is usable,
  * else why not, as "cannot load LIB (dlerror); install PACKAGE". */

@@ -29,17 +29,11 @@
 
 /* liblinear is opened at the first fit (lazy_lib.h): it brings libstdc++
  * and BLAS, which runs of hpo that fit no linear model need not start. */
-#define LINEAR_FUNCTIONS(X)                                                   \
-    X(set_print_string_function) X(free_and_destroy_model)                    \
-    X(check_parameter) X(train) X(predict_values)                             \
-    X(check_probability_model) X(predict_probability) X(predict)
-static struct {
-    LINEAR_FUNCTIONS(HPO__LAZY_FIELD)
-} liblinear;
-#define LINEAR_SYM(f) HPO__LAZY_SYM(liblinear, f)
-static const hpo__lazy_sym linear_syms[] = {LINEAR_FUNCTIONS(LINEAR_SYM)};
-static hpo__lazy_lib linear_lib =
-    HPO__LAZY_LIB(HPO_SONAME_LINEAR, "liblinear4", linear_syms);
+#define LINEAR_FUNCTIONS(X, t)                                                \
+    X(t, set_print_string_function) X(t, free_and_destroy_model)              \
+    X(t, check_parameter) X(t, train) X(t, predict_values)                    \
+    X(t, check_probability_model) X(t, predict_probability) X(t, predict)
+HPO__LAZY_LIBRARY(liblinear, LINEAR_FUNCTIONS, HPO_SONAME_LINEAR, "liblinear4");
 
 static const char *const solvers[] = {"l2_lr", "l1_lr", "l2_svc", NULL};
 static const int solver_types[] = {L2R_LR, L1R_LR, L2R_L2LOSS_SVC_DUAL};
@@ -204,7 +198,7 @@ static int linear_fit_rows(const hpo__fit_input *in, void **model,
         return hpo__fail(m, HPO_EINVAL, "linear: classification only");
     if (in->n_rows < 1)
         return hpo__fail(m, HPO_EINVAL, "linear: no training rows");
-    const char *why_not = hpo__lazy_lib_load(&linear_lib);
+    const char *why_not = hpo__lazy_lib_load(&liblinear_lib);
     if (why_not)
         return hpo__fail(m, HPO_EFAIL, "linear: %s", why_not);
     struct parameter param;
@@ -262,7 +256,8 @@ static int linear_predict_rows(void *model, const hpo__dataset *d,
                                double *out, hpo__msg *m)
 {
     linear_fit *f = model;
-    if (output == HPO__OUTPUT_PROBA && !liblinear.check_probability_model(f->model))
+    if (output == HPO__OUTPUT_PROBA &&
+        !liblinear.check_probability_model(f->model))
         return hpo__fail(m, HPO_EINVAL, "linear: probabilities (log-loss) "
                          "need a logistic solver (l2_lr or l1_lr)");
     int width = hpo__output_width(output, d), k = f->model->nr_class;

@@ -35,17 +35,12 @@
 
 /* libsvm is opened at the first fit (lazy_lib.h): it brings libstdc++,
  * which runs of hpo that fit no SVM need not start. */
-#define SVM_FUNCTIONS(X)                                                      \
-    X(svm_set_print_string_function) X(svm_free_and_destroy_model)            \
-    X(svm_check_parameter) X(svm_train) X(svm_predict_values)                 \
-    X(svm_predict_probability) X(svm_check_probability_model) X(svm_predict)
-static struct {
-    SVM_FUNCTIONS(HPO__LAZY_FIELD)
-} libsvm;
-#define SVM_SYM(f) HPO__LAZY_SYM(libsvm, f)
-static const hpo__lazy_sym svm_syms[] = {SVM_FUNCTIONS(SVM_SYM)};
-static hpo__lazy_lib svm_lib =
-    HPO__LAZY_LIB(HPO_SONAME_SVM, "libsvm3", svm_syms);
+#define SVM_FUNCTIONS(X, t)                                                   \
+    X(t, svm_set_print_string_function) X(t, svm_free_and_destroy_model)      \
+    X(t, svm_check_parameter) X(t, svm_train) X(t, svm_predict_values)        \
+    X(t, svm_predict_probability) X(t, svm_check_probability_model)           \
+    X(t, svm_predict)
+HPO__LAZY_LIBRARY(libsvm, SVM_FUNCTIONS, HPO_SONAME_SVM, "libsvm3");
 
 static const char *const kernels[] = {"rbf", "linear", "poly", "sigmoid",
                                       NULL};
@@ -271,7 +266,7 @@ static int svm_fit_rows(const hpo__fit_input *in, void **model, hpo__msg *m)
     *model = NULL;
     if (in->n_rows < 1)
         return hpo__fail(m, HPO_EINVAL, "svm: no training rows");
-    const char *why_not = hpo__lazy_lib_load(&svm_lib);
+    const char *why_not = hpo__lazy_lib_load(&libsvm_lib);
     if (why_not)
         return hpo__fail(m, HPO_EFAIL, "svm: %s", why_not);
     struct svm_parameter param;
@@ -366,7 +361,8 @@ static int svm_predict_rows(void *model, const hpo__dataset *d,
         !classify)
         return hpo__fail(m, HPO_EINVAL, "svm: a regression model has no "
                          "class probabilities or scores");
-    if (output == HPO__OUTPUT_PROBA && !libsvm.svm_check_probability_model(f->model))
+    if (output == HPO__OUTPUT_PROBA &&
+        !libsvm.svm_check_probability_model(f->model))
         return hpo__fail(m, HPO_EMISUSE, "svm: probabilities were not asked "
                          "for when the model was fit");
     int width = hpo__output_width(output, d);

@@ -32,18 +32,12 @@
 /* XGBoost is opened when a booster is first made (lazy_lib.h): with
  * libstdc++ and its registries it is the costliest start of all hpo's
  * libraries, and most runs of hpo never fit a tree. */
-#define XGB_FUNCTIONS(X)                                                      \
-    X(XGBGetLastError) X(XGBoosterCreate) X(XGBoosterFree)                    \
-    X(XGBoosterPredictFromDMatrix) X(XGBoosterSetParam)                       \
-    X(XGBoosterUpdateOneIter) X(XGDMatrixCreateFromMat_omp) X(XGDMatrixFree)  \
-    X(XGDMatrixSetFloatInfo)
-static struct {
-    XGB_FUNCTIONS(HPO__LAZY_FIELD)
-} xgb;
-#define XGB_SYM(f) HPO__LAZY_SYM(xgb, f)
-static const hpo__lazy_sym xgb_syms[] = {XGB_FUNCTIONS(XGB_SYM)};
-static hpo__lazy_lib xgb_lib =
-    HPO__LAZY_LIB(HPO_SONAME_XGBOOST, "libxgboost0", xgb_syms);
+#define XGB_FUNCTIONS(X, t)                                                   \
+    X(t, XGBGetLastError) X(t, XGBoosterCreate) X(t, XGBoosterFree)           \
+    X(t, XGBoosterPredictFromDMatrix) X(t, XGBoosterSetParam)                 \
+    X(t, XGBoosterUpdateOneIter) X(t, XGDMatrixCreateFromMat_omp)             \
+    X(t, XGDMatrixFree) X(t, XGDMatrixSetFloatInfo)
+HPO__LAZY_LIBRARY(xgb, XGB_FUNCTIONS, HPO_SONAME_XGBOOST, "libxgboost0");
 
 static const hpo__learner_param xgb_params[] = {
     {"eta", "float:0.005:0.5:log", 1, "0.3", HPO__TASKS_ALL,
@@ -119,10 +113,10 @@ static int make_matrix(const hpo__dataset *d, const int *rows, int n,
     }
     int rc = HPO_OK;
     if (xgb.XGDMatrixCreateFromMat_omp(x, (bst_ulong)n, (bst_ulong)nf, NAN, out,
-                                   1) != 0)
+                                       1) != 0)
         rc = xgb_fail(m);
     else if (label && xgb.XGDMatrixSetFloatInfo(*out, "label", y,
-                                            (bst_ulong)n) != 0)
+                                                (bst_ulong)n) != 0)
         rc = xgb_fail(m);
     free(x);
     free(y);
@@ -307,7 +301,7 @@ static int xgb_predict_rows(void *model, const hpo__dataset *d,
     bst_ulong dim;
     const float *pred;
     if (xgb.XGBoosterPredictFromDMatrix(f->booster, mat, config, &shape, &dim,
-                                    &pred) != 0)
+                                        &pred) != 0)
         rc = xgb_fail(m);
     else
         convert(f, d, pred, n, output, out);

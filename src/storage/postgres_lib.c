@@ -7,8 +7,8 @@
 #if HPO_FAULTS
 
 /* Linked, so that --wrap replaces the calls that faults.c injects into. */
-#define PQ_ADDRESS(f) .f = f,
-hpo__pq_functions hpo__pq = {HPO__PQ_FUNCTIONS(PQ_ADDRESS)};
+#define PQ_ADDRESS(t, f) .f = f,
+hpo__pq_functions hpo__pq = {HPO__PQ_FUNCTIONS(PQ_ADDRESS, hpo__pq)};
 
 const char *hpo__pq_load(void)
 {
@@ -19,8 +19,8 @@ const char *hpo__pq_load(void)
 
 hpo__pq_functions hpo__pq;
 
-#define PQ_SYM(f) HPO__LAZY_SYM(hpo__pq, f)
-static const hpo__lazy_sym pq_syms[] = {HPO__PQ_FUNCTIONS(PQ_SYM)};
+static const hpo__lazy_sym pq_syms[] = {
+    HPO__PQ_FUNCTIONS(HPO__LAZY_SYM, hpo__pq)};
 static hpo__lazy_lib pq_lib = HPO__LAZY_LIB(HPO_SONAME_PQ, "libpq5", pq_syms);
 
 const char *hpo__pq_load(void)

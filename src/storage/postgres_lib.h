@@ -23,16 +23,18 @@
 
 #include "../core/lazy_lib.h"
 
-#define HPO__PQ_FUNCTIONS(X)                                                  \
-    X(PQclear) X(PQconnectdbParams) X(PQconninfoFree) X(PQconninfoParse)      \
-    X(PQdb) X(PQerrorMessage) X(PQexec) X(PQexecParams) X(PQexecPrepared)     \
-    X(PQfinish) X(PQfreemem) X(PQgetisnull) X(PQgetvalue) X(PQhost)           \
-    X(PQntuples) X(PQport) X(PQprepare) X(PQreset) X(PQresultErrorField)      \
-    X(PQresultErrorMessage) X(PQresultStatus) X(PQsetNoticeProcessor)         \
-    X(PQstatus) X(PQtransactionStatus) X(PQuser)
+#define HPO__PQ_FUNCTIONS(X, t)                                               \
+    X(t, PQclear) X(t, PQconnectdbParams) X(t, PQconninfoFree)                \
+    X(t, PQconninfoParse) X(t, PQdb) X(t, PQerrorMessage) X(t, PQexec)        \
+    X(t, PQexecParams) X(t, PQexecPrepared) X(t, PQfinish) X(t, PQfreemem)    \
+    X(t, PQgetisnull) X(t, PQgetvalue) X(t, PQhost) X(t, PQntuples)           \
+    X(t, PQport) X(t, PQprepare) X(t, PQreset) X(t, PQresultErrorField)       \
+    X(t, PQresultErrorMessage) X(t, PQresultStatus)                           \
+    X(t, PQsetNoticeProcessor) X(t, PQstatus) X(t, PQtransactionStatus)       \
+    X(t, PQuser)
 
 typedef struct hpo__pq_functions {
-    HPO__PQ_FUNCTIONS(HPO__LAZY_FIELD)
+    HPO__PQ_FUNCTIONS(HPO__LAZY_FIELD, hpo__pq)
 } hpo__pq_functions;
 
 extern hpo__pq_functions hpo__pq;
