@@ -89,7 +89,8 @@ own_cpu() {
     shift
     "$@" &
     pid=$!
-    while read -r -a f </proc/$pid/stat 2>/dev/null; do
+    # (2>/dev/null first: the redirection itself fails once it is reaped)
+    while read -r -a f 2>/dev/null </proc/$pid/stat; do
         # fields 14 and 15 (utime, stime); comm, field 2, has no spaces here
         last=$((f[13] + f[14]))
         [[ ${f[2]} == Z ]] && break

@@ -3,8 +3,8 @@
  * open files (RLIMIT_NOFILE).
  *
  * Each running child holds 2 of hpo's descriptors (its stdout and stderr
- * pipes) and, while it starts, 5 more (runner.c starts one child at a
- * time).  Past the limit a child cannot be started, which is hpo's
+ * pipes) and, while it starts, 2 more (runner.c starts one child at a
+ * time), beside the one /dev/null all children read.  Past the limit a child cannot be started, which is hpo's
  * shortage, not the trial's: the runner waits it out (runner.h), and
  * --jobs is capped so that it does not happen in the first place.
  *

@@ -15,6 +15,17 @@
 
 #include <microhttpd.h>
 
+#include "core/lazy_lib.h"
+
+/* libmicrohttpd is opened when a dashboard starts (lazy_lib.h): with
+ * GnuTLS under it, it cost every start of hpo, where few runs serve. */
+#define MHD_FUNCTIONS(X, t)                                                   \
+    X(t, MHD_add_response_header) X(t, MHD_create_response_from_buffer)       \
+    X(t, MHD_destroy_response) X(t, MHD_get_daemon_info)                      \
+    X(t, MHD_lookup_connection_value) X(t, MHD_queue_response)                \
+    X(t, MHD_start_daemon) X(t, MHD_stop_daemon)
+HPO__LAZY_LIBRARY(mhd, MHD_FUNCTIONS, HPO_SONAME_MHD, "libmicrohttpd12");
+
 struct http_server {
     struct MHD_Daemon *daemon;
     http_handler handler;
@@ -34,14 +45,14 @@ const char *http_request_path(const http_request *rq)
 
 const char *http_request_query(const http_request *rq, const char *name)
 {
-    return MHD_lookup_connection_value(rq->connection, MHD_GET_ARGUMENT_KIND,
-                                       name);
+    return mhd.MHD_lookup_connection_value(rq->connection,
+                                           MHD_GET_ARGUMENT_KIND, name);
 }
 
 const char *http_request_if_none_match(const http_request *rq)
 {
-    return MHD_lookup_connection_value(rq->connection, MHD_HEADER_KIND,
-                                       MHD_HTTP_HEADER_IF_NONE_MATCH);
+    return mhd.MHD_lookup_connection_value(rq->connection, MHD_HEADER_KIND,
+                                           MHD_HTTP_HEADER_IF_NONE_MATCH);
 }
 
 /* Same-origin everything; inline script and style, since a report is one
@@ -54,17 +65,17 @@ static const char security_policy[] =
 
 static void add_headers(struct MHD_Response *r, const http_reply *reply)
 {
-    MHD_add_response_header(r, "Content-Type",
-                            reply->type ? reply->type
+    mhd.MHD_add_response_header(r, "Content-Type",
+                                reply->type ? reply->type
                                         : "text/plain; charset=utf-8");
-    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(r, "X-Frame-Options", "DENY");
-    MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
-    MHD_add_response_header(r, "Content-Security-Policy", security_policy);
-    MHD_add_response_header(r, "Cache-Control",
-                            reply->cacheable ? "max-age=3600" : "no-store");
+    mhd.MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    mhd.MHD_add_response_header(r, "X-Frame-Options", "DENY");
+    mhd.MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+    mhd.MHD_add_response_header(r, "Content-Security-Policy", security_policy);
+    mhd.MHD_add_response_header(r, "Cache-Control",
+                                reply->cacheable ? "max-age=3600" : "no-store");
     if (reply->etag[0])
-        MHD_add_response_header(r, "ETag", reply->etag);
+        mhd.MHD_add_response_header(r, "ETag", reply->etag);
 }
 
 static enum MHD_Result send_reply(struct MHD_Connection *c,
@@ -72,10 +83,10 @@ static enum MHD_Result send_reply(struct MHD_Connection *c,
 {
     struct MHD_Response *r;
     if (reply->body)
-        r = MHD_create_response_from_buffer(reply->length, reply->body,
-                                            MHD_RESPMEM_MUST_FREE);
+        r = mhd.MHD_create_response_from_buffer(reply->length, reply->body,
+                                                MHD_RESPMEM_MUST_FREE);
     else
-        r = MHD_create_response_from_buffer(
+        r = mhd.MHD_create_response_from_buffer(
             reply->fixed ? strlen(reply->fixed) : 0,
             (void *)(reply->fixed ? reply->fixed : ""),
             MHD_RESPMEM_PERSISTENT);
@@ -85,9 +96,9 @@ static enum MHD_Result send_reply(struct MHD_Connection *c,
     }
     add_headers(r, reply);
     if (reply->status == MHD_HTTP_METHOD_NOT_ALLOWED)
-        MHD_add_response_header(r, "Allow", "GET, HEAD");
-    enum MHD_Result ok = MHD_queue_response(c, (unsigned)reply->status, r);
-    MHD_destroy_response(r);
+        mhd.MHD_add_response_header(r, "Allow", "GET, HEAD");
+    enum MHD_Result ok = mhd.MHD_queue_response(c, (unsigned)reply->status, r);
+    mhd.MHD_destroy_response(r);
     return ok;
 }
 
@@ -122,9 +133,9 @@ static int host_is_loopback(const char *host)
 
 static int carries_body(struct MHD_Connection *c)
 {
-    const char *length = MHD_lookup_connection_value(
+    const char *length = mhd.MHD_lookup_connection_value(
         c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-    const char *chunked = MHD_lookup_connection_value(
+    const char *chunked = mhd.MHD_lookup_connection_value(
         c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
     return chunked || (length && strcmp(length, "0") != 0);
 }
@@ -181,7 +192,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
     if (strlen(url) > HTTP_MAX_PATH)
         return refuse(c, MHD_HTTP_URI_TOO_LONG, "path too long\n");
     if (s->loopback &&
-        !host_is_loopback(MHD_lookup_connection_value(
+        !host_is_loopback(mhd.MHD_lookup_connection_value(
             c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST)))
         return refuse(c, MHD_HTTP_FORBIDDEN,
                       "this server answers only to a loopback host name\n");
@@ -223,6 +234,11 @@ http_server *http_server_start(const char *host, int port,
 {
     struct sockaddr_storage addr;
     socklen_t len;
+    const char *why_not = hpo__lazy_lib_load(&mhd_lib);
+    if (why_not) {
+        snprintf(err, err_size, "%s", why_not);
+        return NULL;
+    }
     if (resolve(host, port, &addr, &len, err, err_size) != 0)
         return NULL;
     http_server *s = calloc(1, sizeof *s);
@@ -236,7 +252,7 @@ http_server *http_server_start(const char *host, int port,
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL;
     if (addr.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
-    s->daemon = MHD_start_daemon(
+    s->daemon = mhd.MHD_start_daemon(
         flags, (uint16_t)port, NULL, NULL, on_request, s,
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)64,
@@ -251,7 +267,7 @@ http_server *http_server_start(const char *host, int port,
         return NULL;
     }
     const union MHD_DaemonInfo *info =
-        MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+        mhd.MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
     s->port = info ? info->port : port;
     return s;
 }
@@ -270,6 +286,6 @@ void http_server_stop(http_server *s)
 {
     if (!s)
         return;
-    MHD_stop_daemon(s->daemon);
+    mhd.MHD_stop_daemon(s->daemon);
     free(s);
 }

@@ -1,16 +1,19 @@
 /*
  * runner.c — spawn a trial's child and watch it until it is reaped.
  *
- * The spawning follows libuv's src/unix/process.c: vfork with signals
- * blocked; in the child only async-signal-safe calls (we may be one of
- * several threads, and the child shares our memory) up to execve;
- * a close-on-exec "error pipe" carries errno back when execve fails, and
- * reads as end-of-file when it succeeds, so "could not run the command"
- * is told apart from "the command ran and failed".
+ * The spawning follows libuv's src/unix/process.c and glibc's
+ * posix_spawn: vfork with signals blocked; in the child only
+ * async-signal-safe calls (we may be one of several threads, and the
+ * child shares our memory) up to execve.  When execve fails the child
+ * stores errno in the parent's memory, which it shares until then (as
+ * posix_spawn does; vfork returns only after the exec or the _exit), so
+ * "could not run the command" is told apart from "the command ran and
+ * failed" without a pipe.  Every system call counts here: hpo race starts
+ * a child per experiment, and its own CPU is mostly these calls.
  *
- * The child gets its own process group (setpgid in both processes, so
- * that neither order of scheduling leaves a window) and every stop is a
- * kill of the whole group: a shell script's own children die with it.
+ * The child gets its own process group (setpgid before execve, which
+ * vfork's parent waits for) and every stop is a kill of the whole group:
+ * a shell script's own children die with it.
  * When the child ends, what it left behind in its group is killed too,
  * before the child is reaped: while it is a zombie its number cannot be
  * given to a new process, so the kill cannot hit a stranger.  If hpo
@@ -129,10 +132,12 @@ static void default_caught_signals(void)
 }
 
 /* In the child: nothing but async-signal-safe calls until execve.
- * `parent` is hpo's pid, taken before vfork. */
+ * `parent` is hpo's pid, taken before vfork; *exec_errno, in hpo's
+ * memory, gets errno if the command cannot be started. */
 static void exec_child(const runner_job *job, char *const *sh_argv,
-                       int in_fd, int out_fd, int err_fd, int exec_fd,
-                       pid_t parent, int watchdog_fd)
+                       int in_fd, int out_fd, int err_fd,
+                       volatile int *exec_errno, pid_t parent,
+                       int watchdog_fd)
 {
     sigset_t none;
     default_caught_signals();
@@ -156,10 +161,8 @@ static void exec_child(const runner_job *job, char *const *sh_argv,
     /* A script without a #! line: run it with sh, as execvp does. */
     if (errno == ENOEXEC && sh_argv)
         execve("/bin/sh", sh_argv, job->envp);
-fail:;
-    int e = errno;
-    ssize_t ignored = write(exec_fd, &e, sizeof e);
-    (void)ignored;
+fail:
+    *exec_errno = errno ? errno : ENOEXEC;
     _exit(127);
 }
 
@@ -178,20 +181,6 @@ static char **make_sh_argv(const runner_job *job)
     for (int i = 1; i <= n; i++)
         v[i + 1] = job->argv[i];
     return v;
-}
-
-static int read_fully(int fd, void *buf, size_t n)
-{
-    size_t got = 0;
-    while (got < n) {
-        ssize_t r = read(fd, (char *)buf + got, n - got);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            break;
-        got += (size_t)r;
-    }
-    return (int)got;
 }
 
 /* The child has exited (it is a zombie, so its number is still taken):
@@ -228,6 +217,7 @@ typedef struct watch {
     int want_lines;
     int exited; /* a zombie, reaped after the loop */
     int killing, sent_kill;
+    double exit_check_at; /* when to ask again whether it has exited */
     double kill_at;     /* when SIGTERM turns into SIGKILL */
     double leftover_at; /* when leftovers holding the pipes are killed */
     size_t out_tail_len, err_tail_len;
@@ -353,8 +343,14 @@ static double poll_timeout_s(const watch *w, double deadline, double backoff)
 static void check_clocks(watch *w, double deadline)
 {
     double now = now_s();
-    if (!w->exited)
+    /* While a pipe is open its end of file tells of the exit: ask the
+     * kernel only once both are closed, or every SLICE_S (something the
+     * child left behind may hold the pipes). */
+    int pipes_open = w->out_fd >= 0 || w->err_fd >= 0;
+    if (!w->exited && (!pipes_open || now >= w->exit_check_at)) {
         w->exited = has_exited(w->pid);
+        w->exit_check_at = now + SLICE_S;
+    }
     if (!w->killing && !w->exited && now >= deadline)
         start_kill(w, RUNNER_TIMED_OUT);
     if (w->killing && !w->sent_kill &&
@@ -383,6 +379,7 @@ static void watch_child(watch *w)
     /* A child closes its pipes a moment before it has exited: look
      * again soon, then less and less often. */
     double backoff = 0.00005;
+    w->exit_check_at = now_s() + SLICE_S;
     while (!w->exited || w->out_fd >= 0 || w->err_fd >= 0) {
         struct pollfd fds[3];
         int n = 0, i_out = -1, i_err = -1, i_cancel = -1;
@@ -438,6 +435,8 @@ static void fill_status(runner_result *res, int status)
 static int cancelled_within(const runner_job *job, double seconds)
 {
     struct pollfd p = {.fd = job->cancel_fd, .events = POLLIN};
+    if (job->cancel_fd < 0 && seconds <= 0)
+        return 0;
     if (job->cancel_fd < 0) {
         struct timespec ts = {(time_t)seconds,
                               (long)((seconds - (double)(time_t)seconds) *
@@ -455,36 +454,52 @@ static void close_all(int *fds, int n)
             close(fds[i]);
 }
 
-/* A started child: its pid and hpo's ends of the pipes. */
+/* A started child: its pid, hpo's ends of the pipes, and errno if the
+ * command could not be started (the child has then exited). */
 typedef struct spawned {
     pid_t pid;
-    int out_fd, err_fd, exec_fd;
+    int out_fd, err_fd;
+    int exec_errno;
 } spawned;
 
-/* Spawns are one at a time: a child then costs at most 7 descriptors
- * while it starts (fd_limit.h counts on it), not 7 per thread at once. */
+/* Spawns are one at a time: a child then costs at most 4 descriptors
+ * while it starts (fd_limit.h counts on it), not 4 per thread at once. */
 static pthread_mutex_t spawn_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* The children's stdin, opened once (under spawn_lock) and kept: one
+ * open and close fewer per child. */
+static int dev_null_fd = -1;
+
+static int dev_null(void)
+{
+    if (dev_null_fd < 0)
+        dev_null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    return dev_null_fd;
+}
 
 /* vfork in a frame of its own, so that no variable of the caller lives
  * across it (the child shares the frame until it execs or _exits). */
 static __attribute__((noinline)) pid_t vfork_child(const runner_job *job,
                                                    char **sh_argv,
                                                    const int *fds,
+                                                   volatile int *exec_errno,
                                                    pid_t parent,
                                                    int watchdog_fd)
 {
     pid_t pid = vfork();
     if (pid == 0)
-        exec_child(job, sh_argv, fds[6], fds[1], fds[3], fds[5], parent,
+        exec_child(job, sh_argv, fds[4], fds[1], fds[3], exec_errno, parent,
                    watchdog_fd);
     return pid;
 }
 
-/* Pipes, vfork, and the child on its way to exec.  0, or -1 with errno. */
+/* Pipes, vfork, and the child past exec (or exited, sp->exec_errno set).
+ * 0, or -1 with errno. */
 static int spawn(const runner_job *job, spawned *sp)
 {
-    /* [0,1] stdout, [2,3] stderr, [4,5] error pipe, [6] /dev/null */
-    int fds[7] = {-1, -1, -1, -1, -1, -1, -1};
+    /* [0,1] stdout, [2,3] stderr, [4] /dev/null (kept open) */
+    int fds[5] = {-1, -1, -1, -1, -1};
+    volatile int exec_errno = 0;
     char **sh_argv = make_sh_argv(job);
     int watchdog_fd = watchdog_start();
     pid_t parent = getpid(), pid = -1;
@@ -497,24 +512,23 @@ static int spawn(const runner_job *job, spawned *sp)
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &old_mask);
     if (pipe2(fds, O_CLOEXEC) == 0 && pipe2(fds + 2, O_CLOEXEC) == 0 &&
-        pipe2(fds + 4, O_CLOEXEC) == 0 &&
-        (fds[6] = open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0)
-        pid = vfork_child(job, sh_argv, fds, parent, watchdog_fd);
+        (fds[4] = dev_null()) >= 0)
+        pid = vfork_child(job, sh_argv, fds, &exec_errno, parent,
+                          watchdog_fd);
     int e = errno;
     pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
-    int child_ends[4] = {fds[1], fds[3], fds[5], fds[6]};
-    close_all(child_ends, 4);
+    int child_ends[2] = {fds[1], fds[3]};
+    close_all(child_ends, 2);
     pthread_mutex_unlock(&spawn_lock);
     free(sh_argv);
     if (pid < 0) {
-        int ours[3] = {fds[0], fds[2], fds[4]};
-        close_all(ours, 3);
+        int ours[2] = {fds[0], fds[2]};
+        close_all(ours, 2);
         errno = e;
         return -1;
     }
-    setpgid(pid, pid); /* also done by the child; whichever runs first */
     interrupt_track_child(pid);
-    *sp = (spawned){pid, fds[0], fds[2], fds[4]};
+    *sp = (spawned){pid, fds[0], fds[2], exec_errno};
     return 0;
 }
 
@@ -572,21 +586,17 @@ int runner_run(const runner_job *job, runner_result *res)
     }
     int watchdog_fd = watchdog_start();
 
-    int exec_errno = 0;
-    if (read_fully(sp.exec_fd, &exec_errno, sizeof exec_errno) ==
-        sizeof exec_errno) {
+    if (sp.exec_errno) {
         int status;
         finish_child(sp.pid, watchdog_fd, &status);
         close(sp.out_fd);
         close(sp.err_fd);
-        close(sp.exec_fd);
         free(line);
-        res->exec_errno = exec_errno;
+        res->exec_errno = sp.exec_errno;
         return 0;
     }
-    close(sp.exec_fd);
-    fcntl(sp.out_fd, F_SETFL, O_NONBLOCK);
-    fcntl(sp.err_fd, F_SETFL, O_NONBLOCK);
+    /* The pipes stay blocking: a read follows poll's word that there is
+     * something (or the end), so it does not wait. */
 
     watch w = {.job = job, .res = res, .pid = sp.pid, .out_fd = sp.out_fd,
                .err_fd = sp.err_fd, .line = line, .want_lines = 1};

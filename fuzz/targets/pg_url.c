@@ -45,6 +45,8 @@ static void check_split(const char *url, const char *out)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    const char *no_libpq = hpo__pq_load(); /* hpo__pg_open's first step */
+    FUZZ_CHECK(!no_libpq, "%s", no_libpq);
     char *url = fuzz_text(data, size);
     hpo_storage *st = calloc(1, sizeof *st);
     char *libpq_url = NULL;

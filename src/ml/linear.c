@@ -25,6 +25,15 @@
 
 #include "learner.h"
 #include "sparse_rows.h"
+#include "../core/lazy_lib.h"
+
+/* liblinear is opened at the first fit (lazy_lib.h): it brings libstdc++
+ * and BLAS, which runs of hpo that fit no linear model need not start. */
+#define LINEAR_FUNCTIONS(X, t)                                                \
+    X(t, set_print_string_function) X(t, free_and_destroy_model)              \
+    X(t, check_parameter) X(t, train) X(t, predict_values)                    \
+    X(t, check_probability_model) X(t, predict_probability) X(t, predict)
+HPO__LAZY_LIBRARY(liblinear, LINEAR_FUNCTIONS, HPO_SONAME_LINEAR, "liblinear4");
 
 static const char *const solvers[] = {"l2_lr", "l1_lr", "l2_svc", NULL};
 static const int solver_types[] = {L2R_LR, L1R_LR, L2R_L2LOSS_SVC_DUAL};
@@ -69,7 +78,7 @@ static pthread_once_t quiet_once = PTHREAD_ONCE_INIT;
 
 static void make_liblinear_quiet(void)
 {
-    set_print_string_function(print_nothing);
+    liblinear.set_print_string_function(print_nothing);
 }
 
 static void linear_free_prepared(void *prepared)
@@ -90,7 +99,7 @@ static void linear_fit_free(void *model)
     if (!f)
         return;
     if (f->model)
-        free_and_destroy_model(&f->model);
+        liblinear.free_and_destroy_model(&f->model);
     linear_free_prepared(f->own);
     free(f);
 }
@@ -189,6 +198,9 @@ static int linear_fit_rows(const hpo__fit_input *in, void **model,
         return hpo__fail(m, HPO_EINVAL, "linear: classification only");
     if (in->n_rows < 1)
         return hpo__fail(m, HPO_EINVAL, "linear: no training rows");
+    const char *why_not = hpo__lazy_lib_load(&liblinear_lib);
+    if (why_not)
+        return hpo__fail(m, HPO_EFAIL, "linear: %s", why_not);
     struct parameter param;
     int rc = read_params(in, &param, m);
     if (rc != HPO_OK)
@@ -202,14 +214,14 @@ static int linear_fit_rows(const hpo__fit_input *in, void **model,
         f->data = f->own;
     }
     if (rc == HPO_OK) {
-        const char *why = check_parameter(&f->data->prob, &param);
+        const char *why = liblinear.check_parameter(&f->data->prob, &param);
         if (why)
             rc = hpo__fail(m, HPO_EINVAL, "linear: %s", why);
     }
     if (rc == HPO_OK) {
         pthread_once(&quiet_once, make_liblinear_quiet);
         hpo__learner_seed_rand();
-        f->model = train(&f->data->prob, &param);
+        f->model = liblinear.train(&f->data->prob, &param);
         if (!f->model)
             rc = hpo__fail(m, HPO_ENOMEM, "linear: training failed");
     }
@@ -226,7 +238,7 @@ static void class_scores(const struct model *mod, const hpo__dataset *d,
 {
     int k = mod->nr_class;
     double dec[k > 2 ? k : 1];
-    predict_values(mod, x, dec);
+    liblinear.predict_values(mod, x, dec);
     for (int c = 0; c < d->n_classes; c++)
         out[c] = -HUGE_VAL;
     if (k == 2) {
@@ -244,7 +256,8 @@ static int linear_predict_rows(void *model, const hpo__dataset *d,
                                double *out, hpo__msg *m)
 {
     linear_fit *f = model;
-    if (output == HPO__OUTPUT_PROBA && !check_probability_model(f->model))
+    if (output == HPO__OUTPUT_PROBA &&
+        !liblinear.check_probability_model(f->model))
         return hpo__fail(m, HPO_EINVAL, "linear: probabilities (log-loss) "
                          "need a logistic solver (l2_lr or l1_lr)");
     int width = hpo__output_width(output, d), k = f->model->nr_class;
@@ -260,13 +273,13 @@ static int linear_predict_rows(void *model, const hpo__dataset *d,
         if (output == HPO__OUTPUT_SCORE) {
             class_scores(f->model, d, nodes, o);
         } else if (output == HPO__OUTPUT_PROBA) {
-            predict_probability(f->model, nodes, prob);
+            liblinear.predict_probability(f->model, nodes, prob);
             for (int c = 0; c < d->n_classes; c++)
                 o[c] = 0;
             for (int j = 0; j < k; j++)
                 hpo__set_class_column(o, d, f->model->label[j], prob[j]);
         } else {
-            o[0] = predict(f->model, nodes);
+            o[0] = liblinear.predict(f->model, nodes);
         }
     }
     free(nodes);

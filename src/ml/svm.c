@@ -31,6 +31,16 @@
 
 #include "learner.h"
 #include "sparse_rows.h"
+#include "../core/lazy_lib.h"
+
+/* libsvm is opened at the first fit (lazy_lib.h): it brings libstdc++,
+ * which runs of hpo that fit no SVM need not start. */
+#define SVM_FUNCTIONS(X, t)                                                   \
+    X(t, svm_set_print_string_function) X(t, svm_free_and_destroy_model)      \
+    X(t, svm_check_parameter) X(t, svm_train) X(t, svm_predict_values)        \
+    X(t, svm_predict_probability) X(t, svm_check_probability_model)           \
+    X(t, svm_predict)
+HPO__LAZY_LIBRARY(libsvm, SVM_FUNCTIONS, HPO_SONAME_SVM, "libsvm3");
 
 static const char *const kernels[] = {"rbf", "linear", "poly", "sigmoid",
                                       NULL};
@@ -87,7 +97,7 @@ static pthread_once_t quiet_once = PTHREAD_ONCE_INIT;
 
 static void make_libsvm_quiet(void)
 {
-    svm_set_print_string_function(print_nothing);
+    libsvm.svm_set_print_string_function(print_nothing);
 }
 
 static void svm_free_prepared(void *prepared)
@@ -110,7 +120,7 @@ static void svm_fit_free(void *model)
     if (!f)
         return;
     if (f->model)
-        svm_free_and_destroy_model(&f->model);
+        libsvm.svm_free_and_destroy_model(&f->model);
     svm_free_prepared(f->own);
     free(f);
 }
@@ -256,6 +266,9 @@ static int svm_fit_rows(const hpo__fit_input *in, void **model, hpo__msg *m)
     *model = NULL;
     if (in->n_rows < 1)
         return hpo__fail(m, HPO_EINVAL, "svm: no training rows");
+    const char *why_not = hpo__lazy_lib_load(&libsvm_lib);
+    if (why_not)
+        return hpo__fail(m, HPO_EFAIL, "svm: %s", why_not);
     struct svm_parameter param;
     int rc = read_params(in, &param, m);
     if (rc != HPO_OK)
@@ -269,7 +282,7 @@ static int svm_fit_rows(const hpo__fit_input *in, void **model, hpo__msg *m)
         f->data = f->own;
     }
     if (rc == HPO_OK) {
-        const char *why = svm_check_parameter(&f->data->prob, &param);
+        const char *why = libsvm.svm_check_parameter(&f->data->prob, &param);
         if (why)
             rc = hpo__fail(m, HPO_EINVAL, "svm: %s", why);
     }
@@ -280,7 +293,7 @@ static int svm_fit_rows(const hpo__fit_input *in, void **model, hpo__msg *m)
     pthread_once(&quiet_once, make_libsvm_quiet);
     if (param.probability)
         hpo__learner_seed_rand();
-    f->model = svm_train(&f->data->prob, &param);
+    f->model = libsvm.svm_train(&f->data->prob, &param);
     if (!f->model) {
         svm_fit_free(f);
         return hpo__fail(m, HPO_ENOMEM, "svm: training failed (out of "
@@ -302,7 +315,7 @@ static void class_scores(const svm_fit *f, const hpo__dataset *d,
     const struct svm_model *mod = f->model;
     int k = mod->nr_class;
     double dec[k * (k - 1) / 2 + 1];
-    svm_predict_values(mod, x, dec);
+    libsvm.svm_predict_values(mod, x, dec);
     for (int c = 0; c < d->n_classes; c++)
         out[c] = -HUGE_VAL;
     if (k == 2) {
@@ -330,7 +343,7 @@ static void class_probabilities(const svm_fit *f, const hpo__dataset *d,
 {
     const struct svm_model *mod = f->model;
     double p[mod->nr_class];
-    svm_predict_probability(mod, x, p);
+    libsvm.svm_predict_probability(mod, x, p);
     for (int c = 0; c < d->n_classes; c++)
         out[c] = 0;
     for (int i = 0; i < mod->nr_class; i++)
@@ -348,7 +361,8 @@ static int svm_predict_rows(void *model, const hpo__dataset *d,
         !classify)
         return hpo__fail(m, HPO_EINVAL, "svm: a regression model has no "
                          "class probabilities or scores");
-    if (output == HPO__OUTPUT_PROBA && !svm_check_probability_model(f->model))
+    if (output == HPO__OUTPUT_PROBA &&
+        !libsvm.svm_check_probability_model(f->model))
         return hpo__fail(m, HPO_EMISUSE, "svm: probabilities were not asked "
                          "for when the model was fit");
     int width = hpo__output_width(output, d);
@@ -369,9 +383,9 @@ static int svm_predict_rows(void *model, const hpo__dataset *d,
         else if (output == HPO__OUTPUT_PROBA)
             class_probabilities(f, d, nodes, o);
         else if (classify)
-            o[0] = svm_predict(f->model, nodes);
+            o[0] = libsvm.svm_predict(f->model, nodes);
         else
-            o[0] = svm_predict(f->model, nodes) * p->y_sd + p->y_mean;
+            o[0] = libsvm.svm_predict(f->model, nodes) * p->y_sd + p->y_mean;
     }
     free(row);
     return HPO_OK;

@@ -27,6 +27,17 @@
 #include <xgboost/c_api.h>
 
 #include "learner.h"
+#include "../core/lazy_lib.h"
+
+/* XGBoost is opened when a booster is first made (lazy_lib.h): with
+ * libstdc++ and its registries it is the costliest start of all hpo's
+ * libraries, and most runs of hpo never fit a tree. */
+#define XGB_FUNCTIONS(X, t)                                                   \
+    X(t, XGBGetLastError) X(t, XGBoosterCreate) X(t, XGBoosterFree)           \
+    X(t, XGBoosterPredictFromDMatrix) X(t, XGBoosterSetParam)                 \
+    X(t, XGBoosterUpdateOneIter) X(t, XGDMatrixCreateFromMat_omp)             \
+    X(t, XGDMatrixFree) X(t, XGDMatrixSetFloatInfo)
+HPO__LAZY_LIBRARY(xgb, XGB_FUNCTIONS, HPO_SONAME_XGBOOST, "libxgboost0");
 
 static const hpo__learner_param xgb_params[] = {
     {"eta", "float:0.005:0.5:log", 1, "0.3", HPO__TASKS_ALL,
@@ -58,10 +69,10 @@ typedef struct xgb_fit {
     int rounds_done, num_round;
 } xgb_fit;
 
-/* XGBoost's calls return 0 or -1 with the reason in XGBGetLastError(). */
+/* XGBoost's calls return 0 or -1 with the reason in xgb.XGBGetLastError(). */
 static int xgb_fail(hpo__msg *m)
 {
-    return hpo__fail(m, HPO_EFAIL, "xgboost: %s", XGBGetLastError());
+    return hpo__fail(m, HPO_EFAIL, "xgboost: %s", xgb.XGBGetLastError());
 }
 
 static void xgb_fit_free(void *model)
@@ -70,11 +81,11 @@ static void xgb_fit_free(void *model)
     if (!f)
         return;
     if (f->booster)
-        XGBoosterFree(f->booster);
+        xgb.XGBoosterFree(f->booster);
     if (f->train)
-        XGDMatrixFree(f->train);
+        xgb.XGDMatrixFree(f->train);
     if (f->eval)
-        XGDMatrixFree(f->eval);
+        xgb.XGDMatrixFree(f->eval);
     free(f);
 }
 
@@ -101,11 +112,11 @@ static int make_matrix(const hpo__dataset *d, const int *rows, int n,
                                                    : d->class_of[rows[i]]);
     }
     int rc = HPO_OK;
-    if (XGDMatrixCreateFromMat_omp(x, (bst_ulong)n, (bst_ulong)nf, NAN, out,
-                                   1) != 0)
+    if (xgb.XGDMatrixCreateFromMat_omp(x, (bst_ulong)n, (bst_ulong)nf, NAN, out,
+                                       1) != 0)
         rc = xgb_fail(m);
-    else if (label && XGDMatrixSetFloatInfo(*out, "label", y,
-                                            (bst_ulong)n) != 0)
+    else if (label && xgb.XGDMatrixSetFloatInfo(*out, "label", y,
+                                                (bst_ulong)n) != 0)
         rc = xgb_fail(m);
     free(x);
     free(y);
@@ -115,7 +126,7 @@ static int make_matrix(const hpo__dataset *d, const int *rows, int n,
 static int set_param(BoosterHandle b, const char *name, const char *value,
                      hpo__msg *m)
 {
-    return XGBoosterSetParam(b, name, value) == 0 ? HPO_OK : xgb_fail(m);
+    return xgb.XGBoosterSetParam(b, name, value) == 0 ? HPO_OK : xgb_fail(m);
 }
 
 static int set_number(BoosterHandle b, const char *name, double v,
@@ -180,6 +191,9 @@ static int xgb_fit_start(const hpo__fit_input *in, void **model, hpo__msg *m)
     const hpo__dataset *d = in->d;
     if (in->n_rows < 1)
         return hpo__fail(m, HPO_EINVAL, "xgboost: no training rows");
+    const char *why = hpo__lazy_lib_load(&xgb_lib);
+    if (why)
+        return hpo__fail(m, HPO_EFAIL, "xgboost: %s", why);
     xgb_fit *f = calloc(1, sizeof *f);
     if (!f)
         return hpo__fail(m, HPO_ENOMEM, "out of memory");
@@ -196,7 +210,7 @@ static int xgb_fit_start(const hpo__fit_input *in, void **model, hpo__msg *m)
     }
     if (rc == HPO_OK) {
         DMatrixHandle cache[2] = {f->train, f->eval};
-        if (XGBoosterCreate(cache, f->eval ? 2 : 1, &f->booster) != 0)
+        if (xgb.XGBoosterCreate(cache, f->eval ? 2 : 1, &f->booster) != 0)
             rc = xgb_fail(m);
     }
     if (rc == HPO_OK)
@@ -212,7 +226,7 @@ static int xgb_fit_start(const hpo__fit_input *in, void **model, hpo__msg *m)
 static int xgb_fit_step(void *model, hpo__msg *m)
 {
     xgb_fit *f = model;
-    if (XGBoosterUpdateOneIter(f->booster, f->rounds_done, f->train) != 0)
+    if (xgb.XGBoosterUpdateOneIter(f->booster, f->rounds_done, f->train) != 0)
         return xgb_fail(m);
     f->rounds_done++;
     return HPO_OK;
@@ -286,13 +300,13 @@ static int xgb_predict_rows(void *model, const hpo__dataset *d,
     const bst_ulong *shape;
     bst_ulong dim;
     const float *pred;
-    if (XGBoosterPredictFromDMatrix(f->booster, mat, config, &shape, &dim,
-                                    &pred) != 0)
+    if (xgb.XGBoosterPredictFromDMatrix(f->booster, mat, config, &shape, &dim,
+                                        &pred) != 0)
         rc = xgb_fail(m);
     else
         convert(f, d, pred, n, output, out);
     if (own)
-        XGDMatrixFree(mat);
+        xgb.XGDMatrixFree(mat);
     return rc;
 }
 

@@ -365,6 +365,9 @@ int hpo__pg_open(hpo_storage *st, hpo__pg *p, const char *url)
     if (pthread_mutex_init(&p->lock, NULL) != 0)
         return hpo__storage_error(st, HPO_ENOMEM, "postgresql: no mutex");
     p->lock_ready = 1;
+    const char *why_not = hpo__pq_load();
+    if (why_not)
+        return hpo__storage_error(st, HPO_ESTORAGE, "postgresql: %s", why_not);
     char *libpq_url = NULL;
     int rc = split_url(st, url, &libpq_url, &wanted);
     if (rc == HPO_OK)

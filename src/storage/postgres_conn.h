@@ -19,10 +19,10 @@
 #ifndef HPO_POSTGRES_CONN_H
 #define HPO_POSTGRES_CONN_H
 
-#include <libpq-fe.h>
 #include <pthread.h>
 
 #include "optuna_schema.h"
+#include "postgres_lib.h"
 #include "dist_cache.h"
 #include "storage.h"
 
